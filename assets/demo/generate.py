@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Writes dataset.json, the embedded demo API's data.
+
+Deterministic (fixed seed): run `python3 assets/demo/generate.py` from the
+repository root after changing it, and commit both files. Money is written as
+JSON numbers with exact digits (1.000 stays 1.000), as the real API does.
+"""
+import json
+import random
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+rng = random.Random(20250122)
+NUM = "__NUM__"
+
+
+def money(text):
+    return NUM + str(text)
+
+
+def event(log_id, name, customer, unique, date, processed, period, group, rule, value, display=None):
+    return {
+        "eventLogId": log_id,
+        "eventName": name,
+        "customerId": customer,
+        "eventDisplayName": display,
+        "uniqueId": str(unique),
+        "eventDate": date,
+        "eventProcessedDate": processed,
+        "periodId": period,
+        "targetGroupId": group,
+        "targetRuleId": rule,
+        "targetValue": money(value),
+    }
+
+
+def ts(dt):
+    return dt.strftime("%Y-%m-%d %H:%M:%S") + ".0"
+
+
+def uuid():
+    h = "%032x" % rng.getrandbits(128)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+
+
+groups = []
+customers = []
+
+# 1. The doc's transactional sample: customer 564332013, rule 1986, periods 9887-9889.
+groups.append({
+    "id": 1717, "name": "January Spend Sprint", "trackingType": "DEFAULT",
+    "targetEvaluationType": "FIXED_CALENDAR_WINDOW",
+    "rules": [{"targetRuleId": 1986, "targetId": 880101, "targetName": "Spend 5,000 in a cycle",
+               "targetType": "SUM", "targetEntity": "TRANSACTION", "eventName": "TransactionAdd",
+               "targetValue": "5000.00"}],
+    "periods": [
+        {"id": 9887, "refCode": "Cycle_1", "startDate": "2025-01-01", "endDate": "2025-01-12", "periodStatus": "ENDED"},
+        {"id": 9888, "refCode": "Cycle_2", "startDate": "2025-01-13", "endDate": "2025-01-21", "periodStatus": "ENDED"},
+        {"id": 9889, "refCode": "Cycle_3", "startDate": "2025-01-22", "endDate": "2025-01-31", "periodStatus": "ACTIVE"},
+    ],
+})
+doc_rows = [
+    (606066681, "880613909", "2025-01-09 12:00:12.0", 9887, "1000"),
+    (606066721, "880613938", "2025-01-09 12:00:12.0", 9887, "2000"),
+    (606068043, "880614460", "2025-01-09 12:00:12.0", 9887, "2000"),
+    (606072487, "880616667", "2025-01-09 13:00:12.0", 9887, "2000.46"),
+    (608082820, "880897427", "2025-01-09 13:00:12.0", 9887, "2000.46"),
+    (615116253, "881039056", "2025-01-20 13:00:00.0", 9888, "999.54"),
+    (615376598, "881070102", "2025-01-21 09:00:00.0", 9888, "2000"),
+    (615376684, "881070130", "2025-01-21 09:00:00.0", 9888, "1000"),
+    (615460983, "881101809", "2025-01-22 14:00:00.0", 9889, "1000"),
+    (615461137, "881101873", "2025-01-22 14:00:00.0", 9889, "1000"),
+]
+customers.append({
+    "userId": 564332013, "firstName": "Priya", "lastName": "Nair",
+    "enrolments": [{"targetRuleId": 1986, "enrolledOn": "2025-01-01T09:00:00.000+0000"}],
+    "events": [event(l, "ADD_TRANSACTION", 564332013, u, d, d, p, 1717, 1986, v) for l, u, d, p, v in doc_rows],
+})
+
+# 2. The doc's behavioural sample: customer 387544807, rule 79192.
+groups.append({
+    "id": 52065, "name": "Engagement Streak", "trackingType": "STREAKS",
+    "targetEvaluationType": "FIXED_CALENDAR_WINDOW",
+    "rules": [{"targetRuleId": 79192, "targetId": 2160795, "targetName": "Check in twice",
+               "targetType": "COUNT", "targetEntity": "EVENT", "eventName": "testBehavioural",
+               "targetValue": "2.000"}],
+    "periods": [{"id": 77865, "refCode": "Dec_2024", "startDate": "2024-12-01", "endDate": "2024-12-31", "periodStatus": "ENDED"}],
+})
+customers.append({
+    "userId": 387544807, "firstName": "Tom", "lastName": "Sawyer",
+    "enrolments": [{"targetRuleId": 79192, "enrolledOn": "2024-12-01T00:00:00.000+0000"}],
+    "events": [
+        event(31748158, "GENERIC_EVENT", 387544807, "6621dee9-6c2a-43ad-aa41-be2bf138de04",
+              "2024-12-05 00:00:00.0", "2024-12-12 18:42:52.0", 77865, 52065, 79192, "1.000", "testBehavioural"),
+        event(31751902, "GENERIC_EVENT", 387544807, "b3f1c2d4-8e7a-4f10-9c2b-5d6e7f8a9b0c",
+              "2024-12-14 10:15:00.0", "2024-12-14 10:15:03.0", 77865, 52065, 79192, "1.000", "testBehavioural"),
+    ],
+})
+
+# 3. A large customer: 1,000+ events over eight monthly periods, with returns
+#    and events processed late (a common reason one lands in another period).
+big_periods = []
+month_starts = [datetime(2025, m, 1) for m in range(1, 10)]
+for i in range(8):
+    start, end = month_starts[i], month_starts[i + 1] - timedelta(days=1)
+    big_periods.append({"id": 12001 + i, "refCode": start.strftime("%b_%Y"),
+                        "startDate": start.strftime("%Y-%m-%d"), "endDate": end.strftime("%Y-%m-%d"),
+                        "periodStatus": "ACTIVE" if i == 7 else "ENDED"})
+groups.append({
+    "id": 1901, "name": "Gold Tier Monthly Spend", "trackingType": "DEFAULT",
+    "targetEvaluationType": "CYCLIC_WINDOW",
+    "rules": [{"targetRuleId": 2410, "targetId": 990412, "targetName": "Spend 25,000 a month",
+               "targetType": "SUM", "targetEntity": "TRANSACTION", "eventName": "TransactionAdd",
+               "targetValue": "25000.00"}],
+    "periods": big_periods,
+})
+big_events = []
+log_id, bill = 700000000, 990000000
+for i, period in enumerate(big_periods):
+    start = month_starts[i]
+    days = (month_starts[i + 1] - start).days
+    count = 150 + rng.randrange(30)
+    moments = sorted(start + timedelta(seconds=rng.randrange(days * 86400)) for _ in range(count))
+    for when in moments:
+        log_id += rng.randrange(3, 400)
+        bill += rng.randrange(1, 90)
+        if rng.random() < 0.06:
+            name, value = "RETURN_BILL", "-" + str(Decimal(rng.randrange(500, 90000)) / 100)
+        else:
+            name, value = "ADD_TRANSACTION", str(Decimal(rng.randrange(500, 600000)) / 100)
+        lag = timedelta(seconds=rng.randrange(0, 5))
+        if rng.random() < 0.03:
+            lag = timedelta(hours=rng.randrange(2, 40), minutes=rng.randrange(60))
+        big_events.append(event(log_id, name, 712004518, bill, ts(when), ts(when + lag),
+                                period["id"], 1901, 2410, value))
+customers.append({
+    "userId": 712004518, "firstName": "Arjun", "lastName": "Mehta",
+    "enrolments": [{"targetRuleId": 2410, "enrolledOn": "2024-12-28T11:20:00.000+0000"}],
+    "events": big_events,
+})
+
+# 4. Every kind of event: enrol, purchases, a return, behavioural events, unenrol.
+groups.append({
+    "id": 2050, "name": "Weekend Explorer", "trackingType": "DEFAULT",
+    "targetEvaluationType": "FIXED_CALENDAR_WINDOW",
+    "rules": [{"targetRuleId": 3150, "targetId": 550310, "targetName": "Earn 3,000 across store and app",
+               "targetType": "SUM", "targetEntity": "TRANSACTION", "eventName": "TransactionAdd",
+               "targetValue": "3000.00"}],
+    "periods": [
+        {"id": 31501, "refCode": "Q1_2025", "startDate": "2025-01-01", "endDate": "2025-03-31", "periodStatus": "ENDED"},
+        {"id": 31502, "refCode": "Q2_2025", "startDate": "2025-04-01", "endDate": "2025-06-30", "periodStatus": "ACTIVE"},
+    ],
+})
+mixed = []
+plan = [
+    ("ENROL", "2025-01-03 10:00:00.0", 31501, "0", None),
+    ("ADD_TRANSACTION", "2025-01-11 18:22:41.0", 31501, "1249.99", None),
+    ("GENERIC_EVENT", "2025-01-12 09:05:00.0", 31501, "1.000", "AppCheckIn"),
+    ("ADD_TRANSACTION", "2025-02-01 12:40:10.0", 31501, "860.50", None),
+    ("RETURN_BILL", "2025-02-03 15:10:00.0", 31501, "-860.50", None),
+    ("GENERIC_EVENT", "2025-02-14 20:00:00.0", 31501, "1.000", "ReviewPosted"),
+    ("ADD_TRANSACTION", "2025-03-08 11:11:11.0", 31501, "1500.00", None),
+    ("GENERIC_EVENT", "2025-03-30 23:59:30.0", 31502, "1.000", "AppCheckIn"),
+    ("ADD_TRANSACTION", "2025-04-05 16:45:00.0", 31502, "720.25", None),
+    ("RETURN_BILL", "2025-04-06 10:00:00.0", 31502, "-120.25", None),
+    ("ADD_TRANSACTION", "2025-05-17 13:30:00.0", 31502, "2000.00", None),
+    ("UNENROL", "2025-06-02 08:00:00.0", 31502, "0", None),
+]
+for n, (name, date, period, value, display) in enumerate(plan):
+    processed = date
+    if date.startswith("2025-03-30"):
+        processed = "2025-04-01 02:14:09.0"  # processed late: counted in Q2
+    unique = uuid() if name == "GENERIC_EVENT" else 882000100 + n * 7
+    mixed.append(event(640100000 + n * 13, name, 498221730, unique, date, processed, period, 2050, 3150, value, display))
+customers.append({
+    "userId": 498221730, "firstName": "Mei", "lastName": "Lin",
+    "enrolments": [{"targetRuleId": 3150, "enrolledOn": "2025-01-03T10:00:00.000+0000"}],
+    "events": mixed,
+})
+
+# 5. Enrolled, but no events yet: the API answers 310149.
+customers.append({
+    "userId": 610000042, "firstName": "Sam", "lastName": "Okafor",
+    "enrolments": [{"targetRuleId": 1986, "enrolledOn": "2025-01-20T08:00:00.000+0000"}],
+    "events": [],
+})
+
+# 6. Hostile display names: escape sequences, controls, bidi, wide text, formulas.
+groups.append({
+    "id": 4000, "name": "Partner Quests \x1b[5mblink\x1b[0m", "trackingType": "DEFAULT",
+    "targetEvaluationType": "FIXED_CALENDAR_WINDOW",
+    "rules": [{"targetRuleId": 4040, "targetId": 404001, "targetName": "Quest\tlog \u202eredro\u202c",
+               "targetType": "COUNT", "targetEntity": "EVENT", "eventName": "Quest",
+               "targetValue": "10.000"}],
+    "periods": [{"id": 40401, "refCode": "Q\x1b]0;pwned\x07", "startDate": "2025-02-01", "endDate": "2025-02-28", "periodStatus": "ENDED"}],
+})
+hostile_names = [
+    "\x1b[31mRED ALERT\x1b[0m",
+    "\x1b]0;owned-title\x07title change",
+    "\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07clipboard",
+    "tab\there\tand\tthere",
+    "line one\r\nline two",
+    "nul\x00byte",
+    "order \u202egnp.exe\u202c done",
+    "積分イベント🎉 奖励",
+    "x" * 300,
+    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    "\x9b31mC1 CSI",
+    "+SUM(A1:A9)",
+]
+hostile = []
+for n, name in enumerate(hostile_names):
+    date = ts(datetime(2025, 2, 3 + n, 10, n, 0))
+    hostile.append(event(660000000 + n, "GENERIC_EVENT", 666000666, uuid(), date, date, 40401, 4000, 4040, "1.000", name))
+customers.append({
+    "userId": 666000666, "firstName": "Eve\x1b[2J", "lastName": "Mallory",
+    "enrolments": [{"targetRuleId": 4040, "enrolledOn": "2025-02-01T00:00:00.000+0000"}],
+    "events": hostile,
+})
+
+dataset = {"groups": groups, "customers": customers}
+text = json.dumps(dataset, indent=1, ensure_ascii=True)
+# Money as exact JSON numbers.
+text = re.sub(r'"__NUM__(-?[0-9.]+)"', r"\1", text)
+out = Path(__file__).with_name("dataset.json")
+out.write_text(text + "\n")
+print(f"wrote {out}: {sum(len(c['events']) for c in customers)} events")

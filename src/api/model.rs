@@ -1,0 +1,439 @@
+//! The data the target-events endpoint returns, kept exactly as sent.
+//!
+//! `targetValue` is money with significant trailing digits, so it is held as a
+//! [`Money`] (a decimal that keeps its scale) and never passes through `f64`.
+//! Dates that do not parse are kept raw. Each event remembers the server's own
+//! JSON when our canonical form would differ from it (unknown fields, a
+//! different layout), so the raw view always shows what the server sent while
+//! ordinary events cost no extra memory.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDateTime;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Number, Value};
+
+/// An exact decimal amount; displays with the digits the server sent
+/// (`1.000` stays `1.000`, `1000` stays `1000`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(pub Decimal);
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    pub fn is_negative(&self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    /// Parses the text of a JSON number or a numeric string exactly.
+    pub fn parse(text: &str) -> Option<Money> {
+        let text = text.trim();
+        Decimal::from_str(text)
+            .or_else(|_| Decimal::from_scientific(text))
+            .ok()
+            .map(Money)
+    }
+
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money)
+    }
+
+    pub fn to_json_number(self) -> Number {
+        // With arbitrary_precision a Number keeps exactly this text.
+        Number::from_str(&self.0.to_string()).unwrap_or_else(|_| Number::from(0))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = match Value::deserialize(d)? {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s,
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a number, found {}",
+                    kind_of(&other)
+                )));
+            }
+        };
+        Money::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{}` is not an exact decimal",
+                crate::sanitize::truncate_chars(&text, 40)
+            ))
+        })
+    }
+}
+
+/// A date-time from the API: the raw text and, when it parses, its value.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct EventTime {
+    pub raw: String,
+    pub parsed: Option<NaiveDateTime>,
+}
+
+impl EventTime {
+    pub fn parse(raw: String) -> Self {
+        let parsed = [
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .find_map(|fmt| NaiveDateTime::parse_from_str(raw.trim(), fmt).ok());
+        EventTime { raw, parsed }
+    }
+
+    /// The compact form shown in tables: `2025-01-09 12:00:12`, or the raw text.
+    pub fn short(&self) -> String {
+        match self.parsed {
+            Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => self.raw.clone(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EventTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = match Value::deserialize(d)? {
+            Value::String(s) => s,
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        Ok(EventTime::parse(raw))
+    }
+}
+
+/// Accepts a string or a number (the doc says string; transactions carry numeric ids).
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => s,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    })
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// What kind of event counted, from `eventName`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Transaction,
+    Return,
+    Behavioural,
+    Enrol,
+    Unenrol,
+    Other,
+}
+
+impl EventKind {
+    pub fn of(name: &str) -> Self {
+        match name {
+            "ADD_TRANSACTION" => EventKind::Transaction,
+            "RETURN_BILL" => EventKind::Return,
+            "GENERIC_EVENT" => EventKind::Behavioural,
+            "ENROL" => EventKind::Enrol,
+            "UNENROL" => EventKind::Unenrol,
+            _ => EventKind::Other,
+        }
+    }
+
+    /// A one-character marker so meaning never rests on colour alone.
+    pub fn marker(self) -> &'static str {
+        match self {
+            EventKind::Transaction => "$",
+            EventKind::Return => "↩",
+            EventKind::Behavioural => "●",
+            EventKind::Enrol => "+",
+            EventKind::Unenrol => "−",
+            EventKind::Other => "?",
+        }
+    }
+}
+
+/// One event that counted toward a target, with every field of the doc.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetEvent {
+    pub event_log_id: i64,
+    pub event_name: String,
+    pub customer_id: i64,
+    #[serde(default)]
+    pub event_display_name: Option<String>,
+    #[serde(deserialize_with = "string_or_number")]
+    pub unique_id: String,
+    pub event_date: EventTime,
+    pub event_processed_date: EventTime,
+    pub period_id: i64,
+    pub target_group_id: i64,
+    pub target_rule_id: i64,
+    pub target_value: Money,
+    #[serde(default, rename = "eventDateISO")]
+    pub event_date_iso: Option<String>,
+    #[serde(default, rename = "eventProcessedDateISO")]
+    pub event_processed_date_iso: Option<String>,
+    /// The server's JSON for this event, kept only when [`Self::canonical_json`]
+    /// would not reproduce it.
+    #[serde(skip)]
+    raw: Option<Box<str>>,
+}
+
+impl TargetEvent {
+    /// Parses one event from its JSON text and decides whether the text must be kept.
+    pub fn from_raw(raw: &str) -> Result<Self, serde_json::Error> {
+        let mut event: TargetEvent = serde_json::from_str(raw)?;
+        let as_sent: Value = serde_json::from_str(raw)?;
+        if as_sent != event.canonical_json() {
+            event.raw = Some(as_sent.to_string().into_boxed_str());
+        }
+        Ok(event)
+    }
+
+    pub fn kind(&self) -> EventKind {
+        EventKind::of(&self.event_name)
+    }
+
+    /// eventProcessedDate − eventDate, when both parse.
+    pub fn processing_lag(&self) -> Option<chrono::TimeDelta> {
+        Some(self.event_processed_date.parsed? - self.event_date.parsed?)
+    }
+
+    /// The event in the doc's field order with exact numbers.
+    pub fn canonical_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("eventLogId".into(), self.event_log_id.into());
+        m.insert("eventName".into(), self.event_name.clone().into());
+        m.insert("customerId".into(), self.customer_id.into());
+        m.insert(
+            "eventDisplayName".into(),
+            self.event_display_name
+                .clone()
+                .map_or(Value::Null, Value::String),
+        );
+        m.insert("uniqueId".into(), self.unique_id.clone().into());
+        m.insert("eventDate".into(), self.event_date.raw.clone().into());
+        m.insert(
+            "eventProcessedDate".into(),
+            self.event_processed_date.raw.clone().into(),
+        );
+        m.insert("periodId".into(), self.period_id.into());
+        m.insert("targetGroupId".into(), self.target_group_id.into());
+        m.insert("targetRuleId".into(), self.target_rule_id.into());
+        m.insert(
+            "targetValue".into(),
+            Value::Number(self.target_value.to_json_number()),
+        );
+        if let Some(iso) = &self.event_date_iso {
+            m.insert("eventDateISO".into(), iso.clone().into());
+        }
+        if let Some(iso) = &self.event_processed_date_iso {
+            m.insert("eventProcessedDateISO".into(), iso.clone().into());
+        }
+        Value::Object(m)
+    }
+
+    /// The event as the server sent it (numbers keep their digits).
+    pub fn as_sent(&self) -> Value {
+        match &self.raw {
+            Some(raw) => serde_json::from_str(raw).unwrap_or_else(|_| self.canonical_json()),
+            None => self.canonical_json(),
+        }
+    }
+}
+
+/// `pagination` as sent. Missing or null members read as absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+pub struct Pagination {
+    #[serde(default)]
+    pub limit: Option<u64>,
+    #[serde(default)]
+    pub offset: Option<u64>,
+    #[serde(default)]
+    pub total: Option<u64>,
+}
+
+/// A code and message from the `errors` or `warnings` array.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiMessage {
+    pub code: Option<i64>,
+    pub message: String,
+}
+
+impl ApiMessage {
+    /// Reads one entry leniently: codes may be numbers or strings, messages may be missing.
+    pub fn from_value(v: &Value) -> ApiMessage {
+        let code = v.get("code").and_then(|c| match c {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        });
+        let message = match v.get("message") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => match v {
+                Value::String(s) => s.clone(),
+                _ => String::new(),
+            },
+            Some(other) => other.to_string(),
+        };
+        ApiMessage {
+            code,
+            message: crate::sanitize::line(&message).into_owned(),
+        }
+    }
+
+    pub fn list(v: Option<&Value>) -> Vec<ApiMessage> {
+        match v {
+            Some(Value::Array(items)) => items.iter().map(ApiMessage::from_value).collect(),
+            Some(Value::Object(_)) => vec![ApiMessage::from_value(v.unwrap_or(&Value::Null))],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One page of events.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct EventsPage {
+    pub pagination: Pagination,
+    pub events: Vec<TargetEvent>,
+    pub warnings: Vec<ApiMessage>,
+}
+
+/// A target period from `/v3/targetGroups/{id}/targetPeriods`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetPeriod {
+    pub id: i64,
+    #[serde(default)]
+    pub ref_code: Option<String>,
+    #[serde(default)]
+    pub start_date: Option<String>,
+    #[serde(default)]
+    pub end_date: Option<String>,
+    #[serde(default)]
+    pub period_status: Option<String>,
+    #[serde(default)]
+    pub target_group_id: Option<i64>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// One target of a customer's target group, for one period.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserTarget {
+    #[serde(default)]
+    pub target_id: Option<i64>,
+    #[serde(default)]
+    pub period_id: Option<i64>,
+    #[serde(default)]
+    pub period_ref_code: Option<String>,
+    #[serde(default)]
+    pub period_start_date: Option<String>,
+    #[serde(default)]
+    pub period_end_date: Option<String>,
+    #[serde(default)]
+    pub target_value: Option<Money>,
+    #[serde(default)]
+    pub target_achieved_value: Option<Money>,
+    #[serde(default)]
+    pub target_name: Option<String>,
+    #[serde(default)]
+    pub target_type: Option<String>,
+    #[serde(default)]
+    pub target_entity: Option<String>,
+    pub target_rule_id: i64,
+    #[serde(default)]
+    pub current_period: Option<bool>,
+}
+
+/// A customer's target group with its targets.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserTargetGroup {
+    pub id: i64,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub tracking_type: Option<String>,
+    #[serde(default)]
+    pub target_evaluation_type: Option<String>,
+    #[serde(default)]
+    pub targets: Vec<UserTarget>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{"eventLogId":31748158,"eventName":"GENERIC_EVENT","customerId":387544807,
+        "eventDisplayName":"testBehavioural","uniqueId":"6621dee9-6c2a-43ad-aa41-be2bf138de04",
+        "eventDate":"2024-12-05 00:00:00.0","eventProcessedDate":"2024-12-12 18:42:52.0",
+        "periodId":77865,"targetGroupId":52065,"targetRuleId":79192,"targetValue":1.000}"#;
+
+    #[test]
+    fn money_keeps_its_digits_and_sums_exactly() {
+        for text in ["1.000", "2000.46", "1000", "-250.50", "0.10"] {
+            assert_eq!(Money::parse(text).unwrap().to_string(), text);
+        }
+        let sum = Money::parse("2000.46")
+            .unwrap()
+            .checked_add(Money::parse("999.54").unwrap())
+            .unwrap();
+        assert_eq!(sum.to_string(), "3000.00");
+    }
+
+    #[test]
+    fn behavioural_sample_parses_exactly() {
+        let e = TargetEvent::from_raw(SAMPLE).unwrap();
+        assert_eq!(e.target_value.to_string(), "1.000");
+        assert_eq!(e.kind(), EventKind::Behavioural);
+        assert_eq!(e.event_date.short(), "2024-12-05 00:00:00");
+        assert_eq!(e.processing_lag().unwrap().num_hours(), 7 * 24 + 18);
+        // Canonical form reproduces the sample, so no copy is kept.
+        assert!(e.raw.is_none());
+        assert_eq!(e.as_sent()["targetValue"].to_string(), "1.000");
+    }
+
+    #[test]
+    fn unknown_fields_are_kept_for_the_raw_view() {
+        let raw = SAMPLE.replace("\"periodId\"", "\"storeCode\":\"s1\",\"periodId\"");
+        let e = TargetEvent::from_raw(&raw).unwrap();
+        assert_eq!(e.as_sent()["storeCode"], "s1");
+    }
+
+    #[test]
+    fn unparsable_dates_are_kept_raw() {
+        let raw = SAMPLE.replace("2024-12-05 00:00:00.0", "yesterday-ish");
+        let e = TargetEvent::from_raw(&raw).unwrap();
+        assert_eq!(e.event_date.parsed, None);
+        assert_eq!(e.event_date.short(), "yesterday-ish");
+        assert_eq!(e.processing_lag(), None);
+    }
+
+    #[test]
+    fn missing_display_name_and_numeric_unique_id_are_accepted() {
+        let raw = SAMPLE
+            .replace("\"eventDisplayName\":\"testBehavioural\",", "")
+            .replace("\"6621dee9-6c2a-43ad-aa41-be2bf138de04\"", "881101809");
+        let e = TargetEvent::from_raw(&raw).unwrap();
+        assert_eq!(e.event_display_name, None);
+        assert_eq!(e.unique_id, "881101809");
+    }
+}

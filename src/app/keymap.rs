@@ -1,0 +1,130 @@
+//! What a key means, in context. Essentials sit on plain keys (letters,
+//! arrows, Enter, Esc, Tab) so tmux and other multiplexers never eat them.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+use super::state::{App, Focus, Overlay};
+
+pub fn action_for(app: &App, key: KeyEvent) -> Action {
+    if key.kind == KeyEventKind::Release {
+        return Action::None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c')) {
+        return Action::Quit;
+    }
+    match &app.overlay {
+        Some(Overlay::Help) => {
+            return match key.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+                    Action::CloseOverlay
+                }
+                _ => Action::None,
+            };
+        }
+        Some(Overlay::Prompt { .. }) => {
+            return match key.code {
+                KeyCode::Enter => Action::Confirm,
+                KeyCode::Esc => Action::CloseOverlay,
+                _ => Action::PromptEdit(key),
+            };
+        }
+        None => {}
+    }
+    if key.code == KeyCode::Esc && app.is_loading() {
+        return Action::Cancel;
+    }
+    match key.code {
+        KeyCode::Tab => return Action::FocusNext,
+        KeyCode::BackTab => return Action::FocusPrev,
+        _ => {}
+    }
+    if let Focus::Input(_) = app.focus {
+        return match key.code {
+            KeyCode::Enter => Action::Submit,
+            KeyCode::Esc => Action::LeaveInput,
+            // Ids are digits, so `?` can open help from an input too.
+            KeyCode::Char('?') => Action::ToggleHelp,
+            KeyCode::PageDown => Action::NextPage,
+            KeyCode::PageUp => Action::PrevPage,
+            _ => Action::Edit(key),
+        };
+    }
+    let in_detail = app.focus == Focus::Detail;
+    match key.code {
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Char('n') | KeyCode::Char(']') | KeyCode::Right => Action::NextPage,
+        KeyCode::Char('p') | KeyCode::Char('[') | KeyCode::Left => Action::PrevPage,
+        KeyCode::Char('{') => Action::FirstPage,
+        KeyCode::Char('}') => Action::LastPage,
+        KeyCode::Char(':') | KeyCode::Char('#') => Action::AskPage,
+        KeyCode::Char('=') => Action::AskLimit,
+        KeyCode::Char('r') => Action::Refresh,
+        KeyCode::Char('v') => Action::ToggleRaw,
+        KeyCode::Char('u') | KeyCode::Char('i') => Action::EditQuery,
+        KeyCode::Char('j') | KeyCode::Down => Action::Down,
+        KeyCode::Char('k') | KeyCode::Up => Action::Up,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::Home | KeyCode::Char('g') => Action::Top,
+        KeyCode::End | KeyCode::Char('G') => Action::Bottom,
+        KeyCode::Enter if !in_detail => Action::OpenDetail,
+        KeyCode::Esc if in_detail => Action::Back,
+        KeyCode::Esc => Action::EditQuery,
+        _ => Action::None,
+    }
+}
+
+/// The keys, by pane, for the help overlay: (keys, what they do).
+pub const HELP: &[(&str, &[(&str, &str)])] = &[
+    (
+        "Query",
+        &[
+            ("Tab / Shift-Tab", "next / previous pane"),
+            ("Enter", "fetch page 1 of this query"),
+            ("Esc", "leave the input for the table"),
+            ("PgDn / PgUp", "next / previous page"),
+        ],
+    ),
+    (
+        "Events table",
+        &[
+            ("j k ↑ ↓", "move the selection"),
+            ("PgDn PgUp", "move a screen"),
+            ("g G Home End", "first / last row"),
+            ("Enter", "open the selected event's details"),
+            ("u  i  Esc", "edit the query"),
+            ("mouse", "wheel scrolls, click selects"),
+        ],
+    ),
+    (
+        "Pages",
+        &[
+            ("n ] →", "next page"),
+            ("p [ ←", "previous page"),
+            ("{  }", "first / last page"),
+            (":  #", "go to a page number"),
+            ("=", "change the page size (limit)"),
+            ("r", "fetch again (retry)"),
+        ],
+    ),
+    (
+        "Detail",
+        &[
+            ("j k PgDn PgUp", "scroll"),
+            ("v", "toggle the raw JSON of the event"),
+            ("Esc", "back to the table"),
+        ],
+    ),
+    (
+        "Anywhere",
+        &[
+            ("Esc", "cancel a request in flight"),
+            ("?", "this help"),
+            ("q", "quit (outside inputs)"),
+            ("Ctrl-C", "quit"),
+        ],
+    ),
+];

@@ -1,0 +1,314 @@
+//! The one state of the explorer. Drawing reads it; only `update` changes it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::layout::Rect;
+use tui_input::Input;
+
+use crate::api::{
+    ApiError, EventsOutcome, EventsQuery, Field, PageInfo, ResponseMeta, TargetEvent,
+};
+use crate::ui::theme::Theme;
+
+/// Which pane has the keyboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Input(Field),
+    Table,
+    Detail,
+}
+
+impl Focus {
+    pub const ORDER: [Focus; 5] = [
+        Focus::Input(Field::UserId),
+        Focus::Input(Field::RuleId),
+        Focus::Input(Field::PeriodId),
+        Focus::Table,
+        Focus::Detail,
+    ];
+
+    pub fn next(self) -> Focus {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+
+    pub fn prev(self) -> Focus {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
+    }
+}
+
+/// One query input: the text, and the API's complaint about it until edited.
+#[derive(Clone, Debug, Default)]
+pub struct FieldInput {
+    pub input: Input,
+    pub api_error: Option<(i64, String)>,
+}
+
+/// Why a field's text cannot be sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    Required,
+    NotDigits,
+    TooLarge,
+    Zero,
+}
+
+impl Invalid {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Invalid::Required => "required",
+            Invalid::NotDigits => "digits only",
+            Invalid::TooLarge => "too large for an id",
+            Invalid::Zero => "must be above 0",
+        }
+    }
+}
+
+/// Checks an id typed by the user: digits only, fits an i64, above zero.
+/// Surrounding spaces (from a paste) are ignored.
+pub fn parse_id(text: &str, required: bool) -> Result<Option<i64>, Invalid> {
+    let t = text.trim();
+    if t.is_empty() {
+        return if required {
+            Err(Invalid::Required)
+        } else {
+            Ok(None)
+        };
+    }
+    if !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Invalid::NotDigits);
+    }
+    match t.parse::<i64>() {
+        Ok(0) => Err(Invalid::Zero),
+        Ok(v) => Ok(Some(v)),
+        Err(_) => Err(Invalid::TooLarge),
+    }
+}
+
+/// A page kept for instant paging.
+#[derive(Clone, Debug)]
+pub struct CachedPage {
+    pub outcome: Arc<EventsOutcome>,
+    pub meta: ResponseMeta,
+}
+
+/// What the table shows: the answer to one query.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub query: EventsQuery,
+    pub outcome: Arc<EventsOutcome>,
+}
+
+impl Shown {
+    pub fn events(&self) -> &[TargetEvent] {
+        match &*self.outcome {
+            EventsOutcome::Page(p) => &p.events,
+            EventsOutcome::NoEvents { .. } => &[],
+        }
+    }
+
+    pub fn info(&self) -> PageInfo {
+        let total = match &*self.outcome {
+            EventsOutcome::Page(p) => p.pagination.total,
+            EventsOutcome::NoEvents { .. } => Some(0),
+        };
+        PageInfo {
+            page: self.query.page,
+            limit: self.query.limit,
+            count: self.events().len(),
+            total,
+        }
+    }
+}
+
+/// The request whose answer the screen waits for.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub generation: u64,
+    pub query: EventsQuery,
+    /// Move focus to the table when it arrives (it came from Enter in an input).
+    pub focus_table: bool,
+    /// Bypass the cache (`r`).
+    pub fresh: bool,
+}
+
+/// Facts about the last finished request, for the navigator.
+#[derive(Clone, Debug, Default)]
+pub struct LastRequest {
+    pub elapsed: Duration,
+    pub request_id: Option<String>,
+    pub status: Option<u16>,
+}
+
+/// A one-line prompt over the screen.
+#[derive(Clone, Debug)]
+pub enum Prompt {
+    GoToPage(Input),
+    PageSize(Input),
+}
+
+#[derive(Clone, Debug)]
+pub enum Overlay {
+    Help,
+    Prompt {
+        prompt: Prompt,
+        error: Option<String>,
+    },
+}
+
+/// Scroll position of the events table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TableView {
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DetailView {
+    pub raw: bool,
+    pub scroll: u16,
+}
+
+/// Most pages kept for instant paging; past it the cache starts over.
+pub const CACHE_PAGES: usize = 64;
+
+pub struct App {
+    pub inputs: [FieldInput; 3],
+    pub focus: Focus,
+    pub limit: u32,
+    pub max_limit: u32,
+    pub shown: Option<Shown>,
+    pub in_flight: Option<InFlight>,
+    /// Prefetches under way, so a page is not asked for twice.
+    pub prefetching: Vec<EventsQuery>,
+    pub error: Option<ApiError>,
+    pub last_request: Option<LastRequest>,
+    pub cache: HashMap<EventsQuery, CachedPage>,
+    pub table: TableView,
+    pub detail: DetailView,
+    pub overlay: Option<Overlay>,
+    /// A one-shot hint in the status line, cleared by the next key.
+    pub flash: Option<String>,
+    pub spinner: usize,
+    pub generation: u64,
+    /// "DEMO", the profile name or the host.
+    pub label: String,
+    pub size: Rect,
+    pub theme: Theme,
+    pub should_quit: bool,
+}
+
+impl App {
+    pub fn new(label: impl Into<String>, limit: u32, max_limit: u32, theme: Theme) -> App {
+        App {
+            inputs: Default::default(),
+            focus: Focus::Input(Field::UserId),
+            limit: limit.clamp(1, max_limit.max(1)),
+            max_limit: max_limit.max(1),
+            shown: None,
+            in_flight: None,
+            prefetching: Vec::new(),
+            error: None,
+            last_request: None,
+            cache: HashMap::new(),
+            table: TableView::default(),
+            detail: DetailView::default(),
+            overlay: None,
+            flash: None,
+            spinner: 0,
+            generation: 0,
+            label: label.into(),
+            size: Rect::new(0, 0, 120, 36),
+            theme,
+            should_quit: false,
+        }
+    }
+
+    pub fn field(&self, f: Field) -> &FieldInput {
+        &self.inputs[field_index(f)]
+    }
+
+    pub fn field_mut(&mut self, f: Field) -> &mut FieldInput {
+        &mut self.inputs[field_index(f)]
+    }
+
+    /// Sets a field's text (start-up prefill, pickers).
+    pub fn set_field(&mut self, f: Field, text: &str) {
+        let field = self.field_mut(f);
+        field.input = Input::new(text.to_string());
+        field.api_error = None;
+    }
+
+    /// The validation problem of a field, if any.
+    pub fn invalid(&self, f: Field) -> Option<Invalid> {
+        parse_id(self.field(f).input.value(), f != Field::PeriodId).err()
+    }
+
+    /// The query in the inputs at page 1, or None while any field is invalid.
+    pub fn query_from_inputs(&self) -> Option<EventsQuery> {
+        let user = parse_id(self.field(Field::UserId).input.value(), true).ok()??;
+        let rule = parse_id(self.field(Field::RuleId).input.value(), true).ok()??;
+        let period = parse_id(self.field(Field::PeriodId).input.value(), false).ok()?;
+        Some(EventsQuery {
+            user_id: user,
+            rule_id: rule,
+            period_id: period,
+            limit: self.limit,
+            page: 0,
+        })
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    pub fn events(&self) -> &[TargetEvent] {
+        self.shown.as_ref().map_or(&[], Shown::events)
+    }
+
+    pub fn selected_event(&self) -> Option<&TargetEvent> {
+        self.events().get(self.table.selected)
+    }
+}
+
+pub fn field_index(f: Field) -> usize {
+    match f {
+        Field::UserId => 0,
+        Field::RuleId => 1,
+        Field::PeriodId => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_validated() {
+        assert_eq!(parse_id("564332013", true), Ok(Some(564332013)));
+        assert_eq!(parse_id(" 42 ", true), Ok(Some(42)));
+        assert_eq!(parse_id("", true), Err(Invalid::Required));
+        assert_eq!(parse_id("", false), Ok(None));
+        assert_eq!(parse_id("12a", true), Err(Invalid::NotDigits));
+        assert_eq!(parse_id("-5", true), Err(Invalid::NotDigits));
+        assert_eq!(
+            parse_id("99999999999999999999", true),
+            Err(Invalid::TooLarge)
+        );
+        assert_eq!(parse_id("0", true), Err(Invalid::Zero));
+    }
+
+    #[test]
+    fn focus_cycles_both_ways() {
+        let mut f = Focus::Input(Field::UserId);
+        for _ in 0..5 {
+            f = f.next();
+        }
+        assert_eq!(f, Focus::Input(Field::UserId));
+        assert_eq!(f.prev(), Focus::Detail);
+    }
+}

@@ -1,0 +1,528 @@
+//! The one place that changes state. `update` takes a message and returns the
+//! effects the runtime must carry out; it does no I/O itself.
+
+use std::sync::Arc;
+
+use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
+
+use super::action::{Action, Effect, Msg};
+use super::keymap;
+use super::state::{
+    App, CACHE_PAGES, CachedPage, Focus, InFlight, LastRequest, Overlay, Prompt, Shown,
+};
+use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
+use crate::ui::{detail, layout};
+
+/// Rows the mouse wheel moves per notch.
+const WHEEL_ROWS: usize = 3;
+
+impl App {
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match msg {
+            Msg::Key(key) => {
+                self.flash = None;
+                let action = keymap::action_for(self, key);
+                self.apply(action, &mut fx);
+            }
+            Msg::Paste(text) => self.paste(&text),
+            Msg::Mouse(m) => self.mouse(m, &mut fx),
+            Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
+            Msg::Tick => self.spinner = self.spinner.wrapping_add(1),
+            Msg::Fetched {
+                generation,
+                query,
+                elapsed,
+                result,
+            } => {
+                // A late answer to a superseded request is dropped.
+                if self
+                    .in_flight
+                    .as_ref()
+                    .is_some_and(|f| f.generation == generation)
+                {
+                    let request = self.in_flight.take();
+                    self.finish(
+                        query,
+                        elapsed,
+                        result,
+                        request.is_some_and(|r| r.focus_table),
+                        &mut fx,
+                    );
+                }
+            }
+            Msg::Prefetched { query, result } => {
+                self.prefetching.retain(|q| *q != query);
+                let waiting = self
+                    .in_flight
+                    .as_ref()
+                    .filter(|f| f.query == query && !f.fresh)
+                    .cloned();
+                match (result, waiting) {
+                    (result, Some(request)) => {
+                        // The user already asked for this page: show the answer.
+                        self.in_flight = None;
+                        self.finish(
+                            query,
+                            Default::default(),
+                            result,
+                            request.focus_table,
+                            &mut fx,
+                        );
+                    }
+                    (Ok(fetched), None) => self.remember(query, &fetched),
+                    (Err(_), None) => {}
+                }
+            }
+            Msg::SubmitPrefilled => self.apply(Action::Submit, &mut fx),
+            Msg::Quit => self.should_quit = true,
+        }
+        self.fit_table();
+        fx
+    }
+
+    fn apply(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        match action {
+            Action::None => {}
+            Action::Quit => self.should_quit = true,
+            Action::FocusNext => self.focus = self.focus.next(),
+            Action::FocusPrev => self.focus = self.focus.prev(),
+            Action::LeaveInput | Action::Back => self.focus = Focus::Table,
+            Action::EditQuery => self.focus = Focus::Input(crate::api::Field::UserId),
+            Action::Edit(key) => self.edit(key),
+            Action::Submit => self.submit(fx),
+            Action::Cancel => self.cancel(fx),
+            Action::NextPage => self.next_page(fx),
+            Action::PrevPage => match self.base_query() {
+                Some(q) if q.page > 0 => self.request(q.at_page(q.page - 1), false, false, fx),
+                Some(_) => self.flash("Already on the first page."),
+                None => self.flash_no_query(),
+            },
+            Action::FirstPage => match self.base_query() {
+                Some(q) if q.page > 0 => self.request(q.at_page(0), false, false, fx),
+                Some(_) => self.flash("Already on the first page."),
+                None => self.flash_no_query(),
+            },
+            Action::LastPage => match (self.base_query(), self.known_pages()) {
+                (Some(q), Some(n)) if q.page + 1 < n => {
+                    self.request(q.at_page(n - 1), false, false, fx)
+                }
+                (Some(_), Some(n)) => {
+                    self.flash(&format!("Already on the last page (page {n} of {n})."))
+                }
+                (Some(_), None) => self.flash("The number of pages is not known yet."),
+                (None, _) => self.flash_no_query(),
+            },
+            Action::AskPage => match self.base_query() {
+                Some(_) => {
+                    self.overlay = Some(Overlay::Prompt {
+                        prompt: Prompt::GoToPage(Input::default()),
+                        error: None,
+                    })
+                }
+                None => self.flash_no_query(),
+            },
+            Action::AskLimit => {
+                let current = Input::new(self.limit.to_string());
+                self.overlay = Some(Overlay::Prompt {
+                    prompt: Prompt::PageSize(current),
+                    error: None,
+                });
+            }
+            Action::Confirm => self.confirm_prompt(fx),
+            Action::PromptEdit(key) => {
+                if let Some(Overlay::Prompt {
+                    prompt: Prompt::GoToPage(input) | Prompt::PageSize(input),
+                    error,
+                }) = &mut self.overlay
+                {
+                    input.handle_event(&Event::Key(key));
+                    *error = None;
+                }
+            }
+            Action::CloseOverlay => self.overlay = None,
+            Action::ToggleHelp => {
+                self.overlay = match self.overlay {
+                    Some(Overlay::Help) => None,
+                    _ => Some(Overlay::Help),
+                }
+            }
+            Action::Refresh => match self.base_query() {
+                Some(q) => {
+                    self.cache.clear();
+                    self.request(q, false, true, fx);
+                }
+                None => self.submit(fx),
+            },
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-(self.page_rows() as isize)),
+            Action::PageDown => self.move_selection(self.page_rows() as isize),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::OpenDetail => {
+                if self.selected_event().is_some() {
+                    self.focus = Focus::Detail;
+                }
+            }
+            Action::ToggleRaw => {
+                self.detail.raw = !self.detail.raw;
+                self.detail.scroll = 0;
+            }
+        }
+    }
+
+    fn flash(&mut self, text: &str) {
+        self.flash = Some(text.to_string());
+    }
+
+    fn flash_no_query(&mut self) {
+        self.flash("Enter a customer id and a target rule id first, then press Enter.");
+    }
+
+    fn edit(&mut self, key: KeyEvent) {
+        if let Focus::Input(f) = self.focus {
+            let field = self.field_mut(f);
+            let before = field.input.value().to_string();
+            field.input.handle_event(&Event::Key(key));
+            if field.input.value() != before {
+                field.api_error = None;
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        let target = match (&mut self.overlay, self.focus) {
+            (
+                Some(Overlay::Prompt {
+                    prompt: Prompt::GoToPage(i) | Prompt::PageSize(i),
+                    ..
+                }),
+                _,
+            ) => i,
+            (None, Focus::Input(f)) => {
+                let field = &mut self.inputs[super::state::field_index(f)];
+                field.api_error = None;
+                &mut field.input
+            }
+            _ => return,
+        };
+        for c in text.chars().filter(|c| !crate::sanitize::is_unsafe(*c)) {
+            target.handle(InputRequest::InsertChar(c));
+        }
+    }
+
+    /// The query navigation starts from: the one being fetched, else the one shown.
+    pub fn base_query(&self) -> Option<EventsQuery> {
+        self.in_flight
+            .as_ref()
+            .map(|f| f.query)
+            .or_else(|| self.shown.as_ref().map(|s| s.query))
+    }
+
+    /// Pages in the result of the base query, when the shown page tells.
+    pub fn known_pages(&self) -> Option<u32> {
+        let base = self.base_query()?;
+        let shown = self.shown.as_ref()?;
+        let same = EventsQuery {
+            page: 0,
+            ..shown.query
+        } == EventsQuery { page: 0, ..base };
+        if same {
+            shown.info().page_count()
+        } else {
+            None
+        }
+    }
+
+    fn submit(&mut self, fx: &mut Vec<Effect>) {
+        match self.query_from_inputs() {
+            Some(query) => {
+                self.cache.clear();
+                self.request(query, true, true, fx);
+            }
+            None => self.flash("Fix the marked fields first: nothing was sent."),
+        }
+    }
+
+    fn cancel(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(f) = self.in_flight.take() {
+            fx.push(Effect::Cancel {
+                generation: f.generation,
+            });
+            self.flash("Request cancelled.");
+        }
+    }
+
+    fn next_page(&mut self, fx: &mut Vec<Effect>) {
+        let Some(q) = self.base_query() else {
+            return self.flash_no_query();
+        };
+        match self.known_pages() {
+            Some(n) if q.page + 1 >= n => {
+                self.flash(&format!("Already on the last page (page {n} of {n})."))
+            }
+            _ => self.request(q.at_page(q.page + 1), false, false, fx),
+        }
+    }
+
+    fn confirm_prompt(&mut self, fx: &mut Vec<Effect>) {
+        let Some(Overlay::Prompt { prompt, .. }) = &self.overlay else {
+            return;
+        };
+        let prompt = prompt.clone();
+        let result = match &prompt {
+            Prompt::GoToPage(input) => {
+                let pages = self.known_pages();
+                match (input.value().trim().parse::<u32>(), pages) {
+                    (Ok(p), Some(n)) if (1..=n).contains(&p) => Ok(p),
+                    (Ok(p), None) if p >= 1 => Ok(p),
+                    (_, Some(n)) => Err(format!("Enter a page from 1 to {n}.")),
+                    (_, None) => Err("Enter a page number from 1.".to_string()),
+                }
+            }
+            Prompt::PageSize(input) => match input.value().trim().parse::<u32>() {
+                Ok(l) if (1..=self.max_limit).contains(&l) => Ok(l),
+                _ => Err(format!("Enter a page size from 1 to {}.", self.max_limit)),
+            },
+        };
+        match (prompt, result) {
+            (_, Err(e)) => {
+                if let Some(Overlay::Prompt { error, .. }) = &mut self.overlay {
+                    *error = Some(e);
+                }
+            }
+            (Prompt::GoToPage(_), Ok(page)) => {
+                self.overlay = None;
+                if let Some(q) = self.base_query() {
+                    self.request(q.at_page(page - 1), false, false, fx);
+                }
+            }
+            (Prompt::PageSize(_), Ok(limit)) => {
+                self.overlay = None;
+                self.limit = limit;
+                if let Some(q) = self.base_query() {
+                    // Keep the first event of the current page in view.
+                    let first = u64::from(q.page) * u64::from(q.limit);
+                    let page = u32::try_from(first / u64::from(limit)).unwrap_or(0);
+                    self.request(EventsQuery { limit, page, ..q }, false, false, fx);
+                }
+            }
+        }
+    }
+
+    /// Shows `query` from the cache, or asks the runtime to fetch it.
+    fn request(
+        &mut self,
+        query: EventsQuery,
+        focus_table: bool,
+        fresh: bool,
+        fx: &mut Vec<Effect>,
+    ) {
+        if let Some(old) = self.in_flight.take() {
+            fx.push(Effect::Cancel {
+                generation: old.generation,
+            });
+        }
+        if !fresh && let Some(hit) = self.cache.get(&query).cloned() {
+            self.last_request = Some(LastRequest {
+                elapsed: hit.meta.elapsed,
+                request_id: hit.meta.request_id,
+                status: Some(hit.meta.status),
+            });
+            self.error = None;
+            self.show(query, hit.outcome, focus_table);
+            self.prefetch_next(fx);
+            return;
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        self.in_flight = Some(InFlight {
+            generation,
+            query,
+            focus_table,
+            fresh,
+        });
+        // A prefetch of this very page is under way: wait for it instead.
+        if fresh || !self.prefetching.contains(&query) {
+            fx.push(Effect::Fetch { generation, query });
+        }
+    }
+
+    fn remember(&mut self, query: EventsQuery, fetched: &Fetched<EventsOutcome>) {
+        if self.cache.len() >= CACHE_PAGES {
+            self.cache.clear();
+        }
+        self.cache.insert(
+            query,
+            CachedPage {
+                outcome: Arc::new(fetched.value.clone()),
+                meta: fetched.meta.clone(),
+            },
+        );
+    }
+
+    fn finish(
+        &mut self,
+        query: EventsQuery,
+        elapsed: std::time::Duration,
+        result: Result<Fetched<EventsOutcome>, ApiError>,
+        focus_table: bool,
+        fx: &mut Vec<Effect>,
+    ) {
+        match result {
+            Ok(fetched) => {
+                let elapsed = if elapsed.is_zero() {
+                    fetched.meta.elapsed
+                } else {
+                    elapsed
+                };
+                self.last_request = Some(LastRequest {
+                    elapsed,
+                    request_id: fetched.meta.request_id.clone(),
+                    status: Some(fetched.meta.status),
+                });
+                self.remember(query, &fetched);
+                self.error = None;
+                for field in &mut self.inputs {
+                    field.api_error = None;
+                }
+                self.show(query, Arc::new(fetched.value), focus_table);
+                self.prefetch_next(fx);
+            }
+            Err(e) => {
+                self.last_request = Some(LastRequest {
+                    elapsed,
+                    request_id: e.request_id.clone(),
+                    status: e.status,
+                });
+                match (e.field(), e.code()) {
+                    (Some(field), Some(code)) => {
+                        let message = e.server_message().unwrap_or_default().to_string();
+                        self.field_mut(field).api_error = Some((code, message));
+                        self.focus = Focus::Input(field);
+                        self.error = None;
+                    }
+                    _ => self.error = Some(e),
+                }
+            }
+        }
+    }
+
+    fn show(&mut self, query: EventsQuery, outcome: Arc<EventsOutcome>, focus_table: bool) {
+        let same_page = self.shown.as_ref().is_some_and(|s| s.query == query);
+        self.shown = Some(Shown { query, outcome });
+        if !same_page {
+            self.table = Default::default();
+            self.detail.scroll = 0;
+        }
+        let len = self.events().len();
+        self.table.selected = self.table.selected.min(len.saturating_sub(1));
+        if focus_table {
+            self.focus = Focus::Table;
+        }
+    }
+
+    fn prefetch_next(&mut self, fx: &mut Vec<Effect>) {
+        let Some(shown) = &self.shown else { return };
+        if !matches!(&*shown.outcome, EventsOutcome::Page(_)) || shown.info().is_last() {
+            return;
+        }
+        let next = shown.query.at_page(shown.query.page + 1);
+        if !self.cache.contains_key(&next) && !self.prefetching.contains(&next) {
+            self.prefetching.push(next);
+            fx.push(Effect::Prefetch { query: next });
+        }
+    }
+
+    /// Rows the table shows at once.
+    pub fn page_rows(&self) -> usize {
+        layout::areas(self.size, self).table_rows().max(1)
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        if self.focus == Focus::Detail {
+            let max = detail::max_scroll(self);
+            let step = if delta.unsigned_abs() > 1_000_000 {
+                i64::from(u16::MAX)
+            } else {
+                delta as i64
+            };
+            let next = (i64::from(self.detail.scroll)
+                + step.signum() * step.abs().min(i64::from(u16::MAX)))
+            .clamp(0, i64::from(max));
+            self.detail.scroll = next as u16;
+            return;
+        }
+        let len = self.events().len();
+        if len == 0 {
+            return;
+        }
+        let target = (self.table.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, len as isize - 1) as usize;
+        if target != self.table.selected {
+            self.table.selected = target;
+            self.detail.scroll = 0;
+        } else if delta > 0 && self.focus == Focus::Table {
+            self.flash("Last row of this page: n for the next page.");
+        }
+    }
+
+    /// Keeps the selection inside the visible window of the table.
+    fn fit_table(&mut self) {
+        let rows = self.page_rows();
+        let len = self.events().len();
+        let t = &mut self.table;
+        if t.selected < t.offset {
+            t.offset = t.selected;
+        } else if t.selected >= t.offset + rows {
+            t.offset = t.selected + 1 - rows;
+        }
+        t.offset = t.offset.min(len.saturating_sub(rows));
+    }
+
+    fn mouse(&mut self, m: MouseEvent, fx: &mut Vec<Effect>) {
+        if self.overlay.is_some() {
+            return;
+        }
+        let areas = layout::areas(self.size, self);
+        let at = Position::new(m.column, m.row);
+        match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let step = if m.kind == MouseEventKind::ScrollDown {
+                    WHEEL_ROWS as isize
+                } else {
+                    -(WHEEL_ROWS as isize)
+                };
+                if areas.detail.is_some_and(|r| r.contains(at)) {
+                    self.focus = Focus::Detail;
+                } else if areas.table.is_some_and(|r| r.contains(at)) {
+                    self.focus = Focus::Table;
+                }
+                self.move_selection(step);
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                if let Some(i) = areas.fields.iter().position(|r| r.contains(at)) {
+                    self.focus = Focus::ORDER[i];
+                } else if let Some(row) = areas.table_row_at(at) {
+                    self.focus = Focus::Table;
+                    let index = self.table.offset + row;
+                    if index < self.events().len() {
+                        self.table.selected = index;
+                        self.detail.scroll = 0;
+                    }
+                } else if areas.detail.is_some_and(|r| r.contains(at)) {
+                    self.focus = Focus::Detail;
+                } else if areas.table.is_some_and(|r| r.contains(at)) {
+                    self.focus = Focus::Table;
+                }
+            }
+            _ => {}
+        }
+        let _ = fx;
+    }
+}

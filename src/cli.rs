@@ -1,0 +1,112 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Flags;
+use crate::export::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "target-events",
+    version,
+    about = "Explore the events that count toward a Capillary customer's target (milestone or streak).",
+    long_about = "Explore the events that count toward a Capillary customer's target (milestone or streak).\n\n\
+        With no credentials configured it opens on an embedded demo API.\n\
+        Credentials come from the profile file, CAP_USERNAME/CAP_PASSWORD or CAP_OAUTH_KEY/CAP_OAUTH_SECRET, or a prompt; never from a flag."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Prefill the customer id and fetch at start.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub user_id: Option<i64>,
+    /// Prefill the target rule id.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub rule_id: Option<i64>,
+    /// Prefill the period id.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub period_id: Option<i64>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Profile in the config file (or CAP_PROFILE).
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// API base URL, e.g. https://eu.api.capillarytech.com (or CAP_BASE_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Cluster name: eu, apac, apac2, us, ushc, sea (or CAP_CLUSTER).
+    #[arg(long, global = true)]
+    pub cluster: Option<String>,
+    /// Till username for Basic auth (or CAP_USERNAME); the password comes from
+    /// CAP_PASSWORD, the profile, or a prompt.
+    #[arg(long, global = true)]
+    pub username: Option<String>,
+    /// Use the embedded demo API even when credentials are configured.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Allow sending credentials over plain http to a non-loopback host.
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
+    /// Config file [default: the platform config directory's target-events/config.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Log file [default: shown below].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+impl ConnectionArgs {
+    pub fn flags(&self) -> Flags {
+        Flags {
+            profile: self.profile.clone(),
+            base_url: self.base_url.clone(),
+            cluster: self.cluster.clone(),
+            username: self.username.clone(),
+            demo: self.demo,
+            allow_insecure_http: self.allow_insecure_http,
+            config: self.config.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch one page of events and print it (no TUI).
+    Fetch(FetchArgs),
+    /// Run the demo API on its own, so it can be explored with curl.
+    DemoServer {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8089)]
+        port: u16,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Customer id (userId).
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub user_id: i64,
+    /// Target rule id.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub rule_id: i64,
+    /// Target period id.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub period_id: Option<i64>,
+    /// Events per page (1–1000).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub limit: u32,
+    /// Page number, from 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}

@@ -1,0 +1,434 @@
+//! The demo API's data (assets/demo/dataset.json) and the queries it answers,
+//! with the documented error codes.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::error::codes;
+use crate::api::model::Money;
+use crate::api::paging::OffsetMode;
+
+pub const EMBEDDED: &str = include_str!("../../assets/demo/dataset.json");
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rule {
+    pub target_rule_id: i64,
+    pub target_id: i64,
+    pub target_name: String,
+    pub target_type: String,
+    pub target_entity: String,
+    pub event_name: String,
+    pub target_value: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Period {
+    pub id: i64,
+    pub ref_code: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub period_status: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+    pub tracking_type: String,
+    pub target_evaluation_type: String,
+    pub rules: Vec<Rule>,
+    pub periods: Vec<Period>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Enrolment {
+    pub target_rule_id: i64,
+    pub enrolled_on: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub enrolments: Vec<Enrolment>,
+    /// Events as the API sends them, in chronological order.
+    pub events: Vec<Value>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Dataset {
+    pub groups: Vec<Group>,
+    pub customers: Vec<Customer>,
+    #[serde(skip)]
+    index: Index,
+}
+
+/// Lookups by id, built once.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    customers: HashMap<i64, usize>,
+    /// rule id → (group index, rule index)
+    rules: HashMap<i64, (usize, usize)>,
+    groups: HashMap<i64, usize>,
+}
+
+/// A documented API error: HTTP status, code, message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoError {
+    pub status: u16,
+    pub code: i64,
+    pub message: &'static str,
+}
+
+const INVALID_USER: DemoError = DemoError {
+    status: 400,
+    code: codes::INVALID_USER,
+    message: "Invalid userId",
+};
+const RULE_NOT_FOUND: DemoError = DemoError {
+    status: 400,
+    code: codes::RULE_NOT_FOUND,
+    message: "Target rule not found",
+};
+const PERIOD_NOT_FOUND: DemoError = DemoError {
+    status: 400,
+    code: codes::PERIOD_NOT_FOUND,
+    message: "Target period not found",
+};
+const NO_EVENTS: DemoError = DemoError {
+    status: 400,
+    code: codes::NO_EVENTS,
+    message: "No record found in user target for given UserId and TargetId",
+};
+const GROUP_NOT_FOUND: DemoError = DemoError {
+    status: 400,
+    code: 310017,
+    message: "Target group not found",
+};
+
+impl Dataset {
+    pub fn embedded() -> Dataset {
+        Dataset::from_json(EMBEDDED).expect("the embedded demo dataset is valid")
+    }
+
+    pub fn from_json(text: &str) -> Result<Dataset, serde_json::Error> {
+        let mut d: Dataset = serde_json::from_str(text)?;
+        d.reindex();
+        Ok(d)
+    }
+
+    fn reindex(&mut self) {
+        let mut index = Index::default();
+        for (i, c) in self.customers.iter().enumerate() {
+            index.customers.insert(c.user_id, i);
+        }
+        for (gi, g) in self.groups.iter().enumerate() {
+            index.groups.insert(g.id, gi);
+            for (ri, r) in g.rules.iter().enumerate() {
+                index.rules.insert(r.target_rule_id, (gi, ri));
+            }
+        }
+        self.index = index;
+    }
+
+    /// Adds a customer with `count` generated purchases in one rule and
+    /// period, for load tests and benchmarks. Values cycle through cents so
+    /// sums exercise exact arithmetic.
+    pub fn add_generated_customer(&mut self, user_id: i64, rule_id: i64, count: usize) {
+        let period = 99_000 + rule_id;
+        let group = 98_000 + rule_id;
+        self.groups.push(Group {
+            id: group,
+            name: format!("Generated group {group}"),
+            tracking_type: "DEFAULT".into(),
+            target_evaluation_type: "FIXED_CALENDAR_WINDOW".into(),
+            rules: vec![Rule {
+                target_rule_id: rule_id,
+                target_id: rule_id * 10,
+                target_name: format!("Generated target {rule_id}"),
+                target_type: "SUM".into(),
+                target_entity: "TRANSACTION".into(),
+                event_name: "TransactionAdd".into(),
+                target_value: "100000.00".into(),
+            }],
+            periods: vec![Period {
+                id: period,
+                ref_code: "Generated".into(),
+                start_date: "2025-01-01".into(),
+                end_date: "2025-12-31".into(),
+                period_status: "ACTIVE".into(),
+            }],
+        });
+        let events = (0..count)
+            .map(|i| {
+                let minute = i as i64;
+                let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|t| t + chrono::TimeDelta::minutes(minute))
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S.0").to_string())
+                    .unwrap_or_default();
+                let value: Value =
+                    serde_json::from_str(&format!("{}.{:02}", 10 + i % 990, i % 100))
+                        .unwrap_or(Value::Null);
+                json!({
+                    "eventLogId": 800_000_000 + i as i64,
+                    "eventName": "ADD_TRANSACTION",
+                    "customerId": user_id,
+                    "eventDisplayName": null,
+                    "uniqueId": (900_000_000 + i as i64).to_string(),
+                    "eventDate": date,
+                    "eventProcessedDate": date,
+                    "periodId": period,
+                    "targetGroupId": group,
+                    "targetRuleId": rule_id,
+                    "targetValue": value,
+                })
+            })
+            .collect();
+        self.customers.push(Customer {
+            user_id,
+            first_name: "Generated".into(),
+            last_name: user_id.to_string(),
+            enrolments: vec![Enrolment {
+                target_rule_id: rule_id,
+                enrolled_on: "2025-01-01T00:00:00.000+0000".into(),
+            }],
+            events,
+        });
+        self.reindex();
+    }
+
+    pub fn customer(&self, user_id: i64) -> Option<&Customer> {
+        self.index
+            .customers
+            .get(&user_id)
+            .map(|&i| &self.customers[i])
+    }
+
+    fn rule(&self, rule_id: i64) -> Option<(&Group, &Rule)> {
+        self.index
+            .rules
+            .get(&rule_id)
+            .map(|&(g, r)| (&self.groups[g], &self.groups[g].rules[r]))
+    }
+
+    /// The body of `GET /v3/users/{u}/trackedTargetEvents/{r}`.
+    pub fn events_page(
+        &self,
+        user_id: i64,
+        rule_id: i64,
+        period_id: Option<i64>,
+        limit: u64,
+        offset: u64,
+        mode: OffsetMode,
+    ) -> Result<Value, DemoError> {
+        let customer = self.customer(user_id).ok_or(INVALID_USER)?;
+        let (group, _) = self.rule(rule_id).ok_or(RULE_NOT_FOUND)?;
+        if let Some(p) = period_id
+            && !group.periods.iter().any(|x| x.id == p)
+        {
+            return Err(PERIOD_NOT_FOUND);
+        }
+        if !customer
+            .enrolments
+            .iter()
+            .any(|e| e.target_rule_id == rule_id)
+        {
+            return Err(NO_EVENTS);
+        }
+        let matching: Vec<&Value> = customer
+            .events
+            .iter()
+            .filter(|e| e["targetRuleId"].as_i64() == Some(rule_id))
+            .filter(|e| period_id.is_none_or(|p| e["periodId"].as_i64() == Some(p)))
+            .collect();
+        if matching.is_empty() {
+            return Err(NO_EVENTS);
+        }
+        let limit = limit.clamp(1, 1000);
+        let skip = match mode {
+            OffsetMode::Page => offset.saturating_mul(limit),
+            OffsetMode::Record => offset,
+        };
+        let data: Vec<&Value> = matching
+            .iter()
+            .skip(skip.min(usize::MAX as u64) as usize)
+            .take(limit as usize)
+            .copied()
+            .collect();
+        Ok(json!({
+            "pagination": { "limit": limit, "offset": offset, "total": matching.len() },
+            "data": data,
+            "errors": [],
+            "warnings": [],
+        }))
+    }
+
+    /// The body of `GET /v3/users/{u}/targetGroups`, with achieved values
+    /// computed from the same events.
+    pub fn target_groups(&self, user_id: i64) -> Result<Value, DemoError> {
+        let customer = self.customer(user_id).ok_or(INVALID_USER)?;
+        let mut groups = Vec::new();
+        for enrolment in &customer.enrolments {
+            let Some((group, rule)) = self.rule(enrolment.target_rule_id) else {
+                continue;
+            };
+            let targets: Vec<Value> = group
+                .periods
+                .iter()
+                .map(|p| {
+                    let achieved = achieved(customer, rule, p.id);
+                    json!({
+                        "targetId": rule.target_id,
+                        "periodId": p.id,
+                        "periodRefCode": p.ref_code,
+                        "periodStartDate": p.start_date,
+                        "periodEndDate": p.end_date,
+                        "targetValue": number(&rule.target_value),
+                        "targetAchievedValue": number(&achieved.to_string()),
+                        "targetName": rule.target_name,
+                        "targetType": rule.target_type,
+                        "targetEntity": rule.target_entity,
+                        "targetRuleId": rule.target_rule_id,
+                        "enrolledOn": enrolment.enrolled_on,
+                        "eventName": rule.event_name,
+                        "periodStartDateWithTimeStamp": format!("{}T00:00:00.000Z", p.start_date),
+                        "periodEndDateWithTimeStamp": format!("{}T23:59:59.000Z", p.end_date),
+                        "currentPeriod": p.period_status == "ACTIVE",
+                        "milestones": null,
+                    })
+                })
+                .collect();
+            groups.push(json!({
+                "id": group.id,
+                "name": group.name,
+                "trackingType": group.tracking_type,
+                "targetEvaluationType": group.target_evaluation_type,
+                "targets": targets,
+            }));
+        }
+        Ok(json!({
+            "data": {
+                "userId": customer.user_id,
+                "customer": { "id": customer.user_id, "profiles": [{ "firstName": customer.first_name, "lastName": customer.last_name }] },
+                "targetGroups": groups,
+            },
+            "errors": null,
+            "warnings": null,
+        }))
+    }
+
+    /// The body of `GET /v3/targetGroups/{id}/targetPeriods`.
+    pub fn target_periods(&self, group_id: i64) -> Result<Value, DemoError> {
+        let group = self
+            .index
+            .groups
+            .get(&group_id)
+            .map(|&g| &self.groups[g])
+            .ok_or(GROUP_NOT_FOUND)?;
+        let data: Vec<Value> = group
+            .periods
+            .iter()
+            .map(|p| {
+                json!({
+                    "id": p.id,
+                    "startDate": p.start_date,
+                    "endDate": p.end_date,
+                    "refCode": p.ref_code,
+                    "periodStatus": p.period_status,
+                    "targetGroupId": group.id,
+                    "description": "",
+                    "active": true,
+                })
+            })
+            .collect();
+        Ok(json!({ "data": data, "errors": null, "warnings": null }))
+    }
+}
+
+/// What counts toward a target in one period: the sum of values for SUM
+/// targets, the number of counting events otherwise.
+fn achieved(customer: &Customer, rule: &Rule, period_id: i64) -> Money {
+    let in_period = customer.events.iter().filter(|e| {
+        e["targetRuleId"].as_i64() == Some(rule.target_rule_id)
+            && e["periodId"].as_i64() == Some(period_id)
+    });
+    if rule.target_type == "SUM" {
+        in_period
+            .filter_map(|e| match &e["targetValue"] {
+                Value::Number(n) => Money::parse(&n.to_string()),
+                _ => None,
+            })
+            .fold(Money::ZERO, |acc, v| acc.checked_add(v).unwrap_or(acc))
+    } else {
+        let n = in_period
+            .filter(|e| !matches!(e["eventName"].as_str(), Some("ENROL" | "UNENROL")))
+            .count();
+        Money::parse(&format!("{n}.000")).unwrap_or(Money::ZERO)
+    }
+}
+
+fn number(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_dataset_covers_what_the_demo_promises() {
+        let d = Dataset::embedded();
+        let big = d.customer(712004518).unwrap();
+        assert!(big.events.len() >= 1000);
+        let periods: std::collections::BTreeSet<_> =
+            big.events.iter().map(|e| e["periodId"].as_i64()).collect();
+        assert!(periods.len() >= 6);
+        let mixed = d.customer(498221730).unwrap();
+        for name in [
+            "ADD_TRANSACTION",
+            "RETURN_BILL",
+            "GENERIC_EVENT",
+            "ENROL",
+            "UNENROL",
+        ] {
+            assert!(
+                mixed.events.iter().any(|e| e["eventName"] == name),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn documented_errors() {
+        let d = Dataset::embedded();
+        let page = |u, r, p| {
+            d.events_page(u, r, p, 10, 0, OffsetMode::Page)
+                .map(|_| ())
+                .map_err(|e| e.code)
+        };
+        assert_eq!(page(1, 1986, None), Err(310011));
+        assert_eq!(page(564332013, 1, None), Err(310018));
+        assert_eq!(page(564332013, 1986, Some(1)), Err(310019));
+        assert_eq!(page(610000042, 1986, None), Err(310149));
+        assert_eq!(page(564332013, 79192, None), Err(310149));
+        assert_eq!(page(564332013, 1986, Some(9889)), Ok(()));
+    }
+
+    #[test]
+    fn achieved_values_are_exact() {
+        let d = Dataset::embedded();
+        let body = d.target_groups(564332013).unwrap();
+        let targets = &body["data"]["targetGroups"][0]["targets"];
+        assert_eq!(targets[0]["targetAchievedValue"].to_string(), "9000.92");
+        assert_eq!(targets[1]["targetAchievedValue"].to_string(), "3999.54");
+    }
+}

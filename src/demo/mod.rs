@@ -1,0 +1,110 @@
+//! The embedded demo API: a real HTTP server on loopback, in this process,
+//! serving the data in assets/demo/ with the documented errors, so the whole
+//! product works on a fresh machine and tests speak real HTTP.
+
+pub mod data;
+pub mod faults;
+pub mod server;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use url::Url;
+
+pub use data::Dataset;
+pub use faults::{Fault, FaultPlan};
+pub use server::{DemoAuth, DemoState};
+
+use crate::api::paging::OffsetMode;
+
+#[derive(Clone, Debug)]
+pub struct DemoOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub dataset: Arc<Dataset>,
+    pub offset_mode: OffsetMode,
+    pub auth: Option<DemoAuth>,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            port: 0,
+            dataset: Arc::new(Dataset::embedded()),
+            offset_mode: OffsetMode::Page,
+            auth: None,
+        }
+    }
+}
+
+/// A running demo server; it stops when dropped.
+pub struct DemoServer {
+    addr: SocketAddr,
+    state: Arc<DemoState>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl DemoServer {
+    /// Binds 127.0.0.1 and serves on the current tokio runtime.
+    pub async fn start(options: DemoOptions) -> std::io::Result<DemoServer> {
+        let listener = TcpListener::bind(("127.0.0.1", options.port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(DemoState::new(
+            options.dataset,
+            options.offset_mode,
+            options.auth,
+        ));
+        let app = server::router(state.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "demo server stopped");
+            }
+        });
+        tracing::info!(%addr, "demo API listening");
+        Ok(DemoServer {
+            addr,
+            state,
+            shutdown: Some(tx),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn base_url(&self) -> Url {
+        Url::parse(&format!("http://{}/", self.addr)).expect("a socket address makes a valid URL")
+    }
+
+    pub fn state(&self) -> &Arc<DemoState> {
+        &self.state
+    }
+
+    /// Changes the fault plan.
+    pub fn with_faults(&self, change: impl FnOnce(&mut FaultPlan)) {
+        change(&mut self.state.faults.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+
+    pub fn api_requests(&self) -> u64 {
+        self.state.stats.api_requests.load(Ordering::Relaxed)
+    }
+
+    pub fn token_requests(&self) -> u64 {
+        self.state.stats.token_requests.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

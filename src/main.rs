@@ -1,0 +1,124 @@
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+use target_events::cli::{Cli, Command};
+use target_events::{config, demo, fetch_cmd, logging, secret::Secret, session::Session};
+
+fn main() -> ExitCode {
+    let log_default = logging::default_log_path();
+    let help_footer = format!(
+        "Config file: {}\nLog file:    {}",
+        config::default_config_path().map_or("(no config directory on this system)".into(), |p| p
+            .display()
+            .to_string()),
+        log_default.display()
+    );
+    let matches = Cli::command().after_help(help_footer).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let log_path = cli.connection.log_file.clone().unwrap_or(log_default);
+    let _log_guard = match logging::init(&log_path) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!("warning: cannot log to {}: {e}", log_path.display());
+            None
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(run(cli, log_path));
+    // Do not wait for a hung request's task at exit.
+    runtime.shutdown_background();
+    ExitCode::from(code)
+}
+
+async fn run(cli: Cli, log_path: std::path::PathBuf) -> u8 {
+    if let Some(Command::DemoServer { port }) = &cli.command {
+        return run_demo_server(*port).await;
+    }
+    let settings = match resolve_settings(&cli) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return 2;
+        }
+    };
+    for w in &settings.warnings {
+        eprintln!("warning: {w}");
+        tracing::warn!("{w}");
+    }
+    let session = match Session::open(&settings).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return 1;
+        }
+    };
+    match &cli.command {
+        Some(Command::Fetch(args)) => fetch_cmd::run(&session.client, args).await as u8,
+        _ => match target_events::tui::run(session, &settings, &cli, log_path).await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                1
+            }
+        },
+    }
+}
+
+fn resolve_settings(cli: &Cli) -> anyhow::Result<config::Settings> {
+    let flags = cli.connection.flags();
+    let path = flags.config.clone().or_else(config::default_config_path);
+    let file = match &path {
+        Some(p) => config::load_file(p)?.map(|f| (p.as_path(), f)),
+        None => None,
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let prompt = |question: &str| -> Option<Secret> {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            return None;
+        }
+        rpassword::prompt_password(question)
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(Secret::new)
+    };
+    config::resolve(file, &env, &flags, &prompt)
+}
+
+async fn run_demo_server(port: u16) -> u8 {
+    let server = match demo::DemoServer::start(demo::DemoOptions {
+        port,
+        ..Default::default()
+    })
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot start the demo API on port {port}: {e}");
+            return 1;
+        }
+    };
+    let base = server.base_url();
+    println!("Demo API listening on {base}");
+    println!(
+        "Try:  curl '{base}v3/users/564332013/trackedTargetEvents/1986?periodId=9889&limit=5&offset=0'"
+    );
+    println!(
+        "Faults: curl -X POST {base}__demo/faults -d '{{\"queue\":[{{\"kind\":\"rate_limit\",\"retry_after_secs\":5}}]}}'"
+    );
+    println!("Press Ctrl-C to stop.");
+    let _ = tokio::signal::ctrl_c().await;
+    0
+}

@@ -1,0 +1,293 @@
+//! The runtime: owns the terminal, turns input and task answers into
+//! messages, runs the effects `update` returns, and draws only when something
+//! changed.
+
+use std::collections::HashMap;
+use std::io::{self, Stdout, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream,
+};
+use crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
+};
+use crossterm::{cursor, execute};
+use futures::{FutureExt, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::task::AbortHandle;
+
+use crate::api::{Client, Field};
+use crate::app::{App, Effect, Msg};
+use crate::cli::Cli;
+use crate::config::Settings;
+use crate::session::Session;
+use crate::ui::theme::Theme;
+
+/// Spinner frame interval while a request is in flight.
+const TICK: Duration = Duration::from_millis(100);
+/// Shortest time between two frames (about 60 per second).
+const FRAME: Duration = Duration::from_millis(16);
+
+pub async fn run(
+    session: Session,
+    settings: &Settings,
+    cli: &Cli,
+    log_path: PathBuf,
+) -> anyhow::Result<()> {
+    let mut app = App::new(
+        session.label.clone(),
+        settings.page_size,
+        settings.max_page_size,
+        Theme::from_env(),
+    );
+    if let Some(u) = cli.user_id {
+        app.set_field(Field::UserId, &u.to_string());
+    }
+    if let Some(r) = cli.rule_id {
+        app.set_field(Field::RuleId, &r.to_string());
+    }
+    if let Some(p) = cli.period_id {
+        app.set_field(Field::PeriodId, &p.to_string());
+    }
+    let prefilled = cli.user_id.is_some() && cli.rule_id.is_some();
+    if cli.user_id.is_some() && cli.rule_id.is_none() {
+        app.focus = crate::app::Focus::Input(Field::RuleId);
+    }
+
+    install_panic_hook(log_path);
+    let mut terminal = enter()?;
+    let result = event_loop(&mut terminal, &mut app, session.client.clone(), prefilled).await;
+    leave();
+    drop(session);
+    result
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+fn enter() -> io::Result<Term> {
+    terminal::enable_raw_mode()?;
+    let mut out = io::stdout();
+    if let Err(e) = execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    ) {
+        leave();
+        return Err(e);
+    }
+    Terminal::new(CrosstermBackend::new(out))
+}
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn leave() {
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+}
+
+/// On panic: restore the terminal first, then print the message and where
+/// the log is, so the user sees both on a sane screen.
+fn install_panic_hook(log_path: PathBuf) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+        tracing::error!(panic = %info, "panic");
+        let _ = writeln!(
+            io::stderr(),
+            "target-events crashed. The log is at {}",
+            log_path.display()
+        );
+    }));
+}
+
+async fn event_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    client: Client,
+    prefilled: bool,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut input = EventStream::new();
+    let mut tasks: HashMap<u64, AbortHandle> = HashMap::new();
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut signals = Signals::new()?;
+    let size = terminal.size()?;
+    app.size = Rect::new(0, 0, size.width, size.height);
+    if prefilled {
+        let _ = tx.send(Msg::SubmitPrefilled);
+    }
+    let started = Instant::now();
+    let mut first_frame = true;
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - FRAME;
+    loop {
+        if dirty {
+            // Cap the frame rate: wait out the rest of the frame, then draw once.
+            let since = last_draw.elapsed();
+            if since < FRAME {
+                tokio::time::sleep(FRAME - since).await;
+            }
+            draw(terminal, app)?;
+            last_draw = Instant::now();
+            dirty = false;
+            if first_frame {
+                tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    "first frame drawn"
+                );
+                first_frame = false;
+            }
+        }
+        let msg = tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => match to_msg(ev) { Some(m) => m, None => continue },
+                Some(Err(e)) => return Err(e.into()),
+                None => Msg::Quit,
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = ticker.tick(), if app.is_loading() => Msg::Tick,
+            _ = signals.recv() => Msg::Quit,
+        };
+        handle(app, msg, &client, &tx, &mut tasks);
+        // Take everything already waiting before drawing again.
+        loop {
+            if let Ok(msg) = rx.try_recv() {
+                handle(app, msg, &client, &tx, &mut tasks);
+            } else if let Some(Some(Ok(ev))) = input.next().now_or_never() {
+                if let Some(msg) = to_msg(ev) {
+                    handle(app, msg, &client, &tx, &mut tasks);
+                }
+            } else {
+                break;
+            }
+        }
+        dirty = true;
+        if app.should_quit {
+            break;
+        }
+    }
+    for (_, task) in tasks {
+        task.abort();
+    }
+    Ok(())
+}
+
+fn draw(terminal: &mut Term, app: &App) -> io::Result<()> {
+    // Synchronized output: the terminal shows the frame whole, not half-drawn
+    // (noticeable over slow SSH links).
+    execute!(io::stdout(), BeginSynchronizedUpdate)?;
+    let result = terminal.draw(|frame| crate::ui::draw(app, frame));
+    execute!(io::stdout(), EndSynchronizedUpdate)?;
+    result.map(|_| ())
+}
+
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => Some(Msg::Key(k)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        Event::Paste(p) => Some(Msg::Paste(p)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+fn handle(
+    app: &mut App,
+    msg: Msg,
+    client: &Client,
+    tx: &UnboundedSender<Msg>,
+    tasks: &mut HashMap<u64, AbortHandle>,
+) {
+    if let Msg::Fetched { generation, .. } = &msg {
+        tasks.remove(generation);
+    }
+    for effect in app.update(msg) {
+        run_effect(effect, client, tx, tasks);
+    }
+}
+
+/// Starts or stops background work. Tasks get a client, an id and a sender;
+/// they own nothing of the UI.
+pub fn run_effect(
+    effect: Effect,
+    client: &Client,
+    tx: &UnboundedSender<Msg>,
+    tasks: &mut HashMap<u64, AbortHandle>,
+) {
+    match effect {
+        Effect::Fetch { generation, query } => {
+            let (client, tx) = (client.clone(), tx.clone());
+            let handle = tokio::spawn(async move {
+                let started = Instant::now();
+                let result = client.events(&query).await;
+                let _ = tx.send(Msg::Fetched {
+                    generation,
+                    query,
+                    elapsed: started.elapsed(),
+                    result,
+                });
+            });
+            tasks.insert(generation, handle.abort_handle());
+        }
+        Effect::Prefetch { query } => {
+            let (client, tx) = (client.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = client.events(&query).await;
+                let _ = tx.send(Msg::Prefetched { query, result });
+            });
+        }
+        Effect::Cancel { generation } => {
+            if let Some(task) = tasks.remove(&generation) {
+                task.abort();
+            }
+        }
+    }
+}
+
+/// SIGTERM and SIGHUP end the app the normal way, so the terminal is restored.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {},
+            _ = self.hup.recv() => {},
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

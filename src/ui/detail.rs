@@ -1,0 +1,248 @@
+//! The detail pane: every field of the selected event, long values wrapped,
+//! dates raw and parsed; `v` shows the event's JSON as the server sent it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use unicode_width::UnicodeWidthChar;
+
+use super::layout;
+use super::table::{LARGE_LAG, format_lag};
+use crate::api::model::{EventTime, TargetEvent};
+use crate::app::{App, Focus};
+use crate::export::terminal_safe_json;
+use crate::sanitize;
+use crate::ui::theme::Theme;
+
+const KEY_WIDTH: usize = 19;
+
+/// Cuts `text` into pieces at most `width` columns wide.
+pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && used > 0 {
+            out.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+        used += w;
+    }
+    out
+}
+
+fn date_lines(t: &EventTime) -> Vec<String> {
+    let mut v = vec![sanitize::line(&t.raw).into_owned()];
+    v.push(match t.parsed {
+        Some(p) => format!("→ {}", p.format("%a %d %b %Y, %H:%M:%S")),
+        None => "→ (not a date the tool understands)".into(),
+    });
+    v
+}
+
+/// (key, value lines, value style) for every field of the event.
+fn fields(theme: &Theme, e: &TargetEvent) -> Vec<(&'static str, Vec<String>, Style)> {
+    let kind = match e.kind() {
+        crate::api::model::EventKind::Transaction => "transaction",
+        crate::api::model::EventKind::Return => "return",
+        crate::api::model::EventKind::Behavioural => "behavioural event",
+        crate::api::model::EventKind::Enrol => "enrolment",
+        crate::api::model::EventKind::Unenrol => "unenrolment",
+        crate::api::model::EventKind::Other => "other",
+    };
+    let value_style = if e.target_value.is_negative() {
+        theme.negative()
+    } else {
+        Style::new()
+    };
+    let mut processed = date_lines(&e.event_processed_date);
+    let mut lag_style = Style::new();
+    if let Some(lag) = e.processing_lag() {
+        if lag > LARGE_LAG {
+            processed.push(format!(
+                "⚠ processed {} after the event",
+                format_lag(lag).trim_start_matches('+')
+            ));
+            lag_style = theme.warning();
+        } else if lag < chrono::TimeDelta::zero() {
+            processed.push("⚠ processed before the event date".into());
+            lag_style = theme.warning();
+        }
+    }
+    let mut v = vec![
+        ("eventLogId", vec![e.event_log_id.to_string()], Style::new()),
+        (
+            "eventName",
+            vec![format!(
+                "{} {} ({kind})",
+                e.kind().marker(),
+                sanitize::line(&e.event_name)
+            )],
+            Style::new(),
+        ),
+        (
+            "eventDisplayName",
+            vec![
+                e.event_display_name
+                    .as_deref()
+                    .map_or("— (none: transactional)".into(), |d| {
+                        sanitize::line(d).into_owned()
+                    }),
+            ],
+            Style::new(),
+        ),
+        ("targetValue", vec![e.target_value.to_string()], value_style),
+        (
+            "uniqueId",
+            vec![sanitize::line(&e.unique_id).into_owned()],
+            Style::new(),
+        ),
+        ("customerId", vec![e.customer_id.to_string()], Style::new()),
+        ("eventDate", date_lines(&e.event_date), Style::new()),
+        ("eventProcessedDate", processed, lag_style),
+        ("periodId", vec![e.period_id.to_string()], Style::new()),
+        (
+            "targetGroupId",
+            vec![e.target_group_id.to_string()],
+            Style::new(),
+        ),
+        (
+            "targetRuleId",
+            vec![e.target_rule_id.to_string()],
+            Style::new(),
+        ),
+    ];
+    if let Some(iso) = &e.event_date_iso {
+        v.push((
+            "eventDateISO",
+            vec![sanitize::line(iso).into_owned()],
+            Style::new(),
+        ));
+    }
+    if let Some(iso) = &e.event_processed_date_iso {
+        v.push((
+            "eventProcessedDateISO",
+            vec![sanitize::line(iso).into_owned()],
+            Style::new(),
+        ));
+    }
+    v
+}
+
+/// The pane's content at `width` columns, already wrapped.
+pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let Some(e) = app.selected_event() else {
+        return vec![Line::styled(
+            "Select an event to see all its fields.",
+            app.theme.muted(),
+        )];
+    };
+    let width = width as usize;
+    if app.detail.raw {
+        let json = terminal_safe_json(&e.as_sent(), true);
+        return json
+            .lines()
+            .flat_map(|l| hard_wrap(l, width))
+            .map(Line::from)
+            .collect();
+    }
+    let stacked = width < KEY_WIDTH + 16;
+    let mut out = Vec::new();
+    for (key, values, style) in fields(&app.theme, e) {
+        let key_span = Span::styled(format!("{key:<KEY_WIDTH$}"), app.theme.muted());
+        if stacked {
+            out.push(Line::from(Span::styled(key, app.theme.muted())));
+            for v in values {
+                for piece in hard_wrap(&v, width.saturating_sub(2)) {
+                    out.push(Line::from(vec![
+                        Span::raw("  "),
+                        Span::styled(piece, style),
+                    ]));
+                }
+            }
+            continue;
+        }
+        let mut first = true;
+        for v in values {
+            for piece in hard_wrap(&v, width - KEY_WIDTH) {
+                let lead = if first {
+                    key_span.clone()
+                } else {
+                    Span::raw(" ".repeat(KEY_WIDTH))
+                };
+                first = false;
+                out.push(Line::from(vec![lead, Span::styled(piece, style)]));
+            }
+        }
+    }
+    out
+}
+
+fn inner(area: Rect) -> Rect {
+    Block::bordered().inner(area)
+}
+
+/// How far the pane can scroll at the current size.
+pub fn max_scroll(app: &App) -> u16 {
+    let Some(area) = layout::areas(app.size, app).detail else {
+        return 0;
+    };
+    let inner = inner(area);
+    let n = lines(app, inner.width).len();
+    u16::try_from(n.saturating_sub(inner.height as usize)).unwrap_or(u16::MAX)
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Detail;
+    let title = match app.selected_event() {
+        Some(e) if app.detail.raw => format!(" Event {} · raw JSON ", e.event_log_id),
+        Some(e) => format!(" Event {} ", e.event_log_id),
+        None => " Event ".to_string(),
+    };
+    let block = Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(app.theme.border(focused))
+        .title(Span::styled(title, app.theme.title(focused)))
+        .title_bottom(
+            Line::from(Span::styled(
+                if app.detail.raw {
+                    " v fields "
+                } else {
+                    " v raw JSON "
+                },
+                app.theme.muted(),
+            ))
+            .right_aligned(),
+        );
+    let inner = block.inner(area);
+    let content = lines(app, inner.width);
+    let scroll = app.detail.scroll.min(
+        u16::try_from(content.len().saturating_sub(inner.height as usize)).unwrap_or(u16::MAX),
+    );
+    frame.render_widget(
+        Paragraph::new(content).block(block).scroll((scroll, 0)),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_respects_wide_characters() {
+        assert_eq!(hard_wrap("abcdef", 4), vec!["abcd", "ef"]);
+        assert_eq!(hard_wrap("積分イベ", 5), vec!["積分", "イベ"]);
+        assert_eq!(hard_wrap("", 4), vec![""]);
+    }
+}

@@ -1,0 +1,92 @@
+//! Where each pane goes, as a pure function of the terminal size and the
+//! state, so `update` (mouse hits, page sizes) and drawing agree.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+
+use crate::app::{App, Focus};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+/// From this width the detail pane sits beside the table.
+const SIDE_BY_SIDE: u16 = 100;
+const QUERY_HEIGHT: u16 = 4;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub too_small: bool,
+    pub query: Rect,
+    /// One column per input: its line and, below it, its message line.
+    pub fields: [Rect; 3],
+    pub banner: Option<Rect>,
+    pub table: Option<Rect>,
+    pub detail: Option<Rect>,
+    pub status: Rect,
+}
+
+impl Areas {
+    /// Event rows the table shows (inside the border, under the header).
+    pub fn table_rows(&self) -> usize {
+        self.table
+            .map_or(0, |t| t.height.saturating_sub(3) as usize)
+    }
+
+    /// The visible row index under `at`, if it is on a table row.
+    pub fn table_row_at(&self, at: Position) -> Option<usize> {
+        let t = self.table?;
+        let first = t.y + 2;
+        (t.contains(at) && at.y >= first && at.y < t.y + t.height - 1)
+            .then(|| (at.y - first) as usize)
+    }
+}
+
+pub fn banner_height(size: Rect) -> u16 {
+    if size.height >= 24 { 5 } else { 3 }
+}
+
+pub fn areas(size: Rect, app: &App) -> Areas {
+    if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
+        return Areas {
+            too_small: true,
+            ..Areas::default()
+        };
+    }
+    let banner_h = if app.error.is_some() {
+        banner_height(size)
+    } else {
+        0
+    };
+    let [query, banner, main, status] = Layout::vertical([
+        Constraint::Length(QUERY_HEIGHT),
+        Constraint::Length(banner_h),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(size);
+    let inner = Rect::new(query.x + 1, query.y + 1, query.width.saturating_sub(2), 2);
+    let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3])
+        .spacing(1)
+        .areas(inner);
+    let (table, detail) = if size.width >= SIDE_BY_SIDE {
+        let detail_w = (size.width * 34 / 100).clamp(32, 56);
+        let [t, d] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(detail_w)]).areas(main);
+        (Some(t), Some(d))
+    } else if main.height >= 14 {
+        let [t, d] =
+            Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(main);
+        (Some(t), Some(d))
+    } else if app.focus == Focus::Detail {
+        (None, Some(main))
+    } else {
+        (Some(main), None)
+    };
+    Areas {
+        too_small: false,
+        query,
+        fields: [a, b, c],
+        banner: (banner_h > 0).then_some(banner),
+        table,
+        detail,
+        status,
+    }
+}

@@ -1,0 +1,104 @@
+//! The query pane: customer id, target rule id and period id, each with its
+//! validation or API error on the line beneath it.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::layout::Areas;
+use crate::api::Field;
+use crate::app::state::Invalid;
+use crate::app::{App, Focus};
+use crate::sanitize;
+
+const FIELDS: [Field; 3] = [Field::UserId, Field::RuleId, Field::PeriodId];
+
+fn label(field: Field, wide: bool) -> &'static str {
+    match (field, wide) {
+        (Field::UserId, true) => "User ID ",
+        (Field::RuleId, true) => "Target rule ID ",
+        (Field::PeriodId, true) => "Period ID ",
+        (Field::UserId, false) => "User ",
+        (Field::RuleId, false) => "Rule ",
+        (Field::PeriodId, false) => "Period ",
+    }
+}
+
+pub fn draw(app: &App, frame: &mut Frame, areas: &Areas) {
+    let focused = matches!(app.focus, Focus::Input(_));
+    let block = Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(app.theme.border(focused))
+        .title(Span::styled(" Query ", app.theme.title(focused)));
+    frame.render_widget(block, areas.query);
+    for (i, field) in FIELDS.into_iter().enumerate() {
+        draw_field(app, frame, areas.fields[i], field);
+    }
+}
+
+fn draw_field(app: &App, frame: &mut Frame, area: Rect, field: Field) {
+    let theme = &app.theme;
+    let state = app.field(field);
+    let focused = app.focus == Focus::Input(field) && app.overlay.is_none();
+    let wide = area.width >= 34;
+    let label = label(field, wide);
+    let label_w = label.width() as u16;
+    let box_w = area.width.saturating_sub(label_w);
+    let invalid = app.invalid(field);
+    // An empty required field is a hint, not an error, until something is typed.
+    let in_error = invalid.is_some_and(|i| i != Invalid::Required) || state.api_error.is_some();
+    let value_style = if in_error {
+        theme.error_input()
+    } else {
+        theme.input(focused)
+    };
+
+    // The visible window of the text, scrolled to keep the cursor in view.
+    let text_w = box_w.saturating_sub(1) as usize;
+    let scroll = state.input.visual_scroll(text_w);
+    let value = sanitize::line(state.input.value());
+    let visible: String = value.chars().skip(scroll).take(text_w).collect();
+    let pad = text_w.saturating_sub(visible.width());
+    let marker = if focused { "▸" } else { " " };
+    let line = Line::from(vec![
+        Span::styled(label, theme.label(focused)),
+        Span::styled(format!("{visible}{}", " ".repeat(pad)), value_style),
+        Span::styled(marker, theme.label(focused)),
+    ]);
+    frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
+
+    let message = if let Some((code, msg)) = &state.api_error {
+        Line::from(Span::styled(
+            format!("✗ {code} {}", sanitize::line(msg)),
+            theme.error(),
+        ))
+    } else if invalid == Some(Invalid::Required) {
+        Line::from(Span::styled("required", theme.muted()))
+    } else if let Some(why) = invalid {
+        Line::from(Span::styled(format!("✗ {}", why.reason()), theme.error()))
+    } else if field == Field::PeriodId && state.input.value().trim().is_empty() {
+        Line::from(Span::styled("optional: all periods", theme.muted()))
+    } else {
+        Line::default()
+    };
+    let msg_area = Rect {
+        y: area.y + 1,
+        height: 1,
+        ..area
+    };
+    frame.render_widget(Paragraph::new(message), msg_area);
+
+    if focused {
+        let cursor = state.input.visual_cursor().saturating_sub(scroll) as u16;
+        frame.set_cursor_position(Position::new(
+            area.x + label_w + cursor.min(box_w.saturating_sub(1)),
+            area.y,
+        ));
+    }
+}

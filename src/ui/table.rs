@@ -1,0 +1,317 @@
+//! The events table. Only the rows on screen are built, so a frame costs the
+//! same with ten events loaded or a hundred thousand.
+
+use std::borrow::Cow;
+
+use chrono::TimeDelta;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::api::model::{EventKind, TargetEvent};
+use crate::api::{EventsOutcome, ResponseMeta};
+use crate::app::{App, Focus};
+use crate::sanitize;
+use crate::ui::theme::Theme;
+
+/// Processing later than this is flagged: it is a common reason an event
+/// counted in another period than the customer expects.
+pub const LARGE_LAG: TimeDelta = TimeDelta::hours(1);
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Col {
+    Date,
+    Event,
+    Name,
+    Value,
+    Period,
+    Unique,
+    LogId,
+    Lag,
+}
+
+impl Col {
+    fn title(self) -> &'static str {
+        match self {
+            Col::Date => "Event date",
+            Col::Event => "Event",
+            Col::Name => "Name",
+            Col::Value => "Value",
+            Col::Period => "Period",
+            Col::Unique => "Unique ID",
+            Col::LogId => "Event log ID",
+            Col::Lag => "Processed",
+        }
+    }
+}
+
+/// Columns in display order, and the order they are given up when narrow.
+const DISPLAY: [Col; 8] = [
+    Col::Date,
+    Col::Event,
+    Col::Name,
+    Col::Value,
+    Col::Period,
+    Col::Lag,
+    Col::Unique,
+    Col::LogId,
+];
+const PRIORITY: [Col; 8] = [
+    Col::Date,
+    Col::Value,
+    Col::Event,
+    Col::Lag,
+    Col::Period,
+    Col::Name,
+    Col::Unique,
+    Col::LogId,
+];
+
+pub fn format_lag(lag: TimeDelta) -> String {
+    let mins = lag.num_minutes();
+    let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
+    if d > 0 {
+        format!("+{d}d {h}h")
+    } else if h > 0 {
+        format!("+{h}h {m:02}m")
+    } else {
+        format!("+{m}m")
+    }
+}
+
+pub fn has_large_lag(e: &TargetEvent) -> bool {
+    e.processing_lag().is_some_and(|l| l > LARGE_LAG)
+}
+
+fn cell_text(col: Col, e: &TargetEvent) -> Cow<'_, str> {
+    match col {
+        Col::Date => e.event_date.short().into(),
+        Col::Event => format!("{} {}", e.kind().marker(), sanitize::line(&e.event_name)).into(),
+        Col::Name => e
+            .event_display_name
+            .as_deref()
+            .map_or(Cow::Borrowed("—"), sanitize::line),
+        Col::Value => e.target_value.to_string().into(),
+        Col::Period => e.period_id.to_string().into(),
+        Col::Unique => sanitize::line(&e.unique_id),
+        Col::LogId => e.event_log_id.to_string().into(),
+        Col::Lag => match e.processing_lag() {
+            Some(l) if l > LARGE_LAG => format!("⚠ {}", format_lag(l)).into(),
+            _ => "".into(),
+        },
+    }
+}
+
+fn row_style(theme: &Theme, e: &TargetEvent) -> Style {
+    match e.kind() {
+        EventKind::Behavioural => theme.behavioural(),
+        EventKind::Enrol | EventKind::Unenrol => theme.lifecycle(),
+        _ => Style::new(),
+    }
+}
+
+/// Picks the columns that fit and their widths, from the visible rows only.
+fn columns(rows: &[TargetEvent], width: u16) -> Vec<(Col, u16)> {
+    let any_lag = rows.iter().any(has_large_lag);
+    let natural = |col: Col| -> u16 {
+        let content = rows
+            .iter()
+            .map(|e| unicode_width::UnicodeWidthStr::width(cell_text(col, e).as_ref()))
+            .max()
+            .unwrap_or(0);
+        let content = content.max(col.title().len()) as u16;
+        match col {
+            Col::Name => content.clamp(6, 24),
+            Col::Unique => content.clamp(9, 36),
+            _ => content,
+        }
+    };
+    let mut chosen: Vec<(Col, u16)> = Vec::new();
+    let mut used = 0u16;
+    for col in PRIORITY {
+        if col == Col::Lag && !any_lag {
+            continue;
+        }
+        let w = natural(col);
+        let min = match col {
+            Col::Name => 6,
+            Col::Unique => 9,
+            _ => w,
+        };
+        let gap = if chosen.is_empty() { 0 } else { 1 };
+        if used + gap + min <= width {
+            let w = w.min(width - used - gap);
+            used += gap + w;
+            chosen.push((col, w));
+        }
+    }
+    DISPLAY
+        .iter()
+        .filter_map(|c| chosen.iter().find(|(x, _)| x == c).copied())
+        .collect()
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let focused = app.focus == Focus::Table;
+    let block = Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(theme.border(focused))
+        .title(Span::styled(title(app), theme.title(focused)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let Some(shown) = &app.shown else {
+        let text = if app.is_loading() {
+            format!("{} Loading…", super::spinner(app))
+        } else {
+            "Type a customer id and a target rule id above, then press Enter.".to_string()
+        };
+        let p = Paragraph::new(text)
+            .style(theme.muted())
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true });
+        frame.render_widget(p, centered_line(inner));
+        return;
+    };
+    if let EventsOutcome::NoEvents { message } = &*shown.outcome {
+        let lines = vec![
+            Line::from(format!(
+                "No events recorded for customer {} in target rule {}{}.",
+                shown.query.user_id,
+                shown.query.rule_id,
+                shown
+                    .query
+                    .period_id
+                    .map(|p| format!(", period {p}"))
+                    .unwrap_or_default()
+            )),
+            Line::from(Span::styled(
+                format!("The API says: {}", sanitize::line(message)),
+                theme.muted(),
+            )),
+        ];
+        let p = Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true });
+        frame.render_widget(p, centered_line(inner));
+        return;
+    }
+    let events = shown.events();
+    if events.is_empty() {
+        let p = Paragraph::new("No events on this page.")
+            .style(theme.muted())
+            .alignment(Alignment::Center);
+        frame.render_widget(p, centered_line(inner));
+        return;
+    }
+
+    // Only the window on screen is turned into rows.
+    let height = inner.height.saturating_sub(1) as usize;
+    let start = app.table.offset.min(events.len());
+    let end = (start + height).min(events.len());
+    let window = &events[start..end];
+    let symbol = "▶ ";
+    let cols = columns(window, inner.width.saturating_sub(symbol.len() as u16 - 1));
+    let header = Row::new(cols.iter().map(|(c, _)| {
+        let cell = Cell::from(c.title());
+        if *c == Col::Value {
+            Cell::from(Line::from(c.title()).alignment(Alignment::Right))
+        } else {
+            cell
+        }
+    }))
+    .style(theme.header());
+    let rows = window.iter().map(|e| {
+        let cells = cols.iter().map(|(c, _)| {
+            let text = cell_text(*c, e).into_owned();
+            match c {
+                Col::Value => {
+                    let style = if e.target_value.is_negative() {
+                        theme.negative()
+                    } else {
+                        Style::new()
+                    };
+                    Cell::from(Line::from(Span::styled(text, style)).alignment(Alignment::Right))
+                }
+                Col::Lag => Cell::from(Span::styled(text, theme.warning())),
+                Col::Event if e.kind() == EventKind::Return => {
+                    Cell::from(Span::styled(text, theme.negative()))
+                }
+                _ => Cell::from(text),
+            }
+        });
+        Row::new(cells).style(row_style(theme, e))
+    });
+    let widths = cols.iter().map(|(_, w)| Constraint::Length(*w));
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected(focused))
+        .highlight_symbol(symbol)
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let mut state =
+        TableState::default().with_selected(Some(app.table.selected.saturating_sub(start)));
+    frame.render_stateful_widget(table, inner, &mut state);
+}
+
+fn title(app: &App) -> String {
+    let query = app.base_query();
+    let mut t = match query {
+        Some(q) => format!(
+            " Events · customer {} · rule {} · {} ",
+            q.user_id,
+            q.rule_id,
+            q.period_id
+                .map_or("all periods".to_string(), |p| format!("period {p}"))
+        ),
+        None => " Events ".to_string(),
+    };
+    if let Some(f) = &app.in_flight {
+        t.push_str(&format!(
+            "{} loading page {}… ",
+            super::spinner(app),
+            f.query.page + 1
+        ));
+    }
+    t
+}
+
+fn centered_line(area: Rect) -> Rect {
+    let y = area.y + area.height.saturating_sub(2) / 2;
+    Rect {
+        y,
+        height: area.height.clamp(1, 2),
+        ..area
+    }
+}
+
+/// The request facts shown for a cached page too.
+pub fn meta_summary(meta: &ResponseMeta) -> String {
+    format!(
+        "{} ms · req {}",
+        meta.elapsed.as_millis(),
+        meta.request_id.as_deref().unwrap_or("-")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lag_reads_naturally() {
+        assert_eq!(
+            format_lag(TimeDelta::minutes(7 * 1440 + 18 * 60 + 42)),
+            "+7d 18h"
+        );
+        assert_eq!(format_lag(TimeDelta::minutes(134)), "+2h 14m");
+        assert_eq!(format_lag(TimeDelta::minutes(5)), "+5m");
+    }
+}
