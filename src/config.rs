@@ -25,10 +25,7 @@ pub const CLUSTERS: &[(&str, &str)] = &[
 ];
 
 pub fn cluster_url(name: &str) -> Option<&'static str> {
-    CLUSTERS
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
-        .map(|(_, url)| *url)
+    CLUSTERS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name.trim())).map(|(_, url)| *url)
 }
 
 /// The config file: named profiles.
@@ -138,16 +135,15 @@ impl Settings {
 }
 
 pub fn default_config_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("com", "capillary", "target-events")
-        .map(|d| d.config_dir().join("config.toml"))
+    directories::ProjectDirs::from("com", "capillary", "target-events").map(|d| d.config_dir().join("config.toml"))
 }
 
 /// Reads the config file; a missing file is an empty one.
 pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let file: ConfigFile = toml::from_str(&text)
-                .with_context(|| format!("{} is not a valid config file", path.display()))?;
+            let file: ConfigFile =
+                toml::from_str(&text).with_context(|| format!("{} is not a valid config file", path.display()))?;
             Ok(Some(file))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -159,17 +155,13 @@ pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
 /// production, a map in tests).
 pub fn profile_from_env(get: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Profile> {
     let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
-    let offset_mode = get("CAP_OFFSET_MODE")
-        .map(|v| v.parse())
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
+    let offset_mode = get("CAP_OFFSET_MODE").map(|v| v.parse()).transpose().map_err(anyhow::Error::msg)?;
     Ok(Profile {
         base_url: get("CAP_BASE_URL"),
         cluster: get("CAP_CLUSTER"),
         username: get("CAP_USERNAME"),
         password: get("CAP_PASSWORD").map(Secret::new),
-        password_is_md5: get("CAP_PASSWORD_IS_MD5")
-            .map(|v| matches!(v.trim(), "1" | "true" | "yes")),
+        password_is_md5: get("CAP_PASSWORD_IS_MD5").map(|v| matches!(v.trim(), "1" | "true" | "yes")),
         oauth_key: get("CAP_OAUTH_KEY"),
         oauth_secret: get("CAP_OAUTH_SECRET").map(Secret::new),
         offset_mode,
@@ -187,18 +179,14 @@ pub fn resolve(
 ) -> anyhow::Result<Settings> {
     let mut warnings = Vec::new();
     let env_profile = profile_from_env(env)?;
-    let wanted = flags
-        .profile
-        .clone()
-        .or_else(|| env("CAP_PROFILE").filter(|p| !p.is_empty()));
+    let wanted = flags.profile.clone().or_else(|| env("CAP_PROFILE").filter(|p| !p.is_empty()));
     let mut profile = Profile::default();
     let mut profile_name = None;
     if let Some((path, file)) = file {
-        let name = wanted.clone().or(file.default_profile.clone()).or_else(|| {
-            (file.profiles.len() == 1)
-                .then(|| file.profiles.keys().next().cloned())
-                .flatten()
-        });
+        let name = wanted
+            .clone()
+            .or(file.default_profile.clone())
+            .or_else(|| (file.profiles.len() == 1).then(|| file.profiles.keys().next().cloned()).flatten());
         if let Some(name) = name {
             match file.profiles.get(&name) {
                 Some(p) => {
@@ -233,18 +221,12 @@ pub fn resolve(
     }
 
     let base = match (&profile.base_url, &profile.cluster) {
-        (Some(url), _) => Some(
-            Url::parse(url.trim()).with_context(|| format!("base URL \"{url}\" is not a URL"))?,
-        ),
+        (Some(url), _) => Some(Url::parse(url.trim()).with_context(|| format!("base URL \"{url}\" is not a URL"))?),
         (None, Some(c)) => {
             let url = cluster_url(c).with_context(|| {
                 format!(
                     "unknown cluster \"{c}\" (known: {})",
-                    CLUSTERS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    CLUSTERS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                 )
             })?;
             Some(Url::parse(url)?)
@@ -259,26 +241,17 @@ pub fn resolve(
 
     let credentials = match (&profile.oauth_key, &profile.username) {
         (Some(key), _) => match profile.oauth_secret.clone() {
-            Some(secret) => Credentials::OAuth {
-                key: key.clone(),
-                secret,
-            },
+            Some(secret) => Credentials::OAuth { key: key.clone(), secret },
             None => match prompt(&format!("OAuth secret for key {key}: ")) {
-                Some(secret) => Credentials::OAuth {
-                    key: key.clone(),
-                    secret,
-                },
-                None => bail!(
-                    "an OAuth key is set but no secret: set CAP_OAUTH_SECRET or the profile's oauth_secret"
-                ),
+                Some(secret) => Credentials::OAuth { key: key.clone(), secret },
+                None => bail!("an OAuth key is set but no secret: set CAP_OAUTH_SECRET or the profile's oauth_secret"),
             },
         },
         (None, Some(user)) => {
             let password = match profile.password.clone() {
                 Some(p) => p,
-                None => prompt(&format!("Password for {user}: ")).with_context(|| {
-                    format!("no password for {user}: set CAP_PASSWORD or the profile's password")
-                })?,
+                None => prompt(&format!("Password for {user}: "))
+                    .with_context(|| format!("no password for {user}: set CAP_PASSWORD or the profile's password"))?,
             };
             Credentials::Basic {
                 username: user.clone(),
@@ -295,9 +268,9 @@ pub fn resolve(
         match base {
             Some(url) => Target::Remote(url),
             None if credentials.is_none() => Target::Demo,
-            None => bail!(
-                "credentials are set but no API host: set a cluster (--cluster eu) or a base URL (--base-url)"
-            ),
+            None => {
+                bail!("credentials are set but no API host: set a cluster (--cluster eu) or a base URL (--base-url)")
+            }
         }
     };
     let max_page_size = profile.max_page_size.unwrap_or(1000).clamp(1, 1000);
@@ -310,8 +283,7 @@ pub fn resolve(
         max_page_size,
         connect_timeout: Duration::from_secs(profile.connect_timeout_secs.unwrap_or(10).max(1)),
         timeout: Duration::from_secs(profile.timeout_secs.unwrap_or(30).max(1)),
-        allow_insecure_http: flags.allow_insecure_http
-            || profile.allow_insecure_http.unwrap_or(false),
+        allow_insecure_http: flags.allow_insecure_http || profile.allow_insecure_http.unwrap_or(false),
         concurrency: profile.concurrency.unwrap_or(4).clamp(1, 32),
         requests_per_minute: profile.requests_per_minute.unwrap_or(90).max(1),
         warnings,
@@ -344,10 +316,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(map: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = map
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = map.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |k| map.get(k).cloned()
     }
 
@@ -373,26 +342,12 @@ mod tests {
         )
         .unwrap();
         let e = env(&[("CAP_PASSWORD", "from-env")]);
-        let flags = Flags {
-            base_url: Some("https://proxy.example/api".into()),
-            ..Flags::default()
-        };
-        let s = resolve(
-            Some((Path::new("/nonexistent/config.toml"), file)),
-            &e,
-            &flags,
-            &no_prompt,
-        )
-        .unwrap();
-        assert_eq!(
-            s.target,
-            Target::Remote(Url::parse("https://proxy.example/api").unwrap())
-        );
+        let flags = Flags { base_url: Some("https://proxy.example/api".into()), ..Flags::default() };
+        let s = resolve(Some((Path::new("/nonexistent/config.toml"), file)), &e, &flags, &no_prompt).unwrap();
+        assert_eq!(s.target, Target::Remote(Url::parse("https://proxy.example/api").unwrap()));
         assert_eq!(s.page_size, 25);
         match s.credentials {
-            Credentials::Basic {
-                username, password, ..
-            } => {
+            Credentials::Basic { username, password, .. } => {
                 assert_eq!(username, "store123");
                 assert_eq!(password.expose(), "from-env");
             }
@@ -404,26 +359,13 @@ mod tests {
     fn clusters_resolve_and_unknown_ones_are_named() {
         let s = resolve(
             None,
-            &env(&[
-                ("CAP_CLUSTER", "eu"),
-                ("CAP_USERNAME", "u"),
-                ("CAP_PASSWORD", "p"),
-            ]),
+            &env(&[("CAP_CLUSTER", "eu"), ("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]),
             &Flags::default(),
             &no_prompt,
         )
         .unwrap();
-        assert_eq!(
-            s.target,
-            Target::Remote(Url::parse("https://eu.api.capillarytech.com").unwrap())
-        );
-        let err = resolve(
-            None,
-            &env(&[("CAP_CLUSTER", "mars")]),
-            &Flags::default(),
-            &no_prompt,
-        )
-        .unwrap_err();
+        assert_eq!(s.target, Target::Remote(Url::parse("https://eu.api.capillarytech.com").unwrap()));
+        let err = resolve(None, &env(&[("CAP_CLUSTER", "mars")]), &Flags::default(), &no_prompt).unwrap_err();
         assert!(err.to_string().contains("unknown cluster \"mars\""));
     }
 
@@ -438,13 +380,8 @@ mod tests {
 
     #[test]
     fn credentials_without_a_host_are_an_error() {
-        let err = resolve(
-            None,
-            &env(&[("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]),
-            &Flags::default(),
-            &no_prompt,
-        )
-        .unwrap_err();
+        let err = resolve(None, &env(&[("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]), &Flags::default(), &no_prompt)
+            .unwrap_err();
         assert!(err.to_string().contains("no API host"));
     }
 
@@ -455,20 +392,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("te-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("config.toml");
-        std::fs::write(
-            &path,
-            "[profiles.p]\ncluster = \"eu\"\nusername = \"u\"\npassword = \"p\"\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "[profiles.p]\ncluster = \"eu\"\nusername = \"u\"\npassword = \"p\"\n").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let file = load_file(&path).unwrap().unwrap();
-        let s = resolve(
-            Some((&path, file)),
-            &env(&[]),
-            &Flags::default(),
-            &no_prompt,
-        )
-        .unwrap();
+        let s = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap();
         assert!(s.warnings[0].contains("chmod 600"), "{:?}", s.warnings);
         std::fs::remove_dir_all(&dir).ok();
     }

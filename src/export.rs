@@ -41,10 +41,7 @@ pub fn cells(e: &TargetEvent) -> [String; 11] {
     [
         sanitize::line(&e.event_date.raw).into_owned(),
         sanitize::line(&e.event_name).into_owned(),
-        e.event_display_name
-            .as_deref()
-            .map(|d| sanitize::line(d).into_owned())
-            .unwrap_or_default(),
+        e.event_display_name.as_deref().map(|d| sanitize::line(d).into_owned()).unwrap_or_default(),
         e.target_value.to_string(),
         e.period_id.to_string(),
         sanitize::line(&e.unique_id).into_owned(),
@@ -69,12 +66,8 @@ pub fn write(out: &mut dyn Write, format: Format, events: &[TargetEvent]) -> io:
 /// escapes C0 controls already; C1 controls, DEL, bidi controls and line
 /// separators are escaped here, which keeps the JSON equal in meaning.
 pub fn terminal_safe_json(value: &Value, pretty: bool) -> String {
-    let text = if pretty {
-        serde_json::to_string_pretty(value)
-    } else {
-        serde_json::to_string(value)
-    }
-    .unwrap_or_default();
+    let text =
+        if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }.unwrap_or_default();
     if !text.chars().any(|c| c != '\n' && sanitize::is_unsafe(c)) {
         return text;
     }
@@ -105,11 +98,7 @@ fn write_jsonl(out: &mut dyn Write, events: &[TargetEvent]) -> io::Result<()> {
 /// (including a negative one) stays a number.
 pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && !is_plain_number(text) {
-        format!("'{text}").into()
-    } else {
-        text.into()
-    }
+    if risky && !is_plain_number(text) { format!("'{text}").into() } else { text.into() }
 }
 
 fn is_plain_number(text: &str) -> bool {
@@ -132,15 +121,7 @@ fn write_csv(out: &mut dyn Write, events: &[TargetEvent]) -> io::Result<()> {
 
 /// Columns shown by the table form, by index into [`HEADERS`].
 const TABLE_COLUMNS: [usize; 7] = [0, 1, 2, 3, 4, 5, 6];
-const TABLE_TITLES: [&str; 7] = [
-    "EVENT DATE",
-    "EVENT",
-    "NAME",
-    "VALUE",
-    "PERIOD",
-    "UNIQUE ID",
-    "EVENT LOG ID",
-];
+const TABLE_TITLES: [&str; 7] = ["EVENT DATE", "EVENT", "NAME", "VALUE", "PERIOD", "UNIQUE ID", "EVENT LOG ID"];
 const MAX_NAME: usize = 40;
 
 fn write_table(out: &mut dyn Write, events: &[TargetEvent]) -> io::Result<()> {

@@ -18,12 +18,7 @@ pub async fn run(client: &Client, args: &FetchArgs) -> i32 {
     let mut stderr = std::io::stderr();
     match client.events(&query).await {
         Ok(fetched) => {
-            let request_id = fetched
-                .meta
-                .request_id
-                .as_deref()
-                .unwrap_or("-")
-                .to_string();
+            let request_id = fetched.meta.request_id.as_deref().unwrap_or("-").to_string();
             match fetched.value {
                 EventsOutcome::NoEvents { message } => {
                     let _ = writeln!(
@@ -35,8 +30,7 @@ pub async fn run(client: &Client, args: &FetchArgs) -> i32 {
                 }
                 EventsOutcome::Page(page) => {
                     let mut stdout = std::io::stdout().lock();
-                    if let Err(e) = export::write(&mut stdout, args.format, &page.events)
-                        .and_then(|_| stdout.flush())
+                    if let Err(e) = export::write(&mut stdout, args.format, &page.events).and_then(|_| stdout.flush())
                         && e.kind() != std::io::ErrorKind::BrokenPipe
                     {
                         let _ = writeln!(stderr, "Could not write the output: {e}");
@@ -48,11 +42,7 @@ pub async fn run(client: &Client, args: &FetchArgs) -> i32 {
                         count: page.events.len(),
                         total: page.pagination.total,
                     };
-                    let _ = writeln!(
-                        stderr,
-                        "{}",
-                        summary(&info, &request_id, fetched.meta.elapsed.as_millis())
-                    );
+                    let _ = writeln!(stderr, "{}", summary(&info, &request_id, fetched.meta.elapsed.as_millis()));
                     for w in &page.warnings {
                         let _ = writeln!(
                             stderr,
@@ -74,9 +64,7 @@ pub async fn run(client: &Client, args: &FetchArgs) -> i32 {
 
 fn summary(info: &PageInfo, request_id: &str, ms: u128) -> String {
     let pages = info.page_count().map_or("?".to_string(), |n| n.to_string());
-    let total = info
-        .total_records()
-        .map_or("?".to_string(), |n| n.to_string());
+    let total = info.total_records().map_or("?".to_string(), |n| n.to_string());
     if info.count == 0 {
         format!(
             "page {} of {pages} · no events on this page · {total} in all · {ms} ms · request id {request_id}",
@@ -101,11 +89,7 @@ pub fn report(out: &mut dyn Write, e: &ApiError) {
     if let Some(status) = e.status {
         let _ = writeln!(out, "  status:     HTTP {status}");
     }
-    let _ = writeln!(
-        out,
-        "  request id: {}",
-        e.request_id.as_deref().unwrap_or("-")
-    );
+    let _ = writeln!(out, "  request id: {}", e.request_id.as_deref().unwrap_or("-"));
     let _ = writeln!(out, "  url:        {}", e.url);
     if let Some(hint) = e.hint() {
         let _ = writeln!(out, "  hint:       {hint}");

@@ -8,9 +8,8 @@ fn main() -> ExitCode {
     let log_default = logging::default_log_path();
     let help_footer = format!(
         "Config file: {}\nLog file:    {}",
-        config::default_config_path().map_or("(no config directory on this system)".into(), |p| p
-            .display()
-            .to_string()),
+        config::default_config_path()
+            .map_or("(no config directory on this system)".into(), |p| p.display().to_string()),
         log_default.display()
     );
     let matches = Cli::command().after_help(help_footer).get_matches();
@@ -26,10 +25,7 @@ fn main() -> ExitCode {
             None
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -89,21 +85,13 @@ fn resolve_settings(cli: &Cli) -> anyhow::Result<config::Settings> {
         if !std::io::stdin().is_terminal() {
             return None;
         }
-        rpassword::prompt_password(question)
-            .ok()
-            .filter(|p| !p.is_empty())
-            .map(Secret::new)
+        rpassword::prompt_password(question).ok().filter(|p| !p.is_empty()).map(Secret::new)
     };
     config::resolve(file, &env, &flags, &prompt)
 }
 
 async fn run_demo_server(port: u16) -> u8 {
-    let server = match demo::DemoServer::start(demo::DemoOptions {
-        port,
-        ..Default::default()
-    })
-    .await
-    {
+    let server = match demo::DemoServer::start(demo::DemoOptions { port, ..Default::default() }).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot start the demo API on port {port}: {e}");
@@ -112,9 +100,7 @@ async fn run_demo_server(port: u16) -> u8 {
     };
     let base = server.base_url();
     println!("Demo API listening on {base}");
-    println!(
-        "Try:  curl '{base}v3/users/564332013/trackedTargetEvents/1986?periodId=9889&limit=5&offset=0'"
-    );
+    println!("Try:  curl '{base}v3/users/564332013/trackedTargetEvents/1986?periodId=9889&limit=5&offset=0'");
     println!(
         "Faults: curl -X POST {base}__demo/faults -d '{{\"queue\":[{{\"kind\":\"rate_limit\",\"retry_after_secs\":5}}]}}'"
     );

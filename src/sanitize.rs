@@ -130,16 +130,10 @@ mod tests {
 
     #[test]
     fn nothing_unsafe_survives() {
-        let hostile: String = (0u32..0x250)
-            .filter_map(char::from_u32)
-            .chain("\u{202E}\u{2066}\u{2028}".chars())
-            .collect();
+        let hostile: String =
+            (0u32..0x250).filter_map(char::from_u32).chain("\u{202E}\u{2066}\u{2028}".chars()).collect();
         assert!(!line(&hostile).chars().any(is_unsafe));
-        assert!(
-            !multiline(&hostile)
-                .chars()
-                .any(|c| c != '\n' && is_unsafe(c))
-        );
+        assert!(!multiline(&hostile).chars().any(|c| c != '\n' && is_unsafe(c)));
     }
 
     #[test]

@@ -17,35 +17,23 @@ impl Session {
     pub async fn open(settings: &Settings) -> anyhow::Result<Session> {
         let (base_url, demo, label) = match &settings.target {
             Target::Demo => {
-                let server = DemoServer::start(DemoOptions {
-                    offset_mode: settings.offset_mode,
-                    ..DemoOptions::default()
-                })
-                .await?;
+                let server =
+                    DemoServer::start(DemoOptions { offset_mode: settings.offset_mode, ..DemoOptions::default() })
+                        .await?;
                 (server.base_url(), Some(server), "DEMO".to_string())
             }
             Target::Remote(url) => {
-                let label = settings
-                    .profile_name
-                    .clone()
-                    .unwrap_or_else(|| url.host_str().unwrap_or("remote").to_string());
+                let label =
+                    settings.profile_name.clone().unwrap_or_else(|| url.host_str().unwrap_or("remote").to_string());
                 (url.clone(), None, label)
             }
         };
         let mut config = ClientConfig::new(base_url);
-        config.credentials = if demo.is_some() {
-            Default::default()
-        } else {
-            settings.credentials.clone()
-        };
+        config.credentials = if demo.is_some() { Default::default() } else { settings.credentials.clone() };
         config.offset_mode = settings.offset_mode;
         config.connect_timeout = settings.connect_timeout;
         config.timeout = settings.timeout;
         config.allow_insecure_http = settings.allow_insecure_http;
-        Ok(Session {
-            client: Client::new(config)?,
-            demo,
-            label,
-        })
+        Ok(Session { client: Client::new(config)?, demo, label })
     }
 }

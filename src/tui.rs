@@ -8,15 +8,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
 };
 use crossterm::terminal::{
-    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
-    LeaveAlternateScreen,
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -35,18 +33,8 @@ const TICK: Duration = Duration::from_millis(100);
 /// Shortest time between two frames (about 60 per second).
 const FRAME: Duration = Duration::from_millis(16);
 
-pub async fn run(
-    session: Session,
-    settings: &Settings,
-    cli: &Cli,
-    log_path: PathBuf,
-) -> anyhow::Result<()> {
-    let mut app = App::new(
-        session.label.clone(),
-        settings.page_size,
-        settings.max_page_size,
-        Theme::from_env(),
-    );
+pub async fn run(session: Session, settings: &Settings, cli: &Cli, log_path: PathBuf) -> anyhow::Result<()> {
+    let mut app = App::new(session.label.clone(), settings.page_size, settings.max_page_size, Theme::from_env());
     if let Some(u) = cli.user_id {
         app.set_field(Field::UserId, &u.to_string());
     }
@@ -74,12 +62,7 @@ type Term = Terminal<CrosstermBackend<Stdout>>;
 fn enter() -> io::Result<Term> {
     terminal::enable_raw_mode()?;
     let mut out = io::stdout();
-    if let Err(e) = execute!(
-        out,
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste
-    ) {
+    if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste) {
         leave();
         return Err(e);
     }
@@ -88,13 +71,7 @@ fn enter() -> io::Result<Term> {
 
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn leave() {
-    let _ = execute!(
-        io::stdout(),
-        DisableBracketedPaste,
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        cursor::Show
-    );
+    let _ = execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
     let _ = terminal::disable_raw_mode();
 }
 
@@ -106,20 +83,11 @@ fn install_panic_hook(log_path: PathBuf) {
         leave();
         previous(info);
         tracing::error!(panic = %info, "panic");
-        let _ = writeln!(
-            io::stderr(),
-            "target-events crashed. The log is at {}",
-            log_path.display()
-        );
+        let _ = writeln!(io::stderr(), "target-events crashed. The log is at {}", log_path.display());
     }));
 }
 
-async fn event_loop(
-    terminal: &mut Term,
-    app: &mut App,
-    client: Client,
-    prefilled: bool,
-) -> anyhow::Result<()> {
+async fn event_loop(terminal: &mut Term, app: &mut App, client: Client, prefilled: bool) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut input = EventStream::new();
     let mut tasks: HashMap<u64, AbortHandle> = HashMap::new();
@@ -146,10 +114,7 @@ async fn event_loop(
             last_draw = Instant::now();
             dirty = false;
             if first_frame {
-                tracing::info!(
-                    ms = started.elapsed().as_millis() as u64,
-                    "first frame drawn"
-                );
+                tracing::info!(ms = started.elapsed().as_millis() as u64, "first frame drawn");
                 first_frame = false;
             }
         }
@@ -164,17 +129,11 @@ async fn event_loop(
             _ = signals.recv() => Msg::Quit,
         };
         handle(app, msg, &client, &tx, &mut tasks);
-        // Take everything already waiting before drawing again.
-        loop {
-            if let Ok(msg) = rx.try_recv() {
-                handle(app, msg, &client, &tx, &mut tasks);
-            } else if let Some(Some(Ok(ev))) = input.next().now_or_never() {
-                if let Some(msg) = to_msg(ev) {
-                    handle(app, msg, &client, &tx, &mut tasks);
-                }
-            } else {
-                break;
-            }
+        // Take every task answer already waiting before drawing again. (The
+        // input stream is only ever polled by `select!`: polling it with a
+        // no-op waker loses its wake-ups.)
+        while let Ok(msg) = rx.try_recv() {
+            handle(app, msg, &client, &tx, &mut tasks);
         }
         dirty = true;
         if app.should_quit {
@@ -206,13 +165,7 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-fn handle(
-    app: &mut App,
-    msg: Msg,
-    client: &Client,
-    tx: &UnboundedSender<Msg>,
-    tasks: &mut HashMap<u64, AbortHandle>,
-) {
+fn handle(app: &mut App, msg: Msg, client: &Client, tx: &UnboundedSender<Msg>, tasks: &mut HashMap<u64, AbortHandle>) {
     if let Msg::Fetched { generation, .. } = &msg {
         tasks.remove(generation);
     }
@@ -223,24 +176,14 @@ fn handle(
 
 /// Starts or stops background work. Tasks get a client, an id and a sender;
 /// they own nothing of the UI.
-pub fn run_effect(
-    effect: Effect,
-    client: &Client,
-    tx: &UnboundedSender<Msg>,
-    tasks: &mut HashMap<u64, AbortHandle>,
-) {
+pub fn run_effect(effect: Effect, client: &Client, tx: &UnboundedSender<Msg>, tasks: &mut HashMap<u64, AbortHandle>) {
     match effect {
         Effect::Fetch { generation, query } => {
             let (client, tx) = (client.clone(), tx.clone());
             let handle = tokio::spawn(async move {
                 let started = Instant::now();
                 let result = client.events(&query).await;
-                let _ = tx.send(Msg::Fetched {
-                    generation,
-                    query,
-                    elapsed: started.elapsed(),
-                    result,
-                });
+                let _ = tx.send(Msg::Fetched { generation, query, elapsed: started.elapsed(), result });
             });
             tasks.insert(generation, handle.abort_handle());
         }
@@ -272,10 +215,7 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals {
-                term: signal(SignalKind::terminate())?,
-                hup: signal(SignalKind::hangup())?,
-            })
+            Ok(Signals { term: signal(SignalKind::terminate())?, hup: signal(SignalKind::hangup())? })
         }
         #[cfg(not(unix))]
         Ok(Signals {})

@@ -39,11 +39,7 @@ impl Credentials {
     pub fn secrets(&self) -> Vec<String> {
         match self {
             Credentials::None => vec![],
-            Credentials::Basic {
-                password,
-                password_is_md5,
-                ..
-            } => {
+            Credentials::Basic { password, password_is_md5, .. } => {
                 let mut v = vec![password.expose().to_string()];
                 if !password_is_md5 {
                     v.push(md5_hex(password.expose()));
@@ -77,11 +73,7 @@ pub fn md5_hex(text: &str) -> String {
 
 /// The `Authorization` header value for Basic auth.
 pub fn basic_header(username: &str, password: &Secret, password_is_md5: bool) -> Secret {
-    let md5 = if password_is_md5 {
-        password.expose().to_ascii_lowercase()
-    } else {
-        md5_hex(password.expose())
-    };
+    let md5 = if password_is_md5 { password.expose().to_ascii_lowercase() } else { md5_hex(password.expose()) };
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{md5}"));
     Secret::new(format!("Basic {encoded}"))
 }
@@ -99,11 +91,7 @@ impl Token {
     pub fn new(value: Secret, serial: u64, ttl: Duration) -> Self {
         // Renew a little before the end: a fifth of the ttl, at most 30 s.
         let margin = (ttl / 5).min(Duration::from_secs(30));
-        Token {
-            value,
-            serial,
-            renew_at: Instant::now() + ttl.saturating_sub(margin),
-        }
+        Token { value, serial, renew_at: Instant::now() + ttl.saturating_sub(margin) }
     }
 
     pub fn is_fresh(&self) -> bool {
@@ -124,10 +112,7 @@ pub fn parse_token_response(body: &Value) -> Option<(Secret, Duration)> {
     if token.is_empty() {
         return None;
     }
-    let ttl = data
-        .get("ttlSeconds")
-        .and_then(Value::as_u64)
-        .unwrap_or(300);
+    let ttl = data.get("ttlSeconds").and_then(Value::as_u64).unwrap_or(300);
     Some((Secret::new(token), Duration::from_secs(ttl)))
 }
 
@@ -140,26 +125,15 @@ mod tests {
         // The doc's worked example: store123 with the MD5 it gives for the
         // password, concatenated with a colon and base64-encoded.
         let documented = "Basic c3RvcmUxMjM6YmRjODdiOWM4OTRkYTUxNjgwNTllMDBlYmZmYjkwNzc=";
-        let h = basic_header(
-            "store123",
-            &Secret::new("bdc87b9c894da5168059e00ebffb9077"),
-            true,
-        );
+        let h = basic_header("store123", &Secret::new("bdc87b9c894da5168059e00ebffb9077"), true);
         assert_eq!(h.expose(), documented);
         // The doc's step 1 is off: MD5("Pass123") is 2f23fa35…, not bdc87b9c….
         // From the plain password we send the real MD5, as the server computes it.
         assert_eq!(md5_hex("Pass123"), "2f23fa3579f3f75175793649115c1b25");
         let from_plain = basic_header("store123", &Secret::new("Pass123"), false);
-        assert_eq!(
-            from_plain.expose(),
-            "Basic c3RvcmUxMjM6MmYyM2ZhMzU3OWYzZjc1MTc1NzkzNjQ5MTE1YzFiMjU="
-        );
+        assert_eq!(from_plain.expose(), "Basic c3RvcmUxMjM6MmYyM2ZhMzU3OWYzZjc1MTc1NzkzNjQ5MTE1YzFiMjU=");
         // A stored MD5 in capitals is sent in the lowercase hex form.
-        let upper = basic_header(
-            "store123",
-            &Secret::new("BDC87B9C894DA5168059E00EBFFB9077"),
-            true,
-        );
+        let upper = basic_header("store123", &Secret::new("BDC87B9C894DA5168059E00EBFFB9077"), true);
         assert_eq!(upper.expose(), documented);
     }
 
@@ -176,10 +150,7 @@ mod tests {
 
     #[test]
     fn credentials_debug_hides_secrets() {
-        let c = Credentials::OAuth {
-            key: "k".into(),
-            secret: Secret::new("s3cr3t-value"),
-        };
+        let c = Credentials::OAuth { key: "k".into(), secret: Secret::new("s3cr3t-value") };
         assert!(!format!("{c:?}").contains("s3cr3t-value"));
     }
 }

@@ -18,9 +18,7 @@ use url::Url;
 
 use super::auth::{self, Credentials, Token, TokenCache};
 use super::error::{ApiError, ErrorKind, NetCause, codes, snippet};
-use super::model::{
-    ApiMessage, EventsPage, Pagination, TargetEvent, TargetPeriod, UserTargetGroup,
-};
+use super::model::{ApiMessage, EventsPage, Pagination, TargetEvent, TargetPeriod, UserTargetGroup};
 use super::paging::OffsetMode;
 use crate::secret::Secret;
 
@@ -110,12 +108,7 @@ struct Inner {
 enum AuthState {
     None,
     Basic(Secret),
-    OAuth {
-        key: String,
-        secret: Secret,
-        cache: TokenCache,
-        serial: AtomicU64,
-    },
+    OAuth { key: String, secret: Secret, cache: TokenCache, serial: AtomicU64 },
 }
 
 /// The body and headers of an answer that passed classification.
@@ -134,11 +127,9 @@ impl Client {
             .build()?;
         let auth = match &config.credentials {
             Credentials::None => AuthState::None,
-            Credentials::Basic {
-                username,
-                password,
-                password_is_md5,
-            } => AuthState::Basic(auth::basic_header(username, password, *password_is_md5)),
+            Credentials::Basic { username, password, password_is_md5 } => {
+                AuthState::Basic(auth::basic_header(username, password, *password_is_md5))
+            }
             Credentials::OAuth { key, secret } => AuthState::OAuth {
                 key: key.clone(),
                 secret: secret.clone(),
@@ -146,9 +137,7 @@ impl Client {
                 serial: AtomicU64::new(0),
             },
         };
-        Ok(Client {
-            inner: Arc::new(Inner { http, config, auth }),
-        })
+        Ok(Client { inner: Arc::new(Inner { http, config, auth }) })
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -161,28 +150,15 @@ impl Client {
 
     /// The URL of an events request (no credentials in it).
     pub fn events_url(&self, q: &EventsQuery) -> Url {
-        let mut url = self.endpoint(&[
-            "v3",
-            "users",
-            &q.user_id.to_string(),
-            "trackedTargetEvents",
-            &q.rule_id.to_string(),
-        ]);
+        let mut url =
+            self.endpoint(&["v3", "users", &q.user_id.to_string(), "trackedTargetEvents", &q.rule_id.to_string()]);
         {
             let mut pairs = url.query_pairs_mut();
             if let Some(p) = q.period_id {
                 pairs.append_pair("periodId", &p.to_string());
             }
             pairs.append_pair("limit", &q.limit.to_string());
-            pairs.append_pair(
-                "offset",
-                &self
-                    .inner
-                    .config
-                    .offset_mode
-                    .offset_for(q.page, q.limit)
-                    .to_string(),
-            );
+            pairs.append_pair("offset", &self.inner.config.offset_mode.offset_for(q.page, q.limit).to_string());
         }
         url
     }
@@ -192,29 +168,19 @@ impl Client {
         let url = self.events_url(q);
         match self.get(url).await {
             Ok(answer) => {
-                let page =
-                    parse_events_page(&answer.body).map_err(|detail| malformed(&answer, detail))?;
-                Ok(Fetched {
-                    value: EventsOutcome::Page(page),
-                    meta: answer.meta,
-                })
+                let page = parse_events_page(&answer.body).map_err(|detail| malformed(&answer, detail))?;
+                Ok(Fetched { value: EventsOutcome::Page(page), meta: answer.meta })
             }
             Err((err, meta)) if err.code() == Some(codes::NO_EVENTS) => {
                 let message = err.server_message().unwrap_or_default().to_string();
-                Ok(Fetched {
-                    value: EventsOutcome::NoEvents { message },
-                    meta,
-                })
+                Ok(Fetched { value: EventsOutcome::NoEvents { message }, meta })
             }
             Err((err, _)) => Err(err),
         }
     }
 
     /// `GET /v3/users/{userId}/targetGroups`.
-    pub async fn target_groups(
-        &self,
-        user_id: i64,
-    ) -> Result<Fetched<Vec<UserTargetGroup>>, ApiError> {
+    pub async fn target_groups(&self, user_id: i64) -> Result<Fetched<Vec<UserTargetGroup>>, ApiError> {
         let url = self.endpoint(&["v3", "users", &user_id.to_string(), "targetGroups"]);
         let answer = self.get(url).await.map_err(|(e, _)| e)?;
         #[derive(Deserialize)]
@@ -224,25 +190,15 @@ impl Client {
             target_groups: Vec<UserTargetGroup>,
         }
         let groups = parse_data::<Data>(&answer.body).map_err(|d| malformed(&answer, d))?;
-        Ok(Fetched {
-            value: groups.target_groups,
-            meta: answer.meta,
-        })
+        Ok(Fetched { value: groups.target_groups, meta: answer.meta })
     }
 
     /// `GET /v3/targetGroups/{id}/targetPeriods`.
-    pub async fn target_periods(
-        &self,
-        group_id: i64,
-    ) -> Result<Fetched<Vec<TargetPeriod>>, ApiError> {
+    pub async fn target_periods(&self, group_id: i64) -> Result<Fetched<Vec<TargetPeriod>>, ApiError> {
         let url = self.endpoint(&["v3", "targetGroups", &group_id.to_string(), "targetPeriods"]);
         let answer = self.get(url).await.map_err(|(e, _)| e)?;
-        let periods =
-            parse_data::<Vec<TargetPeriod>>(&answer.body).map_err(|d| malformed(&answer, d))?;
-        Ok(Fetched {
-            value: periods,
-            meta: answer.meta,
-        })
+        let periods = parse_data::<Vec<TargetPeriod>>(&answer.body).map_err(|d| malformed(&answer, d))?;
+        Ok(Fetched { value: periods, meta: answer.meta })
     }
 
     fn endpoint(&self, segments: &[&str]) -> Url {
@@ -265,26 +221,14 @@ impl Client {
     /// A GET with authentication, one token renewal after a 401/498, and
     /// classification. Errors come with the meta of the failed exchange.
     async fn get(&self, url: Url) -> Result<Answer, (ApiError, ResponseMeta)> {
-        self.check_transport(&url)
-            .map_err(|e| (e, ResponseMeta::default()))?;
+        self.check_transport(&url).map_err(|e| (e, ResponseMeta::default()))?;
         let mut renewed = false;
         loop {
-            let token = self
-                .token(&url)
-                .await
-                .map_err(|e| (e, ResponseMeta::default()))?;
-            let mut request = self
-                .inner
-                .http
-                .get(url.clone())
-                .header("Accept", "application/json");
+            let token = self.token(&url).await.map_err(|e| (e, ResponseMeta::default()))?;
+            let mut request = self.inner.http.get(url.clone()).header("Accept", "application/json");
             match (&self.inner.auth, &token) {
-                (AuthState::Basic(header), _) => {
-                    request = request.header("Authorization", header.expose())
-                }
-                (AuthState::OAuth { .. }, Some(t)) => {
-                    request = request.header(OAUTH_TOKEN_HEADER, t.value.expose())
-                }
+                (AuthState::Basic(header), _) => request = request.header("Authorization", header.expose()),
+                (AuthState::OAuth { .. }, Some(t)) => request = request.header(OAUTH_TOKEN_HEADER, t.value.expose()),
                 _ => {}
             }
             let answer = self.exchange(&url, request).await?;
@@ -315,15 +259,9 @@ impl Client {
             Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
             None => false,
         };
-        if url.scheme() == "http"
-            && has_credentials
-            && !loopback
-            && !self.inner.config.allow_insecure_http
-        {
+        if url.scheme() == "http" && has_credentials && !loopback && !self.inner.config.allow_insecure_http {
             return Err(ApiError::new(
-                ErrorKind::InsecureTransport {
-                    host: Self::host(url),
-                },
+                ErrorKind::InsecureTransport { host: Self::host(url) },
                 None,
                 None,
                 url.as_str(),
@@ -335,13 +273,7 @@ impl Client {
     /// The OAuth token to use, fetching one when there is none or it is stale.
     /// The lock is held across the fetch so concurrent callers share it.
     async fn token(&self, url: &Url) -> Result<Option<Token>, ApiError> {
-        let AuthState::OAuth {
-            key,
-            secret,
-            cache,
-            serial,
-        } = &self.inner.auth
-        else {
+        let AuthState::OAuth { key, secret, cache, serial } = &self.inner.auth else {
             return Ok(None);
         };
         let mut current = cache.current.lock().await;
@@ -356,10 +288,7 @@ impl Client {
             .header("Accept", "application/json")
             .header("Content-Type", "application/json")
             .body(serde_json::json!({ "key": key, "secret": secret.expose() }).to_string());
-        let answer = self
-            .exchange(&token_url, request)
-            .await
-            .map_err(|(e, _)| e)?;
+        let answer = self.exchange(&token_url, request).await.map_err(|(e, _)| e)?;
         let answer = classify(answer, self.inner.auth_hint()).map_err(|(e, _)| e)?;
         let body: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
         let Some((value, ttl)) = auth::parse_token_response(&body) else {
@@ -373,11 +302,7 @@ impl Client {
     }
 
     /// Sends one request and reads its body under the size cap.
-    async fn exchange(
-        &self,
-        url: &Url,
-        request: reqwest::RequestBuilder,
-    ) -> Result<Answer, (ApiError, ResponseMeta)> {
+    async fn exchange(&self, url: &Url, request: reqwest::RequestBuilder) -> Result<Answer, (ApiError, ResponseMeta)> {
         let started = Instant::now();
         let host = Self::host(url);
         let fail = |e: reqwest::Error, meta: ResponseMeta| {
@@ -385,36 +310,20 @@ impl Client {
             tracing::warn!(url = %url, elapsed_ms = started.elapsed().as_millis() as u64, error = %err, "request failed");
             (err, meta)
         };
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| fail(e, ResponseMeta::default()))?;
+        let mut response = request.send().await.map_err(|e| fail(e, ResponseMeta::default()))?;
         let status = response.status().as_u16();
         let request_id = request_id(response.headers());
-        let mut meta = ResponseMeta {
-            status,
-            request_id: request_id.clone(),
-            elapsed: Duration::ZERO,
-            url: url.to_string(),
-        };
+        let mut meta =
+            ResponseMeta { status, request_id: request_id.clone(), elapsed: Duration::ZERO, url: url.to_string() };
         let limit = self.inner.config.max_body_bytes;
         let too_large = |meta: &ResponseMeta| {
-            (
-                ApiError::new(
-                    ErrorKind::TooLarge { limit },
-                    Some(status),
-                    request_id.clone(),
-                    url.as_str(),
-                ),
-                meta.clone(),
-            )
+            (ApiError::new(ErrorKind::TooLarge { limit }, Some(status), request_id.clone(), url.as_str()), meta.clone())
         };
         if response.content_length().is_some_and(|n| n > limit) {
             return Err(too_large(&meta));
         }
         let retry_after = retry_after(response.headers());
-        let mut body =
-            Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
         while let Some(chunk) = response.chunk().await.map_err(|e| fail(e, meta.clone()))? {
             if body.len() as u64 + chunk.len() as u64 > limit {
                 return Err(too_large(&meta));
@@ -446,10 +355,7 @@ impl Inner {
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| crate::sanitize::line(s).into_owned())
+    headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).map(|s| crate::sanitize::line(s).into_owned())
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -463,14 +369,9 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn rate_limited(answer: &Answer, retry_after: Option<Duration>) -> (ApiError, ResponseMeta) {
-    let message = envelope_errors(&answer.body)
-        .and_then(|m| m.into_iter().next())
-        .map(|m| m.message);
+    let message = envelope_errors(&answer.body).and_then(|m| m.into_iter().next()).map(|m| m.message);
     let err = ApiError::new(
-        ErrorKind::RateLimited {
-            retry_after,
-            message,
-        },
+        ErrorKind::RateLimited { retry_after, message },
         Some(429),
         answer.meta.request_id.clone(),
         &answer.meta.url,
@@ -480,10 +381,7 @@ fn rate_limited(answer: &Answer, retry_after: Option<Duration>) -> (ApiError, Re
 
 fn malformed(answer: &Answer, detail: String) -> ApiError {
     ApiError::new(
-        ErrorKind::Malformed {
-            detail: crate::sanitize::line(&detail).into_owned(),
-            snippet: snippet(&answer.body),
-        },
+        ErrorKind::Malformed { detail: crate::sanitize::line(&detail).into_owned(), snippet: snippet(&answer.body) },
         Some(answer.meta.status),
         answer.meta.request_id.clone(),
         &answer.meta.url,
@@ -510,15 +408,7 @@ fn classify(answer: Answer, auth_hint: String) -> Result<Answer, (ApiError, Resp
     let status = answer.meta.status;
     let errors = envelope_errors(&answer.body);
     let err = |kind| {
-        Err((
-            ApiError::new(
-                kind,
-                Some(status),
-                answer.meta.request_id.clone(),
-                &answer.meta.url,
-            ),
-            answer.meta.clone(),
-        ))
+        Err((ApiError::new(kind, Some(status), answer.meta.request_id.clone(), &answer.meta.url), answer.meta.clone()))
     };
     if matches!(status, 401 | 403 | 498) {
         let first = errors.and_then(|e| e.into_iter().next());
@@ -530,17 +420,13 @@ fn classify(answer: Answer, auth_hint: String) -> Result<Answer, (ApiError, Resp
     }
     if let Some(mut list) = errors {
         let first = list.remove(0);
-        return err(ErrorKind::Api {
-            code: first.code,
-            message: first.message,
-            more: list,
-        });
+        return err(ErrorKind::Api { code: first.code, message: first.message, more: list });
     }
     match StatusCode::from_u16(status) {
         Ok(s) if s == StatusCode::NOT_FOUND => err(ErrorKind::NotFound),
-        Ok(s) if s.is_server_error() || s.is_client_error() => err(ErrorKind::Server {
-            snippet: snippet(&answer.body),
-        }),
+        Ok(s) if s.is_server_error() || s.is_client_error() => {
+            err(ErrorKind::Server { snippet: snippet(&answer.body) })
+        }
         Ok(s) if s.is_success() && answer.body.iter().all(u8::is_ascii_whitespace) => {
             let detail = "the body is empty".to_string();
             Err((malformed(&answer, detail), answer.meta.clone()))
@@ -549,13 +435,7 @@ fn classify(answer: Answer, auth_hint: String) -> Result<Answer, (ApiError, Resp
     }
 }
 
-fn network_error(
-    e: &reqwest::Error,
-    host: &str,
-    url: &Url,
-    status: u16,
-    request_id: Option<String>,
-) -> ApiError {
+fn network_error(e: &reqwest::Error, host: &str, url: &Url, status: u16, request_id: Option<String>) -> ApiError {
     // The innermost cause says most (refused, DNS, certificate); reqwest's own
     // message adds only the URL we already know.
     let mut chain = Vec::new();
@@ -577,12 +457,7 @@ fn network_error(
         NetCause::Dns
     } else if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
         NetCause::Tls
-    } else if e.is_body()
-        || e.is_decode()
-        || status != 0
-        || all.contains("closed")
-        || all.contains("reset")
-    {
+    } else if e.is_body() || e.is_decode() || status != 0 || all.contains("closed") || all.contains("reset") {
         NetCause::Interrupted
     } else {
         NetCause::Other
@@ -590,11 +465,7 @@ fn network_error(
     let detail = chain.last().cloned().unwrap_or_default();
     let detail = crate::sanitize::truncate_chars(&crate::sanitize::line(&detail), 120).into_owned();
     ApiError::new(
-        ErrorKind::Network {
-            host: host.to_string(),
-            cause,
-            detail,
-        },
+        ErrorKind::Network { host: host.to_string(), cause, detail },
         (status != 0).then_some(status),
         request_id,
         url.as_str(),
@@ -612,8 +483,7 @@ pub fn parse_events_page(body: &[u8]) -> Result<EventsPage, String> {
         #[serde(default)]
         warnings: Option<Value>,
     }
-    let envelope: Envelope<'_> =
-        serde_json::from_slice(body).map_err(|e| describe_json_error(&e))?;
+    let envelope: Envelope<'_> = serde_json::from_slice(body).map_err(|e| describe_json_error(&e))?;
     let raw = envelope.data.unwrap_or_default();
     let mut events = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
@@ -633,11 +503,8 @@ fn parse_data<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> 
     struct Envelope<T> {
         data: Option<T>,
     }
-    let envelope: Envelope<T> =
-        serde_json::from_slice(body).map_err(|e| describe_json_error(&e))?;
-    envelope
-        .data
-        .ok_or_else(|| "the answer has no data".to_string())
+    let envelope: Envelope<T> = serde_json::from_slice(body).map_err(|e| describe_json_error(&e))?;
+    envelope.data.ok_or_else(|| "the answer has no data".to_string())
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {

@@ -61,24 +61,13 @@ pub enum NetCause {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The server answered with the v3 error envelope.
-    Api {
-        code: Option<i64>,
-        message: String,
-        more: Vec<ApiMessage>,
-    },
+    Api { code: Option<i64>, message: String, more: Vec<ApiMessage> },
     /// 401, 403 or 498.
-    Auth {
-        code: Option<i64>,
-        message: Option<String>,
-        hint: String,
-    },
+    Auth { code: Option<i64>, message: Option<String>, hint: String },
     /// 404 with no envelope: the base URL or path is wrong.
     NotFound,
     /// 429.
-    RateLimited {
-        retry_after: Option<Duration>,
-        message: Option<String>,
-    },
+    RateLimited { retry_after: Option<Duration>, message: Option<String> },
     /// 5xx without an envelope, HTML, an empty body.
     Server { snippet: String },
     /// A body that is not the JSON we expect (truncated, malformed, wrong shape).
@@ -86,11 +75,7 @@ pub enum ErrorKind {
     /// The body passed the size cap.
     TooLarge { limit: u64 },
     /// No HTTP answer at all.
-    Network {
-        host: String,
-        cause: NetCause,
-        detail: String,
-    },
+    Network { host: String, cause: NetCause, detail: String },
     /// Credentials would have gone over plain http to a non-loopback host.
     InsecureTransport { host: String },
 }
@@ -105,12 +90,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(
-        kind: ErrorKind,
-        status: Option<u16>,
-        request_id: Option<String>,
-        url: &str,
-    ) -> Self {
+    pub fn new(kind: ErrorKind, status: Option<u16>, request_id: Option<String>, url: &str) -> Self {
         ApiError {
             kind,
             status,
@@ -136,9 +116,7 @@ impl ApiError {
     pub fn server_message(&self) -> Option<&str> {
         match &self.kind {
             ErrorKind::Api { message, .. } => Some(message),
-            ErrorKind::Auth { message, .. } | ErrorKind::RateLimited { message, .. } => {
-                message.as_deref()
-            }
+            ErrorKind::Auth { message, .. } | ErrorKind::RateLimited { message, .. } => message.as_deref(),
             _ => None,
         }
     }
@@ -147,10 +125,9 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         match &self.kind {
             ErrorKind::RateLimited { .. } | ErrorKind::Server { .. } => true,
-            ErrorKind::Network { cause, .. } => matches!(
-                cause,
-                NetCause::Timeout | NetCause::Interrupted | NetCause::Refused
-            ),
+            ErrorKind::Network { cause, .. } => {
+                matches!(cause, NetCause::Timeout | NetCause::Interrupted | NetCause::Refused)
+            }
             ErrorKind::Malformed { .. } => self.status.is_some_and(|s| s >= 500),
             ErrorKind::Api { .. } => self.status.is_some_and(|s| s >= 500),
             _ => false,
@@ -184,17 +161,26 @@ impl ApiError {
             }
             ErrorKind::NotFound => "The server has no such endpoint: the base URL or cluster is probably wrong.".into(),
             ErrorKind::RateLimited { retry_after, .. } => match retry_after {
-                Some(d) => format!("Too many requests: the API asks to wait {} s before trying again.", d.as_secs().max(1)),
-                None => "Too many requests: the API is rate limiting this key; wait a moment before trying again.".into(),
+                Some(d) => {
+                    format!("Too many requests: the API asks to wait {} s before trying again.", d.as_secs().max(1))
+                }
+                None => {
+                    "Too many requests: the API is rate limiting this key; wait a moment before trying again.".into()
+                }
             },
             ErrorKind::Server { snippet } if snippet.is_empty() => {
                 format!("The server failed ({}) and sent an empty answer.", self.status_text())
             }
             ErrorKind::Server { snippet } => format!("The server failed ({}): \"{snippet}\".", self.status_text()),
             ErrorKind::Malformed { detail, snippet } => {
-                format!("The server's answer ({}) could not be read: {detail}. It began: \"{snippet}\".", self.status_text())
+                format!(
+                    "The server's answer ({}) could not be read: {detail}. It began: \"{snippet}\".",
+                    self.status_text()
+                )
             }
-            ErrorKind::TooLarge { limit } => format!("The server's answer was larger than the {} MiB limit.", limit / (1024 * 1024)),
+            ErrorKind::TooLarge { limit } => {
+                format!("The server's answer was larger than the {} MiB limit.", limit / (1024 * 1024))
+            }
             ErrorKind::Network { host, cause, detail } => match cause {
                 NetCause::Refused => format!("Could not connect to {host}: the connection was refused."),
                 NetCause::Dns => format!("Could not find the host {host}: check the base URL or cluster."),
@@ -217,14 +203,10 @@ impl ApiError {
             ErrorKind::Server { .. } | ErrorKind::Malformed { .. } | ErrorKind::TooLarge { .. } => {
                 Some("Press r to retry; if it persists, escalate with the request id.".into())
             }
-            ErrorKind::Network {
-                cause: NetCause::Dns | NetCause::Refused,
-                ..
+            ErrorKind::Network { cause: NetCause::Dns | NetCause::Refused, .. } | ErrorKind::NotFound => {
+                Some("Check the profile's base_url or cluster.".into())
             }
-            | ErrorKind::NotFound => Some("Check the profile's base_url or cluster.".into()),
-            ErrorKind::Network { .. } => {
-                Some("Check the connection (VPN?), then press r to retry.".into())
-            }
+            ErrorKind::Network { .. } => Some("Check the connection (VPN?), then press r to retry.".into()),
             ErrorKind::Api { code, .. } if code.and_then(Field::blamed_by).is_some() => {
                 Some("Correct the highlighted field and press Enter.".into())
             }
@@ -233,8 +215,7 @@ impl ApiError {
     }
 
     fn status_text(&self) -> String {
-        self.status
-            .map_or_else(|| "no status".into(), |s| format!("HTTP {s}"))
+        self.status.map_or_else(|| "no status".into(), |s| format!("HTTP {s}"))
     }
 }
 
@@ -278,11 +259,7 @@ mod tests {
     #[test]
     fn display_carries_code_status_and_request_id() {
         let e = ApiError::new(
-            ErrorKind::Api {
-                code: Some(310011),
-                message: "Invalid userId".into(),
-                more: vec![],
-            },
+            ErrorKind::Api { code: Some(310011), message: "Invalid userId".into(), more: vec![] },
             Some(400),
             Some("req-1".into()),
             "http://x/v3/users/1/trackedTargetEvents/2",

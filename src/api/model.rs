@@ -30,10 +30,7 @@ impl Money {
     /// Parses the text of a JSON number or a numeric string exactly.
     pub fn parse(text: &str) -> Option<Money> {
         let text = text.trim();
-        Decimal::from_str(text)
-            .or_else(|_| Decimal::from_scientific(text))
-            .ok()
-            .map(Money)
+        Decimal::from_str(text).or_else(|_| Decimal::from_scientific(text)).ok().map(Money)
     }
 
     pub fn checked_add(self, other: Money) -> Option<Money> {
@@ -58,10 +55,7 @@ impl<'de> Deserialize<'de> for Money {
             Value::Number(n) => n.to_string(),
             Value::String(s) => s,
             other => {
-                return Err(serde::de::Error::custom(format!(
-                    "expected a number, found {}",
-                    kind_of(&other)
-                )));
+                return Err(serde::de::Error::custom(format!("expected a number, found {}", kind_of(&other))));
             }
         };
         Money::parse(&text).ok_or_else(|| {
@@ -82,13 +76,9 @@ pub struct EventTime {
 
 impl EventTime {
     pub fn parse(raw: String) -> Self {
-        let parsed = [
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M",
-        ]
-        .iter()
-        .find_map(|fmt| NaiveDateTime::parse_from_str(raw.trim(), fmt).ok());
+        let parsed = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|fmt| NaiveDateTime::parse_from_str(raw.trim(), fmt).ok());
         EventTime { raw, parsed }
     }
 
@@ -221,25 +211,14 @@ impl TargetEvent {
         m.insert("eventLogId".into(), self.event_log_id.into());
         m.insert("eventName".into(), self.event_name.clone().into());
         m.insert("customerId".into(), self.customer_id.into());
-        m.insert(
-            "eventDisplayName".into(),
-            self.event_display_name
-                .clone()
-                .map_or(Value::Null, Value::String),
-        );
+        m.insert("eventDisplayName".into(), self.event_display_name.clone().map_or(Value::Null, Value::String));
         m.insert("uniqueId".into(), self.unique_id.clone().into());
         m.insert("eventDate".into(), self.event_date.raw.clone().into());
-        m.insert(
-            "eventProcessedDate".into(),
-            self.event_processed_date.raw.clone().into(),
-        );
+        m.insert("eventProcessedDate".into(), self.event_processed_date.raw.clone().into());
         m.insert("periodId".into(), self.period_id.into());
         m.insert("targetGroupId".into(), self.target_group_id.into());
         m.insert("targetRuleId".into(), self.target_rule_id.into());
-        m.insert(
-            "targetValue".into(),
-            Value::Number(self.target_value.to_json_number()),
-        );
+        m.insert("targetValue".into(), Value::Number(self.target_value.to_json_number()));
         if let Some(iso) = &self.event_date_iso {
             m.insert("eventDateISO".into(), iso.clone().into());
         }
@@ -292,10 +271,7 @@ impl ApiMessage {
             },
             Some(other) => other.to_string(),
         };
-        ApiMessage {
-            code,
-            message: crate::sanitize::line(&message).into_owned(),
-        }
+        ApiMessage { code, message: crate::sanitize::line(&message).into_owned() }
     }
 
     pub fn list(v: Option<&Value>) -> Vec<ApiMessage> {
@@ -392,10 +368,7 @@ mod tests {
         for text in ["1.000", "2000.46", "1000", "-250.50", "0.10"] {
             assert_eq!(Money::parse(text).unwrap().to_string(), text);
         }
-        let sum = Money::parse("2000.46")
-            .unwrap()
-            .checked_add(Money::parse("999.54").unwrap())
-            .unwrap();
+        let sum = Money::parse("2000.46").unwrap().checked_add(Money::parse("999.54").unwrap()).unwrap();
         assert_eq!(sum.to_string(), "3000.00");
     }
 

@@ -32,9 +32,7 @@ impl std::str::FromStr for OffsetMode {
         match s.trim().to_ascii_lowercase().as_str() {
             "page" => Ok(OffsetMode::Page),
             "record" => Ok(OffsetMode::Record),
-            other => Err(format!(
-                "offset_mode must be \"page\" or \"record\", not \"{other}\""
-            )),
+            other => Err(format!("offset_mode must be \"page\" or \"record\", not \"{other}\"")),
         }
     }
 }
@@ -87,11 +85,7 @@ impl PageInfo {
 
     /// Total records, corrected by what this page proves.
     pub fn total_records(&self) -> Option<u64> {
-        if self.is_short() {
-            Some(self.last_record())
-        } else {
-            self.total.map(|t| t.max(self.last_record()))
-        }
+        if self.is_short() { Some(self.last_record()) } else { self.total.map(|t| t.max(self.last_record())) }
     }
 }
 
@@ -100,12 +94,7 @@ mod tests {
     use super::*;
 
     fn info(page: u32, limit: u32, count: usize, total: Option<u64>) -> PageInfo {
-        PageInfo {
-            page,
-            limit,
-            count,
-            total,
-        }
+        PageInfo { page, limit, count, total }
     }
 
     #[test]

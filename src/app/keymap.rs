@@ -17,9 +17,7 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
     match &app.overlay {
         Some(Overlay::Help) => {
             return match key.code {
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
-                    Action::CloseOverlay
-                }
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => Action::CloseOverlay,
                 _ => Action::None,
             };
         }
@@ -110,14 +108,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("r", "fetch again (retry)"),
         ],
     ),
-    (
-        "Detail",
-        &[
-            ("j k PgDn PgUp", "scroll"),
-            ("v", "toggle the raw JSON of the event"),
-            ("Esc", "back to the table"),
-        ],
-    ),
+    ("Detail", &[("j k PgDn PgUp", "scroll"), ("v", "toggle the raw JSON of the event"), ("Esc", "back to the table")]),
     (
         "Anywhere",
         &[

@@ -7,9 +7,7 @@ use std::time::Duration;
 use ratatui::layout::Rect;
 use tui_input::Input;
 
-use crate::api::{
-    ApiError, EventsOutcome, EventsQuery, Field, PageInfo, ResponseMeta, TargetEvent,
-};
+use crate::api::{ApiError, EventsOutcome, EventsQuery, Field, PageInfo, ResponseMeta, TargetEvent};
 use crate::ui::theme::Theme;
 
 /// Which pane has the keyboard.
@@ -72,11 +70,7 @@ impl Invalid {
 pub fn parse_id(text: &str, required: bool) -> Result<Option<i64>, Invalid> {
     let t = text.trim();
     if t.is_empty() {
-        return if required {
-            Err(Invalid::Required)
-        } else {
-            Ok(None)
-        };
+        return if required { Err(Invalid::Required) } else { Ok(None) };
     }
     if !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Invalid::NotDigits);
@@ -115,12 +109,7 @@ impl Shown {
             EventsOutcome::Page(p) => p.pagination.total,
             EventsOutcome::NoEvents { .. } => Some(0),
         };
-        PageInfo {
-            page: self.query.page,
-            limit: self.query.limit,
-            count: self.events().len(),
-            total,
-        }
+        PageInfo { page: self.query.page, limit: self.query.limit, count: self.events().len(), total }
     }
 }
 
@@ -153,10 +142,7 @@ pub enum Prompt {
 #[derive(Clone, Debug)]
 pub enum Overlay {
     Help,
-    Prompt {
-        prompt: Prompt,
-        error: Option<String>,
-    },
+    Prompt { prompt: Prompt, error: Option<String> },
 }
 
 /// Scroll position of the events table.
@@ -253,13 +239,7 @@ impl App {
         let user = parse_id(self.field(Field::UserId).input.value(), true).ok()??;
         let rule = parse_id(self.field(Field::RuleId).input.value(), true).ok()??;
         let period = parse_id(self.field(Field::PeriodId).input.value(), false).ok()?;
-        Some(EventsQuery {
-            user_id: user,
-            rule_id: rule,
-            period_id: period,
-            limit: self.limit,
-            page: 0,
-        })
+        Some(EventsQuery { user_id: user, rule_id: rule, period_id: period, limit: self.limit, page: 0 })
     }
 
     pub fn is_loading(&self) -> bool {
@@ -295,10 +275,7 @@ mod tests {
         assert_eq!(parse_id("", false), Ok(None));
         assert_eq!(parse_id("12a", true), Err(Invalid::NotDigits));
         assert_eq!(parse_id("-5", true), Err(Invalid::NotDigits));
-        assert_eq!(
-            parse_id("99999999999999999999", true),
-            Err(Invalid::TooLarge)
-        );
+        assert_eq!(parse_id("99999999999999999999", true), Err(Invalid::TooLarge));
         assert_eq!(parse_id("0", true), Err(Invalid::Zero));
     }
 

@@ -10,9 +10,7 @@ use tui_input::{Input, InputRequest};
 
 use super::action::{Action, Effect, Msg};
 use super::keymap;
-use super::state::{
-    App, CACHE_PAGES, CachedPage, Focus, InFlight, LastRequest, Overlay, Prompt, Shown,
-};
+use super::state::{App, CACHE_PAGES, CachedPage, Focus, InFlight, LastRequest, Overlay, Prompt, Shown};
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
 use crate::ui::{detail, layout};
 
@@ -32,46 +30,21 @@ impl App {
             Msg::Mouse(m) => self.mouse(m, &mut fx),
             Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
             Msg::Tick => self.spinner = self.spinner.wrapping_add(1),
-            Msg::Fetched {
-                generation,
-                query,
-                elapsed,
-                result,
-            } => {
+            Msg::Fetched { generation, query, elapsed, result } => {
                 // A late answer to a superseded request is dropped.
-                if self
-                    .in_flight
-                    .as_ref()
-                    .is_some_and(|f| f.generation == generation)
-                {
+                if self.in_flight.as_ref().is_some_and(|f| f.generation == generation) {
                     let request = self.in_flight.take();
-                    self.finish(
-                        query,
-                        elapsed,
-                        result,
-                        request.is_some_and(|r| r.focus_table),
-                        &mut fx,
-                    );
+                    self.finish(query, elapsed, result, request.is_some_and(|r| r.focus_table), &mut fx);
                 }
             }
             Msg::Prefetched { query, result } => {
                 self.prefetching.retain(|q| *q != query);
-                let waiting = self
-                    .in_flight
-                    .as_ref()
-                    .filter(|f| f.query == query && !f.fresh)
-                    .cloned();
+                let waiting = self.in_flight.as_ref().filter(|f| f.query == query && !f.fresh).cloned();
                 match (result, waiting) {
                     (result, Some(request)) => {
                         // The user already asked for this page: show the answer.
                         self.in_flight = None;
-                        self.finish(
-                            query,
-                            Default::default(),
-                            result,
-                            request.focus_table,
-                            &mut fx,
-                        );
+                        self.finish(query, Default::default(), result, request.focus_table, &mut fx);
                     }
                     (Ok(fetched), None) => self.remember(query, &fetched),
                     (Err(_), None) => {}
@@ -107,37 +80,25 @@ impl App {
                 None => self.flash_no_query(),
             },
             Action::LastPage => match (self.base_query(), self.known_pages()) {
-                (Some(q), Some(n)) if q.page + 1 < n => {
-                    self.request(q.at_page(n - 1), false, false, fx)
-                }
-                (Some(_), Some(n)) => {
-                    self.flash(&format!("Already on the last page (page {n} of {n})."))
-                }
+                (Some(q), Some(n)) if q.page + 1 < n => self.request(q.at_page(n - 1), false, false, fx),
+                (Some(_), Some(n)) => self.flash(&format!("Already on the last page (page {n} of {n}).")),
                 (Some(_), None) => self.flash("The number of pages is not known yet."),
                 (None, _) => self.flash_no_query(),
             },
             Action::AskPage => match self.base_query() {
                 Some(_) => {
-                    self.overlay = Some(Overlay::Prompt {
-                        prompt: Prompt::GoToPage(Input::default()),
-                        error: None,
-                    })
+                    self.overlay = Some(Overlay::Prompt { prompt: Prompt::GoToPage(Input::default()), error: None })
                 }
                 None => self.flash_no_query(),
             },
             Action::AskLimit => {
                 let current = Input::new(self.limit.to_string());
-                self.overlay = Some(Overlay::Prompt {
-                    prompt: Prompt::PageSize(current),
-                    error: None,
-                });
+                self.overlay = Some(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
             }
             Action::Confirm => self.confirm_prompt(fx),
             Action::PromptEdit(key) => {
-                if let Some(Overlay::Prompt {
-                    prompt: Prompt::GoToPage(input) | Prompt::PageSize(input),
-                    error,
-                }) = &mut self.overlay
+                if let Some(Overlay::Prompt { prompt: Prompt::GoToPage(input) | Prompt::PageSize(input), error }) =
+                    &mut self.overlay
                 {
                     input.handle_event(&Event::Key(key));
                     *error = None;
@@ -196,13 +157,7 @@ impl App {
 
     fn paste(&mut self, text: &str) {
         let target = match (&mut self.overlay, self.focus) {
-            (
-                Some(Overlay::Prompt {
-                    prompt: Prompt::GoToPage(i) | Prompt::PageSize(i),
-                    ..
-                }),
-                _,
-            ) => i,
+            (Some(Overlay::Prompt { prompt: Prompt::GoToPage(i) | Prompt::PageSize(i), .. }), _) => i,
             (None, Focus::Input(f)) => {
                 let field = &mut self.inputs[super::state::field_index(f)];
                 field.api_error = None;
@@ -217,25 +172,15 @@ impl App {
 
     /// The query navigation starts from: the one being fetched, else the one shown.
     pub fn base_query(&self) -> Option<EventsQuery> {
-        self.in_flight
-            .as_ref()
-            .map(|f| f.query)
-            .or_else(|| self.shown.as_ref().map(|s| s.query))
+        self.in_flight.as_ref().map(|f| f.query).or_else(|| self.shown.as_ref().map(|s| s.query))
     }
 
     /// Pages in the result of the base query, when the shown page tells.
     pub fn known_pages(&self) -> Option<u32> {
         let base = self.base_query()?;
         let shown = self.shown.as_ref()?;
-        let same = EventsQuery {
-            page: 0,
-            ..shown.query
-        } == EventsQuery { page: 0, ..base };
-        if same {
-            shown.info().page_count()
-        } else {
-            None
-        }
+        let same = EventsQuery { page: 0, ..shown.query } == EventsQuery { page: 0, ..base };
+        if same { shown.info().page_count() } else { None }
     }
 
     fn submit(&mut self, fx: &mut Vec<Effect>) {
@@ -250,9 +195,7 @@ impl App {
 
     fn cancel(&mut self, fx: &mut Vec<Effect>) {
         if let Some(f) = self.in_flight.take() {
-            fx.push(Effect::Cancel {
-                generation: f.generation,
-            });
+            fx.push(Effect::Cancel { generation: f.generation });
             self.flash("Request cancelled.");
         }
     }
@@ -262,9 +205,7 @@ impl App {
             return self.flash_no_query();
         };
         match self.known_pages() {
-            Some(n) if q.page + 1 >= n => {
-                self.flash(&format!("Already on the last page (page {n} of {n})."))
-            }
+            Some(n) if q.page + 1 >= n => self.flash(&format!("Already on the last page (page {n} of {n}).")),
             _ => self.request(q.at_page(q.page + 1), false, false, fx),
         }
     }
@@ -315,17 +256,9 @@ impl App {
     }
 
     /// Shows `query` from the cache, or asks the runtime to fetch it.
-    fn request(
-        &mut self,
-        query: EventsQuery,
-        focus_table: bool,
-        fresh: bool,
-        fx: &mut Vec<Effect>,
-    ) {
+    fn request(&mut self, query: EventsQuery, focus_table: bool, fresh: bool, fx: &mut Vec<Effect>) {
         if let Some(old) = self.in_flight.take() {
-            fx.push(Effect::Cancel {
-                generation: old.generation,
-            });
+            fx.push(Effect::Cancel { generation: old.generation });
         }
         if !fresh && let Some(hit) = self.cache.get(&query).cloned() {
             self.last_request = Some(LastRequest {
@@ -340,12 +273,7 @@ impl App {
         }
         self.generation += 1;
         let generation = self.generation;
-        self.in_flight = Some(InFlight {
-            generation,
-            query,
-            focus_table,
-            fresh,
-        });
+        self.in_flight = Some(InFlight { generation, query, focus_table, fresh });
         // A prefetch of this very page is under way: wait for it instead.
         if fresh || !self.prefetching.contains(&query) {
             fx.push(Effect::Fetch { generation, query });
@@ -356,13 +284,7 @@ impl App {
         if self.cache.len() >= CACHE_PAGES {
             self.cache.clear();
         }
-        self.cache.insert(
-            query,
-            CachedPage {
-                outcome: Arc::new(fetched.value.clone()),
-                meta: fetched.meta.clone(),
-            },
-        );
+        self.cache.insert(query, CachedPage { outcome: Arc::new(fetched.value.clone()), meta: fetched.meta.clone() });
     }
 
     fn finish(
@@ -375,11 +297,7 @@ impl App {
     ) {
         match result {
             Ok(fetched) => {
-                let elapsed = if elapsed.is_zero() {
-                    fetched.meta.elapsed
-                } else {
-                    elapsed
-                };
+                let elapsed = if elapsed.is_zero() { fetched.meta.elapsed } else { elapsed };
                 self.last_request = Some(LastRequest {
                     elapsed,
                     request_id: fetched.meta.request_id.clone(),
@@ -394,11 +312,7 @@ impl App {
                 self.prefetch_next(fx);
             }
             Err(e) => {
-                self.last_request = Some(LastRequest {
-                    elapsed,
-                    request_id: e.request_id.clone(),
-                    status: e.status,
-                });
+                self.last_request = Some(LastRequest { elapsed, request_id: e.request_id.clone(), status: e.status });
                 match (e.field(), e.code()) {
                     (Some(field), Some(code)) => {
                         let message = e.server_message().unwrap_or_default().to_string();
@@ -446,14 +360,9 @@ impl App {
     fn move_selection(&mut self, delta: isize) {
         if self.focus == Focus::Detail {
             let max = detail::max_scroll(self);
-            let step = if delta.unsigned_abs() > 1_000_000 {
-                i64::from(u16::MAX)
-            } else {
-                delta as i64
-            };
-            let next = (i64::from(self.detail.scroll)
-                + step.signum() * step.abs().min(i64::from(u16::MAX)))
-            .clamp(0, i64::from(max));
+            let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };
+            let next = (i64::from(self.detail.scroll) + step.signum() * step.abs().min(i64::from(u16::MAX)))
+                .clamp(0, i64::from(max));
             self.detail.scroll = next as u16;
             return;
         }
@@ -461,9 +370,7 @@ impl App {
         if len == 0 {
             return;
         }
-        let target = (self.table.selected as isize)
-            .saturating_add(delta)
-            .clamp(0, len as isize - 1) as usize;
+        let target = (self.table.selected as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
         if target != self.table.selected {
             self.table.selected = target;
             self.detail.scroll = 0;
@@ -493,11 +400,8 @@ impl App {
         let at = Position::new(m.column, m.row);
         match m.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let step = if m.kind == MouseEventKind::ScrollDown {
-                    WHEEL_ROWS as isize
-                } else {
-                    -(WHEEL_ROWS as isize)
-                };
+                let step =
+                    if m.kind == MouseEventKind::ScrollDown { WHEEL_ROWS as isize } else { -(WHEEL_ROWS as isize) };
                 if areas.detail.is_some_and(|r| r.contains(at)) {
                     self.focus = Focus::Detail;
                 } else if areas.table.is_some_and(|r| r.contains(at)) {

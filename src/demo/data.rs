@@ -88,31 +88,17 @@ pub struct DemoError {
     pub message: &'static str,
 }
 
-const INVALID_USER: DemoError = DemoError {
-    status: 400,
-    code: codes::INVALID_USER,
-    message: "Invalid userId",
-};
-const RULE_NOT_FOUND: DemoError = DemoError {
-    status: 400,
-    code: codes::RULE_NOT_FOUND,
-    message: "Target rule not found",
-};
-const PERIOD_NOT_FOUND: DemoError = DemoError {
-    status: 400,
-    code: codes::PERIOD_NOT_FOUND,
-    message: "Target period not found",
-};
+const INVALID_USER: DemoError = DemoError { status: 400, code: codes::INVALID_USER, message: "Invalid userId" };
+const RULE_NOT_FOUND: DemoError =
+    DemoError { status: 400, code: codes::RULE_NOT_FOUND, message: "Target rule not found" };
+const PERIOD_NOT_FOUND: DemoError =
+    DemoError { status: 400, code: codes::PERIOD_NOT_FOUND, message: "Target period not found" };
 const NO_EVENTS: DemoError = DemoError {
     status: 400,
     code: codes::NO_EVENTS,
     message: "No record found in user target for given UserId and TargetId",
 };
-const GROUP_NOT_FOUND: DemoError = DemoError {
-    status: 400,
-    code: 310017,
-    message: "Target group not found",
-};
+const GROUP_NOT_FOUND: DemoError = DemoError { status: 400, code: 310017, message: "Target group not found" };
 
 impl Dataset {
     pub fn embedded() -> Dataset {
@@ -176,8 +162,7 @@ impl Dataset {
                     .map(|t| t.format("%Y-%m-%d %H:%M:%S.0").to_string())
                     .unwrap_or_default();
                 let value: Value =
-                    serde_json::from_str(&format!("{}.{:02}", 10 + i % 990, i % 100))
-                        .unwrap_or(Value::Null);
+                    serde_json::from_str(&format!("{}.{:02}", 10 + i % 990, i % 100)).unwrap_or(Value::Null);
                 json!({
                     "eventLogId": 800_000_000 + i as i64,
                     "eventName": "ADD_TRANSACTION",
@@ -197,27 +182,18 @@ impl Dataset {
             user_id,
             first_name: "Generated".into(),
             last_name: user_id.to_string(),
-            enrolments: vec![Enrolment {
-                target_rule_id: rule_id,
-                enrolled_on: "2025-01-01T00:00:00.000+0000".into(),
-            }],
+            enrolments: vec![Enrolment { target_rule_id: rule_id, enrolled_on: "2025-01-01T00:00:00.000+0000".into() }],
             events,
         });
         self.reindex();
     }
 
     pub fn customer(&self, user_id: i64) -> Option<&Customer> {
-        self.index
-            .customers
-            .get(&user_id)
-            .map(|&i| &self.customers[i])
+        self.index.customers.get(&user_id).map(|&i| &self.customers[i])
     }
 
     fn rule(&self, rule_id: i64) -> Option<(&Group, &Rule)> {
-        self.index
-            .rules
-            .get(&rule_id)
-            .map(|&(g, r)| (&self.groups[g], &self.groups[g].rules[r]))
+        self.index.rules.get(&rule_id).map(|&(g, r)| (&self.groups[g], &self.groups[g].rules[r]))
     }
 
     /// The body of `GET /v3/users/{u}/trackedTargetEvents/{r}`.
@@ -237,11 +213,7 @@ impl Dataset {
         {
             return Err(PERIOD_NOT_FOUND);
         }
-        if !customer
-            .enrolments
-            .iter()
-            .any(|e| e.target_rule_id == rule_id)
-        {
+        if !customer.enrolments.iter().any(|e| e.target_rule_id == rule_id) {
             return Err(NO_EVENTS);
         }
         let matching: Vec<&Value> = customer
@@ -258,12 +230,8 @@ impl Dataset {
             OffsetMode::Page => offset.saturating_mul(limit),
             OffsetMode::Record => offset,
         };
-        let data: Vec<&Value> = matching
-            .iter()
-            .skip(skip.min(usize::MAX as u64) as usize)
-            .take(limit as usize)
-            .copied()
-            .collect();
+        let data: Vec<&Value> =
+            matching.iter().skip(skip.min(usize::MAX as u64) as usize).take(limit as usize).copied().collect();
         Ok(json!({
             "pagination": { "limit": limit, "offset": offset, "total": matching.len() },
             "data": data,
@@ -328,12 +296,7 @@ impl Dataset {
 
     /// The body of `GET /v3/targetGroups/{id}/targetPeriods`.
     pub fn target_periods(&self, group_id: i64) -> Result<Value, DemoError> {
-        let group = self
-            .index
-            .groups
-            .get(&group_id)
-            .map(|&g| &self.groups[g])
-            .ok_or(GROUP_NOT_FOUND)?;
+        let group = self.index.groups.get(&group_id).map(|&g| &self.groups[g]).ok_or(GROUP_NOT_FOUND)?;
         let data: Vec<Value> = group
             .periods
             .iter()
@@ -358,8 +321,7 @@ impl Dataset {
 /// targets, the number of counting events otherwise.
 fn achieved(customer: &Customer, rule: &Rule, period_id: i64) -> Money {
     let in_period = customer.events.iter().filter(|e| {
-        e["targetRuleId"].as_i64() == Some(rule.target_rule_id)
-            && e["periodId"].as_i64() == Some(period_id)
+        e["targetRuleId"].as_i64() == Some(rule.target_rule_id) && e["periodId"].as_i64() == Some(period_id)
     });
     if rule.target_type == "SUM" {
         in_period
@@ -369,9 +331,7 @@ fn achieved(customer: &Customer, rule: &Rule, period_id: i64) -> Money {
             })
             .fold(Money::ZERO, |acc, v| acc.checked_add(v).unwrap_or(acc))
     } else {
-        let n = in_period
-            .filter(|e| !matches!(e["eventName"].as_str(), Some("ENROL" | "UNENROL")))
-            .count();
+        let n = in_period.filter(|e| !matches!(e["eventName"].as_str(), Some("ENROL" | "UNENROL"))).count();
         Money::parse(&format!("{n}.000")).unwrap_or(Money::ZERO)
     }
 }
@@ -389,32 +349,18 @@ mod tests {
         let d = Dataset::embedded();
         let big = d.customer(712004518).unwrap();
         assert!(big.events.len() >= 1000);
-        let periods: std::collections::BTreeSet<_> =
-            big.events.iter().map(|e| e["periodId"].as_i64()).collect();
+        let periods: std::collections::BTreeSet<_> = big.events.iter().map(|e| e["periodId"].as_i64()).collect();
         assert!(periods.len() >= 6);
         let mixed = d.customer(498221730).unwrap();
-        for name in [
-            "ADD_TRANSACTION",
-            "RETURN_BILL",
-            "GENERIC_EVENT",
-            "ENROL",
-            "UNENROL",
-        ] {
-            assert!(
-                mixed.events.iter().any(|e| e["eventName"] == name),
-                "{name}"
-            );
+        for name in ["ADD_TRANSACTION", "RETURN_BILL", "GENERIC_EVENT", "ENROL", "UNENROL"] {
+            assert!(mixed.events.iter().any(|e| e["eventName"] == name), "{name}");
         }
     }
 
     #[test]
     fn documented_errors() {
         let d = Dataset::embedded();
-        let page = |u, r, p| {
-            d.events_page(u, r, p, 10, 0, OffsetMode::Page)
-                .map(|_| ())
-                .map_err(|e| e.code)
-        };
+        let page = |u, r, p| d.events_page(u, r, p, 10, 0, OffsetMode::Page).map(|_| ()).map_err(|e| e.code);
         assert_eq!(page(1, 1986, None), Err(310011));
         assert_eq!(page(564332013, 1, None), Err(310018));
         assert_eq!(page(564332013, 1986, Some(1)), Err(310019));

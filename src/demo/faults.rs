@@ -23,11 +23,7 @@ pub enum Fault {
     /// A status with an empty body.
     Empty { status: u16 },
     /// A status with the v3 error envelope.
-    Envelope {
-        status: u16,
-        code: i64,
-        message: String,
-    },
+    Envelope { status: u16, code: i64, message: String },
     /// A status with a plain-text body and no envelope (e.g. 404 from a proxy).
     Plain { status: u16, body: String },
 }

@@ -31,12 +31,7 @@ pub struct DemoOptions {
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions {
-            port: 0,
-            dataset: Arc::new(Dataset::embedded()),
-            offset_mode: OffsetMode::Page,
-            auth: None,
-        }
+        DemoOptions { port: 0, dataset: Arc::new(Dataset::embedded()), offset_mode: OffsetMode::Page, auth: None }
     }
 }
 
@@ -52,11 +47,7 @@ impl DemoServer {
     pub async fn start(options: DemoOptions) -> std::io::Result<DemoServer> {
         let listener = TcpListener::bind(("127.0.0.1", options.port)).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(DemoState::new(
-            options.dataset,
-            options.offset_mode,
-            options.auth,
-        ));
+        let state = Arc::new(DemoState::new(options.dataset, options.offset_mode, options.auth));
         let app = server::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -68,11 +59,7 @@ impl DemoServer {
             }
         });
         tracing::info!(%addr, "demo API listening");
-        Ok(DemoServer {
-            addr,
-            state,
-            shutdown: Some(tx),
-        })
+        Ok(DemoServer { addr, state, shutdown: Some(tx) })
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -81,10 +81,7 @@ pub fn router(state: Arc<DemoState>) -> Router {
     let api = Router::new()
         .route("/v3/users/{user}/trackedTargetEvents/{rule}", get(events))
         .route("/v3/users/{user}/targetGroups", get(target_groups))
-        .route(
-            "/v3/targetGroups/{group}/targetPeriods",
-            get(target_periods),
-        )
+        .route("/v3/targetGroups/{group}/targetPeriods", get(target_periods))
         .route_layer(middleware::from_fn_with_state(state.clone(), api_guard));
     Router::new()
         .merge(api)
@@ -107,11 +104,7 @@ async fn request_id(State(state): State<Arc<DemoState>>, req: Request, next: Nex
 /// Latency, faults and authentication for the API routes.
 async fn api_guard(State(state): State<Arc<DemoState>>, req: Request, next: Next) -> Response {
     state.stats.api_requests.fetch_add(1, Ordering::Relaxed);
-    let path = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
+    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
     let (latency, fault) = {
         let mut plan = state.faults.lock().unwrap_or_else(|p| p.into_inner());
         (plan.latency(), plan.take(&path))
@@ -130,23 +123,13 @@ async fn api_guard(State(state): State<Arc<DemoState>>, req: Request, next: Next
 
 fn check_auth(state: &DemoState, headers: &HeaderMap) -> Option<Response> {
     let auth = state.auth.as_ref()?;
-    if let Some(token) = headers
-        .get("x-cap-api-oauth-token")
-        .and_then(|v| v.to_str().ok())
-    {
-        let deadline = state
-            .tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(token)
-            .copied();
+    if let Some(token) = headers.get("x-cap-api-oauth-token").and_then(|v| v.to_str().ok()) {
+        let deadline = state.tokens.lock().unwrap_or_else(|p| p.into_inner()).get(token).copied();
         return match deadline {
             Some(d) if Instant::now() < d => None,
-            Some(_) => Some(envelope(
-                StatusCode::from_u16(498).unwrap_or(StatusCode::UNAUTHORIZED),
-                498,
-                "Token expired",
-            )),
+            Some(_) => {
+                Some(envelope(StatusCode::from_u16(498).unwrap_or(StatusCode::UNAUTHORIZED), 498, "Token expired"))
+            }
             None => Some(envelope(StatusCode::UNAUTHORIZED, 401, "Invalid token")),
         };
     }
@@ -155,23 +138,19 @@ fn check_auth(state: &DemoState, headers: &HeaderMap) -> Option<Response> {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b.trim())
-                .ok()
-        });
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok());
     match sent {
         Some(bytes) if bytes == expected.as_bytes() => None,
-        _ => Some(envelope(
-            StatusCode::UNAUTHORIZED,
-            401,
-            "Authentication failed. Please check username and password.",
-        )),
+        _ => {
+            Some(envelope(StatusCode::UNAUTHORIZED, 401, "Authentication failed. Please check username and password."))
+        }
     }
 }
 
 async fn fault_response(fault: Fault) -> Response {
-    let sample = json!({"pagination": {"limit": 10, "offset": 0, "total": 2}, "data": [], "errors": [], "warnings": []}).to_string();
+    let sample =
+        json!({"pagination": {"limit": 10, "offset": 0, "total": 2}, "data": [], "errors": [], "warnings": []})
+            .to_string();
     match fault {
         Fault::RateLimit { retry_after_secs } => {
             let mut r = envelope(StatusCode::TOO_MANY_REQUESTS, 429, "Too many requests");
@@ -208,18 +187,12 @@ fn status_code(status: u16) -> StatusCode {
 }
 
 fn envelope(status: StatusCode, code: i64, message: &str) -> Response {
-    let body =
-        json!({"data": null, "errors": [{"code": code, "message": message}], "warnings": null});
+    let body = json!({"data": null, "errors": [{"code": code, "message": message}], "warnings": null});
     json_response(status, &body)
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
 fn answer(result: Result<Value, DemoError>) -> Response {
@@ -248,81 +221,44 @@ async fn events(
     Path((user, rule)): Path<(String, String)>,
     Query(q): Query<EventsParams>,
 ) -> Response {
-    let bad = |code, message| DemoError {
-        status: 400,
-        code,
-        message,
-    };
+    let bad = |code, message| DemoError { status: 400, code, message };
     let result = (|| {
         let user = path_id(&user, bad(310011, "Invalid userId"))?;
         let rule = path_id(&rule, bad(310018, "Target rule not found"))?;
-        let period = match q
-            .period_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
+        let period = match q.period_id.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => Some(path_id(p, bad(310019, "Target period not found"))?),
             None => None,
         };
-        let number = |v: Option<&str>, default: u64| {
-            v.and_then(|s| s.trim().parse::<u64>().ok())
-                .unwrap_or(default)
-        };
+        let number = |v: Option<&str>, default: u64| v.and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(default);
         let limit = number(q.limit.as_deref(), 10);
         let offset = number(q.offset.as_deref(), 0);
-        state
-            .dataset
-            .events_page(user, rule, period, limit, offset, state.offset_mode)
+        state.dataset.events_page(user, rule, period, limit, offset, state.offset_mode)
     })();
     answer(result)
 }
 
 async fn target_groups(State(state): State<Arc<DemoState>>, Path(user): Path<String>) -> Response {
-    let invalid = DemoError {
-        status: 400,
-        code: 310011,
-        message: "Invalid userId",
-    };
+    let invalid = DemoError { status: 400, code: 310011, message: "Invalid userId" };
     answer(path_id(&user, invalid).and_then(|u| state.dataset.target_groups(u)))
 }
 
-async fn target_periods(
-    State(state): State<Arc<DemoState>>,
-    Path(group): Path<String>,
-) -> Response {
-    let invalid = DemoError {
-        status: 400,
-        code: 310017,
-        message: "Target group not found",
-    };
+async fn target_periods(State(state): State<Arc<DemoState>>, Path(group): Path<String>) -> Response {
+    let invalid = DemoError { status: 400, code: 310017, message: "Target group not found" };
     answer(path_id(&group, invalid).and_then(|g| state.dataset.target_periods(g)))
 }
 
 async fn token(State(state): State<Arc<DemoState>>, body: Bytes) -> Response {
     state.stats.token_requests.fetch_add(1, Ordering::Relaxed);
     let Some(auth) = &state.auth else {
-        return envelope(
-            StatusCode::BAD_REQUEST,
-            1008,
-            "OAuth is not set up on this demo server",
-        );
+        return envelope(StatusCode::BAD_REQUEST, 1008, "OAuth is not set up on this demo server");
     };
     let sent: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     if sent["key"] != auth.oauth_key.as_str() || sent["secret"] != auth.oauth_secret.as_str() {
-        return envelope(
-            StatusCode::UNAUTHORIZED,
-            1008,
-            "Failed to generate OAuth token",
-        );
+        return envelope(StatusCode::UNAUTHORIZED, 1008, "Failed to generate OAuth token");
     }
     let n = state.stats.token_requests.load(Ordering::Relaxed);
     let token = format!("demo-token-{n}-{}", state.request_id());
-    state
-        .tokens
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(token.clone(), Instant::now() + auth.token_ttl);
+    state.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(token.clone(), Instant::now() + auth.token_ttl);
     json_response(
         StatusCode::OK,
         &json!({"data": {"accessToken": token, "ttlSeconds": auth.token_ttl.as_secs()}, "errors": null}),
@@ -330,15 +266,8 @@ async fn token(State(state): State<Arc<DemoState>>, body: Bytes) -> Response {
 }
 
 async fn get_faults(State(state): State<Arc<DemoState>>) -> Response {
-    let plan = state
-        .faults
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
-    json_response(
-        StatusCode::OK,
-        &serde_json::to_value(plan).unwrap_or(Value::Null),
-    )
+    let plan = state.faults.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    json_response(StatusCode::OK, &serde_json::to_value(plan).unwrap_or(Value::Null))
 }
 
 /// `POST /__demo/faults` with a [`FaultPlan`] replaces the plan.
@@ -361,10 +290,5 @@ async fn stats(State(state): State<Arc<DemoState>>) -> Response {
 }
 
 async fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, "text/plain")],
-        "Not Found",
-    )
-        .into_response()
+    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain")], "Not Found").into_response()
 }

@@ -12,17 +12,11 @@ use crate::app::App;
 /// "HTTP 503 · code 310011 · request id …": the facts support staff quote.
 pub fn facts(e: &ApiError) -> String {
     let mut parts = Vec::new();
-    parts.push(
-        e.status
-            .map_or("no HTTP status".to_string(), |s| format!("HTTP {s}")),
-    );
+    parts.push(e.status.map_or("no HTTP status".to_string(), |s| format!("HTTP {s}")));
     if let Some(code) = e.code() {
         parts.push(format!("code {code}"));
     }
-    parts.push(format!(
-        "request id {}",
-        e.request_id.as_deref().unwrap_or("-")
-    ));
+    parts.push(format!("request id {}", e.request_id.as_deref().unwrap_or("-")));
     parts.join(" · ")
 }
 
@@ -41,13 +35,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     if area.height <= 3 {
         // One line only: the sentence and the facts together.
-        lines = vec![Line::from(vec![
-            Span::styled(e.sentence(), theme.error()),
-            Span::raw(format!(" {}", facts(e))),
-        ])];
+        lines = vec![Line::from(vec![Span::styled(e.sentence(), theme.error()), Span::raw(format!(" {}", facts(e)))])];
     }
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
 }

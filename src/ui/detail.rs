@@ -17,6 +17,7 @@ use crate::sanitize;
 use crate::ui::theme::Theme;
 
 const KEY_WIDTH: usize = 19;
+const CONTINUATION: &str = "  ";
 
 /// Cuts `text` into pieces at most `width` columns wide.
 pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
@@ -40,7 +41,7 @@ pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
 fn date_lines(t: &EventTime) -> Vec<String> {
     let mut v = vec![sanitize::line(&t.raw).into_owned()];
     v.push(match t.parsed {
-        Some(p) => format!("→ {}", p.format("%a %d %b %Y, %H:%M:%S")),
+        Some(p) => format!("→ {}", p.format("%a %d %b %Y %H:%M:%S")),
         None => "→ (not a date the tool understands)".into(),
     });
     v
@@ -56,81 +57,41 @@ fn fields(theme: &Theme, e: &TargetEvent) -> Vec<(&'static str, Vec<String>, Sty
         crate::api::model::EventKind::Unenrol => "unenrolment",
         crate::api::model::EventKind::Other => "other",
     };
-    let value_style = if e.target_value.is_negative() {
-        theme.negative()
-    } else {
-        Style::new()
-    };
+    let value_style = if e.target_value.is_negative() { theme.negative() } else { Style::new() };
     let mut processed = date_lines(&e.event_processed_date);
     let mut lag_style = Style::new();
     if let Some(lag) = e.processing_lag() {
         if lag > LARGE_LAG {
-            processed.push(format!(
-                "⚠ processed {} after the event",
-                format_lag(lag).trim_start_matches('+')
-            ));
+            processed.push(format!("⚠ processed {} after the event", format_lag(lag).trim_start_matches('+')));
             lag_style = theme.warning();
         } else if lag < chrono::TimeDelta::zero() {
             processed.push("⚠ processed before the event date".into());
             lag_style = theme.warning();
         }
     }
+    let display_name = e.event_display_name.as_deref().map_or("—".into(), |d| sanitize::line(d).into_owned());
     let mut v = vec![
         ("eventLogId", vec![e.event_log_id.to_string()], Style::new()),
         (
             "eventName",
-            vec![format!(
-                "{} {} ({kind})",
-                e.kind().marker(),
-                sanitize::line(&e.event_name)
-            )],
+            vec![sanitize::line(&e.event_name).into_owned(), format!("{} {kind}", e.kind().marker())],
             Style::new(),
         ),
-        (
-            "eventDisplayName",
-            vec![
-                e.event_display_name
-                    .as_deref()
-                    .map_or("— (none: transactional)".into(), |d| {
-                        sanitize::line(d).into_owned()
-                    }),
-            ],
-            Style::new(),
-        ),
+        ("eventDisplayName", vec![display_name], Style::new()),
         ("targetValue", vec![e.target_value.to_string()], value_style),
-        (
-            "uniqueId",
-            vec![sanitize::line(&e.unique_id).into_owned()],
-            Style::new(),
-        ),
+        ("uniqueId", vec![sanitize::line(&e.unique_id).into_owned()], Style::new()),
         ("customerId", vec![e.customer_id.to_string()], Style::new()),
         ("eventDate", date_lines(&e.event_date), Style::new()),
         ("eventProcessedDate", processed, lag_style),
         ("periodId", vec![e.period_id.to_string()], Style::new()),
-        (
-            "targetGroupId",
-            vec![e.target_group_id.to_string()],
-            Style::new(),
-        ),
-        (
-            "targetRuleId",
-            vec![e.target_rule_id.to_string()],
-            Style::new(),
-        ),
+        ("targetGroupId", vec![e.target_group_id.to_string()], Style::new()),
+        ("targetRuleId", vec![e.target_rule_id.to_string()], Style::new()),
     ];
     if let Some(iso) = &e.event_date_iso {
-        v.push((
-            "eventDateISO",
-            vec![sanitize::line(iso).into_owned()],
-            Style::new(),
-        ));
+        v.push(("eventDateISO", vec![sanitize::line(iso).into_owned()], Style::new()));
     }
     if let Some(iso) = &e.event_processed_date_iso {
-        v.push((
-            "eventProcessedDateISO",
-            vec![sanitize::line(iso).into_owned()],
-            Style::new(),
-        ));
+        v.push(("eventProcessedDateISO", vec![sanitize::line(iso).into_owned()], Style::new()));
     }
     v
 }
@@ -138,19 +99,12 @@ fn fields(theme: &Theme, e: &TargetEvent) -> Vec<(&'static str, Vec<String>, Sty
 /// The pane's content at `width` columns, already wrapped.
 pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let Some(e) = app.selected_event() else {
-        return vec![Line::styled(
-            "Select an event to see all its fields.",
-            app.theme.muted(),
-        )];
+        return vec![Line::styled("No event selected.", app.theme.muted())];
     };
     let width = width as usize;
     if app.detail.raw {
         let json = terminal_safe_json(&e.as_sent(), true);
-        return json
-            .lines()
-            .flat_map(|l| hard_wrap(l, width))
-            .map(Line::from)
-            .collect();
+        return json.lines().flat_map(|l| hard_wrap(l, width)).map(Line::from).collect();
     }
     let stacked = width < KEY_WIDTH + 16;
     let mut out = Vec::new();
@@ -160,24 +114,25 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             out.push(Line::from(Span::styled(key, app.theme.muted())));
             for v in values {
                 for piece in hard_wrap(&v, width.saturating_sub(2)) {
-                    out.push(Line::from(vec![
-                        Span::raw("  "),
-                        Span::styled(piece, style),
-                    ]));
+                    out.push(Line::from(vec![Span::raw("  "), Span::styled(piece, style)]));
                 }
             }
             continue;
         }
+        // The first line sits beside the key; further lines go beneath it,
+        // slightly indented, so long values keep most of the width.
         let mut first = true;
         for v in values {
-            for piece in hard_wrap(&v, width - KEY_WIDTH) {
-                let lead = if first {
-                    key_span.clone()
-                } else {
-                    Span::raw(" ".repeat(KEY_WIDTH))
-                };
-                first = false;
-                out.push(Line::from(vec![lead, Span::styled(piece, style)]));
+            let room = if first { width.saturating_sub(KEY_WIDTH) } else { width.saturating_sub(CONTINUATION.len()) };
+            let pieces = hard_wrap(&v, room);
+            let (head, rest) = pieces.split_first().map_or((String::new(), &[][..]), |(h, r)| (h.clone(), r));
+            let lead = if first { key_span.clone() } else { Span::raw(CONTINUATION) };
+            out.push(Line::from(vec![lead, Span::styled(head, style)]));
+            first = false;
+            for piece in hard_wrap(&rest.concat(), width.saturating_sub(CONTINUATION.len())) {
+                if !piece.is_empty() {
+                    out.push(Line::from(vec![Span::raw(CONTINUATION), Span::styled(piece, style)]));
+                }
             }
         }
     }
@@ -206,33 +161,18 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         None => " Event ".to_string(),
     };
     let block = Block::bordered()
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
+        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(app.theme.border(focused))
         .title(Span::styled(title, app.theme.title(focused)))
         .title_bottom(
-            Line::from(Span::styled(
-                if app.detail.raw {
-                    " v fields "
-                } else {
-                    " v raw JSON "
-                },
-                app.theme.muted(),
-            ))
-            .right_aligned(),
+            Line::from(Span::styled(if app.detail.raw { " v fields " } else { " v raw JSON " }, app.theme.muted()))
+                .right_aligned(),
         );
     let inner = block.inner(area);
     let content = lines(app, inner.width);
-    let scroll = app.detail.scroll.min(
-        u16::try_from(content.len().saturating_sub(inner.height as usize)).unwrap_or(u16::MAX),
-    );
-    frame.render_widget(
-        Paragraph::new(content).block(block).scroll((scroll, 0)),
-        area,
-    );
+    let scroll =
+        app.detail.scroll.min(u16::try_from(content.len().saturating_sub(inner.height as usize)).unwrap_or(u16::MAX));
+    frame.render_widget(Paragraph::new(content).block(block).scroll((scroll, 0)), area);
 }
 
 #[cfg(test)]

@@ -26,16 +26,14 @@ pub struct Areas {
 impl Areas {
     /// Event rows the table shows (inside the border, under the header).
     pub fn table_rows(&self) -> usize {
-        self.table
-            .map_or(0, |t| t.height.saturating_sub(3) as usize)
+        self.table.map_or(0, |t| t.height.saturating_sub(3) as usize)
     }
 
     /// The visible row index under `at`, if it is on a table row.
     pub fn table_row_at(&self, at: Position) -> Option<usize> {
         let t = self.table?;
         let first = t.y + 2;
-        (t.contains(at) && at.y >= first && at.y < t.y + t.height - 1)
-            .then(|| (at.y - first) as usize)
+        (t.contains(at) && at.y >= first && at.y < t.y + t.height - 1).then(|| (at.y - first) as usize)
     }
 }
 
@@ -45,16 +43,9 @@ pub fn banner_height(size: Rect) -> u16 {
 
 pub fn areas(size: Rect, app: &App) -> Areas {
     if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
-        return Areas {
-            too_small: true,
-            ..Areas::default()
-        };
+        return Areas { too_small: true, ..Areas::default() };
     }
-    let banner_h = if app.error.is_some() {
-        banner_height(size)
-    } else {
-        0
-    };
+    let banner_h = if app.error.is_some() { banner_height(size) } else { 0 };
     let [query, banner, main, status] = Layout::vertical([
         Constraint::Length(QUERY_HEIGHT),
         Constraint::Length(banner_h),
@@ -63,17 +54,13 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     ])
     .areas(size);
     let inner = Rect::new(query.x + 1, query.y + 1, query.width.saturating_sub(2), 2);
-    let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3])
-        .spacing(1)
-        .areas(inner);
+    let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).spacing(1).areas(inner);
     let (table, detail) = if size.width >= SIDE_BY_SIDE {
-        let detail_w = (size.width * 34 / 100).clamp(32, 56);
-        let [t, d] =
-            Layout::horizontal([Constraint::Min(0), Constraint::Length(detail_w)]).areas(main);
+        let detail_w = (size.width * 37 / 100).clamp(32, 60);
+        let [t, d] = Layout::horizontal([Constraint::Min(0), Constraint::Length(detail_w)]).areas(main);
         (Some(t), Some(d))
     } else if main.height >= 14 {
-        let [t, d] =
-            Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(main);
+        let [t, d] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(main);
         (Some(t), Some(d))
     } else if app.focus == Focus::Detail {
         (None, Some(main))

@@ -18,8 +18,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Span::raw(" help "),
     ];
     let right_w: u16 = right.iter().map(|s| s.content.width() as u16).sum();
-    let [left_area, right_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);
+    let [left_area, right_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);
 
     let mut left: Vec<Span> = Vec::new();
     if let Some(shown) = &app.shown {
@@ -27,42 +26,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let pages = info.page_count();
         let first = info.page == 0;
         let last = info.is_last();
-        left.push(Span::styled(
-            " ◀ ",
-            if first { theme.muted() } else { theme.key() },
-        ));
-        left.push(Span::raw(format!(
-            "Page {} of {}",
-            info.page + 1,
-            pages.map_or("?".into(), |n| n.to_string())
-        )));
-        left.push(Span::styled(
-            " ▶ ",
-            if last { theme.muted() } else { theme.key() },
-        ));
+        left.push(Span::styled(" ◀ ", if first { theme.muted() } else { theme.key() }));
+        left.push(Span::raw(format!("Page {} of {}", info.page + 1, pages.map_or("?".into(), |n| n.to_string()))));
+        left.push(Span::styled(" ▶ ", if last { theme.muted() } else { theme.key() }));
         let total = info.total_records().map_or("?".into(), |n| n.to_string());
         let range = if info.count == 0 {
             format!(" no events · {total} in all")
         } else {
-            format!(
-                " events {}–{} of {total}",
-                info.first_record(),
-                info.last_record()
-            )
+            format!(" events {}–{} of {total}", info.first_record(), info.last_record())
         };
         left.push(Span::raw(range));
-        left.push(Span::styled(
-            format!(" · limit {}", shown.query.limit),
-            theme.muted(),
-        ));
+        left.push(Span::styled(format!(" · limit {}", shown.query.limit), theme.muted()));
     } else {
         left.push(Span::styled(format!(" limit {}", app.limit), theme.muted()));
     }
     if let Some(last) = &app.last_request {
-        left.push(Span::styled(
-            format!(" · {} ms", last.elapsed.as_millis()),
-            theme.muted(),
-        ));
+        left.push(Span::styled(format!(" · {} ms", last.elapsed.as_millis()), theme.muted()));
         if let Some(id) = &last.request_id {
             left.push(Span::styled(format!(" · req {id}"), theme.muted()));
         }

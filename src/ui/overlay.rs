@@ -11,12 +11,8 @@ use crate::app::keymap::HELP;
 use crate::app::state::{Overlay, Prompt};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(v);
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
     h
 }
 
@@ -34,10 +30,7 @@ fn help(app: &App, frame: &mut Frame) {
     for (pane, keys) in HELP {
         lines.push(Line::from(Span::styled(*pane, theme.header())));
         for (k, what) in *keys {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k:<16}"), theme.key()),
-                Span::raw(*what),
-            ]));
+            lines.push(Line::from(vec![Span::styled(format!("  {k:<16}"), theme.key()), Span::raw(*what)]));
         }
     }
     let height = lines.len() as u16 + 2;
@@ -55,35 +48,19 @@ fn prompt_box(app: &App, frame: &mut Frame, prompt: &Prompt, error: Option<&str>
     let theme = &app.theme;
     let (title, input, hint) = match prompt {
         Prompt::GoToPage(i) => {
-            let pages = app
-                .known_pages()
-                .map_or(String::new(), |n| format!(" (1–{n})"));
-            (
-                " Go to page ",
-                i,
-                format!("Page number{pages}, Enter to go, Esc to cancel"),
-            )
+            let pages = app.known_pages().map_or(String::new(), |n| format!(" (1–{n})"));
+            (" Go to page ", i, format!("Page number{pages}, Enter to go, Esc to cancel"))
         }
-        Prompt::PageSize(i) => (
-            " Page size ",
-            i,
-            format!("Events per page (1–{}), Enter to apply", app.max_limit),
-        ),
+        Prompt::PageSize(i) => (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.max_limit)),
     };
     let area = centered(frame.area(), 50, 5);
     frame.render_widget(Clear, area);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
-        .title(title);
+    let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let value = crate::sanitize::line(input.value()).into_owned();
     let lines = vec![
-        Line::from(vec![
-            Span::raw("› "),
-            Span::styled(value, theme.input(true)),
-        ]),
+        Line::from(vec![Span::raw("› "), Span::styled(value, theme.input(true))]),
         match error {
             Some(e) => Line::from(Span::styled(e.to_string(), theme.error())),
             None => Line::from(Span::styled(hint, theme.muted())),
@@ -91,36 +68,18 @@ fn prompt_box(app: &App, frame: &mut Frame, prompt: &Prompt, error: Option<&str>
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     let cursor = input.visual_cursor() as u16;
-    frame.set_cursor_position(Position::new(
-        inner.x + 2 + cursor.min(inner.width.saturating_sub(3)),
-        inner.y,
-    ));
+    frame.set_cursor_position(Position::new(inner.x + 2 + cursor.min(inner.width.saturating_sub(3)), inner.y));
 }
 
 pub fn too_small(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let text = vec![
         Line::from(Span::styled("Terminal too small", app.theme.error())),
-        Line::from(format!(
-            "{}×{} — needs at least {MIN_WIDTH}×{MIN_HEIGHT}",
-            area.width, area.height
-        )),
-        Line::from(Span::styled(
-            "Enlarge the window, or q to quit",
-            app.theme.muted(),
-        )),
+        Line::from(format!("{}×{} — needs at least {MIN_WIDTH}×{MIN_HEIGHT}", area.width, area.height)),
+        Line::from(Span::styled("Enlarge the window, or q to quit", app.theme.muted())),
     ];
     let h = area.height.min(3);
     let y = area.y + area.height.saturating_sub(h) / 2;
-    let p = Paragraph::new(text)
-        .alignment(Alignment::Center)
-        .wrap(Wrap { trim: true });
-    frame.render_widget(
-        p,
-        Rect {
-            y,
-            height: h,
-            ..area
-        },
-    );
+    let p = Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true });
+    frame.render_widget(p, Rect { y, height: h, ..area });
 }

@@ -29,11 +29,7 @@ fn label(field: Field, wide: bool) -> &'static str {
 pub fn draw(app: &App, frame: &mut Frame, areas: &Areas) {
     let focused = matches!(app.focus, Focus::Input(_));
     let block = Block::bordered()
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
+        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(app.theme.border(focused))
         .title(Span::styled(" Query ", app.theme.title(focused)));
     frame.render_widget(block, areas.query);
@@ -49,35 +45,30 @@ fn draw_field(app: &App, frame: &mut Frame, area: Rect, field: Field) {
     let wide = area.width >= 34;
     let label = label(field, wide);
     let label_w = label.width() as u16;
-    let box_w = area.width.saturating_sub(label_w);
+    // Brackets keep the box visible without colour.
+    let box_w = area.width.saturating_sub(label_w + 2);
     let invalid = app.invalid(field);
     // An empty required field is a hint, not an error, until something is typed.
     let in_error = invalid.is_some_and(|i| i != Invalid::Required) || state.api_error.is_some();
-    let value_style = if in_error {
-        theme.error_input()
-    } else {
-        theme.input(focused)
-    };
+    let value_style = if in_error { theme.error_input() } else { theme.input(focused) };
 
     // The visible window of the text, scrolled to keep the cursor in view.
-    let text_w = box_w.saturating_sub(1) as usize;
+    let text_w = box_w.saturating_sub(1) as usize; // one cell for the cursor at the end
     let scroll = state.input.visual_scroll(text_w);
     let value = sanitize::line(state.input.value());
     let visible: String = value.chars().skip(scroll).take(text_w).collect();
     let pad = text_w.saturating_sub(visible.width());
-    let marker = if focused { "▸" } else { " " };
+    let bracket = theme.border(focused);
     let line = Line::from(vec![
         Span::styled(label, theme.label(focused)),
-        Span::styled(format!("{visible}{}", " ".repeat(pad)), value_style),
-        Span::styled(marker, theme.label(focused)),
+        Span::styled("[", bracket),
+        Span::styled(format!("{visible}{}", " ".repeat(pad + 1)), value_style),
+        Span::styled("]", bracket),
     ]);
     frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
 
     let message = if let Some((code, msg)) = &state.api_error {
-        Line::from(Span::styled(
-            format!("✗ {code} {}", sanitize::line(msg)),
-            theme.error(),
-        ))
+        Line::from(Span::styled(format!("✗ {code} {}", sanitize::line(msg)), theme.error()))
     } else if invalid == Some(Invalid::Required) {
         Line::from(Span::styled("required", theme.muted()))
     } else if let Some(why) = invalid {
@@ -87,18 +78,11 @@ fn draw_field(app: &App, frame: &mut Frame, area: Rect, field: Field) {
     } else {
         Line::default()
     };
-    let msg_area = Rect {
-        y: area.y + 1,
-        height: 1,
-        ..area
-    };
+    let msg_area = Rect { y: area.y + 1, height: 1, ..area };
     frame.render_widget(Paragraph::new(message), msg_area);
 
     if focused {
         let cursor = state.input.visual_cursor().saturating_sub(scroll) as u16;
-        frame.set_cursor_position(Position::new(
-            area.x + label_w + cursor.min(box_w.saturating_sub(1)),
-            area.y,
-        ));
+        frame.set_cursor_position(Position::new(area.x + label_w + cursor.min(box_w.saturating_sub(1)), area.y));
     }
 }

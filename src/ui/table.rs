@@ -10,8 +10,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
+use crate::api::EventsOutcome;
 use crate::api::model::{EventKind, TargetEvent};
-use crate::api::{EventsOutcome, ResponseMeta};
 use crate::app::{App, Focus};
 use crate::sanitize;
 use crate::ui::theme::Theme;
@@ -48,26 +48,10 @@ impl Col {
 }
 
 /// Columns in display order, and the order they are given up when narrow.
-const DISPLAY: [Col; 8] = [
-    Col::Date,
-    Col::Event,
-    Col::Name,
-    Col::Value,
-    Col::Period,
-    Col::Lag,
-    Col::Unique,
-    Col::LogId,
-];
-const PRIORITY: [Col; 8] = [
-    Col::Date,
-    Col::Value,
-    Col::Event,
-    Col::Lag,
-    Col::Period,
-    Col::Name,
-    Col::Unique,
-    Col::LogId,
-];
+const DISPLAY: [Col; 8] =
+    [Col::Date, Col::Event, Col::Name, Col::Value, Col::Period, Col::Lag, Col::Unique, Col::LogId];
+const PRIORITY: [Col; 8] =
+    [Col::Date, Col::Value, Col::Event, Col::Lag, Col::Period, Col::Name, Col::Unique, Col::LogId];
 
 pub fn format_lag(lag: TimeDelta) -> String {
     let mins = lag.num_minutes();
@@ -89,10 +73,7 @@ fn cell_text(col: Col, e: &TargetEvent) -> Cow<'_, str> {
     match col {
         Col::Date => e.event_date.short().into(),
         Col::Event => format!("{} {}", e.kind().marker(), sanitize::line(&e.event_name)).into(),
-        Col::Name => e
-            .event_display_name
-            .as_deref()
-            .map_or(Cow::Borrowed("—"), sanitize::line),
+        Col::Name => e.event_display_name.as_deref().map_or(Cow::Borrowed("—"), sanitize::line),
         Col::Value => e.target_value.to_string().into(),
         Col::Period => e.period_id.to_string().into(),
         Col::Unique => sanitize::line(&e.unique_id),
@@ -116,11 +97,8 @@ fn row_style(theme: &Theme, e: &TargetEvent) -> Style {
 fn columns(rows: &[TargetEvent], width: u16) -> Vec<(Col, u16)> {
     let any_lag = rows.iter().any(has_large_lag);
     let natural = |col: Col| -> u16 {
-        let content = rows
-            .iter()
-            .map(|e| unicode_width::UnicodeWidthStr::width(cell_text(col, e).as_ref()))
-            .max()
-            .unwrap_or(0);
+        let content =
+            rows.iter().map(|e| unicode_width::UnicodeWidthStr::width(cell_text(col, e).as_ref())).max().unwrap_or(0);
         let content = content.max(col.title().len()) as u16;
         match col {
             Col::Name => content.clamp(6, 24),
@@ -147,21 +125,14 @@ fn columns(rows: &[TargetEvent], width: u16) -> Vec<(Col, u16)> {
             chosen.push((col, w));
         }
     }
-    DISPLAY
-        .iter()
-        .filter_map(|c| chosen.iter().find(|(x, _)| x == c).copied())
-        .collect()
+    DISPLAY.iter().filter_map(|c| chosen.iter().find(|(x, _)| x == c).copied()).collect()
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let focused = app.focus == Focus::Table;
     let block = Block::bordered()
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
+        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(theme.border(focused))
         .title(Span::styled(title(app), theme.title(focused)));
     let inner = block.inner(area);
@@ -173,10 +144,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             "Type a customer id and a target rule id above, then press Enter.".to_string()
         };
-        let p = Paragraph::new(text)
-            .style(theme.muted())
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true });
+        let p = Paragraph::new(text).style(theme.muted()).alignment(Alignment::Center).wrap(Wrap { trim: true });
         frame.render_widget(p, centered_line(inner));
         return;
     };
@@ -186,28 +154,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 "No events recorded for customer {} in target rule {}{}.",
                 shown.query.user_id,
                 shown.query.rule_id,
-                shown
-                    .query
-                    .period_id
-                    .map(|p| format!(", period {p}"))
-                    .unwrap_or_default()
+                shown.query.period_id.map(|p| format!(", period {p}")).unwrap_or_default()
             )),
-            Line::from(Span::styled(
-                format!("The API says: {}", sanitize::line(message)),
-                theme.muted(),
-            )),
+            Line::from(Span::styled(format!("The API says: {}", sanitize::line(message)), theme.muted())),
         ];
-        let p = Paragraph::new(lines)
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true });
+        let p = Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true });
         frame.render_widget(p, centered_line(inner));
         return;
     }
     let events = shown.events();
     if events.is_empty() {
-        let p = Paragraph::new("No events on this page.")
-            .style(theme.muted())
-            .alignment(Alignment::Center);
+        let p = Paragraph::new("No events on this page.").style(theme.muted()).alignment(Alignment::Center);
         frame.render_widget(p, centered_line(inner));
         return;
     }
@@ -221,11 +178,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let cols = columns(window, inner.width.saturating_sub(symbol.len() as u16 - 1));
     let header = Row::new(cols.iter().map(|(c, _)| {
         let cell = Cell::from(c.title());
-        if *c == Col::Value {
-            Cell::from(Line::from(c.title()).alignment(Alignment::Right))
-        } else {
-            cell
-        }
+        if *c == Col::Value { Cell::from(Line::from(c.title()).alignment(Alignment::Right)) } else { cell }
     }))
     .style(theme.header());
     let rows = window.iter().map(|e| {
@@ -233,17 +186,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             let text = cell_text(*c, e).into_owned();
             match c {
                 Col::Value => {
-                    let style = if e.target_value.is_negative() {
-                        theme.negative()
-                    } else {
-                        Style::new()
-                    };
+                    let style = if e.target_value.is_negative() { theme.negative() } else { Style::new() };
                     Cell::from(Line::from(Span::styled(text, style)).alignment(Alignment::Right))
                 }
                 Col::Lag => Cell::from(Span::styled(text, theme.warning())),
-                Col::Event if e.kind() == EventKind::Return => {
-                    Cell::from(Span::styled(text, theme.negative()))
-                }
+                Col::Event if e.kind() == EventKind::Return => Cell::from(Span::styled(text, theme.negative())),
                 _ => Cell::from(text),
             }
         });
@@ -256,8 +203,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme.selected(focused))
         .highlight_symbol(symbol)
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    let mut state =
-        TableState::default().with_selected(Some(app.table.selected.saturating_sub(start)));
+    let mut state = TableState::default().with_selected(Some(app.table.selected.saturating_sub(start)));
     frame.render_stateful_widget(table, inner, &mut state);
 }
 
@@ -268,37 +214,20 @@ fn title(app: &App) -> String {
             " Events · customer {} · rule {} · {} ",
             q.user_id,
             q.rule_id,
-            q.period_id
-                .map_or("all periods".to_string(), |p| format!("period {p}"))
+            q.period_id.map_or("all periods".to_string(), |p| format!("period {p}"))
         ),
         None => " Events ".to_string(),
     };
     if let Some(f) = &app.in_flight {
-        t.push_str(&format!(
-            "{} loading page {}… ",
-            super::spinner(app),
-            f.query.page + 1
-        ));
+        t.push_str(&format!("{} loading page {}… ", super::spinner(app), f.query.page + 1));
     }
     t
 }
 
+/// A band of up to four lines in the middle of `area`, for empty states.
 fn centered_line(area: Rect) -> Rect {
-    let y = area.y + area.height.saturating_sub(2) / 2;
-    Rect {
-        y,
-        height: area.height.clamp(1, 2),
-        ..area
-    }
-}
-
-/// The request facts shown for a cached page too.
-pub fn meta_summary(meta: &ResponseMeta) -> String {
-    format!(
-        "{} ms · req {}",
-        meta.elapsed.as_millis(),
-        meta.request_id.as_deref().unwrap_or("-")
-    )
+    let height = area.height.min(4);
+    Rect { y: area.y + area.height.saturating_sub(height) / 2, height, ..area }
 }
 
 #[cfg(test)]
@@ -307,10 +236,7 @@ mod tests {
 
     #[test]
     fn lag_reads_naturally() {
-        assert_eq!(
-            format_lag(TimeDelta::minutes(7 * 1440 + 18 * 60 + 42)),
-            "+7d 18h"
-        );
+        assert_eq!(format_lag(TimeDelta::minutes(7 * 1440 + 18 * 60 + 42)), "+7d 18h");
         assert_eq!(format_lag(TimeDelta::minutes(134)), "+2h 14m");
         assert_eq!(format_lag(TimeDelta::minutes(5)), "+5m");
     }

@@ -19,48 +19,24 @@ impl Theme {
     }
 
     fn fg(&self, c: Color) -> Style {
-        if self.color {
-            Style::new().fg(c)
-        } else {
-            Style::new()
-        }
+        if self.color { Style::new().fg(c) } else { Style::new() }
     }
 
     pub fn border(&self, focused: bool) -> Style {
-        if focused {
-            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-        } else {
-            self.fg(Color::DarkGray)
-        }
+        if focused { self.fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { self.fg(Color::DarkGray) }
     }
 
     pub fn title(&self, focused: bool) -> Style {
-        if focused {
-            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-        } else {
-            Style::new()
-        }
+        if focused { self.fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::new() }
     }
 
     pub fn label(&self, focused: bool) -> Style {
-        if focused {
-            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-        } else {
-            Style::new()
-        }
+        if focused { self.fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::new() }
     }
 
     pub fn input(&self, focused: bool) -> Style {
-        let s = if self.color {
-            Style::new().bg(Color::Rgb(40, 44, 52)).fg(Color::White)
-        } else {
-            Style::new()
-        };
-        if focused {
-            s.add_modifier(Modifier::UNDERLINED)
-        } else {
-            s
-        }
+        let s = if self.color { Style::new().bg(Color::Rgb(40, 44, 52)).fg(Color::White) } else { Style::new() };
+        if focused { s.add_modifier(Modifier::UNDERLINED) } else { s }
     }
 
     /// A field or value that is wrong.
@@ -71,21 +47,14 @@ impl Theme {
     /// An input the API or validation rejected.
     pub fn error_input(&self) -> Style {
         if self.color {
-            Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD)
+            Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         }
     }
 
     pub fn muted(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new().add_modifier(Modifier::DIM)
-        }
+        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
     }
 
     pub fn header(&self) -> Style {
@@ -101,10 +70,7 @@ impl Theme {
             });
         }
         if focused {
-            Style::new()
-                .bg(Color::Cyan)
-                .fg(Color::Black)
-                .add_modifier(Modifier::BOLD)
+            Style::new().bg(Color::Cyan).fg(Color::Black).add_modifier(Modifier::BOLD)
         } else {
             Style::new().bg(Color::DarkGray).fg(Color::White)
         }
@@ -134,10 +100,7 @@ impl Theme {
 
     pub fn badge(&self) -> Style {
         if self.color {
-            Style::new()
-                .bg(Color::Magenta)
-                .fg(Color::White)
-                .add_modifier(Modifier::BOLD)
+            Style::new().bg(Color::Magenta).fg(Color::White).add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }
