@@ -48,3 +48,4 @@ pub fn basic() -> Credentials {
 pub fn oauth() -> Credentials {
     Credentials::OAuth { key: OAUTH_KEY.into(), secret: Secret::new(OAUTH_SECRET) }
 }
+pub mod harness;

@@ -1,0 +1,176 @@
+//! Drives the app the way the runtime does, without a terminal or network:
+//! keys go through `update`, fetch effects are answered from the demo dataset
+//! (or a given result) with fixed timings, and frames render on a TestBackend.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use target_events::api::client::parse_events_page;
+use target_events::api::error::ErrorKind;
+use target_events::api::{ApiError, EventsOutcome, EventsQuery, Fetched, OffsetMode, ResponseMeta};
+use target_events::app::{App, Effect, Msg};
+use target_events::demo::Dataset;
+use target_events::ui::theme::Theme;
+
+pub struct Harness {
+    pub app: App,
+    pub dataset: Dataset,
+    /// Effects returned by `update` and not yet answered.
+    pub pending: Vec<Effect>,
+    pub answered: u64,
+}
+
+impl Harness {
+    pub fn new(width: u16, height: u16) -> Harness {
+        Harness::with_theme(width, height, Theme::COLOR)
+    }
+
+    pub fn with_theme(width: u16, height: u16, theme: Theme) -> Harness {
+        let mut app = App::new("DEMO", 10, 1000, theme);
+        app.size = Rect::new(0, 0, width, height);
+        Harness { app, dataset: Dataset::embedded(), pending: Vec::new(), answered: 0 }
+    }
+
+    pub fn send(&mut self, msg: Msg) {
+        let fx = self.app.update(msg);
+        self.pending.extend(fx);
+    }
+
+    pub fn key(&mut self, code: KeyCode) {
+        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    pub fn key_mod(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        self.send(Msg::Key(KeyEvent::new(code, modifiers)));
+    }
+
+    /// Types text, one key per character.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Fills the three inputs and presses Enter.
+    pub fn query(&mut self, user: &str, rule: &str, period: &str) {
+        self.type_text(user);
+        self.key(KeyCode::Tab);
+        self.type_text(rule);
+        self.key(KeyCode::Tab);
+        self.type_text(period);
+        self.key(KeyCode::Enter);
+    }
+
+    /// The demo API's answer to `query`, with a fixed duration and request id.
+    pub fn respond(&mut self, query: &EventsQuery) -> Result<Fetched<EventsOutcome>, ApiError> {
+        self.answered += 1;
+        let request_id = format!("8c1f02d7-{:04}", self.answered);
+        let url = format!("http://127.0.0.1/v3/users/{}/trackedTargetEvents/{}", query.user_id, query.rule_id);
+        let body = self.dataset.events_page(
+            query.user_id,
+            query.rule_id,
+            query.period_id,
+            u64::from(query.limit),
+            u64::from(query.page),
+            OffsetMode::Page,
+        );
+        match body {
+            Ok(v) => {
+                let page = parse_events_page(v.to_string().as_bytes()).expect("demo pages parse");
+                let meta = ResponseMeta { status: 200, request_id: Some(request_id), elapsed: Duration::from_millis(143), url };
+                Ok(Fetched { value: EventsOutcome::Page(page), meta })
+            }
+            Err(e) if e.code == 310149 => {
+                let meta = ResponseMeta { status: 400, request_id: Some(request_id), elapsed: Duration::from_millis(143), url };
+                Ok(Fetched { value: EventsOutcome::NoEvents { message: e.message.to_string() }, meta })
+            }
+            Err(e) => Err(ApiError::new(
+                ErrorKind::Api { code: Some(e.code), message: e.message.to_string(), more: vec![] },
+                Some(e.status),
+                Some(request_id),
+                &url,
+            )),
+        }
+    }
+
+    /// Answers every pending fetch and prefetch from the dataset, in order.
+    pub fn answer_all(&mut self) {
+        while !self.pending.is_empty() {
+            let effects = std::mem::take(&mut self.pending);
+            for effect in effects {
+                match effect {
+                    Effect::Fetch { generation, query } => {
+                        let result = self.respond(&query);
+                        self.send(Msg::Fetched { generation, query, elapsed: Duration::from_millis(143), result });
+                    }
+                    Effect::Prefetch { query } => {
+                        let result = self.respond(&query);
+                        self.send(Msg::Prefetched { query, result });
+                    }
+                    Effect::Cancel { .. } => {}
+                }
+            }
+        }
+    }
+
+    /// Answers the pending main fetch with `result` (prefetches stay pending).
+    pub fn answer_with(&mut self, result: Result<Fetched<EventsOutcome>, ApiError>) {
+        let i = self.pending.iter().position(|e| matches!(e, Effect::Fetch { .. })).expect("a fetch is pending");
+        let Effect::Fetch { generation, query } = self.pending.remove(i) else { unreachable!() };
+        self.send(Msg::Fetched { generation, query, elapsed: Duration::from_millis(143), result });
+    }
+
+    /// Drops prefetches, as if they never answered.
+    pub fn forget_prefetches(&mut self) {
+        let queries: Vec<EventsQuery> =
+            self.pending.iter().filter_map(|e| if let Effect::Prefetch { query } = e { Some(*query) } else { None }).collect();
+        self.pending.retain(|e| !matches!(e, Effect::Prefetch { .. }));
+        self.app.prefetching.retain(|q| !queries.contains(q));
+    }
+
+    pub fn render(&self) -> Terminal<TestBackend> {
+        let mut terminal = Terminal::new(TestBackend::new(self.app.size.width, self.app.size.height)).unwrap();
+        terminal.draw(|f| target_events::ui::draw(&self.app, f)).unwrap();
+        terminal
+    }
+
+    /// The rendered screen as text lines.
+    pub fn screen(&self) -> Vec<String> {
+        let terminal = self.render();
+        let buffer = terminal.backend().buffer();
+        (0..buffer.area.height)
+            .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>())
+            .collect()
+    }
+
+    pub fn screen_text(&self) -> String {
+        self.screen().join("\n")
+    }
+}
+
+pub fn api_error(kind: ErrorKind, status: Option<u16>) -> ApiError {
+    ApiError::new(kind, status, Some("5ec897b9-d9f0-4c1e".into()), "https://eu.api.capillarytech.com/v3/users/564332013/trackedTargetEvents/1986")
+}
+
+impl Harness {
+    /// Answers the pending main fetch from the dataset; prefetches stay in flight.
+    pub fn answer_fetch(&mut self) {
+        let query = self
+            .pending
+            .iter()
+            .find_map(|e| if let Effect::Fetch { query, .. } = e { Some(*query) } else { None })
+            .expect("a pending fetch");
+        let result = self.respond(&query);
+        self.answer_with(result);
+    }
+
+    /// Answers the main fetch and forgets the prefetches it starts, so the
+    /// next pages must be fetched for real.
+    pub fn answer_fetch_only(&mut self) {
+        self.answer_fetch();
+        self.forget_prefetches();
+    }
+}
