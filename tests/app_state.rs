@@ -18,7 +18,10 @@ fn enter_fetches_page_one_and_moves_to_the_table() {
     let mut h = Harness::new(120, 36);
     h.query("564332013", "1986", "");
     assert!(h.app.is_loading());
-    assert!(matches!(h.pending[0], Effect::Fetch { query: EventsQuery { user_id: 564332013, rule_id: 1986, page: 0, .. }, .. }));
+    assert!(matches!(
+        h.pending[0],
+        Effect::Fetch { query: EventsQuery { user_id: 564332013, rule_id: 1986, page: 0, .. }, .. }
+    ));
     h.answer_all();
     assert_eq!(h.app.focus, Focus::Table);
     assert_eq!(h.app.events().len(), 10);
@@ -46,8 +49,11 @@ fn rapid_paging_with_answers_out_of_order_ends_on_the_last_page_asked_for() {
     for k in ['n', 'n', 'n', 'p'] {
         h.key(KeyCode::Char(k));
     }
-    let fetches: Vec<(u64, EventsQuery)> =
-        h.pending.iter().filter_map(|e| if let Effect::Fetch { generation, query } = e { Some((*generation, *query)) } else { None }).collect();
+    let fetches: Vec<(u64, EventsQuery)> = h
+        .pending
+        .iter()
+        .filter_map(|e| if let Effect::Fetch { generation, query } = e { Some((*generation, *query)) } else { None })
+        .collect();
     let cancels = h.pending.iter().filter(|e| matches!(e, Effect::Cancel { .. })).count();
     assert_eq!(fetches.len(), 4);
     assert_eq!(cancels, 3, "each superseded request is cancelled");
@@ -69,8 +75,11 @@ fn a_stale_answer_before_the_newest_is_never_shown() {
     h.answer_fetch_only();
     h.key(KeyCode::Char('n'));
     h.key(KeyCode::Char('n'));
-    let fetches: Vec<(u64, EventsQuery)> =
-        h.pending.iter().filter_map(|e| if let Effect::Fetch { generation, query } = e { Some((*generation, *query)) } else { None }).collect();
+    let fetches: Vec<(u64, EventsQuery)> = h
+        .pending
+        .iter()
+        .filter_map(|e| if let Effect::Fetch { generation, query } = e { Some((*generation, *query)) } else { None })
+        .collect();
     h.pending.clear();
     let (g, q) = fetches[0];
     let result = h.respond(&q);
@@ -88,7 +97,13 @@ fn the_next_page_is_prefetched_and_shown_at_once() {
     let mut h = Harness::new(120, 36);
     h.query("712004518", "2410", "");
     h.answer_all();
-    assert!(h.app.cache.contains_key(&EventsQuery { user_id: 712004518, rule_id: 2410, period_id: None, limit: 10, page: 1 }));
+    assert!(h.app.cache.contains_key(&EventsQuery {
+        user_id: 712004518,
+        rule_id: 2410,
+        period_id: None,
+        limit: 10,
+        page: 1
+    }));
     h.key(KeyCode::Char('n'));
     assert_eq!(shown_page(&h), Some(1), "served from the prefetch cache");
     assert!(!h.app.is_loading());
@@ -246,5 +261,12 @@ fn quit_keys() {
     assert!(h.app.should_quit);
     let mut h = Harness::new(120, 36);
     h.key_mod(KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL);
+    assert!(h.app.should_quit);
+}
+
+#[test]
+fn q_quits_a_too_small_terminal_even_from_an_input() {
+    let mut h = Harness::new(30, 8);
+    h.key(KeyCode::Char('q'));
     assert!(h.app.should_quit);
 }

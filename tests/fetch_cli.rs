@@ -28,7 +28,9 @@ impl Sandbox {
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
         cmd.args(args).arg("--log-file").arg(self.log());
-        cmd.env("HOME", &self.dir).env("XDG_CONFIG_HOME", self.dir.join("config")).env("XDG_STATE_HOME", self.dir.join("state"));
+        cmd.env("HOME", &self.dir)
+            .env("XDG_CONFIG_HOME", self.dir.join("config"))
+            .env("XDG_STATE_HOME", self.dir.join("state"));
         for (k, _) in std::env::vars() {
             if k.starts_with("CAP_") {
                 cmd.env_remove(k);
@@ -59,9 +61,11 @@ fn json_is_the_events_exactly_as_received() {
     let o = sb.run(&["fetch", "--user-id", "564332013", "--rule-id", "1986", "--format", "json"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let got: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let sample: Value =
-        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/doc-transactional.json")).unwrap())
-            .unwrap();
+    let sample: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/doc-transactional.json"))
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(got, sample["data"]);
     assert!(stdout(&o).contains("\"targetValue\": 2000.46"));
     assert!(stderr(&o).contains("page 1 of 1 · events 1–10 of 10"), "{}", stderr(&o));
@@ -70,7 +74,8 @@ fn json_is_the_events_exactly_as_received() {
 #[test]
 fn behavioural_values_keep_their_trailing_zeros() {
     let sb = Sandbox::new("jsonl");
-    let o = sb.run(&["fetch", "--user-id", "387544807", "--rule-id", "79192", "--limit", "1", "--format", "jsonl"], &[]);
+    let o =
+        sb.run(&["fetch", "--user-id", "387544807", "--rule-id", "79192", "--limit", "1", "--format", "jsonl"], &[]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1);
@@ -111,7 +116,10 @@ fn csv_has_a_header_and_neutralised_formulas() {
 #[test]
 fn page_two_is_asked_for_with_offset_one() {
     let sb = Sandbox::new("page");
-    let o = sb.run(&["fetch", "--user-id", "564332013", "--rule-id", "1986", "--limit", "4", "--page", "2", "--format", "jsonl"], &[]);
+    let o = sb.run(
+        &["fetch", "--user-id", "564332013", "--rule-id", "1986", "--limit", "4", "--page", "2", "--format", "jsonl"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).lines().next().unwrap().contains("608082820"));
     assert!(stderr(&o).contains("page 2 of 3 · events 5–8 of 10"), "{}", stderr(&o));

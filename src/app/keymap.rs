@@ -14,6 +14,10 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Action::Quit;
     }
+    if crate::ui::layout::areas(app.size, app).too_small {
+        // Nothing else is on screen: only quitting makes sense.
+        return if matches!(key.code, KeyCode::Char('q')) { Action::Quit } else { Action::None };
+    }
     match &app.overlay {
         Some(Overlay::Help) => {
             return match key.code {

@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use crate::api::ApiError;
 use crate::app::App;
@@ -20,6 +21,23 @@ pub fn facts(e: &ApiError) -> String {
     parts.join(" · ")
 }
 
+fn text_lines(e: &ApiError) -> Vec<String> {
+    let mut v = vec![e.sentence(), facts(e)];
+    v.extend(e.hint());
+    v
+}
+
+/// Rows the banner needs at this terminal size: every line wrapped, at most
+/// eight rows; one line only on short terminals.
+pub fn height(e: &ApiError, size: Rect) -> u16 {
+    if size.height < 24 {
+        return 3;
+    }
+    let width = size.width.saturating_sub(2).max(1) as usize;
+    let rows: usize = text_lines(e).iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    (rows as u16 + 2).min(8)
+}
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(e) = &app.error else { return };
     let theme = &app.theme;
@@ -28,11 +46,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .border_style(theme.error())
         .title(Span::styled(" ✗ Request failed ", theme.error()))
         .title_bottom(Line::from(Span::styled(" r retry ", theme.muted())).right_aligned());
-    let mut lines = vec![Line::from(Span::styled(e.sentence(), theme.error()))];
-    lines.push(Line::from(facts(e)));
-    if let Some(hint) = e.hint() {
-        lines.push(Line::from(Span::styled(hint, theme.muted())));
-    }
+    let mut text = text_lines(e).into_iter();
+    let mut lines = vec![Line::from(Span::styled(text.next().unwrap_or_default(), theme.error()))];
+    lines.extend(text.next().map(Line::from));
+    lines.extend(text.map(|hint| Line::from(Span::styled(hint, theme.muted()))));
     if area.height <= 3 {
         // One line only: the sentence and the facts together.
         lines = vec![Line::from(vec![Span::styled(e.sentence(), theme.error()), Span::raw(format!(" {}", facts(e)))])];

@@ -37,15 +37,11 @@ impl Areas {
     }
 }
 
-pub fn banner_height(size: Rect) -> u16 {
-    if size.height >= 24 { 5 } else { 3 }
-}
-
 pub fn areas(size: Rect, app: &App) -> Areas {
     if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
         return Areas { too_small: true, ..Areas::default() };
     }
-    let banner_h = if app.error.is_some() { banner_height(size) } else { 0 };
+    let banner_h = app.error.as_ref().map_or(0, |e| super::banner::height(e, size));
     let [query, banner, main, status] = Layout::vertical([
         Constraint::Length(QUERY_HEIGHT),
         Constraint::Length(banner_h),

@@ -75,8 +75,8 @@ pub fn too_small(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let text = vec![
         Line::from(Span::styled("Terminal too small", app.theme.error())),
-        Line::from(format!("{}×{} — needs at least {MIN_WIDTH}×{MIN_HEIGHT}", area.width, area.height)),
-        Line::from(Span::styled("Enlarge the window, or q to quit", app.theme.muted())),
+        Line::from(format!("{}×{}: needs {MIN_WIDTH}×{MIN_HEIGHT}", area.width, area.height)),
+        Line::from(Span::styled("Enlarge it, or q to quit", app.theme.muted())),
     ];
     let h = area.height.min(3);
     let y = area.y + area.height.saturating_sub(h) / 2;

@@ -74,7 +74,7 @@ fn draw_field(app: &App, frame: &mut Frame, area: Rect, field: Field) {
     } else if let Some(why) = invalid {
         Line::from(Span::styled(format!("✗ {}", why.reason()), theme.error()))
     } else if field == Field::PeriodId && state.input.value().trim().is_empty() {
-        Line::from(Span::styled("optional: all periods", theme.muted()))
+        Line::from(Span::styled(if wide { "optional: all periods" } else { "optional" }, theme.muted()))
     } else {
         Line::default()
     };

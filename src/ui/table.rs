@@ -182,8 +182,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }))
     .style(theme.header());
     let rows = window.iter().map(|e| {
-        let cells = cols.iter().map(|(c, _)| {
-            let text = cell_text(*c, e).into_owned();
+        let cells = cols.iter().map(|(c, w)| {
+            let text = fit(&cell_text(*c, e), *w);
             match c {
                 Col::Value => {
                     let style = if e.target_value.is_negative() { theme.negative() } else { Style::new() };
@@ -222,6 +222,28 @@ fn title(app: &App) -> String {
         t.push_str(&format!("{} loading page {}… ", super::spinner(app), f.query.page + 1));
     }
     t
+}
+
+/// Cuts `text` to `width` columns, marking a cut with `…` so a shortened
+/// value never passes for the whole one.
+fn fit(text: &str, width: u16) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let width = width as usize;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// A band of up to four lines in the middle of `area`, for empty states.

@@ -80,11 +80,21 @@ impl Harness {
         match body {
             Ok(v) => {
                 let page = parse_events_page(v.to_string().as_bytes()).expect("demo pages parse");
-                let meta = ResponseMeta { status: 200, request_id: Some(request_id), elapsed: Duration::from_millis(143), url };
+                let meta = ResponseMeta {
+                    status: 200,
+                    request_id: Some(request_id),
+                    elapsed: Duration::from_millis(143),
+                    url,
+                };
                 Ok(Fetched { value: EventsOutcome::Page(page), meta })
             }
             Err(e) if e.code == 310149 => {
-                let meta = ResponseMeta { status: 400, request_id: Some(request_id), elapsed: Duration::from_millis(143), url };
+                let meta = ResponseMeta {
+                    status: 400,
+                    request_id: Some(request_id),
+                    elapsed: Duration::from_millis(143),
+                    url,
+                };
                 Ok(Fetched { value: EventsOutcome::NoEvents { message: e.message.to_string() }, meta })
             }
             Err(e) => Err(ApiError::new(
@@ -125,8 +135,11 @@ impl Harness {
 
     /// Drops prefetches, as if they never answered.
     pub fn forget_prefetches(&mut self) {
-        let queries: Vec<EventsQuery> =
-            self.pending.iter().filter_map(|e| if let Effect::Prefetch { query } = e { Some(*query) } else { None }).collect();
+        let queries: Vec<EventsQuery> = self
+            .pending
+            .iter()
+            .filter_map(|e| if let Effect::Prefetch { query } = e { Some(*query) } else { None })
+            .collect();
         self.pending.retain(|e| !matches!(e, Effect::Prefetch { .. }));
         self.app.prefetching.retain(|q| !queries.contains(q));
     }
@@ -152,7 +165,12 @@ impl Harness {
 }
 
 pub fn api_error(kind: ErrorKind, status: Option<u16>) -> ApiError {
-    ApiError::new(kind, status, Some("5ec897b9-d9f0-4c1e".into()), "https://eu.api.capillarytech.com/v3/users/564332013/trackedTargetEvents/1986")
+    ApiError::new(
+        kind,
+        status,
+        Some("5ec897b9-d9f0-4c1e".into()),
+        "https://eu.api.capillarytech.com/v3/users/564332013/trackedTargetEvents/1986",
+    )
 }
 
 impl Harness {
