@@ -166,12 +166,26 @@ fn to_msg(ev: Event) -> Option<Msg> {
 }
 
 fn handle(app: &mut App, msg: Msg, client: &Client, tx: &UnboundedSender<Msg>, tasks: &mut HashMap<u64, AbortHandle>) {
+    debug_panic_trigger(&msg);
     if let Msg::Fetched { generation, .. } = &msg {
         tasks.remove(generation);
     }
     for effect in app.update(msg) {
         run_effect(effect, client, tx, tasks);
     }
+}
+
+/// Debug builds only: with `TARGET_EVENTS_DEBUG_PANIC` set, the `!` key
+/// panics, so tests can prove the terminal is restored after a crash.
+fn debug_panic_trigger(msg: &Msg) {
+    #[cfg(debug_assertions)]
+    if let Msg::Key(k) = msg
+        && k.code == crossterm::event::KeyCode::Char('!')
+        && std::env::var_os("TARGET_EVENTS_DEBUG_PANIC").is_some()
+    {
+        panic!("debug panic trigger pressed");
+    }
+    let _ = msg;
 }
 
 /// Starts or stops background work. Tasks get a client, an id and a sender;

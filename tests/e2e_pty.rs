@@ -18,14 +18,22 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str]) -> Session {
-        let pty = native_pty_system().openpty(PtySize { rows: 36, cols: 120, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let dir = std::env::temp_dir().join(format!("te-e2e-{}-{}", std::process::id(), args.len()));
+        Session::start_with_env(args, &[])
+    }
+
+    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Session {
+        let pty =
+            native_pty_system().openpty(PtySize { rows: 36, cols: 120, pixel_width: 0, pixel_height: 0 }).unwrap();
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("te-e2e-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_target-events"));
         cmd.args(args);
         cmd.arg("--log-file");
         cmd.arg(dir.join("log.txt"));
         cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("RUST_BACKTRACE");
         cmd.env("HOME", &dir);
         cmd.env("XDG_CONFIG_HOME", dir.join("config"));
         for (k, _) in std::env::vars() {
@@ -33,11 +41,18 @@ impl Session {
                 cmd.env_remove(k);
             }
         }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(std::num::NonZeroU16::new(36).unwrap(), std::num::NonZeroU16::new(120).unwrap(), 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(36).unwrap(),
+            std::num::NonZeroU16::new(120).unwrap(),
+            0,
+        )));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {
@@ -97,8 +112,8 @@ impl Drop for Session {
 fn query_page_help_quit_in_a_real_terminal() {
     let mut s = Session::start(&["--demo"]);
     s.wait_for("Type a customer id and a target rule id");
+    s.wait_for("DEMO");
     assert!(s.parser.lock().unwrap().screen().alternate_screen(), "the app draws on the alternate screen");
-    assert!(s.screen().contains("DEMO"));
 
     s.send("712004518\t2410\r");
     s.wait_for("Page 1 of 132");
@@ -135,4 +150,52 @@ fn query_page_help_quit_in_a_real_terminal() {
     let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
     assert!(tail.contains("\x1b[?1049l"), "leave-alternate-screen was sent last: {tail:?}");
     assert!(tail.contains("\x1b[?1000l"), "mouse capture was turned off: {tail:?}");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
+    let mut s = Session::start_with_env(&["--demo"], &[("TARGET_EVENTS_DEBUG_PANIC", "1")]);
+    s.wait_for("Type a customer id and a target rule id");
+    s.send("\x1b!");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the app did not exit after the panic");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(!status.success());
+    std::thread::sleep(Duration::from_millis(200));
+    let parser = s.parser.lock().unwrap();
+    assert!(!parser.screen().alternate_screen(), "the panic left the alternate screen");
+    let raw = s.raw.lock().unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("debug panic trigger pressed"), "the panic message is shown:\n{text}");
+    assert!(text.contains("The log is at"), "and where the log is:\n{text}");
+    let restored = text.rfind("\x1b[?1049l").expect("left the alternate screen");
+    let message = text.rfind("debug panic trigger pressed").unwrap();
+    assert!(restored < message, "the message is printed after the restore");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["TERM", "HUP"] {
+        let s = Session::start(&["--demo"]);
+        s.wait_for("Type a customer id and a target rule id");
+        let pid = s.child.process_id().unwrap();
+        let ok = std::process::Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
+        assert!(ok.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut s = s;
+        while s.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "SIG{signal} did not end the app");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(!s.parser.lock().unwrap().screen().alternate_screen(), "SIG{signal} left the alternate screen");
+        let raw = s.raw.lock().unwrap();
+        assert!(String::from_utf8_lossy(&raw).contains("\x1b[?1049l"));
+    }
 }
