@@ -270,3 +270,58 @@ fn q_quits_a_too_small_terminal_even_from_an_input() {
     h.key(KeyCode::Char('q'));
     assert!(h.app.should_quit);
 }
+
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    use target_events::ui::layout;
+    let mut h = Harness::new(120, 36);
+    h.query("564332013", "1986", "");
+    h.answer_all();
+    let areas = layout::areas(h.app.size, &h.app);
+    let table = areas.table.unwrap();
+    let mouse = |kind, column, row| Msg::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE });
+    // The fourth row (under the border and the header).
+    h.send(mouse(MouseEventKind::Down(MouseButton::Left), table.x + 5, table.y + 2 + 3));
+    assert_eq!(h.app.table.selected, 3);
+    assert_eq!(h.app.focus, Focus::Table);
+    h.send(mouse(MouseEventKind::ScrollDown, table.x + 5, table.y + 5));
+    assert_eq!(h.app.table.selected, 6);
+    h.send(mouse(MouseEventKind::ScrollUp, table.x + 5, table.y + 5));
+    assert_eq!(h.app.table.selected, 3);
+    // A click on the rule input focuses it.
+    let rule = areas.fields[1];
+    h.send(mouse(MouseEventKind::Down(MouseButton::Left), rule.x + 2, rule.y));
+    assert_eq!(h.app.focus, Focus::Input(Field::RuleId));
+    // A click below the last row selects nothing new.
+    h.send(mouse(MouseEventKind::Down(MouseButton::Left), table.x + 5, table.y + table.height - 2));
+    assert_eq!(h.app.table.selected, 3);
+}
+
+#[test]
+fn resize_keeps_the_selection_in_view() {
+    let mut h = Harness::new(120, 36);
+    h.query("712004518", "2410", "");
+    h.answer_all();
+    h.key(KeyCode::Char('G'));
+    assert_eq!(h.app.table.selected, 9);
+    h.send(Msg::Resize(80, 16));
+    let rows = h.app.page_rows();
+    assert!(rows < 10);
+    let t = h.app.table;
+    assert!(t.offset <= t.selected && t.selected < t.offset + rows, "{t:?} rows {rows}");
+    assert!(h.screen_text().contains("▶"));
+}
+
+#[test]
+fn pasted_ids_are_accepted_without_control_characters() {
+    let mut h = Harness::new(120, 36);
+    h.send(Msg::Paste(" 564332013\u{1b}[31m ".into()));
+    assert_eq!(h.app.field(Field::UserId).input.value(), " 564332013[31m ");
+    let mut h = Harness::new(120, 36);
+    h.send(Msg::Paste(" 564332013 ".into()));
+    h.key(KeyCode::Tab);
+    h.type_text("1986");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.pending[0], Effect::Fetch { query: EventsQuery { user_id: 564332013, .. }, .. }));
+}
