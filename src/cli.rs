@@ -109,4 +109,13 @@ pub struct FetchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Fetch every page (at the profile's largest page size) instead of one.
+    #[arg(long, conflicts_with = "page")]
+    pub all: bool,
+    /// With --all: requests in flight at once [default: the profile's, or 4].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: Option<u32>,
+    /// Write to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -3,11 +3,48 @@
 
 use std::io::Write;
 
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::api::fetch_all::{FetchAllOptions, Progress, describe_pages, fetch_all};
 use crate::api::{ApiError, Client, EventsOutcome, EventsQuery, PageInfo};
 use crate::cli::FetchArgs;
+use crate::config::Settings;
 use crate::export;
 
-pub async fn run(client: &Client, args: &FetchArgs) -> i32 {
+/// Where the events go: stdout, or the `--output` file.
+fn output(args: &FetchArgs) -> std::io::Result<Box<dyn Write>> {
+    Ok(match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => Box::new(std::io::stdout().lock()),
+    })
+}
+
+fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &mut dyn Write) -> bool {
+    let result = output(args).and_then(|mut out| {
+        export::write(&mut *out, args.format, events)?;
+        out.flush()
+    });
+    match result {
+        Ok(()) => {
+            if let Some(path) = &args.output {
+                let _ = writeln!(stderr, "Wrote {} events to {}", events.len(), path.display());
+            }
+            true
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+        Err(e) => {
+            let _ = writeln!(stderr, "Could not write the output: {e}");
+            false
+        }
+    }
+}
+
+pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
+    if args.all {
+        return run_all(client, args, settings).await;
+    }
     let query = EventsQuery {
         user_id: args.user_id,
         rule_id: args.rule_id,
@@ -29,11 +66,7 @@ pub async fn run(client: &Client, args: &FetchArgs) -> i32 {
                     0
                 }
                 EventsOutcome::Page(page) => {
-                    let mut stdout = std::io::stdout().lock();
-                    if let Err(e) = export::write(&mut stdout, args.format, &page.events).and_then(|_| stdout.flush())
-                        && e.kind() != std::io::ErrorKind::BrokenPipe
-                    {
-                        let _ = writeln!(stderr, "Could not write the output: {e}");
+                    if !write_events(args, &page.events, &mut stderr) {
                         return 1;
                     }
                     let info = PageInfo {
@@ -94,4 +127,83 @@ pub fn report(out: &mut dyn Write, e: &ApiError) {
     if let Some(hint) = e.hint() {
         let _ = writeln!(out, "  hint:       {hint}");
     }
+}
+
+/// `fetch --all`: every page, a progress bar on stderr when it is a terminal.
+async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
+    use std::io::IsTerminal;
+    let mut stderr = std::io::stderr();
+    let base =
+        EventsQuery { user_id: args.user_id, rule_id: args.rule_id, period_id: args.period_id, limit: 1, page: 0 };
+    let opts = FetchAllOptions {
+        concurrency: args.concurrency.map_or(settings.concurrency, |c| c as usize),
+        requests_per_minute: settings.requests_per_minute,
+        limit: settings.max_page_size,
+        ..FetchAllOptions::default()
+    };
+    let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} pages · {msg} · {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let events_seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let progress = {
+        let (bar, seen) = (bar.clone(), events_seen.clone());
+        Arc::new(move |p: Progress| match p {
+            Progress::Planned { pages, .. } => bar.set_length(u64::from(pages)),
+            Progress::Page { events, .. } => {
+                let n = seen.fetch_add(events, std::sync::atomic::Ordering::Relaxed) + events;
+                bar.inc(1);
+                bar.set_message(format!("{n} events"));
+            }
+            Progress::Retrying { page, attempt, wait } => {
+                bar.set_message(format!("page {} retry {attempt} in {} ms", page + 1, wait.as_millis()))
+            }
+        })
+    };
+    let result = fetch_all(client, base, opts, progress).await;
+    bar.finish_and_clear();
+    let all = match result {
+        Ok(all) => all,
+        Err(e) => {
+            report(&mut stderr, &e);
+            return 1;
+        }
+    };
+    if let Some(message) = &all.no_events {
+        let _ = writeln!(
+            stderr,
+            "No events recorded for customer {} in target rule {} ({message}).",
+            args.user_id, args.rule_id
+        );
+        return 0;
+    }
+    if !write_events(args, &all.events, &mut stderr) {
+        return 1;
+    }
+    let _ = writeln!(
+        stderr,
+        "{} events from {} of {} pages ({} per page).",
+        all.events.len(),
+        all.pages_fetched,
+        all.pages,
+        all.limit
+    );
+    if all.duplicates > 0 {
+        let _ = writeln!(
+            stderr,
+            "warning: {} events appeared twice (the data changed while fetching) and were kept once.",
+            all.duplicates
+        );
+    }
+    if all.missing.is_empty() {
+        return 0;
+    }
+    let pages: Vec<u32> = all.missing.iter().map(|m| m.page).collect();
+    let _ = writeln!(stderr, "error: {} could not be fetched; the output lacks their events.", describe_pages(&pages));
+    for m in &all.missing {
+        let _ = writeln!(stderr, "  page {}: {m_error}", m.page + 1, m_error = m.error);
+    }
+    1
 }

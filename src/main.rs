@@ -61,7 +61,7 @@ async fn run(cli: Cli, log_path: std::path::PathBuf) -> u8 {
         }
     };
     match &cli.command {
-        Some(Command::Fetch(args)) => fetch_cmd::run(&session.client, args).await as u8,
+        Some(Command::Fetch(args)) => fetch_cmd::run(&session.client, args, &settings).await as u8,
         _ => match target_events::tui::run(session, &settings, &cli, log_path).await {
             Ok(()) => 0,
             Err(e) => {

@@ -191,3 +191,33 @@ fn help_names_the_log_file() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("Log file:") && stdout(&o).contains("target-events.log"), "{}", stdout(&o));
 }
+
+#[test]
+fn fetch_all_writes_every_event_once_to_a_file() {
+    let sb = Sandbox::new("all");
+    let out = sb.dir.join("all.jsonl");
+    let o = sb.run(
+        &[
+            "fetch",
+            "--all",
+            "--user-id",
+            "712004518",
+            "--rule-id",
+            "2410",
+            "--format",
+            "jsonl",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    let ids: Vec<i64> =
+        text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["eventLogId"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 1317);
+    assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), 1317);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "in the API's order");
+    assert!(stderr(&o).contains("1317 events from 2 of 2 pages (1000 per page)"), "{}", stderr(&o));
+}

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod fetch_all;
 pub mod model;
 pub mod paging;
 
