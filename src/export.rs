@@ -53,6 +53,25 @@ pub fn cells(e: &TargetEvent) -> [String; 11] {
     ]
 }
 
+/// Writes the events at `indices` (a filtered, sorted view) to a file.
+/// Returns how many were written.
+pub fn write_view(
+    path: &std::path::Path,
+    format: Format,
+    outcome: &crate::api::EventsOutcome,
+    indices: &[u32],
+) -> io::Result<usize> {
+    let events = match outcome {
+        crate::api::EventsOutcome::Page(p) => &p.events[..],
+        crate::api::EventsOutcome::NoEvents { .. } => &[],
+    };
+    let chosen: Vec<TargetEvent> = indices.iter().filter_map(|&i| events.get(i as usize).cloned()).collect();
+    let mut file = io::BufWriter::new(std::fs::File::create(path)?);
+    write(&mut file, format, &chosen)?;
+    file.flush()?;
+    Ok(chosen.len())
+}
+
 pub fn write(out: &mut dyn Write, format: Format, events: &[TargetEvent]) -> io::Result<()> {
     match format {
         Format::Table => write_table(out, events),

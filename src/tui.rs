@@ -21,10 +21,17 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio::task::AbortHandle;
 
+use std::sync::Arc;
+
+use crate::api::auth::Credentials;
+use crate::api::fetch_all::{FetchAllOptions, fetch_all};
 use crate::api::{Client, Field};
+use crate::app::recent;
+use crate::app::state::{AuthKind, ConnectionInfo};
 use crate::app::{App, Effect, Msg};
 use crate::cli::Cli;
 use crate::config::Settings;
+use crate::export;
 use crate::session::Session;
 use crate::ui::theme::Theme;
 
@@ -48,10 +55,38 @@ pub async fn run(session: Session, settings: &Settings, cli: &Cli, log_path: Pat
     if cli.user_id.is_some() && cli.rule_id.is_none() {
         app.focus = crate::app::Focus::Input(Field::RuleId);
     }
+    let recent_path = recent::default_path();
+    app.recent = recent_path.as_deref().map(recent::load).unwrap_or_default();
+    app.all_options = FetchAllOptions {
+        concurrency: settings.concurrency,
+        requests_per_minute: settings.requests_per_minute,
+        limit: settings.max_page_size,
+        ..FetchAllOptions::default()
+    };
+    let term = std::env::var("TERM").unwrap_or_default();
+    app.connection = ConnectionInfo {
+        base_url: session.client.base_url().clone(),
+        auth: match session.client.config().credentials {
+            Credentials::None => AuthKind::None,
+            Credentials::Basic { .. } => AuthKind::Basic,
+            Credentials::OAuth { .. } => AuthKind::OAuth,
+        },
+        offset_mode: settings.offset_mode,
+        // The Linux console and dumb terminals cannot take OSC 52.
+        clipboard: !matches!(term.as_str(), "dumb" | "linux" | ""),
+    };
 
     install_panic_hook(log_path);
     let mut terminal = enter()?;
-    let result = event_loop(&mut terminal, &mut app, session.client.clone(), prefilled).await;
+    let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+    let mut runtime = Runtime {
+        client: session.client.clone(),
+        tx,
+        tasks: HashMap::new(),
+        all_options: app.all_options,
+        recent_path,
+    };
+    let result = event_loop(&mut terminal, &mut app, &mut runtime, rx, prefilled).await;
     leave();
     drop(session);
     result
@@ -87,17 +122,21 @@ fn install_panic_hook(log_path: PathBuf) {
     }));
 }
 
-async fn event_loop(terminal: &mut Term, app: &mut App, client: Client, prefilled: bool) -> anyhow::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+async fn event_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    runtime: &mut Runtime,
+    mut rx: mpsc::UnboundedReceiver<Msg>,
+    prefilled: bool,
+) -> anyhow::Result<()> {
     let mut input = EventStream::new();
-    let mut tasks: HashMap<u64, AbortHandle> = HashMap::new();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
     let size = terminal.size()?;
     app.size = Rect::new(0, 0, size.width, size.height);
     if prefilled {
-        let _ = tx.send(Msg::SubmitPrefilled);
+        let _ = runtime.tx.send(Msg::SubmitPrefilled);
     }
     let started = Instant::now();
     let mut first_frame = true;
@@ -125,22 +164,22 @@ async fn event_loop(terminal: &mut Term, app: &mut App, client: Client, prefille
                 None => Msg::Quit,
             },
             Some(msg) = rx.recv() => msg,
-            _ = ticker.tick(), if app.is_loading() => Msg::Tick,
+            _ = ticker.tick(), if app.is_loading() || app.all_run.is_some() || app.overlay_loading() => Msg::Tick,
             _ = signals.recv() => Msg::Quit,
         };
-        handle(app, msg, &client, &tx, &mut tasks);
+        runtime.handle(app, msg);
         // Take every task answer already waiting before drawing again. (The
         // input stream is only ever polled by `select!`: polling it with a
         // no-op waker loses its wake-ups.)
         while let Ok(msg) = rx.try_recv() {
-            handle(app, msg, &client, &tx, &mut tasks);
+            runtime.handle(app, msg);
         }
         dirty = true;
         if app.should_quit {
             break;
         }
     }
-    for (_, task) in tasks {
+    for (_, task) in runtime.tasks.drain() {
         task.abort();
     }
     Ok(())
@@ -165,14 +204,100 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-fn handle(app: &mut App, msg: Msg, client: &Client, tx: &UnboundedSender<Msg>, tasks: &mut HashMap<u64, AbortHandle>) {
-    debug_panic_trigger(&msg);
-    if let Msg::Fetched { generation, .. } = &msg {
-        tasks.remove(generation);
+/// What effects need besides the app: the client, the channel back, running
+/// tasks, and where things are kept.
+pub struct Runtime {
+    pub client: Client,
+    pub tx: UnboundedSender<Msg>,
+    pub tasks: HashMap<u64, AbortHandle>,
+    pub all_options: FetchAllOptions,
+    pub recent_path: Option<PathBuf>,
+}
+
+impl Runtime {
+    fn handle(&mut self, app: &mut App, msg: Msg) {
+        debug_panic_trigger(&msg);
+        if let Msg::Fetched { generation, .. } | Msg::AllDone { generation, .. } = &msg {
+            self.tasks.remove(generation);
+        }
+        for effect in app.update(msg) {
+            self.run(effect);
+        }
     }
-    for effect in app.update(msg) {
-        run_effect(effect, client, tx, tasks);
+
+    fn spawn(&mut self, generation: u64, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let handle = tokio::spawn(task);
+        self.tasks.insert(generation, handle.abort_handle());
     }
+
+    /// Starts or stops background work. Tasks get a client, an id and a
+    /// sender; they own nothing of the UI.
+    pub fn run(&mut self, effect: Effect) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        match effect {
+            Effect::Fetch { generation, query } => self.spawn(generation, async move {
+                let started = Instant::now();
+                let result = client.events(&query).await;
+                let _ = tx.send(Msg::Fetched { generation, query, elapsed: started.elapsed(), result });
+            }),
+            Effect::Prefetch { query } => {
+                tokio::spawn(async move {
+                    let result = client.events(&query).await;
+                    let _ = tx.send(Msg::Prefetched { query, result });
+                });
+            }
+            Effect::Cancel { generation } => {
+                if let Some(task) = self.tasks.remove(&generation) {
+                    task.abort();
+                }
+            }
+            Effect::LoadTargets { generation, user_id } => self.spawn(generation, async move {
+                let result = client.target_groups(user_id).await.map(|f| f.value);
+                let _ = tx.send(Msg::TargetsLoaded { generation, user_id, result });
+            }),
+            Effect::LoadPeriods { generation, group_id } => self.spawn(generation, async move {
+                let result = client.target_periods(group_id).await.map(|f| f.value);
+                let _ = tx.send(Msg::PeriodsLoaded { generation, result });
+            }),
+            Effect::FetchAll { generation, query } => {
+                let opts = self.all_options;
+                self.spawn(generation, async move {
+                    let progress_tx = tx.clone();
+                    let progress = Arc::new(move |progress| {
+                        let _ = progress_tx.send(Msg::AllProgress { generation, progress });
+                    });
+                    let result = fetch_all(&client, query, opts, progress).await;
+                    let _ = tx.send(Msg::AllDone { generation, query, result });
+                })
+            }
+            Effect::Export { path, format, outcome, indices } => {
+                tokio::task::spawn_blocking(move || {
+                    let result = export::write_view(&path, format, &outcome, &indices).map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Exported { path, result });
+                });
+            }
+            Effect::Copy { text } => copy_to_clipboard(&text),
+            Effect::SaveRecent(list) => {
+                if let Some(path) = self.recent_path.clone() {
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = recent::save(&path, &list) {
+                            tracing::warn!(error = %e, path = %path.display(), "cannot save recent queries");
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Sends `text` to the terminal's clipboard with OSC 52, which works over SSH
+/// and through tmux (with `set-clipboard on`). The text is sanitised already.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
 }
 
 /// Debug builds only: with `TARGET_EVENTS_DEBUG_PANIC` set, the `!` key
@@ -186,34 +311,6 @@ fn debug_panic_trigger(msg: &Msg) {
         panic!("debug panic trigger pressed");
     }
     let _ = msg;
-}
-
-/// Starts or stops background work. Tasks get a client, an id and a sender;
-/// they own nothing of the UI.
-pub fn run_effect(effect: Effect, client: &Client, tx: &UnboundedSender<Msg>, tasks: &mut HashMap<u64, AbortHandle>) {
-    match effect {
-        Effect::Fetch { generation, query } => {
-            let (client, tx) = (client.clone(), tx.clone());
-            let handle = tokio::spawn(async move {
-                let started = Instant::now();
-                let result = client.events(&query).await;
-                let _ = tx.send(Msg::Fetched { generation, query, elapsed: started.elapsed(), result });
-            });
-            tasks.insert(generation, handle.abort_handle());
-        }
-        Effect::Prefetch { query } => {
-            let (client, tx) = (client.clone(), tx.clone());
-            tokio::spawn(async move {
-                let result = client.events(&query).await;
-                let _ = tx.send(Msg::Prefetched { query, result });
-            });
-        }
-        Effect::Cancel { generation } => {
-            if let Some(task) = tasks.remove(&generation) {
-                task.abort();
-            }
-        }
-    }
 }
 
 /// SIGTERM and SIGHUP end the app the normal way, so the terminal is restored.

@@ -202,12 +202,7 @@ impl Client {
     }
 
     fn endpoint(&self, segments: &[&str]) -> Url {
-        let mut url = self.inner.config.base_url.clone();
-        url.set_query(None);
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        endpoint(&self.inner.config.base_url, segments)
     }
 
     fn host(url: &Url) -> String {
@@ -352,6 +347,31 @@ impl Inner {
     fn auth_hint(&self) -> String {
         self.config.credentials.hint()
     }
+}
+
+/// `base` with `segments` appended to its path.
+pub fn endpoint(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    url.set_query(None);
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+/// The URL of an events request (no credentials in it).
+pub fn events_url(base: &Url, q: &EventsQuery, mode: OffsetMode) -> Url {
+    let mut url =
+        endpoint(base, &["v3", "users", &q.user_id.to_string(), "trackedTargetEvents", &q.rule_id.to_string()]);
+    {
+        let mut pairs = url.query_pairs_mut();
+        if let Some(p) = q.period_id {
+            pairs.append_pair("periodId", &p.to_string());
+        }
+        pairs.append_pair("limit", &q.limit.to_string());
+        pairs.append_pair("offset", &mode.offset_for(q.page, q.limit).to_string());
+    }
+    url
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {

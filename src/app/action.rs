@@ -5,7 +5,13 @@ use std::time::Duration;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::api::fetch_all::{AllEvents, Progress};
+use crate::api::model::{TargetPeriod, UserTargetGroup};
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
+use crate::export::Format;
 
 /// Everything `update` reacts to.
 #[derive(Debug)]
@@ -30,6 +36,33 @@ pub enum Msg {
     },
     /// Start-up: fetch what the command line prefilled.
     SubmitPrefilled,
+    /// The customer's target groups arrived.
+    TargetsLoaded {
+        generation: u64,
+        user_id: i64,
+        result: Result<Vec<UserTargetGroup>, ApiError>,
+    },
+    /// A target group's periods arrived.
+    PeriodsLoaded {
+        generation: u64,
+        result: Result<Vec<TargetPeriod>, ApiError>,
+    },
+    /// A fetch-all made progress.
+    AllProgress {
+        generation: u64,
+        progress: Progress,
+    },
+    /// A fetch-all finished.
+    AllDone {
+        generation: u64,
+        query: EventsQuery,
+        result: Result<AllEvents, ApiError>,
+    },
+    /// An export was written (events written) or failed (why).
+    Exported {
+        path: PathBuf,
+        result: Result<usize, String>,
+    },
     Quit,
 }
 
@@ -54,6 +87,32 @@ pub enum Action {
     Refresh,
     /// Abandon the request in flight.
     Cancel,
+    /// Open the target picker for the customer in the input.
+    PickTarget,
+    /// Open the period picker for the current target group.
+    PickPeriod,
+    /// Open the recent-queries picker.
+    PickRecent,
+    /// A key for the open picker.
+    PickerKey(KeyEvent),
+    /// Fetch every page of the current query.
+    FetchAll,
+    /// Start typing the local filter.
+    StartFilter,
+    /// A key for the filter being typed.
+    FilterKey(KeyEvent),
+    /// Stop typing the filter, keeping it.
+    EndFilter,
+    ClearFilter,
+    /// Next sort column / reverse the sort.
+    CycleSort,
+    ReverseSort,
+    ToggleSummary,
+    /// Ask where to export the view.
+    AskExport,
+    /// Copy the selected event as JSON / the query as a cURL command.
+    CopyEvent,
+    CopyCurl,
     Up,
     Down,
     PageUp,
@@ -76,12 +135,45 @@ pub enum Action {
 }
 
 /// What `update` asks the runtime to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// Run this request; answer with `Msg::Fetched` carrying `generation`.
-    Fetch { generation: u64, query: EventsQuery },
+    Fetch {
+        generation: u64,
+        query: EventsQuery,
+    },
     /// Fetch in the background into the cache; answer with `Msg::Prefetched`.
-    Prefetch { query: EventsQuery },
+    Prefetch {
+        query: EventsQuery,
+    },
     /// Abort the request of this generation: its answer is no longer wanted.
-    Cancel { generation: u64 },
+    Cancel {
+        generation: u64,
+    },
+    LoadTargets {
+        generation: u64,
+        user_id: i64,
+    },
+    LoadPeriods {
+        generation: u64,
+        group_id: i64,
+    },
+    /// Fetch every page of `query`; progress and the answer carry `generation`.
+    FetchAll {
+        generation: u64,
+        query: EventsQuery,
+    },
+    /// Write the events at `indices` to `path`.
+    Export {
+        path: PathBuf,
+        format: Format,
+        outcome: Arc<EventsOutcome>,
+        indices: Vec<u32>,
+    },
+    /// Put `text` on the clipboard (OSC 52).
+    Copy {
+        text: String,
+    },
+    /// Persist the recent-queries list.
+    SaveRecent(Vec<super::recent::RecentQuery>),
 }

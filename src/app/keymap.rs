@@ -32,19 +32,44 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
                 _ => Action::PromptEdit(key),
             };
         }
+        Some(Overlay::Picker(_)) => {
+            return match key.code {
+                KeyCode::Enter => Action::Confirm,
+                KeyCode::Esc => Action::CloseOverlay,
+                _ => Action::PickerKey(key),
+            };
+        }
+        Some(Overlay::Copied { .. }) => {
+            return match key.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Action::CloseOverlay,
+                _ => Action::None,
+            };
+        }
         None => {}
     }
-    if key.code == KeyCode::Esc && app.is_loading() {
+    if key.code == KeyCode::Esc && (app.is_loading() || app.all_run.is_some()) {
         return Action::Cancel;
+    }
+    if app.filter.editing {
+        return match key.code {
+            KeyCode::Enter | KeyCode::Tab => Action::EndFilter,
+            KeyCode::Esc => Action::ClearFilter,
+            _ => Action::FilterKey(key),
+        };
     }
     match key.code {
         KeyCode::Tab => return Action::FocusNext,
         KeyCode::BackTab => return Action::FocusPrev,
         _ => {}
     }
-    if let Focus::Input(_) = app.focus {
+    if let Focus::Input(field) = app.focus {
+        let rule_empty = app.field(crate::api::Field::RuleId).input.value().trim().is_empty();
+        let user_ok = app.invalid(crate::api::Field::UserId).is_none();
         return match key.code {
+            // With only a customer id, Enter looks up their targets.
+            KeyCode::Enter if field == crate::api::Field::UserId && rule_empty && user_ok => Action::PickTarget,
             KeyCode::Enter => Action::Submit,
+            KeyCode::Up if field == crate::api::Field::UserId => Action::PickRecent,
             KeyCode::Esc => Action::LeaveInput,
             // Ids are digits, so `?` can open help from an input too.
             KeyCode::Char('?') => Action::ToggleHelp,
@@ -65,6 +90,17 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         KeyCode::Char('=') => Action::AskLimit,
         KeyCode::Char('r') => Action::Refresh,
         KeyCode::Char('v') => Action::ToggleRaw,
+        KeyCode::Char('t') => Action::PickTarget,
+        KeyCode::Char('P') => Action::PickPeriod,
+        KeyCode::Char('h') => Action::PickRecent,
+        KeyCode::Char('a') => Action::FetchAll,
+        KeyCode::Char('/') => Action::StartFilter,
+        KeyCode::Char('o') => Action::CycleSort,
+        KeyCode::Char('O') => Action::ReverseSort,
+        KeyCode::Char('s') => Action::ToggleSummary,
+        KeyCode::Char('x') => Action::AskExport,
+        KeyCode::Char('y') => Action::CopyEvent,
+        KeyCode::Char('c') => Action::CopyCurl,
         KeyCode::Char('u') | KeyCode::Char('i') => Action::EditQuery,
         KeyCode::Char('j') | KeyCode::Down => Action::Down,
         KeyCode::Char('k') | KeyCode::Up => Action::Up,
@@ -74,6 +110,8 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         KeyCode::End | KeyCode::Char('G') => Action::Bottom,
         KeyCode::Enter if !in_detail => Action::OpenDetail,
         KeyCode::Esc if in_detail => Action::Back,
+        KeyCode::Esc if app.summary.is_some() => Action::ToggleSummary,
+        KeyCode::Esc if app.filter.is_active() => Action::ClearFilter,
         KeyCode::Esc => Action::EditQuery,
         _ => Action::None,
     }
@@ -85,7 +123,8 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         "Query",
         &[
             ("Tab / Shift-Tab", "next / previous pane"),
-            ("Enter", "fetch page 1 of this query"),
+            ("Enter", "fetch page 1 (id alone: targets)"),
+            ("↑ in customer", "recent queries"),
             ("Esc", "leave the input for the table"),
             ("PgDn / PgUp", "next / previous page"),
         ],
@@ -113,6 +152,18 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     ("Detail", &[("j k PgDn PgUp", "scroll"), ("v", "toggle the raw JSON of the event"), ("Esc", "back to the table")]),
+    (
+        "Workflow",
+        &[
+            ("t  P  h", "pick a target / period / recent query"),
+            ("a", "fetch every page (Esc cancels)"),
+            ("s", "summary per period, with chart"),
+            ("/", "filter loaded events (Esc clears)"),
+            ("o  O", "sort by the next column / reverse"),
+            ("x", "export to CSV, JSON or JSON Lines"),
+            ("y  c", "copy the event (JSON) / query (cURL)"),
+        ],
+    ),
     (
         "Anywhere",
         &[

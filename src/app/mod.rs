@@ -2,8 +2,13 @@
 
 pub mod action;
 pub mod keymap;
+pub mod picker;
+pub mod recent;
 pub mod state;
+pub mod summary;
 pub mod update;
+pub mod view;
+pub mod workflow;
 
 pub use action::{Action, Effect, Msg};
 pub use state::{App, Focus};

@@ -94,6 +94,18 @@ pub struct CachedPage {
 pub struct Shown {
     pub query: EventsQuery,
     pub outcome: Arc<EventsOutcome>,
+    /// Set when these are every page of the query (fetch-all).
+    pub all: Option<AllMeta>,
+}
+
+/// How a fetch-all went.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AllMeta {
+    pub pages: u32,
+    pub pages_fetched: u32,
+    /// 0-based indices of pages that failed for good.
+    pub missing: Vec<u32>,
+    pub duplicates: usize,
 }
 
 impl Shown {
@@ -137,12 +149,32 @@ pub struct LastRequest {
 pub enum Prompt {
     GoToPage(Input),
     PageSize(Input),
+    /// Export path; the format follows the extension.
+    Export(Input),
+}
+
+impl Prompt {
+    pub fn input_mut(&mut self) -> &mut Input {
+        match self {
+            Prompt::GoToPage(i) | Prompt::PageSize(i) | Prompt::Export(i) => i,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
 pub enum Overlay {
     Help,
-    Prompt { prompt: Prompt, error: Option<String> },
+    Prompt {
+        prompt: Prompt,
+        error: Option<String>,
+    },
+    Picker(super::picker::Picker),
+    /// Text copied (or to copy by hand).
+    Copied {
+        title: String,
+        text: String,
+        sent: bool,
+    },
 }
 
 /// Scroll position of the events table.
@@ -186,6 +218,74 @@ pub struct App {
     pub size: Rect,
     pub theme: Theme,
     pub should_quit: bool,
+    /// Indices into the shown events, after the filter and sort.
+    pub view: Vec<u32>,
+    pub filter: FilterState,
+    pub sort: (super::view::SortKey, bool),
+    /// Totals of the view, kept while the summary pane is open.
+    pub summary: Option<super::summary::Summary>,
+    pub summary_selected: usize,
+    /// A fetch-all under way.
+    pub all_run: Option<AllRun>,
+    pub all_options: crate::api::fetch_all::FetchAllOptions,
+    /// The customer's targets, once looked up (for pickers and the summary).
+    pub targets: Option<(i64, Arc<Vec<crate::api::model::UserTargetGroup>>)>,
+    /// The target group of the last target picked, for the period picker.
+    pub group_id: Option<i64>,
+    pub recent: Vec<super::recent::RecentQuery>,
+    pub connection: ConnectionInfo,
+}
+
+/// What the cURL copy needs to know about the connection (never a secret).
+#[derive(Clone, Debug)]
+pub struct ConnectionInfo {
+    pub base_url: url::Url,
+    pub auth: AuthKind,
+    pub offset_mode: crate::api::OffsetMode,
+    /// Whether to send copies to the terminal's clipboard (OSC 52).
+    pub clipboard: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthKind {
+    None,
+    Basic,
+    OAuth,
+}
+
+impl Default for ConnectionInfo {
+    fn default() -> Self {
+        ConnectionInfo {
+            base_url: url::Url::parse("http://127.0.0.1/").expect("a valid URL"),
+            auth: AuthKind::None,
+            offset_mode: Default::default(),
+            clipboard: true,
+        }
+    }
+}
+
+/// The local filter: its text, and whether the user is typing it.
+#[derive(Clone, Debug, Default)]
+pub struct FilterState {
+    pub input: Input,
+    pub editing: bool,
+}
+
+impl FilterState {
+    pub fn is_active(&self) -> bool {
+        !self.input.value().trim().is_empty()
+    }
+}
+
+/// Progress of a fetch-all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllRun {
+    pub generation: u64,
+    pub query: EventsQuery,
+    pub pages: u32,
+    pub pages_done: u32,
+    pub events: usize,
+    pub retries: u32,
 }
 
 impl App {
@@ -211,6 +311,17 @@ impl App {
             size: Rect::new(0, 0, 120, 36),
             theme,
             should_quit: false,
+            view: Vec::new(),
+            filter: FilterState::default(),
+            sort: Default::default(),
+            summary: None,
+            summary_selected: 0,
+            all_run: None,
+            all_options: Default::default(),
+            targets: None,
+            group_id: None,
+            recent: Vec::new(),
+            connection: ConnectionInfo::default(),
         }
     }
 
@@ -246,12 +357,39 @@ impl App {
         self.in_flight.is_some()
     }
 
+    /// A picker waiting for its list (its spinner needs ticks).
+    pub fn overlay_loading(&self) -> bool {
+        matches!(&self.overlay, Some(Overlay::Picker(p)) if p.loading)
+    }
+
     pub fn events(&self) -> &[TargetEvent] {
         self.shown.as_ref().map_or(&[], Shown::events)
     }
 
+    /// The event at row `row` of the table (after filter and sort).
+    pub fn row_event(&self, row: usize) -> Option<&TargetEvent> {
+        self.view.get(row).and_then(|&i| self.events().get(i as usize))
+    }
+
     pub fn selected_event(&self) -> Option<&TargetEvent> {
-        self.events().get(self.table.selected)
+        self.row_event(self.table.selected)
+    }
+
+    /// Rebuilds the view after the data, the filter or the sort changed.
+    pub fn rebuild_view(&mut self) {
+        let (key, desc) = self.sort;
+        self.view = super::view::build(self.events(), self.filter.input.value(), key, desc);
+        self.table.selected = self.table.selected.min(self.view.len().saturating_sub(1));
+        if self.summary.is_some() {
+            self.refresh_summary();
+        }
+    }
+
+    pub fn refresh_summary(&mut self) {
+        let groups = self.targets.as_ref().map(|(_, g)| g.as_slice());
+        self.summary = Some(super::summary::summarise(self.events(), &self.view, groups));
+        let n = self.summary.as_ref().map_or(0, |s| s.periods.len());
+        self.summary_selected = self.summary_selected.min(n.saturating_sub(1));
     }
 }
 

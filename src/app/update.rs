@@ -27,7 +27,7 @@ impl App {
                 self.apply(action, &mut fx);
             }
             Msg::Paste(text) => self.paste(&text),
-            Msg::Mouse(m) => self.mouse(m, &mut fx),
+            Msg::Mouse(m) => self.mouse(m),
             Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
             Msg::Tick => self.spinner = self.spinner.wrapping_add(1),
             Msg::Fetched { generation, query, elapsed, result } => {
@@ -51,6 +51,11 @@ impl App {
                 }
             }
             Msg::SubmitPrefilled => self.apply(Action::Submit, &mut fx),
+            Msg::TargetsLoaded { generation, user_id, result } => self.targets_loaded(generation, user_id, result),
+            Msg::PeriodsLoaded { generation, result } => self.periods_loaded(generation, result),
+            Msg::AllProgress { generation, progress } => self.all_progress(generation, progress),
+            Msg::AllDone { generation, query, result } => self.all_done(generation, query, result),
+            Msg::Exported { path, result } => self.exported(&path, result),
             Msg::Quit => self.should_quit = true,
         }
         self.fit_table();
@@ -68,6 +73,13 @@ impl App {
             Action::Edit(key) => self.edit(key),
             Action::Submit => self.submit(fx),
             Action::Cancel => self.cancel(fx),
+            Action::NextPage | Action::PrevPage | Action::FirstPage | Action::LastPage | Action::AskPage
+                if self.showing_all() =>
+            {
+                self.flash(
+                    "Every event is loaded: j/k to move, / to filter, s for the summary, Enter in the query for pages.",
+                )
+            }
             Action::NextPage => self.next_page(fx),
             Action::PrevPage => match self.base_query() {
                 Some(q) if q.page > 0 => self.request(q.at_page(q.page - 1), false, false, fx),
@@ -97,13 +109,42 @@ impl App {
             }
             Action::Confirm => self.confirm_prompt(fx),
             Action::PromptEdit(key) => {
-                if let Some(Overlay::Prompt { prompt: Prompt::GoToPage(input) | Prompt::PageSize(input), error }) =
-                    &mut self.overlay
-                {
-                    input.handle_event(&Event::Key(key));
+                if let Some(Overlay::Prompt { prompt, error }) = &mut self.overlay {
+                    prompt.input_mut().handle_event(&Event::Key(key));
                     *error = None;
                 }
             }
+            Action::PickTarget => self.pick_target(fx),
+            Action::PickPeriod => self.pick_period(fx),
+            Action::PickRecent => self.pick_recent(),
+            Action::PickerKey(key) => self.picker_key(key, fx),
+            Action::FetchAll => self.fetch_all(fx),
+            Action::StartFilter => self.filter.editing = true,
+            Action::FilterKey(key) => {
+                self.filter.input.handle_event(&Event::Key(key));
+                self.table = Default::default();
+                self.rebuild_view();
+            }
+            Action::EndFilter => self.filter.editing = false,
+            Action::ClearFilter => {
+                self.filter = Default::default();
+                self.rebuild_view();
+            }
+            Action::CycleSort => {
+                self.sort.0 = self.sort.0.next();
+                self.rebuild_view();
+                self.flash(&format!("Sorted by {}.", self.sort.0.label()));
+            }
+            Action::ReverseSort => {
+                self.sort.1 = !self.sort.1;
+                self.rebuild_view();
+                let order = if self.sort.1 { "descending" } else { "ascending" };
+                self.flash(&format!("Sorted by {}, {order}.", self.sort.0.label()));
+            }
+            Action::ToggleSummary => self.toggle_summary(),
+            Action::AskExport => self.ask_export(),
+            Action::CopyEvent => self.copy_event(fx),
+            Action::CopyCurl => self.copy_curl(fx),
             Action::CloseOverlay => self.overlay = None,
             Action::ToggleHelp => {
                 self.overlay = match self.overlay {
@@ -111,6 +152,7 @@ impl App {
                     _ => Some(Overlay::Help),
                 }
             }
+            Action::Refresh if self.showing_all() => self.fetch_all(fx),
             Action::Refresh => match self.base_query() {
                 Some(q) => {
                     self.cache.clear();
@@ -136,7 +178,7 @@ impl App {
         }
     }
 
-    fn flash(&mut self, text: &str) {
+    pub(super) fn flash(&mut self, text: &str) {
         self.flash = Some(text.to_string());
     }
 
@@ -157,7 +199,12 @@ impl App {
 
     fn paste(&mut self, text: &str) {
         let target = match (&mut self.overlay, self.focus) {
-            (Some(Overlay::Prompt { prompt: Prompt::GoToPage(i) | Prompt::PageSize(i), .. }), _) => i,
+            (Some(Overlay::Prompt { prompt, .. }), _) => prompt.input_mut(),
+            (Some(Overlay::Picker(p)), _) => {
+                p.selected = 0;
+                &mut p.filter
+            }
+            (None, _) if self.filter.editing => &mut self.filter.input,
             (None, Focus::Input(f)) => {
                 let field = &mut self.inputs[super::state::field_index(f)];
                 field.api_error = None;
@@ -168,9 +215,16 @@ impl App {
         for c in text.chars().filter(|c| !crate::sanitize::is_unsafe(*c)) {
             target.handle(InputRequest::InsertChar(c));
         }
+        if self.filter.editing {
+            self.rebuild_view();
+        }
     }
 
     /// The query navigation starts from: the one being fetched, else the one shown.
+    pub fn showing_all(&self) -> bool {
+        self.shown.as_ref().is_some_and(|s| s.all.is_some())
+    }
+
     pub fn base_query(&self) -> Option<EventsQuery> {
         self.in_flight.as_ref().map(|f| f.query).or_else(|| self.shown.as_ref().map(|s| s.query))
     }
@@ -198,6 +252,13 @@ impl App {
             fx.push(Effect::Cancel { generation: f.generation });
             self.flash("Request cancelled.");
         }
+        if let Some(run) = self.all_run.take() {
+            fx.push(Effect::Cancel { generation: run.generation });
+            self.flash(&format!(
+                "Fetch-all cancelled after {} of {} pages; the table is as it was.",
+                run.pages_done, run.pages
+            ));
+        }
     }
 
     fn next_page(&mut self, fx: &mut Vec<Effect>) {
@@ -211,6 +272,13 @@ impl App {
     }
 
     fn confirm_prompt(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(Overlay::Picker(_)) = &self.overlay {
+            return self.choose_picked(fx);
+        }
+        if let Some(Overlay::Prompt { prompt: Prompt::Export(input), .. }) = &self.overlay {
+            let path = input.value().trim().to_string();
+            return self.confirm_export(&path, fx);
+        }
         let Some(Overlay::Prompt { prompt, .. }) = &self.overlay else {
             return;
         };
@@ -229,6 +297,7 @@ impl App {
                 Ok(l) if (1..=self.max_limit).contains(&l) => Ok(l),
                 _ => Err(format!("Enter a page size from 1 to {}.", self.max_limit)),
             },
+            Prompt::Export(_) => return,
         };
         match (prompt, result) {
             (_, Err(e)) => {
@@ -242,6 +311,7 @@ impl App {
                     self.request(q.at_page(page - 1), false, false, fx);
                 }
             }
+            (Prompt::Export(_), Ok(_)) => {}
             (Prompt::PageSize(_), Ok(limit)) => {
                 self.overlay = None;
                 self.limit = limit;
@@ -256,7 +326,7 @@ impl App {
     }
 
     /// Shows `query` from the cache, or asks the runtime to fetch it.
-    fn request(&mut self, query: EventsQuery, focus_table: bool, fresh: bool, fx: &mut Vec<Effect>) {
+    pub(super) fn request(&mut self, query: EventsQuery, focus_table: bool, fresh: bool, fx: &mut Vec<Effect>) {
         if let Some(old) = self.in_flight.take() {
             fx.push(Effect::Cancel { generation: old.generation });
         }
@@ -310,6 +380,9 @@ impl App {
                 }
                 self.show(query, Arc::new(fetched.value), focus_table);
                 self.prefetch_next(fx);
+                if query.page == 0 {
+                    self.remember_recent(query, fx);
+                }
             }
             Err(e) => {
                 self.last_request = Some(LastRequest { elapsed, request_id: e.request_id.clone(), status: e.status });
@@ -326,15 +399,19 @@ impl App {
         }
     }
 
-    fn show(&mut self, query: EventsQuery, outcome: Arc<EventsOutcome>, focus_table: bool) {
-        let same_page = self.shown.as_ref().is_some_and(|s| s.query == query);
-        self.shown = Some(Shown { query, outcome });
-        if !same_page {
+    pub(super) fn show(&mut self, query: EventsQuery, outcome: Arc<EventsOutcome>, focus_table: bool) {
+        self.show_with(Shown { query, outcome, all: None }, focus_table);
+    }
+
+    pub(super) fn show_with(&mut self, shown: Shown, focus_table: bool) {
+        let same =
+            self.shown.as_ref().is_some_and(|s| s.query == shown.query && s.all.is_none() && shown.all.is_none());
+        self.shown = Some(shown);
+        if !same {
             self.table = Default::default();
             self.detail.scroll = 0;
         }
-        let len = self.events().len();
-        self.table.selected = self.table.selected.min(len.saturating_sub(1));
+        self.rebuild_view();
         if focus_table {
             self.focus = Focus::Table;
         }
@@ -366,7 +443,13 @@ impl App {
             self.detail.scroll = next as u16;
             return;
         }
-        let len = self.events().len();
+        if let Some(summary) = &self.summary {
+            let n = summary.periods.len() as isize;
+            self.summary_selected =
+                (self.summary_selected as isize).saturating_add(delta).clamp(0, (n - 1).max(0)) as usize;
+            return;
+        }
+        let len = self.view.len();
         if len == 0 {
             return;
         }
@@ -382,7 +465,7 @@ impl App {
     /// Keeps the selection inside the visible window of the table.
     fn fit_table(&mut self) {
         let rows = self.page_rows();
-        let len = self.events().len();
+        let len = self.view.len();
         let t = &mut self.table;
         if t.selected < t.offset {
             t.offset = t.selected;
@@ -392,7 +475,7 @@ impl App {
         t.offset = t.offset.min(len.saturating_sub(rows));
     }
 
-    fn mouse(&mut self, m: MouseEvent, fx: &mut Vec<Effect>) {
+    fn mouse(&mut self, m: MouseEvent) {
         if self.overlay.is_some() {
             return;
         }
@@ -415,7 +498,7 @@ impl App {
                 } else if let Some(row) = areas.table_row_at(at) {
                     self.focus = Focus::Table;
                     let index = self.table.offset + row;
-                    if index < self.events().len() {
+                    if index < self.view.len() {
                         self.table.selected = index;
                         self.detail.scroll = 0;
                     }
@@ -427,6 +510,5 @@ impl App {
             }
             _ => {}
         }
-        let _ = fx;
     }
 }

@@ -20,6 +20,8 @@ pub struct Areas {
     pub banner: Option<Rect>,
     pub table: Option<Rect>,
     pub detail: Option<Rect>,
+    /// The summary pane, when open, takes the table's and detail's place.
+    pub summary: Option<Rect>,
     pub status: Rect,
 }
 
@@ -51,7 +53,9 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     .areas(size);
     let inner = Rect::new(query.x + 1, query.y + 1, query.width.saturating_sub(2), 2);
     let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).spacing(1).areas(inner);
-    let (table, detail) = if size.width >= SIDE_BY_SIDE {
+    let (table, detail) = if app.summary.is_some() {
+        (None, None)
+    } else if size.width >= SIDE_BY_SIDE {
         let detail_w = (size.width * 37 / 100).clamp(32, 60);
         let [t, d] = Layout::horizontal([Constraint::Min(0), Constraint::Length(detail_w)]).areas(main);
         (Some(t), Some(d))
@@ -70,6 +74,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
         banner: (banner_h > 0).then_some(banner),
         table,
         detail,
+        summary: app.summary.is_some().then_some(main),
         status,
     }
 }

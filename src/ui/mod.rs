@@ -5,7 +5,9 @@ pub mod detail;
 pub mod layout;
 pub mod navigator;
 pub mod overlay;
+pub mod picker;
 pub mod query;
+pub mod summary;
 pub mod table;
 pub mod theme;
 
@@ -35,6 +37,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     if let Some(area) = areas.detail {
         detail::draw(app, frame, area);
+    }
+    if let Some(area) = areas.summary {
+        summary::draw(app, frame, area);
     }
     navigator::draw(app, frame, areas.status);
     overlay::draw(app, frame);

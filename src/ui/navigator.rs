@@ -34,7 +34,17 @@ impl Part {
 fn parts(app: &App) -> Vec<Part> {
     let theme = &app.theme;
     let mut parts = Vec::new();
-    if let Some(shown) = &app.shown {
+    if let Some(all) = app.shown.as_ref().and_then(|s| s.all.as_ref()) {
+        parts.push(Part::text(0, format!(" All {} events", app.events().len()), theme.key()));
+        parts.push(Part::text(2, format!(" · {} of {} pages", all.pages_fetched, all.pages), Style::new()));
+        if !all.missing.is_empty() {
+            let missing = crate::api::fetch_all::describe_pages(&all.missing);
+            parts.push(Part::text(0, format!(" · ⚠ {missing} missing"), theme.error()));
+        }
+        if all.duplicates > 0 {
+            parts.push(Part::text(1, format!(" · {} seen twice, kept once", all.duplicates), theme.warning()));
+        }
+    } else if let Some(shown) = &app.shown {
         let info = shown.info();
         let pages = info.page_count().map_or("?".into(), |n| n.to_string());
         parts.push(Part::new(
@@ -68,7 +78,51 @@ fn parts(app: &App) -> Vec<Part> {
     parts
 }
 
+/// While the filter is typed, the status line is its input.
+fn draw_filter(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let text = crate::sanitize::line(app.filter.input.value()).into_owned();
+    let count = format!("  {} of {} match · Enter keeps · Esc clears", app.view.len(), app.events().len());
+    let line = Line::from(vec![
+        Span::styled(" / ", theme.key()),
+        Span::styled(text, theme.input(true)),
+        Span::styled(count, theme.muted()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+    let cursor = app.filter.input.visual_cursor() as u16;
+    frame.set_cursor_position(ratatui::layout::Position::new(
+        area.x + 3 + cursor.min(area.width.saturating_sub(4)),
+        area.y,
+    ));
+}
+
+/// While every page is fetched, the status line is its progress gauge.
+fn draw_progress(app: &App, frame: &mut Frame, area: Rect, run: &crate::app::state::AllRun) {
+    let theme = &app.theme;
+    let ratio = if run.pages == 0 { 0.0 } else { (f64::from(run.pages_done) / f64::from(run.pages)).clamp(0.0, 1.0) };
+    let retries = if run.retries > 0 { format!(" · {} retries", run.retries) } else { String::new() };
+    let label = format!(
+        " {} Fetching every page: {}/{} · {} events{retries} · Esc cancels ",
+        super::spinner(app),
+        run.pages_done,
+        if run.pages == 0 { "?".to_string() } else { run.pages.to_string() },
+        run.events
+    );
+    let gauge = ratatui::widgets::LineGauge::default()
+        .ratio(ratio)
+        .label(label)
+        .filled_style(theme.key())
+        .unfilled_style(theme.muted());
+    frame.render_widget(gauge, area);
+}
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    if app.filter.editing && app.overlay.is_none() {
+        return draw_filter(app, frame, area);
+    }
+    if let Some(run) = &app.all_run {
+        return draw_progress(app, frame, area, run);
+    }
     let theme = &app.theme;
     let mut right = vec![Span::styled(format!(" {} ", app.label), theme.badge()), Span::raw(" ")];
     if area.width >= 80 {

@@ -20,28 +20,69 @@ pub fn draw(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Help) => help(app, frame),
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, frame, prompt, error.as_deref()),
+        Some(Overlay::Picker(p)) => super::picker::draw(app, frame, p),
+        Some(Overlay::Copied { title, text, sent }) => copied(app, frame, title, text, *sent),
         None => {}
     }
 }
 
 fn help(app: &App, frame: &mut Frame) {
     let theme = &app.theme;
-    let mut lines = Vec::new();
-    for (pane, keys) in HELP {
-        lines.push(Line::from(Span::styled(*pane, theme.header())));
+    let section = |(pane, keys): &(&str, &[(&str, &str)])| {
+        let mut lines = vec![Line::from(Span::styled(pane.to_string(), theme.header()))];
         for (k, what) in *keys {
-            lines.push(Line::from(vec![Span::styled(format!("  {k:<16}"), theme.key()), Span::raw(*what)]));
+            lines.push(Line::from(vec![Span::styled(format!("  {k:<17}"), theme.key()), Span::raw(what.to_string())]));
         }
-    }
-    let height = lines.len() as u16 + 2;
-    let area = centered(frame.area(), 60, height);
+        lines
+    };
+    let screen = frame.area();
+    // Two columns when there is room, so every key fits on one screen.
+    let two = screen.width >= 120;
+    let split = HELP.len().div_ceil(2);
+    let (left, right): (Vec<Line>, Vec<Line>) = if two {
+        (HELP[..split].iter().flat_map(section).collect(), HELP[split..].iter().flat_map(section).collect())
+    } else {
+        (HELP.iter().flat_map(section).collect(), Vec::new())
+    };
+    let height = left.len().max(right.len()) as u16 + 2;
+    let area = centered(screen, if two { 118 } else { 64 }, height);
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
         .title(" Keys ")
         .title_bottom(Line::from(" Esc or ? closes ").right_aligned());
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if two {
+        let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).spacing(2).areas(inner);
+        frame.render_widget(Paragraph::new(left), l);
+        frame.render_widget(Paragraph::new(right), r);
+    } else {
+        frame.render_widget(Paragraph::new(left), inner);
+    }
+}
+
+fn copied(app: &App, frame: &mut Frame, title: &str, text: &str, sent: bool) {
+    let theme = &app.theme;
+    let note = if sent {
+        "Sent to the clipboard (OSC 52). If your terminal did not take it, select the text below."
+    } else {
+        "This terminal cannot take a clipboard copy: select the text below by hand."
+    };
+    let mut lines = vec![Line::from(Span::styled(note, theme.muted())), Line::default()];
+    lines.extend(text.lines().map(|l| Line::from(crate::sanitize::line(l).into_owned())));
+    let screen = frame.area();
+    let width = screen.width.saturating_sub(4).min(120);
+    let height = (lines.len() as u16 + 2).min(screen.height.saturating_sub(2));
+    let area = centered(screen, width, height);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
+        .title(format!(" {title} "))
+        .title_bottom(Line::from(" Esc closes ").right_aligned());
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
 
 fn prompt_box(app: &App, frame: &mut Frame, prompt: &Prompt, error: Option<&str>) {
@@ -52,8 +93,13 @@ fn prompt_box(app: &App, frame: &mut Frame, prompt: &Prompt, error: Option<&str>
             (" Go to page ", i, format!("Page number{pages}, Enter to go, Esc to cancel"))
         }
         Prompt::PageSize(i) => (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.max_limit)),
+        Prompt::Export(i) => {
+            let what = if app.filter.is_active() { "the filtered events" } else { "the loaded events" };
+            (" Export ", i, format!("Write {} {what} to this file (.csv, .json or .jsonl)", app.view.len()))
+        }
     };
-    let area = centered(frame.area(), 50, 5);
+    let width = if matches!(prompt, Prompt::Export(_)) { 80 } else { 50 };
+    let area = centered(frame.area(), width, 5);
     frame.render_widget(Clear, area);
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(title);
     let inner = block.inner(area);

@@ -94,8 +94,8 @@ fn row_style(theme: &Theme, e: &TargetEvent) -> Style {
 }
 
 /// Picks the columns that fit and their widths, from the visible rows only.
-fn columns(rows: &[TargetEvent], width: u16) -> Vec<(Col, u16)> {
-    let any_lag = rows.iter().any(has_large_lag);
+fn columns(rows: &[&TargetEvent], width: u16) -> Vec<(Col, u16)> {
+    let any_lag = rows.iter().any(|e| has_large_lag(e));
     let natural = |col: Col| -> u16 {
         let content =
             rows.iter().map(|e| unicode_width::UnicodeWidthStr::width(cell_text(col, e).as_ref())).max().unwrap_or(0);
@@ -163,19 +163,24 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let events = shown.events();
-    if events.is_empty() {
-        let p = Paragraph::new("No events on this page.").style(theme.muted()).alignment(Alignment::Center);
+    if app.view.is_empty() {
+        let text = if events.is_empty() {
+            "No events on this page."
+        } else {
+            "No loaded event matches the filter (Esc clears it)."
+        };
+        let p = Paragraph::new(text).style(theme.muted()).alignment(Alignment::Center);
         frame.render_widget(p, centered_line(inner));
         return;
     }
 
     // Only the window on screen is turned into rows.
     let height = inner.height.saturating_sub(1) as usize;
-    let start = app.table.offset.min(events.len());
-    let end = (start + height).min(events.len());
-    let window = &events[start..end];
+    let start = app.table.offset.min(app.view.len());
+    let end = (start + height).min(app.view.len());
+    let window: Vec<&TargetEvent> = app.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
     let symbol = "▶ ";
-    let cols = columns(window, inner.width.saturating_sub(symbol.len() as u16 - 1));
+    let cols = columns(&window, inner.width.saturating_sub(symbol.len() as u16 - 1));
     let header = Row::new(cols.iter().map(|(c, _)| {
         let cell = Cell::from(c.title());
         if *c == Col::Value { Cell::from(Line::from(c.title()).alignment(Alignment::Right)) } else { cell }
@@ -218,6 +223,13 @@ fn title(app: &App) -> String {
         ),
         None => " Events ".to_string(),
     };
+    if app.filter.is_active() {
+        let filter = crate::sanitize::truncate_chars(&crate::sanitize::line(app.filter.input.value()), 24).into_owned();
+        t.push_str(&format!("· filter \"{filter}\": {} of {} ", app.view.len(), app.events().len()));
+    }
+    if app.sort.0 != crate::app::view::SortKey::Api || app.sort.1 {
+        t.push_str(&format!("· by {}{} ", app.sort.0.label(), if app.sort.1 { " ↓" } else { "" }));
+    }
     if let Some(f) = &app.in_flight {
         t.push_str(&format!("{} loading page {}… ", super::spinner(app), f.query.page + 1));
     }

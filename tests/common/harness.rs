@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use target_events::api::client::parse_events_page;
 use target_events::api::error::ErrorKind;
+use target_events::api::fetch_all::AllEvents;
 use target_events::api::{ApiError, EventsOutcome, EventsQuery, Fetched, OffsetMode, ResponseMeta};
 use target_events::app::{App, Effect, Msg};
 use target_events::demo::Dataset;
@@ -21,6 +22,8 @@ pub struct Harness {
     /// Effects returned by `update` and not yet answered.
     pub pending: Vec<Effect>,
     pub answered: u64,
+    /// Effects the harness does not carry out (export, copy, save), for inspection.
+    pub other: Vec<Effect>,
 }
 
 impl Harness {
@@ -31,7 +34,7 @@ impl Harness {
     pub fn with_theme(width: u16, height: u16, theme: Theme) -> Harness {
         let mut app = App::new("DEMO", 10, 1000, theme);
         app.size = Rect::new(0, 0, width, height);
-        Harness { app, dataset: Dataset::embedded(), pending: Vec::new(), answered: 0 }
+        Harness { app, dataset: Dataset::embedded(), pending: Vec::new(), answered: 0, other: Vec::new() }
     }
 
     pub fn send(&mut self, msg: Msg) {
@@ -106,6 +109,41 @@ impl Harness {
         }
     }
 
+    pub fn targets_for(&self, user_id: i64) -> Result<Vec<target_events::api::model::UserTargetGroup>, ApiError> {
+        match self.dataset.target_groups(user_id) {
+            Ok(v) => Ok(serde_json::from_value(v["data"]["targetGroups"].clone()).expect("groups parse")),
+            Err(e) => Err(demo_error(&e)),
+        }
+    }
+
+    /// Every page of `query` from the dataset, as fetch-all would assemble it.
+    pub fn all_for(&mut self, query: EventsQuery) -> Result<AllEvents, ApiError> {
+        let limit = self.app.all_options.limit;
+        let mut all = AllEvents { limit, ..AllEvents::default() };
+        for page in 0.. {
+            let q = EventsQuery { page, limit, ..query };
+            match self.respond(&q)? {
+                Fetched { value: EventsOutcome::NoEvents { message }, .. } => {
+                    all.no_events = Some(message);
+                    all.pages = 1;
+                    all.pages_fetched = 1;
+                    return Ok(all);
+                }
+                Fetched { value: EventsOutcome::Page(p), .. } => {
+                    all.total = p.pagination.total;
+                    let n = p.events.len();
+                    all.events.extend(p.events);
+                    all.pages += 1;
+                    all.pages_fetched += 1;
+                    if n < limit as usize {
+                        return Ok(all);
+                    }
+                }
+            }
+        }
+        Ok(all)
+    }
+
     /// Answers every pending fetch and prefetch from the dataset, in order.
     pub fn answer_all(&mut self) {
         while !self.pending.is_empty() {
@@ -120,7 +158,23 @@ impl Harness {
                         let result = self.respond(&query);
                         self.send(Msg::Prefetched { query, result });
                     }
+                    Effect::LoadTargets { generation, user_id } => {
+                        let result = self.targets_for(user_id);
+                        self.send(Msg::TargetsLoaded { generation, user_id, result });
+                    }
+                    Effect::LoadPeriods { generation, group_id } => {
+                        let result = match self.dataset.target_periods(group_id) {
+                            Ok(v) => Ok(serde_json::from_value(v["data"].clone()).expect("periods parse")),
+                            Err(e) => Err(demo_error(&e)),
+                        };
+                        self.send(Msg::PeriodsLoaded { generation, result });
+                    }
+                    Effect::FetchAll { generation, query } => {
+                        let result = self.all_for(query);
+                        self.send(Msg::AllDone { generation, query, result });
+                    }
                     Effect::Cancel { .. } => {}
+                    other => self.other.push(other),
                 }
             }
         }
@@ -162,6 +216,15 @@ impl Harness {
     pub fn screen_text(&self) -> String {
         self.screen().join("\n")
     }
+}
+
+pub fn demo_error(e: &target_events::demo::data::DemoError) -> ApiError {
+    ApiError::new(
+        ErrorKind::Api { code: Some(e.code), message: e.message.to_string(), more: vec![] },
+        Some(e.status),
+        Some("8c1f02d7-demo".into()),
+        "http://127.0.0.1/v3",
+    )
 }
 
 pub fn api_error(kind: ErrorKind, status: Option<u16>) -> ApiError {

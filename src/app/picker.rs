@@ -1,0 +1,161 @@
+//! Pick-from-a-list overlays: the customer's targets, a group's periods, and
+//! recent queries. Typing narrows the list; the keyboard does everything.
+
+use tui_input::Input;
+
+use crate::api::model::{Money, TargetPeriod, UserTargetGroup};
+use crate::api::{ApiError, EventsQuery};
+
+use super::recent::RecentQuery;
+
+/// One target of the customer in one period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetChoice {
+    pub group_id: i64,
+    pub group_name: String,
+    pub target_name: String,
+    pub rule_id: i64,
+    pub period_id: Option<i64>,
+    pub ref_code: String,
+    pub start: String,
+    pub end: String,
+    pub target: Option<Money>,
+    pub achieved: Option<Money>,
+    pub current: bool,
+}
+
+impl TargetChoice {
+    pub fn from_groups(groups: &[UserTargetGroup]) -> Vec<TargetChoice> {
+        let mut v = Vec::new();
+        for g in groups {
+            for t in &g.targets {
+                v.push(TargetChoice {
+                    group_id: g.id,
+                    group_name: g.name.clone().unwrap_or_default(),
+                    target_name: t.target_name.clone().unwrap_or_default(),
+                    rule_id: t.target_rule_id,
+                    period_id: t.period_id,
+                    ref_code: t.period_ref_code.clone().unwrap_or_default(),
+                    start: t.period_start_date.clone().unwrap_or_default(),
+                    end: t.period_end_date.clone().unwrap_or_default(),
+                    target: t.target_value,
+                    achieved: t.target_achieved_value,
+                    current: t.current_period.unwrap_or(false),
+                });
+            }
+        }
+        v
+    }
+
+    /// Achieved over target, 0–1, for the gauge (display only).
+    pub fn ratio(&self) -> Option<f64> {
+        let (a, t) = (self.achieved?, self.target?);
+        if t.0.is_zero() {
+            return None;
+        }
+        let r = (a.0 / t.0).to_string().parse::<f64>().ok()?;
+        Some(r.clamp(0.0, 1.0))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PickerItem {
+    Target(TargetChoice),
+    Period(TargetPeriod),
+    Recent(RecentQuery),
+}
+
+impl PickerItem {
+    /// What typing matches against.
+    pub fn search_text(&self) -> String {
+        match self {
+            PickerItem::Target(t) => format!(
+                "{} {} {} {} {} {} {}",
+                t.group_name,
+                t.target_name,
+                t.rule_id,
+                t.period_id.unwrap_or_default(),
+                t.ref_code,
+                t.start,
+                t.end
+            ),
+            PickerItem::Period(p) => format!(
+                "{} {} {} {} {}",
+                p.id,
+                p.ref_code.as_deref().unwrap_or(""),
+                p.start_date.as_deref().unwrap_or(""),
+                p.end_date.as_deref().unwrap_or(""),
+                p.period_status.as_deref().unwrap_or("")
+            ),
+            PickerItem::Recent(r) => format!("{} {} {}", r.user_id, r.rule_id, r.period_id.unwrap_or_default()),
+        }
+        .to_lowercase()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickerKind {
+    Targets { user_id: i64 },
+    Periods { group_id: i64 },
+    Recent,
+}
+
+#[derive(Clone, Debug)]
+pub struct Picker {
+    pub kind: PickerKind,
+    pub items: Vec<PickerItem>,
+    pub filter: Input,
+    /// Index into [`Picker::visible`].
+    pub selected: usize,
+    pub loading: bool,
+    pub error: Option<ApiError>,
+    /// Which lookup this picker waits for.
+    pub generation: u64,
+}
+
+impl Picker {
+    pub fn new(kind: PickerKind, generation: u64) -> Picker {
+        Picker {
+            kind,
+            items: Vec::new(),
+            filter: Input::default(),
+            selected: 0,
+            loading: true,
+            error: None,
+            generation,
+        }
+    }
+
+    pub fn with_items(kind: PickerKind, items: Vec<PickerItem>) -> Picker {
+        Picker { items, loading: false, ..Picker::new(kind, 0) }
+    }
+
+    /// Indices of the items that match what was typed.
+    pub fn visible(&self) -> Vec<usize> {
+        let needle = self.filter.value().trim().to_lowercase();
+        let words: Vec<&str> = needle.split_whitespace().collect();
+        (0..self.items.len())
+            .filter(|&i| {
+                let hay = self.items[i].search_text();
+                words.iter().all(|w| hay.contains(w))
+            })
+            .collect()
+    }
+
+    pub fn selected_item(&self) -> Option<&PickerItem> {
+        self.visible().get(self.selected).map(|&i| &self.items[i])
+    }
+
+    pub fn title(&self) -> String {
+        match self.kind {
+            PickerKind::Targets { user_id } => format!(" Targets of customer {user_id} "),
+            PickerKind::Periods { group_id } => format!(" Periods of target group {group_id} "),
+            PickerKind::Recent => " Recent queries ".to_string(),
+        }
+    }
+}
+
+/// The query a recent entry stands for, at page 1.
+pub fn recent_query(r: &RecentQuery, limit: u32) -> EventsQuery {
+    EventsQuery { user_id: r.user_id, rule_id: r.rule_id, period_id: r.period_id, limit, page: 0 }
+}

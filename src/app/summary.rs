@@ -1,0 +1,128 @@
+//! Totals over the loaded events, per period: count, exact sum, counts and
+//! sums by event name, first and last event, and value per day for the chart.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::api::model::{Money, TargetEvent, UserTargetGroup};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ByName {
+    pub count: usize,
+    pub sum: Money,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PeriodSummary {
+    pub period_id: i64,
+    pub count: usize,
+    pub sum: Money,
+    pub by_name: BTreeMap<String, ByName>,
+    /// Raw dates of the first and last event (in event-date order).
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// Value per calendar day, for the chart.
+    pub per_day: BTreeMap<NaiveDate, Money>,
+    /// From the customer's targets, when they were looked up.
+    pub ref_code: Option<String>,
+    pub target: Option<Money>,
+    pub achieved: Option<Money>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+impl PeriodSummary {
+    /// Cumulative value at the end of each day with events.
+    pub fn cumulative(&self) -> Vec<(NaiveDate, Money)> {
+        let mut acc = Money::ZERO;
+        self.per_day
+            .iter()
+            .map(|(d, v)| {
+                acc = acc.checked_add(*v).unwrap_or(acc);
+                (*d, acc)
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub periods: Vec<PeriodSummary>,
+    pub count: usize,
+    pub sum: Money,
+}
+
+/// Summarises the events at `indices` (the current view), using the target
+/// lookup when it is known for the same rule.
+pub fn summarise(events: &[TargetEvent], indices: &[u32], groups: Option<&[UserTargetGroup]>) -> Summary {
+    let mut periods: BTreeMap<i64, PeriodSummary> = BTreeMap::new();
+    let mut summary = Summary::default();
+    for &i in indices {
+        let Some(e) = events.get(i as usize) else { continue };
+        let p = periods
+            .entry(e.period_id)
+            .or_insert_with(|| PeriodSummary { period_id: e.period_id, ..Default::default() });
+        p.count += 1;
+        p.sum = p.sum.checked_add(e.target_value).unwrap_or(p.sum);
+        let n = p.by_name.entry(e.event_name.clone()).or_default();
+        n.count += 1;
+        n.sum = n.sum.checked_add(e.target_value).unwrap_or(n.sum);
+        let key = |raw: &Option<String>| raw.clone();
+        let later = |a: &str, b: &str| a > b;
+        if key(&p.first).is_none_or(|f| later(&f, &e.event_date.raw)) {
+            p.first = Some(e.event_date.raw.clone());
+        }
+        if key(&p.last).is_none_or(|l| later(&e.event_date.raw, &l)) {
+            p.last = Some(e.event_date.raw.clone());
+        }
+        if let Some(t) = e.event_date.parsed {
+            let day = p.per_day.entry(t.date()).or_insert(Money::ZERO);
+            *day = day.checked_add(e.target_value).unwrap_or(*day);
+        }
+        summary.count += 1;
+        summary.sum = summary.sum.checked_add(e.target_value).unwrap_or(summary.sum);
+    }
+    let rule = indices.first().and_then(|&i| events.get(i as usize)).map(|e| e.target_rule_id);
+    for p in periods.values_mut() {
+        let target = groups
+            .into_iter()
+            .flatten()
+            .flat_map(|g| &g.targets)
+            .find(|t| Some(t.target_rule_id) == rule && t.period_id == Some(p.period_id));
+        if let Some(t) = target {
+            p.ref_code = t.period_ref_code.clone();
+            p.target = t.target_value;
+            p.achieved = t.target_achieved_value;
+            p.start = t.period_start_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            p.end = t.period_end_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        }
+    }
+    summary.periods = periods.into_values().collect();
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::client::parse_events_page;
+    use crate::demo::Dataset;
+
+    #[test]
+    fn sums_are_exact_per_period_and_name() {
+        let d = Dataset::embedded();
+        let body = d.events_page(564332013, 1986, None, 100, 0, crate::api::OffsetMode::Page).unwrap();
+        let events = parse_events_page(body.to_string().as_bytes()).unwrap().events;
+        let all: Vec<u32> = (0..events.len() as u32).collect();
+        let s = summarise(&events, &all, None);
+        assert_eq!(s.periods.len(), 3);
+        assert_eq!(s.periods[0].sum.to_string(), "9000.92");
+        assert_eq!(s.periods[1].sum.to_string(), "3999.54");
+        assert_eq!(s.periods[1].by_name["ADD_TRANSACTION"].count, 3);
+        assert_eq!(s.periods[0].first.as_deref(), Some("2025-01-09 12:00:12.0"));
+        assert_eq!(s.periods[0].last.as_deref(), Some("2025-01-09 13:00:12.0"));
+        assert_eq!(s.sum.to_string(), "15000.46");
+        let cumulative = s.periods[1].cumulative();
+        assert_eq!(cumulative.last().unwrap().1.to_string(), "3999.54");
+    }
+}

@@ -1,0 +1,331 @@
+//! The support workflow on top of the explorer: target and period pickers,
+//! recent queries, fetch-all, summary, export and copy. Like `update`, these
+//! change state and return effects; they do no I/O.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::action::Effect;
+use super::picker::{Picker, PickerItem, PickerKind, TargetChoice, recent_query};
+use super::recent::{self, RecentQuery};
+use super::state::{AllMeta, AllRun, App, AuthKind, ConnectionInfo, Overlay, Prompt, Shown};
+use crate::api::fetch_all::{AllEvents, Progress, describe_pages};
+use crate::api::model::{EventsPage, Pagination, TargetPeriod, UserTargetGroup};
+use crate::api::{ApiError, EventsOutcome, EventsQuery, Field};
+use crate::export::{self, Format};
+
+impl App {
+    fn open_picker(&mut self, kind: PickerKind, fx: &mut Vec<Effect>) {
+        self.generation += 1;
+        let generation = self.generation;
+        self.overlay = Some(Overlay::Picker(Picker::new(kind, generation)));
+        fx.push(match kind {
+            PickerKind::Targets { user_id } => Effect::LoadTargets { generation, user_id },
+            PickerKind::Periods { group_id } => Effect::LoadPeriods { generation, group_id },
+            PickerKind::Recent => return,
+        });
+    }
+
+    pub(super) fn pick_target(&mut self, fx: &mut Vec<Effect>) {
+        let Ok(Some(user_id)) = super::state::parse_id(self.field(Field::UserId).input.value(), true) else {
+            return self.flash("Enter a valid customer id first: its targets are looked up from it.");
+        };
+        if let Some((user, groups)) = &self.targets
+            && *user == user_id
+        {
+            let items = TargetChoice::from_groups(groups).into_iter().map(PickerItem::Target).collect();
+            self.overlay = Some(Overlay::Picker(Picker::with_items(PickerKind::Targets { user_id }, items)));
+            return;
+        }
+        self.open_picker(PickerKind::Targets { user_id }, fx);
+    }
+
+    pub(super) fn targets_loaded(
+        &mut self,
+        generation: u64,
+        user_id: i64,
+        result: Result<Vec<UserTargetGroup>, ApiError>,
+    ) {
+        if let Ok(groups) = &result {
+            self.targets = Some((user_id, Arc::new(groups.clone())));
+            if self.summary.is_some() {
+                self.refresh_summary();
+            }
+        }
+        let Some(Overlay::Picker(p)) = &mut self.overlay else { return };
+        if p.generation != generation {
+            return;
+        }
+        p.loading = false;
+        match result {
+            Ok(groups) => p.items = TargetChoice::from_groups(&groups).into_iter().map(PickerItem::Target).collect(),
+            Err(e) => p.error = Some(e),
+        }
+    }
+
+    /// The target group in play: the last one picked, else the shown events'.
+    fn current_group(&self) -> Option<i64> {
+        self.group_id.or_else(|| self.events().first().map(|e| e.target_group_id))
+    }
+
+    pub(super) fn pick_period(&mut self, fx: &mut Vec<Effect>) {
+        match self.current_group() {
+            Some(group_id) => self.open_picker(PickerKind::Periods { group_id }, fx),
+            None => self.flash("Pick a target first (t), or load its events: periods belong to a target group."),
+        }
+    }
+
+    pub(super) fn periods_loaded(&mut self, generation: u64, result: Result<Vec<TargetPeriod>, ApiError>) {
+        let Some(Overlay::Picker(p)) = &mut self.overlay else { return };
+        if p.generation != generation {
+            return;
+        }
+        p.loading = false;
+        match result {
+            Ok(periods) => p.items = periods.into_iter().map(PickerItem::Period).collect(),
+            Err(e) => p.error = Some(e),
+        }
+    }
+
+    pub(super) fn pick_recent(&mut self) {
+        if self.recent.is_empty() {
+            return self.flash("No recent queries yet.");
+        }
+        let items = self.recent.iter().cloned().map(PickerItem::Recent).collect();
+        self.overlay = Some(Overlay::Picker(Picker::with_items(PickerKind::Recent, items)));
+    }
+
+    pub(super) fn picker_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let Some(Overlay::Picker(p)) = &mut self.overlay else { return };
+        let visible = p.visible().len();
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Down => p.selected = (p.selected + 1).min(visible.saturating_sub(1)),
+            KeyCode::Up => p.selected = p.selected.saturating_sub(1),
+            KeyCode::PageDown => p.selected = (p.selected + 10).min(visible.saturating_sub(1)),
+            KeyCode::PageUp => p.selected = p.selected.saturating_sub(10),
+            KeyCode::Delete if p.kind == PickerKind::Recent => {
+                if let Some(PickerItem::Recent(r)) = p.selected_item().cloned() {
+                    p.items.retain(|i| *i != PickerItem::Recent(r.clone()));
+                    p.selected = p.selected.min(p.visible().len().saturating_sub(1));
+                    self.recent.retain(|x| *x != r);
+                    fx.push(Effect::SaveRecent(self.recent.clone()));
+                }
+            }
+            KeyCode::Char('k') if ctrl && p.kind == PickerKind::Recent => {
+                self.recent.clear();
+                self.overlay = None;
+                fx.push(Effect::SaveRecent(Vec::new()));
+                self.flash("Recent queries cleared.");
+            }
+            _ => {
+                let before = p.filter.value().to_string();
+                p.filter.handle_event(&Event::Key(key));
+                if p.filter.value() != before {
+                    p.selected = 0;
+                }
+            }
+        }
+    }
+
+    pub(super) fn choose_picked(&mut self, fx: &mut Vec<Effect>) {
+        let Some(Overlay::Picker(p)) = &self.overlay else { return };
+        let Some(item) = p.selected_item().cloned() else { return };
+        self.overlay = None;
+        let query = match item {
+            PickerItem::Target(t) => {
+                self.set_field(Field::RuleId, &t.rule_id.to_string());
+                self.set_field(Field::PeriodId, &t.period_id.map(|p| p.to_string()).unwrap_or_default());
+                self.group_id = Some(t.group_id);
+                self.query_from_inputs()
+            }
+            PickerItem::Period(period) => {
+                self.set_field(Field::PeriodId, &period.id.to_string());
+                self.query_from_inputs()
+            }
+            PickerItem::Recent(r) => {
+                self.set_field(Field::UserId, &r.user_id.to_string());
+                self.set_field(Field::RuleId, &r.rule_id.to_string());
+                self.set_field(Field::PeriodId, &r.period_id.map(|p| p.to_string()).unwrap_or_default());
+                Some(recent_query(&r, self.limit))
+            }
+        };
+        match query {
+            Some(q) => {
+                self.cache.clear();
+                self.request(q, true, true, fx);
+            }
+            None => self.flash("Fix the marked fields first: nothing was sent."),
+        }
+    }
+
+    pub(super) fn remember_recent(&mut self, q: EventsQuery, fx: &mut Vec<Effect>) {
+        let at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+        recent::remember(
+            &mut self.recent,
+            RecentQuery { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id, at },
+        );
+        fx.push(Effect::SaveRecent(self.recent.clone()));
+    }
+
+    pub(super) fn fetch_all(&mut self, fx: &mut Vec<Effect>) {
+        let Some(query) = self.base_query().or_else(|| self.query_from_inputs()) else {
+            return self.flash("Enter a customer id and a target rule id first, then press Enter.");
+        };
+        if let Some(old) = self.all_run.take() {
+            fx.push(Effect::Cancel { generation: old.generation });
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        self.all_run = Some(AllRun { generation, query, pages: 0, pages_done: 0, events: 0, retries: 0 });
+        fx.push(Effect::FetchAll { generation, query });
+    }
+
+    pub(super) fn all_progress(&mut self, generation: u64, progress: Progress) {
+        let Some(run) = self.all_run.as_mut().filter(|r| r.generation == generation) else { return };
+        match progress {
+            Progress::Planned { pages, .. } => run.pages = pages,
+            Progress::Page { events, .. } => {
+                run.pages_done += 1;
+                run.events += events;
+            }
+            Progress::Retrying { .. } => run.retries += 1,
+        }
+    }
+
+    pub(super) fn all_done(&mut self, generation: u64, query: EventsQuery, result: Result<AllEvents, ApiError>) {
+        if self.all_run.as_ref().is_none_or(|r| r.generation != generation) {
+            return;
+        }
+        self.all_run = None;
+        let all = match result {
+            Ok(all) => all,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
+        self.error = None;
+        let query = EventsQuery { page: 0, limit: all.limit, ..query };
+        if let Some(message) = all.no_events {
+            self.show(query, Arc::new(EventsOutcome::NoEvents { message }), false);
+            return;
+        }
+        let meta = AllMeta {
+            pages: all.pages,
+            pages_fetched: all.pages_fetched,
+            missing: all.missing.iter().map(|m| m.page).collect(),
+            duplicates: all.duplicates,
+        };
+        let count = all.events.len();
+        let page = EventsPage {
+            pagination: Pagination { limit: Some(u64::from(all.limit)), offset: Some(0), total: all.total },
+            events: all.events,
+            warnings: Vec::new(),
+        };
+        self.show_with(Shown { query, outcome: Arc::new(EventsOutcome::Page(page)), all: Some(meta.clone()) }, false);
+        self.flash(&if meta.missing.is_empty() {
+            format!("Loaded all {count} events from {} pages.", meta.pages_fetched)
+        } else {
+            format!(
+                "Loaded {count} events; {} failed: their events are missing. r tries again.",
+                describe_pages(&meta.missing)
+            )
+        });
+    }
+
+    pub(super) fn toggle_summary(&mut self) {
+        if self.summary.take().is_some() {
+            return;
+        }
+        if self.view.is_empty() {
+            return self.flash("Nothing to summarise: load some events first.");
+        }
+        self.refresh_summary();
+    }
+
+    pub(super) fn ask_export(&mut self) {
+        let Some(shown) = &self.shown else { return self.flash("Nothing to export: load some events first.") };
+        if self.view.is_empty() {
+            return self.flash("Nothing to export: the view is empty.");
+        }
+        let q = shown.query;
+        let period = q.period_id.map(|p| format!("-{p}")).unwrap_or_default();
+        let scope = if shown.all.is_some() { "all".to_string() } else { format!("page{}", q.page + 1) };
+        let path = format!("target-events-{}-{}{period}-{scope}.csv", q.user_id, q.rule_id);
+        self.overlay = Some(Overlay::Prompt { prompt: Prompt::Export(Input::new(path)), error: None });
+    }
+
+    pub(super) fn confirm_export(&mut self, path: &str, fx: &mut Vec<Effect>) {
+        let format = match Path::new(path).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref()
+        {
+            Some("csv") => Format::Csv,
+            Some("json") => Format::Json,
+            Some("jsonl") | Some("ndjson") => Format::Jsonl,
+            _ => {
+                if let Some(Overlay::Prompt { error, .. }) = &mut self.overlay {
+                    *error = Some("End the file name in .csv, .json or .jsonl.".into());
+                }
+                return;
+            }
+        };
+        let Some(shown) = &self.shown else { return };
+        self.overlay = None;
+        fx.push(Effect::Export {
+            path: path.into(),
+            format,
+            outcome: shown.outcome.clone(),
+            indices: self.view.clone(),
+        });
+    }
+
+    pub(super) fn exported(&mut self, path: &Path, result: Result<usize, String>) {
+        let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
+        match result {
+            Ok(n) => self.flash(&format!("Wrote {n} events to {shown}")),
+            Err(e) => self.flash(&format!("Could not write {shown}: {e}")),
+        }
+    }
+
+    pub(super) fn copy_event(&mut self, fx: &mut Vec<Effect>) {
+        let Some(e) = self.selected_event() else { return self.flash("Select an event first.") };
+        let title = format!("Event {} as JSON", e.event_log_id);
+        let text = export::terminal_safe_json(&e.as_sent(), true);
+        self.copy(title, text, fx);
+    }
+
+    pub(super) fn copy_curl(&mut self, fx: &mut Vec<Effect>) {
+        let Some(q) = self.base_query().or_else(|| self.query_from_inputs()) else {
+            return self.flash("Enter a customer id and a target rule id first.");
+        };
+        let text = curl_command(&self.connection, &q);
+        self.copy("The query as cURL".into(), text, fx);
+    }
+
+    fn copy(&mut self, title: String, text: String, fx: &mut Vec<Effect>) {
+        let sent = self.connection.clipboard;
+        if sent {
+            fx.push(Effect::Copy { text: text.clone() });
+        }
+        self.overlay = Some(Overlay::Copied { title, text, sent });
+    }
+}
+
+/// The current query as a cURL command. Credentials are environment-variable
+/// placeholders that the shell fills in when it runs; no secret is ever in it.
+pub fn curl_command(conn: &ConnectionInfo, q: &EventsQuery) -> String {
+    let url = crate::api::client::events_url(&conn.base_url, q, conn.offset_mode).to_string().replace('\'', "%27");
+    let mut lines = vec![format!("curl --location '{url}'"), "  --header 'Accept: application/json'".to_string()];
+    match conn.auth {
+        AuthKind::None => {}
+        AuthKind::Basic => lines.push(
+            "  --header \"Authorization: Basic $(printf '%s:%s' \"$CAP_USERNAME\" \"$(printf '%s' \"$CAP_PASSWORD\" | md5sum | cut -d' ' -f1)\" | base64 | tr -d '\\n')\"".to_string(),
+        ),
+        AuthKind::OAuth => lines.push("  --header \"X-CAP-API-OAUTH-TOKEN: $CAP_OAUTH_TOKEN\"".to_string()),
+    }
+    lines.join(" \\\n")
+}
