@@ -10,6 +10,7 @@ use crate::export::Format;
 #[derive(Debug, Parser)]
 #[command(
     name = "target-events",
+    args_conflicts_with_subcommands = true,
     version,
     about = "Explore the events that count toward a Capillary customer's target (milestone or streak).",
     long_about = "Explore the events that count toward a Capillary customer's target (milestone or streak).\n\n\
@@ -19,6 +20,11 @@ use crate::export::Format;
 pub struct Cli {
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    /// A target-events URL or a whole cURL line (quoted): its host, customer,
+    /// rule, period and page are filled in and fetched.
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
 
     /// Prefill the customer id and fetch at start.
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
@@ -81,6 +87,8 @@ impl ConnectionArgs {
 pub enum Command {
     /// Fetch one page of events and print it (no TUI).
     Fetch(FetchArgs),
+    /// Forget the recent queries.
+    ClearRecent,
     /// Run the demo API on its own, so it can be explored with curl.
     DemoServer {
         /// Port on 127.0.0.1 (0 picks a free one).

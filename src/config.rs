@@ -138,6 +138,19 @@ pub fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("com", "capillary", "target-events").map(|d| d.config_dir().join("config.toml"))
 }
 
+/// The profile whose API host is `host`, if any.
+pub fn profile_for_host(file: &ConfigFile, host: &str) -> Option<String> {
+    file.profiles
+        .iter()
+        .find(|(_, p)| {
+            let url = p.base_url.clone().or_else(|| p.cluster.as_deref().and_then(cluster_url).map(String::from));
+            url.and_then(|u| Url::parse(&u).ok())
+                .and_then(|u| u.host_str().map(|h| h.eq_ignore_ascii_case(host)))
+                .unwrap_or(false)
+        })
+        .map(|(name, _)| name.clone())
+}
+
 /// Reads the config file; a missing file is an empty one.
 pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
     match std::fs::read_to_string(path) {

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 use target_events::cli::{Cli, Command};
+use target_events::query_url::{self, QueryUrl};
 use target_events::{config, demo, fetch_cmd, logging, secret::Secret, session::Session};
 
 fn main() -> ExitCode {
@@ -38,17 +39,38 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-async fn run(cli: Cli, log_path: std::path::PathBuf) -> u8 {
-    if let Some(Command::DemoServer { port }) = &cli.command {
-        return run_demo_server(*port).await;
+async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
+    match &cli.command {
+        Some(Command::DemoServer { port }) => return run_demo_server(*port).await,
+        Some(Command::ClearRecent) => return clear_recent(),
+        _ => {}
     }
-    let settings = match resolve_settings(&cli) {
+    let url = match cli.url.as_deref().map(query_url::parse).transpose() {
+        Ok(u) => u,
+        Err(e) => {
+            eprintln!("error: cannot read the URL: {e}");
+            return 2;
+        }
+    };
+    if let Some(u) = &url {
+        cli.user_id = Some(u.user_id);
+        cli.rule_id = Some(u.rule_id);
+        cli.period_id = u.period_id;
+    }
+    let mut settings = match resolve_settings(&cli, url.as_ref()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e:#}");
             return 2;
         }
     };
+    let mut start_page = 0;
+    if let Some(u) = &url {
+        if let Some(limit) = u.limit {
+            settings.page_size = limit.min(settings.max_page_size);
+        }
+        start_page = u.page(settings.offset_mode, settings.page_size);
+    }
     for w in &settings.warnings {
         eprintln!("warning: {w}");
         tracing::warn!("{w}");
@@ -62,7 +84,7 @@ async fn run(cli: Cli, log_path: std::path::PathBuf) -> u8 {
     };
     match &cli.command {
         Some(Command::Fetch(args)) => fetch_cmd::run(&session.client, args, &settings).await as u8,
-        _ => match target_events::tui::run(session, &settings, &cli, log_path).await {
+        _ => match target_events::tui::run(session, &settings, &cli, start_page, log_path).await {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -72,13 +94,27 @@ async fn run(cli: Cli, log_path: std::path::PathBuf) -> u8 {
     }
 }
 
-fn resolve_settings(cli: &Cli) -> anyhow::Result<config::Settings> {
-    let flags = cli.connection.flags();
+fn resolve_settings(cli: &Cli, url: Option<&QueryUrl>) -> anyhow::Result<config::Settings> {
+    let mut flags = cli.connection.flags();
     let path = flags.config.clone().or_else(config::default_config_path);
     let file = match &path {
         Some(p) => config::load_file(p)?.map(|f| (p.as_path(), f)),
         None => None,
     };
+    // A pasted URL picks its host: the profile for that host when there is
+    // one, else the URL's own base (unless the flags already chose).
+    if let Some(u) = url
+        && flags.profile.is_none()
+        && flags.base_url.is_none()
+        && flags.cluster.is_none()
+        && !flags.demo
+    {
+        let profile = file.as_ref().and_then(|(_, f)| u.host().and_then(|h| config::profile_for_host(f, h)));
+        match profile {
+            Some(name) => flags.profile = Some(name),
+            None => flags.base_url = Some(u.base.to_string()),
+        }
+    }
     let env = |k: &str| std::env::var(k).ok();
     let prompt = |question: &str| -> Option<Secret> {
         use std::io::IsTerminal;
@@ -88,6 +124,24 @@ fn resolve_settings(cli: &Cli) -> anyhow::Result<config::Settings> {
         rpassword::prompt_password(question).ok().filter(|p| !p.is_empty()).map(Secret::new)
     };
     config::resolve(file, &env, &flags, &prompt)
+}
+
+/// `clear-recent`: forgets the recent queries.
+fn clear_recent() -> u8 {
+    match target_events::app::recent::default_path() {
+        Some(path) => match std::fs::remove_file(&path) {
+            Ok(()) => {
+                println!("Forgot the recent queries ({}).", path.display());
+                0
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => {
+                eprintln!("error: cannot remove {}: {e}", path.display());
+                1
+            }
+        },
+        None => 0,
+    }
 }
 
 async fn run_demo_server(port: u16) -> u8 {

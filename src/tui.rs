@@ -40,7 +40,13 @@ const TICK: Duration = Duration::from_millis(100);
 /// Shortest time between two frames (about 60 per second).
 const FRAME: Duration = Duration::from_millis(16);
 
-pub async fn run(session: Session, settings: &Settings, cli: &Cli, log_path: PathBuf) -> anyhow::Result<()> {
+pub async fn run(
+    session: Session,
+    settings: &Settings,
+    cli: &Cli,
+    start_page: u32,
+    log_path: PathBuf,
+) -> anyhow::Result<()> {
     let mut app = App::new(session.label.clone(), settings.page_size, settings.max_page_size, Theme::from_env());
     if let Some(u) = cli.user_id {
         app.set_field(Field::UserId, &u.to_string());
@@ -86,7 +92,8 @@ pub async fn run(session: Session, settings: &Settings, cli: &Cli, log_path: Pat
         all_options: app.all_options,
         recent_path,
     };
-    let result = event_loop(&mut terminal, &mut app, &mut runtime, rx, prefilled).await;
+    let start = prefilled.then_some(start_page);
+    let result = event_loop(&mut terminal, &mut app, &mut runtime, rx, start).await;
     leave();
     drop(session);
     result
@@ -127,7 +134,7 @@ async fn event_loop(
     app: &mut App,
     runtime: &mut Runtime,
     mut rx: mpsc::UnboundedReceiver<Msg>,
-    prefilled: bool,
+    start: Option<u32>,
 ) -> anyhow::Result<()> {
     let mut input = EventStream::new();
     let mut ticker = tokio::time::interval(TICK);
@@ -135,8 +142,8 @@ async fn event_loop(
     let mut signals = Signals::new()?;
     let size = terminal.size()?;
     app.size = Rect::new(0, 0, size.width, size.height);
-    if prefilled {
-        let _ = runtime.tx.send(Msg::SubmitPrefilled);
+    if let Some(page) = start {
+        let _ = runtime.tx.send(Msg::SubmitPrefilled { page });
     }
     let started = Instant::now();
     let mut first_frame = true;
@@ -272,6 +279,8 @@ impl Runtime {
             }
             Effect::Export { path, format, outcome, indices } => {
                 tokio::task::spawn_blocking(move || {
+                    // Show where it really went, not a relative name.
+                    let path = std::path::absolute(&path).unwrap_or(path);
                     let result = export::write_view(&path, format, &outcome, &indices).map_err(|e| e.to_string());
                     let _ = tx.send(Msg::Exported { path, result });
                 });

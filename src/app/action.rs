@@ -34,8 +34,10 @@ pub enum Msg {
         query: EventsQuery,
         result: Result<Fetched<EventsOutcome>, ApiError>,
     },
-    /// Start-up: fetch what the command line prefilled.
-    SubmitPrefilled,
+    /// Start-up: fetch what the command line prefilled, at this 0-based page.
+    SubmitPrefilled {
+        page: u32,
+    },
     /// The customer's target groups arrived.
     TargetsLoaded {
         generation: u64,

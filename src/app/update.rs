@@ -50,7 +50,10 @@ impl App {
                     (Err(_), None) => {}
                 }
             }
-            Msg::SubmitPrefilled => self.apply(Action::Submit, &mut fx),
+            Msg::SubmitPrefilled { page } => match self.query_from_inputs() {
+                Some(q) => self.request(q.at_page(page), true, true, &mut fx),
+                None => self.flash("The command line's ids are not valid: nothing was sent."),
+            },
             Msg::TargetsLoaded { generation, user_id, result } => self.targets_loaded(generation, user_id, result),
             Msg::PeriodsLoaded { generation, result } => self.periods_loaded(generation, result),
             Msg::AllProgress { generation, progress } => self.all_progress(generation, progress),

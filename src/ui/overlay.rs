@@ -94,8 +94,8 @@ fn prompt_box(app: &App, frame: &mut Frame, prompt: &Prompt, error: Option<&str>
         }
         Prompt::PageSize(i) => (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.max_limit)),
         Prompt::Export(i) => {
-            let what = if app.filter.is_active() { "the filtered events" } else { "the loaded events" };
-            (" Export ", i, format!("Write {} {what} to this file (.csv, .json or .jsonl)", app.view.len()))
+            let what = if app.filter.is_active() { "filtered" } else { "loaded" };
+            (" Export ", i, format!("Write the {} {what} events to this file (.csv, .json or .jsonl)", app.view.len()))
         }
     };
     let width = if matches!(prompt, Prompt::Export(_)) { 80 } else { 50 };

@@ -99,7 +99,9 @@ pub fn draw(app: &App, frame: &mut Frame, picker: &Picker) {
     let theme = &app.theme;
     let screen = frame.area();
     let width = screen.width.saturating_sub(4).min(120);
-    let height = screen.height.saturating_sub(4).min(22);
+    // As tall as the list needs (filter, header, rows, borders), within the screen.
+    let wanted = (picker.visible().len() as u16 + 4).max(8);
+    let height = screen.height.saturating_sub(4).min(22).min(wanted);
     let area = Rect::new(screen.x + (screen.width - width) / 2, screen.y + (screen.height - height) / 2, width, height);
     frame.render_widget(Clear, area);
     let footer = match picker.kind {

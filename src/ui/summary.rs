@@ -110,6 +110,11 @@ fn by_name(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
             Span::styled(format!("{:>14}", n.sum.to_string()), style),
         ]));
     }
+    lines.push(Line::default());
+    lines.push(Line::from(vec![Span::styled("━━ ", theme.key()), Span::raw("cumulative value")]));
+    if let Some(t) = p.target {
+        lines.push(Line::from(vec![Span::styled("•• ", theme.warning()), Span::raw(format!("target {t}"))]));
+    }
     if let Some(achieved) = p.achieved {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(format!("API's achieved value: {achieved}"), theme.muted())));
@@ -130,9 +135,16 @@ fn chart(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
     let start = p.start.unwrap_or(first.0).min(first.0);
     let end = p.end.unwrap_or(last.0).max(last.0);
     let days = (end - start).num_days().max(1) as f64;
-    let data: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
-        .chain(points.iter().map(|(d, v)| ((*d - start).num_days() as f64, plot(*v))))
-        .collect();
+    // A step line: flat between days, rising on the day the value arrived.
+    let mut data: Vec<(f64, f64)> = vec![(0.0, 0.0)];
+    let mut previous = 0.0;
+    for (d, v) in &points {
+        let x = (*d - start).num_days() as f64;
+        data.push((x, previous));
+        previous = plot(*v);
+        data.push((x, previous));
+    }
+    data.push((days, previous));
     let max_value = points.iter().map(|(_, v)| plot(*v)).fold(0.0, f64::max);
     let target = p.target.map(plot);
     let top = target.unwrap_or(0.0).max(max_value).max(1.0) * 1.1;

@@ -135,6 +135,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(theme.border(focused))
         .title(Span::styled(title(app), theme.title(focused)));
+    let block = match view_note(app) {
+        Some(note) => block.title_bottom(Line::from(Span::styled(note, theme.flash())).right_aligned()),
+        None => block,
+    };
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -223,13 +227,6 @@ fn title(app: &App) -> String {
         ),
         None => " Events ".to_string(),
     };
-    if app.filter.is_active() {
-        let filter = crate::sanitize::truncate_chars(&crate::sanitize::line(app.filter.input.value()), 24).into_owned();
-        t.push_str(&format!("· filter \"{filter}\": {} of {} ", app.view.len(), app.events().len()));
-    }
-    if app.sort.0 != crate::app::view::SortKey::Api || app.sort.1 {
-        t.push_str(&format!("· by {}{} ", app.sort.0.label(), if app.sort.1 { " ↓" } else { "" }));
-    }
     if let Some(f) = &app.in_flight {
         t.push_str(&format!("{} loading page {}… ", super::spinner(app), f.query.page + 1));
     }
@@ -259,6 +256,19 @@ fn fit(text: &str, width: u16) -> String {
 }
 
 /// A band of up to four lines in the middle of `area`, for empty states.
+/// The filter and sort in force, for the table's bottom edge.
+fn view_note(app: &App) -> Option<String> {
+    let mut parts = Vec::new();
+    if app.filter.is_active() {
+        let filter = crate::sanitize::truncate_chars(&crate::sanitize::line(app.filter.input.value()), 24).into_owned();
+        parts.push(format!("filter \"{filter}\": {} of {}", app.view.len(), app.events().len()));
+    }
+    if app.sort.0 != crate::app::view::SortKey::Api || app.sort.1 {
+        parts.push(format!("sorted by {}{}", app.sort.0.label(), if app.sort.1 { ", descending" } else { "" }));
+    }
+    (!parts.is_empty()).then(|| format!(" {} ", parts.join(" · ")))
+}
+
 fn centered_line(area: Rect) -> Rect {
     let height = area.height.min(4);
     Rect { y: area.y + area.height.saturating_sub(height) / 2, height, ..area }
