@@ -61,6 +61,9 @@ pub async fn run(
     if cli.user_id.is_some() && cli.rule_id.is_none() {
         app.focus = crate::app::Focus::Input(Field::RuleId);
     }
+    // Start-up warnings (e.g. a readable secret file) would scroll away behind
+    // the alternate screen: show the first in the status line too.
+    app.flash = settings.warnings.first().cloned();
     let recent_path = recent::default_path();
     app.recent = recent_path.as_deref().map(recent::load).unwrap_or_default();
     app.all_options = FetchAllOptions {
@@ -222,7 +225,17 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    fn handle(&mut self, app: &mut App, msg: Msg) {
+    pub fn new(
+        client: Client,
+        tx: UnboundedSender<Msg>,
+        all_options: FetchAllOptions,
+        recent_path: Option<PathBuf>,
+    ) -> Self {
+        Runtime { client, tx, tasks: HashMap::new(), all_options, recent_path }
+    }
+
+    /// Feeds one message to the app and runs the effects it returns.
+    pub fn handle(&mut self, app: &mut App, msg: Msg) {
         debug_panic_trigger(&msg);
         if let Msg::Fetched { generation, .. } | Msg::AllDone { generation, .. } = &msg {
             self.tasks.remove(generation);

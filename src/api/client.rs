@@ -166,17 +166,7 @@ impl Client {
     /// `GET /v3/users/{userId}/trackedTargetEvents/{targetRuleId}`.
     pub async fn events(&self, q: &EventsQuery) -> Result<Fetched<EventsOutcome>, ApiError> {
         let url = self.events_url(q);
-        match self.get(url).await {
-            Ok(answer) => {
-                let page = parse_events_page(&answer.body).map_err(|detail| malformed(&answer, detail))?;
-                Ok(Fetched { value: EventsOutcome::Page(page), meta: answer.meta })
-            }
-            Err((err, meta)) if err.code() == Some(codes::NO_EVENTS) => {
-                let message = err.server_message().unwrap_or_default().to_string();
-                Ok(Fetched { value: EventsOutcome::NoEvents { message }, meta })
-            }
-            Err((err, _)) => Err(err),
-        }
+        events_outcome(self.get(url).await)
     }
 
     /// `GET /v3/users/{userId}/targetGroups`.
@@ -490,6 +480,42 @@ fn network_error(e: &reqwest::Error, host: &str, url: &Url, status: u16, request
         request_id,
         url.as_str(),
     )
+}
+
+/// What an events answer means, once classified: the page, "no events"
+/// (310149), or the error.
+fn events_outcome(result: Result<Answer, (ApiError, ResponseMeta)>) -> Result<Fetched<EventsOutcome>, ApiError> {
+    match result {
+        Ok(answer) => {
+            let page = parse_events_page(&answer.body).map_err(|detail| malformed(&answer, detail))?;
+            Ok(Fetched { value: EventsOutcome::Page(page), meta: answer.meta })
+        }
+        Err((err, meta)) if err.code() == Some(codes::NO_EVENTS) => {
+            let message = err.server_message().unwrap_or_default().to_string();
+            Ok(Fetched { value: EventsOutcome::NoEvents { message }, meta })
+        }
+        Err((err, _)) => Err(err),
+    }
+}
+
+/// Reads an events answer from its status, request id, Retry-After and body
+/// alone, exactly as [`Client::events`] does after the exchange. No I/O: for
+/// property tests and the fuzzer.
+pub fn interpret_events(
+    status: u16,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+    url: &str,
+    body: &[u8],
+) -> Result<Fetched<EventsOutcome>, ApiError> {
+    let meta = ResponseMeta { status, request_id, elapsed: Duration::ZERO, url: url.to_string() };
+    let answer = Answer { body: body.to_vec(), meta };
+    let classified = if status == 429 {
+        Err(rate_limited(&answer, retry_after))
+    } else {
+        classify(answer, Credentials::None.hint())
+    };
+    events_outcome(classified)
 }
 
 /// Parses a success body of the events endpoint.

@@ -40,6 +40,7 @@ pub struct DemoServer {
     addr: SocketAddr,
     state: Arc<DemoState>,
     shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::AbortHandle,
 }
 
 impl DemoServer {
@@ -50,7 +51,7 @@ impl DemoServer {
         let state = Arc::new(DemoState::new(options.dataset, options.offset_mode, options.auth));
         let app = server::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = rx.await;
             });
@@ -59,7 +60,7 @@ impl DemoServer {
             }
         });
         tracing::info!(%addr, "demo API listening");
-        Ok(DemoServer { addr, state, shutdown: Some(tx) })
+        Ok(DemoServer { addr, state, shutdown: Some(tx), task: task.abort_handle() })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -85,6 +86,16 @@ impl DemoServer {
 
     pub fn token_requests(&self) -> u64 {
         self.state.stats.token_requests.load(Ordering::Relaxed)
+    }
+}
+
+impl DemoServer {
+    /// Stops at once, as a crashed server would: the listener closes and
+    /// requests in flight are cut off.
+    pub fn kill(mut self) {
+        self.state.dead.store(true, Ordering::SeqCst);
+        self.shutdown.take();
+        self.task.abort();
     }
 }
 

@@ -39,6 +39,8 @@ pub struct DemoState {
     pub auth: Option<DemoAuth>,
     pub faults: std::sync::Mutex<FaultPlan>,
     pub stats: Stats,
+    /// Set when the server is killed: connections still open are cut off.
+    pub dead: std::sync::atomic::AtomicBool,
     tokens: std::sync::Mutex<HashMap<String, Instant>>,
 }
 
@@ -57,6 +59,7 @@ impl DemoState {
             auth,
             faults: Default::default(),
             stats: Stats::default(),
+            dead: Default::default(),
             tokens: Default::default(),
         }
     }
@@ -94,6 +97,12 @@ pub fn router(state: Arc<DemoState>) -> Router {
 }
 
 async fn request_id(State(state): State<Arc<DemoState>>, req: Request, next: Next) -> Response {
+    if state.dead.load(Ordering::SeqCst) {
+        // A killed server: the body fails at once, so the connection drops.
+        let gone =
+            futures::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("server killed")) });
+        return Body::from_stream(gone).into_response();
+    }
     let mut response = next.run(req).await;
     if let Ok(v) = HeaderValue::from_str(&state.request_id()) {
         response.headers_mut().insert("X-Cap-Requestid", v);

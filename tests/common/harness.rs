@@ -16,9 +16,15 @@ use target_events::app::{App, Effect, Msg};
 use target_events::demo::Dataset;
 use target_events::ui::theme::Theme;
 
+/// The embedded dataset, parsed once per test binary.
+fn shared_dataset() -> std::sync::Arc<Dataset> {
+    static DATASET: std::sync::OnceLock<std::sync::Arc<Dataset>> = std::sync::OnceLock::new();
+    DATASET.get_or_init(|| std::sync::Arc::new(Dataset::embedded())).clone()
+}
+
 pub struct Harness {
     pub app: App,
-    pub dataset: Dataset,
+    pub dataset: std::sync::Arc<Dataset>,
     /// Effects returned by `update` and not yet answered.
     pub pending: Vec<Effect>,
     pub answered: u64,
@@ -34,7 +40,7 @@ impl Harness {
     pub fn with_theme(width: u16, height: u16, theme: Theme) -> Harness {
         let mut app = App::new("DEMO", 10, 1000, theme);
         app.size = Rect::new(0, 0, width, height);
-        Harness { app, dataset: Dataset::embedded(), pending: Vec::new(), answered: 0, other: Vec::new() }
+        Harness { app, dataset: shared_dataset(), pending: Vec::new(), answered: 0, other: Vec::new() }
     }
 
     pub fn send(&mut self, msg: Msg) {
