@@ -310,10 +310,9 @@ fn permission_warning(path: &Path) -> Option<String> {
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
     (mode & 0o077 != 0).then(|| {
         format!(
-            "{} holds a secret and can be read by other users (mode {:o}); fix it with: chmod 600 {}",
+            "Run chmod 600 {}: it holds a secret and other users can read it (mode {:o}).",
             path.display(),
-            mode & 0o777,
-            path.display()
+            mode & 0o777
         )
     })
 }

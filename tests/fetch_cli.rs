@@ -221,3 +221,38 @@ fn fetch_all_writes_every_event_once_to_a_file() {
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "in the API's order");
     assert!(stderr(&o).contains("1317 events from 2 of 2 pages (1000 per page)"), "{}", stderr(&o));
 }
+
+#[test]
+fn hostile_names_never_reach_the_terminal_raw_in_any_format() {
+    let sb = Sandbox::new("hostile");
+    for format in ["table", "csv", "json", "jsonl"] {
+        let o =
+            sb.run(&["fetch", "--user-id", "666000666", "--rule-id", "4040", "--limit", "20", "--format", format], &[]);
+        assert_eq!(o.status.code(), Some(0));
+        let out = stdout(&o);
+        assert!(out.contains("RED ALERT"), "{format}: the data is there");
+        assert!(!out.chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)), "{format}: {out:?}");
+        assert!(!stderr(&o).chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)));
+    }
+    // And exports written to a file.
+    let file = sb.dir.join("hostile.csv");
+    let o = sb.run(
+        &[
+            "fetch",
+            "--all",
+            "--user-id",
+            "666000666",
+            "--rule-id",
+            "4040",
+            "--format",
+            "csv",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 13, "a header and twelve events, each on one line");
+    assert!(!text.chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)), "{text:?}");
+}

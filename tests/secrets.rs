@@ -15,7 +15,9 @@ use common::*;
 
 /// Every string that must never be printed. Demo tokens all start with this.
 fn secrets() -> Vec<String> {
-    vec![PASSWORD.to_string(), md5_hex(PASSWORD), OAUTH_SECRET.to_string(), "demo-token-".to_string()]
+    let basic = target_events::api::auth::basic_header(USER, &target_events::secret::Secret::new(PASSWORD), false);
+    let encoded = basic.expose().trim_start_matches("Basic ").to_string();
+    vec![PASSWORD.to_string(), md5_hex(PASSWORD), encoded, OAUTH_SECRET.to_string(), "demo-token-".to_string()]
 }
 
 fn assert_clean(what: &str, text: &str) {
@@ -98,4 +100,97 @@ fn the_binary_never_prints_or_logs_a_secret() {
     assert!(log_text.contains("request_id"), "the log should record request ids");
     assert_clean("log file", &log_text);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// OSC 52 clipboard payloads in the terminal output, decoded.
+fn clipboard_payloads(output: &str) -> Vec<String> {
+    use base64::Engine;
+    output
+        .split("\x1b]52;c;")
+        .skip(1)
+        .filter_map(|rest| rest.split('\x07').next())
+        .filter_map(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect()
+}
+
+/// The TUI with known credentials: screens, clipboard, cURL copy, export,
+/// log file and a panic message hold no secret.
+fn tui_run_leaks_nothing(env: Vec<(&'static str, String)>, config: Option<String>) {
+    use common::pty::Session;
+    let env: Vec<(&str, &str)> =
+        env.iter().map(|(k, v)| (*k, v.as_str())).chain([("TARGET_EVENTS_DEBUG_PANIC", "1")]).collect();
+    let mut s = Session::start_in(&[], &env, |dir| {
+        if let Some(text) = &config {
+            let path = dir.join("config/target-events/config.toml");
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            }
+        }
+    });
+    if config.is_some() {
+        s.wait_for("chmod 600");
+    }
+    s.wait_for("Type a customer id");
+    s.send("564332013\t1986\r");
+    s.wait_for("Page 1 of 1");
+    s.send("y");
+    s.wait_for("as JSON");
+    s.send("\x1b");
+    s.wait_gone("as JSON");
+    s.send("c");
+    s.wait_for("The query as cURL");
+    s.send("\x1b");
+    s.wait_gone("The query as cURL");
+    s.send("x");
+    s.wait_for("Export");
+    s.send("\r");
+    s.wait_for("Wrote 10 events");
+    s.send("!");
+    assert!(!s.wait_exit(), "the debug trigger panics");
+    let output = s.output();
+    assert!(output.contains("debug panic trigger pressed"), "the panic was captured");
+    assert_clean("terminal output", &output);
+    let payloads = clipboard_payloads(&output);
+    assert_eq!(payloads.len(), 2, "the event and the cURL line went to the clipboard");
+    assert!(payloads[1].contains("curl --location"));
+    for p in &payloads {
+        assert_clean("clipboard payload", p);
+    }
+    let log = std::fs::read_to_string(s.dir.join("log.txt")).unwrap();
+    assert!(log.contains("request done"));
+    assert_clean("log file", &log);
+    let export = std::fs::read_to_string(s.dir.join("target-events-564332013-1986-page1.csv")).unwrap();
+    assert_eq!(export.lines().count(), 11);
+    assert_clean("export", &export);
+}
+
+#[test]
+fn the_tui_never_shows_copies_exports_or_logs_a_secret_basic() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(server(Some(demo_auth(Duration::from_secs(300)))));
+    let config = format!(
+        "default_profile = \"tenant\"\n[profiles.tenant]\nbase_url = \"{}\"\nusername = \"{USER}\"\npassword = \"{PASSWORD}\"\n",
+        server.base_url()
+    );
+    tui_run_leaks_nothing(vec![], Some(config));
+    // The Basic header itself (base64 of the user and the MD5) never shows either.
+    drop(server);
+}
+
+#[test]
+fn the_tui_never_shows_copies_exports_or_logs_a_secret_oauth() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(server(Some(demo_auth(Duration::from_secs(300)))));
+    let env = vec![
+        ("CAP_BASE_URL", server.base_url().to_string()),
+        ("CAP_OAUTH_KEY", OAUTH_KEY.to_string()),
+        ("CAP_OAUTH_SECRET", OAUTH_SECRET.to_string()),
+    ];
+    tui_run_leaks_nothing(env, None);
+    assert!(server.token_requests() >= 1, "a token was really used");
 }

@@ -139,8 +139,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     order.sort_by_key(|&i| parts[i].priority);
     let mut keep = vec![false; parts.len()];
     let mut used = 0;
+    let room = left_area.width as usize;
+    let mut parts = parts;
     for i in order {
-        if used + parts[i].width() <= left_area.width as usize {
+        if used + parts[i].width() <= room {
+            used += parts[i].width();
+            keep[i] = true;
+        } else if parts[i].priority <= 1 && used + 2 < room {
+            // A hint too long for the line is cut, not dropped.
+            let cut = crate::sanitize::truncate_chars(&parts[i].spans[0].content, room - used - 1).into_owned();
+            let style = parts[i].spans[0].style;
+            parts[i].spans = vec![Span::styled(cut, style)];
             used += parts[i].width();
             keep[i] = true;
         }

@@ -51,3 +51,4 @@ pub fn oauth() -> Credentials {
     Credentials::OAuth { key: OAUTH_KEY.into(), secret: Secret::new(OAUTH_SECRET) }
 }
 pub mod harness;
+pub mod pty;
