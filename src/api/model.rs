@@ -76,9 +76,11 @@ pub struct EventTime {
 
 impl EventTime {
     pub fn parse(raw: String) -> Self {
-        let parsed = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|fmt| NaiveDateTime::parse_from_str(raw.trim(), fmt).ok());
+        let parsed = parse_api_time(&raw).or_else(|| {
+            ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"]
+                .iter()
+                .find_map(|fmt| NaiveDateTime::parse_from_str(raw.trim(), fmt).ok())
+        });
         EventTime { raw, parsed }
     }
 
@@ -89,6 +91,32 @@ impl EventTime {
             None => self.raw.clone(),
         }
     }
+}
+
+/// The API's own form, `YYYY-MM-DD HH:MM:SS.s`, read without a format
+/// interpreter (it is on the path of every event parsed).
+fn parse_api_time(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    let nanos = match &b[19..] {
+        [] => 0,
+        [b'.', frac @ ..] if !frac.is_empty() && frac.len() <= 9 && frac.iter().all(u8::is_ascii_digit) => {
+            let digits = frac.iter().fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'));
+            digits * 10u32.pow(9 - frac.len() as u32)
+        }
+        _ => return None,
+    };
+    chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?.and_hms_nano_opt(
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+        nanos,
+    )
 }
 
 impl<'de> Deserialize<'de> for EventTime {
@@ -102,13 +130,40 @@ impl<'de> Deserialize<'de> for EventTime {
     }
 }
 
-/// Accepts a string or a number (the doc says string; transactions carry numeric ids).
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => s,
-        Value::Null => String::new(),
-        other => other.to_string(),
+/// The JSON text of a value, borrowed from the event's text: numbers keep
+/// their digits and nothing is built on the way (the fast path of parsing).
+fn raw_text<'de, D: Deserializer<'de>>(d: D) -> Result<&'de str, D::Error> {
+    <&'de serde_json::value::RawValue>::deserialize(d).map(|r| r.get())
+}
+
+/// A JSON string's content, or a number's or literal's text.
+fn unquote(raw: &str) -> Result<std::borrow::Cow<'_, str>, serde_json::Error> {
+    if raw.starts_with('"') {
+        if !raw.contains('\\') {
+            return Ok(std::borrow::Cow::Borrowed(&raw[1..raw.len() - 1]));
+        }
+        return serde_json::from_str::<String>(raw).map(std::borrow::Cow::Owned);
+    }
+    Ok(std::borrow::Cow::Borrowed(if raw == "null" { "" } else { raw }))
+}
+
+fn money_fast<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+    let raw = raw_text(d)?;
+    let text = unquote(raw).map_err(serde::de::Error::custom)?;
+    Money::parse(&text).ok_or_else(|| {
+        serde::de::Error::custom(format!("`{}` is not an exact decimal", crate::sanitize::truncate_chars(&text, 40)))
     })
+}
+
+fn time_fast<'de, D: Deserializer<'de>>(d: D) -> Result<EventTime, D::Error> {
+    let raw = raw_text(d)?;
+    let text = unquote(raw).map_err(serde::de::Error::custom)?;
+    Ok(EventTime::parse(text.into_owned()))
+}
+
+fn id_fast<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw = raw_text(d)?;
+    unquote(raw).map(|t| t.into_owned()).map_err(serde::de::Error::custom)
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -167,13 +222,16 @@ pub struct TargetEvent {
     pub customer_id: i64,
     #[serde(default)]
     pub event_display_name: Option<String>,
-    #[serde(deserialize_with = "string_or_number")]
+    #[serde(deserialize_with = "id_fast")]
     pub unique_id: String,
+    #[serde(deserialize_with = "time_fast")]
     pub event_date: EventTime,
+    #[serde(deserialize_with = "time_fast")]
     pub event_processed_date: EventTime,
     pub period_id: i64,
     pub target_group_id: i64,
     pub target_rule_id: i64,
+    #[serde(deserialize_with = "money_fast")]
     pub target_value: Money,
     #[serde(default, rename = "eventDateISO")]
     pub event_date_iso: Option<String>,
@@ -189,9 +247,16 @@ impl TargetEvent {
     /// Parses one event from its JSON text and decides whether the text must be kept.
     pub fn from_raw(raw: &str) -> Result<Self, serde_json::Error> {
         let mut event: TargetEvent = serde_json::from_str(raw)?;
-        let as_sent: Value = serde_json::from_str(raw)?;
-        if as_sent != event.canonical_json() {
-            event.raw = Some(as_sent.to_string().into_boxed_str());
+        // Fast path: the server's compact text is exactly our canonical form
+        // (the usual case). Otherwise compare as values, and keep the text if
+        // the canonical form would lose anything.
+        let canonical = event.canonical_json();
+        let same_text = serde_json::to_string(&canonical).is_ok_and(|c| c == raw);
+        if !same_text {
+            let as_sent: Value = serde_json::from_str(raw)?;
+            if as_sent != canonical {
+                event.raw = Some(as_sent.to_string().into_boxed_str());
+            }
         }
         Ok(event)
     }
@@ -389,6 +454,19 @@ mod tests {
         let raw = SAMPLE.replace("\"periodId\"", "\"storeCode\":\"s1\",\"periodId\"");
         let e = TargetEvent::from_raw(&raw).unwrap();
         assert_eq!(e.as_sent()["storeCode"], "s1");
+    }
+
+    #[test]
+    fn api_times_parse_like_chrono_does() {
+        for t in
+            ["2025-01-09 12:00:12.0", "2025-01-09 12:00:12", "2024-02-29 23:59:59.999", "2025-12-31 00:00:00.123456789"]
+        {
+            let slow = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").unwrap();
+            assert_eq!(parse_api_time(t), Some(slow), "{t}");
+        }
+        for bad in ["2025-02-30 10:00:00.0", "2025-01-09T12:00:12", "2025-01-09 12:00:12.", "x"] {
+            assert_eq!(parse_api_time(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,0 +1,319 @@
+//! Performance budgets. `cargo bench --bench budgets` measures each with
+//! criterion and then prints the figure each budget is judged by.
+//!
+//! 1. A full 200×50 frame with 100,000 events loaded costs at most 1.2× the
+//!    same frame with 100 loaded.
+//! 2. A full frame, and one key press through update and render, well under 1 ms.
+//! 3. Moving the selection one row writes at most 5 % of a full redraw's bytes.
+//! 4. A 1,000-event page parses in under 2 ms; at most 400 bytes held per event
+//!    at 100,000 events.
+//! 5. Fetch-all of 100 pages with 50 ms latency at concurrency 8 within 1.3× of
+//!    ceil(100/8) × 50 ms; concurrency 1 beside it.
+//! 6. Start-up: process start to first frame, in a pseudo-terminal.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::io::Write;
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use target_events::api::client::parse_events_page;
+use target_events::api::fetch_all::{FetchAllOptions, fetch_all};
+use target_events::api::{
+    Client, ClientConfig, EventsOutcome, EventsPage, EventsQuery, Fetched, ResponseMeta, TargetEvent,
+};
+use target_events::app::{App, Effect, Msg};
+use target_events::demo::{Dataset, DemoOptions, DemoServer};
+use target_events::ui::theme::Theme;
+
+/// Counts live heap bytes, to measure what loaded events hold.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A page body of `n` generated events, as the demo API sends it.
+fn page_body(n: usize) -> String {
+    let mut d = Dataset::from_json(r#"{"groups": [], "customers": []}"#).unwrap();
+    d.add_generated_customer(900_000_001, 990_001, n);
+    d.events_page(900_000_001, 990_001, None, n as u64, 0, Default::default()).unwrap().to_string()
+}
+
+fn events(n: usize) -> Vec<TargetEvent> {
+    // Parse a 1,000-event page and repeat it with distinct ids: fast to build.
+    let base = parse_events_page(page_body(1000.min(n)).as_bytes()).unwrap().events;
+    (0..n)
+        .map(|i| {
+            let mut e = base[i % base.len()].clone();
+            e.event_log_id = 800_000_000 + i as i64;
+            e
+        })
+        .collect()
+}
+
+/// An app showing `n` loaded events at `w`×`h`, with the selection mid-way.
+fn app_with(n: usize, w: u16, h: u16) -> App {
+    let mut app = App::new("DEMO", 10, 1000, Theme::COLOR);
+    app.size = Rect::new(0, 0, w, h);
+    app.set_field(target_events::api::Field::UserId, "900000001");
+    app.set_field(target_events::api::Field::RuleId, "990001");
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    let Some(Effect::Fetch { generation, query }) = fx.into_iter().find(|e| matches!(e, Effect::Fetch { .. })) else {
+        panic!("a fetch")
+    };
+    let page = EventsPage { events: events(n), ..Default::default() };
+    let meta = ResponseMeta {
+        status: 200,
+        request_id: Some("bench".into()),
+        elapsed: Duration::from_millis(143),
+        url: String::new(),
+    };
+    let result = Ok(Fetched { value: EventsOutcome::Page(page), meta });
+    app.update(Msg::Fetched {
+        generation,
+        query: EventsQuery { limit: n as u32, ..query },
+        elapsed: Duration::ZERO,
+        result,
+    });
+    for _ in 0..(n / 2).min(40) {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)));
+    }
+    app
+}
+
+fn render(app: &App, terminal: &mut Terminal<TestBackend>) {
+    terminal.draw(|f| target_events::ui::draw(app, f)).unwrap();
+}
+
+/// Median time of `f` over `rounds` rounds of `iters` calls.
+fn median_time(rounds: usize, iters: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                f();
+            }
+            start.elapsed() / iters as u32
+        })
+        .collect();
+    times.sort();
+    times[rounds / 2]
+}
+
+fn bench_render(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame_200x50");
+    for n in [100usize, 100_000] {
+        let app = app_with(n, 200, 50);
+        let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+        group.bench_function(format!("{n}_events"), |b| b.iter(|| render(black_box(&app), &mut terminal)));
+    }
+    group.finish();
+    let mut app = app_with(100_000, 200, 50);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let mut down = true;
+    c.bench_function("key_press_update_and_render", |b| {
+        b.iter(|| {
+            let k = if down { 'j' } else { 'k' };
+            down = !down;
+            app.update(Msg::Key(KeyEvent::new(KeyCode::Char(k), KeyModifiers::NONE)));
+            render(&app, &mut terminal);
+        })
+    });
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let body = page_body(1000);
+    c.bench_function("parse_1000_event_page", |b| b.iter(|| parse_events_page(black_box(body.as_bytes())).unwrap()));
+}
+
+/// Bytes written by the real terminal backend.
+#[derive(Clone, Default)]
+struct CountingWriter(Arc<Mutex<usize>>);
+
+impl Write for CountingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        *self.0.lock().unwrap() += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn report() {
+    println!("\n== Budgets (the figures they are judged by) ==");
+    // 1 and 2: frame cost with few and many events, key press.
+    let small = app_with(100, 200, 50);
+    let large = app_with(100_000, 200, 50);
+    let mut t = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let few = median_time(31, 200, || render(&small, &mut t));
+    let many = median_time(31, 200, || render(&large, &mut t));
+    let ratio = many.as_secs_f64() / few.as_secs_f64();
+    println!(
+        "1. frame 200x50: {:.1} µs with 100 events, {:.1} µs with 100,000: ratio {ratio:.3} (budget ≤ 1.2) {}",
+        few.as_secs_f64() * 1e6,
+        many.as_secs_f64() * 1e6,
+        verdict(ratio <= 1.2)
+    );
+    let mut app = app_with(100_000, 200, 50);
+    let mut down = true;
+    let key = median_time(31, 200, || {
+        let k = if down { 'j' } else { 'k' };
+        down = !down;
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char(k), KeyModifiers::NONE)));
+        render(&app, &mut t);
+    });
+    println!(
+        "2. full frame {:.1} µs; key press through update and render {:.1} µs (budget well under 1000 µs) {}",
+        many.as_secs_f64() * 1e6,
+        key.as_secs_f64() * 1e6,
+        verdict(many < Duration::from_micros(500) && key < Duration::from_micros(500))
+    );
+
+    // 3: bytes written for a one-row move against a full redraw.
+    let counter = CountingWriter::default();
+    let mut terminal = Terminal::new(CrosstermBackend::new(counter.clone())).unwrap();
+    let mut app = app_with(100_000, 200, 50);
+    terminal.resize(Rect::new(0, 0, 200, 50)).unwrap();
+    *counter.0.lock().unwrap() = 0;
+    terminal.draw(|f| target_events::ui::draw(&app, f)).unwrap();
+    let full = *counter.0.lock().unwrap();
+    *counter.0.lock().unwrap() = 0;
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)));
+    terminal.draw(|f| target_events::ui::draw(&app, f)).unwrap();
+    let step = *counter.0.lock().unwrap();
+    let share = step as f64 / full as f64 * 100.0;
+    println!(
+        "3. one-row move writes {step} bytes, a full redraw {full}: {share:.1} % (budget ≤ 5 %) {}",
+        verdict(share <= 5.0)
+    );
+
+    // 4: parse time and memory held per event.
+    let body = page_body(1000);
+    let parse = median_time(31, 20, || {
+        black_box(parse_events_page(body.as_bytes()).unwrap());
+    });
+    let before = LIVE.load(Ordering::SeqCst);
+    let mut held: Vec<TargetEvent> = Vec::with_capacity(100_000);
+    for _ in 0..100 {
+        held.extend(parse_events_page(body.as_bytes()).unwrap().events);
+    }
+    let per_event = (LIVE.load(Ordering::SeqCst) - before) as f64 / held.len() as f64;
+    println!(
+        "4. 1,000-event page parses in {:.2} ms (budget < 2 ms) {}; {per_event:.0} bytes held per event at {} events \
+        (live heap delta under a counting allocator, Vec included; budget ≤ 400) {}",
+        parse.as_secs_f64() * 1e3,
+        verdict(parse < Duration::from_millis(2)),
+        held.len(),
+        verdict(per_event <= 400.0)
+    );
+    drop(held);
+
+    // 5: fetch-all against the demo API with injected latency.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut dataset = Dataset::embedded();
+        dataset.add_generated_customer(900_000_002, 990_002, 1000);
+        let server = DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
+        server.with_faults(|p| p.latency_ms = 50);
+        let client = Client::new(ClientConfig::new(server.base_url())).unwrap();
+        let base = EventsQuery { user_id: 900_000_002, rule_id: 990_002, period_id: None, limit: 10, page: 0 };
+        let run = |concurrency: usize| {
+            let client = client.clone();
+            async move {
+                let opts = FetchAllOptions { concurrency, requests_per_minute: 1_000_000, limit: 10, ..FetchAllOptions::default() };
+                let start = Instant::now();
+                let all = fetch_all(&client, base, opts, Arc::new(|_| {})).await.unwrap();
+                assert_eq!((all.pages, all.events.len()), (100, 1000));
+                start.elapsed()
+            }
+        };
+        let ideal = Duration::from_millis(50 * 100u64.div_ceil(8));
+        let eight = run(8).await;
+        let one = run(1).await;
+        let ratio = eight.as_secs_f64() / ideal.as_secs_f64();
+        println!("5. fetch-all of 100 pages at 50 ms: {} ms at concurrency 8 = {ratio:.2}× the ideal {} ms (budget ≤ 1.3) {}; \
+            {} ms at concurrency 1 ({:.1}× slower)",
+            eight.as_millis(), ideal.as_millis(), verdict(ratio <= 1.3), one.as_millis(), one.as_secs_f64() / eight.as_secs_f64());
+    });
+
+    // 6: start-up to first frame, in a pseudo-terminal.
+    match startup() {
+        Some(d) => {
+            println!("6. process start to first frame: {} ms (the first frame needs no network answer)", d.as_millis())
+        }
+        None => println!("6. start-up: the release binary was not found; build it with cargo build --release"),
+    }
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "— met" } else { "— MISSED" }
+}
+
+/// Runs the release binary in a pseudo-terminal against a demo API that
+/// answers only after 2 s, and times until the first frame is on screen.
+fn startup() -> Option<Duration> {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let exe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/target-events");
+    if !exe.exists() {
+        return None;
+    }
+    let pty = native_pty_system().openpty(PtySize { rows: 36, cols: 120, pixel_width: 0, pixel_height: 0 }).ok()?;
+    let dir = std::env::temp_dir().join(format!("te-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let mut cmd = CommandBuilder::new(exe);
+    // Prefilled: a request starts at once, and the frame must not wait for it.
+    cmd.args(["--demo", "--user-id", "564332013", "--rule-id", "1986", "--log-file"]);
+    cmd.arg(dir.join("log.txt"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", &dir);
+    let start = Instant::now();
+    let mut child = pty.slave.spawn_command(cmd).ok()?;
+    let mut reader = pty.master.try_clone_reader().ok()?;
+    let mut parser = vt100::Parser::new(std::num::NonZeroU16::new(36)?, std::num::NonZeroU16::new(120)?, 0);
+    let mut buf = [0u8; 8192];
+    let mut first = None;
+    while start.elapsed() < Duration::from_secs(10) {
+        let n = reader.read(&mut buf).ok()?;
+        parser.process(&buf[..n]);
+        if parser.screen().contents().contains("Events") {
+            first = Some(start.elapsed());
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = std::fs::remove_dir_all(&dir);
+    first
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    bench_render(&mut c);
+    bench_parse(&mut c);
+    c.final_summary();
+    report();
+}
