@@ -13,7 +13,7 @@ use std::str::FromStr;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 /// An exact decimal amount; displays with the digits the server sent
 /// (`1.000` stays `1.000`, `1000` stays `1000`).
@@ -85,10 +85,12 @@ impl EventTime {
     }
 
     /// The compact form shown in tables: `2025-01-09 12:00:12`, or the raw text.
-    pub fn short(&self) -> String {
+    pub fn short(&self) -> std::borrow::Cow<'_, str> {
         match self.parsed {
-            Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-            None => self.raw.clone(),
+            // The API's own form already starts with it: no formatting needed.
+            Some(_) if self.raw.len() >= 19 && parse_api_time(&self.raw).is_some() => self.raw[..19].into(),
+            Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string().into(),
+            None => self.raw.as_str().into(),
         }
     }
 }
@@ -250,11 +252,9 @@ impl TargetEvent {
         // Fast path: the server's compact text is exactly our canonical form
         // (the usual case). Otherwise compare as values, and keep the text if
         // the canonical form would lose anything.
-        let canonical = event.canonical_json();
-        let same_text = serde_json::to_string(&canonical).is_ok_and(|c| c == raw);
-        if !same_text {
+        if event.canonical_text() != raw {
             let as_sent: Value = serde_json::from_str(raw)?;
-            if as_sent != canonical {
+            if as_sent != event.canonical_json() {
                 event.raw = Some(as_sent.to_string().into_boxed_str());
             }
         }
@@ -272,25 +272,30 @@ impl TargetEvent {
 
     /// The event in the doc's field order with exact numbers.
     pub fn canonical_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("eventLogId".into(), self.event_log_id.into());
-        m.insert("eventName".into(), self.event_name.clone().into());
-        m.insert("customerId".into(), self.customer_id.into());
-        m.insert("eventDisplayName".into(), self.event_display_name.clone().map_or(Value::Null, Value::String));
-        m.insert("uniqueId".into(), self.unique_id.clone().into());
-        m.insert("eventDate".into(), self.event_date.raw.clone().into());
-        m.insert("eventProcessedDate".into(), self.event_processed_date.raw.clone().into());
-        m.insert("periodId".into(), self.period_id.into());
-        m.insert("targetGroupId".into(), self.target_group_id.into());
-        m.insert("targetRuleId".into(), self.target_rule_id.into());
-        m.insert("targetValue".into(), Value::Number(self.target_value.to_json_number()));
-        if let Some(iso) = &self.event_date_iso {
-            m.insert("eventDateISO".into(), iso.clone().into());
+        serde_json::to_value(self.canonical()).unwrap_or(Value::Null)
+    }
+
+    /// The canonical form as compact JSON text, written without building a value.
+    pub fn canonical_text(&self) -> String {
+        serde_json::to_string(&self.canonical()).unwrap_or_default()
+    }
+
+    fn canonical(&self) -> Canonical<'_> {
+        Canonical {
+            event_log_id: self.event_log_id,
+            event_name: &self.event_name,
+            customer_id: self.customer_id,
+            event_display_name: self.event_display_name.as_deref(),
+            unique_id: &self.unique_id,
+            event_date: &self.event_date.raw,
+            event_processed_date: &self.event_processed_date.raw,
+            period_id: self.period_id,
+            target_group_id: self.target_group_id,
+            target_rule_id: self.target_rule_id,
+            target_value: self.target_value.to_json_number(),
+            event_date_iso: self.event_date_iso.as_deref(),
+            event_processed_date_iso: self.event_processed_date_iso.as_deref(),
         }
-        if let Some(iso) = &self.event_processed_date_iso {
-            m.insert("eventProcessedDateISO".into(), iso.clone().into());
-        }
-        Value::Object(m)
     }
 
     /// The event as the server sent it (numbers keep their digits).
@@ -300,6 +305,28 @@ impl TargetEvent {
             None => self.canonical_json(),
         }
     }
+}
+
+/// A borrowed view of an event in the doc's field order, for writing its
+/// canonical JSON.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Canonical<'a> {
+    event_log_id: i64,
+    event_name: &'a str,
+    customer_id: i64,
+    event_display_name: Option<&'a str>,
+    unique_id: &'a str,
+    event_date: &'a str,
+    event_processed_date: &'a str,
+    period_id: i64,
+    target_group_id: i64,
+    target_rule_id: i64,
+    target_value: Number,
+    #[serde(rename = "eventDateISO", skip_serializing_if = "Option::is_none")]
+    event_date_iso: Option<&'a str>,
+    #[serde(rename = "eventProcessedDateISO", skip_serializing_if = "Option::is_none")]
+    event_processed_date_iso: Option<&'a str>,
 }
 
 /// `pagination` as sent. Missing or null members read as absent.

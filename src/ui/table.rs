@@ -71,7 +71,7 @@ pub fn has_large_lag(e: &TargetEvent) -> bool {
 
 fn cell_text(col: Col, e: &TargetEvent) -> Cow<'_, str> {
     match col {
-        Col::Date => e.event_date.short().into(),
+        Col::Date => e.event_date.short(),
         Col::Event => format!("{} {}", e.kind().marker(), sanitize::line(&e.event_name)).into(),
         Col::Name => e.event_display_name.as_deref().map_or(Cow::Borrowed("—"), sanitize::line),
         Col::Value => e.target_value.to_string().into(),
@@ -93,12 +93,23 @@ fn row_style(theme: &Theme, e: &TargetEvent) -> Style {
     }
 }
 
+/// The texts of the visible rows, every column, computed once per frame.
+type RowTexts<'a> = Vec<[Cow<'a, str>; 8]>;
+
+fn row_texts<'a>(rows: &[&'a TargetEvent]) -> RowTexts<'a> {
+    rows.iter().map(|e| DISPLAY.map(|c| cell_text(c, e))).collect()
+}
+
+fn column_index(col: Col) -> usize {
+    DISPLAY.iter().position(|c| *c == col).unwrap_or(0)
+}
+
 /// Picks the columns that fit and their widths, from the visible rows only.
-fn columns(rows: &[&TargetEvent], width: u16) -> Vec<(Col, u16)> {
+fn columns(rows: &[&TargetEvent], texts: &RowTexts<'_>, width: u16) -> Vec<(Col, u16)> {
     let any_lag = rows.iter().any(|e| has_large_lag(e));
     let natural = |col: Col| -> u16 {
-        let content =
-            rows.iter().map(|e| unicode_width::UnicodeWidthStr::width(cell_text(col, e).as_ref())).max().unwrap_or(0);
+        let i = column_index(col);
+        let content = texts.iter().map(|t| unicode_width::UnicodeWidthStr::width(t[i].as_ref())).max().unwrap_or(0);
         let content = content.max(col.title().len()) as u16;
         match col {
             Col::Name => content.clamp(6, 24),
@@ -184,15 +195,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let end = (start + height).min(app.view.len());
     let window: Vec<&TargetEvent> = app.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
     let symbol = "▶ ";
-    let cols = columns(&window, inner.width.saturating_sub(symbol.len() as u16 - 1));
+    let texts = row_texts(&window);
+    let cols = columns(&window, &texts, inner.width.saturating_sub(symbol.len() as u16 - 1));
     let header = Row::new(cols.iter().map(|(c, _)| {
         let cell = Cell::from(c.title());
         if *c == Col::Value { Cell::from(Line::from(c.title()).alignment(Alignment::Right)) } else { cell }
     }))
     .style(theme.header());
-    let rows = window.iter().map(|e| {
+    let rows = window.iter().zip(&texts).map(|(e, t)| {
         let cells = cols.iter().map(|(c, w)| {
-            let text = fit(&cell_text(*c, e), *w);
+            let text = fit(&t[column_index(*c)], *w);
             match c {
                 Col::Value => {
                     let style = if e.target_value.is_negative() { theme.negative() } else { Style::new() };
@@ -235,11 +247,11 @@ fn title(app: &App) -> String {
 
 /// Cuts `text` to `width` columns, marking a cut with `…` so a shortened
 /// value never passes for the whole one.
-fn fit(text: &str, width: u16) -> String {
+fn fit(text: &str, width: u16) -> Cow<'_, str> {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let width = width as usize;
     if text.width() <= width {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::new();
     let mut used = 0;
@@ -252,7 +264,7 @@ fn fit(text: &str, width: u16) -> String {
         used += w;
     }
     out.push('…');
-    out
+    Cow::Owned(out)
 }
 
 /// A band of up to four lines in the middle of `area`, for empty states.
