@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::pty::Session;
 
 #[test]
@@ -33,17 +31,7 @@ fn query_page_help_quit_in_a_real_terminal() {
     s.wait_gone("Esc or ? closes");
 
     s.send("q");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = s.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the app did not quit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success());
-    // Let the reader take the last bytes.
-    std::thread::sleep(Duration::from_millis(200));
+    assert!(s.wait_exit(), "q quits cleanly");
     let parser = s.parser.lock().unwrap();
     assert!(!parser.screen().alternate_screen(), "the terminal left the alternate screen");
     let raw = s.raw.lock().unwrap();
@@ -57,16 +45,7 @@ fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
     let mut s = Session::start_with_env(&["--demo"], &[("TARGET_EVENTS_DEBUG_PANIC", "1")]);
     s.wait_for("Type a customer id and a target rule id");
     s.send("\x1b!");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = s.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the app did not exit after the panic");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(!status.success());
-    std::thread::sleep(Duration::from_millis(200));
+    assert!(!s.wait_exit(), "the panic ends the process with a failure");
     let parser = s.parser.lock().unwrap();
     assert!(!parser.screen().alternate_screen(), "the panic left the alternate screen");
     let raw = s.raw.lock().unwrap();
@@ -87,13 +66,8 @@ fn sigterm_and_sighup_restore_the_terminal() {
         let pid = s.child.process_id().unwrap();
         let ok = std::process::Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
         assert!(ok.success());
-        let deadline = Instant::now() + Duration::from_secs(10);
         let mut s = s;
-        while s.child.try_wait().unwrap().is_none() {
-            assert!(Instant::now() < deadline, "SIG{signal} did not end the app");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        std::thread::sleep(Duration::from_millis(200));
+        s.wait_exit();
         assert!(!s.parser.lock().unwrap().screen().alternate_screen(), "SIG{signal} left the alternate screen");
         let raw = s.raw.lock().unwrap();
         assert!(String::from_utf8_lossy(&raw).contains("\x1b[?1049l"));
