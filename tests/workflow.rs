@@ -262,3 +262,28 @@ fn recent_queries_are_remembered_and_recalled() {
     assert!(h2.app.recent.is_empty());
     assert!(matches!(h2.other.last(), Some(Effect::SaveRecent(list)) if list.is_empty()));
 }
+
+#[test]
+fn a_new_query_stops_a_fetch_all_of_the_old_one() {
+    let mut h = Harness::new(120, 36);
+    h.query("712004518", "2410", "");
+    h.answer_all();
+    h.key(KeyCode::Char('a'));
+    let generation = all_generation(&h);
+    h.pending.clear();
+    h.key(KeyCode::Char('u'));
+    for _ in 0..9 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("564332013");
+    h.key(KeyCode::Tab);
+    for _ in 0..4 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("1986");
+    h.key(KeyCode::Enter);
+    assert!(h.pending.contains(&Effect::Cancel { generation }));
+    assert!(h.app.all_run.is_none());
+    h.answer_all();
+    assert_eq!(h.app.shown.as_ref().unwrap().query.user_id, 564332013);
+}

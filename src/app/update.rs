@@ -242,12 +242,19 @@ impl App {
 
     fn submit(&mut self, fx: &mut Vec<Effect>) {
         match self.query_from_inputs() {
-            Some(query) => {
-                self.cache.clear();
-                self.request(query, true, true, fx);
-            }
+            Some(query) => self.new_query(query, fx),
             None => self.flash("Fix the marked fields first: nothing was sent."),
         }
+    }
+
+    /// A new query replaces everything under way: its page 1 is fetched for
+    /// real, and a fetch-all of the old query is stopped.
+    pub(super) fn new_query(&mut self, query: EventsQuery, fx: &mut Vec<Effect>) {
+        if let Some(run) = self.all_run.take() {
+            fx.push(Effect::Cancel { generation: run.generation });
+        }
+        self.cache.clear();
+        self.request(query, true, true, fx);
     }
 
     fn cancel(&mut self, fx: &mut Vec<Effect>) {

@@ -155,10 +155,7 @@ impl App {
             }
         };
         match query {
-            Some(q) => {
-                self.cache.clear();
-                self.request(q, true, true, fx);
-            }
+            Some(q) => self.new_query(q, fx),
             None => self.flash("Fix the marked fields first: nothing was sent."),
         }
     }
