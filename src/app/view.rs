@@ -6,7 +6,6 @@
 use std::cmp::Ordering;
 
 use crate::api::model::TargetEvent;
-use crate::export;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortKey {
@@ -50,12 +49,40 @@ impl SortKey {
     }
 }
 
-/// True when any column of `e` contains `needle` (already lowercase).
-pub fn matches(e: &TargetEvent, needle: &str) -> bool {
+/// Case-insensitive `contains`, without allocating when the needle is ASCII
+/// (ids, event names, dates: nearly every filter typed).
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    if needle.is_ascii() {
+        let n = needle.len();
+        return n == 0 || hay.as_bytes().windows(n).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+    }
+    hay.to_lowercase().contains(needle)
+}
+
+/// True when any column of `e` contains `needle` (already lowercase). `buf`
+/// is scratch space for the numbers, reused across events.
+pub fn matches(e: &TargetEvent, needle: &str, buf: &mut String) -> bool {
+    use std::fmt::Write;
     if needle.is_empty() {
         return true;
     }
-    export::cells(e).iter().any(|c| c.to_lowercase().contains(needle))
+    let texts = [
+        e.event_date.raw.as_str(),
+        &e.event_name,
+        e.event_display_name.as_deref().unwrap_or(""),
+        &e.unique_id,
+        &e.event_processed_date.raw,
+    ];
+    if texts.iter().any(|t| contains_ci(t, needle)) {
+        return true;
+    }
+    buf.clear();
+    let _ = write!(
+        buf,
+        "{} {} {} {} {} {}",
+        e.target_value, e.period_id, e.event_log_id, e.customer_id, e.target_group_id, e.target_rule_id
+    );
+    contains_ci(buf, needle)
 }
 
 fn compare(a: &TargetEvent, b: &TargetEvent, key: SortKey) -> Ordering {
@@ -76,7 +103,9 @@ fn compare(a: &TargetEvent, b: &TargetEvent, key: SortKey) -> Ordering {
 /// the API's order).
 pub fn build(events: &[TargetEvent], filter: &str, sort: SortKey, descending: bool) -> Vec<u32> {
     let needle = filter.trim().to_lowercase();
-    let mut view: Vec<u32> = (0..events.len() as u32).filter(|&i| matches(&events[i as usize], &needle)).collect();
+    let mut buf = String::new();
+    let mut view: Vec<u32> =
+        (0..events.len() as u32).filter(|&i| matches(&events[i as usize], &needle, &mut buf)).collect();
     if sort != SortKey::Api {
         view.sort_by(|&a, &b| compare(&events[a as usize], &events[b as usize], sort));
     }
