@@ -151,39 +151,33 @@ async fn event_loop(
     let started = Instant::now();
     let mut first_frame = true;
     let mut dirty = true;
-    let mut last_draw = Instant::now() - FRAME;
+    let mut last_draw = tokio::time::Instant::now() - FRAME;
     loop {
-        if dirty {
-            // Cap the frame rate: wait out the rest of the frame, then draw once.
-            let since = last_draw.elapsed();
-            if since < FRAME {
-                tokio::time::sleep(FRAME - since).await;
-            }
-            draw(terminal, app)?;
-            last_draw = Instant::now();
-            dirty = false;
-            if first_frame {
-                tracing::info!(ms = started.elapsed().as_millis() as u64, "first frame drawn");
-                first_frame = false;
-            }
-        }
+        // Input and answers come first; the frame is drawn once nothing is
+        // waiting and at most every FRAME, so a burst of keys costs one frame.
+        let frame_due = last_draw + FRAME;
         let msg = tokio::select! {
+            biased;
             ev = input.next() => match ev {
                 Some(Ok(ev)) => match to_msg(ev) { Some(m) => m, None => continue },
                 Some(Err(e)) => return Err(e.into()),
                 None => Msg::Quit,
             },
             Some(msg) = rx.recv() => msg,
-            _ = ticker.tick(), if app.is_loading() || app.all_run.is_some() || app.overlay_loading() => Msg::Tick,
             _ = signals.recv() => Msg::Quit,
+            _ = tokio::time::sleep_until(frame_due), if dirty => {
+                draw(terminal, app)?;
+                last_draw = tokio::time::Instant::now();
+                dirty = false;
+                if first_frame {
+                    tracing::info!(ms = started.elapsed().as_millis() as u64, "first frame drawn");
+                    first_frame = false;
+                }
+                continue;
+            }
+            _ = ticker.tick(), if app.is_loading() || app.all_run.is_some() || app.overlay_loading() => Msg::Tick,
         };
         runtime.handle(app, msg);
-        // Take every task answer already waiting before drawing again. (The
-        // input stream is only ever polled by `select!`: polling it with a
-        // no-op waker loses its wake-ups.)
-        while let Ok(msg) = rx.try_recv() {
-            runtime.handle(app, msg);
-        }
         dirty = true;
         if app.should_quit {
             break;

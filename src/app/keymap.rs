@@ -19,9 +19,11 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         return if matches!(key.code, KeyCode::Char('q')) { Action::Quit } else { Action::None };
     }
     match &app.overlay {
-        Some(Overlay::Help) => {
+        Some(Overlay::Help { .. }) => {
             return match key.code {
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => Action::CloseOverlay,
+                KeyCode::Char('j') | KeyCode::Down | KeyCode::PageDown => Action::Down,
+                KeyCode::Char('k') | KeyCode::Up | KeyCode::PageUp => Action::Up,
                 _ => Action::None,
             };
         }

@@ -163,7 +163,10 @@ impl Prompt {
 
 #[derive(Clone, Debug)]
 pub enum Overlay {
-    Help,
+    /// The key list, scrolled this many lines (it can be taller than the screen).
+    Help {
+        scroll: u16,
+    },
     Prompt {
         prompt: Prompt,
         error: Option<String>,

@@ -151,8 +151,8 @@ impl App {
             Action::CloseOverlay => self.overlay = None,
             Action::ToggleHelp => {
                 self.overlay = match self.overlay {
-                    Some(Overlay::Help) => None,
-                    _ => Some(Overlay::Help),
+                    Some(Overlay::Help { .. }) => None,
+                    _ => Some(Overlay::Help { scroll: 0 }),
                 }
             }
             Action::Refresh if self.showing_all() => self.fetch_all(fx),
@@ -445,6 +445,11 @@ impl App {
     }
 
     fn move_selection(&mut self, delta: isize) {
+        if let Some(Overlay::Help { scroll }) = &mut self.overlay {
+            let max = crate::ui::overlay::help_overflow(self.size);
+            *scroll = (i64::from(*scroll) + delta.signum() as i64).clamp(0, i64::from(max)) as u16;
+            return;
+        }
         if self.focus == Focus::Detail {
             let max = detail::max_scroll(self);
             let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };

@@ -18,7 +18,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 pub fn draw(app: &App, frame: &mut Frame) {
     match &app.overlay {
-        Some(Overlay::Help) => help(app, frame),
+        Some(Overlay::Help { scroll }) => help(app, frame, *scroll),
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, frame, prompt, error.as_deref()),
         Some(Overlay::Picker(p)) => super::picker::draw(app, frame, p),
         Some(Overlay::Copied { title, text, sent }) => copied(app, frame, title, text, *sent),
@@ -26,7 +26,24 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
 }
 
-fn help(app: &App, frame: &mut Frame) {
+/// Lines of help for a screen of this size: (left column, right column).
+fn help_lines(size: Rect) -> (usize, usize) {
+    let count = |sections: &[(&str, &[(&str, &str)])]| sections.iter().map(|(_, keys)| keys.len() + 1).sum::<usize>();
+    if size.width >= 120 {
+        let split = HELP.len().div_ceil(2);
+        (count(&HELP[..split]), count(&HELP[split..]))
+    } else {
+        (count(HELP), 0)
+    }
+}
+
+/// How many lines of help do not fit on this screen (what j/k can scroll).
+pub fn help_overflow(size: Rect) -> u16 {
+    let (l, r) = help_lines(size);
+    (l.max(r) as u16 + 2).saturating_sub(size.height)
+}
+
+fn help(app: &App, frame: &mut Frame, scroll: u16) {
     let theme = &app.theme;
     let section = |(pane, keys): &(&str, &[(&str, &str)])| {
         let mut lines = vec![Line::from(Span::styled(pane.to_string(), theme.header()))];
@@ -47,19 +64,22 @@ fn help(app: &App, frame: &mut Frame) {
     let height = left.len().max(right.len()) as u16 + 2;
     let area = centered(screen, if two { 118 } else { 64 }, height);
     frame.render_widget(Clear, area);
+    let more = help_overflow(screen) > 0;
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
         .title(" Keys ")
-        .title_bottom(Line::from(" Esc or ? closes ").right_aligned());
+        .title_bottom(
+            Line::from(if more { " j/k scroll · Esc or ? closes " } else { " Esc or ? closes " }).right_aligned(),
+        );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if two {
         let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).spacing(2).areas(inner);
-        frame.render_widget(Paragraph::new(left), l);
-        frame.render_widget(Paragraph::new(right), r);
+        frame.render_widget(Paragraph::new(left).scroll((scroll, 0)), l);
+        frame.render_widget(Paragraph::new(right).scroll((scroll, 0)), r);
     } else {
-        frame.render_widget(Paragraph::new(left), inner);
+        frame.render_widget(Paragraph::new(left).scroll((scroll, 0)), inner);
     }
 }
 

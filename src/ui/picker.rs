@@ -29,7 +29,7 @@ fn s(text: &str) -> String {
     sanitize::line(text).into_owned()
 }
 
-fn row(theme: &Theme, item: &PickerItem) -> Row<'static> {
+fn row(theme: &Theme, item: &PickerItem, narrow: bool) -> Row<'static> {
     match item {
         PickerItem::Target(t) => {
             let figures = match (t.achieved, t.target) {
@@ -37,6 +37,16 @@ fn row(theme: &Theme, item: &PickerItem) -> Row<'static> {
                 _ => "—".into(),
             };
             let reached = t.ratio().is_some_and(|r| r >= 1.0);
+            if narrow {
+                // The figures and which period: what decides the answer.
+                return Row::new(vec![
+                    Cell::from(if t.current { "●" } else { " " }),
+                    Cell::from(t.rule_id.to_string()),
+                    Cell::from(t.period_id.map(|p| p.to_string()).unwrap_or_default()),
+                    Cell::from(s(&t.ref_code)),
+                    Cell::from(Line::from(figures).right_aligned()),
+                ]);
+            }
             Row::new(vec![
                 Cell::from(if t.current { "●" } else { " " }),
                 Cell::from(s(&t.group_name)),
@@ -68,8 +78,18 @@ fn row(theme: &Theme, item: &PickerItem) -> Row<'static> {
     }
 }
 
-fn header_and_widths(kind: PickerKind) -> (Vec<&'static str>, Vec<Constraint>) {
+fn header_and_widths(kind: PickerKind, narrow: bool) -> (Vec<&'static str>, Vec<Constraint>) {
     match kind {
+        PickerKind::Targets { .. } if narrow => (
+            vec!["", "Rule", "Period", "Ref", "Achieved / target"],
+            vec![
+                Constraint::Length(1),
+                Constraint::Length(6),
+                Constraint::Length(6),
+                Constraint::Fill(1),
+                Constraint::Length(19),
+            ],
+        ),
         PickerKind::Targets { .. } => (
             vec!["", "Group", "Target", "Rule", "Period", "Ref", "Dates", "Achieved", "of target"],
             vec![
@@ -152,8 +172,9 @@ pub fn draw(app: &App, frame: &mut Frame, picker: &Picker) {
         frame.render_widget(Paragraph::new(text).style(theme.muted()), body);
         return;
     }
-    let (titles, widths) = header_and_widths(picker.kind);
-    let rows: Vec<Row> = visible.iter().map(|&i| row(theme, &picker.items[i])).collect();
+    let narrow = body.width < 100;
+    let (titles, widths) = header_and_widths(picker.kind, narrow);
+    let rows: Vec<Row> = visible.iter().map(|&i| row(theme, &picker.items[i], narrow)).collect();
     let table = Table::new(rows, widths)
         .header(Row::new(titles).style(theme.header()))
         .column_spacing(1)

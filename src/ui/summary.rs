@@ -69,15 +69,18 @@ fn periods_table(app: &App, summary: &Summary, frame: &mut Frame, area: Rect) {
             Cell::from(sanitize::line(p.last.as_deref().unwrap_or("")).into_owned()),
         ])
     });
+    // Narrow screens keep the figures and give up the ref code and dates.
+    let wide = area.width >= 100;
+    let optional = |w: u16| Constraint::Length(if wide { w } else { 0 });
     let widths = [
         Constraint::Length(8),
-        Constraint::Length(10),
+        optional(10),
         Constraint::Length(7),
         Constraint::Length(13),
         Constraint::Length(11),
         Constraint::Length(11),
-        Constraint::Length(21),
-        Constraint::Length(21),
+        optional(21),
+        optional(21),
     ];
     let header = Row::new(vec![
         Cell::from("Period"),
