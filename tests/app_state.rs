@@ -325,3 +325,18 @@ fn pasted_ids_are_accepted_without_control_characters() {
     h.key(KeyCode::Enter);
     assert!(matches!(h.pending[0], Effect::Fetch { query: EventsQuery { user_id: 564332013, .. }, .. }));
 }
+
+#[test]
+fn help_scrolls_on_a_short_screen() {
+    use target_events::app::state::Overlay;
+    let mut h = Harness::new(60, 16);
+    h.key(KeyCode::Char('?'));
+    assert!(!h.screen_text().contains("Ctrl-C"), "the end of the list is below the screen at first");
+    for _ in 0..40 {
+        h.key(KeyCode::Char('j'));
+    }
+    assert!(matches!(h.app.overlay, Some(Overlay::Help { scroll }) if scroll > 0));
+    assert!(h.screen_text().contains("Ctrl-C"), "j scrolls to the end:\n{}", h.screen_text());
+    h.key(KeyCode::Esc);
+    assert!(h.app.overlay.is_none());
+}
