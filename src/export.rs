@@ -65,14 +65,19 @@ pub fn write_view(
         crate::api::EventsOutcome::Page(p) => &p.events[..],
         crate::api::EventsOutcome::NoEvents { .. } => &[],
     };
-    let chosen: Vec<TargetEvent> = indices.iter().filter_map(|&i| events.get(i as usize).cloned()).collect();
+    let chosen: Vec<&TargetEvent> = indices.iter().filter_map(|&i| events.get(i as usize)).collect();
     let mut file = io::BufWriter::new(std::fs::File::create(path)?);
-    write(&mut file, format, &chosen)?;
+    write_refs(&mut file, format, &chosen)?;
     file.flush()?;
     Ok(chosen.len())
 }
 
 pub fn write(out: &mut dyn Write, format: Format, events: &[TargetEvent]) -> io::Result<()> {
+    write_refs(out, format, &events.iter().collect::<Vec<_>>())
+}
+
+/// Writes borrowed events, so a filtered view is exported without copies.
+pub fn write_refs(out: &mut dyn Write, format: Format, events: &[&TargetEvent]) -> io::Result<()> {
     match format {
         Format::Table => write_table(out, events),
         Format::Json => write_json(out, events),
@@ -101,12 +106,12 @@ pub fn terminal_safe_json(value: &Value, pretty: bool) -> String {
     out
 }
 
-fn write_json(out: &mut dyn Write, events: &[TargetEvent]) -> io::Result<()> {
-    let all = Value::Array(events.iter().map(TargetEvent::as_sent).collect());
+fn write_json(out: &mut dyn Write, events: &[&TargetEvent]) -> io::Result<()> {
+    let all = Value::Array(events.iter().map(|e| e.as_sent()).collect());
     writeln!(out, "{}", terminal_safe_json(&all, true))
 }
 
-fn write_jsonl(out: &mut dyn Write, events: &[TargetEvent]) -> io::Result<()> {
+fn write_jsonl(out: &mut dyn Write, events: &[&TargetEvent]) -> io::Result<()> {
     for e in events {
         writeln!(out, "{}", terminal_safe_json(&e.as_sent(), false))?;
     }
@@ -128,7 +133,7 @@ fn is_plain_number(text: &str) -> bool {
         && digits.chars().any(|c| c.is_ascii_digit())
 }
 
-fn write_csv(out: &mut dyn Write, events: &[TargetEvent]) -> io::Result<()> {
+fn write_csv(out: &mut dyn Write, events: &[&TargetEvent]) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADERS)?;
     for e in events {
@@ -143,7 +148,7 @@ const TABLE_COLUMNS: [usize; 7] = [0, 1, 2, 3, 4, 5, 6];
 const TABLE_TITLES: [&str; 7] = ["EVENT DATE", "EVENT", "NAME", "VALUE", "PERIOD", "UNIQUE ID", "EVENT LOG ID"];
 const MAX_NAME: usize = 40;
 
-fn write_table(out: &mut dyn Write, events: &[TargetEvent]) -> io::Result<()> {
+fn write_table(out: &mut dyn Write, events: &[&TargetEvent]) -> io::Result<()> {
     let rows: Vec<Vec<String>> = events
         .iter()
         .map(|e| {

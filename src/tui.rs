@@ -231,7 +231,12 @@ impl Runtime {
     /// Feeds one message to the app and runs the effects it returns.
     pub fn handle(&mut self, app: &mut App, msg: Msg) {
         debug_panic_trigger(&msg);
-        if let Msg::Fetched { generation, .. } | Msg::AllDone { generation, .. } = &msg {
+        // A finished task's handle is no longer needed.
+        if let Msg::Fetched { generation, .. }
+        | Msg::AllDone { generation, .. }
+        | Msg::TargetsLoaded { generation, .. }
+        | Msg::PeriodsLoaded { generation, .. } = &msg
+        {
             self.tasks.remove(generation);
         }
         for effect in app.update(msg) {

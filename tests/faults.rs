@@ -73,13 +73,8 @@ impl Live {
     }
 
     fn screen(&self) -> String {
-        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 36)).unwrap();
-        t.draw(|f| target_events::ui::draw(&self.app, f)).unwrap();
-        let b = t.backend().buffer().clone();
-        (0..b.area.height)
-            .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol().to_string()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        let terminal = common::harness::render_app(&self.app);
+        common::harness::buffer_lines(terminal.backend().buffer()).join("\n")
     }
 }
 

@@ -8,30 +8,17 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use target_events::api::error::{ErrorKind, NetCause};
 use target_events::ui::theme::Theme;
 
-use common::harness::{Harness, api_error};
+use common::harness::{Harness, api_error, find};
 
 fn loaded(user: &str, rule: &str, period: &str) -> Harness {
     let mut h = Harness::new(120, 36);
     h.query(user, rule, period);
     h.answer_all();
     h
-}
-
-/// The first cell whose text starts `needle`, as (x, y).
-fn find(buffer: &Buffer, needle: &str) -> (u16, u16) {
-    for y in 0..buffer.area.height {
-        let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
-        if let Some(byte) = line.find(needle) {
-            let x = line[..byte].chars().count() as u16;
-            return (x, y);
-        }
-    }
-    panic!("{needle:?} not on screen");
 }
 
 #[test]

@@ -12,7 +12,7 @@ use target_events::api::fetch_all::Progress;
 use target_events::app::state::{AuthKind, Overlay};
 use target_events::app::{Effect, Msg};
 
-use common::harness::Harness;
+use common::harness::{Harness, find};
 
 fn all_generation(h: &Harness) -> u64 {
     h.pending
@@ -128,16 +128,6 @@ fn fetch_all_then_summary_with_chart() {
     let b = t.backend().buffer();
     let (x, y) = find(b, "-3000.00");
     assert_eq!(b[(x, y)].fg, Color::LightRed, "a shortfall stands out");
-}
-
-fn find(buffer: &ratatui::buffer::Buffer, needle: &str) -> (u16, u16) {
-    for y in 0..buffer.area.height {
-        let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
-        if let Some(byte) = line.find(needle) {
-            return (line[..byte].chars().count() as u16, y);
-        }
-    }
-    panic!("{needle:?} not on screen");
 }
 
 #[test]

@@ -205,23 +205,41 @@ impl Harness {
     }
 
     pub fn render(&self) -> Terminal<TestBackend> {
-        let mut terminal = Terminal::new(TestBackend::new(self.app.size.width, self.app.size.height)).unwrap();
-        terminal.draw(|f| target_events::ui::draw(&self.app, f)).unwrap();
-        terminal
+        render_app(&self.app)
     }
 
     /// The rendered screen as text lines.
     pub fn screen(&self) -> Vec<String> {
-        let terminal = self.render();
-        let buffer = terminal.backend().buffer();
-        (0..buffer.area.height)
-            .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>())
-            .collect()
+        buffer_lines(self.render().backend().buffer())
     }
 
     pub fn screen_text(&self) -> String {
         self.screen().join("\n")
     }
+}
+
+/// Draws `app` on a TestBackend of its own size.
+pub fn render_app(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    terminal.draw(|f| target_events::ui::draw(app, f)).unwrap();
+    terminal
+}
+
+/// A buffer's text, one string per row.
+pub fn buffer_lines(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
+    (0..buffer.area.height)
+        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>())
+        .collect()
+}
+
+/// Where `needle` first stands on screen, as (x, y), for style assertions.
+pub fn find(buffer: &ratatui::buffer::Buffer, needle: &str) -> (u16, u16) {
+    for (y, line) in buffer_lines(buffer).iter().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            return (line[..byte].chars().count() as u16, y as u16);
+        }
+    }
+    panic!("{needle:?} not on screen");
 }
 
 pub fn demo_error(e: &target_events::demo::data::DemoError) -> ApiError {
