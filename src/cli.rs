@@ -79,6 +79,7 @@ impl ConnectionArgs {
             demo: self.demo,
             allow_insecure_http: self.allow_insecure_http,
             config: self.config.clone(),
+            url_base: None,
         }
     }
 }
@@ -108,9 +109,9 @@ pub struct FetchArgs {
     /// Target period id.
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
     pub period_id: Option<i64>,
-    /// Events per page (1–1000).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub limit: u32,
+    /// Events per page (1–1000) [default: 10; with --all, the profile's largest page].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub limit: Option<u32>,
     /// Page number, from 1.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub page: u32,
@@ -123,7 +124,10 @@ pub struct FetchArgs {
     /// With --all: requests in flight at once [default: the profile's, or 4].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32))]
     pub concurrency: Option<u32>,
-    /// Write to this file instead of stdout.
+    /// Write to this file instead of stdout (created private to the user).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }

@@ -60,13 +60,14 @@ pub fn write_view(
     format: Format,
     outcome: &crate::api::EventsOutcome,
     indices: &[u32],
+    overwrite: bool,
 ) -> io::Result<usize> {
     let events = match outcome {
         crate::api::EventsOutcome::Page(p) => &p.events[..],
         crate::api::EventsOutcome::NoEvents { .. } => &[],
     };
     let chosen: Vec<&TargetEvent> = indices.iter().filter_map(|&i| events.get(i as usize)).collect();
-    let mut file = io::BufWriter::new(std::fs::File::create(path)?);
+    let mut file = io::BufWriter::new(crate::private_file::create(path, overwrite)?);
     write_refs(&mut file, format, &chosen)?;
     file.flush()?;
     Ok(chosen.len())

@@ -1,5 +1,7 @@
 //! `target-events fetch`: one page on stdout, the story on stderr.
-//! Exit codes: 0 success (also "no events"), 1 API or network error.
+//! Exit codes: 0 success (also "no events"); 1 API or network error, or a
+//! fetch-all that is incomplete (missing pages, a cap, a server repeating
+//! itself); 2 a usage problem found before anything was sent.
 
 use std::io::Write;
 
@@ -16,7 +18,7 @@ use crate::export;
 /// Where the events go: stdout, or the `--output` file.
 fn output(args: &FetchArgs) -> std::io::Result<Box<dyn Write>> {
     Ok(match &args.output {
-        Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        Some(path) => Box::new(std::io::BufWriter::new(crate::private_file::create(path, args.force)?)),
         None => Box::new(std::io::stdout().lock()),
     })
 }
@@ -41,7 +43,17 @@ fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &m
     }
 }
 
+/// Events per page of a single-page fetch without `--limit`.
+const DEFAULT_LIMIT: u32 = 10;
+
 pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
+    if let Some(path) = &args.output
+        && !args.force
+        && std::fs::symlink_metadata(path).is_ok()
+    {
+        eprintln!("error: {} already exists: pass --force to replace it. Nothing was sent.", path.display());
+        return 2;
+    }
     if args.all {
         return run_all(client, args, settings).await;
     }
@@ -49,7 +61,7 @@ pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
         user_id: args.user_id,
         rule_id: args.rule_id,
         period_id: args.period_id,
-        limit: args.limit,
+        limit: args.limit.unwrap_or(DEFAULT_LIMIT),
         page: args.page - 1,
     };
     let mut stderr = std::io::stderr();
@@ -135,11 +147,12 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
     let mut stderr = std::io::stderr();
     let base =
         EventsQuery { user_id: args.user_id, rule_id: args.rule_id, period_id: args.period_id, limit: 1, page: 0 };
+    let defaults = settings.fetch_all_options();
     let opts = FetchAllOptions {
-        concurrency: args.concurrency.map_or(settings.concurrency, |c| c as usize),
-        requests_per_minute: settings.requests_per_minute,
-        limit: settings.max_page_size,
-        ..FetchAllOptions::default()
+        concurrency: args.concurrency.map_or(defaults.concurrency, |c| c as usize),
+        // An explicit --limit is honoured; else the largest page the profile allows.
+        limit: args.limit.unwrap_or(defaults.limit),
+        ..defaults
     };
     let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
     bar.set_style(
@@ -197,8 +210,11 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
             all.duplicates
         );
     }
+    if let Some(stop) = all.stopped {
+        let _ = writeln!(stderr, "warning: {}", stop.sentence());
+    }
     if all.missing.is_empty() {
-        return 0;
+        return if all.stopped.is_some() { 1 } else { 0 };
     }
     let pages: Vec<u32> = all.missing.iter().map(|m| m.page).collect();
     let _ = writeln!(stderr, "error: {} could not be fetched; the output lacks their events.", describe_pages(&pages));

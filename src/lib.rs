@@ -13,6 +13,7 @@ pub mod demo;
 pub mod export;
 pub mod fetch_cmd;
 pub mod logging;
+pub mod private_file;
 pub mod query_url;
 pub mod sanitize;
 pub mod secret;

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 use target_events::cli::{Cli, Command};
+use target_events::config::ProfileSource;
 use target_events::query_url::{self, QueryUrl};
 use target_events::{config, demo, fetch_cmd, logging, secret::Secret, session::Session};
 
@@ -19,13 +20,9 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let log_path = cli.connection.log_file.clone().unwrap_or(log_default);
-    let _log_guard = match logging::init(&log_path) {
-        Ok(g) => Some(g),
-        Err(e) => {
-            eprintln!("warning: cannot log to {}: {e}", log_path.display());
-            None
-        }
-    };
+    if let Err(e) = logging::init(&log_path) {
+        eprintln!("warning: cannot log to {}: {e}", log_path.display());
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -57,13 +54,18 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
         cli.rule_id = Some(u.rule_id);
         cli.period_id = u.period_id;
     }
-    let mut settings = match resolve_settings(&cli, url.as_ref()) {
+    let (mut settings, profiles) = match resolve_settings(&cli, url.as_ref()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e:#}");
             return 2;
         }
     };
+    if let (Some(problem), Some(Command::Fetch(_))) = (&settings.origin_problem, &cli.command) {
+        // Headless cannot ask which profile: nothing is sent.
+        eprintln!("error: {}", problem.sentence());
+        return 2;
+    }
     let mut start_page = 0;
     if let Some(u) = &url {
         if let Some(limit) = u.limit {
@@ -84,7 +86,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     };
     match &cli.command {
         Some(Command::Fetch(args)) => fetch_cmd::run(&session.client, args, &settings).await as u8,
-        _ => match target_events::tui::run(session, &settings, &cli, start_page, log_path).await {
+        _ => match target_events::tui::run(session, &settings, profiles, &cli, start_page, log_path).await {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -94,27 +96,14 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     }
 }
 
-fn resolve_settings(cli: &Cli, url: Option<&QueryUrl>) -> anyhow::Result<config::Settings> {
+fn resolve_settings(cli: &Cli, url: Option<&QueryUrl>) -> anyhow::Result<(config::Settings, ProfileSource)> {
     let mut flags = cli.connection.flags();
+    flags.url_base = url.map(|u| u.base.clone());
     let path = flags.config.clone().or_else(config::default_config_path);
     let file = match &path {
-        Some(p) => config::load_file(p)?.map(|f| (p.as_path(), f)),
+        Some(p) => config::load_file(p)?.map(|f| (p.clone(), f)),
         None => None,
     };
-    // A pasted URL picks its host: the profile for that host when there is
-    // one, else the URL's own base (unless the flags already chose).
-    if let Some(u) = url
-        && flags.profile.is_none()
-        && flags.base_url.is_none()
-        && flags.cluster.is_none()
-        && !flags.demo
-    {
-        let profile = file.as_ref().and_then(|(_, f)| u.host().and_then(|h| config::profile_for_host(f, h)));
-        match profile {
-            Some(name) => flags.profile = Some(name),
-            None => flags.base_url = Some(u.base.to_string()),
-        }
-    }
     let env = |k: &str| std::env::var(k).ok();
     let prompt = |question: &str| -> Option<Secret> {
         use std::io::IsTerminal;
@@ -123,7 +112,8 @@ fn resolve_settings(cli: &Cli, url: Option<&QueryUrl>) -> anyhow::Result<config:
         }
         rpassword::prompt_password(question).ok().filter(|p| !p.is_empty()).map(Secret::new)
     };
-    config::resolve(file, &env, &flags, &prompt)
+    let settings = config::resolve(file.as_ref().map(|(p, f)| (p.as_path(), f.clone())), &env, &flags, &prompt)?;
+    Ok((settings, ProfileSource { file, flags }))
 }
 
 /// `clear-recent`: forgets the recent queries.

@@ -26,10 +26,6 @@ impl QueryUrl {
         };
         u32::try_from(page).unwrap_or(u32::MAX)
     }
-
-    pub fn host(&self) -> Option<&str> {
-        self.base.host_str()
-    }
 }
 
 /// Finds the URL in `text` (a bare URL or a cURL command) and reads it.
@@ -40,6 +36,10 @@ pub fn parse(text: &str) -> Result<QueryUrl, String> {
         .find(|t| t.starts_with("http://") || t.starts_with("https://"))
         .ok_or("no http(s) URL found")?;
     let url = Url::parse(token).map_err(|e| format!("not a URL ({e})"))?;
+    // `https://real.host@attacker.example/` goes to attacker.example: refused.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("a URL with a user name or password in it (user@host) is refused".into());
+    }
     let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
     let at = segments
         .windows(5)
@@ -94,5 +94,7 @@ mod tests {
         assert!(parse("no url here").unwrap_err().contains("no http"));
         assert!(parse("https://x/v3/users/abc/trackedTargetEvents/2").unwrap_err().contains("userId"));
         assert!(parse("https://x/v3/customers/1").unwrap_err().contains("trackedTargetEvents"));
+        let spoof = "https://eu.api.capillarytech.com@attacker.example/v3/users/1/trackedTargetEvents/2";
+        assert!(parse(spoof).unwrap_err().contains("user@host"));
     }
 }

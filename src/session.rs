@@ -1,6 +1,7 @@
 //! Turns resolved settings into a working client: starts the embedded demo
 //! API when that is the target.
 
+use crate::api::auth::Credentials;
 use crate::api::{Client, ClientConfig};
 use crate::config::{Settings, Target};
 use crate::demo::{DemoOptions, DemoServer};
@@ -15,25 +16,36 @@ pub struct Session {
 
 impl Session {
     pub async fn open(settings: &Settings) -> anyhow::Result<Session> {
-        let (base_url, demo, label) = match &settings.target {
+        match &settings.target {
             Target::Demo => {
                 let server =
                     DemoServer::start(DemoOptions { offset_mode: settings.offset_mode, ..DemoOptions::default() })
                         .await?;
-                (server.base_url(), Some(server), "DEMO".to_string())
+                let client = client_for(settings, server.base_url(), Credentials::None)?;
+                Ok(Session { client, demo: Some(server), label: "DEMO".into() })
             }
-            Target::Remote(url) => {
-                let label =
-                    settings.profile_name.clone().unwrap_or_else(|| url.host_str().unwrap_or("remote").to_string());
-                (url.clone(), None, label)
+            Target::Remote(_) => {
+                let (client, label) = remote_client(settings)?;
+                Ok(Session { client, demo: None, label })
             }
-        };
-        let mut config = ClientConfig::new(base_url);
-        config.credentials = if demo.is_some() { Default::default() } else { settings.credentials.clone() };
-        config.offset_mode = settings.offset_mode;
-        config.connect_timeout = settings.connect_timeout;
-        config.timeout = settings.timeout;
-        config.allow_insecure_http = settings.allow_insecure_http;
-        Ok(Session { client: Client::new(config)?, demo, label })
+        }
     }
+}
+
+/// The client for `settings`, pointed at `base_url` with `credentials`.
+pub fn client_for(settings: &Settings, base_url: url::Url, credentials: Credentials) -> anyhow::Result<Client> {
+    let mut config = ClientConfig::new(base_url);
+    config.credentials = credentials;
+    config.offset_mode = settings.offset_mode;
+    config.connect_timeout = settings.connect_timeout;
+    config.timeout = settings.timeout;
+    config.allow_insecure_http = settings.allow_insecure_http;
+    Client::new(config)
+}
+
+/// The client of a remote profile, and the label the status line shows.
+pub fn remote_client(settings: &Settings) -> anyhow::Result<(Client, String)> {
+    let Target::Remote(url) = &settings.target else { anyhow::bail!("the profile names no API host") };
+    let label = settings.profile_name.clone().unwrap_or_else(|| url.host_str().unwrap_or("remote").to_string());
+    Ok((client_for(settings, url.clone(), settings.credentials.clone())?, label))
 }

@@ -26,11 +26,12 @@ use std::sync::Arc;
 use crate::api::auth::Credentials;
 use crate::api::fetch_all::{FetchAllOptions, fetch_all};
 use crate::api::{Client, Field};
+use crate::app::action::{ExportError, ProfileSwitch};
 use crate::app::recent;
 use crate::app::state::{AuthKind, ConnectionInfo};
 use crate::app::{App, Effect, Msg};
 use crate::cli::Cli;
-use crate::config::Settings;
+use crate::config::{ProfileSource, Settings};
 use crate::export;
 use crate::session::Session;
 use crate::ui::theme::Theme;
@@ -43,6 +44,7 @@ const FRAME: Duration = Duration::from_millis(16);
 pub async fn run(
     session: Session,
     settings: &Settings,
+    profiles: ProfileSource,
     cli: &Cli,
     start_page: u32,
     log_path: PathBuf,
@@ -57,44 +59,33 @@ pub async fn run(
     if let Some(p) = cli.period_id {
         app.set_field(Field::PeriodId, &p.to_string());
     }
-    let prefilled = cli.user_id.is_some() && cli.rule_id.is_some();
+    // A URL whose origin has no profile (or several) sends nothing until the
+    // user picks one.
+    let prefilled = cli.user_id.is_some() && cli.rule_id.is_some() && settings.origin_problem.is_none();
     if cli.user_id.is_some() && cli.rule_id.is_none() {
         app.focus = crate::app::Focus::Input(Field::RuleId);
     }
     // Start-up warnings (e.g. a readable secret file) would scroll away behind
     // the alternate screen: show the first in the status line too.
-    app.flash = settings.warnings.first().cloned();
     let recent_path = recent::default_path();
-    app.recent = recent_path.as_deref().map(recent::load).unwrap_or_default();
-    app.all_options = FetchAllOptions {
-        concurrency: settings.concurrency,
-        requests_per_minute: settings.requests_per_minute,
-        limit: settings.max_page_size,
-        ..FetchAllOptions::default()
-    };
-    let term = std::env::var("TERM").unwrap_or_default();
-    app.connection = ConnectionInfo {
-        base_url: session.client.base_url().clone(),
-        auth: match session.client.config().credentials {
-            Credentials::None => AuthKind::None,
-            Credentials::Basic { .. } => AuthKind::Basic,
-            Credentials::OAuth { .. } => AuthKind::OAuth,
-        },
-        offset_mode: settings.offset_mode,
-        // The Linux console and dumb terminals cannot take OSC 52.
-        clipboard: !matches!(term.as_str(), "dumb" | "linux" | ""),
-    };
+    let (list, recent_warning) = recent_path.as_deref().map(recent::load).unwrap_or_default();
+    app.recent = list;
+    if let Some(w) = &recent_warning {
+        tracing::warn!("{w}");
+    }
+    app.flash = settings.warnings.first().cloned().or(recent_warning);
+    app.all_options = settings.fetch_all_options();
+    app.connection = connection_info(&session.client);
+    app.profiles = profiles.choices();
+    if let Some(problem) = &settings.origin_problem {
+        app.pick_profile(Some((problem.sentence(), problem.candidates().map(<[String]>::to_vec))));
+    }
 
     install_panic_hook(log_path);
     let mut terminal = enter()?;
     let (tx, rx) = mpsc::unbounded_channel::<Msg>();
-    let mut runtime = Runtime {
-        client: session.client.clone(),
-        tx,
-        tasks: HashMap::new(),
-        all_options: app.all_options,
-        recent_path,
-    };
+    let mut runtime = Runtime::new(session.client.clone(), tx, app.all_options, recent_path);
+    runtime.profiles = profiles;
     let start = prefilled.then_some(start_page);
     let result = event_loop(&mut terminal, &mut app, &mut runtime, rx, start).await;
     leave();
@@ -120,8 +111,10 @@ pub fn leave() {
     let _ = terminal::disable_raw_mode();
 }
 
-/// On panic: restore the terminal first, then print the message and where
-/// the log is, so the user sees both on a sane screen.
+/// On panic, anywhere (a spawned task included, which tokio would otherwise
+/// swallow, leaving the app drawing on a restored terminal): restore the
+/// terminal first, print the message and where the log is, and end the
+/// process with a failure. Never half alive.
 fn install_panic_hook(log_path: PathBuf) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -129,6 +122,7 @@ fn install_panic_hook(log_path: PathBuf) {
         previous(info);
         tracing::error!(panic = %info, "panic");
         let _ = writeln!(io::stderr(), "target-events crashed. The log is at {}", log_path.display());
+        std::process::exit(101);
     }));
 }
 
@@ -214,8 +208,29 @@ pub struct Runtime {
     pub client: Client,
     pub tx: UnboundedSender<Msg>,
     pub tasks: HashMap<u64, AbortHandle>,
+    /// Prefetches in flight (they carry no generation).
+    pub prefetches: Vec<AbortHandle>,
     pub all_options: FetchAllOptions,
     pub recent_path: Option<PathBuf>,
+    /// Where other profiles are resolved from when the user switches.
+    pub profiles: ProfileSource,
+}
+
+/// What the explorer shows and copies about a client's connection.
+pub fn connection_info(client: &Client) -> ConnectionInfo {
+    let term = std::env::var("TERM").unwrap_or_default();
+    ConnectionInfo {
+        base_url: client.base_url().clone(),
+        auth: match client.config().credentials {
+            Credentials::None => AuthKind::None,
+            Credentials::Basic { password_is_md5: false, .. } => AuthKind::Basic,
+            Credentials::Basic { password_is_md5: true, .. } => AuthKind::BasicMd5,
+            Credentials::OAuth { .. } => AuthKind::OAuth,
+        },
+        offset_mode: client.config().offset_mode,
+        // The Linux console and dumb terminals cannot take OSC 52.
+        clipboard: !matches!(term.as_str(), "dumb" | "linux" | ""),
+    }
 }
 
 impl Runtime {
@@ -225,7 +240,38 @@ impl Runtime {
         all_options: FetchAllOptions,
         recent_path: Option<PathBuf>,
     ) -> Self {
-        Runtime { client, tx, tasks: HashMap::new(), all_options, recent_path }
+        Runtime {
+            client,
+            tx,
+            tasks: HashMap::new(),
+            prefetches: Vec::new(),
+            all_options,
+            recent_path,
+            profiles: ProfileSource::default(),
+        }
+    }
+
+    /// Points every later request at profile `name`. Work under way for the
+    /// old origin is stopped first, so nothing it answers can follow the
+    /// switch message.
+    fn use_profile(&mut self, name: &str) {
+        let result = self
+            .profiles
+            .settings_for(name)
+            .and_then(|settings| crate::session::remote_client(&settings))
+            .map(|(client, label)| {
+                for (_, task) in self.tasks.drain() {
+                    task.abort();
+                }
+                for task in self.prefetches.drain(..) {
+                    task.abort();
+                }
+                let connection = connection_info(&client);
+                self.client = client;
+                ProfileSwitch { label, connection }
+            })
+            .map_err(|e| crate::sanitize::line(&format!("{e:#}")).into_owned());
+        let _ = self.tx.send(Msg::ProfileChanged { result });
     }
 
     /// Feeds one message to the app and runs the effects it returns.
@@ -260,11 +306,14 @@ impl Runtime {
                 let _ = tx.send(Msg::Fetched { generation, query, elapsed: started.elapsed(), result });
             }),
             Effect::Prefetch { query } => {
-                tokio::spawn(async move {
+                self.prefetches.retain(|t| !t.is_finished());
+                let task = tokio::spawn(async move {
                     let result = client.events(&query).await;
                     let _ = tx.send(Msg::Prefetched { query, result });
                 });
+                self.prefetches.push(task.abort_handle());
             }
+            Effect::UseProfile { name } => self.use_profile(&name),
             Effect::Cancel { generation } => {
                 if let Some(task) = self.tasks.remove(&generation) {
                     task.abort();
@@ -289,11 +338,17 @@ impl Runtime {
                     let _ = tx.send(Msg::AllDone { generation, query, result });
                 })
             }
-            Effect::Export { path, format, outcome, indices } => {
+            Effect::Export { path, format, outcome, indices, overwrite } => {
                 tokio::task::spawn_blocking(move || {
                     // Show where it really went, not a relative name.
                     let path = std::path::absolute(&path).unwrap_or(path);
-                    let result = export::write_view(&path, format, &outcome, &indices).map_err(|e| e.to_string());
+                    let result = export::write_view(&path, format, &outcome, &indices, overwrite).map_err(|e| {
+                        if e.kind() == io::ErrorKind::AlreadyExists {
+                            ExportError::Exists
+                        } else {
+                            ExportError::Failed(e.to_string())
+                        }
+                    });
                     let _ = tx.send(Msg::Exported { path, result });
                 });
             }
@@ -322,14 +377,20 @@ fn copy_to_clipboard(text: &str) {
 }
 
 /// Debug builds only: with `TARGET_EVENTS_DEBUG_PANIC` set, the `!` key
-/// panics, so tests can prove the terminal is restored after a crash.
+/// panics in the event loop and `@` in a spawned task, so tests can prove
+/// the terminal is restored and the process ends after a crash.
 fn debug_panic_trigger(msg: &Msg) {
     #[cfg(debug_assertions)]
     if let Msg::Key(k) = msg
-        && k.code == crossterm::event::KeyCode::Char('!')
         && std::env::var_os("TARGET_EVENTS_DEBUG_PANIC").is_some()
     {
-        panic!("debug panic trigger pressed");
+        match k.code {
+            crossterm::event::KeyCode::Char('!') => panic!("debug panic trigger pressed"),
+            crossterm::event::KeyCode::Char('@') => {
+                tokio::spawn(async { panic!("debug panic trigger pressed in a task") });
+            }
+            _ => {}
+        }
     }
     let _ = msg;
 }

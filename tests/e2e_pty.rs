@@ -57,6 +57,21 @@ fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
     assert!(restored < message, "the message is printed after the restore");
 }
 
+#[test]
+fn a_panic_in_a_background_task_ends_the_app_too() {
+    let mut s = Session::start_with_env(&["--demo"], &[("TARGET_EVENTS_DEBUG_PANIC", "1")]);
+    s.wait_for("Type a customer id and a target rule id");
+    s.send("\x1b@");
+    assert!(!s.wait_exit(), "a task's panic ends the process with a failure, not a half-alive app");
+    assert!(!s.parser.lock().unwrap().screen().alternate_screen(), "the terminal was restored");
+    let raw = s.raw.lock().unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("debug panic trigger pressed in a task"), "the panic message is shown:\n{text}");
+    assert!(text.contains("The log is at"), "and where the log is:\n{text}");
+    let restored = text.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(restored < text.rfind("The log is at").unwrap(), "nothing is drawn after the restore");
+}
+
 #[cfg(unix)]
 #[test]
 fn sigterm_and_sighup_restore_the_terminal() {

@@ -37,6 +37,7 @@ impl Live {
             limit: 100,
             retries: 2,
             backoff: Duration::from_millis(20),
+            ..FetchAllOptions::default()
         };
         let mut app = App::new("DEMO", 10, 1000, Theme::COLOR);
         app.size = Rect::new(0, 0, 120, 36);

@@ -25,6 +25,7 @@ fn quick(limit: u32) -> FetchAllOptions {
         limit,
         retries: 3,
         backoff: Duration::from_millis(10),
+        ..FetchAllOptions::default()
     }
 }
 
@@ -144,12 +145,17 @@ async fn concurrency_is_bounded_and_the_rate_is_limited() {
     assert_eq!(all.events.len(), 1000);
     // 20 pages: page 1 alone, then 19 at four at a time: at least 6 rounds of 50 ms.
     assert!(took >= Duration::from_millis(300), "{took:?}");
-    // 600 a minute = one start every 100 ms: 5 pages take at least 400 ms.
-    let opts = FetchAllOptions { requests_per_minute: 600, limit: 200, ..quick(200) };
-    let started = Instant::now();
-    let all = fetch_all(&client, base(900000001, 990001), opts, no_progress()).await.unwrap();
-    assert_eq!(all.pages, 5);
-    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+    // Past the per-minute burst, starts are paced: 3 a minute lets pages 1–3
+    // go at once, and page 4 waits for the bucket (20 s) — cancelled here.
+    let opts = FetchAllOptions { requests_per_minute: 3, limit: 200, ..quick(200) };
+    let before = server.api_requests();
+    let run = tokio::time::timeout(
+        Duration::from_millis(1500),
+        fetch_all(&client, base(900000001, 990001), opts, no_progress()),
+    )
+    .await;
+    assert!(run.is_err(), "the fourth page should still be waiting for the rate limit");
+    assert_eq!(server.api_requests() - before, 3);
 }
 
 #[tokio::test]

@@ -78,6 +78,9 @@ pub fn basic_header(username: &str, password: &Secret, password_is_md5: bool) ->
     Secret::new(format!("Basic {encoded}"))
 }
 
+/// The longest a token is kept before it is renewed, whatever its ttl says.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
+
 /// A cached OAuth token.
 #[derive(Clone, Debug)]
 pub struct Token {
@@ -89,9 +92,13 @@ pub struct Token {
 
 impl Token {
     pub fn new(value: Secret, serial: u64, ttl: Duration) -> Self {
+        // The server's ttl is trusted up to a day: past that (or past what an
+        // Instant can hold) the token is renewed daily anyway.
+        let ttl = ttl.min(MAX_TOKEN_TTL);
         // Renew a little before the end: a fifth of the ttl, at most 30 s.
         let margin = (ttl / 5).min(Duration::from_secs(30));
-        Token { value, serial, renew_at: Instant::now() + ttl.saturating_sub(margin) }
+        let now = Instant::now();
+        Token { value, serial, renew_at: now.checked_add(ttl.saturating_sub(margin)).unwrap_or(now) }
     }
 
     pub fn is_fresh(&self) -> bool {
@@ -146,6 +153,8 @@ mod tests {
     fn token_renews_before_its_ttl_ends() {
         assert!(Token::new(Secret::new("t"), 1, Duration::from_secs(300)).is_fresh());
         assert!(!Token::new(Secret::new("t"), 1, Duration::ZERO).is_fresh());
+        // A ttl no Instant can hold is capped, not a panic.
+        assert!(Token::new(Secret::new("t"), 1, Duration::from_secs(u64::MAX)).is_fresh());
     }
 
     #[test]

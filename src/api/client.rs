@@ -103,7 +103,13 @@ struct Inner {
     http: reqwest::Client,
     config: ClientConfig,
     auth: AuthState,
+    /// The origin (scheme, host, port) the credentials belong to: the base
+    /// URL's. No request with credentials leaves for any other.
+    origin: url::Origin,
 }
+
+/// Redirects followed at most, and only within the base URL's origin.
+const MAX_REDIRECTS: usize = 5;
 
 enum AuthState {
     None,
@@ -115,15 +121,32 @@ enum AuthState {
 struct Answer {
     body: Vec<u8>,
     meta: ResponseMeta,
+    /// The `Location` of a redirect that was not followed.
+    location: Option<String>,
 }
 
 impl Client {
     pub fn new(config: ClientConfig) -> anyhow::Result<Client> {
+        let origin = config.base_url.origin();
+        let home = origin.clone();
+        // reqwest would follow up to ten redirects anywhere, stripping only
+        // `Authorization`: the OAuth token header, a re-POSTed token request
+        // body and https→http downgrades would all go along. Only redirects
+        // within the origin are followed; any other comes back as the 3xx.
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error("too many redirects")
+            } else if attempt.url().origin() == home {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
         let http = reqwest::Client::builder()
             .user_agent(concat!("target-events/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .https_only(false)
+            .redirect(policy)
             .build()?;
         let auth = match &config.credentials {
             Credentials::None => AuthState::None,
@@ -137,7 +160,7 @@ impl Client {
                 serial: AtomicU64::new(0),
             },
         };
-        Ok(Client { inner: Arc::new(Inner { http, config, auth }) })
+        Ok(Client { inner: Arc::new(Inner { http, config, auth, origin }) })
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -150,17 +173,7 @@ impl Client {
 
     /// The URL of an events request (no credentials in it).
     pub fn events_url(&self, q: &EventsQuery) -> Url {
-        let mut url =
-            self.endpoint(&["v3", "users", &q.user_id.to_string(), "trackedTargetEvents", &q.rule_id.to_string()]);
-        {
-            let mut pairs = url.query_pairs_mut();
-            if let Some(p) = q.period_id {
-                pairs.append_pair("periodId", &p.to_string());
-            }
-            pairs.append_pair("limit", &q.limit.to_string());
-            pairs.append_pair("offset", &self.inner.config.offset_mode.offset_for(q.page, q.limit).to_string());
-        }
-        url
+        events_url(&self.inner.config.base_url, q, self.inner.config.offset_mode)
     }
 
     /// `GET /v3/users/{userId}/trackedTargetEvents/{targetRuleId}`.
@@ -236,8 +249,22 @@ impl Client {
         }
     }
 
+    /// Checked before every request, the token request included: credentials
+    /// go only to their own origin, and over https unless that is loopback or
+    /// explicitly allowed.
     fn check_transport(&self, url: &Url) -> Result<(), ApiError> {
         let has_credentials = !matches!(self.inner.auth, AuthState::None);
+        if has_credentials && url.origin() != self.inner.origin {
+            return Err(ApiError::new(
+                ErrorKind::ForeignOrigin {
+                    origin: url.origin().ascii_serialization(),
+                    owner: self.inner.origin.ascii_serialization(),
+                },
+                None,
+                None,
+                url.as_str(),
+            ));
+        }
         let loopback = match url.host() {
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
             Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -266,6 +293,7 @@ impl Client {
             return Ok(Some(t.clone()));
         }
         let token_url = self.endpoint(&["v3", "oauth", "token", "generate"]);
+        self.check_transport(&token_url)?;
         let request = self
             .inner
             .http
@@ -308,6 +336,7 @@ impl Client {
             return Err(too_large(&meta));
         }
         let retry_after = retry_after(response.headers());
+        let location = response.status().is_redirection().then(|| redirect_target(url, response.headers()));
         let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
         while let Some(chunk) = response.chunk().await.map_err(|e| fail(e, meta.clone()))? {
             if body.len() as u64 + chunk.len() as u64 > limit {
@@ -324,7 +353,7 @@ impl Client {
             url = %url,
             "request done"
         );
-        let mut answer = Answer { body, meta };
+        let mut answer = Answer { body, meta, location };
         if status == 429 {
             answer.meta.url = url.to_string();
             return Err(rate_limited(&answer, retry_after));
@@ -366,6 +395,14 @@ pub fn events_url(base: &Url, q: &EventsQuery, mode: OffsetMode) -> Url {
 
 fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).map(|s| crate::sanitize::line(s).into_owned())
+}
+
+/// Where a redirect pointed, resolved against the request URL, for the error.
+fn redirect_target(url: &Url, headers: &HeaderMap) -> String {
+    let raw = headers.get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let Some(raw) = raw else { return "(no Location header)".into() };
+    let resolved = url.join(&raw).map(|u| u.to_string()).unwrap_or(raw);
+    crate::sanitize::truncate_chars(&crate::sanitize::line(&resolved), 200).into_owned()
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -428,15 +465,18 @@ fn classify(answer: Answer, auth_hint: String) -> Result<Answer, (ApiError, Resp
             hint: auth_hint,
         });
     }
+    if let Some(location) = &answer.location {
+        return err(ErrorKind::Redirected { location: location.clone() });
+    }
     if let Some(mut list) = errors {
         let first = list.remove(0);
         return err(ErrorKind::Api { code: first.code, message: first.message, more: list });
     }
     match StatusCode::from_u16(status) {
         Ok(s) if s == StatusCode::NOT_FOUND => err(ErrorKind::NotFound),
-        Ok(s) if s.is_server_error() || s.is_client_error() => {
-            err(ErrorKind::Server { snippet: snippet(&answer.body) })
-        }
+        Ok(s) if s.is_client_error() => err(ErrorKind::Rejected { snippet: snippet(&answer.body) }),
+        Ok(s) if s.is_server_error() => err(ErrorKind::Server { snippet: snippet(&answer.body) }),
+        Ok(s) if s.is_redirection() => err(ErrorKind::Redirected { location: "(no Location header)".into() }),
         Ok(s) if s.is_success() && answer.body.iter().all(u8::is_ascii_whitespace) => {
             let detail = "the body is empty".to_string();
             Err((malformed(&answer, detail), answer.meta.clone()))
@@ -509,7 +549,7 @@ pub fn interpret_events(
     body: &[u8],
 ) -> Result<Fetched<EventsOutcome>, ApiError> {
     let meta = ResponseMeta { status, request_id, elapsed: Duration::ZERO, url: url.to_string() };
-    let answer = Answer { body: body.to_vec(), meta };
+    let answer = Answer { body: body.to_vec(), meta, location: None };
     let classified = if status == 429 {
         Err(rate_limited(&answer, retry_after))
     } else {

@@ -78,6 +78,14 @@ pub enum ErrorKind {
     Network { host: String, cause: NetCause, detail: String },
     /// Credentials would have gone over plain http to a non-loopback host.
     InsecureTransport { host: String },
+    /// A 4xx without an envelope (HTML, text): the request itself was refused.
+    Rejected { snippet: String },
+    /// A 3xx to another origin or to plain http: not followed, so no
+    /// credential went there.
+    Redirected { location: String },
+    /// A request with credentials was about to leave for an origin they do
+    /// not belong to; it was not sent.
+    ForeignOrigin { origin: String, owner: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +133,8 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         match &self.kind {
             ErrorKind::RateLimited { .. } | ErrorKind::Server { .. } => true,
+            // A request timeout is the only refusal worth repeating.
+            ErrorKind::Rejected { .. } => self.status == Some(408),
             ErrorKind::Network { cause, .. } => {
                 matches!(cause, NetCause::Timeout | NetCause::Interrupted | NetCause::Refused)
             }
@@ -192,6 +202,19 @@ impl ApiError {
             ErrorKind::InsecureTransport { host } => format!(
                 "Refusing to send credentials over plain http to {host}; use https or pass --allow-insecure-http."
             ),
+            ErrorKind::Rejected { snippet } if snippet.is_empty() => {
+                format!("The server refused the request ({}) without saying why.", self.status_text())
+            }
+            ErrorKind::Rejected { snippet } => {
+                format!("The server refused the request ({}): \"{snippet}\".", self.status_text())
+            }
+            ErrorKind::Redirected { location } => format!(
+                "The server redirected the request ({}) to {location}; redirects to another host or to plain http are not followed, so nothing was sent there.",
+                self.status_text()
+            ),
+            ErrorKind::ForeignOrigin { origin, owner } => {
+                format!("Refusing to send credentials to {origin}: they belong to {owner}.")
+            }
         }
     }
 
@@ -202,6 +225,9 @@ impl ApiError {
             ErrorKind::RateLimited { .. } => Some("Press r to retry once the wait is over.".into()),
             ErrorKind::Server { .. } | ErrorKind::Malformed { .. } | ErrorKind::TooLarge { .. } => {
                 Some("Press r to retry; if it persists, escalate with the request id.".into())
+            }
+            ErrorKind::Redirected { .. } => {
+                Some("If the new address is right, set it as the profile's base_url.".into())
             }
             ErrorKind::Network { cause: NetCause::Dns | NetCause::Refused, .. } | ErrorKind::NotFound => {
                 Some("Check the profile's base_url or cluster.".into())

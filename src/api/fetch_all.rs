@@ -1,8 +1,10 @@
-//! Every page of a query: bounded concurrency, a requests-per-minute limit,
-//! retries that honour Retry-After, and an exact account of what is missing.
-//! Events come back in the API's order, each exactly once.
+//! Every page of a query: bounded concurrency, a requests-per-minute token
+//! bucket, retries that honour Retry-After, a bound on what one run collects,
+//! and an exact account of what is missing. Events come back in the API's
+//! order, each exactly once.
 
 use std::collections::{BTreeMap, HashSet};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +20,8 @@ use super::model::TargetEvent;
 pub struct FetchAllOptions {
     /// Requests in flight at once.
     pub concurrency: usize,
-    /// Requests started per minute, at most.
+    /// Requests per minute, sustained. A burst of this many may start at
+    /// once (a token bucket), so a fetch within the quota is not paced.
     pub requests_per_minute: u32,
     /// Page size: the largest the profile allows.
     pub limit: u32,
@@ -26,6 +29,10 @@ pub struct FetchAllOptions {
     pub retries: u32,
     /// First backoff when the server gives no Retry-After; doubles each try.
     pub backoff: Duration,
+    /// The longest Retry-After honoured; a longer one fails the page at once.
+    pub max_retry_after: Duration,
+    /// The most events one run collects; past it the run stops and says so.
+    pub max_events: usize,
 }
 
 impl Default for FetchAllOptions {
@@ -36,6 +43,8 @@ impl Default for FetchAllOptions {
             limit: 1000,
             retries: 3,
             backoff: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(60),
+            max_events: 200_000,
         }
     }
 }
@@ -43,7 +52,7 @@ impl Default for FetchAllOptions {
 /// What the fetch reports while it runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Progress {
-    /// Page 1 arrived: now the number of pages is known.
+    /// The number of pages known so far (it grows when the server gave no total).
     Planned { pages: u32, total: Option<u64> },
     /// A page arrived.
     Page { page: u32, events: usize },
@@ -59,13 +68,37 @@ pub struct MissingPage {
     pub error: ApiError,
 }
 
+/// Why a run stopped before the server's data ran out. Never silent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// `max_events` were collected and more pages were due.
+    Cap { max_events: usize },
+    /// This page (0-based) brought no event not already seen: the server
+    /// repeats itself, and going on would never end.
+    NoProgress { page: u32 },
+}
+
+impl Stopped {
+    pub fn sentence(self) -> String {
+        match self {
+            Stopped::Cap { max_events } => {
+                format!("Stopped at {max_events} events (the fetch-all cap); the customer has more.")
+            }
+            Stopped::NoProgress { page } => format!(
+                "Stopped at page {}: it repeated events already received, so the server's paging cannot be trusted past it.",
+                page + 1
+            ),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllEvents {
     /// Every event received, in page order, each once.
     pub events: Vec<TargetEvent>,
     /// Pages fetched successfully.
     pub pages_fetched: u32,
-    /// Pages planned.
+    /// Pages asked for.
     pub pages: u32,
     pub missing: Vec<MissingPage>,
     /// Events seen twice (the data moved between pages while fetching);
@@ -76,43 +109,63 @@ pub struct AllEvents {
     pub total: Option<u64>,
     /// Page size used.
     pub limit: u32,
+    /// Set when the run ended early (cap, a server repeating itself).
+    pub stopped: Option<Stopped>,
 }
 
 impl AllEvents {
     pub fn is_complete(&self) -> bool {
-        self.missing.is_empty()
+        self.missing.is_empty() && self.stopped.is_none()
     }
 }
 
-/// Spaces request starts so no more than `per_minute` start in any minute.
+type Governor = governor::DefaultDirectRateLimiter;
+
+/// The rate limit: a token bucket (GCRA) whose burst is the per-minute quota,
+/// and a "not before" gate that a Retry-After closes for everyone.
 struct RateLimiter {
-    interval: Duration,
-    next: Mutex<Instant>,
+    bucket: Governor,
+    not_before: Mutex<Instant>,
 }
 
 impl RateLimiter {
     fn new(per_minute: u32) -> Self {
-        RateLimiter { interval: Duration::from_secs(60) / per_minute.max(1), next: Mutex::new(Instant::now()) }
+        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+        RateLimiter {
+            bucket: governor::RateLimiter::direct(governor::Quota::per_minute(per_minute)),
+            not_before: Mutex::new(Instant::now()),
+        }
     }
 
     async fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().await;
-            let slot = (*next).max(Instant::now());
-            *next = slot + self.interval;
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+        loop {
+            let gate = *self.not_before.lock().await;
+            if gate > Instant::now() {
+                tokio::time::sleep_until(gate).await;
+                continue;
+            }
+            self.bucket.until_ready().await;
+            // A Retry-After may have closed the gate while this waited.
+            if *self.not_before.lock().await <= Instant::now() {
+                return;
+            }
+        }
     }
 
-    /// After a 429, nobody starts before `until`.
-    async fn hold_until(&self, until: Instant) {
-        let mut next = self.next.lock().await;
-        *next = (*next).max(until);
+    /// After a 429 with Retry-After, nobody starts for `wait`.
+    async fn hold_for(&self, wait: Duration) {
+        let now = Instant::now();
+        let until = now.checked_add(wait).unwrap_or(now);
+        let mut gate = self.not_before.lock().await;
+        *gate = (*gate).max(until);
     }
 }
 
-type PageResult = Result<(Vec<TargetEvent>, Option<u64>, Option<String>), ApiError>;
+struct PageAnswer {
+    events: Vec<TargetEvent>,
+    total: Option<u64>,
+    no_events: Option<String>,
+}
 
 async fn fetch_page(
     client: &Client,
@@ -120,22 +173,30 @@ async fn fetch_page(
     opts: &FetchAllOptions,
     query: EventsQuery,
     progress: &(dyn Fn(Progress) + Send + Sync),
-) -> PageResult {
+) -> Result<PageAnswer, ApiError> {
     let mut attempt = 0;
     loop {
         limiter.wait().await;
         match client.events(&query).await {
             Ok(f) => {
                 return Ok(match f.value {
-                    EventsOutcome::Page(p) => (p.events, p.pagination.total, None),
-                    EventsOutcome::NoEvents { message } => (Vec::new(), Some(0), Some(message)),
+                    EventsOutcome::Page(p) => {
+                        PageAnswer { events: p.events, total: p.pagination.total, no_events: None }
+                    }
+                    EventsOutcome::NoEvents { message } => {
+                        PageAnswer { events: Vec::new(), total: Some(0), no_events: Some(message) }
+                    }
                 });
             }
+            // A server asking for a longer wait than we give fails the page now,
+            // its error naming the wait it asked for.
+            Err(e) if e.retry_after().is_some_and(|w| w > opts.max_retry_after) => return Err(e),
             Err(e) if e.is_transient() && attempt < opts.retries => {
                 attempt += 1;
-                let wait = e.retry_after().unwrap_or(opts.backoff * 2u32.saturating_pow(attempt - 1));
+                let backoff = opts.backoff.saturating_mul(2u32.saturating_pow(attempt - 1));
+                let wait = e.retry_after().unwrap_or(backoff);
                 if e.retry_after().is_some() {
-                    limiter.hold_until(Instant::now() + wait).await;
+                    limiter.hold_for(wait).await;
                 }
                 tracing::info!(page = query.page, attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying page");
                 progress(Progress::Retrying { page: query.page, attempt, wait });
@@ -146,8 +207,40 @@ async fn fetch_page(
     }
 }
 
+/// Which pages to ask for next. Pages are generated one at a time, never
+/// listed up front: a server's `total` of 10^12 costs nothing.
+struct Plan {
+    limit: u32,
+    /// The next page to ask for.
+    next: u32,
+    /// Pages the server's total promises, when it gave one.
+    end: Option<u32>,
+    /// The first page that came back short: nothing lies beyond it.
+    short_at: Option<u32>,
+    /// Pages the event cap allows.
+    cap_pages: u32,
+    stopped: Option<Stopped>,
+}
+
+impl Plan {
+    fn wants(&self, page: u32) -> bool {
+        self.stopped.is_none()
+            && page < self.cap_pages
+            && self.short_at.is_none_or(|s| page < s)
+            && self.end.is_none_or(|e| page < e)
+    }
+
+    /// Pages asked for so far, and what the server says is due, for progress.
+    fn planned(&self) -> u32 {
+        let due = self.end.unwrap_or(self.next).min(self.cap_pages);
+        due.max(self.next)
+    }
+}
+
 /// Fetches every page of `base` (its page and limit are replaced). Fails only
 /// when the first page fails; later failures are reported as missing pages.
+/// The run ends at a short or empty page, at the end the server's total
+/// gives, at a page that brings nothing new, or at the event cap.
 pub async fn fetch_all(
     client: &Client,
     base: EventsQuery,
@@ -156,84 +249,89 @@ pub async fn fetch_all(
 ) -> Result<AllEvents, ApiError> {
     let limiter = RateLimiter::new(opts.requests_per_minute);
     let limit = opts.limit.clamp(1, 1000);
-    let first = EventsQuery { page: 0, limit, ..base };
-    let (events, total, no_events) = fetch_page(client, &limiter, &opts, first, &*progress).await?;
-    let mut all = AllEvents { limit, total, no_events, ..AllEvents::default() };
+    let query = |page| EventsQuery { page, limit, ..base };
+    let first = fetch_page(client, &limiter, &opts, query(0), &*progress).await?;
+    let mut all = AllEvents { limit, total: first.total, no_events: first.no_events, ..AllEvents::default() };
     if all.no_events.is_some() {
         progress(Progress::Planned { pages: 1, total: Some(0) });
         all.pages = 1;
         all.pages_fetched = 1;
         return Ok(all);
     }
-    let first_full = events.len() as u32 >= limit;
-    let planned = match total {
-        Some(t) if first_full => u32::try_from(t.div_ceil(u64::from(limit))).unwrap_or(u32::MAX).max(1),
-        _ if first_full => 2,
-        _ => 1,
+    let max_events = opts.max_events.max(1);
+    let cap_pages = u32::try_from(max_events.div_ceil(limit as usize)).unwrap_or(u32::MAX).max(1);
+    let mut plan = Plan {
+        limit,
+        next: 1,
+        end: first.total.map(|t| u32::try_from(t.div_ceil(u64::from(limit))).unwrap_or(u32::MAX).max(1)),
+        short_at: None,
+        cap_pages,
+        stopped: None,
     };
-    progress(Progress::Planned { pages: planned, total });
-    progress(Progress::Page { page: 0, events: events.len() });
+    let mut seen: HashSet<i64> = HashSet::new();
     let mut pages: BTreeMap<u32, Vec<TargetEvent>> = BTreeMap::new();
-    let mut last_len = events.len();
-    pages.insert(0, events);
     let mut missing = Vec::new();
-
-    let mut next = 1u32;
-    let mut end = planned;
-    // Fetch the planned pages; if the last one is still full (total was
-    // low), keep going until a short page ends the result.
-    while next < end {
-        let batch: Vec<u32> = (next..end).collect();
-        next = end;
-        let results: Vec<(u32, PageResult)> = futures::stream::iter(batch)
-            .map(|page| {
-                let (limiter, progress) = (&limiter, &progress);
-                async move {
-                    let r = fetch_page(client, limiter, &opts, EventsQuery { page, limit, ..base }, &**progress).await;
-                    if let Ok((events, _, _)) = &r {
-                        progress(Progress::Page { page, events: events.len() });
-                    }
-                    (page, r)
-                }
-            })
-            .buffer_unordered(opts.concurrency.max(1))
-            .collect()
-            .await;
-        for (page, r) in results {
-            match r {
-                Ok((events, _, _)) => {
-                    if page == end - 1 {
-                        last_len = events.len();
-                    }
-                    pages.insert(page, events);
-                }
-                Err(error) => missing.push(MissingPage { page, error }),
+    let mut count = 0usize;
+    // Returns whether the page brought anything new.
+    let mut take = |page: u32, events: Vec<TargetEvent>, plan: &mut Plan, all: &mut AllEvents| {
+        let len = events.len();
+        if len < plan.limit as usize {
+            plan.short_at = Some(plan.short_at.map_or(page, |s| s.min(page)));
+        }
+        let fresh: Vec<TargetEvent> = events.into_iter().filter(|e| seen.insert(e.event_log_id)).collect();
+        all.duplicates += len - fresh.len();
+        let progressed = !fresh.is_empty() || len == 0;
+        count += fresh.len();
+        pages.insert(page, fresh);
+        // A full last page with the total not yet met: the total was low,
+        // so the end is wherever a short page says.
+        if plan.end.is_some_and(|e| page + 1 >= e) && len >= plan.limit as usize {
+            let total_met = all.total.is_some_and(|t| count as u64 >= t);
+            if !total_met {
+                plan.end = None;
             }
         }
-        // A full last page means more may follow, unless the events so far
-        // are exactly the total the server reported.
-        let count: u64 = pages.values().map(|p| p.len() as u64).sum();
-        let last_ok = pages.contains_key(&(end - 1));
-        let total_met = total.is_some_and(|t| count == t);
-        if last_ok && last_len >= limit as usize && missing.is_empty() && !total_met {
-            end += 1;
-            progress(Progress::Planned { pages: end, total });
+        progressed
+    };
+    progress(Progress::Planned { pages: plan.planned(), total: all.total });
+    progress(Progress::Page { page: 0, events: first.events.len() });
+    take(0, first.events, &mut plan, &mut all);
+
+    let mut in_flight = futures::stream::FuturesUnordered::new();
+    loop {
+        while in_flight.len() < opts.concurrency.max(1) && plan.wants(plan.next) {
+            let page = plan.next;
+            plan.next += 1;
+            let (limiter, progress, opts) = (&limiter, &progress, &opts);
+            in_flight.push(async move { (page, fetch_page(client, limiter, opts, query(page), &**progress).await) });
+            progress(Progress::Planned { pages: plan.planned(), total: all.total });
         }
+        let Some((page, result)) = in_flight.next().await else { break };
+        match result {
+            Ok(answer) => {
+                progress(Progress::Page { page, events: answer.events.len() });
+                if !take(page, answer.events, &mut plan, &mut all) && plan.stopped.is_none() {
+                    plan.stopped = Some(Stopped::NoProgress { page });
+                }
+            }
+            Err(error) => missing.push(MissingPage { page, error }),
+        }
+    }
+    // More was due when the cap ended the run.
+    let more_due = plan.short_at.is_none() && plan.end.is_none_or(|e| e > cap_pages);
+    if plan.stopped.is_none() && plan.next >= cap_pages && more_due {
+        plan.stopped = Some(Stopped::Cap { max_events });
+    }
+    if let Some(stop) = plan.stopped {
+        tracing::warn!(?stop, "fetch-all stopped early");
     }
     missing.sort_by_key(|m| m.page);
-    let mut seen = HashSet::new();
-    for (_, events) in pages.iter_mut() {
-        for e in events.drain(..) {
-            if seen.insert(e.event_log_id) {
-                all.events.push(e);
-            } else {
-                all.duplicates += 1;
-            }
-        }
-    }
-    all.pages = end;
-    all.pages_fetched = pages.len() as u32;
+    all.events = pages.into_values().flatten().collect();
+    all.events.truncate(max_events);
+    all.pages = plan.next;
+    all.pages_fetched = plan.next - missing.len() as u32;
     all.missing = missing;
+    all.stopped = plan.stopped;
     Ok(all)
 }
 

@@ -60,10 +60,14 @@ pub enum Msg {
         query: EventsQuery,
         result: Result<AllEvents, ApiError>,
     },
-    /// An export was written (events written) or failed (why).
+    /// The runtime switched to another profile (or could not).
+    ProfileChanged {
+        result: Result<ProfileSwitch, String>,
+    },
+    /// An export was written (events written) or not (why).
     Exported {
         path: PathBuf,
-        result: Result<usize, String>,
+        result: Result<usize, ExportError>,
     },
     Quit,
 }
@@ -95,6 +99,8 @@ pub enum Action {
     PickPeriod,
     /// Open the recent-queries picker.
     PickRecent,
+    /// Open the profile picker.
+    PickProfile,
     /// A key for the open picker.
     PickerKey(KeyEvent),
     /// Fetch every page of the current query.
@@ -165,12 +171,14 @@ pub enum Effect {
         generation: u64,
         query: EventsQuery,
     },
-    /// Write the events at `indices` to `path`.
+    /// Write the events at `indices` to `path`; an existing file only when
+    /// the user said yes (`overwrite`).
     Export {
         path: PathBuf,
         format: Format,
         outcome: Arc<EventsOutcome>,
         indices: Vec<u32>,
+        overwrite: bool,
     },
     /// Put `text` on the clipboard (OSC 52).
     Copy {
@@ -178,4 +186,24 @@ pub enum Effect {
     },
     /// Persist the recent-queries list.
     SaveRecent(Vec<super::recent::RecentQuery>),
+    /// Send every later request with this profile's origin and credentials;
+    /// answer with `Msg::ProfileChanged`.
+    UseProfile {
+        name: String,
+    },
+}
+
+/// Why an export was not written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportError {
+    /// The file exists and the user has not said to replace it.
+    Exists,
+    Failed(String),
+}
+
+/// What the explorer needs to know once the runtime uses another profile.
+#[derive(Clone, Debug)]
+pub struct ProfileSwitch {
+    pub label: String,
+    pub connection: super::state::ConnectionInfo,
 }

@@ -41,6 +41,15 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
                 _ => Action::PickerKey(key),
             };
         }
+        Some(Overlay::Confirm { .. }) => {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => Action::Confirm,
+                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Enter | KeyCode::Char('q') => {
+                    Action::CloseOverlay
+                }
+                _ => Action::None,
+            };
+        }
         Some(Overlay::Copied { .. }) => {
             return match key.code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Action::CloseOverlay,
@@ -95,6 +104,7 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         KeyCode::Char('t') => Action::PickTarget,
         KeyCode::Char('P') => Action::PickPeriod,
         KeyCode::Char('h') => Action::PickRecent,
+        KeyCode::Char('T') => Action::PickProfile,
         KeyCode::Char('a') => Action::FetchAll,
         KeyCode::Char('/') => Action::StartFilter,
         KeyCode::Char('o') => Action::CycleSort,
@@ -158,6 +168,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         "Workflow",
         &[
             ("t  P  h", "pick a target / period / recent query"),
+            ("T", "switch profile (tenant)"),
             ("a", "fetch every page (Esc cancels)"),
             ("s", "summary per period, with chart"),
             ("/", "filter loaded events (Esc clears)"),

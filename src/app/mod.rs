@@ -3,6 +3,7 @@
 pub mod action;
 pub mod keymap;
 pub mod picker;
+pub mod profiles;
 pub mod recent;
 pub mod state;
 pub mod summary;

@@ -7,6 +7,7 @@ use crate::api::model::{Money, TargetPeriod, UserTargetGroup};
 use crate::api::{ApiError, EventsQuery};
 
 use super::recent::RecentQuery;
+use crate::config::ProfileChoice;
 
 /// One target of the customer in one period.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +64,7 @@ pub enum PickerItem {
     Target(TargetChoice),
     Period(TargetPeriod),
     Recent(RecentQuery),
+    Profile(ProfileChoice),
 }
 
 impl PickerItem {
@@ -88,6 +90,7 @@ impl PickerItem {
                 p.period_status.as_deref().unwrap_or("")
             ),
             PickerItem::Recent(r) => format!("{} {} {}", r.user_id, r.rule_id, r.period_id.unwrap_or_default()),
+            PickerItem::Profile(p) => format!("{} {}", p.name, p.origin),
         }
         .to_lowercase()
     }
@@ -98,6 +101,7 @@ pub enum PickerKind {
     Targets { user_id: i64 },
     Periods { group_id: i64 },
     Recent,
+    Profiles,
 }
 
 #[derive(Clone, Debug)]
@@ -109,6 +113,8 @@ pub struct Picker {
     pub selected: usize,
     pub loading: bool,
     pub error: Option<ApiError>,
+    /// Why the picker was opened, shown above the list.
+    pub note: Option<String>,
     /// Which lookup this picker waits for.
     pub generation: u64,
 }
@@ -122,6 +128,7 @@ impl Picker {
             selected: 0,
             loading: true,
             error: None,
+            note: None,
             generation,
         }
     }
@@ -151,6 +158,7 @@ impl Picker {
             PickerKind::Targets { user_id } => format!(" Targets of customer {user_id} "),
             PickerKind::Periods { group_id } => format!(" Periods of target group {group_id} "),
             PickerKind::Recent => " Recent queries ".to_string(),
+            PickerKind::Profiles => " Profiles ".to_string(),
         }
     }
 }

@@ -22,17 +22,36 @@ pub fn default_path() -> Option<PathBuf> {
     Some(dir.join("recent.json"))
 }
 
-/// Reads the list; a missing or unreadable file is an empty list.
-pub fn load(path: &Path) -> Vec<RecentQuery> {
-    std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+/// Reads the list; a missing file is an empty list. A file that cannot be
+/// read as a list is moved aside (`recent.json.corrupt`), not overwritten
+/// later, and the warning says where it went.
+pub fn load(path: &Path) -> (Vec<RecentQuery>, Option<String>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
+        Err(e) => return (Vec::new(), Some(format!("Cannot read the recent queries ({}): {e}", path.display()))),
+    };
+    match serde_json::from_str(&text) {
+        Ok(list) => (list, None),
+        Err(_) => {
+            let mut aside = path.as_os_str().to_owned();
+            aside.push(".corrupt");
+            let aside = PathBuf::from(aside);
+            let warning = match std::fs::rename(path, &aside) {
+                Ok(()) => format!("The recent queries file was unreadable; it was moved to {}.", aside.display()),
+                Err(e) => {
+                    format!("The recent queries file {} is unreadable ({e}); it is left as it is.", path.display())
+                }
+            };
+            (Vec::new(), Some(warning))
+        }
+    }
 }
 
+/// Writes the list atomically, private to the user.
 pub fn save(path: &Path, list: &[RecentQuery]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let text = serde_json::to_string_pretty(list).map_err(std::io::Error::other)?;
-    std::fs::write(path, text)
+    crate::private_file::write_atomic(path, text.as_bytes())
 }
 
 /// Puts `q` first, without duplicates, keeping at most [`MAX_RECENT`].
@@ -65,7 +84,21 @@ mod tests {
     fn round_trips_through_a_file() {
         let path = std::env::temp_dir().join(format!("te-recent-{}/recent.json", std::process::id()));
         save(&path, &[q(7)]).unwrap();
-        assert_eq!(load(&path), vec![q(7)]);
+        assert_eq!(load(&path), (vec![q(7)], None));
         std::fs::remove_dir_all(path.parent().unwrap()).ok();
+    }
+
+    #[test]
+    fn a_corrupt_file_is_moved_aside_with_a_warning() {
+        let dir = std::env::temp_dir().join(format!("te-recent-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("recent.json");
+        std::fs::write(&path, "{not json").unwrap();
+        let (list, warning) = load(&path);
+        assert!(list.is_empty());
+        assert!(warning.unwrap().contains("recent.json.corrupt"));
+        assert_eq!(std::fs::read_to_string(dir.join("recent.json.corrupt")).unwrap(), "{not json");
+        assert!(!path.exists());
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

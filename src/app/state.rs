@@ -106,6 +106,8 @@ pub struct AllMeta {
     /// 0-based indices of pages that failed for good.
     pub missing: Vec<u32>,
     pub duplicates: usize,
+    /// Why the run ended before the data did.
+    pub stopped: Option<crate::api::fetch_all::Stopped>,
 }
 
 impl Shown {
@@ -172,12 +174,24 @@ pub enum Overlay {
         error: Option<String>,
     },
     Picker(super::picker::Picker),
+    /// A yes/no question.
+    Confirm {
+        question: String,
+        on_yes: Confirmable,
+    },
     /// Text copied (or to copy by hand).
     Copied {
         title: String,
         text: String,
         sent: bool,
     },
+}
+
+/// What a yes to [`Overlay::Confirm`] does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Confirmable {
+    /// Replace the existing file at `path` with the export.
+    OverwriteExport { path: std::path::PathBuf, format: crate::export::Format },
 }
 
 /// Scroll position of the events table.
@@ -237,6 +251,8 @@ pub struct App {
     pub group_id: Option<i64>,
     pub recent: Vec<super::recent::RecentQuery>,
     pub connection: ConnectionInfo,
+    /// The config file's profiles, for switching from the explorer.
+    pub profiles: Vec<crate::config::ProfileChoice>,
 }
 
 /// What the cURL copy needs to know about the connection (never a secret).
@@ -253,6 +269,8 @@ pub struct ConnectionInfo {
 pub enum AuthKind {
     None,
     Basic,
+    /// Basic, with the password configured as its MD5 already.
+    BasicMd5,
     OAuth,
 }
 
@@ -325,6 +343,7 @@ impl App {
             group_id: None,
             recent: Vec::new(),
             connection: ConnectionInfo::default(),
+            profiles: Vec::new(),
         }
     }
 

@@ -10,7 +10,7 @@ use tui_input::{Input, InputRequest};
 
 use super::action::{Action, Effect, Msg};
 use super::keymap;
-use super::state::{App, CACHE_PAGES, CachedPage, Focus, InFlight, LastRequest, Overlay, Prompt, Shown};
+use super::state::{App, CACHE_PAGES, CachedPage, Confirmable, Focus, InFlight, LastRequest, Overlay, Prompt, Shown};
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
 use crate::ui::{detail, layout};
 
@@ -59,6 +59,7 @@ impl App {
             Msg::AllProgress { generation, progress } => self.all_progress(generation, progress),
             Msg::AllDone { generation, query, result } => self.all_done(generation, query, result),
             Msg::Exported { path, result } => self.exported(&path, result),
+            Msg::ProfileChanged { result } => self.profile_changed(result, &mut fx),
             Msg::Quit => self.should_quit = true,
         }
         self.fit_table();
@@ -111,6 +112,7 @@ impl App {
                 self.overlay = Some(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
             }
             Action::Confirm => self.confirm_prompt(fx),
+            Action::PickProfile => self.pick_profile(None),
             Action::PromptEdit(key) => {
                 if let Some(Overlay::Prompt { prompt, error }) = &mut self.overlay {
                     prompt.input_mut().handle_event(&Event::Key(key));
@@ -284,6 +286,12 @@ impl App {
     fn confirm_prompt(&mut self, fx: &mut Vec<Effect>) {
         if let Some(Overlay::Picker(_)) = &self.overlay {
             return self.choose_picked(fx);
+        }
+        if let Some(Overlay::Confirm { on_yes, .. }) = self.overlay.clone() {
+            self.overlay = None;
+            return match on_yes {
+                Confirmable::OverwriteExport { path, format } => self.export(path, format, true, fx),
+            };
         }
         if let Some(Overlay::Prompt { prompt: Prompt::Export(input), .. }) = &self.overlay {
             let path = input.value().trim().to_string();

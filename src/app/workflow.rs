@@ -2,17 +2,17 @@
 //! recent queries, fetch-all, summary, export and copy. Like `update`, these
 //! change state and return effects; they do no I/O.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::action::Effect;
+use super::action::{Effect, ExportError};
 use super::picker::{Picker, PickerItem, PickerKind, TargetChoice, recent_query};
 use super::recent::{self, RecentQuery};
-use super::state::{AllMeta, AllRun, App, AuthKind, ConnectionInfo, Overlay, Prompt, Shown};
+use super::state::{AllMeta, AllRun, App, AuthKind, Confirmable, ConnectionInfo, Overlay, Prompt, Shown};
 use crate::api::fetch_all::{AllEvents, Progress, describe_pages};
 use crate::api::model::{EventsPage, Pagination, TargetPeriod, UserTargetGroup};
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Field};
@@ -26,7 +26,7 @@ impl App {
         fx.push(match kind {
             PickerKind::Targets { user_id } => Effect::LoadTargets { generation, user_id },
             PickerKind::Periods { group_id } => Effect::LoadPeriods { generation, group_id },
-            PickerKind::Recent => return,
+            PickerKind::Recent | PickerKind::Profiles => return,
         });
     }
 
@@ -153,6 +153,7 @@ impl App {
                 self.set_field(Field::PeriodId, &r.period_id.map(|p| p.to_string()).unwrap_or_default());
                 Some(recent_query(&r, self.limit))
             }
+            PickerItem::Profile(p) => return self.use_profile(p.name, fx),
         };
         match query {
             Some(q) => self.new_query(q, fx),
@@ -217,6 +218,7 @@ impl App {
             pages_fetched: all.pages_fetched,
             missing: all.missing.iter().map(|m| m.page).collect(),
             duplicates: all.duplicates,
+            stopped: all.stopped,
         };
         let count = all.events.len();
         let page = EventsPage {
@@ -225,7 +227,9 @@ impl App {
             warnings: Vec::new(),
         };
         self.show_with(Shown { query, outcome: Arc::new(EventsOutcome::Page(page)), all: Some(meta.clone()) }, false);
-        self.flash(&if meta.missing.is_empty() {
+        self.flash(&if let Some(stop) = meta.stopped {
+            format!("Loaded {count} events. {}", stop.sentence())
+        } else if meta.missing.is_empty() {
             format!("Loaded all {count} events from {} pages.", meta.pages_fetched)
         } else {
             format!(
@@ -258,33 +262,37 @@ impl App {
     }
 
     pub(super) fn confirm_export(&mut self, path: &str, fx: &mut Vec<Effect>) {
-        let format = match Path::new(path).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref()
-        {
-            Some("csv") => Format::Csv,
-            Some("json") => Format::Json,
-            Some("jsonl") | Some("ndjson") => Format::Jsonl,
-            _ => {
-                if let Some(Overlay::Prompt { error, .. }) = &mut self.overlay {
-                    *error = Some("End the file name in .csv, .json or .jsonl.".into());
-                }
-                return;
+        let Some(format) = format_for(Path::new(path)) else {
+            if let Some(Overlay::Prompt { error, .. }) = &mut self.overlay {
+                *error = Some("End the file name in .csv, .json or .jsonl.".into());
             }
+            return;
         };
-        let Some(shown) = &self.shown else { return };
         self.overlay = None;
-        fx.push(Effect::Export {
-            path: path.into(),
-            format,
-            outcome: shown.outcome.clone(),
-            indices: self.view.clone(),
-        });
+        self.export(path.into(), format, false, fx);
     }
 
-    pub(super) fn exported(&mut self, path: &Path, result: Result<usize, String>) {
+    /// Asks the runtime to write the view; an existing file is replaced only
+    /// after a yes.
+    pub(super) fn export(&mut self, path: PathBuf, format: Format, overwrite: bool, fx: &mut Vec<Effect>) {
+        let Some(shown) = &self.shown else { return };
+        fx.push(Effect::Export { path, format, outcome: shown.outcome.clone(), indices: self.view.clone(), overwrite });
+    }
+
+    pub(super) fn exported(&mut self, path: &Path, result: Result<usize, ExportError>) {
         let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
         match result {
             Ok(n) => self.flash(&format!("Wrote {n} events to {shown}")),
-            Err(e) => self.flash(&format!("Could not write {shown}: {e}")),
+            Err(ExportError::Exists) => match format_for(path) {
+                Some(format) => {
+                    self.overlay = Some(Overlay::Confirm {
+                        question: format!("{shown} already exists. Replace it? (y/n)"),
+                        on_yes: Confirmable::OverwriteExport { path: path.to_path_buf(), format },
+                    })
+                }
+                None => self.flash(&format!("{shown} already exists: nothing was written.")),
+            },
+            Err(ExportError::Failed(e)) => self.flash(&format!("Could not write {shown}: {e}")),
         }
     }
 
@@ -312,17 +320,40 @@ impl App {
     }
 }
 
-/// The current query as a cURL command. Credentials are environment-variable
-/// placeholders that the shell fills in when it runs; no secret is ever in it.
+/// The export format a file name asks for by its extension.
+fn format_for(path: &Path) -> Option<Format> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv") => Some(Format::Csv),
+        Some("json") => Some(Format::Json),
+        Some("jsonl") | Some("ndjson") => Some(Format::Jsonl),
+        _ => None,
+    }
+}
+
+/// The current query as a cURL command that works as pasted. Credentials
+/// are the environment variables the tool itself reads, filled in by the
+/// shell when it runs; no secret is ever in it. It follows no redirect.
 pub fn curl_command(conn: &ConnectionInfo, q: &EventsQuery) -> String {
     let url = crate::api::client::events_url(&conn.base_url, q, conn.offset_mode).to_string().replace('\'', "%27");
-    let mut lines = vec![format!("curl --location '{url}'"), "  --header 'Accept: application/json'".to_string()];
+    let mut lines = vec![format!("curl '{url}'"), "  --header 'Accept: application/json'".to_string()];
+    let basic = |md5: &str| {
+        format!(
+            "  --header \"Authorization: Basic $(printf '%s:%s' \"$CAP_USERNAME\" \"{md5}\" | base64 | tr -d '\\n')\""
+        )
+    };
     match conn.auth {
         AuthKind::None => {}
-        AuthKind::Basic => lines.push(
-            "  --header \"Authorization: Basic $(printf '%s:%s' \"$CAP_USERNAME\" \"$(printf '%s' \"$CAP_PASSWORD\" | md5sum | cut -d' ' -f1)\" | base64 | tr -d '\\n')\"".to_string(),
-        ),
-        AuthKind::OAuth => lines.push("  --header \"X-CAP-API-OAUTH-TOKEN: $CAP_OAUTH_TOKEN\"".to_string()),
+        AuthKind::Basic => lines.push(basic("$(printf '%s' \"$CAP_PASSWORD\" | md5sum | cut -d' ' -f1)")),
+        // The password is configured as its MD5 already: sent as it is, in lowercase.
+        AuthKind::BasicMd5 => lines.push(basic("$(printf '%s' \"$CAP_PASSWORD\" | tr 'A-F' 'a-f')")),
+        AuthKind::OAuth => {
+            let token_url =
+                crate::api::client::endpoint(&conn.base_url, &["v3", "oauth", "token", "generate"]).to_string();
+            let token_url = token_url.replace('\'', "%27");
+            lines.push(format!(
+                "  --header \"X-CAP-API-OAUTH-TOKEN: $(curl -s -X POST '{token_url}' -H 'Content-Type: application/json' -d \"{{\\\"key\\\":\\\"$CAP_OAUTH_KEY\\\",\\\"secret\\\":\\\"$CAP_OAUTH_SECRET\\\"}}\" | sed -n 's/.*\"accessToken\" *: *\"\\([^\"]*\\)\".*/\\1/p')\""
+            ));
+        }
     }
     lines.join(" \\\n")
 }

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+use crate::api::fetch_all::Stopped;
 use crate::app::App;
 
 /// A piece of the line: its spans and its priority (lower stays longer).
@@ -43,6 +44,15 @@ fn parts(app: &App) -> Vec<Part> {
         }
         if all.duplicates > 0 {
             parts.push(Part::text(1, format!(" · {} seen twice, kept once", all.duplicates), theme.warning()));
+        }
+        match all.stopped {
+            Some(Stopped::Cap { max_events }) => {
+                parts.push(Part::text(0, format!(" · ⚠ stopped at the {max_events}-event cap"), theme.error()))
+            }
+            Some(Stopped::NoProgress { page }) => {
+                parts.push(Part::text(0, format!(" · ⚠ page {} repeated old events: stopped", page + 1), theme.error()))
+            }
+            None => {}
         }
     } else if let Some(shown) = &app.shown {
         let info = shown.info();

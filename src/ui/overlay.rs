@@ -22,8 +22,31 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, frame, prompt, error.as_deref()),
         Some(Overlay::Picker(p)) => super::picker::draw(app, frame, p),
         Some(Overlay::Copied { title, text, sent }) => copied(app, frame, title, text, *sent),
+        Some(Overlay::Confirm { question, .. }) => confirm(app, frame, question),
         None => {}
     }
+}
+
+/// A yes/no question; `y` says yes, anything named below says no.
+fn confirm(app: &App, frame: &mut Frame, question: &str) {
+    let theme = &app.theme;
+    let area = centered(frame.area(), 80, 6);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(" Confirm ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = vec![
+        Line::from(Span::styled(crate::sanitize::line(question).into_owned(), theme.warning())),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" yes · "),
+            Span::styled("n", theme.key()),
+            Span::raw("/"),
+            Span::styled("Esc", theme.key()),
+            Span::raw(" no"),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
 /// Lines of help for a screen of this size: (left column, right column).

@@ -75,6 +75,7 @@ fn row(theme: &Theme, item: &PickerItem, narrow: bool) -> Row<'static> {
             Cell::from(r.period_id.map_or("all".into(), |p| p.to_string())),
             Cell::from(s(&r.at)),
         ]),
+        PickerItem::Profile(p) => Row::new(vec![Cell::from(s(&p.name)), Cell::from(s(&p.origin))]),
     }
 }
 
@@ -112,6 +113,7 @@ fn header_and_widths(kind: PickerKind, narrow: bool) -> (Vec<&'static str>, Vec<
             vec!["Customer", "Rule", "Period", "When"],
             vec![Constraint::Length(12), Constraint::Length(10), Constraint::Length(10), Constraint::Fill(1)],
         ),
+        PickerKind::Profiles => (vec!["Profile", "API origin"], vec![Constraint::Fill(1), Constraint::Fill(2)]),
     }
 }
 
@@ -120,7 +122,7 @@ pub fn draw(app: &App, frame: &mut Frame, picker: &Picker) {
     let screen = frame.area();
     let width = screen.width.saturating_sub(4).min(120);
     // As tall as the list needs (filter, header, rows, borders), within the screen.
-    let wanted = (picker.visible().len() as u16 + 4).max(8);
+    let wanted = (picker.visible().len() as u16 + 4 + u16::from(picker.note.is_some()) * 2).max(8);
     let height = screen.height.saturating_sub(4).min(22).min(wanted);
     let area = Rect::new(screen.x + (screen.width - width) / 2, screen.y + (screen.height - height) / 2, width, height);
     frame.render_widget(Clear, area);
@@ -135,7 +137,13 @@ pub fn draw(app: &App, frame: &mut Frame, picker: &Picker) {
         .title_bottom(Line::from(Span::styled(footer, theme.muted())).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [filter_area, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let note_h = u16::from(picker.note.is_some()) * 2;
+    let [note_area, filter_area, body] =
+        Layout::vertical([Constraint::Length(note_h), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    if let Some(note) = &picker.note {
+        let text = Paragraph::new(Span::styled(s(note), theme.error())).wrap(Wrap { trim: true });
+        frame.render_widget(text, note_area);
+    }
     let filter = sanitize::line(picker.filter.value()).into_owned();
     let visible = picker.visible();
     let count = if picker.loading { String::new() } else { format!("  {} of {}", visible.len(), picker.items.len()) };

@@ -1,0 +1,578 @@
+//! Where the client points and how it authenticates, from (later winning) the
+//! profile file, the environment and command-line flags. Secrets come from the
+//! file, the environment or an interactive prompt, never from a flag's value.
+//!
+//! Credentials belong to the origin (scheme, host, port) of the source that
+//! supplied them: a profile's to its base URL or cluster, the environment's to
+//! `CAP_BASE_URL`/`CAP_CLUSTER`. A source that names no host lends its
+//! credentials to the one chosen; one that names another host does not.
+
+mod binding;
+mod file_error;
+
+pub use binding::{OriginProblem, ProfileChoice, ProfileSource, UrlBinding, bind_url};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use url::Url;
+
+use crate::api::auth::Credentials;
+use crate::api::fetch_all::FetchAllOptions;
+use crate::api::paging::OffsetMode;
+use crate::secret::Secret;
+
+/// Capillary API clusters and their hosts.
+pub const CLUSTERS: &[(&str, &str)] = &[
+    ("eu", "https://eu.api.capillarytech.com"),
+    ("apac", "https://apac.api.capillarytech.com"),
+    ("apac2", "https://apac2.api.capillarytech.com"),
+    ("us", "https://us.api.capillarytech.com"),
+    ("ushc", "https://ushc.api.capillarytech.com"),
+    ("sea", "https://sea.api.capillarytech.com"),
+];
+
+pub fn cluster_url(name: &str) -> Option<&'static str> {
+    CLUSTERS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name.trim())).map(|(_, url)| *url)
+}
+
+/// The config file: named profiles.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// One tenant's settings. Every member is optional; later sources fill gaps.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub base_url: Option<String>,
+    pub cluster: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub password_is_md5: Option<bool>,
+    pub oauth_key: Option<String>,
+    pub oauth_secret: Option<Secret>,
+    pub offset_mode: Option<OffsetMode>,
+    pub page_size: Option<u32>,
+    pub max_page_size: Option<u32>,
+    pub connect_timeout_secs: Option<u64>,
+    pub timeout_secs: Option<u64>,
+    pub allow_insecure_http: Option<bool>,
+    pub concurrency: Option<usize>,
+    pub requests_per_minute: Option<u32>,
+    /// The longest Retry-After a fetch-all waits for (seconds).
+    pub max_retry_after_secs: Option<u64>,
+    /// The most events one fetch-all collects.
+    pub max_events: Option<usize>,
+}
+
+impl Profile {
+    fn has_secret(&self) -> bool {
+        self.password.is_some() || self.oauth_secret.is_some()
+    }
+
+    fn has_credentials(&self) -> bool {
+        self.username.is_some() || self.oauth_key.is_some() || self.has_secret()
+    }
+
+    /// The API base this source names, if it names one.
+    pub fn base(&self) -> anyhow::Result<Option<Url>> {
+        let url = match (&self.base_url, &self.cluster) {
+            (Some(url), _) => {
+                Url::parse(url.trim()).map_err(|_| anyhow::anyhow!("base URL \"{}\" is not a URL", url.trim()))?
+            }
+            (None, Some(c)) => {
+                let url = cluster_url(c).with_context(|| {
+                    format!(
+                        "unknown cluster \"{c}\" (known: {})",
+                        CLUSTERS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    )
+                })?;
+                Url::parse(url)?
+            }
+            (None, None) => return Ok(None),
+        };
+        check_base(&url)?;
+        Ok(Some(url))
+    }
+
+    /// Fills this profile's gaps from `later`, `later` winning; credentials
+    /// only when `with_credentials`.
+    fn overlay(&mut self, later: Profile, with_credentials: bool) {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };
+        }
+        take!(
+            offset_mode,
+            page_size,
+            max_page_size,
+            connect_timeout_secs,
+            timeout_secs,
+            allow_insecure_http,
+            concurrency,
+            requests_per_minute,
+            max_retry_after_secs,
+            max_events
+        );
+        if with_credentials {
+            take!(username, password, password_is_md5, oauth_key, oauth_secret);
+        }
+    }
+}
+
+/// A base URL is http(s) and carries no user name or password: credentials
+/// never travel inside a URL.
+pub fn check_base(url: &Url) -> anyhow::Result<()> {
+    if !matches!(url.scheme(), "http" | "https") {
+        bail!("base URL must be http or https, not {}", url.scheme());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        bail!("a URL with a user name or password in it (user@host) is refused: credentials come from a profile");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        bail!("base URL {} has no host", url);
+    }
+    Ok(())
+}
+
+/// The origin of `url` as text, for messages: `https://host[:port]`.
+pub fn origin_text(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// What the command line says about the connection (no secrets here).
+#[derive(Clone, Debug, Default)]
+pub struct Flags {
+    pub profile: Option<String>,
+    pub base_url: Option<String>,
+    pub cluster: Option<String>,
+    pub username: Option<String>,
+    pub demo: bool,
+    pub allow_insecure_http: bool,
+    pub config: Option<PathBuf>,
+    /// The base of a URL or cURL line given on the command line: it picks the
+    /// profile whose origin it has.
+    pub url_base: Option<Url>,
+}
+
+/// Where requests go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The embedded demo API.
+    Demo,
+    Remote(Url),
+}
+
+/// Everything resolved.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub target: Target,
+    pub profile_name: Option<String>,
+    pub credentials: Credentials,
+    pub offset_mode: OffsetMode,
+    pub page_size: u32,
+    pub max_page_size: u32,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub allow_insecure_http: bool,
+    pub concurrency: usize,
+    pub requests_per_minute: u32,
+    pub max_retry_after: Duration,
+    pub max_events: usize,
+    /// Things worth telling the user at start (e.g. a world-readable secret file).
+    pub warnings: Vec<String>,
+    /// A pasted URL's origin has no profile (or several): nothing is sent with
+    /// credentials until one is chosen.
+    pub origin_problem: Option<OriginProblem>,
+}
+
+impl Settings {
+    pub fn is_demo(&self) -> bool {
+        self.target == Target::Demo
+    }
+
+    /// How a fetch-all runs under these settings, at the largest page size.
+    pub fn fetch_all_options(&self) -> FetchAllOptions {
+        FetchAllOptions {
+            concurrency: self.concurrency,
+            requests_per_minute: self.requests_per_minute,
+            limit: self.max_page_size,
+            max_retry_after: self.max_retry_after,
+            max_events: self.max_events,
+            ..FetchAllOptions::default()
+        }
+    }
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("com", "capillary", "target-events").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Reads the config file; a missing file is an empty one. A syntax error
+/// names the file, line, column and key, never the line's text: it may hold
+/// a password.
+pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => match toml::from_str::<ConfigFile>(&text) {
+            Ok(file) => Ok(Some(file)),
+            Err(e) => bail!("{}", file_error::describe(path, &text, &e)),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Reads the `CAP_*` variables through `get` (the process environment in
+/// production, a map in tests).
+pub fn profile_from_env(get: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Profile> {
+    let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+    let offset_mode = get("CAP_OFFSET_MODE").map(|v| v.parse()).transpose().map_err(anyhow::Error::msg)?;
+    Ok(Profile {
+        base_url: get("CAP_BASE_URL"),
+        cluster: get("CAP_CLUSTER"),
+        username: get("CAP_USERNAME"),
+        password: get("CAP_PASSWORD").map(Secret::new),
+        password_is_md5: get("CAP_PASSWORD_IS_MD5").map(|v| matches!(v.trim(), "1" | "true" | "yes")),
+        oauth_key: get("CAP_OAUTH_KEY"),
+        oauth_secret: get("CAP_OAUTH_SECRET").map(Secret::new),
+        offset_mode,
+        ..Profile::default()
+    })
+}
+
+/// Resolves the settings. `prompt` asks for a missing password (None when
+/// nobody can answer).
+pub fn resolve(
+    file: Option<(&Path, ConfigFile)>,
+    env: &dyn Fn(&str) -> Option<String>,
+    flags: &Flags,
+    prompt: &dyn Fn(&str) -> Option<Secret>,
+) -> anyhow::Result<Settings> {
+    let mut warnings = Vec::new();
+    let env_profile = profile_from_env(env)?;
+    let env_base = env_profile.base()?;
+    let preferred = flags.profile.clone().or_else(|| env("CAP_PROFILE").filter(|p| !p.is_empty()));
+    if let Some((path, file)) = &file {
+        if let Some(name) = &preferred
+            && !file.profiles.contains_key(name)
+        {
+            bail!(
+                "no profile named \"{name}\" in {} (profiles: {})",
+                path.display(),
+                file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+        if file.profiles.values().any(Profile::has_secret) {
+            warnings.extend(permission_warning(path));
+        }
+    } else if let Some(name) = &preferred {
+        bail!("profile \"{name}\" was asked for, but there is no config file");
+    }
+    let file = file.map(|(_, f)| f);
+    let flag_profile =
+        Profile { base_url: flags.base_url.clone(), cluster: flags.cluster.clone(), ..Profile::default() };
+    let flag_base = flag_profile.base()?;
+
+    // Which profile, and which origin requests go to.
+    let mut origin_problem = None;
+    let (profile_name, target) = match (&flags.url_base, &flag_base) {
+        (Some(url), None) if !flags.demo => {
+            check_base(url)?;
+            match bind_url(file.as_ref(), env_base.as_ref(), preferred.as_deref(), flags.profile.as_deref(), url)? {
+                UrlBinding::Profile(name) => {
+                    let base = file.as_ref().and_then(|f| f.profiles.get(&name)).map(Profile::base).transpose()?;
+                    (Some(name), base.flatten())
+                }
+                UrlBinding::Environment => (None, env_base.clone()),
+                UrlBinding::Problem(problem) => {
+                    origin_problem = Some(problem);
+                    (None, Some(url.clone()))
+                }
+            }
+        }
+        _ => {
+            let name = file.as_ref().and_then(|f| {
+                preferred
+                    .clone()
+                    .or(f.default_profile.clone())
+                    .or_else(|| (f.profiles.len() == 1).then(|| f.profiles.keys().next().cloned()).flatten())
+            });
+            let profile_base = name
+                .as_ref()
+                .and_then(|n| file.as_ref().and_then(|f| f.profiles.get(n)))
+                .map(Profile::base)
+                .transpose()?
+                .flatten();
+            (name, flag_base.clone().or(env_base.clone()).or(profile_base))
+        }
+    };
+    if let (Some(name), Some(f)) = (&profile_name, &file)
+        && !f.profiles.contains_key(name)
+    {
+        bail!("default_profile \"{name}\" is not a profile in the config file");
+    }
+    let chosen = profile_name.as_ref().and_then(|n| file.as_ref().and_then(|f| f.profiles.get(n))).cloned();
+
+    // Each source lends its credentials only to its own origin (or, naming
+    // none, to the one chosen). With an unresolved URL, nobody lends any.
+    let target_origin = target.as_ref().map(Url::origin);
+    let lends = |source: &Option<Url>, label: &str, has: bool, warnings: &mut Vec<String>| -> bool {
+        if origin_problem.is_some() || flags.demo {
+            return false;
+        }
+        let Some(source) = source else { return true };
+        if Some(source.origin()) == target_origin {
+            return true;
+        }
+        if has {
+            warnings.push(format!(
+                "The credentials of {label} belong to {} and are not sent to {}.",
+                origin_text(source),
+                target.as_ref().map_or("another host".into(), origin_text)
+            ));
+        }
+        false
+    };
+    let mut profile = Profile::default();
+    if let Some(p) = chosen {
+        let base = p.base()?;
+        let label = format!("profile \"{}\"", profile_name.as_deref().unwrap_or(""));
+        let with = lends(&base, &label, p.has_credentials(), &mut warnings);
+        profile.overlay(p, with);
+    }
+    let with = lends(&env_base, "the environment (CAP_*)", env_profile.has_credentials(), &mut warnings);
+    profile.overlay(env_profile, with);
+    if flags.username.is_some() && origin_problem.is_none() {
+        profile.username = flags.username.clone();
+    }
+
+    let credentials = match (&profile.oauth_key, &profile.username) {
+        (Some(key), _) => match profile.oauth_secret.clone() {
+            Some(secret) => Credentials::OAuth { key: key.clone(), secret },
+            None => match prompt(&format!("OAuth secret for key {key}: ")) {
+                Some(secret) => Credentials::OAuth { key: key.clone(), secret },
+                None => bail!("an OAuth key is set but no secret: set CAP_OAUTH_SECRET or the profile's oauth_secret"),
+            },
+        },
+        (None, Some(user)) => {
+            let password = match profile.password.clone() {
+                Some(p) => p,
+                None => prompt(&format!("Password for {user}: "))
+                    .with_context(|| format!("no password for {user}: set CAP_PASSWORD or the profile's password"))?,
+            };
+            Credentials::Basic {
+                username: user.clone(),
+                password,
+                password_is_md5: profile.password_is_md5.unwrap_or(false),
+            }
+        }
+        (None, None) => Credentials::None,
+    };
+
+    let target = if flags.demo {
+        Target::Demo
+    } else {
+        match target {
+            Some(url) => Target::Remote(url),
+            None if credentials.is_none() => Target::Demo,
+            None => {
+                bail!("credentials are set but no API host: set a cluster (--cluster eu) or a base URL (--base-url)")
+            }
+        }
+    };
+    let max_page_size = profile.max_page_size.unwrap_or(1000).clamp(1, 1000);
+    Ok(Settings {
+        target,
+        profile_name,
+        credentials,
+        offset_mode: profile.offset_mode.unwrap_or_default(),
+        page_size: profile.page_size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, max_page_size),
+        max_page_size,
+        connect_timeout: Duration::from_secs(profile.connect_timeout_secs.unwrap_or(10).clamp(1, 3600)),
+        timeout: Duration::from_secs(profile.timeout_secs.unwrap_or(30).clamp(1, 3600)),
+        allow_insecure_http: flags.allow_insecure_http || profile.allow_insecure_http.unwrap_or(false),
+        concurrency: profile.concurrency.unwrap_or(DEFAULT_CONCURRENCY).clamp(1, 32),
+        requests_per_minute: profile.requests_per_minute.unwrap_or(90).max(1),
+        max_retry_after: profile
+            .max_retry_after_secs
+            .map_or(FetchAllOptions::default().max_retry_after, |s| Duration::from_secs(s.min(3600))),
+        max_events: profile.max_events.unwrap_or(FetchAllOptions::default().max_events).max(1),
+        warnings,
+        origin_problem,
+    })
+}
+
+/// Events per page in the explorer unless the profile says otherwise.
+pub const DEFAULT_PAGE_SIZE: u32 = 10;
+/// Requests in flight at once during a fetch-all.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// A secret-holding file readable by group or others deserves a warning.
+#[cfg(unix)]
+fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "Run chmod 600 {}: it holds a secret and other users can read it (mode {:o}).",
+            path.display(),
+            mode & 0o777
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn permission_warning(_path: &Path) -> Option<String> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(map: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = map.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn no_prompt(_: &str) -> Option<Secret> {
+        None
+    }
+
+    #[test]
+    fn nothing_configured_means_demo() {
+        let s = resolve(None, &env(&[]), &Flags::default(), &no_prompt).unwrap();
+        assert!(s.is_demo());
+    }
+
+    const EU_FILE: &str = r#"default_profile = "eu"
+        [profiles.eu]
+        cluster = "eu"
+        username = "store123"
+        password = "from-file"
+        page_size = 25"#;
+
+    fn with_file(text: &str) -> Option<(&'static Path, ConfigFile)> {
+        Some((Path::new("/nonexistent/config.toml"), toml::from_str(text).unwrap()))
+    }
+
+    #[test]
+    fn the_environment_fills_a_profile_and_overrides_it() {
+        let e = env(&[("CAP_PASSWORD", "from-env")]);
+        let s = resolve(with_file(EU_FILE), &e, &Flags::default(), &no_prompt).unwrap();
+        assert_eq!(s.target, Target::Remote(Url::parse("https://eu.api.capillarytech.com").unwrap()));
+        assert_eq!(s.page_size, 25);
+        match s.credentials {
+            Credentials::Basic { username, password, .. } => {
+                assert_eq!(username, "store123");
+                assert_eq!(password.expose(), "from-env");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn credentials_stay_with_the_origin_that_supplied_them() {
+        // A flag pointing elsewhere does not take the profile's credentials along.
+        let flags = Flags { base_url: Some("https://proxy.example/api".into()), ..Flags::default() };
+        let s = resolve(with_file(EU_FILE), &env(&[]), &flags, &no_prompt).unwrap();
+        assert_eq!(s.target, Target::Remote(Url::parse("https://proxy.example/api").unwrap()));
+        assert!(s.credentials.is_none(), "{:?}", s.credentials);
+        assert!(s.warnings.iter().any(|w| w.contains("not sent to https://proxy.example")), "{:?}", s.warnings);
+        // Nor do the environment's, when it names its own host.
+        let e =
+            env(&[("CAP_BASE_URL", "https://eu.api.capillarytech.com"), ("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]);
+        let s = resolve(None, &e, &flags, &no_prompt).unwrap();
+        assert!(s.credentials.is_none());
+        // A pasted URL on another origin: no credentials at all, and the reason.
+        let flags = Flags { url_base: Some(Url::parse("http://127.0.0.1:9/").unwrap()), ..Flags::default() };
+        let s = resolve(None, &e, &flags, &no_prompt).unwrap();
+        assert!(s.credentials.is_none());
+        assert_eq!(s.origin_problem, Some(OriginProblem::NoProfile { origin: "http://127.0.0.1:9".into() }));
+        let s = resolve(with_file(EU_FILE), &env(&[]), &flags, &no_prompt).unwrap();
+        assert!(s.credentials.is_none() && s.origin_problem.is_some());
+        // The same URL on the profile's origin picks it, credentials and all.
+        let flags =
+            Flags { url_base: Some(Url::parse("https://eu.api.capillarytech.com/").unwrap()), ..Flags::default() };
+        let s = resolve(with_file(EU_FILE), &env(&[]), &flags, &no_prompt).unwrap();
+        assert!(matches!(s.credentials, Credentials::Basic { .. }) && s.origin_problem.is_none());
+    }
+
+    #[test]
+    fn of_two_profiles_on_one_host_the_default_ones_credentials_are_used() {
+        let text = r#"default_profile = "second"
+            [profiles.first]
+            cluster = "eu"
+            username = "first-user"
+            password = "p1"
+            [profiles.second]
+            cluster = "eu"
+            username = "second-user"
+            password = "p2""#;
+        let flags =
+            Flags { url_base: Some(Url::parse("https://eu.api.capillarytech.com/").unwrap()), ..Flags::default() };
+        let s = resolve(with_file(text), &env(&[]), &flags, &no_prompt).unwrap();
+        assert_eq!(s.profile_name.as_deref(), Some("second"));
+        assert!(matches!(&s.credentials, Credentials::Basic { username, .. } if username == "second-user"));
+    }
+
+    #[test]
+    fn a_url_with_userinfo_is_refused() {
+        let e = env(&[("CAP_BASE_URL", "https://eu.api.capillarytech.com@attacker.example")]);
+        let err = resolve(None, &e, &Flags::default(), &no_prompt).unwrap_err();
+        assert!(err.to_string().contains("user@host"), "{err}");
+    }
+
+    #[test]
+    fn clusters_resolve_and_unknown_ones_are_named() {
+        let s = resolve(
+            None,
+            &env(&[("CAP_CLUSTER", "eu"), ("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]),
+            &Flags::default(),
+            &no_prompt,
+        )
+        .unwrap();
+        assert_eq!(s.target, Target::Remote(Url::parse("https://eu.api.capillarytech.com").unwrap()));
+        let err = resolve(None, &env(&[("CAP_CLUSTER", "mars")]), &Flags::default(), &no_prompt).unwrap_err();
+        assert!(err.to_string().contains("unknown cluster \"mars\""));
+    }
+
+    #[test]
+    fn a_missing_password_is_prompted_for_or_explained() {
+        let e = env(&[("CAP_CLUSTER", "eu"), ("CAP_USERNAME", "store123")]);
+        let err = resolve(None, &e, &Flags::default(), &no_prompt).unwrap_err();
+        assert!(err.to_string().contains("set CAP_PASSWORD"));
+        let s = resolve(None, &e, &Flags::default(), &|_| Some(Secret::new("typed"))).unwrap();
+        assert!(matches!(s.credentials, Credentials::Basic { .. }));
+    }
+
+    #[test]
+    fn credentials_without_a_host_are_an_error() {
+        let err = resolve(None, &env(&[("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]), &Flags::default(), &no_prompt)
+            .unwrap_err();
+        assert!(err.to_string().contains("no API host"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_readable_secret_file_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("te-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, "[profiles.p]\ncluster = \"eu\"\nusername = \"u\"\npassword = \"p\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let file = load_file(&path).unwrap().unwrap();
+        let s = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap();
+        assert!(s.warnings[0].contains("chmod 600"), "{:?}", s.warnings);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
