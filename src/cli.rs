@@ -10,7 +10,7 @@ use crate::export::Format;
 #[derive(Debug, Parser)]
 #[command(
     name = "target-events",
-    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
     version,
     about = "Explore the events that count toward a Capillary customer's target (milestone or streak).",
     long_about = "Explore the events that count toward a Capillary customer's target (milestone or streak).\n\n\
@@ -100,12 +100,16 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct FetchArgs {
+    /// A target-events URL or a whole cURL line (quoted), instead of the ids:
+    /// it must be on a configured profile's origin.
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
     /// Customer id (userId).
-    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
-    pub user_id: i64,
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..), required_unless_present = "url")]
+    pub user_id: Option<i64>,
     /// Target rule id.
-    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
-    pub rule_id: i64,
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..), required_unless_present = "url")]
+    pub rule_id: Option<i64>,
     /// Target period id.
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
     pub period_id: Option<i64>,

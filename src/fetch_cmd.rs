@@ -43,6 +43,20 @@ fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &m
     }
 }
 
+/// The customer, rule and period asked for (by flags, or a URL the caller
+/// has read into them).
+fn base_query(args: &FetchArgs) -> Option<EventsQuery> {
+    match (args.user_id, args.rule_id) {
+        (Some(user_id), Some(rule_id)) => {
+            Some(EventsQuery { user_id, rule_id, period_id: args.period_id, limit: 1, page: 0 })
+        }
+        _ => {
+            eprintln!("error: give --user-id and --rule-id, or a target-events URL");
+            None
+        }
+    }
+}
+
 /// Events per page of a single-page fetch without `--limit`.
 const DEFAULT_LIMIT: u32 = 10;
 
@@ -57,13 +71,8 @@ pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
     if args.all {
         return run_all(client, args, settings).await;
     }
-    let query = EventsQuery {
-        user_id: args.user_id,
-        rule_id: args.rule_id,
-        period_id: args.period_id,
-        limit: args.limit.unwrap_or(DEFAULT_LIMIT),
-        page: args.page - 1,
-    };
+    let Some(base) = base_query(args) else { return 2 };
+    let query = EventsQuery { limit: args.limit.unwrap_or(DEFAULT_LIMIT), page: args.page - 1, ..base };
     let mut stderr = std::io::stderr();
     match client.events(&query).await {
         Ok(fetched) => {
@@ -145,8 +154,7 @@ pub fn report(out: &mut dyn Write, e: &ApiError) {
 async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
     use std::io::IsTerminal;
     let mut stderr = std::io::stderr();
-    let base =
-        EventsQuery { user_id: args.user_id, rule_id: args.rule_id, period_id: args.period_id, limit: 1, page: 0 };
+    let Some(base) = base_query(args) else { return 2 };
     let defaults = settings.fetch_all_options();
     let opts = FetchAllOptions {
         concurrency: args.concurrency.map_or(defaults.concurrency, |c| c as usize),
@@ -188,7 +196,7 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
         let _ = writeln!(
             stderr,
             "No events recorded for customer {} in target rule {} ({message}).",
-            args.user_id, args.rule_id
+            base.user_id, base.rule_id
         );
         return 0;
     }

@@ -42,7 +42,11 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
         Some(Command::ClearRecent) => return clear_recent(),
         _ => {}
     }
-    let url = match cli.url.as_deref().map(query_url::parse).transpose() {
+    let text = match &cli.command {
+        Some(Command::Fetch(args)) => args.url.as_deref(),
+        _ => cli.url.as_deref(),
+    };
+    let url = match text.map(query_url::parse).transpose() {
         Ok(u) => u,
         Err(e) => {
             eprintln!("error: cannot read the URL: {e}");
@@ -72,6 +76,16 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
             settings.page_size = limit.min(settings.max_page_size);
         }
         start_page = u.page(settings.offset_mode, settings.page_size);
+        if let Some(Command::Fetch(args)) = &mut cli.command {
+            // The URL fills what the flags did not say.
+            args.user_id = args.user_id.or(Some(u.user_id));
+            args.rule_id = args.rule_id.or(Some(u.rule_id));
+            args.period_id = args.period_id.or(u.period_id);
+            if args.limit.is_none() && !args.all {
+                args.limit = u.limit;
+                args.page = start_page.saturating_add(1);
+            }
+        }
     }
     for w in &settings.warnings {
         eprintln!("warning: {w}");

@@ -79,11 +79,11 @@ fn parts(app: &App) -> Vec<Part> {
     if let Some(last) = &app.last_request {
         parts.push(Part::text(4, format!(" · {} ms", last.elapsed.as_millis()), theme.muted()));
         if let Some(id) = &last.request_id {
-            parts.push(Part::text(5, format!(" · req {id}"), theme.muted()));
+            parts.push(Part::text(5, format!(" · req {}", crate::sanitize::line(id)), theme.muted()));
         }
     }
     if let Some(flash) = &app.flash {
-        parts.push(Part::text(1, format!("  {flash}"), theme.flash()));
+        parts.push(Part::text(1, format!("  {}", crate::sanitize::line(flash)), theme.flash()));
     }
     parts
 }
@@ -134,7 +134,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return draw_progress(app, frame, area, run);
     }
     let theme = &app.theme;
-    let mut right = vec![Span::styled(format!(" {} ", app.label), theme.badge()), Span::raw(" ")];
+    let mut right =
+        vec![Span::styled(format!(" {} ", crate::sanitize::line(&app.label)), theme.badge()), Span::raw(" ")];
     if area.width >= 80 {
         right.extend([Span::raw(" "), Span::styled("?", theme.key()), Span::raw(" help ")]);
     } else {

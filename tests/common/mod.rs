@@ -52,3 +52,4 @@ pub fn oauth() -> Credentials {
 }
 pub mod harness;
 pub mod pty;
+pub mod scripted;
