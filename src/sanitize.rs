@@ -18,6 +18,19 @@ pub fn line(s: &str) -> Cow<'_, str> {
     clean(s, false)
 }
 
+/// [`line`] of at most the first `max_bytes` of `s` (at a character
+/// boundary), with `…` when cut: for cells that can never show more.
+pub fn line_prefix(s: &str, max_bytes: usize) -> Cow<'_, str> {
+    if s.len() <= max_bytes {
+        return line(s);
+    }
+    let mut end = max_bytes;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", line(&s[..end])))
+}
+
 /// Sanitises multi-line text (pretty-printed JSON, wrapped details): `\n` is
 /// kept as a line break, everything else is treated as in [`line`].
 pub fn multiline(s: &str) -> Cow<'_, str> {

@@ -309,3 +309,35 @@ fn a_config_syntax_error_never_prints_the_line() {
     assert!(err.contains("line 3") && !err.contains("Sup3rS3cret"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_copied_curl_line_works_as_pasted_for_every_kind_of_auth() {
+    use target_events::api::auth::md5_hex;
+    use target_events::app::state::{AuthKind, ConnectionInfo};
+    use target_events::app::workflow::curl_command;
+    let server = common::server(Some(common::demo_auth(Duration::from_secs(300)))).await;
+    let q = EventsQuery { user_id: 564332013, rule_id: 1986, period_id: Some(9889), limit: 5, page: 0 };
+    let md5 = md5_hex(common::PASSWORD).to_uppercase();
+    let cases: [(AuthKind, Vec<(&str, &str)>); 3] = [
+        (AuthKind::Basic, vec![("CAP_USERNAME", common::USER), ("CAP_PASSWORD", common::PASSWORD)]),
+        (AuthKind::BasicMd5, vec![("CAP_USERNAME", common::USER), ("CAP_PASSWORD", &md5)]),
+        (AuthKind::OAuth, vec![("CAP_OAUTH_KEY", common::OAUTH_KEY), ("CAP_OAUTH_SECRET", common::OAUTH_SECRET)]),
+    ];
+    for (auth, env) in cases {
+        let conn = ConnectionInfo { base_url: server.base_url(), auth, ..ConnectionInfo::default() };
+        let command = curl_command(&conn, &q);
+        assert!(!command.contains("--location") && !command.contains(" -L"), "never follows redirects: {command}");
+        let mut sh = std::process::Command::new("bash");
+        sh.arg("-c").arg(format!("{command} --silent --show-error"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("CAP_") {
+                sh.env_remove(k);
+            }
+        }
+        sh.envs(env.iter().copied());
+        let out = tokio::task::spawn_blocking(move || sh.output()).await.unwrap().expect("bash and curl are installed");
+        let body = String::from_utf8_lossy(&out.stdout);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{auth:?}: {body}"));
+        assert_eq!(v["data"].as_array().map(Vec::len), Some(2), "{auth:?}: {body}");
+    }
+}

@@ -428,7 +428,10 @@ fn rate_limited(answer: &Answer, retry_after: Option<Duration>) -> (ApiError, Re
 
 fn malformed(answer: &Answer, detail: String) -> ApiError {
     ApiError::new(
-        ErrorKind::Malformed { detail: crate::sanitize::line(&detail).into_owned(), snippet: snippet(&answer.body) },
+        ErrorKind::Malformed {
+            detail: crate::sanitize::truncate_chars(&crate::sanitize::line(&detail), 300).into_owned(),
+            snippet: snippet(&answer.body),
+        },
         Some(answer.meta.status),
         answer.meta.request_id.clone(),
         &answer.meta.url,

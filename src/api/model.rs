@@ -90,7 +90,7 @@ impl EventTime {
             // The API's own form already starts with it: no formatting needed.
             Some(_) if self.raw.len() >= 19 && parse_api_time(&self.raw).is_some() => self.raw[..19].into(),
             Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string().into(),
-            None => crate::sanitize::line(&self.raw),
+            None => crate::sanitize::line_prefix(&self.raw, 64),
         }
     }
 }

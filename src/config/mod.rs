@@ -573,6 +573,15 @@ mod tests {
         let file = load_file(&path).unwrap().unwrap();
         let s = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap();
         assert!(s.warnings[0].contains("chmod 600"), "{:?}", s.warnings);
+        // A secret in any profile counts, not just the one in use.
+        std::fs::write(
+            &path,
+            "default_profile = \"plain\"\n[profiles.plain]\ncluster = \"eu\"\n[profiles.other]\ncluster = \"us\"\nusername = \"u\"\npassword = \"p\"\n",
+        )
+        .unwrap();
+        let file = load_file(&path).unwrap().unwrap();
+        let s = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap();
+        assert!(s.warnings.iter().any(|w| w.contains("chmod 600")), "{:?}", s.warnings);
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -18,6 +18,46 @@ use crate::ui::theme::Theme;
 
 const KEY_WIDTH: usize = 19;
 const CONTINUATION: &str = "  ";
+/// The most of one value the pane lays out: a 10 MB name must not cost a
+/// second per frame. Exports and copies carry the whole value.
+pub const MAX_SHOWN_BYTES: usize = 4096;
+
+/// `text` sanitised, cut to [`MAX_SHOWN_BYTES`] with a note of its whole size.
+pub fn bounded(text: &str) -> String {
+    if text.len() <= MAX_SHOWN_BYTES {
+        return sanitize::line(text).into_owned();
+    }
+    let mut end = MAX_SHOWN_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} in all: y copies it whole)", sanitize::line(&text[..end]), size_text(text.len()))
+}
+
+fn size_text(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// The event's JSON with every long string cut as [`bounded`] cuts it.
+fn bounded_json(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.len() > MAX_SHOWN_BYTES => {
+            let mut end = MAX_SHOWN_BYTES;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            Value::String(format!("{}… ({} in all)", &s[..end], size_text(s.len())))
+        }
+        Value::Array(items) => Value::Array(items.iter().map(bounded_json).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), bounded_json(v))).collect()),
+        other => other.clone(),
+    }
+}
 
 /// Cuts `text` into pieces at most `width` columns wide.
 pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
@@ -39,7 +79,7 @@ pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 fn date_lines(t: &EventTime) -> Vec<String> {
-    let mut v = vec![sanitize::line(&t.raw).into_owned()];
+    let mut v = vec![bounded(&t.raw)];
     v.push(match t.parsed {
         Some(p) => format!("→ {}", p.format("%a %d %b %Y %H:%M:%S")),
         None => "→ (not a date the tool understands)".into(),
@@ -69,17 +109,13 @@ fn fields(theme: &Theme, e: &TargetEvent) -> Vec<(&'static str, Vec<String>, Sty
             lag_style = theme.warning();
         }
     }
-    let display_name = e.event_display_name.as_deref().map_or("—".into(), |d| sanitize::line(d).into_owned());
+    let display_name = e.event_display_name.as_deref().map_or("—".into(), bounded);
     let mut v = vec![
         ("eventLogId", vec![e.event_log_id.to_string()], Style::new()),
-        (
-            "eventName",
-            vec![sanitize::line(&e.event_name).into_owned(), format!("{} {kind}", e.kind().marker())],
-            Style::new(),
-        ),
+        ("eventName", vec![bounded(&e.event_name), format!("{} {kind}", e.kind().marker())], Style::new()),
         ("eventDisplayName", vec![display_name], Style::new()),
         ("targetValue", vec![e.target_value.to_string()], value_style),
-        ("uniqueId", vec![sanitize::line(&e.unique_id).into_owned()], Style::new()),
+        ("uniqueId", vec![bounded(&e.unique_id)], Style::new()),
         ("customerId", vec![e.customer_id.to_string()], Style::new()),
         ("eventDate", date_lines(&e.event_date), Style::new()),
         ("eventProcessedDate", processed, lag_style),
@@ -88,10 +124,10 @@ fn fields(theme: &Theme, e: &TargetEvent) -> Vec<(&'static str, Vec<String>, Sty
         ("targetRuleId", vec![e.target_rule_id.to_string()], Style::new()),
     ];
     if let Some(iso) = &e.event_date_iso {
-        v.push(("eventDateISO", vec![sanitize::line(iso).into_owned()], Style::new()));
+        v.push(("eventDateISO", vec![bounded(iso)], Style::new()));
     }
     if let Some(iso) = &e.event_processed_date_iso {
-        v.push(("eventProcessedDateISO", vec![sanitize::line(iso).into_owned()], Style::new()));
+        v.push(("eventProcessedDateISO", vec![bounded(iso)], Style::new()));
     }
     v
 }
@@ -103,7 +139,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     };
     let width = width as usize;
     if app.detail.raw {
-        let json = terminal_safe_json(&e.as_sent(), true);
+        let json = terminal_safe_json(&bounded_json(&e.as_sent()), true);
         return json.lines().flat_map(|l| hard_wrap(l, width)).map(Line::from).collect();
     }
     let stacked = width < KEY_WIDTH + 16;
@@ -184,5 +220,17 @@ mod tests {
         assert_eq!(hard_wrap("abcdef", 4), vec!["abcd", "ef"]);
         assert_eq!(hard_wrap("積分イベ", 5), vec!["積分", "イベ"]);
         assert_eq!(hard_wrap("", 4), vec![""]);
+    }
+
+    #[test]
+    fn a_huge_value_is_shown_in_part_with_its_size() {
+        let huge = "é".repeat(5 * 1024 * 1024);
+        let shown = bounded(&huge);
+        assert!(shown.len() < MAX_SHOWN_BYTES + 100);
+        assert!(shown.ends_with("… (10.0 MB in all: y copies it whole)"), "{}", &shown[shown.len() - 60..]);
+        let json = bounded_json(&serde_json::json!({"n": huge, "v": 1}));
+        assert!(json["n"].as_str().unwrap().ends_with("(10.0 MB in all)"));
+        assert_eq!(json["v"], 1);
+        assert_eq!(bounded("short"), "short");
     }
 }

@@ -53,6 +53,9 @@ const DISPLAY: [Col; 8] =
 const PRIORITY: [Col; 8] =
     [Col::Date, Col::Value, Col::Event, Col::Lag, Col::Period, Col::Name, Col::Unique, Col::LogId];
 
+/// The most of a text value a cell looks at: no column is wider than this.
+const CELL_BYTES: usize = 512;
+
 pub fn format_lag(lag: TimeDelta) -> String {
     let mins = lag.num_minutes();
     let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
@@ -72,11 +75,13 @@ pub fn has_large_lag(e: &TargetEvent) -> bool {
 fn cell_text(col: Col, e: &TargetEvent) -> Cow<'_, str> {
     match col {
         Col::Date => e.event_date.short(),
-        Col::Event => format!("{} {}", e.kind().marker(), sanitize::line(&e.event_name)).into(),
-        Col::Name => e.event_display_name.as_deref().map_or(Cow::Borrowed("—"), sanitize::line),
+        Col::Event => format!("{} {}", e.kind().marker(), sanitize::line_prefix(&e.event_name, CELL_BYTES)).into(),
+        Col::Name => {
+            e.event_display_name.as_deref().map_or(Cow::Borrowed("—"), |n| sanitize::line_prefix(n, CELL_BYTES))
+        }
         Col::Value => e.target_value.to_string().into(),
         Col::Period => e.period_id.to_string().into(),
-        Col::Unique => sanitize::line(&e.unique_id),
+        Col::Unique => sanitize::line_prefix(&e.unique_id, CELL_BYTES),
         Col::LogId => e.event_log_id.to_string().into(),
         Col::Lag => match e.processing_lag() {
             Some(l) if l > LARGE_LAG => format!("⚠ {}", format_lag(l)).into(),
