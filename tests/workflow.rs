@@ -279,3 +279,36 @@ fn a_new_query_stops_a_fetch_all_of_the_old_one() {
     h.answer_all();
     assert_eq!(h.app.shown.as_ref().unwrap().query.user_id, 564332013);
 }
+
+#[test]
+fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
+    use target_events::app::action::ProfileSwitch;
+    use target_events::app::state::ConnectionInfo;
+    use target_events::config::ProfileChoice;
+    let mut h = Harness::new(120, 36);
+    h.app.profiles = vec![
+        ProfileChoice { name: "eu".into(), origin: "https://eu.api.capillarytech.com".into() },
+        ProfileChoice { name: "local".into(), origin: "http://127.0.0.1:9000".into() },
+    ];
+    h.query("564332013", "1986", "");
+    h.answer_all();
+    assert!(!h.app.cache.is_empty());
+    let note = "no profile for http://127.0.0.1:18777 — choose one with --profile or add it to the config";
+    h.app.pick_profile(Some((note.into(), None)));
+    assert_snapshot!("profile_picker_for_an_unknown_origin", h.render().backend());
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Enter);
+    let Some(Effect::UseProfile { name }) = h.pending.pop() else { panic!("a profile switch") };
+    assert_eq!(name, "local");
+    let connection =
+        ConnectionInfo { base_url: "http://127.0.0.1:9000/".parse().unwrap(), ..ConnectionInfo::default() };
+    h.send(Msg::ProfileChanged { result: Ok(ProfileSwitch { label: "local".into(), connection }) });
+    // Nothing learnt from the old origin is kept; the query goes to the new one.
+    assert_eq!(h.app.label, "local");
+    assert!(h.app.cache.is_empty() && h.app.shown.is_none());
+    assert!(h.pending.iter().any(|e| matches!(e, Effect::Fetch { query, .. } if query.user_id == 564332013)));
+    // A profile that cannot be used says why and changes nothing.
+    h.send(Msg::ProfileChanged { result: Err("no password for till".into()) });
+    assert_eq!(h.app.label, "local");
+    assert!(h.screen_text().contains("Could not switch profile: no password for till"));
+}

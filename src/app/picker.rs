@@ -48,14 +48,24 @@ impl TargetChoice {
         v
     }
 
-    /// Achieved over target, 0–1, for the gauge (display only).
+    /// Achieved over target, 0–1, for the gauge (display only). A quotient
+    /// too large for a Decimal (a huge value over a tiny target) is 1.
     pub fn ratio(&self) -> Option<f64> {
         let (a, t) = (self.achieved?, self.target?);
-        if t.0.is_zero() {
+        if t.0.is_zero() || t.0.is_sign_negative() {
             return None;
         }
-        let r = (a.0 / t.0).to_string().parse::<f64>().ok()?;
+        let r = match a.0.checked_div(t.0) {
+            Some(q) => q.to_string().parse::<f64>().ok()?,
+            None if a.0.is_sign_negative() => 0.0,
+            None => 1.0,
+        };
         Some(r.clamp(0.0, 1.0))
+    }
+
+    /// Whether the API's achieved value reaches the target (exact).
+    pub fn reached(&self) -> bool {
+        matches!((self.achieved, self.target), (Some(a), Some(t)) if a.0 >= t.0)
     }
 }
 
@@ -166,4 +176,36 @@ impl Picker {
 /// The query a recent entry stands for, at page 1.
 pub fn recent_query(r: &RecentQuery, limit: u32) -> EventsQuery {
     EventsQuery { user_id: r.user_id, rule_id: r.rule_id, period_id: r.period_id, limit, page: 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(achieved: &str, target: &str) -> TargetChoice {
+        TargetChoice {
+            group_id: 1,
+            group_name: String::new(),
+            target_name: String::new(),
+            rule_id: 1,
+            period_id: None,
+            ref_code: String::new(),
+            start: String::new(),
+            end: String::new(),
+            target: Money::parse(target),
+            achieved: Money::parse(achieved),
+            current: false,
+        }
+    }
+
+    #[test]
+    fn extreme_figures_give_a_ratio_never_a_panic() {
+        let huge = choice("79228162514264337593543950335", "0.0000000000000000000000000001");
+        assert_eq!(huge.ratio(), Some(1.0));
+        assert!(huge.reached());
+        let negative = choice("-79228162514264337593543950335", "0.0000000000000000000000000001");
+        assert_eq!(negative.ratio(), Some(0.0));
+        assert!(!choice("4820.50", "5000.00").reached());
+        assert_eq!(choice("1", "0").ratio(), None);
+    }
 }

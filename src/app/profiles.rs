@@ -51,12 +51,10 @@ impl App {
         self.error = None;
         self.summary = None;
         self.rebuild_view();
+        self.flash(&format!("Now using profile {}.", self.label));
         match self.query_from_inputs() {
             Some(q) => self.new_query(q, fx),
-            None => {
-                self.focus = Focus::Input(crate::api::Field::UserId);
-                self.flash(&format!("Now using profile {}.", self.label));
-            }
+            None => self.focus = Focus::Input(crate::api::Field::UserId),
         }
     }
 }
