@@ -32,7 +32,10 @@ fn target_picker_from_the_customer_alone() {
     let t = h.render();
     assert_snapshot!("target_picker", t.backend());
     let text = h.screen_text();
-    assert!(text.contains("3999.54 / 5000.00") && text.contains("●"), "exact figures and the current period");
+    assert!(
+        text.contains(" 3999.54      5000.00 ") && text.contains("●"),
+        "exact figures, each in its column, and the current period"
+    );
     // Type to narrow, then choose.
     h.type_text("cycle_2");
     assert!(h.screen_text().contains("1 of 3"));
@@ -41,6 +44,18 @@ fn target_picker_from_the_customer_alone() {
     assert_eq!(h.app.field(Field::PeriodId).input.value(), "9888");
     h.answer_all();
     assert_eq!(h.app.events().len(), 3);
+}
+
+#[test]
+fn customer_enter_enter_opens_the_current_period() {
+    let mut h = Harness::new(120, 36);
+    h.type_text("564332013");
+    h.key(KeyCode::Enter);
+    h.answer_all();
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.field(Field::PeriodId).input.value(), "9889", "the ● period was selected");
+    h.answer_all();
+    assert!(h.app.events().iter().all(|e| e.period_id == 9889) && !h.app.events().is_empty());
 }
 
 #[test]

@@ -159,6 +159,12 @@ impl Picker {
             .collect()
     }
 
+    /// Selects the first current period (●), so Enter opens it.
+    pub fn select_current(&mut self) {
+        let current = self.visible().iter().position(|&i| matches!(&self.items[i], PickerItem::Target(t) if t.current));
+        self.selected = current.unwrap_or(0);
+    }
+
     pub fn selected_item(&self) -> Option<&PickerItem> {
         self.visible().get(self.selected).map(|&i| &self.items[i])
     }

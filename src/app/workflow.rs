@@ -38,7 +38,9 @@ impl App {
             && *user == user_id
         {
             let items = TargetChoice::from_groups(groups).into_iter().map(PickerItem::Target).collect();
-            self.overlay = Some(Overlay::Picker(Picker::with_items(PickerKind::Targets { user_id }, items)));
+            let mut picker = Picker::with_items(PickerKind::Targets { user_id }, items);
+            picker.select_current();
+            self.overlay = Some(Overlay::Picker(picker));
             return;
         }
         self.open_picker(PickerKind::Targets { user_id }, fx);
@@ -62,7 +64,10 @@ impl App {
         }
         p.loading = false;
         match result {
-            Ok(groups) => p.items = TargetChoice::from_groups(&groups).into_iter().map(PickerItem::Target).collect(),
+            Ok(groups) => {
+                p.items = TargetChoice::from_groups(&groups).into_iter().map(PickerItem::Target).collect();
+                p.select_current();
+            }
             Err(e) => p.error = Some(e),
         }
     }

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state, one file per pane.
 
 pub mod banner;
+pub mod columns;
 pub mod detail;
 pub mod layout;
 pub mod navigator;

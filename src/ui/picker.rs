@@ -10,117 +10,123 @@ use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Ta
 use crate::app::App;
 use crate::app::picker::{Picker, PickerItem, PickerKind};
 use crate::sanitize;
+use crate::ui::columns::{self, Kind, Spec};
 use crate::ui::theme::Theme;
 
 const GAUGE_CELLS: usize = 10;
 
-/// A text gauge, so it reads without colour: `███████░░░  72%`.
-pub fn gauge(ratio: Option<f64>) -> String {
+/// A text gauge, so it reads without colour: `███████░░░  72%`. It reads
+/// full only when the target is reached, whatever the rounding.
+pub fn gauge(ratio: Option<f64>, reached: bool) -> String {
     match ratio {
         Some(r) => {
-            let filled = (r * GAUGE_CELLS as f64).round() as usize;
-            format!("{}{} {:>3.0}%", "█".repeat(filled), "░".repeat(GAUGE_CELLS - filled.min(GAUGE_CELLS)), r * 100.0)
+            let r = if reached { 1.0 } else { r.min(0.999) };
+            let filled = ((r * GAUGE_CELLS as f64).floor() as usize).min(GAUGE_CELLS);
+            let percent = if reached { 100.0 } else { (r * 100.0).floor().min(99.0) };
+            format!("{}{} {:>3.0}%", "█".repeat(filled), "░".repeat(GAUGE_CELLS - filled), percent)
         }
         None => " ".repeat(GAUGE_CELLS + 5),
     }
 }
 
 fn s(text: &str) -> String {
-    sanitize::line(text).into_owned()
+    sanitize::line_prefix(text, 512).into_owned()
 }
 
-fn row(theme: &Theme, item: &PickerItem, narrow: bool) -> Row<'static> {
+/// One cell: its text, right-aligned or not, and its style.
+struct Text {
+    text: String,
+    right: bool,
+    style: Style,
+}
+
+fn left(text: String) -> Text {
+    Text { text, right: false, style: Style::new() }
+}
+
+fn right(text: String) -> Text {
+    Text { text, right: true, style: Style::new() }
+}
+
+fn money(m: Option<crate::api::model::Money>) -> String {
+    m.map_or("—".into(), |m| m.to_string())
+}
+
+/// The columns of a picker: title, kind, priority (0 kept first).
+fn specs(kind: PickerKind) -> Vec<Spec> {
+    let text = |min| Kind::Text { min };
+    let v: Vec<(&'static str, Kind, u8)> = match kind {
+        PickerKind::Targets { .. } => vec![
+            ("", Kind::Fixed, 0),
+            ("Group", text(6), 6),
+            ("Target", text(6), 5),
+            ("Rule", Kind::Figure, 2),
+            ("Period", Kind::Figure, 3),
+            ("Ref", text(4), 4),
+            ("Dates", Kind::Figure, 7),
+            ("Progress", Kind::Fixed, 8),
+            ("Achieved", Kind::Figure, 0),
+            ("Target value", Kind::Figure, 1),
+        ],
+        PickerKind::Periods { .. } => {
+            vec![("Period", Kind::Figure, 0), ("Ref", text(4), 2), ("Dates", Kind::Figure, 1), ("Status", text(6), 3)]
+        }
+        PickerKind::Recent => vec![
+            ("Customer", Kind::Figure, 0),
+            ("Rule", Kind::Figure, 0),
+            ("Period", Kind::Figure, 1),
+            ("When", Kind::Figure, 2),
+        ],
+        PickerKind::Profiles => vec![("Profile", text(8), 0), ("API origin", text(12), 1)],
+    };
+    v.into_iter().map(|(t, k, p)| Spec::new(t, k, p)).collect()
+}
+
+fn cells(theme: &Theme, item: &PickerItem) -> Vec<Text> {
     match item {
         PickerItem::Target(t) => {
-            let figures = match (t.achieved, t.target) {
-                (Some(a), Some(v)) => format!("{a} / {v}"),
-                _ => "—".into(),
-            };
-            let reached = t.ratio().is_some_and(|r| r >= 1.0);
-            if narrow {
-                // The figures and which period: what decides the answer.
-                return Row::new(vec![
-                    Cell::from(if t.current { "●" } else { " " }),
-                    Cell::from(t.rule_id.to_string()),
-                    Cell::from(t.period_id.map(|p| p.to_string()).unwrap_or_default()),
-                    Cell::from(s(&t.ref_code)),
-                    Cell::from(Line::from(figures).right_aligned()),
-                ]);
-            }
-            Row::new(vec![
-                Cell::from(if t.current { "●" } else { " " }),
-                Cell::from(s(&t.group_name)),
-                Cell::from(s(&t.target_name)),
-                Cell::from(t.rule_id.to_string()),
-                Cell::from(t.period_id.map(|p| p.to_string()).unwrap_or_default()),
-                Cell::from(s(&t.ref_code)),
-                Cell::from(format!("{} → {}", s(&t.start), s(&t.end))),
-                Cell::from(Span::styled(gauge(t.ratio()), if reached { theme.behavioural() } else { Style::new() })),
-                Cell::from(Line::from(figures).right_aligned()),
-            ])
+            let reached = t.reached();
+            vec![
+                left(if t.current { "●".into() } else { " ".into() }),
+                left(s(&t.group_name)),
+                left(s(&t.target_name)),
+                left(t.rule_id.to_string()),
+                left(t.period_id.map(|p| p.to_string()).unwrap_or_default()),
+                left(s(&t.ref_code)),
+                left(format!("{} → {}", s(&t.start), s(&t.end))),
+                Text {
+                    text: gauge(t.ratio(), reached),
+                    right: false,
+                    style: if reached { theme.behavioural() } else { Style::new() },
+                },
+                right(money(t.achieved)),
+                right(money(t.target)),
+            ]
         }
-        PickerItem::Period(p) => Row::new(vec![
-            Cell::from(p.id.to_string()),
-            Cell::from(s(p.ref_code.as_deref().unwrap_or(""))),
-            Cell::from(format!(
+        PickerItem::Period(p) => vec![
+            left(p.id.to_string()),
+            left(s(p.ref_code.as_deref().unwrap_or(""))),
+            left(format!(
                 "{} → {}",
                 s(p.start_date.as_deref().unwrap_or("?")),
                 s(p.end_date.as_deref().unwrap_or("?"))
             )),
-            Cell::from(s(p.period_status.as_deref().unwrap_or(""))),
-        ]),
-        PickerItem::Recent(r) => Row::new(vec![
-            Cell::from(r.user_id.to_string()),
-            Cell::from(r.rule_id.to_string()),
-            Cell::from(r.period_id.map_or("all".into(), |p| p.to_string())),
-            Cell::from(s(&r.at)),
-        ]),
-        PickerItem::Profile(p) => Row::new(vec![Cell::from(s(&p.name)), Cell::from(s(&p.origin))]),
-    }
-}
-
-fn header_and_widths(kind: PickerKind, narrow: bool) -> (Vec<&'static str>, Vec<Constraint>) {
-    match kind {
-        PickerKind::Targets { .. } if narrow => (
-            vec!["", "Rule", "Period", "Ref", "Achieved / target"],
-            vec![
-                Constraint::Length(1),
-                Constraint::Length(6),
-                Constraint::Length(6),
-                Constraint::Fill(1),
-                Constraint::Length(19),
-            ],
-        ),
-        PickerKind::Targets { .. } => (
-            vec!["", "Group", "Target", "Rule", "Period", "Ref", "Dates", "Achieved", "of target"],
-            vec![
-                Constraint::Length(1),
-                Constraint::Fill(2),
-                Constraint::Fill(2),
-                Constraint::Length(6),
-                Constraint::Length(6),
-                Constraint::Length(9),
-                Constraint::Length(23),
-                Constraint::Length(15),
-                Constraint::Length(19),
-            ],
-        ),
-        PickerKind::Periods { .. } => (
-            vec!["Period", "Ref", "Dates", "Status"],
-            vec![Constraint::Length(8), Constraint::Fill(1), Constraint::Length(23), Constraint::Length(10)],
-        ),
-        PickerKind::Recent => (
-            vec!["Customer", "Rule", "Period", "When"],
-            vec![Constraint::Length(12), Constraint::Length(10), Constraint::Length(10), Constraint::Fill(1)],
-        ),
-        PickerKind::Profiles => (vec!["Profile", "API origin"], vec![Constraint::Fill(1), Constraint::Fill(2)]),
+            left(s(p.period_status.as_deref().unwrap_or(""))),
+        ],
+        PickerItem::Recent(r) => vec![
+            left(r.user_id.to_string()),
+            left(r.rule_id.to_string()),
+            left(r.period_id.map_or("all".into(), |p| p.to_string())),
+            left(s(&r.at)),
+        ],
+        PickerItem::Profile(p) => vec![left(s(&p.name)), left(s(&p.origin))],
     }
 }
 
 pub fn draw(app: &App, frame: &mut Frame, picker: &Picker) {
     let theme = &app.theme;
     let screen = frame.area();
-    let width = screen.width.saturating_sub(4).min(120);
+    let width = screen.width.saturating_sub(4).min(160);
     // As tall as the list needs (filter, header, rows, borders), within the screen.
     let wanted = (picker.visible().len() as u16 + 4 + u16::from(picker.note.is_some()) * 2).max(8);
     let height = screen.height.saturating_sub(4).min(22).min(wanted);
@@ -180,14 +186,42 @@ pub fn draw(app: &App, frame: &mut Frame, picker: &Picker) {
         frame.render_widget(Paragraph::new(text).style(theme.muted()), body);
         return;
     }
-    let narrow = body.width < 100;
-    let (titles, widths) = header_and_widths(picker.kind, narrow);
-    let rows: Vec<Row> = visible.iter().map(|&i| row(theme, &picker.items[i], narrow)).collect();
-    let table = Table::new(rows, widths)
-        .header(Row::new(titles).style(theme.header()))
+    let mut specs = specs(picker.kind);
+    let rows: Vec<Vec<Text>> = visible.iter().map(|&i| cells(theme, &picker.items[i])).collect();
+    for row in &rows {
+        for (spec, cell) in specs.iter_mut().zip(row) {
+            spec.fit_cell(&cell.text);
+        }
+    }
+    let symbol = "▶ ";
+    let chosen = columns::widths(&specs, body.width.saturating_sub(symbol.len() as u16 - 1), 1);
+    let line = |text: &str, w: u16, right: bool, style: Style| {
+        let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
+        if right { line.right_aligned() } else { line }
+    };
+    // A column's header aligns as its cells do.
+    let right_aligned: Vec<bool> = (0..specs.len()).map(|i| rows.first().is_some_and(|r| r[i].right)).collect();
+    let header = Row::new(
+        specs
+            .iter()
+            .zip(&chosen)
+            .zip(&right_aligned)
+            .filter_map(|((spec, w), right)| w.map(|w| Cell::from(line(spec.title, w, *right, Style::new())))),
+    )
+    .style(theme.header());
+    let rows: Vec<Row> = rows
+        .iter()
+        .map(|row| {
+            Row::new(
+                row.iter().zip(&chosen).filter_map(|(c, w)| w.map(|w| Cell::from(line(&c.text, w, c.right, c.style)))),
+            )
+        })
+        .collect();
+    let table = Table::new(rows, columns::constraints(&chosen))
+        .header(header)
         .column_spacing(1)
         .row_highlight_style(theme.selected(true))
-        .highlight_symbol("▶ ");
+        .highlight_symbol(symbol);
     let mut state = TableState::default().with_selected(Some(picker.selected));
     frame.render_stateful_widget(table, body, &mut state);
 }
@@ -197,9 +231,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gauge_reads_without_colour() {
-        assert_eq!(gauge(Some(0.8)), "████████░░  80%");
-        assert_eq!(gauge(Some(1.0)), "██████████ 100%");
-        assert_eq!(gauge(None).len(), 15);
+    fn gauge_reads_without_colour_and_full_only_when_reached() {
+        assert_eq!(gauge(Some(0.8), false), "████████░░  80%");
+        assert_eq!(gauge(Some(1.0), true), "██████████ 100%");
+        assert_eq!(gauge(Some(0.9641), false), "█████████░  96%");
+        assert_eq!(gauge(Some(0.99999), false), "█████████░  99%");
+        assert_eq!(gauge(None, false).len(), 15);
     }
 }
