@@ -327,3 +327,25 @@ fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
     assert_eq!(h.app.label, "local");
     assert!(h.screen_text().contains("Could not switch profile: no password for till"));
 }
+
+#[test]
+fn the_summary_looks_up_the_target_however_the_query_was_entered() {
+    let mut h = Harness::new(120, 36);
+    h.query("564332013", "1986", "");
+    h.answer_all();
+    h.key(KeyCode::Char('a'));
+    h.answer_all();
+    h.key(KeyCode::Char('s'));
+    let lookups = h.pending.iter().filter(|e| matches!(e, Effect::LoadTargets { user_id: 564332013, .. })).count();
+    assert_eq!(lookups, 1, "one lookup of the customer's targets");
+    assert!(h.screen_text().contains("looking up the targets"));
+    h.answer_all();
+    let text = h.screen_text();
+    for figure in ["Cycle_2", "2025-01-13 → 2025-01-21", "5000.00", "3999.54", "-1000.46", "+4000.92"] {
+        assert!(text.contains(figure), "{figure} missing:\n{text}");
+    }
+    // Closing and opening again asks nobody: the targets are kept per customer.
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('s'));
+    assert!(!h.pending.iter().any(|e| matches!(e, Effect::LoadTargets { .. })));
+}

@@ -46,7 +46,8 @@ impl App {
         self.in_flight = None;
         self.all_run = None;
         self.shown = None;
-        self.targets = None;
+        self.targets.clear();
+        self.targets_pending = None;
         self.group_id = None;
         self.error = None;
         self.summary = None;

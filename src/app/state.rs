@@ -245,8 +245,10 @@ pub struct App {
     /// A fetch-all under way.
     pub all_run: Option<AllRun>,
     pub all_options: crate::api::fetch_all::FetchAllOptions,
-    /// The customer's targets, once looked up (for pickers and the summary).
-    pub targets: Option<(i64, Arc<Vec<crate::api::model::UserTargetGroup>>)>,
+    /// Customers' targets, once looked up (for pickers and the summary), by userId.
+    pub targets: HashMap<i64, Arc<Vec<crate::api::model::UserTargetGroup>>>,
+    /// The summary's lookup of a customer's targets under way: (generation, userId).
+    pub targets_pending: Option<(u64, i64)>,
     /// The target group of the last target picked, for the period picker.
     pub group_id: Option<i64>,
     pub recent: Vec<super::recent::RecentQuery>,
@@ -339,7 +341,8 @@ impl App {
             summary_selected: 0,
             all_run: None,
             all_options: Default::default(),
-            targets: None,
+            targets: HashMap::new(),
+            targets_pending: None,
             group_id: None,
             recent: Vec::new(),
             connection: ConnectionInfo::default(),
@@ -379,6 +382,11 @@ impl App {
         self.in_flight.is_some()
     }
 
+    /// The summary waits for the customer's targets.
+    pub fn targets_loading(&self) -> bool {
+        self.targets_pending.is_some()
+    }
+
     /// A picker waiting for its list (its spinner needs ticks).
     pub fn overlay_loading(&self) -> bool {
         matches!(&self.overlay, Some(Overlay::Picker(p)) if p.loading)
@@ -408,7 +416,8 @@ impl App {
     }
 
     pub fn refresh_summary(&mut self) {
-        let groups = self.targets.as_ref().map(|(_, g)| g.as_slice());
+        let user = self.shown.as_ref().map(|s| s.query.user_id);
+        let groups = user.and_then(|u| self.targets.get(&u)).map(|g| g.as_slice());
         self.summary = Some(super::summary::summarise(self.events(), &self.view, groups));
         let n = self.summary.as_ref().map_or(0, |s| s.periods.len());
         self.summary_selected = self.summary_selected.min(n.saturating_sub(1));

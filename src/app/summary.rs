@@ -7,17 +7,36 @@ use chrono::NaiveDate;
 
 use crate::api::model::{Money, TargetEvent, UserTargetGroup};
 
-#[derive(Clone, Debug, Default, PartialEq)]
+/// An exact sum, or `None` once it overflowed: a figure is right or absent.
+pub type Sum = Option<Money>;
+
+fn add(sum: &mut Sum, v: Money) {
+    *sum = sum.and_then(|s| s.checked_add(v));
+}
+
+/// A sum as shown: the figure, or why there is none.
+pub fn show(sum: Sum) -> String {
+    sum.map_or_else(|| "overflow".into(), |s| s.to_string())
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct ByName {
     pub count: usize,
-    pub sum: Money,
+    pub sum: Sum,
+}
+
+impl Default for ByName {
+    fn default() -> Self {
+        ByName { count: 0, sum: Some(Money::ZERO) }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeriodSummary {
     pub period_id: i64,
     pub count: usize,
-    pub sum: Money,
+    /// The exact sum of the loaded events' targetValue.
+    pub sum: Sum,
     pub by_name: BTreeMap<String, ByName>,
     /// Raw dates of the first and last event (in event-date order).
     pub first: Option<String>,
@@ -33,6 +52,13 @@ pub struct PeriodSummary {
 }
 
 impl PeriodSummary {
+    /// Target minus the loaded sum: what is missing (positive) or by how much
+    /// the target was passed (zero or negative).
+    pub fn missing(&self) -> Option<Money> {
+        let (target, sum) = (self.target?, self.sum?);
+        target.checked_add(Money(-sum.0))
+    }
+
     /// Cumulative value at the end of each day with events.
     pub fn cumulative(&self) -> Vec<(NaiveDate, Money)> {
         let mut acc = Money::ZERO;
@@ -46,11 +72,17 @@ impl PeriodSummary {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
     pub periods: Vec<PeriodSummary>,
     pub count: usize,
-    pub sum: Money,
+    pub sum: Sum,
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Summary { periods: Vec::new(), count: 0, sum: Some(Money::ZERO) }
+    }
 }
 
 /// Summarises the events at `indices` (the current view), using the target
@@ -60,14 +92,16 @@ pub fn summarise(events: &[TargetEvent], indices: &[u32], groups: Option<&[UserT
     let mut summary = Summary::default();
     for &i in indices {
         let Some(e) = events.get(i as usize) else { continue };
-        let p = periods
-            .entry(e.period_id)
-            .or_insert_with(|| PeriodSummary { period_id: e.period_id, ..Default::default() });
+        let p = periods.entry(e.period_id).or_insert_with(|| PeriodSummary {
+            period_id: e.period_id,
+            sum: Some(Money::ZERO),
+            ..Default::default()
+        });
         p.count += 1;
-        p.sum = p.sum.checked_add(e.target_value).unwrap_or(p.sum);
+        add(&mut p.sum, e.target_value);
         let n = p.by_name.entry(e.event_name.clone()).or_default();
         n.count += 1;
-        n.sum = n.sum.checked_add(e.target_value).unwrap_or(n.sum);
+        add(&mut n.sum, e.target_value);
         let key = |raw: &Option<String>| raw.clone();
         let later = |a: &str, b: &str| a > b;
         if key(&p.first).is_none_or(|f| later(&f, &e.event_date.raw)) {
@@ -81,7 +115,7 @@ pub fn summarise(events: &[TargetEvent], indices: &[u32], groups: Option<&[UserT
             *day = day.checked_add(e.target_value).unwrap_or(*day);
         }
         summary.count += 1;
-        summary.sum = summary.sum.checked_add(e.target_value).unwrap_or(summary.sum);
+        add(&mut summary.sum, e.target_value);
     }
     let rule = indices.first().and_then(|&i| events.get(i as usize)).map(|e| e.target_rule_id);
     for p in periods.values_mut() {
@@ -116,13 +150,28 @@ mod tests {
         let all: Vec<u32> = (0..events.len() as u32).collect();
         let s = summarise(&events, &all, None);
         assert_eq!(s.periods.len(), 3);
-        assert_eq!(s.periods[0].sum.to_string(), "9000.92");
-        assert_eq!(s.periods[1].sum.to_string(), "3999.54");
+        assert_eq!(show(s.periods[0].sum), "9000.92");
+        assert_eq!(show(s.periods[1].sum), "3999.54");
         assert_eq!(s.periods[1].by_name["ADD_TRANSACTION"].count, 3);
         assert_eq!(s.periods[0].first.as_deref(), Some("2025-01-09 12:00:12.0"));
         assert_eq!(s.periods[0].last.as_deref(), Some("2025-01-09 13:00:12.0"));
-        assert_eq!(s.sum.to_string(), "15000.46");
+        assert_eq!(show(s.sum), "15000.46");
         let cumulative = s.periods[1].cumulative();
         assert_eq!(cumulative.last().unwrap().1.to_string(), "3999.54");
+    }
+
+    #[test]
+    fn an_overflowing_sum_is_absent_never_wrong() {
+        let d = Dataset::embedded();
+        let body = d.events_page(564332013, 1986, None, 100, 0, crate::api::OffsetMode::Page).unwrap();
+        let mut events = parse_events_page(body.to_string().as_bytes()).unwrap().events;
+        for e in events.iter_mut().take(2) {
+            e.target_value = Money(rust_decimal::Decimal::MAX);
+        }
+        let all: Vec<u32> = (0..events.len() as u32).collect();
+        let s = summarise(&events, &all, None);
+        assert_eq!(s.sum, None);
+        assert_eq!(show(s.periods[0].sum), "overflow");
+        assert_eq!(s.periods[1].sum.map(|m| m.to_string()).as_deref(), Some("3999.54"));
     }
 }

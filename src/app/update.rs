@@ -146,7 +146,7 @@ impl App {
                 let order = if self.sort.1 { "descending" } else { "ascending" };
                 self.flash(&format!("Sorted by {}, {order}.", self.sort.0.label()));
             }
-            Action::ToggleSummary => self.toggle_summary(),
+            Action::ToggleSummary => self.toggle_summary(fx),
             Action::AskExport => self.ask_export(),
             Action::CopyEvent => self.copy_event(fx),
             Action::CopyCurl => self.copy_curl(fx),

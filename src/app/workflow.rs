@@ -34,9 +34,7 @@ impl App {
         let Ok(Some(user_id)) = super::state::parse_id(self.field(Field::UserId).input.value(), true) else {
             return self.flash("Enter a valid customer id first: its targets are looked up from it.");
         };
-        if let Some((user, groups)) = &self.targets
-            && *user == user_id
-        {
+        if let Some(groups) = self.targets.get(&user_id) {
             let items = TargetChoice::from_groups(groups).into_iter().map(PickerItem::Target).collect();
             let mut picker = Picker::with_items(PickerKind::Targets { user_id }, items);
             picker.select_current();
@@ -52,11 +50,21 @@ impl App {
         user_id: i64,
         result: Result<Vec<UserTargetGroup>, ApiError>,
     ) {
-        if let Ok(groups) = &result {
-            self.targets = Some((user_id, Arc::new(groups.clone())));
-            if self.summary.is_some() {
-                self.refresh_summary();
+        let for_summary = self.targets_pending.is_some_and(|(g, _)| g == generation);
+        if for_summary {
+            self.targets_pending = None;
+        }
+        match &result {
+            Ok(groups) => {
+                self.targets.insert(user_id, Arc::new(groups.clone()));
+                if self.summary.is_some() {
+                    self.refresh_summary();
+                }
             }
+            Err(e) if for_summary => {
+                self.flash(&format!("The summary has no targets: looking them up failed. {}", e.sentence()))
+            }
+            Err(_) => {}
         }
         let Some(Overlay::Picker(p)) = &mut self.overlay else { return };
         if p.generation != generation {
@@ -244,7 +252,9 @@ impl App {
         });
     }
 
-    pub(super) fn toggle_summary(&mut self) {
+    /// Opens the summary, looking up the customer's targets (once per
+    /// customer) when they are not known, however the query was entered.
+    pub(super) fn toggle_summary(&mut self, fx: &mut Vec<Effect>) {
         if self.summary.take().is_some() {
             return;
         }
@@ -252,6 +262,13 @@ impl App {
             return self.flash("Nothing to summarise: load some events first.");
         }
         self.refresh_summary();
+        let Some(user_id) = self.shown.as_ref().map(|s| s.query.user_id) else { return };
+        let pending = self.targets_pending.is_some_and(|(_, u)| u == user_id);
+        if !self.targets.contains_key(&user_id) && !pending {
+            self.generation += 1;
+            self.targets_pending = Some((self.generation, user_id));
+            fx.push(Effect::LoadTargets { generation: self.generation, user_id });
+        }
     }
 
     pub(super) fn ask_export(&mut self) {

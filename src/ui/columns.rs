@@ -8,6 +8,9 @@ use std::borrow::Cow;
 use ratatui::layout::Constraint;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// Text columns get up to this many columns before lower priorities are seen.
+const COMFORTABLE_TEXT: u16 = 12;
+
 /// What a column holds, which decides how it may shrink.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -43,6 +46,14 @@ impl Spec {
         self.content.max(self.title.width() as u16)
     }
 
+    /// What text is given before columns of lower priority are considered.
+    fn comfortable(&self) -> u16 {
+        match self.kind {
+            Kind::Figure | Kind::Fixed => self.natural(),
+            Kind::Text { min } => self.natural().min(min.max(COMFORTABLE_TEXT)),
+        }
+    }
+
     /// The least it can be shown at.
     fn least(&self) -> u16 {
         match self.kind {
@@ -62,10 +73,13 @@ pub fn widths(specs: &[Spec], width: u16, spacing: u16) -> Vec<Option<u16>> {
     let mut used: u32 = 0;
     for &i in &order {
         let gap = if used == 0 { 0 } else { u32::from(spacing) };
-        let least = u32::from(specs[i].least());
-        if used + gap + least <= u32::from(width) {
-            used += gap + least;
-            chosen[i] = Some(specs[i].least());
+        // Text asks for a readable width first, its least if that is all there is.
+        for w in [specs[i].comfortable(), specs[i].least()] {
+            if used + gap + u32::from(w) <= u32::from(width) {
+                used += gap + u32::from(w);
+                chosen[i] = Some(w);
+                break;
+            }
         }
     }
     // Share what is left, a column at a time, among text that was narrowed.
@@ -176,7 +190,8 @@ mod tests {
         assert_eq!(widths(&specs, 30, 1), vec![Some(11), Some(9), Some(8)]);
         let two_texts =
             [spec("A", Kind::Text { min: 4 }, 1, "aaaaaaaaaa"), spec("B", Kind::Text { min: 4 }, 2, "bbbbbbbbbb")];
-        assert_eq!(widths(&two_texts, 15, 1), vec![Some(7), Some(7)]);
+        // The first text gets a readable width before the second is widened.
+        assert_eq!(widths(&two_texts, 15, 1), vec![Some(10), Some(4)]);
         // No room for the second figure: it goes, whole.
         assert_eq!(widths(&specs, 12, 1), vec![None, Some(9), None]);
         assert_eq!(fit("Platinum Anniversary", 8), "Platinu…");

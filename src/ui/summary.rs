@@ -9,10 +9,13 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, BorderType, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::api::model::Money;
 use crate::app::App;
-use crate::app::summary::{PeriodSummary, Summary};
+use crate::app::summary::{PeriodSummary, Summary, show};
 use crate::sanitize;
+use crate::ui::columns::{self, Kind, Spec};
 
 /// For plotting only: the figures shown stay exact.
 fn plot(m: Money) -> f64 {
@@ -24,13 +27,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let filtered = if app.filter.is_active() { " · filtered" } else { "" };
     let scope = if app.showing_all() { "all loaded events" } else { "this page" };
+    // Parts are kept whole or dropped, so no figure in the title is cut.
+    let title = columns::join_fitting(
+        &[
+            (0, " Summary".to_string()),
+            (1, format!(" · {} events", summary.count)),
+            (1, format!(" · {} in all", show(summary.sum))),
+            (2, format!(" · {scope}{filtered}")),
+            (3, if app.targets_loading() { " · looking up the targets…".into() } else { String::new() }),
+            (0, " ".to_string()),
+        ],
+        area.width.saturating_sub(2) as usize,
+    );
     let block = Block::bordered()
         .border_type(BorderType::Thick)
         .border_style(theme.border(true))
-        .title(Span::styled(
-            format!(" Summary · {} events · {} in all · {scope}{filtered} ", summary.count, summary.sum),
-            theme.title(true),
-        ))
+        .title(Span::styled(title, theme.title(true)))
         .title_bottom(Line::from(Span::styled(" j/k period · s or Esc closes ", theme.muted())).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -38,80 +50,113 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let [top, bottom] = Layout::vertical([Constraint::Length(table_h), Constraint::Min(0)]).areas(inner);
     periods_table(app, summary, frame, top);
     let Some(p) = summary.periods.get(app.summary_selected) else { return };
-    let names_w = 44.min(bottom.width / 2);
+    let names_w = 48.min(bottom.width / 2);
     let [left, right] = Layout::horizontal([Constraint::Length(names_w), Constraint::Min(0)]).spacing(1).areas(bottom);
     by_name(app, p, frame, left);
     chart(app, p, frame, right);
 }
 
+/// Against the target: `-1000.46` short of it, `+4000.92` past it, or
+/// `reached` exactly.
+fn to_target(p: &PeriodSummary) -> String {
+    match p.missing() {
+        Some(m) if m.is_negative() => format!("+{}", Money(-m.0)),
+        Some(m) if m.0.is_zero() => "reached".into(),
+        Some(m) => format!("-{m}"),
+        None if p.target.is_some() && p.sum.is_none() => "overflow".into(),
+        None => "—".into(),
+    }
+}
+
+fn dates(p: &PeriodSummary) -> String {
+    match (p.start, p.end) {
+        (Some(s), Some(e)) => format!("{s} → {e}"),
+        _ => String::new(),
+    }
+}
+
 fn periods_table(app: &App, summary: &Summary, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let rows = summary.periods.iter().map(|p| {
-        let gap = match (p.target, p.sum.checked_add(Money(-p.target.map_or(Default::default(), |t| t.0)))) {
-            (Some(_), Some(d)) if d.is_negative() => format!("{d}"),
-            (Some(_), _) => "reached".into(),
-            _ => "—".into(),
-        };
-        Row::new(vec![
-            Cell::from(p.period_id.to_string()),
-            Cell::from(sanitize::line(p.ref_code.as_deref().unwrap_or("")).into_owned()),
-            Cell::from(Line::from(p.count.to_string()).right_aligned()),
-            Cell::from(Line::from(p.sum.to_string()).right_aligned()),
-            Cell::from(Line::from(p.target.map_or("—".into(), |t| t.to_string())).right_aligned()),
-            Cell::from(
-                Line::from(Span::styled(
-                    gap.clone(),
-                    if gap.starts_with('-') { theme.negative() } else { Style::new() },
-                ))
-                .right_aligned(),
-            ),
-            Cell::from(sanitize::line(p.first.as_deref().unwrap_or("")).into_owned()),
-            Cell::from(sanitize::line(p.last.as_deref().unwrap_or("")).into_owned()),
-        ])
-    });
-    // Narrow screens keep the figures and give up the ref code and dates.
-    let wide = area.width >= 100;
-    let optional = |w: u16| Constraint::Length(if wide { w } else { 0 });
-    let widths = [
-        Constraint::Length(8),
-        optional(10),
-        Constraint::Length(7),
-        Constraint::Length(13),
-        Constraint::Length(11),
-        Constraint::Length(11),
-        optional(21),
-        optional(21),
+    let text = |min| Kind::Text { min };
+    let mut specs = [
+        Spec::new("Period", Kind::Figure, 0),
+        Spec::new("Ref", text(4), 5),
+        Spec::new("Dates", Kind::Figure, 6),
+        Spec::new("Events", Kind::Figure, 3),
+        Spec::new("Loaded sum", Kind::Figure, 0),
+        Spec::new("API achieved", Kind::Figure, 2),
+        Spec::new("Target", Kind::Figure, 1),
+        Spec::new("To target", Kind::Figure, 1),
+        Spec::new("First event", Kind::Figure, 7),
+        Spec::new("Last event", Kind::Figure, 8),
     ];
-    let header = Row::new(vec![
-        Cell::from("Period"),
-        Cell::from("Ref"),
-        Cell::from(Line::from("Events").right_aligned()),
-        Cell::from(Line::from("Sum").right_aligned()),
-        Cell::from(Line::from("Target").right_aligned()),
-        Cell::from(Line::from("To target").right_aligned()),
-        Cell::from("First event"),
-        Cell::from("Last event"),
-    ])
-    .style(theme.header());
-    let table = Table::new(rows, widths)
+    let right = [false, false, false, true, true, true, true, true, false, false];
+    let rows: Vec<[String; 10]> = summary
+        .periods
+        .iter()
+        .map(|p| {
+            [
+                p.period_id.to_string(),
+                sanitize::line_prefix(p.ref_code.as_deref().unwrap_or(""), 256).into_owned(),
+                dates(p),
+                p.count.to_string(),
+                show(p.sum),
+                p.achieved.map_or("—".into(), |a| a.to_string()),
+                p.target.map_or("—".into(), |t| t.to_string()),
+                to_target(p),
+                sanitize::line_prefix(p.first.as_deref().unwrap_or(""), 64).into_owned(),
+                sanitize::line_prefix(p.last.as_deref().unwrap_or(""), 64).into_owned(),
+            ]
+        })
+        .collect();
+    for row in &rows {
+        for (spec, cell) in specs.iter_mut().zip(row) {
+            spec.fit_cell(cell);
+        }
+    }
+    let symbol = "▶ ";
+    let chosen = columns::widths(&specs, area.width.saturating_sub(symbol.len() as u16 - 1), 1);
+    let cell = |text: &str, w: u16, right: bool, style: Style| {
+        let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
+        Cell::from(if right { line.right_aligned() } else { line })
+    };
+    let table_rows = rows.iter().zip(&summary.periods).map(|(row, p)| {
+        Row::new((0..row.len()).filter_map(|i| {
+            let style = match i {
+                7 if p.missing().is_some_and(|m| !m.is_negative() && !m.0.is_zero()) => theme.negative(),
+                4 if p.sum.is_some_and(|s| s.is_negative()) => theme.negative(),
+                _ => Style::new(),
+            };
+            chosen[i].map(|w| cell(&row[i], w, right[i], style))
+        }))
+    });
+    let header =
+        Row::new((0..specs.len()).filter_map(|i| chosen[i].map(|w| cell(specs[i].title, w, right[i], Style::new()))))
+            .style(theme.header());
+    let table = Table::new(table_rows, columns::constraints(&chosen))
         .header(header)
         .column_spacing(1)
         .row_highlight_style(theme.selected(true))
-        .highlight_symbol("▶ ");
+        .highlight_symbol(symbol);
     let mut state = TableState::default().with_selected(Some(app.summary_selected));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
 fn by_name(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
+    let width = area.width as usize;
     let mut lines = vec![Line::from(Span::styled(format!("Period {} by event", p.period_id), theme.header()))];
     for (name, n) in &p.by_name {
-        let style = if n.sum.is_negative() { theme.negative() } else { Style::new() };
-        lines.push(Line::from(vec![
-            Span::raw(format!("{:<16}", sanitize::truncate_chars(&sanitize::line(name), 16))),
-            Span::raw(format!("{:>6} ", n.count)),
-            Span::styled(format!("{:>14}", n.sum.to_string()), style),
-        ]));
+        let style = if n.sum.is_some_and(|s| s.is_negative()) { theme.negative() } else { Style::new() };
+        // The figures are laid out first; the name takes what is left, cut with `…`.
+        let figures = format!(" {:>6} {:>14}", n.count, show(n.sum));
+        let name_w = width.saturating_sub(figures.width());
+        if name_w < 4 {
+            lines.push(Line::from(Span::styled(figures.trim_start().to_string(), style)));
+            continue;
+        }
+        let name = columns::fit(&sanitize::line_prefix(name, 256), name_w as u16).into_owned();
+        lines.push(Line::from(vec![Span::raw(format!("{name:<name_w$}")), Span::styled(figures, style)]));
     }
     lines.push(Line::default());
     lines.push(Line::from(vec![Span::styled("━━ ", theme.key()), Span::raw("cumulative value")]));
@@ -121,11 +166,16 @@ fn by_name(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
     if let Some(achieved) = p.achieved {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(format!("API's achieved value: {achieved}"), theme.muted())));
-        if achieved != p.sum {
-            lines.push(Line::from(Span::styled(format!("differs from the loaded sum {}", p.sum), theme.warning())));
+        match p.sum.and_then(|s| achieved.checked_add(Money(-s.0))) {
+            Some(d) if !d.0.is_zero() => lines.push(Line::from(Span::styled(
+                format!("differs from the loaded sum {} by {d}", show(p.sum)),
+                theme.warning(),
+            ))),
+            _ => {}
         }
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    // Lines too long for the pane wrap at words: a figure is never split.
+    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), area);
 }
 
 fn chart(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
