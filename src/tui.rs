@@ -77,6 +77,9 @@ pub async fn run(
     app.all_options = settings.fetch_all_options();
     app.connection = connection_info(&session.client);
     app.profiles = profiles.choices();
+    if session.demo.is_some() {
+        app.empty_hint = crate::demo::suggestion_lines();
+    }
     if let Some(problem) = &settings.origin_problem {
         app.pick_profile(Some((problem.sentence(), problem.candidates().map(<[String]>::to_vec))));
     }

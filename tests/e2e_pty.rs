@@ -13,17 +13,18 @@ fn query_page_help_quit_in_a_real_terminal() {
     s.wait_for("DEMO");
     assert!(s.parser.lock().unwrap().screen().alternate_screen(), "the app draws on the alternate screen");
 
+    // The default page fills a normal terminal: 50 events.
     s.send("712004518\t2410\r");
-    s.wait_for("Page 1 of 132");
-    s.wait_for("events 1–10 of 1317");
+    s.wait_for("Page 1 of 27");
+    s.wait_for("events 1–50 of 1317");
 
     s.send("n");
-    s.wait_for("Page 2 of 132");
+    s.wait_for("Page 2 of 27");
     s.send("n");
-    s.wait_for("Page 3 of 132");
+    s.wait_for("Page 3 of 27");
     s.send("p");
-    s.wait_for("Page 2 of 132");
-    s.wait_for("events 11–20 of 1317");
+    s.wait_for("Page 2 of 27");
+    s.wait_for("events 51–100 of 1317");
 
     s.send("?");
     s.wait_for("Esc or ? closes");

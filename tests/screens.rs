@@ -268,3 +268,25 @@ fn no_color_carries_meaning_without_colour() {
     assert!(b[(x, y)].modifier.contains(Modifier::BOLD), "returns stand out in bold");
     assert!(h.screen_text().contains("↩ RETURN_BILL"), "and carry a marker");
 }
+
+#[test]
+fn the_demo_names_its_customers_on_the_empty_table() {
+    let mut h = Harness::new(120, 36);
+    h.app.empty_hint = target_events::demo::suggestion_lines();
+    assert_snapshot!(h.render().backend());
+}
+
+#[test]
+fn a_filter_over_one_page_says_what_it_covers() {
+    let mut h = Harness::new(120, 36);
+    h.query("712004518", "2410", "");
+    h.answer_all();
+    h.key(KeyCode::Char('/'));
+    h.type_text("RETURN");
+    h.key(KeyCode::Enter);
+    let text = h.screen_text();
+    assert!(text.contains("10 loaded of 1317 — a loads all"), "{text}");
+    h.key(KeyCode::Char('a'));
+    h.answer_all();
+    assert!(h.screen_text().contains("83 match · of 1317 loaded"), "{}", h.screen_text());
+}

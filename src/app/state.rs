@@ -255,6 +255,8 @@ pub struct App {
     pub connection: ConnectionInfo,
     /// The config file's profiles, for switching from the explorer.
     pub profiles: Vec<crate::config::ProfileChoice>,
+    /// Lines under the empty table's prompt (the demo's customers to try).
+    pub empty_hint: Vec<String>,
 }
 
 /// What the cURL copy needs to know about the connection (never a secret).
@@ -347,6 +349,7 @@ impl App {
             recent: Vec::new(),
             connection: ConnectionInfo::default(),
             profiles: Vec::new(),
+            empty_hint: Vec::new(),
         }
     }
 

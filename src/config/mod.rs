@@ -410,7 +410,7 @@ pub fn resolve(
 }
 
 /// Events per page in the explorer unless the profile says otherwise.
-pub const DEFAULT_PAGE_SIZE: u32 = 10;
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// Requests in flight at once during a fetch-all.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 

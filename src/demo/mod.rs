@@ -20,6 +20,25 @@ pub use server::{DemoAuth, DemoState};
 
 use crate::api::paging::OffsetMode;
 
+/// The demo customers worth trying, for a newcomer without the README open.
+pub const SUGGESTIONS: &[(i64, i64, &str)] = &[
+    (564332013, 1986, "the documentation's sample"),
+    (712004518, 2410, "1,317 events over 8 periods"),
+    (498221730, 3150, "every kind of event"),
+    (387544807, 79192, "a behavioural event processed late"),
+    (610000042, 1986, "no events"),
+    (666000666, 4040, "hostile names"),
+];
+
+/// The suggestions as lines for the empty table.
+pub fn suggestion_lines() -> Vec<String> {
+    let mut lines = vec![format!("{:<10} {:<6} {}", "Customer", "Rule", "Demo customers to try")];
+    lines.extend(SUGGESTIONS.iter().map(|(u, r, what)| format!("{u:<10} {r:<6} {what}")));
+    // One width for all, so the centred block stays a column.
+    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    lines.into_iter().map(|l| format!("{l:<width$}")).collect()
+}
+
 #[derive(Clone, Debug)]
 pub struct DemoOptions {
     /// 0 picks a free port.
@@ -103,6 +122,20 @@ impl Drop for DemoServer {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_suggestion_is_a_customer_enrolled_in_that_rule() {
+        let d = Dataset::embedded();
+        for (user, rule, _) in SUGGESTIONS {
+            let c = d.customer(*user).unwrap_or_else(|| panic!("{user} is not in the dataset"));
+            assert!(c.enrolments.iter().any(|e| e.target_rule_id == *rule), "{user} is not enrolled in {rule}");
         }
     }
 }

@@ -151,7 +151,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(theme.border(focused))
         .title(Span::styled(title(app), theme.title(focused)));
-    let block = match view_note(app) {
+    let block = match view_note(app, area.width) {
         Some(note) => block.title_bottom(Line::from(Span::styled(note, theme.flash())).right_aligned()),
         None => block,
     };
@@ -159,13 +159,18 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
 
     let Some(shown) = &app.shown else {
-        let text = if app.is_loading() {
+        let mut lines = vec![Line::from(if app.is_loading() {
             format!("{} Loading…", super::spinner(app))
         } else {
             "Type a customer id and a target rule id above, then press Enter.".to_string()
-        };
-        let p = Paragraph::new(text).style(theme.muted()).alignment(Alignment::Center).wrap(Wrap { trim: true });
-        frame.render_widget(p, centered_line(inner));
+        })];
+        if !app.is_loading() && !app.empty_hint.is_empty() {
+            lines.push(Line::default());
+            lines.extend(app.empty_hint.iter().map(|h| Line::from(h.clone())));
+        }
+        let band = centered_band(inner, 4 + lines.len() as u16 - 1);
+        let p = Paragraph::new(lines).style(theme.muted()).alignment(Alignment::Center).wrap(Wrap { trim: true });
+        frame.render_widget(p, band);
         return;
     };
     if let EventsOutcome::NoEvents { message } = &*shown.outcome {
@@ -272,22 +277,42 @@ fn fit(text: &str, width: u16) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A band of up to four lines in the middle of `area`, for empty states.
-/// The filter and sort in force, for the table's bottom edge.
-fn view_note(app: &App) -> Option<String> {
+/// The filter and sort in force, for the table's bottom edge, and what they
+/// cover when not every page is loaded.
+fn view_note(app: &App, width: u16) -> Option<String> {
     let mut parts = Vec::new();
+    let loaded = app.events().len();
+    let sorted = app.sort.0 != crate::app::view::SortKey::Api || app.sort.1;
     if app.filter.is_active() {
         let filter = crate::sanitize::truncate_chars(&crate::sanitize::line(app.filter.input.value()), 24).into_owned();
-        parts.push(format!("filter \"{filter}\": {} of {}", app.view.len(), app.events().len()));
+        parts.push((1, format!(" filter \"{filter}\": {} match", app.view.len())));
     }
-    if app.sort.0 != crate::app::view::SortKey::Api || app.sort.1 {
-        parts.push(format!("sorted by {}{}", app.sort.0.label(), if app.sort.1 { ", descending" } else { "" }));
+    if sorted {
+        parts.push((2, format!(" · sorted by {}{}", app.sort.0.label(), if app.sort.1 { ", descending" } else { "" })));
     }
-    (!parts.is_empty()).then(|| format!(" {} ", parts.join(" · ")))
+    if parts.is_empty() {
+        return None;
+    }
+    let total = app.shown.as_ref().and_then(|s| s.info().total_records());
+    match total {
+        Some(total) if !app.showing_all() && total > loaded as u64 => {
+            parts.push((0, format!(" · {loaded} loaded of {total} — a loads all")))
+        }
+        _ => parts.push((0, format!(" · of {loaded} loaded"))),
+    }
+    parts.push((0, " ".into()));
+    Some(super::columns::join_fitting(&parts, width.saturating_sub(2) as usize))
 }
 
+/// A band of up to four lines in the middle of `area`, for empty states.
+
 fn centered_line(area: Rect) -> Rect {
-    let height = area.height.min(4);
+    centered_band(area, 4)
+}
+
+/// A band of `height` lines (at most the area's) in the middle of `area`.
+fn centered_band(area: Rect, height: u16) -> Rect {
+    let height = area.height.min(height);
     Rect { y: area.y + area.height.saturating_sub(height) / 2, height, ..area }
 }
 
