@@ -305,7 +305,6 @@ fn view_note(app: &App, width: u16) -> Option<String> {
 }
 
 /// A band of up to four lines in the middle of `area`, for empty states.
-
 fn centered_line(area: Rect) -> Rect {
     centered_band(area, 4)
 }
