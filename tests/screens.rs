@@ -288,5 +288,5 @@ fn a_filter_over_one_page_says_what_it_covers() {
     assert!(text.contains("10 loaded of 1317 — a loads all"), "{text}");
     h.key(KeyCode::Char('a'));
     h.answer_all();
-    assert!(h.screen_text().contains("83 match · of 1317 loaded"), "{}", h.screen_text());
+    assert!(h.screen_text().contains("filter \"RETURN\": 83 of 1317 "), "{}", h.screen_text());
 }

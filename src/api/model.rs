@@ -33,8 +33,12 @@ impl Money {
         Decimal::from_str(text).or_else(|_| Decimal::from_scientific(text)).ok().map(Money)
     }
 
+    /// The exact sum, or `None` when it overflows or would be rounded: a
+    /// Decimal holds 28 digits, and a sum needing more is not shown wrong.
     pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.0.checked_add(other.0).map(Money)
+        let sum = self.0.checked_add(other.0)?;
+        // Decimal aligns to the larger scale; a smaller one means it rounded.
+        (sum.scale() == self.0.scale().max(other.0.scale())).then_some(Money(sum))
     }
 
     pub fn to_json_number(self) -> Number {
@@ -449,6 +453,16 @@ pub struct UserTargetGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sum_is_exact_or_absent() {
+        let m = |s: &str| Money::parse(s).unwrap();
+        assert_eq!(m("1.000").checked_add(m("2.5")).map(|s| s.to_string()).as_deref(), Some("3.500"));
+        assert_eq!(m("123456789012.345").checked_add(m("-99999999.999")).unwrap().to_string(), "123356789012.346");
+        // 40 significant digits do not fit: no rounded figure is offered.
+        assert_eq!(m("123356789012.347").checked_add(m("0.0000000000000000000000000001")), None);
+        assert_eq!(Money(Decimal::MAX).checked_add(m("1")), None);
+    }
 
     const SAMPLE: &str = r#"{"eventLogId":31748158,"eventName":"GENERIC_EVENT","customerId":387544807,
         "eventDisplayName":"testBehavioural","uniqueId":"6621dee9-6c2a-43ad-aa41-be2bf138de04",

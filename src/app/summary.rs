@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 
 use crate::api::model::{Money, TargetEvent, UserTargetGroup};
 
-/// An exact sum, or `None` once it overflowed: a figure is right or absent.
+/// An exact sum, or `None` once it overflowed or needed more digits than a
+/// Decimal holds: a figure is right or absent.
 pub type Sum = Option<Money>;
 
 fn add(sum: &mut Sum, v: Money) {
@@ -16,7 +17,7 @@ fn add(sum: &mut Sum, v: Money) {
 
 /// A sum as shown: the figure, or why there is none.
 pub fn show(sum: Sum) -> String {
-    sum.map_or_else(|| "overflow".into(), |s| s.to_string())
+    sum.map_or_else(|| "not exact".into(), |s| s.to_string())
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -171,7 +172,7 @@ mod tests {
         let all: Vec<u32> = (0..events.len() as u32).collect();
         let s = summarise(&events, &all, None);
         assert_eq!(s.sum, None);
-        assert_eq!(show(s.periods[0].sum), "overflow");
+        assert_eq!(show(s.periods[0].sum), "not exact");
         assert_eq!(s.periods[1].sum.map(|m| m.to_string()).as_deref(), Some("3999.54"));
     }
 }

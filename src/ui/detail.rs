@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::layout;
 use super::table::{LARGE_LAG, format_lag};
@@ -59,20 +59,41 @@ fn bounded_json(value: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// Cuts `text` into pieces at most `width` columns wide.
+/// Cuts `text` into pieces at most `width` columns wide. A run of digits
+/// that would be split moves whole to the next piece when it fits there, so a
+/// number is never read in two halves.
 pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
+    let is_num = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
     let mut out = vec![String::new()];
     let mut used = 0;
+    // Byte offset and width where the current run of digits began in this piece.
+    let mut run: Option<(usize, usize)> = None;
     for c in text.chars() {
         let w = c.width().unwrap_or(0);
         if used + w > width && used > 0 {
-            out.push(String::new());
-            used = 0;
+            let line = out.last_mut().expect("never empty");
+            match run {
+                Some((at, at_w)) if at > 0 && is_num(c) && used - at_w + w <= width => {
+                    let carried = line.split_off(at);
+                    used -= at_w;
+                    out.push(carried);
+                    run = Some((0, 0));
+                }
+                _ => {
+                    out.push(String::new());
+                    used = 0;
+                    run = None;
+                }
+            }
         }
-        if let Some(last) = out.last_mut() {
-            last.push(c);
+        let line = out.last_mut().expect("never empty");
+        if is_num(c) {
+            run.get_or_insert((line.len(), used));
+        } else {
+            run = None;
         }
+        line.push(c);
         used += w;
     }
     out
@@ -160,6 +181,15 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         let mut first = true;
         for v in values {
             let room = if first { width.saturating_sub(KEY_WIDTH) } else { width.saturating_sub(CONTINUATION.len()) };
+            let below = width.saturating_sub(CONTINUATION.len());
+            // A value too wide to sit beside its key, that would fit whole on a
+            // line of its own, goes beneath it instead of being broken.
+            if first && v.width() > room && v.width() <= below {
+                out.push(Line::from(key_span.clone()));
+                out.push(Line::from(vec![Span::raw(CONTINUATION), Span::styled(v, style)]));
+                first = false;
+                continue;
+            }
             let pieces = hard_wrap(&v, room);
             let (head, rest) = pieces.split_first().map_or((String::new(), &[][..]), |(h, r)| (h.clone(), r));
             let lead = if first { key_span.clone() } else { Span::raw(CONTINUATION) };
@@ -220,6 +250,14 @@ mod tests {
         assert_eq!(hard_wrap("abcdef", 4), vec!["abcd", "ef"]);
         assert_eq!(hard_wrap("積分イベ", 5), vec!["積分", "イベ"]);
         assert_eq!(hard_wrap("", 4), vec![""]);
+    }
+
+    #[test]
+    fn a_number_is_not_split_across_lines_when_it_fits_on_one() {
+        assert_eq!(hard_wrap("bill-9223372036854775807", 20), vec!["bill-", "9223372036854775807"]);
+        assert_eq!(hard_wrap("ab 123.45", 7), vec!["ab ", "123.45"]);
+        // Longer than a line: it has to be cut, as before.
+        assert_eq!(hard_wrap("1234567890", 4), vec!["1234", "5678", "90"]);
     }
 
     #[test]

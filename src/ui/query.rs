@@ -54,9 +54,20 @@ fn draw_field(app: &App, frame: &mut Frame, area: Rect, field: Field) {
 
     // The visible window of the text, scrolled to keep the cursor in view.
     let text_w = box_w.saturating_sub(1) as usize; // one cell for the cursor at the end
-    let scroll = state.input.visual_scroll(text_w);
+    // Unfocused, a field shows its start. A window that does not hold the
+    // whole value says so with `…` at the cut side, so a cut id never passes
+    // for a whole one.
+    let scroll = if focused { state.input.visual_scroll(text_w) } else { 0 };
     let value = sanitize::line(state.input.value());
-    let visible: String = value.chars().skip(scroll).take(text_w).collect();
+    let mut visible: Vec<char> = value.chars().skip(scroll).take(text_w).collect();
+    let cut_after = value.chars().count() > scroll + visible.len();
+    if scroll > 0 && !visible.is_empty() {
+        visible[0] = '…';
+    }
+    if cut_after && let Some(last) = visible.last_mut() {
+        *last = '…';
+    }
+    let visible: String = visible.into_iter().collect();
     let pad = text_w.saturating_sub(visible.width());
     let bracket = theme.border(focused);
     let line = Line::from(vec![

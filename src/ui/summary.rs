@@ -63,7 +63,7 @@ fn to_target(p: &PeriodSummary) -> String {
         Some(m) if m.is_negative() => format!("+{}", Money(-m.0)),
         Some(m) if m.0.is_zero() => "reached".into(),
         Some(m) => format!("-{m}"),
-        None if p.target.is_some() && p.sum.is_none() => "overflow".into(),
+        None if p.target.is_some() && p.sum.is_none() => "not exact".into(),
         None => "—".into(),
     }
 }
@@ -161,21 +161,37 @@ fn by_name(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
     lines.push(Line::default());
     lines.push(Line::from(vec![Span::styled("━━ ", theme.key()), Span::raw("cumulative value")]));
     if let Some(t) = p.target {
-        lines.push(Line::from(vec![Span::styled("•• ", theme.warning()), Span::raw(format!("target {t}"))]));
+        lines.extend(labelled(Span::styled("•• ", theme.warning()), "target", &t.to_string(), width, Style::new()));
     }
     if let Some(achieved) = p.achieved {
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(format!("API's achieved value: {achieved}"), theme.muted())));
+        lines.extend(labelled(Span::raw(""), "API's achieved value:", &achieved.to_string(), width, theme.muted()));
         match p.sum.and_then(|s| achieved.checked_add(Money(-s.0))) {
-            Some(d) if !d.0.is_zero() => lines.push(Line::from(Span::styled(
-                format!("differs from the loaded sum {} by {d}", show(p.sum)),
+            Some(d) if !d.0.is_zero() => lines.extend(labelled(
+                Span::raw(""),
+                "differs from the loaded sum by",
+                &d.to_string(),
+                width,
                 theme.warning(),
-            ))),
+            )),
             _ => {}
         }
     }
-    // Lines too long for the pane wrap at words: a figure is never split.
-    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), area);
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// `label figure` on one line when it fits, else the figure on a line of its
+/// own; a figure wider than the pane is left out, never cut.
+fn labelled(lead: Span<'static>, label: &str, figure: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    let lead_w = lead.content.width();
+    if lead_w + label.width() + 1 + figure.width() <= width {
+        return vec![Line::from(vec![lead, Span::styled(format!("{label} {figure}"), style)])];
+    }
+    let mut lines = vec![Line::from(vec![lead, Span::styled(label.to_string(), style)])];
+    if figure.width() + 2 <= width {
+        lines.push(Line::from(Span::styled(format!("  {figure}"), style)));
+    }
+    lines
 }
 
 fn chart(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {

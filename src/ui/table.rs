@@ -150,7 +150,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(theme.border(focused))
-        .title(Span::styled(title(app), theme.title(focused)));
+        .title(Span::styled(title(app, area.width), theme.title(focused)));
     let block = match view_note(app, area.width) {
         Some(note) => block.title_bottom(Line::from(Span::styled(note, theme.flash())).right_aligned()),
         None => block,
@@ -238,21 +238,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, inner, &mut state);
 }
 
-fn title(app: &App) -> String {
-    let query = app.base_query();
-    let mut t = match query {
-        Some(q) => format!(
-            " Events · customer {} · rule {} · {} ",
-            q.user_id,
-            q.rule_id,
-            q.period_id.map_or("all periods".to_string(), |p| format!("period {p}"))
-        ),
-        None => " Events ".to_string(),
-    };
-    if let Some(f) = &app.in_flight {
-        t.push_str(&format!("{} loading page {}… ", super::spinner(app), f.query.page + 1));
+/// The table's title, its parts kept whole or left out to fit `width`.
+fn title(app: &App, width: u16) -> String {
+    let mut parts = vec![(0, " Events".to_string())];
+    if let Some(q) = app.base_query() {
+        parts.push((1, format!(" · customer {}", q.user_id)));
+        parts.push((2, format!(" · rule {}", q.rule_id)));
+        parts.push((3, format!(" · {}", q.period_id.map_or("all periods".to_string(), |p| format!("period {p}")))));
     }
-    t
+    if let Some(f) = &app.in_flight {
+        parts.push((1, format!(" {} loading page {}…", super::spinner(app), f.query.page + 1)));
+    }
+    parts.push((0, " ".into()));
+    super::columns::join_fitting(&parts, width.saturating_sub(2) as usize)
 }
 
 /// Cuts `text` to `width` columns, marking a cut with `…` so a shortened
@@ -283,22 +281,31 @@ fn view_note(app: &App, width: u16) -> Option<String> {
     let mut parts = Vec::new();
     let loaded = app.events().len();
     let sorted = app.sort.0 != crate::app::view::SortKey::Api || app.sort.1;
-    if app.filter.is_active() {
-        let filter = crate::sanitize::truncate_chars(&crate::sanitize::line(app.filter.input.value()), 24).into_owned();
-        parts.push((1, format!(" filter \"{filter}\": {} match", app.view.len())));
-    }
-    if sorted {
-        parts.push((2, format!(" · sorted by {}{}", app.sort.0.label(), if app.sort.1 { ", descending" } else { "" })));
-    }
-    if parts.is_empty() {
+    if !app.filter.is_active() && !sorted {
         return None;
     }
+    // Over pages not yet loaded, say what the view covers.
     let total = app.shown.as_ref().and_then(|s| s.info().total_records());
-    match total {
-        Some(total) if !app.showing_all() && total > loaded as u64 => {
-            parts.push((0, format!(" · {loaded} loaded of {total} — a loads all")))
-        }
-        _ => parts.push((0, format!(" · of {loaded} loaded"))),
+    let partial = total.filter(|t| !app.showing_all() && *t > loaded as u64);
+    if app.filter.is_active() {
+        let filter = crate::sanitize::truncate_chars(&crate::sanitize::line(app.filter.input.value()), 24).into_owned();
+        parts.push((
+            1,
+            match partial {
+                Some(_) => format!(" filter \"{filter}\": {} match", app.view.len()),
+                None => format!(" filter \"{filter}\": {} of {loaded}", app.view.len()),
+            },
+        ));
+    }
+    if sorted {
+        let sep = if parts.is_empty() { " " } else { " · " };
+        parts.push((
+            2,
+            format!("{sep}sorted by {}{}", app.sort.0.label(), if app.sort.1 { ", descending" } else { "" }),
+        ));
+    }
+    if let Some(total) = partial {
+        parts.push((0, format!(" · {loaded} loaded of {total} — a loads all")));
     }
     parts.push((0, " ".into()));
     Some(super::columns::join_fitting(&parts, width.saturating_sub(2) as usize))
