@@ -341,3 +341,21 @@ async fn the_copied_curl_line_works_as_pasted_for_every_kind_of_auth() {
         assert_eq!(v["data"].as_array().map(Vec::len), Some(2), "{auth:?}: {body}");
     }
 }
+
+#[tokio::test]
+async fn a_last_page_that_arrives_first_does_not_extend_an_exact_total() {
+    // 4 full pages and a total of 400: the last page answers at once, the
+    // others late, so it arrives before the count is complete.
+    let api = Scripted::start(|r, _| {
+        let offset: i64 = r.path().split("offset=").nth(1).and_then(|o| o.parse().ok()).unwrap_or(0);
+        if (1..3).contains(&offset) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        json(200, "", &events_page(offset * 100 + 1, 100, Some(400)))
+    });
+    let opts = FetchAllOptions { limit: 100, ..FetchAllOptions::default() };
+    let all = fetch_all(&client_at(&api.base(), Credentials::None), query(), opts, Arc::new(|_| {})).await.unwrap();
+    assert_eq!((all.pages, all.events.len()), (4, 400));
+    assert!(all.is_complete());
+    assert_eq!(api.recorded().len(), 4, "no page past the total was asked for");
+}

@@ -283,13 +283,15 @@ pub async fn fetch_all(
         let progressed = !fresh.is_empty() || len == 0;
         count += fresh.len();
         pages.insert(page, fresh);
-        // A full last page with the total not yet met: the total was low,
-        // so the end is wherever a short page says.
-        if plan.end.is_some_and(|e| page + 1 >= e) && len >= plan.limit as usize {
-            let total_met = all.total.is_some_and(|t| count as u64 >= t);
-            if !total_met {
-                plan.end = None;
-            }
+        // A full last page where the total promised a short one: the total
+        // was low, so the end is wherever a short page says. (Not judged by
+        // the count so far: pages arrive in any order.)
+        if let (Some(end), Some(total)) = (plan.end, all.total)
+            && page + 1 >= end
+            && len >= plan.limit as usize
+            && u64::from(end) * u64::from(plan.limit) > total
+        {
+            plan.end = None;
         }
         progressed
     };

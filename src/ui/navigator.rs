@@ -157,8 +157,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             used += parts[i].width();
             keep[i] = true;
         } else if parts[i].priority <= 1 && used + 2 < room {
-            // A hint too long for the line is cut, not dropped.
-            let cut = crate::sanitize::truncate_chars(&parts[i].spans[0].content, room - used - 1).into_owned();
+            // A hint too long for the line is cut at a word, not dropped: a
+            // figure in it is whole or gone.
+            let cut = super::columns::fit_words(&parts[i].spans[0].content, room - used - 1).into_owned();
             let style = parts[i].spans[0].style;
             parts[i].spans = vec![Span::styled(cut, style)];
             used += parts[i].width();
