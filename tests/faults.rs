@@ -191,7 +191,10 @@ async fn pickers_over_real_http() {
     live.key(KeyCode::Enter);
     live.until("the targets", |a| !a.overlay_loading()).await;
     assert!(live.screen().contains("Targets of customer 498221730"), "{}", live.screen());
+    // The picker opens on the current period: Enter shows its events.
     live.key(KeyCode::Enter);
     live.settle().await;
-    assert_eq!(live.app.events().len(), 7);
+    let period: i64 = live.app.field(Field::PeriodId).input.value().parse().unwrap();
+    assert_eq!(live.app.events().len(), 5);
+    assert!(live.app.events().iter().all(|e| e.period_id == period));
 }
