@@ -118,15 +118,23 @@ pub fn fit(text: &str, width: u16) -> Cow<'_, str> {
     if width == 0 {
         return Cow::Borrowed("");
     }
+    let is_num = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
     let mut out = String::new();
     let mut used = 0;
+    let mut next = None;
     for c in text.chars() {
         let w = c.width().unwrap_or(0);
         if used + w + 1 > width {
+            next = Some(c);
             break;
         }
         out.push(c);
         used += w;
+    }
+    // A number inside the text is kept whole or left out, never halved.
+    if next.is_some_and(is_num) && out.ends_with(is_num) {
+        let keep = out.trim_end_matches(is_num).trim_end().len();
+        out.truncate(keep);
     }
     out.push('…');
     Cow::Owned(out)
@@ -195,6 +203,9 @@ mod tests {
         // No room for the second figure: it goes, whole.
         assert_eq!(widths(&specs, 12, 1), vec![None, Some(9), None]);
         assert_eq!(fit("Platinum Anniversary", 8), "Platinu…");
+        // A number in a name is whole or gone.
+        assert_eq!(fit("Spend 25,000 in a month", 12), "Spend…");
+        assert_eq!(fit("Spend 25,000 in a month", 13), "Spend 25,000…");
     }
 
     #[test]

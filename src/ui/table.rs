@@ -214,7 +214,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     .style(theme.header());
     let rows = window.iter().zip(&texts).map(|(e, t)| {
         let cells = cols.iter().map(|(c, w)| {
-            let text = fit(&t[column_index(*c)], *w);
+            let text = super::columns::fit(&t[column_index(*c)], *w);
             match c {
                 Col::Value => {
                     let style = if e.target_value.is_negative() { theme.negative() } else { Style::new() };
@@ -251,28 +251,6 @@ fn title(app: &App, width: u16) -> String {
     }
     parts.push((0, " ".into()));
     super::columns::join_fitting(&parts, width.saturating_sub(2) as usize)
-}
-
-/// Cuts `text` to `width` columns, marking a cut with `…` so a shortened
-/// value never passes for the whole one.
-fn fit(text: &str, width: u16) -> Cow<'_, str> {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    let width = width as usize;
-    if text.width() <= width {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    Cow::Owned(out)
 }
 
 /// The filter and sort in force, for the table's bottom edge, and what they
