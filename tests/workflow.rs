@@ -349,3 +349,23 @@ fn the_summary_looks_up_the_target_however_the_query_was_entered() {
     h.key(KeyCode::Char('s'));
     assert!(!h.pending.iter().any(|e| matches!(e, Effect::LoadTargets { .. })));
 }
+
+#[test]
+fn an_existing_export_is_replaced_only_after_a_yes() {
+    use target_events::app::action::ExportError;
+    let mut h = Harness::new(120, 36);
+    h.query("564332013", "1986", "");
+    h.answer_all();
+    h.key(KeyCode::Char('x'));
+    h.key(KeyCode::Enter);
+    let Some(Effect::Export { path, overwrite: false, .. }) = h.pending.pop() else { panic!("a first export") };
+    h.send(Msg::Exported { path: path.clone(), result: Err(ExportError::Exists) });
+    assert!(matches!(h.app.overlay, Some(Overlay::Confirm { .. })));
+    assert!(h.screen_text().contains("already exists. Replace it? (y/n)"));
+    // No closes it, writing nothing.
+    h.key(KeyCode::Char('n'));
+    assert!(h.app.overlay.is_none() && h.pending.is_empty());
+    h.send(Msg::Exported { path: path.clone(), result: Err(ExportError::Exists) });
+    h.key(KeyCode::Char('y'));
+    assert!(matches!(h.pending.pop(), Some(Effect::Export { overwrite: true, path: p, .. }) if p == path));
+}

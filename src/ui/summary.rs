@@ -242,7 +242,13 @@ fn chart(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
         .x_axis(
             Axis::default()
                 .bounds([0.0, days])
-                .labels([start.format("%d %b").to_string(), end.format("%d %b %Y").to_string()])
+                // Labels that cannot fit would be cut from the left (a day of
+                // 31 read as 1): shorter ones on a narrow chart, none on a tiny one.
+                .labels(match area.width {
+                    0..24 => vec![],
+                    24..44 => vec![start.format("%d %b").to_string(), end.format("%d %b").to_string()],
+                    _ => vec![start.format("%d %b").to_string(), end.format("%d %b %Y").to_string()],
+                })
                 .style(theme.muted()),
         )
         .y_axis(
