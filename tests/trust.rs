@@ -359,3 +359,35 @@ async fn a_last_page_that_arrives_first_does_not_extend_an_exact_total() {
     assert!(all.is_complete());
     assert_eq!(api.recorded().len(), 4, "no page past the total was asked for");
 }
+
+#[test]
+fn headless_output_never_replaces_a_file_without_force() {
+    let dir = sandbox("force");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("events.csv");
+    std::fs::write(&out, "keep me").unwrap();
+    let args = ["--demo", "fetch", "--user-id", "564332013", "--rule-id", "1986", "--format", "csv", "--output"];
+    let mut with_out: Vec<&str> = args.to_vec();
+    let out_text = out.to_str().unwrap().to_string();
+    with_out.push(&out_text);
+    let o = run_binary(&dir, "", &with_out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+    with_out.push("--force");
+    let o = run_binary(&dir, "", &with_out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("eventDate,"));
+    // A new file is private to the user.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let fresh = dir.join("fresh.csv");
+        let mut args = args.to_vec();
+        let fresh_text = fresh.to_str().unwrap().to_string();
+        args.push(&fresh_text);
+        assert_eq!(run_binary(&dir, "", &args, &[]).status.code(), Some(0));
+        assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
