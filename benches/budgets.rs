@@ -78,7 +78,7 @@ fn events(n: usize) -> Vec<TargetEvent> {
 
 /// An app showing `n` loaded events at `w`×`h`, with the selection mid-way.
 fn app_with(n: usize, w: u16, h: u16) -> App {
-    let mut app = App::new("DEMO", 10, 1000, Theme::COLOR);
+    let mut app = App::new(target_events::app::state::AppOptions::new("DEMO", 10, 1000));
     app.size = Rect::new(0, 0, w, h);
     app.set_field(target_events::api::Field::UserId, "900000001");
     app.set_field(target_events::api::Field::RuleId, "990001");
@@ -107,7 +107,11 @@ fn app_with(n: usize, w: u16, h: u16) -> App {
 }
 
 fn render(app: &App, terminal: &mut Terminal<TestBackend>) {
-    terminal.draw(|f| target_events::ui::draw(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            target_events::ui::draw(app, &Theme::COLOR, f);
+        })
+        .unwrap();
 }
 
 /// Median time of `f` over `rounds` rounds of `iters` calls.
@@ -201,11 +205,19 @@ fn report() {
     let mut app = app_with(100_000, 200, 50);
     terminal.resize(Rect::new(0, 0, 200, 50)).unwrap();
     *counter.0.lock().unwrap() = 0;
-    terminal.draw(|f| target_events::ui::draw(&app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            target_events::ui::draw(&app, &Theme::COLOR, f);
+        })
+        .unwrap();
     let full = *counter.0.lock().unwrap();
     *counter.0.lock().unwrap() = 0;
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)));
-    terminal.draw(|f| target_events::ui::draw(&app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            target_events::ui::draw(&app, &Theme::COLOR, f);
+        })
+        .unwrap();
     let step = *counter.0.lock().unwrap();
     let share = step as f64 / full as f64 * 100.0;
     println!(

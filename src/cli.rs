@@ -114,7 +114,7 @@ pub struct FetchArgs {
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
     pub period_id: Option<i64>,
     /// Events per page (1–1000) [default: 10; with --all, the profile's largest page].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::api::MAX_PAGE_SIZE)))]
     pub limit: Option<u32>,
     /// Page number, from 1.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]

@@ -58,7 +58,7 @@ pub fn parse(text: &str) -> Result<QueryUrl, String> {
     for (k, v) in url.query_pairs() {
         match k.as_ref() {
             "periodId" if !v.is_empty() => out.period_id = Some(id(&v, "periodId")?),
-            "limit" => out.limit = v.parse().ok().filter(|l| (1..=1000).contains(l)),
+            "limit" => out.limit = v.parse().ok().filter(|l| (1..=crate::api::MAX_PAGE_SIZE).contains(l)),
             "offset" => out.offset = v.parse().ok(),
             _ => {}
         }

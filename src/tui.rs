@@ -23,12 +23,13 @@ use tokio::task::AbortHandle;
 
 use std::sync::Arc;
 
+use crate::api::Client;
 use crate::api::auth::Credentials;
 use crate::api::fetch_all::{FetchAllOptions, fetch_all};
-use crate::api::{Client, Field};
 use crate::app::action::{ExportError, ProfileSwitch};
+use crate::app::layout::FrameInfo;
 use crate::app::recent;
-use crate::app::state::{AuthKind, ConnectionInfo};
+use crate::app::state::{AppOptions, AuthKind, ConnectionInfo};
 use crate::app::{App, Effect, Msg};
 use crate::cli::Cli;
 use crate::config::{ProfileSource, Settings};
@@ -49,37 +50,25 @@ pub async fn run(
     start_page: u32,
     log_path: PathBuf,
 ) -> anyhow::Result<()> {
-    let mut app = App::new(session.label.clone(), settings.page_size, settings.max_page_size, Theme::from_env());
-    if let Some(u) = cli.user_id {
-        app.set_field(Field::UserId, &u.to_string());
-    }
-    if let Some(r) = cli.rule_id {
-        app.set_field(Field::RuleId, &r.to_string());
-    }
-    if let Some(p) = cli.period_id {
-        app.set_field(Field::PeriodId, &p.to_string());
-    }
     // A URL whose origin has no profile (or several) sends nothing until the
     // user picks one.
     let prefilled = cli.user_id.is_some() && cli.rule_id.is_some() && settings.origin_problem.is_none();
-    if cli.user_id.is_some() && cli.rule_id.is_none() {
-        app.focus = crate::app::Focus::Input(Field::RuleId);
-    }
-    // Start-up warnings (e.g. a readable secret file) would scroll away behind
-    // the alternate screen: show the first in the status line too.
     let recent_path = recent::default_path();
-    let (list, recent_warning) = recent_path.as_deref().map(recent::load).unwrap_or_default();
-    app.recent = list;
+    let (recent, recent_warning) = recent_path.as_deref().map(recent::load).unwrap_or_default();
     if let Some(w) = &recent_warning {
         tracing::warn!("{w}");
     }
-    app.flash = settings.warnings.first().cloned().or(recent_warning);
-    app.all_options = settings.fetch_all_options();
-    app.connection = connection_info(&session.client);
-    app.profiles = profiles.choices();
-    if session.demo.is_some() {
-        app.empty_hint = crate::demo::suggestion_lines();
-    }
+    let mut app = App::new(AppOptions {
+        all_options: settings.fetch_all_options(),
+        connection: connection_info(&session.client),
+        profiles: profiles.choices(),
+        recent,
+        empty_hint: if session.demo.is_some() { crate::demo::suggestion_lines() } else { Vec::new() },
+        // Start-up warnings would scroll away behind the alternate screen.
+        warning: settings.warnings.first().cloned().or(recent_warning),
+        prefill: [cli.user_id, cli.rule_id, cli.period_id],
+        ..AppOptions::new(session.label.clone(), settings.page_size, settings.max_page_size)
+    });
     if let Some(problem) = &settings.origin_problem {
         app.pick_profile(Some((problem.sentence(), problem.candidates().map(<[String]>::to_vec))));
     }
@@ -90,7 +79,8 @@ pub async fn run(
     let mut runtime = Runtime::new(session.client.clone(), tx, app.all_options, recent_path);
     runtime.profiles = profiles;
     let start = prefilled.then_some(start_page);
-    let result = event_loop(&mut terminal, &mut app, &mut runtime, rx, start).await;
+    let theme = Theme::from_env();
+    let result = event_loop(&mut terminal, &mut app, &theme, &mut runtime, rx, start).await;
     leave();
     drop(session);
     result
@@ -132,6 +122,7 @@ fn install_panic_hook(log_path: PathBuf) {
 async fn event_loop(
     terminal: &mut Term,
     app: &mut App,
+    theme: &Theme,
     runtime: &mut Runtime,
     mut rx: mpsc::UnboundedReceiver<Msg>,
     start: Option<u32>,
@@ -163,7 +154,7 @@ async fn event_loop(
             Some(msg) = rx.recv() => msg,
             _ = signals.recv() => Msg::Quit,
             _ = tokio::time::sleep_until(frame_due), if dirty => {
-                draw(terminal, app)?;
+                app.frame = draw(terminal, app, theme)?;
                 last_draw = tokio::time::Instant::now();
                 dirty = false;
                 if first_frame {
@@ -186,13 +177,15 @@ async fn event_loop(
     Ok(())
 }
 
-fn draw(terminal: &mut Term, app: &App) -> io::Result<()> {
+/// Draws a frame; returns what drawing learnt, for the next `update`.
+fn draw(terminal: &mut Term, app: &App, theme: &Theme) -> io::Result<FrameInfo> {
     // Synchronized output: the terminal shows the frame whole, not half-drawn
     // (noticeable over slow SSH links).
     execute!(io::stdout(), BeginSynchronizedUpdate)?;
-    let result = terminal.draw(|frame| crate::ui::draw(app, frame));
+    let mut info = FrameInfo::default();
+    let result = terminal.draw(|frame| info = crate::ui::draw(app, theme, frame));
     execute!(io::stdout(), EndSynchronizedUpdate)?;
-    result.map(|_| ())
+    result.map(|_| info)
 }
 
 fn to_msg(ev: Event) -> Option<Msg> {

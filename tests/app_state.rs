@@ -33,7 +33,7 @@ fn nothing_is_sent_while_a_field_is_invalid() {
     let mut h = Harness::new(120, 36);
     h.query("56433x", "1986", "");
     assert!(h.pending.is_empty());
-    assert!(h.app.flash.as_deref().unwrap().contains("nothing was sent"));
+    assert!(h.app.notice_text().unwrap().contains("nothing was sent"));
     let mut h = Harness::new(120, 36);
     h.key(KeyCode::Enter);
     assert!(h.pending.is_empty(), "required fields are empty");
@@ -135,11 +135,11 @@ fn the_ends_say_why_the_key_did_nothing() {
     h.answer_all();
     h.key(KeyCode::Char('p'));
     assert!(h.pending.is_empty());
-    assert_eq!(h.app.flash.as_deref(), Some("Already on the first page."));
+    assert_eq!(h.app.notice_text(), Some("Already on the first page."));
     h.key(KeyCode::Char('n'));
-    assert_eq!(h.app.flash.as_deref(), Some("Already on the last page (page 1 of 1)."));
+    assert_eq!(h.app.notice_text(), Some("Already on the last page (page 1 of 1)."));
     h.key(KeyCode::Char('}'));
-    assert!(h.app.flash.as_deref().unwrap().starts_with("Already on the last page"));
+    assert!(h.app.notice_text().unwrap().starts_with("Already on the last page"));
 }
 
 #[test]
@@ -274,7 +274,7 @@ fn q_quits_a_too_small_terminal_even_from_an_input() {
 #[test]
 fn mouse_click_selects_and_wheel_scrolls() {
     use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-    use target_events::ui::layout;
+    use target_events::app::layout;
     let mut h = Harness::new(120, 36);
     h.query("564332013", "1986", "");
     h.answer_all();

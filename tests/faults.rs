@@ -39,7 +39,7 @@ impl Live {
             backoff: Duration::from_millis(20),
             ..FetchAllOptions::default()
         };
-        let mut app = App::new("DEMO", 10, 1000, Theme::COLOR);
+        let mut app = App::new(target_events::app::state::AppOptions::new("DEMO", 10, 1000));
         app.size = Rect::new(0, 0, 120, 36);
         app.all_options = options;
         Live { app, runtime: Runtime::new(client, tx, options, None), rx }
@@ -74,7 +74,7 @@ impl Live {
     }
 
     fn screen(&self) -> String {
-        let terminal = common::harness::render_app(&self.app);
+        let terminal = common::harness::render_app(&self.app, &Theme::COLOR);
         common::harness::buffer_lines(terminal.backend().buffer()).join("\n")
     }
 }
@@ -151,7 +151,7 @@ async fn a_hung_server_keeps_the_ui_responsive_and_esc_cancels() {
     live.key(KeyCode::Esc);
     assert!(!live.app.is_loading());
     assert!(live.runtime.tasks.is_empty(), "the task was aborted");
-    assert_eq!(live.app.flash.as_deref(), Some("Request cancelled."));
+    assert_eq!(live.app.notice_text(), Some("Request cancelled."));
 }
 
 #[tokio::test(flavor = "multi_thread")]

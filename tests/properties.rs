@@ -210,7 +210,7 @@ fn rich_screens() -> [Harness; 2] {
 fn render_at(h: &mut Harness, w: u16, hh: u16) {
     h.send(Msg::Resize(w, hh));
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, hh)).unwrap();
-    terminal.draw(|f| target_events::ui::draw(&h.app, f)).unwrap();
+    terminal.draw(|f| h.app.frame = target_events::ui::draw(&h.app, &h.theme, f)).unwrap();
 }
 
 /// Every width at the edge heights and every height at the edge widths, plus

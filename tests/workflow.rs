@@ -114,7 +114,7 @@ fn fetch_all_shows_progress_and_cancels_cleanly() {
     assert!(h.app.all_run.is_none());
     assert_eq!(h.app.shown.as_ref().unwrap().query, before);
     assert!(h.app.shown.as_ref().unwrap().all.is_none());
-    assert!(h.app.flash.as_deref().unwrap().contains("cancelled after 7 of 14 pages"));
+    assert!(h.app.notice_text().unwrap().contains("cancelled after 7 of 14 pages"));
     // A late answer from the cancelled fetch is dropped.
     let late = h.all_for(before);
     h.send(Msg::AllDone { generation, query: before, result: late });
@@ -169,7 +169,7 @@ fn sort_orders_locally() {
     h.answer_all();
     h.key(KeyCode::Char('o'));
     h.key(KeyCode::Char('o'));
-    assert_eq!(h.app.flash.as_deref(), Some("Sorted by value."));
+    assert_eq!(h.app.notice_text(), Some("Sorted by value."));
     assert_eq!(h.app.selected_event().unwrap().target_value.to_string(), "-860.50");
     h.key(KeyCode::Char('O'));
     assert_eq!(h.app.selected_event().unwrap().target_value.to_string(), "1500.00");

@@ -240,6 +240,24 @@ impl ApiError {
         }
     }
 
+    /// "HTTP 503 · code 310011 · request id …": the facts support staff quote.
+    pub fn facts(&self) -> String {
+        let mut parts = Vec::new();
+        parts.push(self.status.map_or("no HTTP status".to_string(), |s| format!("HTTP {s}")));
+        if let Some(code) = self.code() {
+            parts.push(format!("code {code}"));
+        }
+        parts.push(format!("request id {}", self.request_id.as_deref().unwrap_or("-")));
+        parts.join(" · ")
+    }
+
+    /// What an error banner says: the sentence, the facts, the hint if any.
+    pub fn banner_lines(&self) -> Vec<String> {
+        let mut v = vec![self.sentence(), self.facts()];
+        v.extend(self.hint());
+        v
+    }
+
     fn status_text(&self) -> String {
         self.status.map_or_else(|| "no status".into(), |s| format!("HTTP {s}"))
     }

@@ -40,7 +40,7 @@ impl Default for FetchAllOptions {
         FetchAllOptions {
             concurrency: 4,
             requests_per_minute: 90,
-            limit: 1000,
+            limit: super::MAX_PAGE_SIZE,
             retries: 3,
             backoff: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
@@ -248,7 +248,7 @@ pub async fn fetch_all(
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> Result<AllEvents, ApiError> {
     let limiter = RateLimiter::new(opts.requests_per_minute);
-    let limit = opts.limit.clamp(1, 1000);
+    let limit = opts.limit.clamp(1, super::MAX_PAGE_SIZE);
     let query = |page| EventsQuery { page, limit, ..base };
     let first = fetch_page(client, &limiter, &opts, query(0), &*progress).await?;
     let mut all = AllEvents { limit, total: first.total, no_events: first.no_events, ..AllEvents::default() };

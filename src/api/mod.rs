@@ -10,4 +10,4 @@ pub mod paging;
 pub use client::{Client, ClientConfig, EventsOutcome, EventsQuery, Fetched, ResponseMeta};
 pub use error::{ApiError, ErrorKind, Field};
 pub use model::{EventsPage, Money, TargetEvent};
-pub use paging::{OffsetMode, PageInfo};
+pub use paging::{MAX_PAGE_SIZE, OffsetMode, PageInfo};

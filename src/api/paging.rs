@@ -6,6 +6,9 @@
 
 use serde::Deserialize;
 
+/// The largest page (`limit`) the API serves.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OffsetMode {

@@ -14,7 +14,7 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Action::Quit;
     }
-    if crate::ui::layout::areas(app.size, app).too_small {
+    if super::layout::too_small(app.size) {
         // Nothing else is on screen: only quitting makes sense.
         return if matches!(key.code, KeyCode::Char('q')) { Action::Quit } else { Action::None };
     }

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod keymap;
+pub mod layout;
 pub mod picker;
 pub mod profiles;
 pub mod recent;

@@ -36,7 +36,7 @@ impl App {
     pub(super) fn profile_changed(&mut self, result: Result<ProfileSwitch, String>, fx: &mut Vec<Effect>) {
         let switch = match result {
             Ok(s) => s,
-            Err(e) => return self.flash(&format!("Could not switch profile: {e}")),
+            Err(e) => return self.fail(&format!("Could not switch profile: {e}")),
         };
         self.generation += 1;
         self.label = switch.label;
@@ -52,10 +52,10 @@ impl App {
         self.error = None;
         self.summary = None;
         self.rebuild_view();
-        self.flash(&format!("Now using profile {}.", self.label));
         match self.query_from_inputs() {
             Some(q) => self.new_query(q, fx),
             None => self.focus = Focus::Input(crate::api::Field::UserId),
         }
+        self.flash(&format!("Now using profile {}.", self.label));
     }
 }

@@ -8,7 +8,21 @@ use ratatui::layout::Rect;
 use tui_input::Input;
 
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Field, PageInfo, ResponseMeta, TargetEvent};
-use crate::ui::theme::Theme;
+
+/// How much a notice matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message in the status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
 
 /// Which pane has the keyboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,6 +222,42 @@ pub struct DetailView {
     pub scroll: u16,
 }
 
+/// What the explorer starts with.
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    /// "DEMO", the profile name or the host, for the status line.
+    pub label: String,
+    pub page_size: u32,
+    pub max_page_size: u32,
+    pub all_options: crate::api::fetch_all::FetchAllOptions,
+    pub connection: ConnectionInfo,
+    pub profiles: Vec<crate::config::ProfileChoice>,
+    pub recent: Vec<super::recent::RecentQuery>,
+    /// Lines under the empty table's prompt.
+    pub empty_hint: Vec<String>,
+    /// A start-up warning, kept in the status line until replaced.
+    pub warning: Option<String>,
+    /// Customer, rule and period ids to fill in.
+    pub prefill: [Option<i64>; 3],
+}
+
+impl AppOptions {
+    pub fn new(label: impl Into<String>, page_size: u32, max_page_size: u32) -> AppOptions {
+        AppOptions {
+            label: label.into(),
+            page_size,
+            max_page_size,
+            all_options: Default::default(),
+            connection: ConnectionInfo::default(),
+            profiles: Vec::new(),
+            recent: Vec::new(),
+            empty_hint: Vec::new(),
+            warning: None,
+            prefill: [None; 3],
+        }
+    }
+}
+
 /// Most pages kept for instant paging; past it the cache starts over.
 pub const CACHE_PAGES: usize = 64;
 
@@ -226,14 +276,16 @@ pub struct App {
     pub table: TableView,
     pub detail: DetailView,
     pub overlay: Option<Overlay>,
-    /// A one-shot hint in the status line, cleared by the next key.
-    pub flash: Option<String>,
+    /// The status line's notice: information fades with the next key,
+    /// warnings and errors stay until replaced.
+    pub notice: Option<Notice>,
     pub spinner: usize,
     pub generation: u64,
     /// "DEMO", the profile name or the host.
     pub label: String,
     pub size: Rect,
-    pub theme: Theme,
+    /// What the last frame reported (scroll bounds of wrapped text).
+    pub frame: super::layout::FrameInfo,
     pub should_quit: bool,
     /// Indices into the shown events, after the filter and sort.
     pub view: Vec<u32>,
@@ -314,12 +366,13 @@ pub struct AllRun {
 }
 
 impl App {
-    pub fn new(label: impl Into<String>, limit: u32, max_limit: u32, theme: Theme) -> App {
-        App {
+    pub fn new(options: AppOptions) -> App {
+        let max_limit = options.max_page_size.clamp(1, crate::api::MAX_PAGE_SIZE);
+        let mut app = App {
             inputs: Default::default(),
             focus: Focus::Input(Field::UserId),
-            limit: limit.clamp(1, max_limit.max(1)),
-            max_limit: max_limit.max(1),
+            limit: options.page_size.clamp(1, max_limit),
+            max_limit,
             shown: None,
             in_flight: None,
             prefetching: Vec::new(),
@@ -329,12 +382,12 @@ impl App {
             table: TableView::default(),
             detail: DetailView::default(),
             overlay: None,
-            flash: None,
+            notice: options.warning.map(|text| Notice { level: Level::Warning, text }),
             spinner: 0,
             generation: 0,
-            label: label.into(),
+            label: options.label,
             size: Rect::new(0, 0, 120, 36),
-            theme,
+            frame: Default::default(),
             should_quit: false,
             view: Vec::new(),
             filter: FilterState::default(),
@@ -342,15 +395,31 @@ impl App {
             summary: None,
             summary_selected: 0,
             all_run: None,
-            all_options: Default::default(),
+            all_options: options.all_options,
             targets: HashMap::new(),
             targets_pending: None,
             group_id: None,
-            recent: Vec::new(),
-            connection: ConnectionInfo::default(),
-            profiles: Vec::new(),
-            empty_hint: Vec::new(),
+            recent: options.recent,
+            connection: options.connection,
+            profiles: options.profiles,
+            empty_hint: options.empty_hint,
+        };
+        let [user, rule, period] = options.prefill;
+        for (field, id) in [(Field::UserId, user), (Field::RuleId, rule), (Field::PeriodId, period)] {
+            if let Some(id) = id {
+                app.set_field(field, &id.to_string());
+            }
         }
+        // A customer alone: the rule is what is typed next.
+        if user.is_some() && rule.is_none() {
+            app.focus = Focus::Input(Field::RuleId);
+        }
+        app
+    }
+
+    /// The status line's notice text, if any.
+    pub fn notice_text(&self) -> Option<&str> {
+        self.notice.as_ref().map(|n| n.text.as_str())
     }
 
     pub fn field(&self, f: Field) -> &FieldInput {

@@ -10,9 +10,11 @@ use tui_input::{Input, InputRequest};
 
 use super::action::{Action, Effect, Msg};
 use super::keymap;
-use super::state::{App, CACHE_PAGES, CachedPage, Confirmable, Focus, InFlight, LastRequest, Overlay, Prompt, Shown};
+use super::layout;
+use super::state::{
+    App, CACHE_PAGES, CachedPage, Confirmable, Focus, InFlight, LastRequest, Level, Notice, Overlay, Prompt, Shown,
+};
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
-use crate::ui::{detail, layout};
 
 /// Rows the mouse wheel moves per notch.
 const WHEEL_ROWS: usize = 3;
@@ -22,7 +24,9 @@ impl App {
         let mut fx = Vec::new();
         match msg {
             Msg::Key(key) => {
-                self.flash = None;
+                if self.notice.as_ref().is_some_and(|n| n.level == Level::Info) {
+                    self.notice = None;
+                }
                 let action = keymap::action_for(self, key);
                 self.apply(action, &mut fx);
             }
@@ -183,8 +187,19 @@ impl App {
         }
     }
 
+    /// An informational notice: it fades with the next key.
     pub(super) fn flash(&mut self, text: &str) {
-        self.flash = Some(text.to_string());
+        self.notice = Some(Notice { level: Level::Info, text: text.to_string() });
+    }
+
+    /// A warning: kept until another notice or a new query replaces it.
+    pub(super) fn warn(&mut self, text: &str) {
+        self.notice = Some(Notice { level: Level::Warning, text: text.to_string() });
+    }
+
+    /// An error that blames no input: kept like a warning, styled as an error.
+    pub(super) fn fail(&mut self, text: &str) {
+        self.notice = Some(Notice { level: Level::Error, text: text.to_string() });
     }
 
     fn flash_no_query(&mut self) {
@@ -256,6 +271,8 @@ impl App {
             fx.push(Effect::Cancel { generation: run.generation });
         }
         self.cache.clear();
+        // A warning about the old query does not outlive it.
+        self.notice = None;
         self.request(query, true, true, fx);
     }
 
@@ -454,12 +471,12 @@ impl App {
 
     fn move_selection(&mut self, delta: isize) {
         if let Some(Overlay::Help { scroll }) = &mut self.overlay {
-            let max = crate::ui::overlay::help_overflow(self.size);
+            let max = self.frame.help_max_scroll;
             *scroll = (i64::from(*scroll) + delta.signum() as i64).clamp(0, i64::from(max)) as u16;
             return;
         }
         if self.focus == Focus::Detail {
-            let max = detail::max_scroll(self);
+            let max = self.frame.detail_max_scroll;
             let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };
             let next = (i64::from(self.detail.scroll) + step.signum() * step.abs().min(i64::from(u16::MAX)))
                 .clamp(0, i64::from(max));

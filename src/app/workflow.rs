@@ -62,7 +62,7 @@ impl App {
                 }
             }
             Err(e) if for_summary => {
-                self.flash(&format!("The summary has no targets: looking them up failed. {}", e.sentence()))
+                self.warn(&format!("The summary has no targets: looking them up failed. {}", e.sentence()))
             }
             Err(_) => {}
         }
@@ -240,16 +240,16 @@ impl App {
             warnings: Vec::new(),
         };
         self.show_with(Shown { query, outcome: Arc::new(EventsOutcome::Page(page)), all: Some(meta.clone()) }, false);
-        self.flash(&if let Some(stop) = meta.stopped {
-            format!("Loaded {count} events. {}", stop.sentence())
+        if let Some(stop) = meta.stopped {
+            self.warn(&format!("Loaded {count} events. {}", stop.sentence()));
         } else if meta.missing.is_empty() {
-            format!("Loaded all {count} events from {} pages.", meta.pages_fetched)
+            self.flash(&format!("Loaded all {count} events from {} pages.", meta.pages_fetched));
         } else {
-            format!(
+            self.warn(&format!(
                 "Loaded {count} events; {} failed: their events are missing. r tries again.",
                 describe_pages(&meta.missing)
-            )
-        });
+            ));
+        }
     }
 
     /// Opens the summary, looking up the customer's targets (once per
@@ -312,9 +312,9 @@ impl App {
                         on_yes: Confirmable::OverwriteExport { path: path.to_path_buf(), format },
                     })
                 }
-                None => self.flash(&format!("{shown} already exists: nothing was written.")),
+                None => self.warn(&format!("{shown} already exists: nothing was written.")),
             },
-            Err(ExportError::Failed(e)) => self.flash(&format!("Could not write {shown}: {e}")),
+            Err(ExportError::Failed(e)) => self.fail(&format!("Could not write {shown}: {e}")),
         }
     }
 

@@ -20,6 +20,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 use url::Url;
 
+use crate::api::MAX_PAGE_SIZE;
 use crate::api::auth::Credentials;
 use crate::api::fetch_all::FetchAllOptions;
 use crate::api::paging::OffsetMode;
@@ -387,7 +388,7 @@ pub fn resolve(
             }
         }
     };
-    let max_page_size = profile.max_page_size.unwrap_or(1000).clamp(1, 1000);
+    let max_page_size = profile.max_page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
     Ok(Settings {
         target,
         profile_name,

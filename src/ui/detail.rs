@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::layout;
 use super::table::{LARGE_LAG, format_lag};
 use crate::api::model::{EventTime, TargetEvent};
 use crate::app::{App, Focus};
@@ -154,9 +153,9 @@ fn fields(theme: &Theme, e: &TargetEvent) -> Vec<(&'static str, Vec<String>, Sty
 }
 
 /// The pane's content at `width` columns, already wrapped.
-pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let Some(e) = app.selected_event() else {
-        return vec![Line::styled("No event selected.", app.theme.muted())];
+        return vec![Line::styled("No event selected.", theme.muted())];
     };
     let width = width as usize;
     if app.detail.raw {
@@ -165,10 +164,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     }
     let stacked = width < KEY_WIDTH + 16;
     let mut out = Vec::new();
-    for (key, values, style) in fields(&app.theme, e) {
-        let key_span = Span::styled(format!("{key:<KEY_WIDTH$}"), app.theme.muted());
+    for (key, values, style) in fields(theme, e) {
+        let key_span = Span::styled(format!("{key:<KEY_WIDTH$}"), theme.muted());
         if stacked {
-            out.push(Line::from(Span::styled(key, app.theme.muted())));
+            out.push(Line::from(Span::styled(key, theme.muted())));
             for v in values {
                 for piece in hard_wrap(&v, width.saturating_sub(2)) {
                     out.push(Line::from(vec![Span::raw("  "), Span::styled(piece, style)]));
@@ -205,21 +204,8 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-fn inner(area: Rect) -> Rect {
-    Block::bordered().inner(area)
-}
-
-/// How far the pane can scroll at the current size.
-pub fn max_scroll(app: &App) -> u16 {
-    let Some(area) = layout::areas(app.size, app).detail else {
-        return 0;
-    };
-    let inner = inner(area);
-    let n = lines(app, inner.width).len();
-    u16::try_from(n.saturating_sub(inner.height as usize)).unwrap_or(u16::MAX)
-}
-
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the pane; returns how far it can scroll at this size.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     let focused = app.focus == Focus::Detail;
     let title = match app.selected_event() {
         Some(e) if app.detail.raw => format!(" Event {} · raw JSON ", e.event_log_id),
@@ -228,17 +214,18 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     };
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
-        .border_style(app.theme.border(focused))
-        .title(Span::styled(title, app.theme.title(focused)))
+        .border_style(theme.border(focused))
+        .title(Span::styled(title, theme.title(focused)))
         .title_bottom(
-            Line::from(Span::styled(if app.detail.raw { " v fields " } else { " v raw JSON " }, app.theme.muted()))
+            Line::from(Span::styled(if app.detail.raw { " v fields " } else { " v raw JSON " }, theme.muted()))
                 .right_aligned(),
         );
     let inner = block.inner(area);
-    let content = lines(app, inner.width);
-    let scroll =
-        app.detail.scroll.min(u16::try_from(content.len().saturating_sub(inner.height as usize)).unwrap_or(u16::MAX));
+    let content = lines(app, theme, inner.width);
+    let max_scroll = u16::try_from(content.len().saturating_sub(inner.height as usize)).unwrap_or(u16::MAX);
+    let scroll = app.detail.scroll.min(max_scroll);
     frame.render_widget(Paragraph::new(content).block(block).scroll((scroll, 0)), area);
+    max_scroll
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 pub mod banner;
 pub mod columns;
 pub mod detail;
-pub mod layout;
 pub mod navigator;
 pub mod overlay;
 pub mod picker;
@@ -15,6 +14,8 @@ pub mod theme;
 use ratatui::Frame;
 
 use crate::app::App;
+use crate::app::layout::{self, FrameInfo};
+use theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -22,26 +23,29 @@ pub fn spinner(app: &App) -> &'static str {
     SPINNER[app.spinner % SPINNER.len()]
 }
 
-/// Draws the whole screen from the state.
-pub fn draw(app: &App, frame: &mut Frame) {
+/// Draws the whole screen from the state, and reports what only drawing
+/// learns (scroll bounds of wrapped text) for the next `update`.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
     let areas = layout::areas(frame.area(), app);
     if areas.too_small {
-        overlay::too_small(app, frame);
-        return;
+        overlay::too_small(theme, frame);
+        return FrameInfo::default();
     }
-    query::draw(app, frame, &areas);
+    let mut info = FrameInfo { help_max_scroll: overlay::help_overflow(frame.area()), ..FrameInfo::default() };
+    query::draw(app, theme, frame, &areas);
     if let Some(area) = areas.banner {
-        banner::draw(app, frame, area);
+        banner::draw(app, theme, frame, area);
     }
     if let Some(area) = areas.table {
-        table::draw(app, frame, area);
+        table::draw(app, theme, frame, area);
     }
     if let Some(area) = areas.detail {
-        detail::draw(app, frame, area);
+        info.detail_max_scroll = detail::draw(app, theme, frame, area);
     }
     if let Some(area) = areas.summary {
-        summary::draw(app, frame, area);
+        summary::draw(app, theme, frame, area);
     }
-    navigator::draw(app, frame, areas.status);
-    overlay::draw(app, frame);
+    navigator::draw(app, theme, frame, areas.status);
+    overlay::draw(app, theme, frame);
+    info
 }

@@ -11,6 +11,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::api::fetch_all::Stopped;
 use crate::app::App;
+use crate::app::state::Level;
+use crate::ui::theme::Theme;
 
 /// A piece of the line: its spans and its priority (lower stays longer).
 struct Part {
@@ -32,8 +34,7 @@ impl Part {
     }
 }
 
-fn parts(app: &App) -> Vec<Part> {
-    let theme = &app.theme;
+fn parts(app: &App, theme: &Theme) -> Vec<Part> {
     let mut parts = Vec::new();
     if let Some(all) = app.shown.as_ref().and_then(|s| s.all.as_ref()) {
         parts.push(Part::text(0, format!(" All {} events", app.events().len()), theme.key()));
@@ -82,15 +83,20 @@ fn parts(app: &App) -> Vec<Part> {
             parts.push(Part::text(5, format!(" · req {}", crate::sanitize::line(id)), theme.muted()));
         }
     }
-    if let Some(flash) = &app.flash {
-        parts.push(Part::text(1, format!("  {}", crate::sanitize::line(flash)), theme.flash()));
+    if let Some(notice) = &app.notice {
+        // A marker as well as a colour, so the level reads under NO_COLOR.
+        let (mark, style) = match notice.level {
+            Level::Info => ("", theme.flash()),
+            Level::Warning => ("⚠ ", theme.warning()),
+            Level::Error => ("✗ ", theme.error()),
+        };
+        parts.push(Part::text(1, format!("  {mark}{}", crate::sanitize::line(&notice.text)), style));
     }
     parts
 }
 
 /// While the filter is typed, the status line is its input.
-fn draw_filter(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let text = crate::sanitize::line(app.filter.input.value()).into_owned();
     let count = format!("  {} of {} match · Enter keeps · Esc clears", app.view.len(), app.events().len());
     let line = Line::from(vec![
@@ -107,8 +113,7 @@ fn draw_filter(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// While every page is fetched, the status line is its progress gauge.
-fn draw_progress(app: &App, frame: &mut Frame, area: Rect, run: &crate::app::state::AllRun) {
-    let theme = &app.theme;
+fn draw_progress(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, run: &crate::app::state::AllRun) {
     let ratio = if run.pages == 0 { 0.0 } else { (f64::from(run.pages_done) / f64::from(run.pages)).clamp(0.0, 1.0) };
     let retries = if run.retries > 0 { format!(" · {} retries", run.retries) } else { String::new() };
     let label = format!(
@@ -126,14 +131,13 @@ fn draw_progress(app: &App, frame: &mut Frame, area: Rect, run: &crate::app::sta
     frame.render_widget(gauge, area);
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if app.filter.editing && app.overlay.is_none() {
-        return draw_filter(app, frame, area);
+        return draw_filter(app, theme, frame, area);
     }
     if let Some(run) = &app.all_run {
-        return draw_progress(app, frame, area, run);
+        return draw_progress(app, theme, frame, area, run);
     }
-    let theme = &app.theme;
     let mut right =
         vec![Span::styled(format!(" {} ", crate::sanitize::line(&app.label)), theme.badge()), Span::raw(" ")];
     if area.width >= 80 {
@@ -144,7 +148,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let right_w: u16 = right.iter().map(|s| s.content.width() as u16).sum();
     let [left_area, right_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);
 
-    let parts = parts(app);
+    let parts = parts(app, theme);
     // Keep parts by priority while they fit, then show them in their order.
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by_key(|&i| parts[i].priority);

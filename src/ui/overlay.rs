@@ -5,10 +5,11 @@ use ratatui::layout::{Alignment, Constraint, Flex, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::App;
 use crate::app::keymap::HELP;
+use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::state::{Overlay, Prompt};
+use crate::ui::theme::Theme;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
@@ -16,20 +17,19 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
-pub fn draw(app: &App, frame: &mut Frame) {
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => help(app, frame, *scroll),
-        Some(Overlay::Prompt { prompt, error }) => prompt_box(app, frame, prompt, error.as_deref()),
-        Some(Overlay::Picker(p)) => super::picker::draw(app, frame, p),
-        Some(Overlay::Copied { title, text, sent }) => copied(app, frame, title, text, *sent),
-        Some(Overlay::Confirm { question, .. }) => confirm(app, frame, question),
+        Some(Overlay::Help { scroll }) => help(theme, frame, *scroll),
+        Some(Overlay::Prompt { prompt, error }) => prompt_box(app, theme, frame, prompt, error.as_deref()),
+        Some(Overlay::Picker(p)) => super::picker::draw(app, theme, frame, p),
+        Some(Overlay::Copied { title, text, sent }) => copied(theme, frame, title, text, *sent),
+        Some(Overlay::Confirm { question, .. }) => confirm(theme, frame, question),
         None => {}
     }
 }
 
 /// A yes/no question; `y` says yes, anything named below says no.
-fn confirm(app: &App, frame: &mut Frame, question: &str) {
-    let theme = &app.theme;
+fn confirm(theme: &Theme, frame: &mut Frame, question: &str) {
     let area = centered(frame.area(), 80, 6);
     frame.render_widget(Clear, area);
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(" Confirm ");
@@ -66,8 +66,7 @@ pub fn help_overflow(size: Rect) -> u16 {
     (l.max(r) as u16 + 2).saturating_sub(size.height)
 }
 
-fn help(app: &App, frame: &mut Frame, scroll: u16) {
-    let theme = &app.theme;
+fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
     let section = |(pane, keys): &(&str, &[(&str, &str)])| {
         let mut lines = vec![Line::from(Span::styled(pane.to_string(), theme.header()))];
         for (k, what) in *keys {
@@ -106,8 +105,7 @@ fn help(app: &App, frame: &mut Frame, scroll: u16) {
     }
 }
 
-fn copied(app: &App, frame: &mut Frame, title: &str, text: &str, sent: bool) {
-    let theme = &app.theme;
+fn copied(theme: &Theme, frame: &mut Frame, title: &str, text: &str, sent: bool) {
     let note = if sent {
         "Sent to the clipboard (OSC 52). If your terminal did not take it, select the text below."
     } else {
@@ -128,8 +126,7 @@ fn copied(app: &App, frame: &mut Frame, title: &str, text: &str, sent: bool) {
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
 
-fn prompt_box(app: &App, frame: &mut Frame, prompt: &Prompt, error: Option<&str>) {
-    let theme = &app.theme;
+fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, error: Option<&str>) {
     let (title, input, hint) = match prompt {
         Prompt::GoToPage(i) => {
             let pages = app.known_pages().map_or(String::new(), |n| format!(" (1–{n})"));
@@ -160,12 +157,12 @@ fn prompt_box(app: &App, frame: &mut Frame, prompt: &Prompt, error: Option<&str>
     frame.set_cursor_position(Position::new(inner.x + 2 + cursor.min(inner.width.saturating_sub(3)), inner.y));
 }
 
-pub fn too_small(app: &App, frame: &mut Frame) {
+pub fn too_small(theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     let text = vec![
-        Line::from(Span::styled("Terminal too small", app.theme.error())),
+        Line::from(Span::styled("Terminal too small", theme.error())),
         Line::from(format!("{}×{}: needs {MIN_WIDTH}×{MIN_HEIGHT}", area.width, area.height)),
-        Line::from(Span::styled("Enlarge it, or q to quit", app.theme.muted())),
+        Line::from(Span::styled("Enlarge it, or q to quit", theme.muted())),
     ];
     let h = area.height.min(3);
     let y = area.y + area.height.saturating_sub(h) / 2;

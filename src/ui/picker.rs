@@ -123,8 +123,7 @@ fn cells(theme: &Theme, item: &PickerItem) -> Vec<Text> {
     }
 }
 
-pub fn draw(app: &App, frame: &mut Frame, picker: &Picker) {
-    let theme = &app.theme;
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     let screen = frame.area();
     let width = screen.width.saturating_sub(4).min(160);
     // As tall as the list needs (filter, header, rows, borders), within the screen.
@@ -175,7 +174,7 @@ pub fn draw(app: &App, frame: &mut Frame, picker: &Picker) {
     if let Some(e) = &picker.error {
         let lines = vec![
             Line::from(Span::styled(e.sentence(), theme.error())),
-            Line::from(super::banner::facts(e)),
+            Line::from(e.facts()),
             Line::from(Span::styled(e.hint().unwrap_or_default(), theme.muted())),
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), body);

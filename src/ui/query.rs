@@ -7,11 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::layout::Areas;
 use crate::api::Field;
+use crate::app::layout::Areas;
 use crate::app::state::Invalid;
 use crate::app::{App, Focus};
 use crate::sanitize;
+use crate::ui::theme::Theme;
 
 const FIELDS: [Field; 3] = [Field::UserId, Field::RuleId, Field::PeriodId];
 
@@ -26,20 +27,19 @@ fn label(field: Field, wide: bool) -> &'static str {
     }
 }
 
-pub fn draw(app: &App, frame: &mut Frame, areas: &Areas) {
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, areas: &Areas) {
     let focused = matches!(app.focus, Focus::Input(_));
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
-        .border_style(app.theme.border(focused))
-        .title(Span::styled(" Query ", app.theme.title(focused)));
+        .border_style(theme.border(focused))
+        .title(Span::styled(" Query ", theme.title(focused)));
     frame.render_widget(block, areas.query);
     for (i, field) in FIELDS.into_iter().enumerate() {
-        draw_field(app, frame, areas.fields[i], field);
+        draw_field(app, theme, frame, areas.fields[i], field);
     }
 }
 
-fn draw_field(app: &App, frame: &mut Frame, area: Rect, field: Field) {
-    let theme = &app.theme;
+fn draw_field(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, field: Field) {
     let state = app.field(field);
     let focused = app.focus == Focus::Input(field) && app.overlay.is_none();
     let wide = area.width >= 34;

@@ -16,15 +16,15 @@ use crate::app::App;
 use crate::app::summary::{PeriodSummary, Summary, show};
 use crate::sanitize;
 use crate::ui::columns::{self, Kind, Spec};
+use crate::ui::theme::Theme;
 
 /// For plotting only: the figures shown stay exact.
 fn plot(m: Money) -> f64 {
     m.0.to_string().parse().unwrap_or(0.0)
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(summary) = &app.summary else { return };
-    let theme = &app.theme;
     let filtered = if app.filter.is_active() { " · filtered" } else { "" };
     let scope = if app.showing_all() { "all loaded events" } else { "this page" };
     // Parts are kept whole or dropped, so no figure in the title is cut.
@@ -48,12 +48,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let table_h = (summary.periods.len() as u16 + 1).min(inner.height / 2).max(2);
     let [top, bottom] = Layout::vertical([Constraint::Length(table_h), Constraint::Min(0)]).areas(inner);
-    periods_table(app, summary, frame, top);
+    periods_table(app, theme, summary, frame, top);
     let Some(p) = summary.periods.get(app.summary_selected) else { return };
     let names_w = 48.min(bottom.width / 2);
     let [left, right] = Layout::horizontal([Constraint::Length(names_w), Constraint::Min(0)]).spacing(1).areas(bottom);
-    by_name(app, p, frame, left);
-    chart(app, p, frame, right);
+    by_name(theme, p, frame, left);
+    chart(theme, p, frame, right);
 }
 
 /// Against the target: `-1000.46` short of it, `+4000.92` past it, or
@@ -75,8 +75,7 @@ fn dates(p: &PeriodSummary) -> String {
     }
 }
 
-fn periods_table(app: &App, summary: &Summary, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+fn periods_table(app: &App, theme: &Theme, summary: &Summary, frame: &mut Frame, area: Rect) {
     let text = |min| Kind::Text { min };
     let mut specs = [
         Spec::new("Period", Kind::Figure, 0),
@@ -142,8 +141,7 @@ fn periods_table(app: &App, summary: &Summary, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn by_name(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+fn by_name(theme: &Theme, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
     let width = area.width as usize;
     let mut lines = vec![Line::from(Span::styled(format!("Period {} by event", p.period_id), theme.header()))];
     for (name, n) in &p.by_name {
@@ -194,8 +192,7 @@ fn labelled(lead: Span<'static>, label: &str, figure: &str, width: usize, style:
     lines
 }
 
-fn chart(app: &App, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+fn chart(theme: &Theme, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
     let points = p.cumulative();
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         frame.render_widget(Paragraph::new("No dated events to chart.").style(theme.muted()), area);

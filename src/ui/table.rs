@@ -144,8 +144,7 @@ fn columns(rows: &[&TargetEvent], texts: &RowTexts<'_>, width: u16) -> Vec<(Col,
     DISPLAY.iter().filter_map(|c| chosen.iter().find(|(x, _)| x == c).copied()).collect()
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Table;
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })

@@ -12,6 +12,8 @@ use target_events::api::client::parse_events_page;
 use target_events::api::error::ErrorKind;
 use target_events::api::fetch_all::AllEvents;
 use target_events::api::{ApiError, EventsOutcome, EventsQuery, Fetched, OffsetMode, ResponseMeta};
+use target_events::app::layout::FrameInfo;
+use target_events::app::state::AppOptions;
 use target_events::app::{App, Effect, Msg};
 use target_events::demo::Dataset;
 use target_events::ui::theme::Theme;
@@ -24,6 +26,7 @@ fn shared_dataset() -> std::sync::Arc<Dataset> {
 
 pub struct Harness {
     pub app: App,
+    pub theme: Theme,
     pub dataset: std::sync::Arc<Dataset>,
     /// Effects returned by `update` and not yet answered.
     pub pending: Vec<Effect>,
@@ -38,14 +41,17 @@ impl Harness {
     }
 
     pub fn with_theme(width: u16, height: u16, theme: Theme) -> Harness {
-        let mut app = App::new("DEMO", 10, 1000, theme);
+        let mut app = App::new(AppOptions::new("DEMO", 10, 1000));
         app.size = Rect::new(0, 0, width, height);
-        Harness { app, dataset: shared_dataset(), pending: Vec::new(), answered: 0, other: Vec::new() }
+        Harness { app, theme, dataset: shared_dataset(), pending: Vec::new(), answered: 0, other: Vec::new() }
     }
 
+    /// Feeds one message to `update` and draws, storing what the frame
+    /// reports, as the runtime does.
     pub fn send(&mut self, msg: Msg) {
         let fx = self.app.update(msg);
         self.pending.extend(fx);
+        self.app.frame = draw_app(&self.app, &self.theme).1;
     }
 
     pub fn key(&mut self, code: KeyCode) {
@@ -205,7 +211,7 @@ impl Harness {
     }
 
     pub fn render(&self) -> Terminal<TestBackend> {
-        render_app(&self.app)
+        render_app(&self.app, &self.theme)
     }
 
     /// The rendered screen as text lines.
@@ -219,10 +225,16 @@ impl Harness {
 }
 
 /// Draws `app` on a TestBackend of its own size.
-pub fn render_app(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    terminal.draw(|f| target_events::ui::draw(app, f)).unwrap();
-    terminal
+pub fn render_app(app: &App, theme: &Theme) -> Terminal<TestBackend> {
+    draw_app(app, theme).0
+}
+
+/// Draws `app` and returns the terminal and what the frame reported.
+pub fn draw_app(app: &App, theme: &Theme) -> (Terminal<TestBackend>, FrameInfo) {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.width.max(1), app.size.height.max(1))).unwrap();
+    let mut info = FrameInfo::default();
+    terminal.draw(|f| info = target_events::ui::draw(app, theme, f)).unwrap();
+    (terminal, info)
 }
 
 /// A buffer's text, one string per row.

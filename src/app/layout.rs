@@ -1,9 +1,39 @@
 //! Where each pane goes, as a pure function of the terminal size and the
-//! state, so `update` (mouse hits, page sizes) and drawing agree.
+//! state, so `update` (mouse hits, page sizes) and drawing agree. What only
+//! drawing can know (how far wrapped text scrolls) comes back in [`FrameInfo`].
 
 use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::api::ApiError;
 use crate::app::{App, Focus};
+
+/// What the last frame learnt while drawing, for `update`: the runtime stores
+/// it after each draw.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// How far the detail pane can scroll at the size it was drawn.
+    pub detail_max_scroll: u16,
+    /// How far the help overlay can scroll.
+    pub help_max_scroll: u16,
+}
+
+/// True when the terminal is too small to lay anything out.
+pub fn too_small(size: Rect) -> bool {
+    size.width < MIN_WIDTH || size.height < MIN_HEIGHT
+}
+
+/// Rows the error banner needs at this size: its lines as the paragraph wraps
+/// them, at most eight rows with the border; one line only on short terminals.
+pub fn banner_height(e: &ApiError, size: Rect) -> u16 {
+    if size.height < 24 {
+        return 3;
+    }
+    let lines: Vec<Line> = e.banner_lines().into_iter().map(Line::from).collect();
+    let rows = Paragraph::new(lines).wrap(Wrap { trim: true }).line_count(size.width.saturating_sub(2).max(1));
+    (u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2)).min(8)
+}
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
@@ -40,10 +70,10 @@ impl Areas {
 }
 
 pub fn areas(size: Rect, app: &App) -> Areas {
-    if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
+    if too_small(size) {
         return Areas { too_small: true, ..Areas::default() };
     }
-    let banner_h = app.error.as_ref().map_or(0, |e| super::banner::height(e, size));
+    let banner_h = app.error.as_ref().map_or(0, |e| banner_height(e, size));
     let [query, banner, main, status] = Layout::vertical([
         Constraint::Length(QUERY_HEIGHT),
         Constraint::Length(banner_h),
