@@ -365,11 +365,7 @@ impl Runtime {
 /// Sends `text` to the terminal's clipboard with OSC 52, which works over SSH
 /// and through tmux (with `set-clipboard on`). The text is sanitised already.
 fn copy_to_clipboard(text: &str) {
-    use base64::Engine;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let mut out = io::stdout();
-    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
-    let _ = out.flush();
+    let _ = execute!(io::stdout(), crossterm::clipboard::CopyToClipboard::to_clipboard_from(text));
 }
 
 /// Debug builds only: with `TARGET_EVENTS_DEBUG_PANIC` set, the `!` key

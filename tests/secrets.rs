@@ -108,7 +108,8 @@ fn clipboard_payloads(output: &str) -> Vec<String> {
     output
         .split("\x1b]52;c;")
         .skip(1)
-        .filter_map(|rest| rest.split('\x07').next())
+        // The payload ends at BEL or at ST (ESC \\), whichever the terminal was sent.
+        .filter_map(|rest| rest.split(['\x07', '\x1b']).next())
         .filter_map(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .collect()

@@ -33,7 +33,7 @@ fn target_picker_from_the_customer_alone() {
     assert_snapshot!("target_picker", t.backend());
     let text = h.screen_text();
     assert!(
-        text.contains(" 3999.54      5000.00 ") && text.contains("●"),
+        text.contains(" 3999.54      5000.00") && text.contains("●"),
         "exact figures, each in its column, and the current period"
     );
     // Type to narrow, then choose.

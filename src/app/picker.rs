@@ -1,6 +1,7 @@
 //! Pick-from-a-list overlays: the customer's targets, a group's periods, and
 //! recent queries. Typing narrows the list; the keyboard does everything.
 
+use rust_decimal::prelude::ToPrimitive;
 use tui_input::Input;
 
 use crate::api::model::{Money, TargetPeriod, UserTargetGroup};
@@ -56,7 +57,7 @@ impl TargetChoice {
             return None;
         }
         let r = match a.0.checked_div(t.0) {
-            Some(q) => q.to_string().parse::<f64>().ok()?,
+            Some(q) => q.to_f64()?,
             None if a.0.is_sign_negative() => 0.0,
             None => 1.0,
         };

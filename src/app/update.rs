@@ -240,11 +240,12 @@ impl App {
         }
     }
 
-    /// The query navigation starts from: the one being fetched, else the one shown.
+    /// Whether the table shows every page of the query (a fetch-all's result).
     pub fn showing_all(&self) -> bool {
         self.shown.as_ref().is_some_and(|s| s.all.is_some())
     }
 
+    /// The query navigation starts from: the one being fetched, else the one shown.
     pub fn base_query(&self) -> Option<EventsQuery> {
         self.in_flight.as_ref().map(|f| f.query).or_else(|| self.shown.as_ref().map(|s| s.query))
     }

@@ -1,7 +1,7 @@
 //! Things drawn over the screen: help, prompts, and the too-small notice.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Flex, Layout, Position, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
@@ -10,12 +10,6 @@ use crate::app::keymap::HELP;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::state::{Overlay, Prompt};
 use crate::ui::theme::Theme;
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
-    h
-}
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     match &app.overlay {
@@ -30,7 +24,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
 
 /// A yes/no question; `y` says yes, anything named below says no.
 fn confirm(theme: &Theme, frame: &mut Frame, question: &str) {
-    let area = centered(frame.area(), 80, 6);
+    let area = frame.area().centered(Constraint::Length(80), Constraint::Length(6));
     frame.render_widget(Clear, area);
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(" Confirm ");
     let inner = block.inner(area);
@@ -84,7 +78,7 @@ fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
         (HELP.iter().flat_map(section).collect(), Vec::new())
     };
     let height = left.len().max(right.len()) as u16 + 2;
-    let area = centered(screen, if two { 118 } else { 64 }, height);
+    let area = screen.centered(Constraint::Length(if two { 118 } else { 64 }), Constraint::Length(height));
     frame.render_widget(Clear, area);
     let more = help_overflow(screen) > 0;
     let block = Block::bordered()
@@ -116,7 +110,7 @@ fn copied(theme: &Theme, frame: &mut Frame, title: &str, text: &str, sent: bool)
     let screen = frame.area();
     let width = screen.width.saturating_sub(4).min(120);
     let height = (lines.len() as u16 + 2).min(screen.height.saturating_sub(2));
-    let area = centered(screen, width, height);
+    let area = screen.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -139,7 +133,7 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
         }
     };
     let width = if matches!(prompt, Prompt::Export(_)) { 80 } else { 50 };
-    let area = centered(frame.area(), width, 5);
+    let area = frame.area().centered(Constraint::Length(width), Constraint::Length(5));
     frame.render_widget(Clear, area);
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(title);
     let inner = block.inner(area);
@@ -164,6 +158,7 @@ pub fn too_small(theme: &Theme, frame: &mut Frame) {
         Line::from(format!("{}×{}: needs {MIN_WIDTH}×{MIN_HEIGHT}", area.width, area.height)),
         Line::from(Span::styled("Enlarge it, or q to quit", theme.muted())),
     ];
+    // The odd row above, as the table's empty states have it.
     let h = area.height.min(3);
     let y = area.y + area.height.saturating_sub(h) / 2;
     let p = Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true });

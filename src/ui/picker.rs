@@ -2,7 +2,7 @@
 //! target), a group's periods, or recent queries; typing narrows the list.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
@@ -129,7 +129,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     // As tall as the list needs (filter, header, rows, borders), within the screen.
     let wanted = (picker.visible().len() as u16 + 4 + u16::from(picker.note.is_some()) * 2).max(8);
     let height = screen.height.saturating_sub(4).min(22).min(wanted);
-    let area = Rect::new(screen.x + (screen.width - width) / 2, screen.y + (screen.height - height) / 2, width, height);
+    let area = screen.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, area);
     let footer = match picker.kind {
         PickerKind::Recent => " type to narrow · ↑↓ · Enter opens · Del removes · Ctrl-K clears all · Esc ",
@@ -193,7 +193,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
         }
     }
     let symbol = "▶ ";
-    let chosen = columns::widths(&specs, body.width.saturating_sub(symbol.len() as u16 - 1), 1);
+    let chosen =
+        columns::widths(&specs, body.width.saturating_sub(unicode_width::UnicodeWidthStr::width(symbol) as u16), 1);
     let line = |text: &str, w: u16, right: bool, style: Style| {
         let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
         if right { line.right_aligned() } else { line }

@@ -9,6 +9,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, BorderType, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
 
+use rust_decimal::prelude::ToPrimitive;
 use unicode_width::UnicodeWidthStr;
 
 use crate::api::model::Money;
@@ -20,7 +21,7 @@ use crate::ui::theme::Theme;
 
 /// For plotting only: the figures shown stay exact.
 fn plot(m: Money) -> f64 {
-    m.0.to_string().parse().unwrap_or(0.0)
+    m.0.to_f64().unwrap_or(0.0)
 }
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -114,7 +115,7 @@ fn periods_table(app: &App, theme: &Theme, summary: &Summary, frame: &mut Frame,
         }
     }
     let symbol = "▶ ";
-    let chosen = columns::widths(&specs, area.width.saturating_sub(symbol.len() as u16 - 1), 1);
+    let chosen = columns::widths(&specs, area.width.saturating_sub(symbol.width() as u16), 1);
     let cell = |text: &str, w: u16, right: bool, style: Style| {
         let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
         Cell::from(if right { line.right_aligned() } else { line })

@@ -183,7 +183,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Line::from(Span::styled(format!("The API says: {}", sanitize::line(message)), theme.muted())),
         ];
         let p = Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true });
-        frame.render_widget(p, centered_line(inner));
+        frame.render_widget(p, centered_band(inner, 4));
         return;
     }
     let events = shown.events();
@@ -194,7 +194,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             "No loaded event matches the filter (Esc clears it)."
         };
         let p = Paragraph::new(text).style(theme.muted()).alignment(Alignment::Center);
-        frame.render_widget(p, centered_line(inner));
+        frame.render_widget(p, centered_band(inner, 4));
         return;
     }
 
@@ -205,7 +205,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let window: Vec<&TargetEvent> = app.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
     let symbol = "▶ ";
     let texts = row_texts(&window);
-    let cols = columns(&window, &texts, inner.width.saturating_sub(symbol.len() as u16 - 1));
+    let cols =
+        columns(&window, &texts, inner.width.saturating_sub(unicode_width::UnicodeWidthStr::width(symbol) as u16));
     let header = Row::new(cols.iter().map(|(c, _)| {
         let cell = Cell::from(c.title());
         if *c == Col::Value { Cell::from(Line::from(c.title()).alignment(Alignment::Right)) } else { cell }
@@ -288,12 +289,9 @@ fn view_note(app: &App, width: u16) -> Option<String> {
     Some(super::columns::join_fitting(&parts, width.saturating_sub(2) as usize))
 }
 
-/// A band of up to four lines in the middle of `area`, for empty states.
-fn centered_line(area: Rect) -> Rect {
-    centered_band(area, 4)
-}
-
-/// A band of `height` lines (at most the area's) in the middle of `area`.
+/// A band of `height` lines in the middle of `area` for empty states, the
+/// odd row above rather than below (as `Rect::centered_vertically` would put
+/// it), so the text sits where it always has.
 fn centered_band(area: Rect, height: u16) -> Rect {
     let height = area.height.min(height);
     Rect { y: area.y + area.height.saturating_sub(height) / 2, height, ..area }
