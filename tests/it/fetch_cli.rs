@@ -1,0 +1,258 @@
+//! `target-events fetch`, the real binary: against the embedded demo API and
+//! against a base URL with Basic auth from the environment.
+
+use crate::common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use serde_json::Value;
+
+struct Sandbox {
+    dir: PathBuf,
+}
+
+impl Sandbox {
+    fn new(name: &str) -> Sandbox {
+        let dir = std::env::temp_dir().join(format!("te-cli-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Sandbox { dir }
+    }
+
+    fn log(&self) -> PathBuf {
+        self.dir.join("log.txt")
+    }
+
+    /// The binary with no config file and no CAP_* variables but those given.
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
+        cmd.args(args).arg("--log-file").arg(self.log());
+        cmd.env("HOME", &self.dir)
+            .env("XDG_CONFIG_HOME", self.dir.join("config"))
+            .env("XDG_STATE_HOME", self.dir.join("state"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("CAP_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.envs(env.iter().copied());
+        cmd.output().unwrap()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn json_is_the_events_exactly_as_received() {
+    let sb = Sandbox::new("json");
+    let o = sb.run(&["fetch", "--user-id", "564332013", "--rule-id", "1986", "--format", "json"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let sample: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/doc-transactional.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(got, sample["data"]);
+    assert!(stdout(&o).contains("\"targetValue\": 2000.46"));
+    assert!(stderr(&o).contains("page 1 of 1 · events 1–10 of 10"), "{}", stderr(&o));
+}
+
+#[test]
+fn behavioural_values_keep_their_trailing_zeros() {
+    let sb = Sandbox::new("jsonl");
+    let o =
+        sb.run(&["fetch", "--user-id", "387544807", "--rule-id", "79192", "--limit", "1", "--format", "jsonl"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1);
+    assert!(out.contains("\"targetValue\":1.000"), "{out}");
+    assert!(stderr(&o).contains("page 1 of 2"));
+}
+
+#[test]
+fn table_is_aligned_with_exact_values() {
+    let sb = Sandbox::new("table");
+    let o = sb.run(&["fetch", "--user-id", "564332013", "--rule-id", "1986", "--period-id", "9887"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("EVENT DATE"));
+    assert_eq!(lines.len(), 6);
+    // Right-aligned money: every value ends just before the PERIOD column.
+    let period_col = lines[0].find("PERIOD").unwrap();
+    for line in &lines[1..] {
+        let chars: Vec<char> = line.chars().collect();
+        assert!(chars[period_col - 3].is_ascii_digit() && chars[period_col - 2] == ' ', "{out}");
+    }
+    assert!(out.contains("2000.46"));
+}
+
+#[test]
+fn csv_has_a_header_and_neutralised_formulas() {
+    let sb = Sandbox::new("csv");
+    let o = sb.run(&["fetch", "--user-id", "666000666", "--rule-id", "4040", "--limit", "20", "--format", "csv"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("eventDate,eventName,eventDisplayName,targetValue"));
+    assert!(out.contains("'=HYPERLINK("), "{out}");
+    assert!(out.contains("'+SUM(A1:A9)"));
+    assert!(!out.chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)), "{out:?}");
+}
+
+#[test]
+fn page_two_is_asked_for_with_offset_one() {
+    let sb = Sandbox::new("page");
+    let o = sb.run(
+        &["fetch", "--user-id", "564332013", "--rule-id", "1986", "--limit", "4", "--page", "2", "--format", "jsonl"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).lines().next().unwrap().contains("608082820"));
+    assert!(stderr(&o).contains("page 2 of 3 · events 5–8 of 10"), "{}", stderr(&o));
+}
+
+#[test]
+fn no_events_prints_nothing_and_explains() {
+    let sb = Sandbox::new("none");
+    let o = sb.run(&["fetch", "--user-id", "610000042", "--rule-id", "1986"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("No events recorded for customer 610000042 in target rule 1986"));
+}
+
+#[test]
+fn api_errors_exit_1_with_code_status_and_request_id() {
+    let sb = Sandbox::new("apierr");
+    let o = sb.run(&["fetch", "--user-id", "1", "--rule-id", "1986"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("The API rejected the userId: Invalid userId."), "{err}");
+    assert!(err.contains("code:       310011") && err.contains("HTTP 400") && err.contains("-demo-"), "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn invalid_input_exits_2_and_sends_nothing() {
+    let sb = Sandbox::new("invalid");
+    for args in [
+        &["fetch", "--user-id", "abc", "--rule-id", "1986"][..],
+        &["fetch", "--user-id", "0", "--rule-id", "1986"],
+        &["fetch", "--user-id", "99999999999999999999", "--rule-id", "1986"],
+        &["fetch", "--user-id", "1", "--rule-id", "1986", "--limit", "1001"],
+        &["fetch", "--user-id", "1", "--rule-id", "1986", "--page", "0"],
+        &["fetch", "--rule-id", "1986"],
+    ] {
+        let o = sb.run(args, &[]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+        assert!(!stderr(&o).is_empty());
+    }
+    // Nothing was sent: the log has no request in it.
+    let log = std::fs::read_to_string(sb.log()).unwrap_or_default();
+    assert!(!log.contains("request done"), "{log}");
+}
+
+#[test]
+fn a_real_base_url_with_basic_auth_from_the_environment() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(Some(common::demo_auth(Duration::from_secs(60)))));
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("remote");
+    let env = [("CAP_BASE_URL", base.as_str()), ("CAP_USERNAME", common::USER), ("CAP_PASSWORD", common::PASSWORD)];
+    let o = sb.run(&["fetch", "--user-id", "564332013", "--rule-id", "1986", "--format", "jsonl"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 10);
+    // And a wrong password is an authentication error naming the user.
+    let env = [("CAP_BASE_URL", base.as_str()), ("CAP_USERNAME", common::USER), ("CAP_PASSWORD", "nope")];
+    let o = sb.run(&["fetch", "--user-id", "564332013", "--rule-id", "1986"], &env);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("HTTP 401") && stderr(&o).contains(common::USER), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("nope"));
+}
+
+#[test]
+fn help_names_the_log_file() {
+    let sb = Sandbox::new("help");
+    let o = sb.run(&["--help"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Log file:") && stdout(&o).contains("target-events.log"), "{}", stdout(&o));
+}
+
+#[test]
+fn fetch_all_writes_every_event_once_to_a_file() {
+    let sb = Sandbox::new("all");
+    let out = sb.dir.join("all.jsonl");
+    let o = sb.run(
+        &[
+            "fetch",
+            "--all",
+            "--user-id",
+            "712004518",
+            "--rule-id",
+            "2410",
+            "--format",
+            "jsonl",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    let ids: Vec<i64> =
+        text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["eventLogId"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 1317);
+    assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), 1317);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "in the API's order");
+    assert!(stderr(&o).contains("1317 events from 2 of 2 pages (1000 per page)"), "{}", stderr(&o));
+}
+
+#[test]
+fn hostile_names_never_reach_the_terminal_raw_in_any_format() {
+    let sb = Sandbox::new("hostile");
+    for format in ["table", "csv", "json", "jsonl"] {
+        let o =
+            sb.run(&["fetch", "--user-id", "666000666", "--rule-id", "4040", "--limit", "20", "--format", format], &[]);
+        assert_eq!(o.status.code(), Some(0));
+        let out = stdout(&o);
+        assert!(out.contains("RED ALERT"), "{format}: the data is there");
+        assert!(!out.chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)), "{format}: {out:?}");
+        assert!(!stderr(&o).chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)));
+    }
+    // And exports written to a file.
+    let file = sb.dir.join("hostile.csv");
+    let o = sb.run(
+        &[
+            "fetch",
+            "--all",
+            "--user-id",
+            "666000666",
+            "--rule-id",
+            "4040",
+            "--format",
+            "csv",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 13, "a header and twelve events, each on one line");
+    assert!(!text.chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)), "{text:?}");
+}

@@ -1,0 +1,23 @@
+//! The integration tests, one binary: client over real HTTP, headless and
+//! explorer behaviour, frames, properties, trust and the real binary in a
+//! pseudo-terminal. One link of the crate instead of one per file.
+
+// ApiError carries what support staff quote; its size is fine here too.
+#![allow(clippy::result_large_err)]
+
+mod app_state;
+mod architecture;
+mod client;
+mod common;
+mod e2e_pty;
+mod faults;
+mod fetch_all;
+mod fetch_cli;
+mod figures;
+mod hostile;
+mod keys;
+mod properties;
+mod screens;
+mod secrets;
+mod trust;
+mod workflow;
