@@ -25,8 +25,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
-use target_events::api::client::parse_events_page;
 use target_events::api::fetch_all::{FetchAllOptions, fetch_all};
+use target_events::api::response::parse_events_page;
 use target_events::api::{
     Client, ClientConfig, EventsOutcome, EventsPage, EventsQuery, Fetched, ResponseMeta, TargetEvent,
 };

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use target_events::api::client::{interpret_events, parse_events_page};
+use target_events::api::response::{interpret_events, parse_events_page};
 
 fuzz_target!(|data: &[u8]| {
     let _ = parse_events_page(data);

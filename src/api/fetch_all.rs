@@ -12,9 +12,11 @@ use futures::StreamExt;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::client::{Client, EventsOutcome, EventsQuery};
+use super::client::Client;
 use super::error::ApiError;
 use super::model::TargetEvent;
+use super::query::EventsQuery;
+use super::response::EventsOutcome;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FetchAllOptions {

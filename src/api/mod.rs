@@ -6,8 +6,12 @@ pub mod error;
 pub mod fetch_all;
 pub mod model;
 pub mod paging;
+pub mod query;
+pub mod response;
 
-pub use client::{Client, ClientConfig, EventsOutcome, EventsQuery, Fetched, ResponseMeta};
+pub use client::{Client, ClientConfig};
 pub use error::{ApiError, ErrorKind, Field};
 pub use model::{EventsPage, Money, TargetEvent};
 pub use paging::{MAX_PAGE_SIZE, OffsetMode, PageInfo};
+pub use query::EventsQuery;
+pub use response::{EventsOutcome, Fetched, ResponseMeta};

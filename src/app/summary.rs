@@ -140,7 +140,7 @@ pub fn summarise(events: &[TargetEvent], indices: &[u32], groups: Option<&[UserT
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::client::parse_events_page;
+    use crate::api::response::parse_events_page;
     use crate::demo::Dataset;
 
     #[test]

@@ -118,7 +118,7 @@ pub fn build(events: &[TargetEvent], filter: &str, sort: SortKey, descending: bo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::client::parse_events_page;
+    use crate::api::response::parse_events_page;
     use crate::demo::Dataset;
 
     fn events() -> Vec<TargetEvent> {

@@ -356,7 +356,7 @@ fn format_for(path: &Path) -> Option<Format> {
 /// are the environment variables the tool itself reads, filled in by the
 /// shell when it runs; no secret is ever in it. It follows no redirect.
 pub fn curl_command(conn: &ConnectionInfo, q: &EventsQuery) -> String {
-    let url = crate::api::client::events_url(&conn.base_url, q, conn.offset_mode).to_string().replace('\'', "%27");
+    let url = crate::api::query::events_url(&conn.base_url, q, conn.offset_mode).to_string().replace('\'', "%27");
     let mut lines = vec![format!("curl '{url}'"), "  --header 'Accept: application/json'".to_string()];
     let basic = |md5: &str| {
         format!(
@@ -370,7 +370,7 @@ pub fn curl_command(conn: &ConnectionInfo, q: &EventsQuery) -> String {
         AuthKind::BasicMd5 => lines.push(basic("$(printf '%s' \"$CAP_PASSWORD\" | tr 'A-F' 'a-f')")),
         AuthKind::OAuth => {
             let token_url =
-                crate::api::client::endpoint(&conn.base_url, &["v3", "oauth", "token", "generate"]).to_string();
+                crate::api::query::endpoint(&conn.base_url, &["v3", "oauth", "token", "generate"]).to_string();
             let token_url = token_url.replace('\'', "%27");
             lines.push(format!(
                 "  --header \"X-CAP-API-OAUTH-TOKEN: $(curl -s -X POST '{token_url}' -H 'Content-Type: application/json' -d \"{{\\\"key\\\":\\\"$CAP_OAUTH_KEY\\\",\\\"secret\\\":\\\"$CAP_OAUTH_SECRET\\\"}}\" | sed -n 's/.*\"accessToken\" *: *\"\\([^\"]*\\)\".*/\\1/p')\""

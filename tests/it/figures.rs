@@ -7,8 +7,8 @@ use std::time::Duration;
 use crate::common::harness::{Harness, buffer_lines};
 use crossterm::event::KeyCode;
 use serde_json::json;
-use target_events::api::client::parse_events_page;
 use target_events::api::model::UserTargetGroup;
+use target_events::api::response::parse_events_page;
 use target_events::api::{EventsOutcome, Fetched, ResponseMeta};
 use target_events::app::{Effect, Msg};
 

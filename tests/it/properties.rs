@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
-use target_events::api::client::interpret_events;
 use target_events::api::error::ErrorKind;
+use target_events::api::response::interpret_events;
 use target_events::app::{Effect, Msg};
 
 use crate::common::harness::{Harness, api_error};
