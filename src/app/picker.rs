@@ -1,8 +1,10 @@
 //! Pick-from-a-list overlays: the customer's targets, a group's periods, and
 //! recent queries. Typing narrows the list; the keyboard does everything.
 
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use rust_decimal::prelude::ToPrimitive;
 use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
 
 use crate::api::model::{Money, TargetPeriod, UserTargetGroup};
 use crate::api::{ApiError, EventsQuery};
@@ -107,6 +109,16 @@ impl PickerItem {
     }
 }
 
+/// What a key in a picker means beyond the picker itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PickerEvent {
+    None,
+    /// This recent query was removed from the list.
+    Forget(RecentQuery),
+    /// The whole recent list is to be cleared.
+    ForgetAll,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PickerKind {
     Targets { user_id: i64 },
@@ -158,6 +170,34 @@ impl Picker {
                 words.iter().all(|w| hay.contains(w))
             })
             .collect()
+    }
+
+    /// Moves, filters, or (in the recent list) removes entries.
+    pub fn key(&mut self, key: KeyEvent) -> PickerEvent {
+        let visible = self.visible().len();
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Down => self.selected = (self.selected + 1).min(visible.saturating_sub(1)),
+            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
+            KeyCode::PageDown => self.selected = (self.selected + 10).min(visible.saturating_sub(1)),
+            KeyCode::PageUp => self.selected = self.selected.saturating_sub(10),
+            KeyCode::Delete if self.kind == PickerKind::Recent => {
+                if let Some(PickerItem::Recent(r)) = self.selected_item().cloned() {
+                    self.items.retain(|i| *i != PickerItem::Recent(r.clone()));
+                    self.selected = self.selected.min(self.visible().len().saturating_sub(1));
+                    return PickerEvent::Forget(r);
+                }
+            }
+            KeyCode::Char('k') if ctrl && self.kind == PickerKind::Recent => return PickerEvent::ForgetAll,
+            _ => {
+                let before = self.filter.value().to_string();
+                self.filter.handle_event(&Event::Key(key));
+                if self.filter.value() != before {
+                    self.selected = 0;
+                }
+            }
+        }
+        PickerEvent::None
     }
 
     /// Selects the first current period (●), so Enter opens it.

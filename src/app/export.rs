@@ -1,0 +1,121 @@
+//! Exports of the view to a file (never replacing one without a yes) and
+//! copies over OSC 52: an event as JSON, the query as a cURL line.
+
+use std::path::{Path, PathBuf};
+
+use tui_input::Input;
+
+use super::action::{Effect, ExportError};
+use super::state::{App, AuthKind, Confirmable, ConnectionInfo, Overlay, Prompt};
+use crate::api::EventsQuery;
+use crate::export::{self, Format};
+
+impl App {
+    pub(super) fn ask_export(&mut self) {
+        let Some(shown) = &self.shown else { return self.flash("Nothing to export: load some events first.") };
+        if self.view.is_empty() {
+            return self.flash("Nothing to export: the view is empty.");
+        }
+        let q = shown.query;
+        let period = q.period_id.map(|p| format!("-{p}")).unwrap_or_default();
+        let scope = if shown.all.is_some() { "all".to_string() } else { format!("page{}", q.page + 1) };
+        let path = format!("target-events-{}-{}{period}-{scope}.csv", q.user_id, q.rule_id);
+        self.overlay = Some(Overlay::Prompt { prompt: Prompt::Export(Input::new(path)), error: None });
+    }
+
+    pub(super) fn confirm_export(&mut self, path: &str, fx: &mut Vec<Effect>) {
+        let Some(format) = format_for(Path::new(path)) else {
+            if let Some(Overlay::Prompt { error, .. }) = &mut self.overlay {
+                *error = Some("End the file name in .csv, .json or .jsonl.".into());
+            }
+            return;
+        };
+        self.overlay = None;
+        self.export(path.into(), format, false, fx);
+    }
+
+    /// Asks the runtime to write the view; an existing file is replaced only
+    /// after a yes.
+    pub(super) fn export(&mut self, path: PathBuf, format: Format, overwrite: bool, fx: &mut Vec<Effect>) {
+        let Some(shown) = &self.shown else { return };
+        fx.push(Effect::Export { path, format, outcome: shown.outcome.clone(), indices: self.view.clone(), overwrite });
+    }
+
+    pub(super) fn exported(&mut self, path: &Path, result: Result<usize, ExportError>) {
+        let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
+        match result {
+            Ok(n) => self.flash(&format!("Wrote {n} events to {shown}")),
+            Err(ExportError::Exists) => match format_for(path) {
+                Some(format) => {
+                    self.overlay = Some(Overlay::Confirm {
+                        question: format!("{shown} already exists. Replace it? (y/n)"),
+                        on_yes: Confirmable::OverwriteExport { path: path.to_path_buf(), format },
+                    })
+                }
+                None => self.warn(&format!("{shown} already exists: nothing was written.")),
+            },
+            Err(ExportError::Failed(e)) => self.fail(&format!("Could not write {shown}: {e}")),
+        }
+    }
+
+    pub(super) fn copy_event(&mut self, fx: &mut Vec<Effect>) {
+        let Some(e) = self.selected_event() else { return self.flash("Select an event first.") };
+        let title = format!("Event {} as JSON", e.event_log_id);
+        let text = export::terminal_safe_json(&e.as_sent(), true);
+        self.copy(title, text, fx);
+    }
+
+    pub(super) fn copy_curl(&mut self, fx: &mut Vec<Effect>) {
+        let Some(q) = self.base_query().or_else(|| self.query_from_inputs()) else {
+            return self.flash("Enter a customer id and a target rule id first.");
+        };
+        let text = curl_command(&self.connection, &q);
+        self.copy("The query as cURL".into(), text, fx);
+    }
+
+    pub(super) fn copy(&mut self, title: String, text: String, fx: &mut Vec<Effect>) {
+        let sent = self.connection.clipboard;
+        if sent {
+            fx.push(Effect::Copy { text: text.clone() });
+        }
+        self.overlay = Some(Overlay::Copied { title, text, sent });
+    }
+}
+
+/// The export format a file name asks for by its extension.
+fn format_for(path: &Path) -> Option<Format> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv") => Some(Format::Csv),
+        Some("json") => Some(Format::Json),
+        Some("jsonl") | Some("ndjson") => Some(Format::Jsonl),
+        _ => None,
+    }
+}
+
+/// The current query as a cURL command that works as pasted. Credentials
+/// are the environment variables the tool itself reads, filled in by the
+/// shell when it runs; no secret is ever in it. It follows no redirect.
+pub fn curl_command(conn: &ConnectionInfo, q: &EventsQuery) -> String {
+    let url = crate::api::query::events_url(&conn.base_url, q, conn.offset_mode).to_string().replace('\'', "%27");
+    let mut lines = vec![format!("curl '{url}'"), "  --header 'Accept: application/json'".to_string()];
+    let basic = |md5: &str| {
+        format!(
+            "  --header \"Authorization: Basic $(printf '%s:%s' \"$CAP_USERNAME\" \"{md5}\" | base64 | tr -d '\\n')\""
+        )
+    };
+    match conn.auth {
+        AuthKind::None => {}
+        AuthKind::Basic => lines.push(basic("$(printf '%s' \"$CAP_PASSWORD\" | md5sum | cut -d' ' -f1)")),
+        // The password is configured as its MD5 already: sent as it is, in lowercase.
+        AuthKind::BasicMd5 => lines.push(basic("$(printf '%s' \"$CAP_PASSWORD\" | tr 'A-F' 'a-f')")),
+        AuthKind::OAuth => {
+            let token_url =
+                crate::api::query::endpoint(&conn.base_url, &["v3", "oauth", "token", "generate"]).to_string();
+            let token_url = token_url.replace('\'', "%27");
+            lines.push(format!(
+                "  --header \"X-CAP-API-OAUTH-TOKEN: $(curl -s -X POST '{token_url}' -H 'Content-Type: application/json' -d \"{{\\\"key\\\":\\\"$CAP_OAUTH_KEY\\\",\\\"secret\\\":\\\"$CAP_OAUTH_SECRET\\\"}}\" | sed -n 's/.*\"accessToken\" *: *\"\\([^\"]*\\)\".*/\\1/p')\""
+            ));
+        }
+    }
+    lines.join(" \\\n")
+}
