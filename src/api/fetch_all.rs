@@ -16,7 +16,7 @@ use super::client::Client;
 use super::error::ApiError;
 use super::model::TargetEvent;
 use super::query::EventsQuery;
-use super::response::EventsOutcome;
+use super::response::{EventsOutcome, Fetched};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FetchAllOptions {
@@ -169,8 +169,8 @@ struct PageAnswer {
     no_events: Option<String>,
 }
 
-async fn fetch_page(
-    client: &Client,
+async fn fetch_page<S: PageSource>(
+    source: &S,
     limiter: &RateLimiter,
     opts: &FetchAllOptions,
     query: EventsQuery,
@@ -179,7 +179,7 @@ async fn fetch_page(
     let mut attempt = 0;
     loop {
         limiter.wait().await;
-        match client.events(&query).await {
+        match source.page(query).await {
             Ok(f) => {
                 return Ok(match f.value {
                     EventsOutcome::Page(p) => {
@@ -245,6 +245,29 @@ impl Plan {
 /// gives, at a page that brings nothing new, or at the event cap.
 pub async fn fetch_all(
     client: &Client,
+    base: EventsQuery,
+    opts: FetchAllOptions,
+    progress: Arc<dyn Fn(Progress) + Send + Sync>,
+) -> Result<AllEvents, ApiError> {
+    fetch_all_from(client, base, opts, progress).await
+}
+
+/// Where pages come from: the client, or anything that answers a query as
+/// the client would (tests answer from the demo dataset without HTTP).
+pub trait PageSource {
+    fn page(&self, query: EventsQuery) -> impl Future<Output = Result<Fetched<EventsOutcome>, ApiError>>;
+}
+
+impl PageSource for Client {
+    async fn page(&self, query: EventsQuery) -> Result<Fetched<EventsOutcome>, ApiError> {
+        self.events(&query).await
+    }
+}
+
+/// [`fetch_all`] over any [`PageSource`]: the same planning, limits,
+/// retries, stops and assembly.
+pub async fn fetch_all_from<S: PageSource>(
+    client: &S,
     base: EventsQuery,
     opts: FetchAllOptions,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,

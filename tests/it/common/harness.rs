@@ -2,6 +2,7 @@
 //! keys go through `update`, fetch effects are answered from the demo dataset
 //! (or a given result) with fixed timings, and frames render on a TestBackend.
 
+use std::cell::Cell;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -9,9 +10,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use target_events::api::error::ErrorKind;
-use target_events::api::fetch_all::AllEvents;
-use target_events::api::response::parse_events_page;
-use target_events::api::{ApiError, EventsOutcome, EventsQuery, Fetched, OffsetMode, ResponseMeta};
+use target_events::api::fetch_all::{AllEvents, PageSource, fetch_all_from};
+use target_events::api::response::interpret_events;
+use target_events::api::{ApiError, EventsOutcome, EventsQuery, Fetched, OffsetMode};
 use target_events::app::layout::FrameInfo;
 use target_events::app::state::AppOptions;
 use target_events::app::{App, Effect, Msg};
@@ -24,13 +25,55 @@ fn shared_dataset() -> std::sync::Arc<Dataset> {
     DATASET.get_or_init(|| std::sync::Arc::new(Dataset::embedded())).clone()
 }
 
+/// The demo dataset answering events queries as the demo API would, each
+/// answer read by the product's own [`interpret_events`] (310149 included).
+pub struct DemoPages {
+    pub dataset: std::sync::Arc<Dataset>,
+    answered: Cell<u64>,
+}
+
+impl DemoPages {
+    pub fn answer(&self, query: &EventsQuery) -> Result<Fetched<EventsOutcome>, ApiError> {
+        self.answered.set(self.answered.get() + 1);
+        let request_id = format!("8c1f02d7-{:04}", self.answered.get());
+        let url = format!("http://127.0.0.1/v3/users/{}/trackedTargetEvents/{}", query.user_id, query.rule_id);
+        let answer = self.dataset.events_page(
+            query.user_id,
+            query.rule_id,
+            query.period_id,
+            u64::from(query.limit),
+            u64::from(query.page),
+            OffsetMode::Page,
+        );
+        let (status, body) = match answer {
+            Ok(v) => (200, v.to_string()),
+            Err(e) => {
+                let errors = serde_json::json!([{ "code": e.code, "message": e.message }]);
+                (e.status, serde_json::json!({ "data": null, "errors": errors, "warnings": null }).to_string())
+            }
+        };
+        let mut result = interpret_events(status, Some(request_id), None, &url, body.as_bytes());
+        if let Ok(fetched) = &mut result {
+            fetched.meta.elapsed = Duration::from_millis(143);
+        }
+        result
+    }
+}
+
+impl PageSource for DemoPages {
+    async fn page(&self, query: EventsQuery) -> Result<Fetched<EventsOutcome>, ApiError> {
+        self.answer(&query)
+    }
+}
+
 pub struct Harness {
     pub app: App,
     pub theme: Theme,
     pub dataset: std::sync::Arc<Dataset>,
+    /// The demo API's answers, read by the product's own code.
+    pub pages: DemoPages,
     /// Effects returned by `update` and not yet answered.
     pub pending: Vec<Effect>,
-    pub answered: u64,
     /// Effects the harness does not carry out (export, copy, save), for inspection.
     pub other: Vec<Effect>,
 }
@@ -43,7 +86,9 @@ impl Harness {
     pub fn with_theme(width: u16, height: u16, theme: Theme) -> Harness {
         let mut app = App::new(AppOptions::new("DEMO", 10, 1000));
         app.size = Rect::new(0, 0, width, height);
-        Harness { app, theme, dataset: shared_dataset(), pending: Vec::new(), answered: 0, other: Vec::new() }
+        let dataset = shared_dataset();
+        let pages = DemoPages { dataset: dataset.clone(), answered: Cell::new(0) };
+        Harness { app, theme, dataset, pages, pending: Vec::new(), other: Vec::new() }
     }
 
     /// Feeds one message to `update` and draws, storing what the frame
@@ -81,44 +126,7 @@ impl Harness {
 
     /// The demo API's answer to `query`, with a fixed duration and request id.
     pub fn respond(&mut self, query: &EventsQuery) -> Result<Fetched<EventsOutcome>, ApiError> {
-        self.answered += 1;
-        let request_id = format!("8c1f02d7-{:04}", self.answered);
-        let url = format!("http://127.0.0.1/v3/users/{}/trackedTargetEvents/{}", query.user_id, query.rule_id);
-        let body = self.dataset.events_page(
-            query.user_id,
-            query.rule_id,
-            query.period_id,
-            u64::from(query.limit),
-            u64::from(query.page),
-            OffsetMode::Page,
-        );
-        match body {
-            Ok(v) => {
-                let page = parse_events_page(v.to_string().as_bytes()).expect("demo pages parse");
-                let meta = ResponseMeta {
-                    status: 200,
-                    request_id: Some(request_id),
-                    elapsed: Duration::from_millis(143),
-                    url,
-                };
-                Ok(Fetched { value: EventsOutcome::Page(page), meta })
-            }
-            Err(e) if e.code == 310149 => {
-                let meta = ResponseMeta {
-                    status: 400,
-                    request_id: Some(request_id),
-                    elapsed: Duration::from_millis(143),
-                    url,
-                };
-                Ok(Fetched { value: EventsOutcome::NoEvents { message: e.message.to_string() }, meta })
-            }
-            Err(e) => Err(ApiError::new(
-                ErrorKind::Api { code: Some(e.code), message: e.message.to_string(), more: vec![] },
-                Some(e.status),
-                Some(request_id),
-                &url,
-            )),
-        }
+        self.pages.answer(query)
     }
 
     pub fn targets_for(&self, user_id: i64) -> Result<Vec<target_events::api::model::UserTargetGroup>, ApiError> {
@@ -130,30 +138,8 @@ impl Harness {
 
     /// Every page of `query` from the dataset, as fetch-all would assemble it.
     pub fn all_for(&mut self, query: EventsQuery) -> Result<AllEvents, ApiError> {
-        let limit = self.app.all_options.limit;
-        let mut all = AllEvents { limit, ..AllEvents::default() };
-        for page in 0.. {
-            let q = EventsQuery { page, limit, ..query };
-            match self.respond(&q)? {
-                Fetched { value: EventsOutcome::NoEvents { message }, .. } => {
-                    all.no_events = Some(message);
-                    all.pages = 1;
-                    all.pages_fetched = 1;
-                    return Ok(all);
-                }
-                Fetched { value: EventsOutcome::Page(p), .. } => {
-                    all.total = p.pagination.total;
-                    let n = p.events.len();
-                    all.events.extend(p.events);
-                    all.pages += 1;
-                    all.pages_fetched += 1;
-                    if n < limit as usize {
-                        return Ok(all);
-                    }
-                }
-            }
-        }
-        Ok(all)
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        runtime.block_on(fetch_all_from(&self.pages, query, self.app.all_options, std::sync::Arc::new(|_| {})))
     }
 
     /// Answers every pending fetch and prefetch from the dataset, in order.
