@@ -79,7 +79,7 @@ fn events(n: usize) -> Vec<TargetEvent> {
 /// An app showing `n` loaded events at `w`×`h`, with the selection mid-way.
 fn app_with(n: usize, w: u16, h: u16) -> App {
     let mut app = App::new(target_events::app::state::AppOptions::new("DEMO", 10, 1000));
-    app.size = Rect::new(0, 0, w, h);
+    app.chrome.size = Rect::new(0, 0, w, h);
     app.set_field(target_events::api::Field::UserId, "900000001");
     app.set_field(target_events::api::Field::RuleId, "990001");
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));

@@ -76,7 +76,7 @@ pub async fn run(
     install_panic_hook(log_path);
     let mut terminal = enter()?;
     let (tx, rx) = mpsc::unbounded_channel::<Msg>();
-    let mut runtime = Runtime::new(session.client.clone(), tx, app.all_options, recent_path);
+    let mut runtime = Runtime::new(session.client.clone(), tx, app.workflow.all_options, recent_path);
     runtime.profiles = profiles;
     let start = prefilled.then_some(start_page);
     let theme = Theme::from_env();
@@ -132,7 +132,7 @@ async fn event_loop(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
     let size = terminal.size()?;
-    app.size = Rect::new(0, 0, size.width, size.height);
+    app.chrome.size = Rect::new(0, 0, size.width, size.height);
     if let Some(page) = start {
         let _ = runtime.tx.send(Msg::SubmitPrefilled { page });
     }
@@ -154,7 +154,7 @@ async fn event_loop(
             Some(msg) = rx.recv() => msg,
             _ = signals.recv() => Msg::Quit,
             _ = tokio::time::sleep_until(frame_due), if dirty => {
-                app.frame = draw(terminal, app, theme)?;
+                app.chrome.frame = draw(terminal, app, theme)?;
                 last_draw = tokio::time::Instant::now();
                 dirty = false;
                 if first_frame {
@@ -163,11 +163,11 @@ async fn event_loop(
                 }
                 continue;
             }
-            _ = ticker.tick(), if app.is_loading() || app.all_run.is_some() || app.overlay_loading() => Msg::Tick,
+            _ = ticker.tick(), if app.is_loading() || app.workflow.all_run.is_some() || app.overlay_loading() => Msg::Tick,
         };
         runtime.handle(app, msg);
         dirty = true;
-        if app.should_quit {
+        if app.chrome.should_quit {
             break;
         }
     }

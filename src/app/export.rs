@@ -12,33 +12,39 @@ use crate::export::{self, Format};
 
 impl App {
     pub(super) fn ask_export(&mut self) {
-        let Some(shown) = &self.shown else { return self.flash("Nothing to export: load some events first.") };
-        if self.view.is_empty() {
+        let Some(shown) = &self.results.shown else { return self.flash("Nothing to export: load some events first.") };
+        if self.results.view.is_empty() {
             return self.flash("Nothing to export: the view is empty.");
         }
         let q = shown.query;
         let period = q.period_id.map(|p| format!("-{p}")).unwrap_or_default();
         let scope = if shown.all.is_some() { "all".to_string() } else { format!("page{}", q.page + 1) };
         let path = format!("target-events-{}-{}{period}-{scope}.csv", q.user_id, q.rule_id);
-        self.overlay = Some(Overlay::Prompt { prompt: Prompt::Export(Input::new(path)), error: None });
+        self.chrome.overlay = Some(Overlay::Prompt { prompt: Prompt::Export(Input::new(path)), error: None });
     }
 
     pub(super) fn confirm_export(&mut self, path: &str, fx: &mut Vec<Effect>) {
         let Some(format) = format_for(Path::new(path)) else {
-            if let Some(Overlay::Prompt { error, .. }) = &mut self.overlay {
+            if let Some(Overlay::Prompt { error, .. }) = &mut self.chrome.overlay {
                 *error = Some("End the file name in .csv, .json or .jsonl.".into());
             }
             return;
         };
-        self.overlay = None;
+        self.chrome.overlay = None;
         self.export(path.into(), format, false, fx);
     }
 
     /// Asks the runtime to write the view; an existing file is replaced only
     /// after a yes.
     pub(super) fn export(&mut self, path: PathBuf, format: Format, overwrite: bool, fx: &mut Vec<Effect>) {
-        let Some(shown) = &self.shown else { return };
-        fx.push(Effect::Export { path, format, outcome: shown.outcome.clone(), indices: self.view.clone(), overwrite });
+        let Some(shown) = &self.results.shown else { return };
+        fx.push(Effect::Export {
+            path,
+            format,
+            outcome: shown.outcome.clone(),
+            indices: self.results.view.clone(),
+            overwrite,
+        });
     }
 
     pub(super) fn exported(&mut self, path: &Path, result: Result<usize, ExportError>) {
@@ -47,7 +53,7 @@ impl App {
             Ok(n) => self.flash(&format!("Wrote {n} events to {shown}")),
             Err(ExportError::Exists) => match format_for(path) {
                 Some(format) => {
-                    self.overlay = Some(Overlay::Confirm {
+                    self.chrome.overlay = Some(Overlay::Confirm {
                         question: format!("{shown} already exists. Replace it? (y/n)"),
                         on_yes: Confirmable::OverwriteExport { path: path.to_path_buf(), format },
                     })
@@ -69,16 +75,16 @@ impl App {
         let Some(q) = self.base_query().or_else(|| self.query_from_inputs()) else {
             return self.flash("Enter a customer id and a target rule id first.");
         };
-        let text = curl_command(&self.connection, &q);
+        let text = curl_command(&self.chrome.connection, &q);
         self.copy("The query as cURL".into(), text, fx);
     }
 
     pub(super) fn copy(&mut self, title: String, text: String, fx: &mut Vec<Effect>) {
-        let sent = self.connection.clipboard;
+        let sent = self.chrome.connection.clipboard;
         if sent {
             fx.push(Effect::Copy { text: text.clone() });
         }
-        self.overlay = Some(Overlay::Copied { title, text, sent });
+        self.chrome.overlay = Some(Overlay::Copied { title, text, sent });
     }
 }
 

@@ -14,17 +14,17 @@ impl App {
         let Some(query) = self.base_query().or_else(|| self.query_from_inputs()) else {
             return self.flash("Enter a customer id and a target rule id first, then press Enter.");
         };
-        if let Some(old) = self.all_run.take() {
+        if let Some(old) = self.workflow.all_run.take() {
             fx.push(Effect::Cancel { generation: old.generation });
         }
         self.generation += 1;
         let generation = self.generation;
-        self.all_run = Some(AllRun { generation, query, pages: 0, pages_done: 0, events: 0, retries: 0 });
+        self.workflow.all_run = Some(AllRun { generation, query, pages: 0, pages_done: 0, events: 0, retries: 0 });
         fx.push(Effect::FetchAll { generation, query });
     }
 
     pub(super) fn all_progress(&mut self, generation: u64, progress: Progress) {
-        let Some(run) = self.all_run.as_mut().filter(|r| r.generation == generation) else { return };
+        let Some(run) = self.workflow.all_run.as_mut().filter(|r| r.generation == generation) else { return };
         match progress {
             Progress::Planned { pages, .. } => run.pages = pages,
             Progress::Page { events, .. } => {
@@ -36,18 +36,18 @@ impl App {
     }
 
     pub(super) fn all_done(&mut self, generation: u64, query: EventsQuery, result: Result<AllEvents, ApiError>) {
-        if self.all_run.as_ref().is_none_or(|r| r.generation != generation) {
+        if self.workflow.all_run.as_ref().is_none_or(|r| r.generation != generation) {
             return;
         }
-        self.all_run = None;
+        self.workflow.all_run = None;
         let all = match result {
             Ok(all) => all,
             Err(e) => {
-                self.error = Some(e);
+                self.results.error = Some(e);
                 return;
             }
         };
-        self.error = None;
+        self.results.error = None;
         let query = EventsQuery { page: 0, limit: all.limit, ..query };
         if let Some(message) = all.no_events {
             self.show(query, Arc::new(EventsOutcome::NoEvents { message }), false);

@@ -14,11 +14,11 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Action::Quit;
     }
-    if super::layout::too_small(app.size) {
+    if super::layout::too_small(app.chrome.size) {
         // Nothing else is on screen: only quitting makes sense.
         return if matches!(key.code, KeyCode::Char('q')) { Action::Quit } else { Action::None };
     }
-    match &app.overlay {
+    match &app.chrome.overlay {
         Some(Overlay::Help { .. }) => {
             return match key.code {
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => Action::CloseOverlay,
@@ -58,10 +58,10 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         }
         None => {}
     }
-    if key.code == KeyCode::Esc && (app.is_loading() || app.all_run.is_some()) {
+    if key.code == KeyCode::Esc && (app.is_loading() || app.workflow.all_run.is_some()) {
         return Action::Cancel;
     }
-    if app.filter.editing {
+    if app.results.filter.editing {
         return match key.code {
             KeyCode::Enter | KeyCode::Tab => Action::EndFilter,
             KeyCode::Esc => Action::ClearFilter,
@@ -73,7 +73,7 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         KeyCode::BackTab => return Action::FocusPrev,
         _ => {}
     }
-    if let Focus::Input(field) = app.focus {
+    if let Focus::Input(field) = app.form.focus {
         let rule_empty = app.field(crate::api::Field::RuleId).input.value().trim().is_empty();
         let user_ok = app.invalid(crate::api::Field::UserId).is_none();
         return match key.code {
@@ -89,7 +89,7 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
             _ => Action::Edit(key),
         };
     }
-    let in_detail = app.focus == Focus::Detail;
+    let in_detail = app.form.focus == Focus::Detail;
     match key.code {
         KeyCode::Char('q') => Action::Quit,
         KeyCode::Char('?') => Action::ToggleHelp,
@@ -122,8 +122,8 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         KeyCode::End | KeyCode::Char('G') => Action::Bottom,
         KeyCode::Enter if !in_detail => Action::OpenDetail,
         KeyCode::Esc if in_detail => Action::Back,
-        KeyCode::Esc if app.summary.is_some() => Action::ToggleSummary,
-        KeyCode::Esc if app.filter.is_active() => Action::ClearFilter,
+        KeyCode::Esc if app.workflow.summary.is_some() => Action::ToggleSummary,
+        KeyCode::Esc if app.results.filter.is_active() => Action::ClearFilter,
         KeyCode::Esc => Action::EditQuery,
         _ => Action::None,
     }

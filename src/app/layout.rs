@@ -73,7 +73,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     if too_small(size) {
         return Areas { too_small: true, ..Areas::default() };
     }
-    let banner_h = app.error.as_ref().map_or(0, |e| banner_height(e, size));
+    let banner_h = app.results.error.as_ref().map_or(0, |e| banner_height(e, size));
     let [query, banner, main, status] = Layout::vertical([
         Constraint::Length(QUERY_HEIGHT),
         Constraint::Length(banner_h),
@@ -83,7 +83,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     .areas(size);
     let inner = Rect::new(query.x + 1, query.y + 1, query.width.saturating_sub(2), 2);
     let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).spacing(1).areas(inner);
-    let (table, detail) = if app.summary.is_some() {
+    let (table, detail) = if app.workflow.summary.is_some() {
         (None, None)
     } else if size.width >= SIDE_BY_SIDE {
         let detail_w = (size.width * 37 / 100).clamp(32, 60);
@@ -92,7 +92,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     } else if main.height >= 14 {
         let [t, d] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(main);
         (Some(t), Some(d))
-    } else if app.focus == Focus::Detail {
+    } else if app.form.focus == Focus::Detail {
         (None, Some(main))
     } else {
         (Some(main), None)
@@ -104,7 +104,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
         banner: (banner_h > 0).then_some(banner),
         table,
         detail,
-        summary: app.summary.is_some().then_some(main),
+        summary: app.workflow.summary.is_some().then_some(main),
         status,
     }
 }

@@ -14,18 +14,18 @@ impl App {
 
     /// Whether the table shows every page of the query (a fetch-all's result).
     pub fn showing_all(&self) -> bool {
-        self.shown.as_ref().is_some_and(|s| s.all.is_some())
+        self.results.shown.as_ref().is_some_and(|s| s.all.is_some())
     }
 
     /// The query navigation starts from: the one being fetched, else the one shown.
     pub fn base_query(&self) -> Option<EventsQuery> {
-        self.in_flight.as_ref().map(|f| f.query).or_else(|| self.shown.as_ref().map(|s| s.query))
+        self.results.in_flight.as_ref().map(|f| f.query).or_else(|| self.results.shown.as_ref().map(|s| s.query))
     }
 
     /// Pages in the result of the base query, when the shown page tells.
     pub fn known_pages(&self) -> Option<u32> {
         let base = self.base_query()?;
-        let shown = self.shown.as_ref()?;
+        let shown = self.results.shown.as_ref()?;
         let same = EventsQuery { page: 0, ..shown.query } == EventsQuery { page: 0, ..base };
         if same { shown.info().page_count() } else { None }
     }
@@ -40,21 +40,21 @@ impl App {
     /// A new query replaces everything under way: its page 1 is fetched for
     /// real, and a fetch-all of the old query is stopped.
     pub(super) fn new_query(&mut self, query: EventsQuery, fx: &mut Vec<Effect>) {
-        if let Some(run) = self.all_run.take() {
+        if let Some(run) = self.workflow.all_run.take() {
             fx.push(Effect::Cancel { generation: run.generation });
         }
-        self.cache.clear();
+        self.results.cache.clear();
         // A warning about the old query does not outlive it.
-        self.notice = None;
+        self.chrome.notice = None;
         self.request(query, true, true, fx);
     }
 
     pub(super) fn cancel(&mut self, fx: &mut Vec<Effect>) {
-        if let Some(f) = self.in_flight.take() {
+        if let Some(f) = self.results.in_flight.take() {
             fx.push(Effect::Cancel { generation: f.generation });
             self.flash("Request cancelled.");
         }
-        if let Some(run) = self.all_run.take() {
+        if let Some(run) = self.workflow.all_run.take() {
             fx.push(Effect::Cancel { generation: run.generation });
             self.flash(&format!(
                 "Fetch-all cancelled after {} of {} pages; the table is as it was.",
@@ -75,34 +75,36 @@ impl App {
 
     /// Shows `query` from the cache, or asks the runtime to fetch it.
     pub(super) fn request(&mut self, query: EventsQuery, focus_table: bool, fresh: bool, fx: &mut Vec<Effect>) {
-        if let Some(old) = self.in_flight.take() {
+        if let Some(old) = self.results.in_flight.take() {
             fx.push(Effect::Cancel { generation: old.generation });
         }
-        if !fresh && let Some(hit) = self.cache.get(&query).cloned() {
-            self.last_request = Some(LastRequest {
+        if !fresh && let Some(hit) = self.results.cache.get(&query).cloned() {
+            self.results.last_request = Some(LastRequest {
                 elapsed: hit.meta.elapsed,
                 request_id: hit.meta.request_id,
                 status: Some(hit.meta.status),
             });
-            self.error = None;
+            self.results.error = None;
             self.show(query, hit.outcome, focus_table);
             self.prefetch_next(fx);
             return;
         }
         self.generation += 1;
         let generation = self.generation;
-        self.in_flight = Some(InFlight { generation, query, focus_table, fresh });
+        self.results.in_flight = Some(InFlight { generation, query, focus_table, fresh });
         // A prefetch of this very page is under way: wait for it instead.
-        if fresh || !self.prefetching.contains(&query) {
+        if fresh || !self.results.prefetching.contains(&query) {
             fx.push(Effect::Fetch { generation, query });
         }
     }
 
     pub(super) fn remember(&mut self, query: EventsQuery, fetched: &Fetched<EventsOutcome>) {
-        if self.cache.len() >= CACHE_PAGES {
-            self.cache.clear();
+        if self.results.cache.len() >= CACHE_PAGES {
+            self.results.cache.clear();
         }
-        self.cache.insert(query, CachedPage { outcome: Arc::new(fetched.value.clone()), meta: fetched.meta.clone() });
+        self.results
+            .cache
+            .insert(query, CachedPage { outcome: Arc::new(fetched.value.clone()), meta: fetched.meta.clone() });
     }
 
     pub(super) fn finish(
@@ -116,14 +118,14 @@ impl App {
         match result {
             Ok(fetched) => {
                 let elapsed = if elapsed.is_zero() { fetched.meta.elapsed } else { elapsed };
-                self.last_request = Some(LastRequest {
+                self.results.last_request = Some(LastRequest {
                     elapsed,
                     request_id: fetched.meta.request_id.clone(),
                     status: Some(fetched.meta.status),
                 });
                 self.remember(query, &fetched);
-                self.error = None;
-                for field in &mut self.inputs {
+                self.results.error = None;
+                for field in &mut self.form.inputs {
                     field.api_error = None;
                 }
                 self.show(query, Arc::new(fetched.value), focus_table);
@@ -133,15 +135,16 @@ impl App {
                 }
             }
             Err(e) => {
-                self.last_request = Some(LastRequest { elapsed, request_id: e.request_id.clone(), status: e.status });
+                self.results.last_request =
+                    Some(LastRequest { elapsed, request_id: e.request_id.clone(), status: e.status });
                 match (e.field(), e.code()) {
                     (Some(field), Some(code)) => {
                         let message = e.server_message().unwrap_or_default().to_string();
                         self.field_mut(field).api_error = Some((code, message));
-                        self.focus = Focus::Input(field);
-                        self.error = None;
+                        self.form.focus = Focus::Input(field);
+                        self.results.error = None;
                     }
-                    _ => self.error = Some(e),
+                    _ => self.results.error = Some(e),
                 }
             }
         }
@@ -152,27 +155,30 @@ impl App {
     }
 
     pub(super) fn show_with(&mut self, shown: Shown, focus_table: bool) {
-        let same =
-            self.shown.as_ref().is_some_and(|s| s.query == shown.query && s.all.is_none() && shown.all.is_none());
-        self.shown = Some(shown);
+        let same = self
+            .results
+            .shown
+            .as_ref()
+            .is_some_and(|s| s.query == shown.query && s.all.is_none() && shown.all.is_none());
+        self.results.shown = Some(shown);
         if !same {
-            self.table = Default::default();
-            self.detail.scroll = 0;
+            self.results.table = Default::default();
+            self.results.detail.scroll = 0;
         }
         self.rebuild_view();
         if focus_table {
-            self.focus = Focus::Table;
+            self.form.focus = Focus::Table;
         }
     }
 
     pub(super) fn prefetch_next(&mut self, fx: &mut Vec<Effect>) {
-        let Some(shown) = &self.shown else { return };
+        let Some(shown) = &self.results.shown else { return };
         if !matches!(&*shown.outcome, EventsOutcome::Page(_)) || shown.info().is_last() {
             return;
         }
         let next = shown.query.at_page(shown.query.page + 1);
-        if !self.cache.contains_key(&next) && !self.prefetching.contains(&next) {
-            self.prefetching.push(next);
+        if !self.results.cache.contains_key(&next) && !self.results.prefetching.contains(&next) {
+            self.results.prefetching.push(next);
             fx.push(Effect::Prefetch { query: next });
         }
     }

@@ -16,7 +16,7 @@ impl App {
     pub(super) fn open_picker(&mut self, kind: PickerKind, fx: &mut Vec<Effect>) {
         self.generation += 1;
         let generation = self.generation;
-        self.overlay = Some(Overlay::Picker(Picker::new(kind, generation)));
+        self.chrome.overlay = Some(Overlay::Picker(Picker::new(kind, generation)));
         fx.push(match kind {
             PickerKind::Targets { user_id } => Effect::LoadTargets { generation, user_id },
             PickerKind::Periods { group_id } => Effect::LoadPeriods { generation, group_id },
@@ -28,11 +28,11 @@ impl App {
         let Ok(Some(user_id)) = super::state::parse_id(self.field(Field::UserId).input.value(), true) else {
             return self.flash("Enter a valid customer id first: its targets are looked up from it.");
         };
-        if let Some(groups) = self.targets.get(&user_id) {
+        if let Some(groups) = self.workflow.targets.get(&user_id) {
             let items = TargetChoice::from_groups(groups).into_iter().map(PickerItem::Target).collect();
             let mut picker = Picker::with_items(PickerKind::Targets { user_id }, items);
             picker.select_current();
-            self.overlay = Some(Overlay::Picker(picker));
+            self.chrome.overlay = Some(Overlay::Picker(picker));
             return;
         }
         self.open_picker(PickerKind::Targets { user_id }, fx);
@@ -44,14 +44,14 @@ impl App {
         user_id: i64,
         result: Result<Vec<UserTargetGroup>, ApiError>,
     ) {
-        let for_summary = self.targets_pending.is_some_and(|(g, _)| g == generation);
+        let for_summary = self.workflow.targets_pending.is_some_and(|(g, _)| g == generation);
         if for_summary {
-            self.targets_pending = None;
+            self.workflow.targets_pending = None;
         }
         match &result {
             Ok(groups) => {
-                self.targets.insert(user_id, Arc::new(groups.clone()));
-                if self.summary.is_some() {
+                self.workflow.targets.insert(user_id, Arc::new(groups.clone()));
+                if self.workflow.summary.is_some() {
                     self.refresh_summary();
                 }
             }
@@ -60,7 +60,7 @@ impl App {
             }
             Err(_) => {}
         }
-        let Some(Overlay::Picker(p)) = &mut self.overlay else { return };
+        let Some(Overlay::Picker(p)) = &mut self.chrome.overlay else { return };
         if p.generation != generation {
             return;
         }
@@ -76,7 +76,7 @@ impl App {
 
     /// The target group in play: the last one picked, else the shown events'.
     pub(super) fn current_group(&self) -> Option<i64> {
-        self.group_id.or_else(|| self.events().first().map(|e| e.target_group_id))
+        self.workflow.group_id.or_else(|| self.events().first().map(|e| e.target_group_id))
     }
 
     pub(super) fn pick_period(&mut self, fx: &mut Vec<Effect>) {
@@ -87,7 +87,7 @@ impl App {
     }
 
     pub(super) fn periods_loaded(&mut self, generation: u64, result: Result<Vec<TargetPeriod>, ApiError>) {
-        let Some(Overlay::Picker(p)) = &mut self.overlay else { return };
+        let Some(Overlay::Picker(p)) = &mut self.chrome.overlay else { return };
         if p.generation != generation {
             return;
         }
@@ -99,26 +99,26 @@ impl App {
     }
 
     pub(super) fn pick_recent(&mut self) {
-        if self.recent.is_empty() {
+        if self.workflow.recent.is_empty() {
             return self.flash("No recent queries yet.");
         }
-        let items = self.recent.iter().cloned().map(PickerItem::Recent).collect();
-        self.overlay = Some(Overlay::Picker(Picker::with_items(PickerKind::Recent, items)));
+        let items = self.workflow.recent.iter().cloned().map(PickerItem::Recent).collect();
+        self.chrome.overlay = Some(Overlay::Picker(Picker::with_items(PickerKind::Recent, items)));
     }
 
     /// A key for the open picker: the picker moves and filters itself;
     /// what reaches beyond it (the recent list on disk) is done here.
     pub(super) fn picker_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        let Some(Overlay::Picker(p)) = &mut self.overlay else { return };
+        let Some(Overlay::Picker(p)) = &mut self.chrome.overlay else { return };
         match p.key(key) {
             PickerEvent::None => {}
             PickerEvent::Forget(r) => {
-                self.recent.retain(|x| *x != r);
-                fx.push(Effect::SaveRecent(self.recent.clone()));
+                self.workflow.recent.retain(|x| *x != r);
+                fx.push(Effect::SaveRecent(self.workflow.recent.clone()));
             }
             PickerEvent::ForgetAll => {
-                self.recent.clear();
-                self.overlay = None;
+                self.workflow.recent.clear();
+                self.chrome.overlay = None;
                 fx.push(Effect::SaveRecent(Vec::new()));
                 self.flash("Recent queries cleared.");
             }
@@ -126,14 +126,14 @@ impl App {
     }
 
     pub(super) fn choose_picked(&mut self, fx: &mut Vec<Effect>) {
-        let Some(Overlay::Picker(p)) = &self.overlay else { return };
+        let Some(Overlay::Picker(p)) = &self.chrome.overlay else { return };
         let Some(item) = p.selected_item().cloned() else { return };
-        self.overlay = None;
+        self.chrome.overlay = None;
         let query = match item {
             PickerItem::Target(t) => {
                 self.set_field(Field::RuleId, &t.rule_id.to_string());
                 self.set_field(Field::PeriodId, &t.period_id.map(|p| p.to_string()).unwrap_or_default());
-                self.group_id = Some(t.group_id);
+                self.workflow.group_id = Some(t.group_id);
                 self.query_from_inputs()
             }
             PickerItem::Period(period) => {
@@ -144,7 +144,7 @@ impl App {
                 self.set_field(Field::UserId, &r.user_id.to_string());
                 self.set_field(Field::RuleId, &r.rule_id.to_string());
                 self.set_field(Field::PeriodId, &r.period_id.map(|p| p.to_string()).unwrap_or_default());
-                Some(recent_query(&r, self.limit))
+                Some(recent_query(&r, self.results.limit))
             }
             PickerItem::Profile(p) => return self.use_profile(p.name, fx),
         };
@@ -157,9 +157,9 @@ impl App {
     pub(super) fn remember_recent(&mut self, q: EventsQuery, fx: &mut Vec<Effect>) {
         let at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
         recent::remember(
-            &mut self.recent,
+            &mut self.workflow.recent,
             RecentQuery { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id, at },
         );
-        fx.push(Effect::SaveRecent(self.recent.clone()));
+        fx.push(Effect::SaveRecent(self.workflow.recent.clone()));
     }
 }

@@ -10,11 +10,12 @@ impl App {
     /// URL matched), with `note` saying why it opened.
     pub fn pick_profile(&mut self, note: Option<(String, Option<Vec<String>>)>) {
         let (note, only) = note.map_or((None, None), |(n, o)| (Some(n), o));
-        if self.profiles.is_empty() {
+        if self.workflow.profiles.is_empty() {
             let text = note.unwrap_or_else(|| "No profiles: add one to the config file to switch tenant.".into());
             return self.flash(&text);
         }
         let items = self
+            .workflow
             .profiles
             .iter()
             .filter(|p| only.as_ref().is_none_or(|o| o.contains(&p.name)))
@@ -23,7 +24,7 @@ impl App {
             .collect();
         let mut picker = Picker::with_items(PickerKind::Profiles, items);
         picker.note = note;
-        self.overlay = Some(Overlay::Picker(picker));
+        self.chrome.overlay = Some(Overlay::Picker(picker));
     }
 
     pub(super) fn use_profile(&mut self, name: String, fx: &mut Vec<Effect>) {
@@ -39,23 +40,23 @@ impl App {
             Err(e) => return self.fail(&format!("Could not switch profile: {e}")),
         };
         self.generation += 1;
-        self.label = switch.label;
-        self.connection = switch.connection;
-        self.cache.clear();
-        self.prefetching.clear();
-        self.in_flight = None;
-        self.all_run = None;
-        self.shown = None;
-        self.targets.clear();
-        self.targets_pending = None;
-        self.group_id = None;
-        self.error = None;
-        self.summary = None;
+        self.chrome.label = switch.label;
+        self.chrome.connection = switch.connection;
+        self.results.cache.clear();
+        self.results.prefetching.clear();
+        self.results.in_flight = None;
+        self.workflow.all_run = None;
+        self.results.shown = None;
+        self.workflow.targets.clear();
+        self.workflow.targets_pending = None;
+        self.workflow.group_id = None;
+        self.results.error = None;
+        self.workflow.summary = None;
         self.rebuild_view();
         match self.query_from_inputs() {
             Some(q) => self.new_query(q, fx),
-            None => self.focus = Focus::Input(crate::api::Field::UserId),
+            None => self.form.focus = Focus::Input(crate::api::Field::UserId),
         }
-        self.flash(&format!("Now using profile {}.", self.label));
+        self.flash(&format!("Now using profile {}.", self.chrome.label));
     }
 }

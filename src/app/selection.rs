@@ -13,38 +13,38 @@ const WHEEL_ROWS: usize = 3;
 impl App {
     /// Rows the table shows at once.
     pub fn page_rows(&self) -> usize {
-        layout::areas(self.size, self).table_rows().max(1)
+        layout::areas(self.chrome.size, self).table_rows().max(1)
     }
 
     pub(super) fn move_selection(&mut self, delta: isize) {
-        if let Some(Overlay::Help { scroll }) = &mut self.overlay {
-            let max = self.frame.help_max_scroll;
+        if let Some(Overlay::Help { scroll }) = &mut self.chrome.overlay {
+            let max = self.chrome.frame.help_max_scroll;
             *scroll = (i64::from(*scroll) + delta.signum() as i64).clamp(0, i64::from(max)) as u16;
             return;
         }
-        if self.focus == Focus::Detail {
-            let max = self.frame.detail_max_scroll;
+        if self.form.focus == Focus::Detail {
+            let max = self.chrome.frame.detail_max_scroll;
             let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };
-            let next = (i64::from(self.detail.scroll) + step.signum() * step.abs().min(i64::from(u16::MAX)))
+            let next = (i64::from(self.results.detail.scroll) + step.signum() * step.abs().min(i64::from(u16::MAX)))
                 .clamp(0, i64::from(max));
-            self.detail.scroll = next as u16;
+            self.results.detail.scroll = next as u16;
             return;
         }
-        if let Some(summary) = &self.summary {
+        if let Some(summary) = &self.workflow.summary {
             let n = summary.periods.len() as isize;
-            self.summary_selected =
-                (self.summary_selected as isize).saturating_add(delta).clamp(0, (n - 1).max(0)) as usize;
+            self.workflow.summary_selected =
+                (self.workflow.summary_selected as isize).saturating_add(delta).clamp(0, (n - 1).max(0)) as usize;
             return;
         }
-        let len = self.view.len();
+        let len = self.results.view.len();
         if len == 0 {
             return;
         }
-        let target = (self.table.selected as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
-        if target != self.table.selected {
-            self.table.selected = target;
-            self.detail.scroll = 0;
-        } else if delta > 0 && self.focus == Focus::Table {
+        let target = (self.results.table.selected as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
+        if target != self.results.table.selected {
+            self.results.table.selected = target;
+            self.results.detail.scroll = 0;
+        } else if delta > 0 && self.form.focus == Focus::Table {
             self.flash("Last row of this page: n for the next page.");
         }
     }
@@ -52,8 +52,8 @@ impl App {
     /// Keeps the selection inside the visible window of the table.
     pub(super) fn fit_table(&mut self) {
         let rows = self.page_rows();
-        let len = self.view.len();
-        let t = &mut self.table;
+        let len = self.results.view.len();
+        let t = &mut self.results.table;
         if t.selected < t.offset {
             t.offset = t.selected;
         } else if t.selected >= t.offset + rows {
@@ -63,36 +63,36 @@ impl App {
     }
 
     pub(super) fn mouse(&mut self, m: MouseEvent) {
-        if self.overlay.is_some() {
+        if self.chrome.overlay.is_some() {
             return;
         }
-        let areas = layout::areas(self.size, self);
+        let areas = layout::areas(self.chrome.size, self);
         let at = Position::new(m.column, m.row);
         match m.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 let step =
                     if m.kind == MouseEventKind::ScrollDown { WHEEL_ROWS as isize } else { -(WHEEL_ROWS as isize) };
                 if areas.detail.is_some_and(|r| r.contains(at)) {
-                    self.focus = Focus::Detail;
+                    self.form.focus = Focus::Detail;
                 } else if areas.table.is_some_and(|r| r.contains(at)) {
-                    self.focus = Focus::Table;
+                    self.form.focus = Focus::Table;
                 }
                 self.move_selection(step);
             }
             MouseEventKind::Down(MouseButton::Left) => {
                 if let Some(i) = areas.fields.iter().position(|r| r.contains(at)) {
-                    self.focus = Focus::ORDER[i];
+                    self.form.focus = Focus::ORDER[i];
                 } else if let Some(row) = areas.table_row_at(at) {
-                    self.focus = Focus::Table;
-                    let index = self.table.offset + row;
-                    if index < self.view.len() {
-                        self.table.selected = index;
-                        self.detail.scroll = 0;
+                    self.form.focus = Focus::Table;
+                    let index = self.results.table.offset + row;
+                    if index < self.results.view.len() {
+                        self.results.table.selected = index;
+                        self.results.detail.scroll = 0;
                     }
                 } else if areas.detail.is_some_and(|r| r.contains(at)) {
-                    self.focus = Focus::Detail;
+                    self.form.focus = Focus::Detail;
                 } else if areas.table.is_some_and(|r| r.contains(at)) {
-                    self.focus = Focus::Table;
+                    self.form.focus = Focus::Table;
                 }
             }
             _ => {}

@@ -262,35 +262,48 @@ impl AppOptions {
 pub const CACHE_PAGES: usize = 64;
 
 pub struct App {
+    pub form: QueryForm,
+    pub results: Results,
+    pub workflow: Workflow,
+    pub chrome: Chrome,
+    /// Bumped for every request whose answer is awaited; answers carry it,
+    /// so a late answer to a superseded request is dropped.
+    pub generation: u64,
+}
+
+/// The query inputs and which pane has the keyboard.
+#[derive(Clone, Debug)]
+pub struct QueryForm {
     pub inputs: [FieldInput; 3],
     pub focus: Focus,
+}
+
+/// What the table shows, how it got there, and how it is viewed.
+#[derive(Clone, Debug)]
+pub struct Results {
+    /// Events per page, and the most the profile allows.
     pub limit: u32,
     pub max_limit: u32,
     pub shown: Option<Shown>,
     pub in_flight: Option<InFlight>,
     /// Prefetches under way, so a page is not asked for twice.
     pub prefetching: Vec<EventsQuery>,
+    /// An error that blames no input, for the banner.
     pub error: Option<ApiError>,
     pub last_request: Option<LastRequest>,
     pub cache: HashMap<EventsQuery, CachedPage>,
     pub table: TableView,
     pub detail: DetailView,
-    pub overlay: Option<Overlay>,
-    /// The status line's notice: information fades with the next key,
-    /// warnings and errors stay until replaced.
-    pub notice: Option<Notice>,
-    pub spinner: usize,
-    pub generation: u64,
-    /// "DEMO", the profile name or the host.
-    pub label: String,
-    pub size: Rect,
-    /// What the last frame reported (scroll bounds of wrapped text).
-    pub frame: super::layout::FrameInfo,
-    pub should_quit: bool,
     /// Indices into the shown events, after the filter and sort.
     pub view: Vec<u32>,
     pub filter: FilterState,
     pub sort: (super::view::SortKey, bool),
+}
+
+/// The support workflow on top of the results: fetch-all, summary, the
+/// customer's targets, recent queries, profiles.
+#[derive(Clone, Debug)]
+pub struct Workflow {
     /// Totals of the view, kept while the summary pane is open.
     pub summary: Option<super::summary::Summary>,
     pub summary_selected: usize,
@@ -304,9 +317,25 @@ pub struct App {
     /// The target group of the last target picked, for the period picker.
     pub group_id: Option<i64>,
     pub recent: Vec<super::recent::RecentQuery>,
-    pub connection: ConnectionInfo,
     /// The config file's profiles, for switching from the explorer.
     pub profiles: Vec<crate::config::ProfileChoice>,
+}
+
+/// Around the panes: overlays, the status line, the size and the label.
+#[derive(Clone, Debug)]
+pub struct Chrome {
+    pub overlay: Option<Overlay>,
+    /// The status line's notice: information fades with the next key,
+    /// warnings and errors stay until replaced.
+    pub notice: Option<Notice>,
+    pub spinner: usize,
+    /// "DEMO", the profile name or the host.
+    pub label: String,
+    pub size: Rect,
+    /// What the last frame reported (scroll bounds of wrapped text).
+    pub frame: super::layout::FrameInfo,
+    pub should_quit: bool,
+    pub connection: ConnectionInfo,
     /// Lines under the empty table's prompt (the demo's customers to try).
     pub empty_hint: Vec<String>,
 }
@@ -369,40 +398,45 @@ impl App {
     pub fn new(options: AppOptions) -> App {
         let max_limit = options.max_page_size.clamp(1, crate::api::MAX_PAGE_SIZE);
         let mut app = App {
-            inputs: Default::default(),
-            focus: Focus::Input(Field::UserId),
-            limit: options.page_size.clamp(1, max_limit),
-            max_limit,
-            shown: None,
-            in_flight: None,
-            prefetching: Vec::new(),
-            error: None,
-            last_request: None,
-            cache: HashMap::new(),
-            table: TableView::default(),
-            detail: DetailView::default(),
-            overlay: None,
-            notice: options.warning.map(|text| Notice { level: Level::Warning, text }),
-            spinner: 0,
+            form: QueryForm { inputs: Default::default(), focus: Focus::Input(Field::UserId) },
+            results: Results {
+                limit: options.page_size.clamp(1, max_limit),
+                max_limit,
+                shown: None,
+                in_flight: None,
+                prefetching: Vec::new(),
+                error: None,
+                last_request: None,
+                cache: HashMap::new(),
+                table: TableView::default(),
+                detail: DetailView::default(),
+                view: Vec::new(),
+                filter: FilterState::default(),
+                sort: Default::default(),
+            },
+            workflow: Workflow {
+                summary: None,
+                summary_selected: 0,
+                all_run: None,
+                all_options: options.all_options,
+                targets: HashMap::new(),
+                targets_pending: None,
+                group_id: None,
+                recent: options.recent,
+                profiles: options.profiles,
+            },
+            chrome: Chrome {
+                overlay: None,
+                notice: options.warning.map(|text| Notice { level: Level::Warning, text }),
+                spinner: 0,
+                label: options.label,
+                size: Rect::new(0, 0, 120, 36),
+                frame: Default::default(),
+                should_quit: false,
+                connection: options.connection,
+                empty_hint: options.empty_hint,
+            },
             generation: 0,
-            label: options.label,
-            size: Rect::new(0, 0, 120, 36),
-            frame: Default::default(),
-            should_quit: false,
-            view: Vec::new(),
-            filter: FilterState::default(),
-            sort: Default::default(),
-            summary: None,
-            summary_selected: 0,
-            all_run: None,
-            all_options: options.all_options,
-            targets: HashMap::new(),
-            targets_pending: None,
-            group_id: None,
-            recent: options.recent,
-            connection: options.connection,
-            profiles: options.profiles,
-            empty_hint: options.empty_hint,
         };
         let [user, rule, period] = options.prefill;
         for (field, id) in [(Field::UserId, user), (Field::RuleId, rule), (Field::PeriodId, period)] {
@@ -412,22 +446,22 @@ impl App {
         }
         // A customer alone: the rule is what is typed next.
         if user.is_some() && rule.is_none() {
-            app.focus = Focus::Input(Field::RuleId);
+            app.form.focus = Focus::Input(Field::RuleId);
         }
         app
     }
 
     /// The status line's notice text, if any.
     pub fn notice_text(&self) -> Option<&str> {
-        self.notice.as_ref().map(|n| n.text.as_str())
+        self.chrome.notice.as_ref().map(|n| n.text.as_str())
     }
 
     pub fn field(&self, f: Field) -> &FieldInput {
-        &self.inputs[field_index(f)]
+        &self.form.inputs[field_index(f)]
     }
 
     pub fn field_mut(&mut self, f: Field) -> &mut FieldInput {
-        &mut self.inputs[field_index(f)]
+        &mut self.form.inputs[field_index(f)]
     }
 
     /// Sets a field's text (start-up prefill, pickers).
@@ -447,52 +481,52 @@ impl App {
         let user = parse_id(self.field(Field::UserId).input.value(), true).ok()??;
         let rule = parse_id(self.field(Field::RuleId).input.value(), true).ok()??;
         let period = parse_id(self.field(Field::PeriodId).input.value(), false).ok()?;
-        Some(EventsQuery { user_id: user, rule_id: rule, period_id: period, limit: self.limit, page: 0 })
+        Some(EventsQuery { user_id: user, rule_id: rule, period_id: period, limit: self.results.limit, page: 0 })
     }
 
     pub fn is_loading(&self) -> bool {
-        self.in_flight.is_some()
+        self.results.in_flight.is_some()
     }
 
     /// The summary waits for the customer's targets.
     pub fn targets_loading(&self) -> bool {
-        self.targets_pending.is_some()
+        self.workflow.targets_pending.is_some()
     }
 
     /// A picker waiting for its list (its spinner needs ticks).
     pub fn overlay_loading(&self) -> bool {
-        matches!(&self.overlay, Some(Overlay::Picker(p)) if p.loading)
+        matches!(&self.chrome.overlay, Some(Overlay::Picker(p)) if p.loading)
     }
 
     pub fn events(&self) -> &[TargetEvent] {
-        self.shown.as_ref().map_or(&[], Shown::events)
+        self.results.shown.as_ref().map_or(&[], Shown::events)
     }
 
     /// The event at row `row` of the table (after filter and sort).
     pub fn row_event(&self, row: usize) -> Option<&TargetEvent> {
-        self.view.get(row).and_then(|&i| self.events().get(i as usize))
+        self.results.view.get(row).and_then(|&i| self.events().get(i as usize))
     }
 
     pub fn selected_event(&self) -> Option<&TargetEvent> {
-        self.row_event(self.table.selected)
+        self.row_event(self.results.table.selected)
     }
 
     /// Rebuilds the view after the data, the filter or the sort changed.
     pub fn rebuild_view(&mut self) {
-        let (key, desc) = self.sort;
-        self.view = super::view::build(self.events(), self.filter.input.value(), key, desc);
-        self.table.selected = self.table.selected.min(self.view.len().saturating_sub(1));
-        if self.summary.is_some() {
+        let (key, desc) = self.results.sort;
+        self.results.view = super::view::build(self.events(), self.results.filter.input.value(), key, desc);
+        self.results.table.selected = self.results.table.selected.min(self.results.view.len().saturating_sub(1));
+        if self.workflow.summary.is_some() {
             self.refresh_summary();
         }
     }
 
     pub fn refresh_summary(&mut self) {
-        let user = self.shown.as_ref().map(|s| s.query.user_id);
-        let groups = user.and_then(|u| self.targets.get(&u)).map(|g| g.as_slice());
-        self.summary = Some(super::summary::summarise(self.events(), &self.view, groups));
-        let n = self.summary.as_ref().map_or(0, |s| s.periods.len());
-        self.summary_selected = self.summary_selected.min(n.saturating_sub(1));
+        let user = self.results.shown.as_ref().map(|s| s.query.user_id);
+        let groups = user.and_then(|u| self.workflow.targets.get(&u)).map(|g| g.as_slice());
+        self.workflow.summary = Some(super::summary::summarise(self.events(), &self.results.view, groups));
+        let n = self.workflow.summary.as_ref().map_or(0, |s| s.periods.len());
+        self.workflow.summary_selected = self.workflow.summary_selected.min(n.saturating_sub(1));
     }
 }
 

@@ -141,18 +141,18 @@ impl super::state::App {
     /// Opens the summary, looking up the customer's targets (once per
     /// customer) when they are not known, however the query was entered.
     pub(super) fn toggle_summary(&mut self, fx: &mut Vec<super::action::Effect>) {
-        if self.summary.take().is_some() {
+        if self.workflow.summary.take().is_some() {
             return;
         }
-        if self.view.is_empty() {
+        if self.results.view.is_empty() {
             return self.flash("Nothing to summarise: load some events first.");
         }
         self.refresh_summary();
-        let Some(user_id) = self.shown.as_ref().map(|s| s.query.user_id) else { return };
-        let pending = self.targets_pending.is_some_and(|(_, u)| u == user_id);
-        if !self.targets.contains_key(&user_id) && !pending {
+        let Some(user_id) = self.results.shown.as_ref().map(|s| s.query.user_id) else { return };
+        let pending = self.workflow.targets_pending.is_some_and(|(_, u)| u == user_id);
+        if !self.workflow.targets.contains_key(&user_id) && !pending {
             self.generation += 1;
-            self.targets_pending = Some((self.generation, user_id));
+            self.workflow.targets_pending = Some((self.generation, user_id));
             fx.push(super::action::Effect::LoadTargets { generation: self.generation, user_id });
         }
     }

@@ -18,30 +18,30 @@ impl App {
         let mut fx = Vec::new();
         match msg {
             Msg::Key(key) => {
-                if self.notice.as_ref().is_some_and(|n| n.level == Level::Info) {
-                    self.notice = None;
+                if self.chrome.notice.as_ref().is_some_and(|n| n.level == Level::Info) {
+                    self.chrome.notice = None;
                 }
                 let action = keymap::action_for(self, key);
                 self.apply(action, &mut fx);
             }
             Msg::Paste(text) => self.paste(&text),
             Msg::Mouse(m) => self.mouse(m),
-            Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
-            Msg::Tick => self.spinner = self.spinner.wrapping_add(1),
+            Msg::Resize(w, h) => self.chrome.size = Rect::new(0, 0, w, h),
+            Msg::Tick => self.chrome.spinner = self.chrome.spinner.wrapping_add(1),
             Msg::Fetched { generation, query, elapsed, result } => {
                 // A late answer to a superseded request is dropped.
-                if self.in_flight.as_ref().is_some_and(|f| f.generation == generation) {
-                    let request = self.in_flight.take();
+                if self.results.in_flight.as_ref().is_some_and(|f| f.generation == generation) {
+                    let request = self.results.in_flight.take();
                     self.finish(query, elapsed, result, request.is_some_and(|r| r.focus_table), &mut fx);
                 }
             }
             Msg::Prefetched { query, result } => {
-                self.prefetching.retain(|q| *q != query);
-                let waiting = self.in_flight.as_ref().filter(|f| f.query == query && !f.fresh).cloned();
+                self.results.prefetching.retain(|q| *q != query);
+                let waiting = self.results.in_flight.as_ref().filter(|f| f.query == query && !f.fresh).cloned();
                 match (result, waiting) {
                     (result, Some(request)) => {
                         // The user already asked for this page: show the answer.
-                        self.in_flight = None;
+                        self.results.in_flight = None;
                         self.finish(query, Default::default(), result, request.focus_table, &mut fx);
                     }
                     (Ok(fetched), None) => self.remember(query, &fetched),
@@ -58,7 +58,7 @@ impl App {
             Msg::AllDone { generation, query, result } => self.all_done(generation, query, result),
             Msg::Exported { path, result } => self.exported(&path, result),
             Msg::ProfileChanged { result } => self.profile_changed(result, &mut fx),
-            Msg::Quit => self.should_quit = true,
+            Msg::Quit => self.chrome.should_quit = true,
         }
         self.fit_table();
         fx
@@ -67,11 +67,11 @@ impl App {
     pub(super) fn apply(&mut self, action: Action, fx: &mut Vec<Effect>) {
         match action {
             Action::None => {}
-            Action::Quit => self.should_quit = true,
-            Action::FocusNext => self.focus = self.focus.next(),
-            Action::FocusPrev => self.focus = self.focus.prev(),
-            Action::LeaveInput | Action::Back => self.focus = Focus::Table,
-            Action::EditQuery => self.focus = Focus::Input(crate::api::Field::UserId),
+            Action::Quit => self.chrome.should_quit = true,
+            Action::FocusNext => self.form.focus = self.form.focus.next(),
+            Action::FocusPrev => self.form.focus = self.form.focus.prev(),
+            Action::LeaveInput | Action::Back => self.form.focus = Focus::Table,
+            Action::EditQuery => self.form.focus = Focus::Input(crate::api::Field::UserId),
             Action::Edit(key) => self.edit(key),
             Action::Submit => self.submit(fx),
             Action::Cancel => self.cancel(fx),
@@ -101,18 +101,19 @@ impl App {
             },
             Action::AskPage => match self.base_query() {
                 Some(_) => {
-                    self.overlay = Some(Overlay::Prompt { prompt: Prompt::GoToPage(Input::default()), error: None })
+                    self.chrome.overlay =
+                        Some(Overlay::Prompt { prompt: Prompt::GoToPage(Input::default()), error: None })
                 }
                 None => self.flash_no_query(),
             },
             Action::AskLimit => {
-                let current = Input::new(self.limit.to_string());
-                self.overlay = Some(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
+                let current = Input::new(self.results.limit.to_string());
+                self.chrome.overlay = Some(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
             }
             Action::Confirm => self.confirm_prompt(fx),
             Action::PickProfile => self.pick_profile(None),
             Action::PromptEdit(key) => {
-                if let Some(Overlay::Prompt { prompt, error }) = &mut self.overlay {
+                if let Some(Overlay::Prompt { prompt, error }) = &mut self.chrome.overlay {
                     prompt.input_mut().handle_event(&Event::Key(key));
                     *error = None;
                 }
@@ -122,35 +123,35 @@ impl App {
             Action::PickRecent => self.pick_recent(),
             Action::PickerKey(key) => self.picker_key(key, fx),
             Action::FetchAll => self.fetch_all(fx),
-            Action::StartFilter => self.filter.editing = true,
+            Action::StartFilter => self.results.filter.editing = true,
             Action::FilterKey(key) => {
-                self.filter.input.handle_event(&Event::Key(key));
-                self.table = Default::default();
+                self.results.filter.input.handle_event(&Event::Key(key));
+                self.results.table = Default::default();
                 self.rebuild_view();
             }
-            Action::EndFilter => self.filter.editing = false,
+            Action::EndFilter => self.results.filter.editing = false,
             Action::ClearFilter => {
-                self.filter = Default::default();
+                self.results.filter = Default::default();
                 self.rebuild_view();
             }
             Action::CycleSort => {
-                self.sort.0 = self.sort.0.next();
+                self.results.sort.0 = self.results.sort.0.next();
                 self.rebuild_view();
-                self.flash(&format!("Sorted by {}.", self.sort.0.label()));
+                self.flash(&format!("Sorted by {}.", self.results.sort.0.label()));
             }
             Action::ReverseSort => {
-                self.sort.1 = !self.sort.1;
+                self.results.sort.1 = !self.results.sort.1;
                 self.rebuild_view();
-                let order = if self.sort.1 { "descending" } else { "ascending" };
-                self.flash(&format!("Sorted by {}, {order}.", self.sort.0.label()));
+                let order = if self.results.sort.1 { "descending" } else { "ascending" };
+                self.flash(&format!("Sorted by {}, {order}.", self.results.sort.0.label()));
             }
             Action::ToggleSummary => self.toggle_summary(fx),
             Action::AskExport => self.ask_export(),
             Action::CopyEvent => self.copy_event(fx),
             Action::CopyCurl => self.copy_curl(fx),
-            Action::CloseOverlay => self.overlay = None,
+            Action::CloseOverlay => self.chrome.overlay = None,
             Action::ToggleHelp => {
-                self.overlay = match self.overlay {
+                self.chrome.overlay = match self.chrome.overlay {
                     Some(Overlay::Help { .. }) => None,
                     _ => Some(Overlay::Help { scroll: 0 }),
                 }
@@ -158,7 +159,7 @@ impl App {
             Action::Refresh if self.showing_all() => self.fetch_all(fx),
             Action::Refresh => match self.base_query() {
                 Some(q) => {
-                    self.cache.clear();
+                    self.results.cache.clear();
                     self.request(q, false, true, fx);
                 }
                 None => self.submit(fx),
@@ -171,33 +172,33 @@ impl App {
             Action::Bottom => self.move_selection(isize::MAX / 2),
             Action::OpenDetail => {
                 if self.selected_event().is_some() {
-                    self.focus = Focus::Detail;
+                    self.form.focus = Focus::Detail;
                 }
             }
             Action::ToggleRaw => {
-                self.detail.raw = !self.detail.raw;
-                self.detail.scroll = 0;
+                self.results.detail.raw = !self.results.detail.raw;
+                self.results.detail.scroll = 0;
             }
         }
     }
 
     /// An informational notice: it fades with the next key.
     pub(super) fn flash(&mut self, text: &str) {
-        self.notice = Some(Notice { level: Level::Info, text: text.to_string() });
+        self.chrome.notice = Some(Notice { level: Level::Info, text: text.to_string() });
     }
 
     /// A warning: kept until another notice or a new query replaces it.
     pub(super) fn warn(&mut self, text: &str) {
-        self.notice = Some(Notice { level: Level::Warning, text: text.to_string() });
+        self.chrome.notice = Some(Notice { level: Level::Warning, text: text.to_string() });
     }
 
     /// An error that blames no input: kept like a warning, styled as an error.
     pub(super) fn fail(&mut self, text: &str) {
-        self.notice = Some(Notice { level: Level::Error, text: text.to_string() });
+        self.chrome.notice = Some(Notice { level: Level::Error, text: text.to_string() });
     }
 
     pub(super) fn edit(&mut self, key: KeyEvent) {
-        if let Focus::Input(f) = self.focus {
+        if let Focus::Input(f) = self.form.focus {
             let field = self.field_mut(f);
             let before = field.input.value().to_string();
             field.input.handle_event(&Event::Key(key));
@@ -208,15 +209,15 @@ impl App {
     }
 
     pub(super) fn paste(&mut self, text: &str) {
-        let target = match (&mut self.overlay, self.focus) {
+        let target = match (&mut self.chrome.overlay, self.form.focus) {
             (Some(Overlay::Prompt { prompt, .. }), _) => prompt.input_mut(),
             (Some(Overlay::Picker(p)), _) => {
                 p.selected = 0;
                 &mut p.filter
             }
-            (None, _) if self.filter.editing => &mut self.filter.input,
+            (None, _) if self.results.filter.editing => &mut self.results.filter.input,
             (None, Focus::Input(f)) => {
-                let field = &mut self.inputs[super::state::field_index(f)];
+                let field = &mut self.form.inputs[super::state::field_index(f)];
                 field.api_error = None;
                 &mut field.input
             }
@@ -225,26 +226,26 @@ impl App {
         for c in text.chars().filter(|c| !crate::sanitize::is_unsafe(*c)) {
             target.handle(InputRequest::InsertChar(c));
         }
-        if self.filter.editing {
+        if self.results.filter.editing {
             self.rebuild_view();
         }
     }
 
     pub(super) fn confirm_prompt(&mut self, fx: &mut Vec<Effect>) {
-        if let Some(Overlay::Picker(_)) = &self.overlay {
+        if let Some(Overlay::Picker(_)) = &self.chrome.overlay {
             return self.choose_picked(fx);
         }
-        if let Some(Overlay::Confirm { on_yes, .. }) = self.overlay.clone() {
-            self.overlay = None;
+        if let Some(Overlay::Confirm { on_yes, .. }) = self.chrome.overlay.clone() {
+            self.chrome.overlay = None;
             return match on_yes {
                 Confirmable::OverwriteExport { path, format } => self.export(path, format, true, fx),
             };
         }
-        if let Some(Overlay::Prompt { prompt: Prompt::Export(input), .. }) = &self.overlay {
+        if let Some(Overlay::Prompt { prompt: Prompt::Export(input), .. }) = &self.chrome.overlay {
             let path = input.value().trim().to_string();
             return self.confirm_export(&path, fx);
         }
-        let Some(Overlay::Prompt { prompt, .. }) = &self.overlay else {
+        let Some(Overlay::Prompt { prompt, .. }) = &self.chrome.overlay else {
             return;
         };
         let prompt = prompt.clone();
@@ -259,27 +260,27 @@ impl App {
                 }
             }
             Prompt::PageSize(input) => match input.value().trim().parse::<u32>() {
-                Ok(l) if (1..=self.max_limit).contains(&l) => Ok(l),
-                _ => Err(format!("Enter a page size from 1 to {}.", self.max_limit)),
+                Ok(l) if (1..=self.results.max_limit).contains(&l) => Ok(l),
+                _ => Err(format!("Enter a page size from 1 to {}.", self.results.max_limit)),
             },
             Prompt::Export(_) => return,
         };
         match (prompt, result) {
             (_, Err(e)) => {
-                if let Some(Overlay::Prompt { error, .. }) = &mut self.overlay {
+                if let Some(Overlay::Prompt { error, .. }) = &mut self.chrome.overlay {
                     *error = Some(e);
                 }
             }
             (Prompt::GoToPage(_), Ok(page)) => {
-                self.overlay = None;
+                self.chrome.overlay = None;
                 if let Some(q) = self.base_query() {
                     self.request(q.at_page(page - 1), false, false, fx);
                 }
             }
             (Prompt::Export(_), Ok(_)) => {}
             (Prompt::PageSize(_), Ok(limit)) => {
-                self.overlay = None;
-                self.limit = limit;
+                self.chrome.overlay = None;
+                self.results.limit = limit;
                 if let Some(q) = self.base_query() {
                     // Keep the first event of the current page in view.
                     let first = u64::from(q.page) * u64::from(q.limit);

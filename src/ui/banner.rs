@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(e) = &app.error else { return };
+    let Some(e) = &app.results.error else { return };
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.error())

@@ -20,7 +20,7 @@ use theme::Theme;
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn spinner(app: &App) -> &'static str {
-    SPINNER[app.spinner % SPINNER.len()]
+    SPINNER[app.chrome.spinner % SPINNER.len()]
 }
 
 /// Draws the whole screen from the state, and reports what only drawing

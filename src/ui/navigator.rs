@@ -36,7 +36,7 @@ impl Part {
 
 fn parts(app: &App, theme: &Theme) -> Vec<Part> {
     let mut parts = Vec::new();
-    if let Some(all) = app.shown.as_ref().and_then(|s| s.all.as_ref()) {
+    if let Some(all) = app.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
         parts.push(Part::text(0, format!(" All {} events", app.events().len()), theme.key()));
         parts.push(Part::text(2, format!(" · {} of {} pages", all.pages_fetched, all.pages), Style::new()));
         if !all.missing.is_empty() {
@@ -55,7 +55,7 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
             }
             None => {}
         }
-    } else if let Some(shown) = &app.shown {
+    } else if let Some(shown) = &app.results.shown {
         let info = shown.info();
         let pages = info.page_count().map_or("?".into(), |n| n.to_string());
         parts.push(Part::new(
@@ -75,15 +75,15 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
         parts.push(Part::text(2, range, Style::new()));
         parts.push(Part::text(3, format!(" · limit {}", shown.query.limit), theme.muted()));
     } else {
-        parts.push(Part::text(3, format!(" limit {}", app.limit), theme.muted()));
+        parts.push(Part::text(3, format!(" limit {}", app.results.limit), theme.muted()));
     }
-    if let Some(last) = &app.last_request {
+    if let Some(last) = &app.results.last_request {
         parts.push(Part::text(4, format!(" · {} ms", last.elapsed.as_millis()), theme.muted()));
         if let Some(id) = &last.request_id {
             parts.push(Part::text(5, format!(" · req {}", crate::sanitize::line(id)), theme.muted()));
         }
     }
-    if let Some(notice) = &app.notice {
+    if let Some(notice) = &app.chrome.notice {
         // A marker as well as a colour, so the level reads under NO_COLOR.
         let (mark, style) = match notice.level {
             Level::Info => ("", theme.flash()),
@@ -97,15 +97,15 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
 
 /// While the filter is typed, the status line is its input.
 fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let text = crate::sanitize::line(app.filter.input.value()).into_owned();
-    let count = format!("  {} of {} match · Enter keeps · Esc clears", app.view.len(), app.events().len());
+    let text = crate::sanitize::line(app.results.filter.input.value()).into_owned();
+    let count = format!("  {} of {} match · Enter keeps · Esc clears", app.results.view.len(), app.events().len());
     let line = Line::from(vec![
         Span::styled(" / ", theme.key()),
         Span::styled(text, theme.input(true)),
         Span::styled(count, theme.muted()),
     ]);
     frame.render_widget(Paragraph::new(line), area);
-    let cursor = app.filter.input.visual_cursor() as u16;
+    let cursor = app.results.filter.input.visual_cursor() as u16;
     frame.set_cursor_position(ratatui::layout::Position::new(
         area.x + 3 + cursor.min(area.width.saturating_sub(4)),
         area.y,
@@ -132,14 +132,14 @@ fn draw_progress(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, run: &
 }
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    if app.filter.editing && app.overlay.is_none() {
+    if app.results.filter.editing && app.chrome.overlay.is_none() {
         return draw_filter(app, theme, frame, area);
     }
-    if let Some(run) = &app.all_run {
+    if let Some(run) = &app.workflow.all_run {
         return draw_progress(app, theme, frame, area, run);
     }
     let mut right =
-        vec![Span::styled(format!(" {} ", crate::sanitize::line(&app.label)), theme.badge()), Span::raw(" ")];
+        vec![Span::styled(format!(" {} ", crate::sanitize::line(&app.chrome.label)), theme.badge()), Span::raw(" ")];
     if area.width >= 80 {
         right.extend([Span::raw(" "), Span::styled("?", theme.key()), Span::raw(" help ")]);
     } else {

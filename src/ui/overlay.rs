@@ -12,7 +12,7 @@ use crate::app::state::{Overlay, Prompt};
 use crate::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
-    match &app.overlay {
+    match &app.chrome.overlay {
         Some(Overlay::Help { scroll }) => help(theme, frame, *scroll),
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, theme, frame, prompt, error.as_deref()),
         Some(Overlay::Picker(p)) => super::picker::draw(app, theme, frame, p),
@@ -126,10 +126,16 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
             let pages = app.known_pages().map_or(String::new(), |n| format!(" (1–{n})"));
             (" Go to page ", i, format!("Page number{pages}, Enter to go, Esc to cancel"))
         }
-        Prompt::PageSize(i) => (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.max_limit)),
+        Prompt::PageSize(i) => {
+            (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.results.max_limit))
+        }
         Prompt::Export(i) => {
-            let what = if app.filter.is_active() { "filtered" } else { "loaded" };
-            (" Export ", i, format!("Write the {} {what} events to this file (.csv, .json or .jsonl)", app.view.len()))
+            let what = if app.results.filter.is_active() { "filtered" } else { "loaded" };
+            (
+                " Export ",
+                i,
+                format!("Write the {} {what} events to this file (.csv, .json or .jsonl)", app.results.view.len()),
+            )
         }
     };
     let width = if matches!(prompt, Prompt::Export(_)) { 80 } else { 50 };

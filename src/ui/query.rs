@@ -28,7 +28,7 @@ fn label(field: Field, wide: bool) -> &'static str {
 }
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, areas: &Areas) {
-    let focused = matches!(app.focus, Focus::Input(_));
+    let focused = matches!(app.form.focus, Focus::Input(_));
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(theme.border(focused))
@@ -41,7 +41,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, areas: &Areas) {
 
 fn draw_field(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, field: Field) {
     let state = app.field(field);
-    let focused = app.focus == Focus::Input(field) && app.overlay.is_none();
+    let focused = app.form.focus == Focus::Input(field) && app.chrome.overlay.is_none();
     let wide = area.width >= 34;
     let label = label(field, wide);
     let label_w = label.width() as u16;

@@ -145,7 +145,7 @@ fn columns(rows: &[&TargetEvent], texts: &RowTexts<'_>, width: u16) -> Vec<(Col,
 }
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Table;
+    let focused = app.form.focus == Focus::Table;
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(theme.border(focused))
@@ -157,15 +157,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let Some(shown) = &app.shown else {
+    let Some(shown) = &app.results.shown else {
         let mut lines = vec![Line::from(if app.is_loading() {
             format!("{} Loading…", super::spinner(app))
         } else {
             "Type a customer id and a target rule id above, then press Enter.".to_string()
         })];
-        if !app.is_loading() && !app.empty_hint.is_empty() {
+        if !app.is_loading() && !app.chrome.empty_hint.is_empty() {
             lines.push(Line::default());
-            lines.extend(app.empty_hint.iter().map(|h| Line::from(h.clone())));
+            lines.extend(app.chrome.empty_hint.iter().map(|h| Line::from(h.clone())));
         }
         let band = centered_band(inner, 4 + lines.len() as u16 - 1);
         let p = Paragraph::new(lines).style(theme.muted()).alignment(Alignment::Center).wrap(Wrap { trim: true });
@@ -187,7 +187,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let events = shown.events();
-    if app.view.is_empty() {
+    if app.results.view.is_empty() {
         let text = if events.is_empty() {
             "No events on this page."
         } else {
@@ -200,9 +200,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     // Only the window on screen is turned into rows.
     let height = inner.height.saturating_sub(1) as usize;
-    let start = app.table.offset.min(app.view.len());
-    let end = (start + height).min(app.view.len());
-    let window: Vec<&TargetEvent> = app.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
+    let start = app.results.table.offset.min(app.results.view.len());
+    let end = (start + height).min(app.results.view.len());
+    let window: Vec<&TargetEvent> =
+        app.results.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
     let symbol = "▶ ";
     let texts = row_texts(&window);
     let cols =
@@ -234,7 +235,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme.selected(focused))
         .highlight_symbol(symbol)
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    let mut state = TableState::default().with_selected(Some(app.table.selected.saturating_sub(start)));
+    let mut state = TableState::default().with_selected(Some(app.results.table.selected.saturating_sub(start)));
     frame.render_stateful_widget(table, inner, &mut state);
 }
 
@@ -246,7 +247,7 @@ fn title(app: &App, width: u16) -> String {
         parts.push((2, format!(" · rule {}", q.rule_id)));
         parts.push((3, format!(" · {}", q.period_id.map_or("all periods".to_string(), |p| format!("period {p}")))));
     }
-    if let Some(f) = &app.in_flight {
+    if let Some(f) = &app.results.in_flight {
         parts.push((1, format!(" {} loading page {}…", super::spinner(app), f.query.page + 1)));
     }
     parts.push((0, " ".into()));
@@ -258,20 +259,21 @@ fn title(app: &App, width: u16) -> String {
 fn view_note(app: &App, width: u16) -> Option<String> {
     let mut parts = Vec::new();
     let loaded = app.events().len();
-    let sorted = app.sort.0 != crate::app::view::SortKey::Api || app.sort.1;
-    if !app.filter.is_active() && !sorted {
+    let sorted = app.results.sort.0 != crate::app::view::SortKey::Api || app.results.sort.1;
+    if !app.results.filter.is_active() && !sorted {
         return None;
     }
     // Over pages not yet loaded, say what the view covers.
-    let total = app.shown.as_ref().and_then(|s| s.info().total_records());
+    let total = app.results.shown.as_ref().and_then(|s| s.info().total_records());
     let partial = total.filter(|t| !app.showing_all() && *t > loaded as u64);
-    if app.filter.is_active() {
-        let filter = crate::sanitize::truncate_chars(&crate::sanitize::line(app.filter.input.value()), 24).into_owned();
+    if app.results.filter.is_active() {
+        let filter =
+            crate::sanitize::truncate_chars(&crate::sanitize::line(app.results.filter.input.value()), 24).into_owned();
         parts.push((
             1,
             match partial {
-                Some(_) => format!(" filter \"{filter}\": {} match", app.view.len()),
-                None => format!(" filter \"{filter}\": {} of {loaded}", app.view.len()),
+                Some(_) => format!(" filter \"{filter}\": {} match", app.results.view.len()),
+                None => format!(" filter \"{filter}\": {} of {loaded}", app.results.view.len()),
             },
         ));
     }
@@ -279,7 +281,11 @@ fn view_note(app: &App, width: u16) -> Option<String> {
         let sep = if parts.is_empty() { " " } else { " · " };
         parts.push((
             2,
-            format!("{sep}sorted by {}{}", app.sort.0.label(), if app.sort.1 { ", descending" } else { "" }),
+            format!(
+                "{sep}sorted by {}{}",
+                app.results.sort.0.label(),
+                if app.results.sort.1 { ", descending" } else { "" }
+            ),
         ));
     }
     if let Some(total) = partial {

@@ -10,7 +10,7 @@ use target_events::app::{Effect, Focus, Msg};
 use crate::common::harness::Harness;
 
 fn shown_page(h: &Harness) -> Option<u32> {
-    h.app.shown.as_ref().map(|s| s.query.page)
+    h.app.results.shown.as_ref().map(|s| s.query.page)
 }
 
 #[test]
@@ -23,7 +23,7 @@ fn enter_fetches_page_one_and_moves_to_the_table() {
         Effect::Fetch { query: EventsQuery { user_id: 564332013, rule_id: 1986, page: 0, .. }, .. }
     ));
     h.answer_all();
-    assert_eq!(h.app.focus, Focus::Table);
+    assert_eq!(h.app.form.focus, Focus::Table);
     assert_eq!(h.app.events().len(), 10);
     assert!(!h.app.is_loading());
 }
@@ -97,7 +97,7 @@ fn the_next_page_is_prefetched_and_shown_at_once() {
     let mut h = Harness::new(120, 36);
     h.query("712004518", "2410", "");
     h.answer_all();
-    assert!(h.app.cache.contains_key(&EventsQuery {
+    assert!(h.app.results.cache.contains_key(&EventsQuery {
         user_id: 712004518,
         rule_id: 2410,
         period_id: None,
@@ -156,7 +156,7 @@ fn first_last_and_go_to_page() {
     h.key(KeyCode::Char(':'));
     h.type_text("500");
     h.key(KeyCode::Enter);
-    assert!(h.app.overlay.is_some(), "an out-of-range page keeps the prompt open");
+    assert!(h.app.chrome.overlay.is_some(), "an out-of-range page keeps the prompt open");
     for _ in 0..3 {
         h.key(KeyCode::Backspace);
     }
@@ -164,7 +164,7 @@ fn first_last_and_go_to_page() {
     h.key(KeyCode::Enter);
     h.answer_all();
     assert_eq!(shown_page(&h), Some(56));
-    assert!(h.app.overlay.is_none());
+    assert!(h.app.chrome.overlay.is_none());
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn changing_the_page_size_keeps_the_first_event_in_view() {
     h.type_text("25");
     h.key(KeyCode::Enter);
     h.answer_all();
-    let info = h.app.shown.as_ref().unwrap().info();
+    let info = h.app.results.shown.as_ref().unwrap().info();
     assert_eq!((info.limit, info.page), (25, 1));
     assert!(info.first_record() <= 41 && 41 <= info.last_record());
 }
@@ -195,7 +195,7 @@ fn api_codes_mark_their_field_until_it_is_edited() {
     h.answer_all();
     let period = h.app.field(Field::PeriodId);
     assert_eq!(period.api_error.as_ref().map(|e| e.0), Some(310019));
-    assert_eq!(h.app.focus, Focus::Input(Field::PeriodId), "focus goes to the blamed field");
+    assert_eq!(h.app.form.focus, Focus::Input(Field::PeriodId), "focus goes to the blamed field");
     h.key(KeyCode::Backspace);
     assert!(h.app.field(Field::PeriodId).api_error.is_none());
 }
@@ -208,11 +208,11 @@ fn errors_keep_the_previous_results_on_screen() {
     h.answer_all();
     h.key(KeyCode::Char('r'));
     h.answer_with(Err(common::harness::api_error(ErrorKind::Server { snippet: "<html>".into() }, Some(503))));
-    assert!(h.app.error.is_some());
+    assert!(h.app.results.error.is_some());
     assert_eq!(h.app.events().len(), 10, "the old page stays under the error");
     h.key(KeyCode::Char('r'));
     h.answer_all();
-    assert!(h.app.error.is_none(), "r recovers");
+    assert!(h.app.results.error.is_none(), "r recovers");
 }
 
 #[test]
@@ -241,34 +241,34 @@ fn selection_stays_in_view() {
     for _ in 0..40 {
         h.key(KeyCode::Char('j'));
     }
-    let t = h.app.table;
+    let t = h.app.results.table;
     assert_eq!(t.selected, 40);
     assert!(t.offset <= t.selected && t.selected < t.offset + rows);
     h.key(KeyCode::End);
-    assert_eq!(h.app.table.selected, 99);
-    assert!(h.app.table.offset + rows > 99);
+    assert_eq!(h.app.results.table.selected, 99);
+    assert!(h.app.results.table.offset + rows > 99);
     h.key(KeyCode::Home);
-    assert_eq!((h.app.table.selected, h.app.table.offset), (0, 0));
+    assert_eq!((h.app.results.table.selected, h.app.results.table.offset), (0, 0));
 }
 
 #[test]
 fn quit_keys() {
     let mut h = Harness::new(120, 36);
     h.type_text("q");
-    assert!(!h.app.should_quit, "q in an input is text");
+    assert!(!h.app.chrome.should_quit, "q in an input is text");
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('q'));
-    assert!(h.app.should_quit);
+    assert!(h.app.chrome.should_quit);
     let mut h = Harness::new(120, 36);
     h.key_mod(KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL);
-    assert!(h.app.should_quit);
+    assert!(h.app.chrome.should_quit);
 }
 
 #[test]
 fn q_quits_a_too_small_terminal_even_from_an_input() {
     let mut h = Harness::new(30, 8);
     h.key(KeyCode::Char('q'));
-    assert!(h.app.should_quit);
+    assert!(h.app.chrome.should_quit);
 }
 
 #[test]
@@ -278,24 +278,24 @@ fn mouse_click_selects_and_wheel_scrolls() {
     let mut h = Harness::new(120, 36);
     h.query("564332013", "1986", "");
     h.answer_all();
-    let areas = layout::areas(h.app.size, &h.app);
+    let areas = layout::areas(h.app.chrome.size, &h.app);
     let table = areas.table.unwrap();
     let mouse = |kind, column, row| Msg::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE });
     // The fourth row (under the border and the header).
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), table.x + 5, table.y + 2 + 3));
-    assert_eq!(h.app.table.selected, 3);
-    assert_eq!(h.app.focus, Focus::Table);
+    assert_eq!(h.app.results.table.selected, 3);
+    assert_eq!(h.app.form.focus, Focus::Table);
     h.send(mouse(MouseEventKind::ScrollDown, table.x + 5, table.y + 5));
-    assert_eq!(h.app.table.selected, 6);
+    assert_eq!(h.app.results.table.selected, 6);
     h.send(mouse(MouseEventKind::ScrollUp, table.x + 5, table.y + 5));
-    assert_eq!(h.app.table.selected, 3);
+    assert_eq!(h.app.results.table.selected, 3);
     // A click on the rule input focuses it.
     let rule = areas.fields[1];
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), rule.x + 2, rule.y));
-    assert_eq!(h.app.focus, Focus::Input(Field::RuleId));
+    assert_eq!(h.app.form.focus, Focus::Input(Field::RuleId));
     // A click below the last row selects nothing new.
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), table.x + 5, table.y + table.height - 2));
-    assert_eq!(h.app.table.selected, 3);
+    assert_eq!(h.app.results.table.selected, 3);
 }
 
 #[test]
@@ -304,11 +304,11 @@ fn resize_keeps_the_selection_in_view() {
     h.query("712004518", "2410", "");
     h.answer_all();
     h.key(KeyCode::Char('G'));
-    assert_eq!(h.app.table.selected, 9);
+    assert_eq!(h.app.results.table.selected, 9);
     h.send(Msg::Resize(80, 16));
     let rows = h.app.page_rows();
     assert!(rows < 10);
-    let t = h.app.table;
+    let t = h.app.results.table;
     assert!(t.offset <= t.selected && t.selected < t.offset + rows, "{t:?} rows {rows}");
     assert!(h.screen_text().contains("▶"));
 }
@@ -335,8 +335,8 @@ fn help_scrolls_on_a_short_screen() {
     for _ in 0..40 {
         h.key(KeyCode::Char('j'));
     }
-    assert!(matches!(h.app.overlay, Some(Overlay::Help { scroll }) if scroll > 0));
+    assert!(matches!(h.app.chrome.overlay, Some(Overlay::Help { scroll }) if scroll > 0));
     assert!(h.screen_text().contains("Ctrl-C"), "j scrolls to the end:\n{}", h.screen_text());
     h.key(KeyCode::Esc);
-    assert!(h.app.overlay.is_none());
+    assert!(h.app.chrome.overlay.is_none());
 }

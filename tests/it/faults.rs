@@ -40,8 +40,8 @@ impl Live {
             ..FetchAllOptions::default()
         };
         let mut app = App::new(target_events::app::state::AppOptions::new("DEMO", 10, 1000));
-        app.size = Rect::new(0, 0, 120, 36);
-        app.all_options = options;
+        app.chrome.size = Rect::new(0, 0, 120, 36);
+        app.workflow.all_options = options;
         Live { app, runtime: Runtime::new(client, tx, options, None), rx }
     }
 
@@ -52,7 +52,7 @@ impl Live {
     fn query(&mut self, user: &str, rule: &str) {
         self.app.set_field(Field::UserId, user);
         self.app.set_field(Field::RuleId, rule);
-        self.app.focus = target_events::app::Focus::Input(Field::RuleId);
+        self.app.form.focus = target_events::app::Focus::Input(Field::RuleId);
         self.key(KeyCode::Enter);
     }
 
@@ -70,7 +70,7 @@ impl Live {
 
     /// Until nothing is in flight.
     async fn settle(&mut self) {
-        self.until("the request to finish", |a| !a.is_loading() && a.all_run.is_none()).await;
+        self.until("the request to finish", |a| !a.is_loading() && a.workflow.all_run.is_none()).await;
     }
 
     fn screen(&self) -> String {
@@ -95,7 +95,7 @@ async fn fault_then_recover(fault: Fault, check: impl Fn(&ErrorKind) -> bool, sh
     server.with_faults(|p| p.always = Some(fault.clone()));
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    let e = live.app.error.clone().unwrap_or_else(|| panic!("{fault:?} should fail"));
+    let e = live.app.results.error.clone().unwrap_or_else(|| panic!("{fault:?} should fail"));
     assert!(check(&e.kind), "{fault:?} gave {e:?}");
     assert_eq!(live.app.events()[0].event_log_id, first, "the previous page stays on screen");
     let screen = live.screen();
@@ -104,7 +104,7 @@ async fn fault_then_recover(fault: Fault, check: impl Fn(&ErrorKind) -> bool, sh
     server.with_faults(|p| p.always = None);
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    assert!(live.app.error.is_none(), "r recovers once the fault clears");
+    assert!(live.app.results.error.is_none(), "r recovers once the fault clears");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -147,7 +147,7 @@ async fn a_hung_server_keeps_the_ui_responsive_and_esc_cancels() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     // Keys are answered while the request waits.
     live.key(KeyCode::Char('j'));
-    assert_eq!(live.app.table.selected, 1);
+    assert_eq!(live.app.results.table.selected, 1);
     live.key(KeyCode::Esc);
     assert!(!live.app.is_loading());
     assert!(live.runtime.tasks.is_empty(), "the task was aborted");
@@ -161,10 +161,10 @@ async fn the_server_going_away_mid_fetch_all() {
     server.with_faults(|p| p.latency_ms = 60);
     let mut live = loaded(&server, Duration::from_secs(5)).await;
     live.key(KeyCode::Char('a'));
-    live.until("four pages", |a| a.all_run.as_ref().is_some_and(|r| r.pages_done >= 4)).await;
+    live.until("four pages", |a| a.workflow.all_run.as_ref().is_some_and(|r| r.pages_done >= 4)).await;
     server.kill();
     live.settle().await;
-    let shown = live.app.shown.clone().unwrap();
+    let shown = live.app.results.shown.clone().unwrap();
     let all = shown.all.clone().expect("what was fetched is shown");
     assert!(!all.missing.is_empty(), "the lost pages are named");
     let ids: HashSet<i64> = live.app.events().iter().map(|e| e.event_log_id).collect();
@@ -178,7 +178,7 @@ async fn the_server_going_away_mid_fetch_all() {
     let _server = DemoServer::start(DemoOptions { port, ..DemoOptions::default() }).await.unwrap();
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    let all = live.app.shown.as_ref().unwrap().all.clone().unwrap();
+    let all = live.app.results.shown.as_ref().unwrap().all.clone().unwrap();
     assert!(all.missing.is_empty());
     assert_eq!(live.app.events().len(), 1317);
 }

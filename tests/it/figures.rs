@@ -123,8 +123,8 @@ fn assert_whole(h: &Harness, screen: &str) {
             if let Some(f) = figures.iter().find(|f| f.contains(&run)) {
                 panic!(
                     "{screen} at {}×{}: {run:?} is a cut piece of {f}\n{}",
-                    h.app.size.width,
-                    h.app.size.height,
+                    h.app.chrome.size.width,
+                    h.app.chrome.size.height,
                     lines.join("\n")
                 );
             }

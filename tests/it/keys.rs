@@ -43,7 +43,7 @@ fn focused(focus: Focus) -> Harness {
     let mut h = Harness::new(120, 36);
     h.query("712004518", "2410", "");
     h.answer_all();
-    h.app.focus = focus;
+    h.app.form.focus = focus;
     h
 }
 

@@ -114,16 +114,16 @@ proptest! {
             // Whatever happens, a frame can be drawn.
             let _ = h.render();
         }
-        let asked = h.app.in_flight.as_ref().map(|f| f.query);
-        let shown_before = h.app.shown.as_ref().map(|s| s.query);
+        let asked = h.app.results.in_flight.as_ref().map(|f| f.query);
+        let shown_before = h.app.results.shown.as_ref().map(|s| s.query);
         h.answer_all();
-        prop_assert!(h.app.in_flight.is_none());
+        prop_assert!(h.app.results.in_flight.is_none());
         match asked {
-            Some(q) => prop_assert_eq!(h.app.shown.as_ref().map(|s| s.query), Some(q)),
-            None => prop_assert_eq!(h.app.shown.as_ref().map(|s| s.query), shown_before),
+            Some(q) => prop_assert_eq!(h.app.results.shown.as_ref().map(|s| s.query), Some(q)),
+            None => prop_assert_eq!(h.app.results.shown.as_ref().map(|s| s.query), shown_before),
         }
         // The selection is always inside the view.
-        prop_assert!(h.app.view.is_empty() || h.app.table.selected < h.app.view.len());
+        prop_assert!(h.app.results.view.is_empty() || h.app.results.table.selected < h.app.results.view.len());
     }
 
     #[test]
@@ -208,7 +208,7 @@ fn rich_screens() -> [Harness; 2] {
 fn render_at(h: &mut Harness, w: u16, hh: u16) {
     h.send(Msg::Resize(w, hh));
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, hh)).unwrap();
-    terminal.draw(|f| h.app.frame = target_events::ui::draw(&h.app, &h.theme, f)).unwrap();
+    terminal.draw(|f| h.app.chrome.frame = target_events::ui::draw(&h.app, &h.theme, f)).unwrap();
 }
 
 /// Every width at the edge heights and every height at the edge widths, plus

@@ -90,7 +90,7 @@ fn fetch_all_shows_progress_and_cancels_cleanly() {
     let mut h = Harness::new(120, 36);
     h.query("712004518", "2410", "");
     h.answer_fetch_only();
-    let before = h.app.shown.as_ref().unwrap().query;
+    let before = h.app.results.shown.as_ref().unwrap().query;
     h.key(KeyCode::Char('a'));
     let generation = all_generation(&h);
     h.pending.clear();
@@ -111,14 +111,14 @@ fn fetch_all_shows_progress_and_cancels_cleanly() {
     // Esc cancels: the task is aborted and the table is as it was.
     h.key(KeyCode::Esc);
     assert!(h.pending.contains(&Effect::Cancel { generation }));
-    assert!(h.app.all_run.is_none());
-    assert_eq!(h.app.shown.as_ref().unwrap().query, before);
-    assert!(h.app.shown.as_ref().unwrap().all.is_none());
+    assert!(h.app.workflow.all_run.is_none());
+    assert_eq!(h.app.results.shown.as_ref().unwrap().query, before);
+    assert!(h.app.results.shown.as_ref().unwrap().all.is_none());
     assert!(h.app.notice_text().unwrap().contains("cancelled after 7 of 14 pages"));
     // A late answer from the cancelled fetch is dropped.
     let late = h.all_for(before);
     h.send(Msg::AllDone { generation, query: before, result: late });
-    assert!(h.app.shown.as_ref().unwrap().all.is_none());
+    assert!(h.app.results.shown.as_ref().unwrap().all.is_none());
 }
 
 #[test]
@@ -156,10 +156,10 @@ fn filter_shows_its_count() {
     h.type_text("RETURN");
     assert_snapshot!("filter_typing", h.render().backend());
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.view.len(), 83);
+    assert_eq!(h.app.results.view.len(), 83);
     assert_snapshot!("filter_applied", h.render().backend());
     h.key(KeyCode::Esc);
-    assert_eq!(h.app.view.len(), 1317, "Esc clears the filter");
+    assert_eq!(h.app.results.view.len(), 1317, "Esc clears the filter");
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn export_asks_for_a_path_and_confirms() {
     let Some(Effect::Export { path, indices, .. }) = h.other.pop() else { panic!("an export effect") };
     assert_eq!(path.to_str(), Some("target-events-712004518-2410-all.csv"));
     assert_eq!(indices.len(), 83);
-    assert_eq!(indices.len(), h.app.view.len());
+    assert_eq!(indices.len(), h.app.results.view.len());
     h.send(Msg::Exported {
         path: "/home/agent/target-events-712004518-2410-all.csv".into(),
         result: Ok(indices.len()),
@@ -205,14 +205,14 @@ fn export_asks_for_a_path_and_confirms() {
     }
     h.type_text("xls");
     h.key(KeyCode::Enter);
-    assert!(matches!(&h.app.overlay, Some(Overlay::Prompt { error: Some(e), .. }) if e.contains(".csv")));
+    assert!(matches!(&h.app.chrome.overlay, Some(Overlay::Prompt { error: Some(e), .. }) if e.contains(".csv")));
 }
 
 #[test]
 fn copies_are_sanitised_and_the_curl_has_no_secret() {
     let mut h = Harness::new(120, 36);
-    h.app.connection.base_url = "https://eu.api.capillarytech.com/".parse().unwrap();
-    h.app.connection.auth = AuthKind::Basic;
+    h.app.chrome.connection.base_url = "https://eu.api.capillarytech.com/".parse().unwrap();
+    h.app.chrome.connection.auth = AuthKind::Basic;
     h.query("666000666", "4040", "");
     h.answer_all();
     h.key(KeyCode::Char('y'));
@@ -255,9 +255,9 @@ fn recent_queries_are_remembered_and_recalled() {
     h.answer_all();
     assert!(h.other.iter().any(|e| matches!(e, Effect::SaveRecent(list) if list[0].user_id == 564332013)));
     let mut h2 = Harness::new(120, 36);
-    h2.app.recent = h.app.recent.clone();
+    h2.app.workflow.recent = h.app.workflow.recent.clone();
     h2.key(KeyCode::Up);
-    assert!(matches!(h2.app.overlay, Some(Overlay::Picker(_))));
+    assert!(matches!(h2.app.chrome.overlay, Some(Overlay::Picker(_))));
     h2.key(KeyCode::Enter);
     assert_eq!(h2.app.field(Field::PeriodId).input.value(), "9889");
     assert!(matches!(h2.pending[0], Effect::Fetch { .. }));
@@ -266,7 +266,7 @@ fn recent_queries_are_remembered_and_recalled() {
     h2.key(KeyCode::Char('h'));
     h2.key_mod(KeyCode::Char('k'), crossterm::event::KeyModifiers::CONTROL);
     h2.answer_all();
-    assert!(h2.app.recent.is_empty());
+    assert!(h2.app.workflow.recent.is_empty());
     assert!(matches!(h2.other.last(), Some(Effect::SaveRecent(list)) if list.is_empty()));
 }
 
@@ -290,9 +290,9 @@ fn a_new_query_stops_a_fetch_all_of_the_old_one() {
     h.type_text("1986");
     h.key(KeyCode::Enter);
     assert!(h.pending.contains(&Effect::Cancel { generation }));
-    assert!(h.app.all_run.is_none());
+    assert!(h.app.workflow.all_run.is_none());
     h.answer_all();
-    assert_eq!(h.app.shown.as_ref().unwrap().query.user_id, 564332013);
+    assert_eq!(h.app.results.shown.as_ref().unwrap().query.user_id, 564332013);
 }
 
 #[test]
@@ -301,13 +301,13 @@ fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
     use target_events::app::state::ConnectionInfo;
     use target_events::config::ProfileChoice;
     let mut h = Harness::new(120, 36);
-    h.app.profiles = vec![
+    h.app.workflow.profiles = vec![
         ProfileChoice { name: "eu".into(), origin: "https://eu.api.capillarytech.com".into() },
         ProfileChoice { name: "local".into(), origin: "http://127.0.0.1:9000".into() },
     ];
     h.query("564332013", "1986", "");
     h.answer_all();
-    assert!(!h.app.cache.is_empty());
+    assert!(!h.app.results.cache.is_empty());
     let note = "no profile for http://127.0.0.1:18777 — choose one with --profile or add it to the config";
     h.app.pick_profile(Some((note.into(), None)));
     assert_snapshot!("profile_picker_for_an_unknown_origin", h.render().backend());
@@ -319,12 +319,12 @@ fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
         ConnectionInfo { base_url: "http://127.0.0.1:9000/".parse().unwrap(), ..ConnectionInfo::default() };
     h.send(Msg::ProfileChanged { result: Ok(ProfileSwitch { label: "local".into(), connection }) });
     // Nothing learnt from the old origin is kept; the query goes to the new one.
-    assert_eq!(h.app.label, "local");
-    assert!(h.app.cache.is_empty() && h.app.shown.is_none());
+    assert_eq!(h.app.chrome.label, "local");
+    assert!(h.app.results.cache.is_empty() && h.app.results.shown.is_none());
     assert!(h.pending.iter().any(|e| matches!(e, Effect::Fetch { query, .. } if query.user_id == 564332013)));
     // A profile that cannot be used says why and changes nothing.
     h.send(Msg::ProfileChanged { result: Err("no password for till".into()) });
-    assert_eq!(h.app.label, "local");
+    assert_eq!(h.app.chrome.label, "local");
     assert!(h.screen_text().contains("Could not switch profile: no password for till"));
 }
 
@@ -360,11 +360,11 @@ fn an_existing_export_is_replaced_only_after_a_yes() {
     h.key(KeyCode::Enter);
     let Some(Effect::Export { path, overwrite: false, .. }) = h.pending.pop() else { panic!("a first export") };
     h.send(Msg::Exported { path: path.clone(), result: Err(ExportError::Exists) });
-    assert!(matches!(h.app.overlay, Some(Overlay::Confirm { .. })));
+    assert!(matches!(h.app.chrome.overlay, Some(Overlay::Confirm { .. })));
     assert!(h.screen_text().contains("already exists. Replace it? (y/n)"));
     // No closes it, writing nothing.
     h.key(KeyCode::Char('n'));
-    assert!(h.app.overlay.is_none() && h.pending.is_empty());
+    assert!(h.app.chrome.overlay.is_none() && h.pending.is_empty());
     h.send(Msg::Exported { path: path.clone(), result: Err(ExportError::Exists) });
     h.key(KeyCode::Char('y'));
     assert!(matches!(h.pending.pop(), Some(Effect::Export { overwrite: true, path: p, .. }) if p == path));

@@ -85,7 +85,7 @@ impl Harness {
 
     pub fn with_theme(width: u16, height: u16, theme: Theme) -> Harness {
         let mut app = App::new(AppOptions::new("DEMO", 10, 1000));
-        app.size = Rect::new(0, 0, width, height);
+        app.chrome.size = Rect::new(0, 0, width, height);
         let dataset = shared_dataset();
         let pages = DemoPages { dataset: dataset.clone(), answered: Cell::new(0) };
         Harness { app, theme, dataset, pages, pending: Vec::new(), other: Vec::new() }
@@ -96,7 +96,7 @@ impl Harness {
     pub fn send(&mut self, msg: Msg) {
         let fx = self.app.update(msg);
         self.pending.extend(fx);
-        self.app.frame = draw_app(&self.app, &self.theme).1;
+        self.app.chrome.frame = draw_app(&self.app, &self.theme).1;
     }
 
     pub fn key(&mut self, code: KeyCode) {
@@ -139,7 +139,7 @@ impl Harness {
     /// Every page of `query` from the dataset, as fetch-all would assemble it.
     pub fn all_for(&mut self, query: EventsQuery) -> Result<AllEvents, ApiError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
-        runtime.block_on(fetch_all_from(&self.pages, query, self.app.all_options, std::sync::Arc::new(|_| {})))
+        runtime.block_on(fetch_all_from(&self.pages, query, self.app.workflow.all_options, std::sync::Arc::new(|_| {})))
     }
 
     /// Answers every pending fetch and prefetch from the dataset, in order.
@@ -193,7 +193,7 @@ impl Harness {
             .filter_map(|e| if let Effect::Prefetch { query } = e { Some(*query) } else { None })
             .collect();
         self.pending.retain(|e| !matches!(e, Effect::Prefetch { .. }));
-        self.app.prefetching.retain(|q| !queries.contains(q));
+        self.app.results.prefetching.retain(|q| !queries.contains(q));
     }
 
     pub fn render(&self) -> Terminal<TestBackend> {
@@ -217,7 +217,8 @@ pub fn render_app(app: &App, theme: &Theme) -> Terminal<TestBackend> {
 
 /// Draws `app` and returns the terminal and what the frame reported.
 pub fn draw_app(app: &App, theme: &Theme) -> (Terminal<TestBackend>, FrameInfo) {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.width.max(1), app.size.height.max(1))).unwrap();
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.chrome.size.width.max(1), app.chrome.size.height.max(1))).unwrap();
     let mut info = FrameInfo::default();
     terminal.draw(|f| info = target_events::ui::draw(app, theme, f)).unwrap();
     (terminal, info)
