@@ -15,6 +15,7 @@ pub mod fetch_cmd;
 pub mod logging;
 pub mod private_file;
 pub mod query_url;
+pub mod runtime;
 pub mod sanitize;
 pub mod secret;
 pub mod session;

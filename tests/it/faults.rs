@@ -15,7 +15,7 @@ use target_events::api::fetch_all::FetchAllOptions;
 use target_events::api::{Client, ClientConfig, Field};
 use target_events::app::{App, Msg};
 use target_events::demo::{DemoOptions, DemoServer, Fault};
-use target_events::tui::Runtime;
+use target_events::runtime::Runtime;
 use target_events::ui::theme::Theme;
 use tokio::sync::mpsc;
 
