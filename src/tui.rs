@@ -62,7 +62,7 @@ pub async fn run(
         ..AppOptions::new(session.label.clone(), settings.page_size, settings.max_page_size)
     });
     if let Some(problem) = &settings.origin_problem {
-        app.pick_profile(Some((problem.sentence(), problem.candidates().map(<[String]>::to_vec))));
+        app.pick_profile(Some(problem.sentence()), problem.candidates());
     }
 
     install_panic_hook(log_path);

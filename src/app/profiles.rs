@@ -8,8 +8,7 @@ use super::state::{App, Focus, Overlay};
 impl App {
     /// Opens the profile picker, offering `only` when given (the profiles a
     /// URL matched), with `note` saying why it opened.
-    pub fn pick_profile(&mut self, note: Option<(String, Option<Vec<String>>)>) {
-        let (note, only) = note.map_or((None, None), |(n, o)| (Some(n), o));
+    pub fn pick_profile(&mut self, note: Option<String>, only: Option<&[String]>) {
         if self.workflow.profiles.is_empty() {
             let text = note.unwrap_or_else(|| "No profiles: add one to the config file to switch tenant.".into());
             return self.flash(&text);

@@ -111,7 +111,7 @@ impl App {
                 self.chrome.overlay = Some(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
             }
             Action::Confirm => self.confirm_prompt(fx),
-            Action::PickProfile => self.pick_profile(None),
+            Action::PickProfile => self.pick_profile(None, None),
             Action::PromptEdit(key) => {
                 if let Some(Overlay::Prompt { prompt, error }) = &mut self.chrome.overlay {
                     prompt.input_mut().handle_event(&Event::Key(key));

@@ -309,7 +309,7 @@ fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
     h.answer_all();
     assert!(!h.app.results.cache.is_empty());
     let note = "no profile for http://127.0.0.1:18777 — choose one with --profile or add it to the config";
-    h.app.pick_profile(Some((note.into(), None)));
+    h.app.pick_profile(Some(note.into()), None);
     assert_snapshot!("profile_picker_for_an_unknown_origin", h.render().backend());
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);
