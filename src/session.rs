@@ -40,6 +40,7 @@ pub fn client_for(settings: &Settings, base_url: url::Url, credentials: Credenti
     config.connect_timeout = settings.connect_timeout;
     config.timeout = settings.timeout;
     config.allow_insecure_http = settings.allow_insecure_http;
+    config.lookup_source = settings.lookup_source.clone();
     Client::new(config)
 }
 

@@ -14,13 +14,14 @@ use serde_json::Value;
 use url::Url;
 
 use super::auth::{self, Credentials, Token, TokenCache};
+use super::customer::CustomerRef;
 use super::error::{ApiError, ErrorKind, NetCause};
 use super::model::{TargetPeriod, UserTargetGroup};
 use super::paging::OffsetMode;
 use super::query::{EventsQuery, endpoint, events_url};
 use super::response::{
-    Answer, EventsOutcome, Fetched, ResponseMeta, classify, events_outcome, malformed, parse_data, rate_limited,
-    redirect_target, request_id, retry_after,
+    Answer, EventsOutcome, Fetched, ResponseMeta, classify, events_outcome, malformed, parse_data, parse_entity,
+    rate_limited, redirect_target, request_id, retry_after,
 };
 use crate::secret::Secret;
 
@@ -28,6 +29,8 @@ use crate::secret::Secret;
 pub const REQUEST_ID_HEADER: &str = "x-cap-requestid";
 pub const OAUTH_TOKEN_HEADER: &str = "X-CAP-API-OAUTH-TOKEN";
 pub const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
+/// The channel loyalty customers usually belong to.
+pub const DEFAULT_LOOKUP_SOURCE: &str = "INSTORE";
 
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
@@ -38,6 +41,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     pub max_body_bytes: u64,
     pub allow_insecure_http: bool,
+    /// The `source` of customer lookups (the customer's channel).
+    pub lookup_source: String,
 }
 
 impl ClientConfig {
@@ -50,6 +55,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             max_body_bytes: DEFAULT_MAX_BODY,
             allow_insecure_http: false,
+            lookup_source: DEFAULT_LOOKUP_SOURCE.to_string(),
         }
     }
 }
@@ -146,6 +152,24 @@ impl Client {
         }
         let groups = parse_data::<Data>(&answer.body).map_err(|d| malformed(&answer, d))?;
         Ok(Fetched { value: groups.target_groups, meta: answer.meta })
+    }
+
+    /// `GET /v2/customers/lookup`: the id of the customer with this mobile,
+    /// email, external id or card. An id given as one is returned as it is.
+    pub async fn lookup(&self, customer: &CustomerRef) -> Result<Fetched<i64>, ApiError> {
+        if let Some(id) = customer.user_id() {
+            return Ok(Fetched { value: id, meta: ResponseMeta::default() });
+        }
+        let (name, value) = customer.identifier();
+        let mut url = self.endpoint(&["v2", "customers", "lookup"]);
+        // Form encoding: an email's `+` reaches the server as %2B, `@` as %40.
+        url.query_pairs_mut()
+            .append_pair("source", &self.inner.config.lookup_source)
+            .append_pair("identifierName", name)
+            .append_pair("identifierValue", &value);
+        let answer = self.get(url).await.map_err(|(e, _)| e)?;
+        let id = parse_entity(&answer.body).map_err(|d| malformed(&answer, d))?;
+        Ok(Fetched { value: id, meta: answer.meta })
     }
 
     /// `GET /v3/targetGroups/{id}/targetPeriods`.

@@ -30,7 +30,7 @@ impl Field {
     /// Which input a documented error code blames.
     pub fn blamed_by(code: i64) -> Option<Field> {
         match code {
-            codes::INVALID_USER => Some(Field::UserId),
+            codes::INVALID_USER | codes::CUSTOMER_NOT_FOUND => Some(Field::UserId),
             codes::RULE_NOT_FOUND => Some(Field::RuleId),
             codes::PERIOD_NOT_FOUND => Some(Field::PeriodId),
             _ => None,
@@ -45,6 +45,8 @@ pub mod codes {
     pub const PERIOD_NOT_FOUND: i64 = 310019;
     /// Not a failure: the customer has no events in this target.
     pub const NO_EVENTS: i64 = 310149;
+    /// v2 lookup: no customer with that identifier.
+    pub const CUSTOMER_NOT_FOUND: i64 = 8015;
 }
 
 /// Why the network part failed.

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod customer;
 pub mod error;
 pub mod fetch_all;
 pub mod model;
@@ -10,6 +11,7 @@ pub mod query;
 pub mod response;
 
 pub use client::{Client, ClientConfig};
+pub use customer::{BadCustomer, CustomerRef};
 pub use error::{ApiError, ErrorKind, Field};
 pub use model::{EventsPage, Money, TargetEvent};
 pub use paging::{MAX_PAGE_SIZE, OffsetMode, PageInfo};

@@ -209,6 +209,18 @@ pub fn parse_events_page(body: &[u8]) -> Result<EventsPage, String> {
     })
 }
 
+/// The `entity` (a customer id) of a v2 lookup answer, as a number or a
+/// numeric string.
+pub(super) fn parse_entity(body: &[u8]) -> Result<i64, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| describe_json_error(&e))?;
+    let entity = value.get("entity").ok_or("the answer has no entity")?;
+    entity
+        .as_i64()
+        .or_else(|| entity.as_str().and_then(|s| s.trim().parse().ok()))
+        .filter(|id| *id > 0)
+        .ok_or_else(|| "the entity is not a customer id".to_string())
+}
+
 pub(super) fn parse_data<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     #[derive(Deserialize)]
     struct Envelope<T> {

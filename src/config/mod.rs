@@ -72,6 +72,8 @@ pub struct Profile {
     pub max_retry_after_secs: Option<u64>,
     /// The most events one fetch-all collects.
     pub max_events: Option<usize>,
+    /// The `source` of customer lookups (default INSTORE).
+    pub lookup_source: Option<String>,
 }
 
 impl Profile {
@@ -120,7 +122,8 @@ impl Profile {
             concurrency,
             requests_per_minute,
             max_retry_after_secs,
-            max_events
+            max_events,
+            lookup_source
         );
         if with_credentials {
             take!(username, password, password_is_md5, oauth_key, oauth_secret);
@@ -187,6 +190,7 @@ pub struct Settings {
     pub requests_per_minute: u32,
     pub max_retry_after: Duration,
     pub max_events: usize,
+    pub lookup_source: String,
     /// Things worth telling the user at start (e.g. a world-readable secret file).
     pub warnings: Vec<String>,
     /// A pasted URL's origin has no profile (or several): nothing is sent with
@@ -405,6 +409,11 @@ pub fn resolve(
             .max_retry_after_secs
             .map_or(FetchAllOptions::default().max_retry_after, |s| Duration::from_secs(s.min(3600))),
         max_events: profile.max_events.unwrap_or(FetchAllOptions::default().max_events).max(1),
+        lookup_source: profile
+            .lookup_source
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| crate::api::client::DEFAULT_LOOKUP_SOURCE.to_string()),
         warnings,
         origin_problem,
     })

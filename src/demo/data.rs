@@ -63,6 +63,21 @@ pub struct Customer {
     pub events: Vec<Value>,
 }
 
+impl Customer {
+    /// The demo's identifiers for this customer, derived from the id and the
+    /// name so every customer has all four: (mobile, email, external id, card).
+    pub fn identifiers(&self) -> (String, String, String, String) {
+        let clean = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
+        let digits = format!("{:010}", self.user_id % 10_000_000_000);
+        (
+            format!("91{digits}"),
+            format!("{}.{}@example.com", clean(&self.first_name), clean(&self.last_name)),
+            format!("EXT{}", self.user_id),
+            format!("LOYAL{}", self.user_id),
+        )
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct Dataset {
     pub groups: Vec<Group>,
@@ -98,6 +113,8 @@ const NO_EVENTS: DemoError = DemoError {
     code: codes::NO_EVENTS,
     message: "No record found in user target for given UserId and TargetId",
 };
+const CUSTOMER_NOT_FOUND: DemoError =
+    DemoError { status: 400, code: codes::CUSTOMER_NOT_FOUND, message: "Customer not found for the given identifiers" };
 const GROUP_NOT_FOUND: DemoError = DemoError { status: 400, code: 310017, message: "Target group not found" };
 
 impl Dataset {
@@ -186,6 +203,22 @@ impl Dataset {
             events,
         });
         self.reindex();
+    }
+
+    /// `GET /v2/customers/lookup`: the id of the customer with this identifier.
+    pub fn lookup(&self, name: &str, value: &str) -> Result<i64, DemoError> {
+        let found = self.customers.iter().find(|c| {
+            let (mobile, email, external, card) = c.identifiers();
+            match name {
+                "mobile" => mobile == value,
+                "email" => email.eq_ignore_ascii_case(value),
+                "externalId" => external == value,
+                "cardnumber" => card == value,
+                "id" => c.user_id.to_string() == value,
+                _ => false,
+            }
+        });
+        found.map(|c| c.user_id).ok_or(CUSTOMER_NOT_FOUND)
     }
 
     pub fn customer(&self, user_id: i64) -> Option<&Customer> {

@@ -85,6 +85,7 @@ pub fn router(state: Arc<DemoState>) -> Router {
         .route("/v3/users/{user}/trackedTargetEvents/{rule}", get(events))
         .route("/v3/users/{user}/targetGroups", get(target_groups))
         .route("/v3/targetGroups/{group}/targetPeriods", get(target_periods))
+        .route("/v2/customers/lookup", get(lookup))
         .route_layer(middleware::from_fn_with_state(state.clone(), api_guard));
     Router::new()
         .merge(api)
@@ -254,6 +255,27 @@ async fn target_groups(State(state): State<Arc<DemoState>>, Path(user): Path<Str
 async fn target_periods(State(state): State<Arc<DemoState>>, Path(group): Path<String>) -> Response {
     let invalid = DemoError { status: 400, code: 310017, message: "Target group not found" };
     answer(path_id(&group, invalid).and_then(|g| state.dataset.target_periods(g)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LookupParams {
+    #[serde(default)]
+    identifier_name: String,
+    #[serde(default)]
+    identifier_value: String,
+}
+
+/// `GET /v2/customers/lookup`: `{"entity": id, "warnings": []}`, or the v2
+/// error list (with its `status` flag) for 8015.
+async fn lookup(State(state): State<Arc<DemoState>>, Query(q): Query<LookupParams>) -> Response {
+    match state.dataset.lookup(&q.identifier_name, &q.identifier_value) {
+        Ok(id) => json_response(StatusCode::OK, &json!({"entity": id, "warnings": []})),
+        Err(e) => json_response(
+            status_code(e.status),
+            &json!({"warnings": [], "errors": [{"status": false, "code": e.code, "message": e.message}]}),
+        ),
+    }
 }
 
 async fn token(State(state): State<Arc<DemoState>>, body: Bytes) -> Response {

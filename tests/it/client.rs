@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use target_events::api::auth::Credentials;
 use target_events::api::error::NetCause;
-use target_events::api::{ApiError, ClientConfig, ErrorKind, EventsOutcome, EventsQuery, Field};
+use target_events::api::{ApiError, Client, ClientConfig, ErrorKind, EventsOutcome, EventsQuery, Field};
 use target_events::demo::Fault;
 
 use crate::common::*;
@@ -308,4 +308,58 @@ async fn target_groups_and_periods_are_consistent_with_events() {
     assert_eq!(target.target_achieved_value.unwrap().to_string(), "3999.54");
     let periods = client.target_periods(groups[0].id).await.unwrap().value;
     assert_eq!(periods.iter().map(|p| p.id).collect::<Vec<_>>(), vec![9887, 9888, 9889]);
+}
+
+#[tokio::test]
+async fn a_customer_is_found_by_every_kind_of_identifier() {
+    use target_events::api::CustomerRef;
+    let server = server(None).await;
+    let client = client(&server, Credentials::None);
+    let customer = server.state().dataset.customer(712004518).unwrap().clone();
+    let (mobile, email, external, card) = customer.identifiers();
+    for text in [
+        format!("mobile:{mobile}"),
+        format!("+{mobile}"),
+        format!("email:{email}"),
+        email.to_uppercase(),
+        format!("external:{external}"),
+        format!("card:{card}"),
+    ] {
+        let who = CustomerRef::parse(&text).unwrap();
+        let found = client.lookup(&who).await.unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(found.value, 712004518, "{text}");
+        assert!(found.meta.request_id.is_some(), "{text}: the request id is kept");
+    }
+    // An id is an id: nothing is asked.
+    let before = server.api_requests();
+    assert_eq!(client.lookup(&CustomerRef::UserId(42)).await.unwrap().value, 42);
+    assert_eq!(server.api_requests(), before);
+}
+
+#[tokio::test]
+async fn an_unknown_customer_is_8015_and_credentials_are_checked() {
+    use target_events::api::{CustomerRef, Field};
+    let server = server(Some(demo_auth(Duration::from_secs(300)))).await;
+    let who = CustomerRef::parse("nobody@example.com").unwrap();
+    let e = client(&server, basic()).lookup(&who).await.unwrap_err();
+    assert_eq!(e.code(), Some(8015));
+    assert_eq!(e.field(), Some(Field::UserId), "8015 blames the customer field");
+    assert!(e.request_id.is_some());
+    let e = client(&server, Credentials::None).lookup(&who).await.unwrap_err();
+    assert_eq!(e.status, Some(401), "{e}");
+}
+
+#[tokio::test]
+async fn lookup_values_are_url_encoded() {
+    use crate::common::scripted::{Scripted, json};
+    use target_events::api::CustomerRef;
+    let api = Scripted::start(|_, _| json(200, "", r#"{"entity": 552695692, "warnings": []}"#));
+    let client = Client::new(ClientConfig::new(api.base().parse().unwrap())).unwrap();
+    let who = CustomerRef::parse("email:name+tag@example.com").unwrap();
+    assert_eq!(client.lookup(&who).await.unwrap().value, 552695692);
+    let path = api.recorded()[0].path().to_string();
+    assert_eq!(
+        path,
+        "/v2/customers/lookup?source=INSTORE&identifierName=email&identifierValue=name%2Btag%40example.com"
+    );
 }
