@@ -101,7 +101,8 @@ impl Runtime {
         if let Msg::Fetched { generation, .. }
         | Msg::AllDone { generation, .. }
         | Msg::TargetsLoaded { generation, .. }
-        | Msg::PeriodsLoaded { generation, .. } = &msg
+        | Msg::PeriodsLoaded { generation, .. }
+        | Msg::LookedUp { generation, .. } = &msg
         {
             self.tasks.remove(generation);
         }
@@ -134,6 +135,10 @@ impl Runtime {
                 self.prefetches.push(task.abort_handle());
             }
             Effect::UseProfile { name } => self.use_profile(&name),
+            Effect::Lookup { generation, customer } => self.spawn(generation, async move {
+                let result = client.lookup(&customer).await;
+                let _ = tx.send(Msg::LookedUp { generation, customer, result });
+            }),
             Effect::Cancel { generation } => {
                 if let Some(task) = self.tasks.remove(&generation) {
                     task.abort();

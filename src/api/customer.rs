@@ -36,7 +36,7 @@ impl BadCustomer {
             BadCustomer::BadMobile => "a mobile is 8–15 digits, with the country code",
             BadCustomer::BadEmail => "an email needs a name, an @ and a dotted domain",
             BadCustomer::BadValue => "a value without spaces is needed after the colon",
-            BadCustomer::Unknown => "an id, mobile:, email:, external: or card:",
+            BadCustomer::Unknown => "id or mobile:/email:/external:/card:",
         }
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::api::fetch_all::{AllEvents, Progress};
 use crate::api::model::{TargetPeriod, UserTargetGroup};
-use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
+use crate::api::{ApiError, CustomerRef, EventsOutcome, EventsQuery, Fetched};
 use crate::export::Format;
 
 /// Everything `update` reacts to.
@@ -59,6 +59,12 @@ pub enum Msg {
         generation: u64,
         query: EventsQuery,
         result: Result<AllEvents, ApiError>,
+    },
+    /// A customer lookup finished; `generation` says which.
+    LookedUp {
+        generation: u64,
+        customer: CustomerRef,
+        result: Result<Fetched<i64>, ApiError>,
     },
     /// The runtime switched to another profile (or could not).
     ProfileChanged {
@@ -183,6 +189,11 @@ pub enum Effect {
     /// Put `text` on the clipboard (OSC 52).
     Copy {
         text: String,
+    },
+    /// Find the id of the customer with this identifier; answer with `Msg::LookedUp`.
+    Lookup {
+        generation: u64,
+        customer: CustomerRef,
     },
     /// Persist the recent-queries list.
     SaveRecent(Vec<super::recent::RecentQuery>),

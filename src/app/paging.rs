@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::action::Effect;
-use super::state::{App, CACHE_PAGES, CachedPage, Focus, InFlight, LastRequest, Shown};
+use super::state::{AfterLookup, App, CACHE_PAGES, CachedPage, Focus, InFlight, LastRequest, Shown};
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
 
 impl App {
@@ -31,6 +31,9 @@ impl App {
     }
 
     pub(super) fn submit(&mut self, fx: &mut Vec<Effect>) {
+        if !self.customer_ready(AfterLookup::Submit, fx) {
+            return;
+        }
         match self.query_from_inputs() {
             Some(query) => self.new_query(query, fx),
             None => self.flash("Fix the marked fields first: nothing was sent."),
@@ -50,6 +53,10 @@ impl App {
     }
 
     pub(super) fn cancel(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(r) = self.form.resolving.take() {
+            fx.push(Effect::Cancel { generation: r.generation });
+            self.flash("Customer lookup cancelled.");
+        }
         if let Some(f) = self.results.in_flight.take() {
             fx.push(Effect::Cancel { generation: f.generation });
             self.flash("Request cancelled.");

@@ -102,7 +102,13 @@ impl PickerItem {
                 p.end_date.as_deref().unwrap_or(""),
                 p.period_status.as_deref().unwrap_or("")
             ),
-            PickerItem::Recent(r) => format!("{} {} {}", r.user_id, r.rule_id, r.period_id.unwrap_or_default()),
+            PickerItem::Recent(r) => format!(
+                "{} {} {} {}",
+                r.typed.as_deref().unwrap_or(""),
+                r.user_id,
+                r.rule_id,
+                r.period_id.unwrap_or_default()
+            ),
             PickerItem::Profile(p) => format!("{} {}", p.name, p.origin),
         }
         .to_lowercase()

@@ -10,7 +10,7 @@ use super::picker::{Picker, PickerEvent, PickerItem, PickerKind, TargetChoice, r
 use super::recent::{self, RecentQuery};
 use super::state::{App, Overlay};
 use crate::api::model::{TargetPeriod, UserTargetGroup};
-use crate::api::{ApiError, EventsQuery, Field};
+use crate::api::{ApiError, CustomerRef, EventsQuery, Field};
 
 impl App {
     pub(super) fn open_picker(&mut self, kind: PickerKind, fx: &mut Vec<Effect>) {
@@ -25,8 +25,11 @@ impl App {
     }
 
     pub(super) fn pick_target(&mut self, fx: &mut Vec<Effect>) {
-        let Ok(Some(user_id)) = super::state::parse_id(self.field(Field::UserId).input.value(), true) else {
-            return self.flash("Enter a valid customer id first: its targets are looked up from it.");
+        if !self.customer_ready(super::state::AfterLookup::PickTarget, fx) {
+            return;
+        }
+        let Some(user_id) = self.customer_id() else {
+            return self.flash("Enter a valid customer first: their targets are looked up from it.");
         };
         if let Some(groups) = self.workflow.targets.get(&user_id) {
             let items = TargetChoice::from_groups(groups).into_iter().map(PickerItem::Target).collect();
@@ -142,6 +145,13 @@ impl App {
             }
             PickerItem::Recent(r) => {
                 self.set_field(Field::UserId, &r.user_id.to_string());
+                // The form it was typed in, already known to be this id.
+                if let Some(typed) = &r.typed
+                    && let Ok(customer) = CustomerRef::parse(typed)
+                {
+                    self.workflow.customers.insert(customer, r.user_id);
+                    self.set_field(Field::UserId, typed);
+                }
                 self.set_field(Field::RuleId, &r.rule_id.to_string());
                 self.set_field(Field::PeriodId, &r.period_id.map(|p| p.to_string()).unwrap_or_default());
                 Some(recent_query(&r, self.results.limit))
@@ -156,10 +166,12 @@ impl App {
 
     pub(super) fn remember_recent(&mut self, q: EventsQuery, fx: &mut Vec<Effect>) {
         let at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
-        recent::remember(
-            &mut self.workflow.recent,
-            RecentQuery { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id, at },
-        );
+        let typed = self
+            .resolved_customer()
+            .filter(|(_, id)| *id == q.user_id)
+            .map(|_| self.field(Field::UserId).input.value().trim().to_string());
+        let entry = RecentQuery { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id, at, typed };
+        recent::remember(&mut self.workflow.recent, entry);
         fx.push(Effect::SaveRecent(self.workflow.recent.clone()));
     }
 }

@@ -47,6 +47,9 @@ impl App {
         self.workflow.all_run = None;
         self.results.shown = None;
         self.workflow.targets.clear();
+        // Lookups were answered by the old tenant.
+        self.workflow.customers.clear();
+        self.form.resolving = None;
         self.workflow.targets_pending = None;
         self.workflow.group_id = None;
         self.results.error = None;

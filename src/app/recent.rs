@@ -14,6 +14,10 @@ pub struct RecentQuery {
     pub period_id: Option<i64>,
     /// When it was last asked for (local time, for display).
     pub at: String,
+    /// What was typed for the customer when it was not the id (an email, a
+    /// mobile…), so the list reads as the agent knows the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed: Option<String>,
 }
 
 pub fn default_path() -> Option<PathBuf> {
@@ -66,7 +70,7 @@ mod tests {
     use super::*;
 
     fn q(u: i64) -> RecentQuery {
-        RecentQuery { user_id: u, rule_id: 1, period_id: None, at: String::new() }
+        RecentQuery { user_id: u, rule_id: 1, period_id: None, at: String::new(), typed: None }
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::time::Duration;
 use ratatui::layout::Rect;
 use tui_input::Input;
 
-use crate::api::{ApiError, EventsOutcome, EventsQuery, Field, PageInfo, ResponseMeta, TargetEvent};
+use crate::api::{
+    ApiError, BadCustomer, CustomerRef, EventsOutcome, EventsQuery, Field, PageInfo, ResponseMeta, TargetEvent,
+};
 
 /// How much a notice matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +68,8 @@ pub enum Invalid {
     NotDigits,
     TooLarge,
     Zero,
+    /// The customer field's text is not a customer in any form.
+    Customer(crate::api::BadCustomer),
 }
 
 impl Invalid {
@@ -75,6 +79,7 @@ impl Invalid {
             Invalid::NotDigits => "digits only",
             Invalid::TooLarge => "too large for an id",
             Invalid::Zero => "must be above 0",
+            Invalid::Customer(bad) => bad.reason(),
         }
     }
 }
@@ -276,6 +281,23 @@ pub struct App {
 pub struct QueryForm {
     pub inputs: [FieldInput; 3],
     pub focus: Focus,
+    /// A customer lookup under way, and what Enter meant.
+    pub resolving: Option<Resolving>,
+}
+
+/// A lookup of the customer field's mobile, email, external id or card.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolving {
+    pub generation: u64,
+    pub customer: crate::api::CustomerRef,
+    pub then: AfterLookup,
+}
+
+/// What to do once the customer's id is known: what Enter would have done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterLookup {
+    PickTarget,
+    Submit,
 }
 
 /// What the table shows, how it got there, and how it is viewed.
@@ -319,6 +341,8 @@ pub struct Workflow {
     pub recent: Vec<super::recent::RecentQuery>,
     /// The config file's profiles, for switching from the explorer.
     pub profiles: Vec<crate::config::ProfileChoice>,
+    /// Customers found by lookup, for this profile's session.
+    pub customers: HashMap<crate::api::CustomerRef, i64>,
 }
 
 /// Around the panes: overlays, the status line, the size and the label.
@@ -398,7 +422,7 @@ impl App {
     pub fn new(options: AppOptions) -> App {
         let max_limit = options.max_page_size.clamp(1, crate::api::MAX_PAGE_SIZE);
         let mut app = App {
-            form: QueryForm { inputs: Default::default(), focus: Focus::Input(Field::UserId) },
+            form: QueryForm { inputs: Default::default(), focus: Focus::Input(Field::UserId), resolving: None },
             results: Results {
                 limit: options.page_size.clamp(1, max_limit),
                 max_limit,
@@ -424,6 +448,7 @@ impl App {
                 group_id: None,
                 recent: options.recent,
                 profiles: options.profiles,
+                customers: HashMap::new(),
             },
             chrome: Chrome {
                 overlay: None,
@@ -473,19 +498,38 @@ impl App {
 
     /// The validation problem of a field, if any.
     pub fn invalid(&self, f: Field) -> Option<Invalid> {
+        if f == Field::UserId {
+            return self.customer().err();
+        }
         parse_id(self.field(f).input.value(), f != Field::PeriodId).err()
     }
 
-    /// The query in the inputs at page 1, or None while any field is invalid.
+    /// The customer field read as a customer (an id, or a form to look up).
+    pub fn customer(&self) -> Result<CustomerRef, Invalid> {
+        CustomerRef::parse(self.field(Field::UserId).input.value()).map_err(|bad| match bad {
+            BadCustomer::Empty => Invalid::Required,
+            bad => Invalid::Customer(bad),
+        })
+    }
+
+    /// The customer's id: typed as one, or found by an earlier lookup.
+    pub fn customer_id(&self) -> Option<i64> {
+        let customer = self.customer().ok()?;
+        customer.user_id().or_else(|| self.workflow.customers.get(&customer).copied())
+    }
+
+    /// The query in the inputs at page 1, or None while any field is invalid
+    /// or the customer has not been looked up yet.
     pub fn query_from_inputs(&self) -> Option<EventsQuery> {
-        let user = parse_id(self.field(Field::UserId).input.value(), true).ok()??;
+        let user = self.customer_id()?;
         let rule = parse_id(self.field(Field::RuleId).input.value(), true).ok()??;
         let period = parse_id(self.field(Field::PeriodId).input.value(), false).ok()?;
         Some(EventsQuery { user_id: user, rule_id: rule, period_id: period, limit: self.results.limit, page: 0 })
     }
 
+    /// A request the screen waits for: events, or the customer's lookup.
     pub fn is_loading(&self) -> bool {
-        self.results.in_flight.is_some()
+        self.results.in_flight.is_some() || self.form.resolving.is_some()
     }
 
     /// The summary waits for the customer's targets.

@@ -58,6 +58,7 @@ impl App {
             Msg::AllDone { generation, query, result } => self.all_done(generation, query, result),
             Msg::Exported { path, result } => self.exported(&path, result),
             Msg::ProfileChanged { result } => self.profile_changed(result, &mut fx),
+            Msg::LookedUp { generation, customer, result } => self.looked_up(generation, customer, result, &mut fx),
             Msg::Quit => self.chrome.should_quit = true,
         }
         self.fit_table();

@@ -114,7 +114,10 @@ fn cells(theme: &Theme, item: &PickerItem) -> Vec<Text> {
             left(s(p.period_status.as_deref().unwrap_or(""))),
         ],
         PickerItem::Recent(r) => vec![
-            left(r.user_id.to_string()),
+            left(match &r.typed {
+                Some(typed) => format!("{} → {}", s(typed), r.user_id),
+                None => r.user_id.to_string(),
+            }),
             left(r.rule_id.to_string()),
             left(r.period_id.map_or("all".into(), |p| p.to_string())),
             left(s(&r.at)),

@@ -16,6 +16,15 @@ use crate::ui::theme::Theme;
 
 const FIELDS: [Field; 3] = [Field::UserId, Field::RuleId, Field::PeriodId];
 
+/// "email", "mobile": what kind of identifier is being looked up.
+fn kind(customer: &crate::api::CustomerRef) -> &'static str {
+    match customer.identifier().0 {
+        "externalId" => "external id",
+        "cardnumber" => "card",
+        name => name,
+    }
+}
+
 fn label(field: Field, wide: bool) -> &'static str {
     match (field, wide) {
         (Field::UserId, true) => "User ID ",
@@ -78,7 +87,19 @@ fn draw_field(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, field: Fi
     ]);
     frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
 
-    let message = if let Some((code, msg)) = &state.api_error {
+    let message = if field == Field::UserId
+        && let Some(r) = &app.form.resolving
+    {
+        Line::from(Span::styled(
+            format!("{} looking up the {}…", super::spinner(app), kind(&r.customer)),
+            theme.muted(),
+        ))
+    } else if field == Field::UserId
+        && state.api_error.is_none()
+        && let Some((_, id)) = app.resolved_customer()
+    {
+        Line::from(Span::styled(format!("→ {id}"), theme.key()))
+    } else if let Some((code, msg)) = &state.api_error {
         Line::from(Span::styled(format!("✗ {code} {}", sanitize::line(msg)), theme.error()))
     } else if invalid == Some(Invalid::Required) {
         Line::from(Span::styled("required", theme.muted()))
@@ -90,7 +111,11 @@ fn draw_field(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, field: Fi
         Line::default()
     };
     let msg_area = Rect { y: area.y + 1, height: 1, ..area };
-    frame.render_widget(Paragraph::new(message), msg_area);
+    // A message wider than its field is cut at a word, with a mark.
+    let text: String = message.spans.iter().map(|s| s.content.as_ref()).collect();
+    let style = message.spans.first().map(|s| s.style).unwrap_or_default();
+    let fitted = crate::ui::columns::fit_words(&text, msg_area.width as usize).into_owned();
+    frame.render_widget(Paragraph::new(Line::from(Span::styled(fitted, style))), msg_area);
 
     if focused {
         let cursor = state.input.visual_cursor().saturating_sub(scroll) as u16;

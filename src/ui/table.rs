@@ -243,7 +243,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn title(app: &App, width: u16) -> String {
     let mut parts = vec![(0, " Events".to_string())];
     if let Some(q) = app.base_query() {
-        parts.push((1, format!(" · customer {}", q.user_id)));
+        let customer = match app.resolved_customer() {
+            Some((who, id)) if id == q.user_id => format!(" · customer {who} → {id}"),
+            _ => format!(" · customer {}", q.user_id),
+        };
+        parts.push((1, customer));
         parts.push((2, format!(" · rule {}", q.rule_id)));
         parts.push((3, format!(" · {}", q.period_id.map_or("all periods".to_string(), |p| format!("period {p}")))));
     }

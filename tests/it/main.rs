@@ -9,6 +9,7 @@ mod app_state;
 mod architecture;
 mod client;
 mod common;
+mod customers;
 mod e2e_pty;
 mod faults;
 mod fetch_all;

@@ -52,7 +52,8 @@ fn validation_errors() {
     let b = t.backend().buffer();
     let (x, y) = find(b, "12a");
     assert_eq!(b[(x, y)].bg, Color::Red, "an invalid field takes the error style");
-    let (x, y) = find(b, "✗ digits only");
+    // The customer field names the forms it takes.
+    let (x, y) = find(b, "✗ id or mobile:/email:/external:/card:");
     assert_eq!(b[(x, y)].fg, Color::Red);
 }
 

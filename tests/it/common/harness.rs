@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use target_events::api::error::ErrorKind;
 use target_events::api::fetch_all::{AllEvents, PageSource, fetch_all_from};
 use target_events::api::response::interpret_events;
-use target_events::api::{ApiError, EventsOutcome, EventsQuery, Fetched, OffsetMode};
+use target_events::api::{ApiError, CustomerRef, EventsOutcome, EventsQuery, Fetched, OffsetMode, ResponseMeta};
 use target_events::app::layout::FrameInfo;
 use target_events::app::state::AppOptions;
 use target_events::app::{App, Effect, Msg};
@@ -57,6 +57,27 @@ impl DemoPages {
             fetched.meta.elapsed = Duration::from_millis(143);
         }
         result
+    }
+}
+
+impl DemoPages {
+    /// The demo API's answer to a customer lookup.
+    pub fn lookup(&self, customer: &CustomerRef) -> Result<Fetched<i64>, ApiError> {
+        self.answered.set(self.answered.get() + 1);
+        let request_id = format!("8c1f02d7-{:04}", self.answered.get());
+        let (name, value) = customer.identifier();
+        match self.dataset.lookup(name, &value) {
+            Ok(id) => {
+                let meta = ResponseMeta { status: 200, request_id: Some(request_id), ..ResponseMeta::default() };
+                Ok(Fetched { value: id, meta })
+            }
+            Err(e) => Err(ApiError::new(
+                ErrorKind::Api { code: Some(e.code), message: e.message.to_string(), more: vec![] },
+                Some(e.status),
+                Some(request_id),
+                "http://127.0.0.1/v2/customers/lookup",
+            )),
+        }
     }
 }
 
@@ -170,6 +191,10 @@ impl Harness {
                     Effect::FetchAll { generation, query } => {
                         let result = self.all_for(query);
                         self.send(Msg::AllDone { generation, query, result });
+                    }
+                    Effect::Lookup { generation, customer } => {
+                        let result = self.pages.lookup(&customer);
+                        self.send(Msg::LookedUp { generation, customer, result });
                     }
                     Effect::Cancel { .. } => {}
                     other => self.other.push(other),

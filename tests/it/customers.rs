@@ -1,0 +1,76 @@
+//! The customer field in its other forms: an email, a mobile, an external id
+//! or a card is looked up first, then Enter goes on as with the id.
+
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use target_events::api::Field;
+use target_events::app::Effect;
+use target_events::app::state::Overlay;
+
+use crate::common::harness::Harness;
+
+fn lookups(h: &Harness) -> usize {
+    h.pending.iter().filter(|e| matches!(e, Effect::Lookup { .. })).count()
+}
+
+#[test]
+fn an_email_is_looked_up_then_the_targets_open() {
+    let mut h = Harness::new(120, 36);
+    h.type_text("priya.nair@example.com");
+    assert!(h.app.invalid(Field::UserId).is_none(), "an email is a valid customer");
+    h.key(KeyCode::Enter);
+    assert_eq!(lookups(&h), 1, "one lookup, nothing else sent");
+    assert_eq!(h.pending.len(), 1);
+    assert!(h.app.is_loading());
+    assert_snapshot!("customer_resolving", h.render().backend());
+    h.answer_all();
+    assert!(
+        matches!(&h.app.chrome.overlay, Some(Overlay::Picker(p)) if p.title().contains("564332013")),
+        "the target picker of the customer found"
+    );
+    h.key(KeyCode::Esc);
+    assert_snapshot!("customer_resolved", h.render().backend());
+    // Known now: Enter again asks nobody to look it up.
+    h.key(KeyCode::Enter);
+    assert_eq!(lookups(&h), 0);
+}
+
+#[test]
+fn a_mobile_with_a_rule_goes_straight_to_the_events_and_is_remembered() {
+    let mut h = Harness::new(120, 36);
+    h.query("+910564332013", "1986", "");
+    assert_eq!(lookups(&h), 1);
+    h.answer_all();
+    assert_eq!(h.app.results.shown.as_ref().map(|s| s.query.user_id), Some(564332013));
+    assert!(h.screen_text().contains("customer mobile 910564332013 → 564332013"), "{}", h.screen_text());
+    let recent = &h.app.workflow.recent[0];
+    assert_eq!((recent.typed.as_deref(), recent.user_id), (Some("+910564332013"), 564332013));
+}
+
+#[test]
+fn an_unknown_customer_marks_the_field_with_8015() {
+    let mut h = Harness::new(120, 36);
+    h.type_text("email:nobody@example.com");
+    h.key(KeyCode::Enter);
+    h.answer_all();
+    let (code, message) = h.app.field(Field::UserId).api_error.clone().expect("the field is marked");
+    assert_eq!(code, 8015);
+    assert!(message.starts_with("no customer with email nobody@example.com · request id 8c1f02d7-"), "{message}");
+    assert!(h.app.results.error.is_none(), "not a banner: the field is to blame");
+    assert_snapshot!("customer_not_found", h.render().backend());
+}
+
+#[test]
+fn each_form_is_validated_as_it_is_typed() {
+    let mut h = Harness::new(120, 36);
+    for (text, reason) in [
+        ("mobile:12", "a mobile is 8–15 digits"),
+        ("name@", "an email needs a name"),
+        ("card:", "a value without spaces"),
+    ] {
+        h.app.set_field(Field::UserId, text);
+        h.key(KeyCode::Enter);
+        assert!(h.pending.is_empty(), "{text}: nothing is sent");
+        assert!(h.screen_text().contains(reason), "{text}: {}", h.screen_text());
+    }
+}
