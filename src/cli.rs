@@ -105,8 +105,13 @@ pub struct FetchArgs {
     #[arg(value_name = "URL")]
     pub url: Option<String>,
     /// Customer id (userId).
-    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..), required_unless_present = "url")]
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..), required_unless_present_any = ["url", "customer"])]
     pub user_id: Option<i64>,
+    /// The customer as support is given it: an id, mobile:919449489999,
+    /// email:name@example.com (or just the address), +919449489999,
+    /// external:MPQSP100 or card:LOYAL0001. Looked up first; the id is said on stderr.
+    #[arg(long, value_name = "IDENT", conflicts_with = "user_id")]
+    pub customer: Option<String>,
     /// Target rule id.
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..), required_unless_present = "url")]
     pub rule_id: Option<i64>,

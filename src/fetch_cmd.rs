@@ -10,7 +10,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::fetch_all::{FetchAllOptions, Progress, describe_pages, fetch_all};
-use crate::api::{ApiError, Client, EventsOutcome, EventsQuery, PageInfo};
+use crate::api::{ApiError, Client, CustomerRef, EventsOutcome, EventsQuery, PageInfo};
 use crate::cli::FetchArgs;
 use crate::config::Settings;
 use crate::export;
@@ -43,16 +43,45 @@ fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &m
     }
 }
 
-/// The customer, rule and period asked for (by flags, or a URL the caller
-/// has read into them).
-fn base_query(args: &FetchArgs) -> Option<EventsQuery> {
-    match (args.user_id, args.rule_id) {
-        (Some(user_id), Some(rule_id)) => {
-            Some(EventsQuery { user_id, rule_id, period_id: args.period_id, limit: 1, page: 0 })
+/// The customer, rule and period asked for (by flags, `--customer`, or a URL
+/// the caller has read into them), or the exit status: 2 for an invalid
+/// form (nothing sent), 1 when the lookup fails.
+async fn base_query(client: &Client, args: &FetchArgs) -> Result<EventsQuery, i32> {
+    let user_id = match (&args.customer, args.user_id) {
+        (Some(text), _) => resolve_customer(client, text).await?,
+        (None, Some(id)) => id,
+        (None, None) => {
+            eprintln!("error: give --user-id or --customer, and --rule-id, or a target-events URL");
+            return Err(2);
         }
-        _ => {
-            eprintln!("error: give --user-id and --rule-id, or a target-events URL");
-            None
+    };
+    let Some(rule_id) = args.rule_id else {
+        eprintln!("error: give --rule-id, or a target-events URL");
+        return Err(2);
+    };
+    Ok(EventsQuery { user_id, rule_id, period_id: args.period_id, limit: 1, page: 0 })
+}
+
+/// `--customer`: an id as it is, any other form looked up (said on stderr).
+pub async fn resolve_customer(client: &Client, text: &str) -> Result<i64, i32> {
+    let customer = match CustomerRef::parse(text) {
+        Ok(c) => c,
+        Err(bad) => {
+            let shown = crate::sanitize::line(text);
+            eprintln!("error: --customer {shown}: {}. Nothing was sent.", bad.reason());
+            return Err(2);
+        }
+    };
+    match client.lookup(&customer).await {
+        Ok(found) if customer.user_id().is_none() => {
+            let id = found.meta.request_id.as_deref().unwrap_or("-");
+            eprintln!("Customer {customer} is {} [request id {id}]", found.value);
+            Ok(found.value)
+        }
+        Ok(found) => Ok(found.value),
+        Err(e) => {
+            report(&mut std::io::stderr(), &e);
+            Err(1)
         }
     }
 }
@@ -71,7 +100,10 @@ pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
     if args.all {
         return run_all(client, args, settings).await;
     }
-    let Some(base) = base_query(args) else { return 2 };
+    let base = match base_query(client, args).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
     let query = EventsQuery { limit: args.limit.unwrap_or(DEFAULT_LIMIT), page: args.page - 1, ..base };
     let mut stderr = std::io::stderr();
     match client.events(&query).await {
@@ -154,7 +186,10 @@ pub fn report(out: &mut dyn Write, e: &ApiError) {
 async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
     use std::io::IsTerminal;
     let mut stderr = std::io::stderr();
-    let Some(base) = base_query(args) else { return 2 };
+    let base = match base_query(client, args).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
     let defaults = settings.fetch_all_options();
     let opts = FetchAllOptions {
         concurrency: args.concurrency.map_or(defaults.concurrency, |c| c as usize),

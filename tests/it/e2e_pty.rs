@@ -87,3 +87,16 @@ fn sigterm_and_sighup_restore_the_terminal() {
         assert!(String::from_utf8_lossy(&raw).contains("\x1b[?1049l"));
     }
 }
+
+#[test]
+fn an_email_typed_in_a_real_terminal_lands_in_the_target_picker() {
+    let mut s = Session::start(&["--demo"]);
+    s.wait_for("Demo customers to try");
+    s.send("arjun.mehta@example.com\r");
+    s.wait_for("Targets of customer 712004518");
+    s.wait_for("Aug_2025");
+    s.send("\x1b");
+    s.wait_for("→ 712004518");
+    s.send("\x03");
+    assert!(s.wait_exit(), "Ctrl-C quits cleanly");
+}

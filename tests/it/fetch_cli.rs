@@ -256,3 +256,34 @@ fn hostile_names_never_reach_the_terminal_raw_in_any_format() {
     assert_eq!(text.lines().count(), 13, "a header and twelve events, each on one line");
     assert!(!text.chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)), "{text:?}");
 }
+
+#[test]
+fn customer_takes_every_form_and_says_the_id() {
+    let sb = Sandbox::new("customer");
+    for ident in ["priya.nair@example.com", "mobile:910564332013", "external:EXT564332013", "card:LOYAL564332013"] {
+        let o = sb.run(&["fetch", "--customer", ident, "--rule-id", "1986", "--format", "jsonl"], &[]);
+        assert_eq!(o.status.code(), Some(0), "{ident}: {}", stderr(&o));
+        assert!(stderr(&o).contains("is 564332013 [request id"), "{ident}: {}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), 10, "{ident}");
+    }
+    // An unknown customer: exit 1 with the sentence, code, status and request id.
+    let o = sb.run(&["fetch", "--customer", "nobody@example.com", "--rule-id", "1986"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("code:       8015") && err.contains("status:     HTTP 400"), "{err}");
+    assert!(
+        err.contains("Customer not found for the given identifiers") && err.contains("request id: 5ec897b9"),
+        "{err}"
+    );
+    // An invalid form: exit 2, nothing sent.
+    let o = sb.run(&["fetch", "--customer", "mobile:12", "--rule-id", "1986"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("a mobile is 8–15 digits") && stderr(&o).contains("Nothing was sent"),
+        "{}",
+        stderr(&o)
+    );
+    // Not both.
+    let o = sb.run(&["fetch", "--customer", "564332013", "--user-id", "564332013", "--rule-id", "1986"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+}
