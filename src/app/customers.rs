@@ -3,7 +3,7 @@
 //! would with the id.
 
 use super::action::Effect;
-use super::state::{AfterLookup, App, Focus, Resolving};
+use super::state::{AfterLookup, App, Focus, LastRequest, Resolving};
 use crate::api::error::codes;
 use crate::api::{ApiError, CustomerRef, Fetched, Field};
 
@@ -40,6 +40,15 @@ impl App {
     ) {
         // A late answer to a superseded lookup is dropped.
         let Some(r) = self.form.resolving.take_if(|r| r.generation == generation) else { return };
+        // The status line shows this request's id, as for any other.
+        self.results.last_request = Some(match &result {
+            Ok(found) => LastRequest {
+                elapsed: found.meta.elapsed,
+                request_id: found.meta.request_id.clone(),
+                status: Some(found.meta.status),
+            },
+            Err(e) => LastRequest { elapsed: Default::default(), request_id: e.request_id.clone(), status: e.status },
+        });
         match result {
             Ok(found) => {
                 self.workflow.customers.insert(customer, found.value);
@@ -52,7 +61,7 @@ impl App {
                 let id = e.request_id.as_deref().unwrap_or("-");
                 let message = format!("no customer with {customer} · request id {id}");
                 // The field may be too narrow for all of it: the status line has it whole.
-                self.warn(&format!("No customer with {customer} [code 8015] [request id {id}]."));
+                self.warn(&format!("No customer with {customer} (code 8015)."));
                 self.field_mut(Field::UserId).api_error = Some((codes::CUSTOMER_NOT_FOUND, message));
                 self.form.focus = Focus::Input(Field::UserId);
             }
