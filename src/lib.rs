@@ -21,3 +21,4 @@ pub mod secret;
 pub mod session;
 pub mod tui;
 pub mod ui;
+pub mod verdict;

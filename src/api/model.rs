@@ -53,6 +53,13 @@ impl fmt::Display for Money {
     }
 }
 
+/// Money is written as its exact text, so JSON readers never see a float.
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = match Value::deserialize(d)? {
@@ -433,6 +440,26 @@ pub struct UserTarget {
     pub target_rule_id: i64,
     #[serde(default)]
     pub current_period: Option<bool>,
+    /// When the customer was enrolled in the target, where the tenant tracks it.
+    #[serde(default)]
+    pub enrolled_on: Option<String>,
+    /// Sub-milestones on the way to the target.
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+}
+
+/// A sub-milestone of a target.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Milestone {
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub trigger_name: Option<String>,
+    #[serde(default)]
+    pub trigger_value: Option<Money>,
+    #[serde(default)]
+    pub is_achieved: Option<bool>,
 }
 
 /// A customer's target group with its targets.

@@ -1,0 +1,276 @@
+//! The verdict: why a target was or was not reached in a period, with the
+//! evidence — exact figures, returns, events that counted in another period
+//! than their date, events before enrolment, and sub-milestones.
+//!
+//! Pure: computed from the customer's targets, every event of the rule and a
+//! clock, so each rule is unit-tested over constructed data.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
+
+/// An event named as evidence.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRef {
+    pub event_log_id: i64,
+    pub event_name: String,
+    pub value: Money,
+    pub event_date: String,
+    pub event_processed_date: String,
+    /// The period it counted in.
+    pub period_id: i64,
+}
+
+impl EventRef {
+    fn of(e: &TargetEvent) -> EventRef {
+        EventRef {
+            event_log_id: e.event_log_id,
+            event_name: crate::sanitize::line(&e.event_name).into_owned(),
+            value: e.target_value,
+            event_date: crate::sanitize::line(&e.event_date.raw).into_owned(),
+            event_processed_date: crate::sanitize::line(&e.event_processed_date.raw).into_owned(),
+            period_id: e.period_id,
+        }
+    }
+}
+
+/// How the period ended, or stands.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Outcome {
+    /// The cumulative value of the listed events crossed the target on this event.
+    Reached {
+        on: EventRef,
+        cumulative: Money,
+    },
+    /// The API says the target is reached, but the listed events do not add up to it.
+    ReachedByApi,
+    NotReached {
+        short_by: Money,
+    },
+    /// The target has no value to reach.
+    NoTarget,
+}
+
+/// A sub-milestone: its value, whether the API says it was reached, and the
+/// event on which the cumulative value crossed it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MilestoneVerdict {
+    pub name: String,
+    pub value: Option<Money>,
+    pub reached_by_api: Option<bool>,
+    pub crossed_on: Option<EventRef>,
+}
+
+/// The verdict for one period of one customer's target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodVerdict {
+    pub period_id: i64,
+    pub ref_code: Option<String>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub current: bool,
+    pub target: Option<Money>,
+    /// The API's achieved value.
+    pub achieved: Option<Money>,
+    /// The exact sum of the listed events that counted in this period; absent
+    /// when it would need more digits than an exact decimal holds.
+    pub events_sum: Option<Money>,
+    pub events_count: usize,
+    /// `achieved − events_sum` when they disagree.
+    pub difference: Option<Money>,
+    pub outcome: Outcome,
+    /// For the current period: whole days left, the end day included.
+    pub days_left: Option<i64>,
+    pub returns: Vec<EventRef>,
+    pub returns_total: Option<Money>,
+    /// Dated inside this period's window but counted in another period.
+    pub counted_elsewhere: Vec<EventRef>,
+    /// Counted in this period but dated outside its window.
+    pub counted_here_from_outside: Vec<EventRef>,
+    /// An event of `counted_elsewhere` that alone would have covered the shortfall.
+    pub would_have_reached: Option<EventRef>,
+    pub enrolled_on: Option<String>,
+    pub before_enrolment: Vec<EventRef>,
+    pub milestones: Vec<MilestoneVerdict>,
+}
+
+impl PeriodVerdict {
+    /// One line: "Not reached: 4820.50 of 5000.00 — 179.50 short".
+    pub fn headline(&self) -> String {
+        let target = self.target.map_or("?".into(), |t| t.to_string());
+        let have = self.achieved.or(self.events_sum).map_or("?".into(), |m| m.to_string());
+        match &self.outcome {
+            Outcome::Reached { on, cumulative } => format!(
+                "Reached on {} with event {} (cumulative {cumulative} of {target})",
+                short_date(&on.event_date),
+                on.event_log_id
+            ),
+            Outcome::ReachedByApi => format!("Reached: the API counts {have} of {target}"),
+            Outcome::NotReached { short_by } if self.current => {
+                let days = self.days_left.map_or(String::new(), |d| format!(", {d} days left"));
+                format!("Not reached yet: {have} of {target} — {short_by} still needed{days}")
+            }
+            Outcome::NotReached { short_by } => format!("Not reached: {have} of {target} — {short_by} short"),
+            Outcome::NoTarget => "This target has no value to reach".into(),
+        }
+    }
+}
+
+/// "2025-09-27 14:02" from the API's date text.
+fn short_date(raw: &str) -> String {
+    raw.get(..16).unwrap_or(raw).to_string()
+}
+
+fn parse_day(s: Option<&str>) -> Option<NaiveDate> {
+    let s = s?.trim();
+    NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
+}
+
+fn parse_time(s: &str) -> Option<NaiveDateTime> {
+    crate::api::model::EventTime::parse(s.to_string()).parsed
+}
+
+fn in_window(e: &TargetEvent, start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<bool> {
+    let day = e.event_date.parsed?.date();
+    Some(start.is_none_or(|s| day >= s) && end.is_none_or(|e| day <= e))
+}
+
+fn sum<'a>(mut values: impl Iterator<Item = &'a TargetEvent>) -> Option<Money> {
+    values.try_fold(Money::ZERO, |acc, e| acc.checked_add(e.target_value))
+}
+
+/// The verdict for `target`'s period, from every listed event of its rule
+/// (all periods: events that moved between periods are found among the
+/// neighbours'). `now` is the clock, for the days left.
+pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDateTime) -> PeriodVerdict {
+    let period_id = target.period_id.unwrap_or_default();
+    let start = parse_day(target.period_start_date.as_deref());
+    let end = parse_day(target.period_end_date.as_deref());
+    let current = target.current_period.unwrap_or(false);
+    let rule_events: Vec<&TargetEvent> = events.iter().filter(|e| e.target_rule_id == target.target_rule_id).collect();
+    // This period's events, in the order they happened.
+    let mut here: Vec<&TargetEvent> = rule_events.iter().copied().filter(|e| e.period_id == period_id).collect();
+    here.sort_by(|a, b| (a.event_date.parsed, a.event_log_id).cmp(&(b.event_date.parsed, b.event_log_id)));
+    let events_sum = sum(here.iter().copied());
+    let achieved = target.target_achieved_value;
+    let difference = match (achieved, events_sum) {
+        (Some(a), Some(s)) if a != s => a.checked_add(Money(-s.0)),
+        _ => None,
+    };
+
+    // The event after which the cumulative value of the listed events
+    // reached `value` and stayed there (a return can take it back below).
+    let crossing = |value: Money| -> Option<(EventRef, Money)> {
+        let mut acc = Money::ZERO;
+        let mut lasting = None;
+        for e in &here {
+            let before = acc;
+            acc = acc.checked_add(e.target_value)?;
+            if acc.0 >= value.0 && before.0 < value.0 {
+                lasting = Some((EventRef::of(e), acc));
+            } else if acc.0 < value.0 {
+                lasting = None;
+            }
+        }
+        lasting
+    };
+    let have = achieved.or(events_sum);
+    let outcome = match target.target_value {
+        None => Outcome::NoTarget,
+        Some(t) if t.0.is_zero() => Outcome::NoTarget,
+        Some(t) => match crossing(t) {
+            Some((on, cumulative)) => Outcome::Reached { on, cumulative },
+            None if have.is_some_and(|h| h.0 >= t.0) => Outcome::ReachedByApi,
+            None => {
+                let short_by = have.and_then(|h| t.checked_add(Money(-h.0))).unwrap_or(t);
+                Outcome::NotReached { short_by }
+            }
+        },
+    };
+    let days_left = (current && matches!(outcome, Outcome::NotReached { .. }))
+        .then(|| end.map(|e| (e - now.date()).num_days() + 1).map(|d| d.max(0)))
+        .flatten();
+
+    let returns: Vec<&TargetEvent> =
+        here.iter().copied().filter(|e| e.kind() == EventKind::Return || e.target_value.is_negative()).collect();
+    let returns_total = sum(returns.iter().copied());
+    let counted_elsewhere: Vec<&TargetEvent> = rule_events
+        .iter()
+        .copied()
+        .filter(|e| e.period_id != period_id && in_window(e, start, end) == Some(true))
+        .collect();
+    let counted_here_from_outside: Vec<EventRef> =
+        here.iter().filter(|e| in_window(e, start, end) == Some(false)).map(|e| EventRef::of(e)).collect();
+    let would_have_reached = match &outcome {
+        Outcome::NotReached { short_by } => counted_elsewhere
+            .iter()
+            .filter(|e| e.target_value.0 >= short_by.0)
+            .min_by_key(|e| e.target_value)
+            .map(|e| EventRef::of(e)),
+        _ => None,
+    };
+    let enrolled = target.enrolled_on.as_deref().and_then(parse_time);
+    let before_enrolment = match enrolled {
+        Some(at) => {
+            here.iter().filter(|e| e.event_date.parsed.is_some_and(|d| d < at)).map(|e| EventRef::of(e)).collect()
+        }
+        None => Vec::new(),
+    };
+    let milestones = target
+        .milestones
+        .iter()
+        .map(|m| MilestoneVerdict {
+            name: crate::sanitize::line(m.trigger_name.as_deref().unwrap_or("")).into_owned(),
+            value: m.trigger_value,
+            reached_by_api: m.is_achieved,
+            crossed_on: m.trigger_value.and_then(crossing).map(|(e, _)| e),
+        })
+        .collect();
+    PeriodVerdict {
+        period_id,
+        ref_code: target.period_ref_code.as_deref().map(|r| crate::sanitize::line(r).into_owned()),
+        start,
+        end,
+        current,
+        target: target.target_value,
+        achieved,
+        events_sum,
+        events_count: here.len(),
+        difference,
+        outcome,
+        days_left,
+        returns: returns.iter().map(|e| EventRef::of(e)).collect(),
+        returns_total,
+        counted_elsewhere: counted_elsewhere.iter().map(|e| EventRef::of(e)).collect(),
+        counted_here_from_outside,
+        would_have_reached,
+        enrolled_on: target.enrolled_on.as_deref().map(|e| crate::sanitize::line(e).into_owned()),
+        before_enrolment,
+        milestones,
+    }
+}
+
+/// The verdicts over the periods of `rule_id` the targets list (or only
+/// `period_id`), in period order.
+pub fn verdicts(
+    targets: &[&UserTarget],
+    rule_id: i64,
+    period_id: Option<i64>,
+    events: &[TargetEvent],
+    now: NaiveDateTime,
+) -> Vec<PeriodVerdict> {
+    let mut chosen: Vec<&&UserTarget> = targets
+        .iter()
+        .filter(|t| t.target_rule_id == rule_id && period_id.is_none_or(|p| t.period_id == Some(p)))
+        .collect();
+    chosen.sort_by_key(|t| (t.period_start_date.clone(), t.period_id));
+    chosen.iter().map(|t| period_verdict(t, events, now)).collect()
+}
+
+#[cfg(test)]
+mod tests;

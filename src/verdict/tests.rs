@@ -1,0 +1,127 @@
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+use super::*;
+
+fn event(id: i64, name: &str, value: &str, date: &str, processed: &str, period: i64) -> TargetEvent {
+    let raw = json!({
+        "eventLogId": id, "eventName": name, "customerId": 1, "eventDisplayName": null, "uniqueId": format!("u{id}"),
+        "eventDate": date, "eventProcessedDate": processed, "periodId": period, "targetGroupId": 9,
+        "targetRuleId": 100, "targetValue": serde_json::Number::from_string_unchecked(value.into())
+    });
+    TargetEvent::from_raw(&raw.to_string()).unwrap()
+}
+
+fn target(period: i64, start: &str, end: &str, value: &str, achieved: &str, current: bool) -> UserTarget {
+    serde_json::from_value(json!({
+        "periodId": period, "periodRefCode": format!("P{period}"), "periodStartDate": start, "periodEndDate": end,
+        "targetValue": value, "targetAchievedValue": achieved, "targetRuleId": 100, "currentPeriod": current
+    }))
+    .unwrap()
+}
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+}
+
+/// September (7601) ends short; its last bill was processed in October (7602).
+fn late_bill() -> (UserTarget, Vec<TargetEvent>) {
+    let events = vec![
+        event(1, "ADD_TRANSACTION", "3000.00", "2025-09-10 10:00:00.0", "2025-09-10 10:00:05.0", 7601),
+        event(2, "ADD_TRANSACTION", "2000.50", "2025-09-20 12:00:00.0", "2025-09-20 12:00:05.0", 7601),
+        event(3, "RETURN_BILL", "-180.00", "2025-09-25 09:00:00.0", "2025-09-25 09:00:05.0", 7601),
+        event(6, "ADD_TRANSACTION", "600.00", "2025-09-30 23:50:00.0", "2025-10-01 00:20:00.0", 7602),
+        event(7, "ADD_TRANSACTION", "100.00", "2025-10-05 10:00:00.0", "2025-10-05 10:00:02.0", 7602),
+    ];
+    (target(7601, "2025-09-01", "2025-09-30", "5000.00", "4820.50", false), events)
+}
+
+#[test]
+fn not_reached_says_how_short_and_names_the_event_that_moved() {
+    let (t, events) = late_bill();
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    assert_eq!(v.headline(), "Not reached: 4820.50 of 5000.00 — 179.50 short");
+    assert_eq!(v.events_sum.unwrap().to_string(), "4820.50");
+    assert_eq!(v.difference, None, "the API and the events agree");
+    assert_eq!(v.counted_elsewhere.iter().map(|e| e.event_log_id).collect::<Vec<_>>(), vec![6]);
+    let moved = v.would_have_reached.expect("the late bill alone would have covered it");
+    assert_eq!((moved.event_log_id, moved.period_id), (6, 7602));
+    assert_eq!(v.returns.len(), 1);
+    assert_eq!(v.returns_total.unwrap().to_string(), "-180.00");
+    assert_eq!(v.days_left, None, "a closed period has no days left");
+}
+
+#[test]
+fn reached_names_the_event_that_crossed() {
+    let (_, events) = late_bill();
+    let t = target(7602, "2025-10-01", "2025-10-31", "650.00", "700.00", false);
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    assert_eq!(v.headline(), "Reached on 2025-10-05 10:00 with event 7 (cumulative 700.00 of 650.00)");
+    // Counted in October but dated in September.
+    assert_eq!(v.counted_here_from_outside.iter().map(|e| e.event_log_id).collect::<Vec<_>>(), vec![6]);
+    assert!(v.counted_elsewhere.is_empty());
+}
+
+#[test]
+fn the_current_period_says_what_is_needed_and_the_days_left() {
+    let (_, events) = late_bill();
+    let t = target(7602, "2025-10-01", "2025-10-31", "5000.00", "700.00", true);
+    let v = period_verdict(&t, &events, at("2025-10-22 15:00:00"));
+    assert_eq!(v.days_left, Some(10));
+    assert_eq!(v.headline(), "Not reached yet: 700.00 of 5000.00 — 4300.00 still needed, 10 days left");
+}
+
+#[test]
+fn a_disagreeing_api_value_is_said_plainly() {
+    let (_, events) = late_bill();
+    let t = target(7601, "2025-09-01", "2025-09-30", "5000.00", "5100.00", false);
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    assert_eq!(v.difference.unwrap().to_string(), "279.50");
+    assert_eq!(v.outcome, Outcome::ReachedByApi, "the API counts more than the listed events");
+}
+
+#[test]
+fn events_before_enrolment_and_milestones() {
+    let (_, events) = late_bill();
+    let mut t = target(7601, "2025-09-01", "2025-09-30", "5000.00", "4820.50", false);
+    t.enrolled_on = Some("2025-09-15 00:00:00".into());
+    t.milestones = serde_json::from_value(json!([
+        {"id": 1, "triggerName": "Half way", "triggerValue": 2500, "isAchieved": true},
+        {"id": 2, "triggerName": "Almost", "triggerValue": "4900.00", "isAchieved": false}
+    ]))
+    .unwrap();
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    assert_eq!(v.before_enrolment.iter().map(|e| e.event_log_id).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(v.milestones[0].crossed_on.as_ref().map(|e| e.event_log_id), Some(1));
+    assert_eq!(v.milestones[0].reached_by_api, Some(true));
+    assert_eq!(v.milestones[1].crossed_on, None);
+}
+
+#[test]
+fn every_period_of_the_rule_in_order() {
+    let (_, events) = late_bill();
+    let a = target(7602, "2025-10-01", "2025-10-31", "650.00", "700.00", true);
+    let b = target(7601, "2025-09-01", "2025-09-30", "5000.00", "4820.50", false);
+    let other_rule = UserTarget { target_rule_id: 5, ..b.clone() };
+    let all = verdicts(&[&a, &b, &other_rule], 100, None, &events, at("2025-10-22 00:00:00"));
+    assert_eq!(all.iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![7601, 7602]);
+    assert_eq!(verdicts(&[&a, &b], 100, Some(7602), &events, at("2025-10-22 00:00:00")).len(), 1);
+}
+
+#[test]
+fn a_sum_that_cannot_be_exact_is_absent_not_rounded() {
+    let events = vec![
+        event(1, "ADD_TRANSACTION", "123356789012.347", "2025-09-10 10:00:00.0", "2025-09-10 10:00:00.0", 7601),
+        event(
+            2,
+            "ADD_TRANSACTION",
+            "0.0000000000000000000000000001",
+            "2025-09-11 10:00:00.0",
+            "2025-09-11 10:00:00.0",
+            7601,
+        ),
+    ];
+    let t = target(7601, "2025-09-01", "2025-09-30", "5000.00", "4820.50", false);
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    assert_eq!(v.events_sum, None);
+}
