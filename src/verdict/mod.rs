@@ -155,7 +155,7 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
     let rule_events: Vec<&TargetEvent> = events.iter().filter(|e| e.target_rule_id == target.target_rule_id).collect();
     // This period's events, in the order they happened.
     let mut here: Vec<&TargetEvent> = rule_events.iter().copied().filter(|e| e.period_id == period_id).collect();
-    here.sort_by(|a, b| (a.event_date.parsed, a.event_log_id).cmp(&(b.event_date.parsed, b.event_log_id)));
+    here.sort_by_key(|e| (e.event_date.parsed, e.event_log_id));
     let events_sum = sum(here.iter().copied());
     let achieved = target.target_achieved_value;
     let difference = match (achieved, events_sum) {
