@@ -88,6 +88,9 @@ impl ConnectionArgs {
 pub enum Command {
     /// Fetch one page of events and print it (no TUI).
     Fetch(FetchArgs),
+    /// Why a customer's target was or was not reached: the verdict per period,
+    /// with the evidence (no TUI).
+    Explain(ExplainArgs),
     /// Forget the recent queries.
     ClearRecent,
     /// Run the demo API on its own, so it can be explored with curl.
@@ -96,6 +99,39 @@ pub enum Command {
         #[arg(long, default_value_t = 8089)]
         port: u16,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Customer id (userId).
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..), required_unless_present = "customer")]
+    pub user_id: Option<i64>,
+    /// The customer in any form the explorer takes: an id, mobile:…, email:…,
+    /// external:…, card:….
+    #[arg(long, value_name = "IDENT", conflicts_with = "user_id")]
+    pub customer: Option<String>,
+    /// Target rule id.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub rule_id: i64,
+    /// One period; without it, every period of the rule the targets list.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub period_id: Option<i64>,
+    /// text for a terminal, json for programs (money as exact strings), markdown for a case note.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Write to this file instead of stdout (created private to the user).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

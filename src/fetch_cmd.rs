@@ -64,6 +64,15 @@ async fn base_query(client: &Client, args: &FetchArgs) -> Result<EventsQuery, i3
 
 /// `--customer`: an id as it is, any other form looked up (said on stderr).
 pub async fn resolve_customer(client: &Client, text: &str) -> Result<i64, i32> {
+    resolve_customer_ref(client, text).await.map(|(_, id, _)| id)
+}
+
+/// [`resolve_customer`], also giving the customer as read and the lookup's
+/// exchange (None for an id, which needs no request).
+pub async fn resolve_customer_ref(
+    client: &Client,
+    text: &str,
+) -> Result<(CustomerRef, i64, Option<crate::api::ResponseMeta>), i32> {
     let customer = match CustomerRef::parse(text) {
         Ok(c) => c,
         Err(bad) => {
@@ -76,9 +85,9 @@ pub async fn resolve_customer(client: &Client, text: &str) -> Result<i64, i32> {
         Ok(found) if customer.user_id().is_none() => {
             let id = found.meta.request_id.as_deref().unwrap_or("-");
             eprintln!("Customer {customer} is {} [request id {id}]", found.value);
-            Ok(found.value)
+            Ok((customer, found.value, Some(found.meta)))
         }
-        Ok(found) => Ok(found.value),
+        Ok(found) => Ok((customer, found.value, None)),
         Err(e) => {
             report(&mut std::io::stderr(), &e);
             Err(1)

@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod explain_cmd;
 pub mod export;
 pub mod fetch_cmd;
 pub mod logging;

@@ -16,7 +16,7 @@ use super::client::Client;
 use super::error::ApiError;
 use super::model::TargetEvent;
 use super::query::EventsQuery;
-use super::response::{EventsOutcome, Fetched};
+use super::response::{EventsOutcome, Fetched, ResponseMeta};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FetchAllOptions {
@@ -113,6 +113,8 @@ pub struct AllEvents {
     pub limit: u32,
     /// Set when the run ended early (cap, a server repeating itself).
     pub stopped: Option<Stopped>,
+    /// Every answered request, with its request id, in the order answered.
+    pub requests: Vec<ResponseMeta>,
 }
 
 impl AllEvents {
@@ -167,6 +169,7 @@ struct PageAnswer {
     events: Vec<TargetEvent>,
     total: Option<u64>,
     no_events: Option<String>,
+    meta: ResponseMeta,
 }
 
 async fn fetch_page<S: PageSource>(
@@ -181,12 +184,13 @@ async fn fetch_page<S: PageSource>(
         limiter.wait().await;
         match source.page(query).await {
             Ok(f) => {
+                let meta = f.meta;
                 return Ok(match f.value {
                     EventsOutcome::Page(p) => {
-                        PageAnswer { events: p.events, total: p.pagination.total, no_events: None }
+                        PageAnswer { events: p.events, total: p.pagination.total, no_events: None, meta }
                     }
                     EventsOutcome::NoEvents { message } => {
-                        PageAnswer { events: Vec::new(), total: Some(0), no_events: Some(message) }
+                        PageAnswer { events: Vec::new(), total: Some(0), no_events: Some(message), meta }
                     }
                 });
             }
@@ -276,7 +280,13 @@ pub async fn fetch_all_from<S: PageSource>(
     let limit = opts.limit.clamp(1, super::MAX_PAGE_SIZE);
     let query = |page| EventsQuery { page, limit, ..base };
     let first = fetch_page(client, &limiter, &opts, query(0), &*progress).await?;
-    let mut all = AllEvents { limit, total: first.total, no_events: first.no_events, ..AllEvents::default() };
+    let mut all = AllEvents {
+        limit,
+        total: first.total,
+        no_events: first.no_events,
+        requests: vec![first.meta],
+        ..AllEvents::default()
+    };
     if all.no_events.is_some() {
         progress(Progress::Planned { pages: 1, total: Some(0) });
         all.pages = 1;
@@ -337,6 +347,7 @@ pub async fn fetch_all_from<S: PageSource>(
         match result {
             Ok(answer) => {
                 progress(Progress::Page { page, events: answer.events.len() });
+                all.requests.push(answer.meta);
                 if !take(page, answer.events, &mut plan, &mut all) && plan.stopped.is_none() {
                     plan.stopped = Some(Stopped::NoProgress { page });
                 }

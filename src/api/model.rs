@@ -443,9 +443,14 @@ pub struct UserTarget {
     /// When the customer was enrolled in the target, where the tenant tracks it.
     #[serde(default)]
     pub enrolled_on: Option<String>,
-    /// Sub-milestones on the way to the target.
-    #[serde(default)]
+    /// Sub-milestones on the way to the target (`null` reads as none).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub milestones: Vec<Milestone>,
+}
+
+/// A list the API may send as `null`.
+fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A sub-milestone of a target.

@@ -102,7 +102,12 @@ fn format_for(path: &Path) -> Option<Format> {
 /// are the environment variables the tool itself reads, filled in by the
 /// shell when it runs; no secret is ever in it. It follows no redirect.
 pub fn curl_command(conn: &ConnectionInfo, q: &EventsQuery) -> String {
-    let url = crate::api::query::events_url(&conn.base_url, q, conn.offset_mode).to_string().replace('\'', "%27");
+    curl_for(conn, crate::api::query::events_url(&conn.base_url, q, conn.offset_mode).as_str())
+}
+
+/// A GET of `url` as a cURL command, authenticated as [`curl_command`] is.
+pub fn curl_for(conn: &ConnectionInfo, url: &str) -> String {
+    let url = url.replace('\'', "%27");
     let mut lines = vec![format!("curl '{url}'"), "  --header 'Accept: application/json'".to_string()];
     let basic = |md5: &str| {
         format!(

@@ -5,6 +5,8 @@
 //! Pure: computed from the customer's targets, every event of the rule and a
 //! clock, so each rule is unit-tested over constructed data.
 
+pub mod report;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -38,7 +40,7 @@ impl EventRef {
 
 /// How the period ended, or stands.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Outcome {
     /// The cumulative value of the listed events crossed the target on this event.
     Reached {
@@ -111,7 +113,7 @@ impl PeriodVerdict {
                 on.event_log_id
             ),
             Outcome::ReachedByApi => format!("Reached: the API counts {have} of {target}"),
-            Outcome::NotReached { short_by } if self.current => {
+            Outcome::NotReached { short_by } if self.current && self.days_left != Some(0) => {
                 let days = self.days_left.map_or(String::new(), |d| format!(", {d} days left"));
                 format!("Not reached yet: {have} of {target} — {short_by} still needed{days}")
             }

@@ -287,3 +287,55 @@ fn customer_takes_every_form_and_says_the_id() {
     let o = sb.run(&["fetch", "--customer", "564332013", "--user-id", "564332013", "--rule-id", "1986"], &[]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn explain_in_text_json_and_a_case_note_without_secrets() {
+    use target_events::api::auth::md5_hex;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(Some(common::demo_auth(Duration::from_secs(60)))));
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("explain");
+    let env = [("CAP_BASE_URL", base.as_str()), ("CAP_USERNAME", common::USER), ("CAP_PASSWORD", common::PASSWORD)];
+    let args = ["explain", "--customer", "mei.lin@example.com", "--rule-id", "3150"];
+    // Text: the headline per period and the event that moved.
+    let o = sb.run(&args, &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Period 31501 (Q1_2025, 2025-01-01 → 2025-03-31)"), "{text}");
+    assert!(text.contains("Not reached: 2751.990 of 3000.00 — 248.010 short"), "{text}");
+    assert!(text.contains("event 640100091") && text.contains("counted in 31502"), "{text}");
+    // JSON: stable fields, money as exact strings.
+    let o = sb.run(&[&args[..], &["--format", "json", "--period-id", "31501"]].concat(), &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["customer"]["userId"], 498221730);
+    assert_eq!(v["customer"]["foundBy"], "email mei.lin@example.com");
+    let p = &v["periods"][0];
+    assert_eq!(
+        (p["periodId"].as_i64(), p["target"].as_str(), p["achieved"].as_str()),
+        (Some(31501), Some("3000.00"), Some("2751.990"))
+    );
+    assert_eq!(p["outcome"]["kind"], "notReached");
+    assert_eq!(p["outcome"]["shortBy"], "248.010");
+    assert_eq!(p["countedElsewhere"][0]["eventLogId"], 640100091);
+    assert!(v["requests"].as_array().unwrap().iter().all(|r| r["requestId"].is_string()));
+    // The case note: every request id, and no secret.
+    let o = sb.run(&[&args[..], &["--format", "markdown"]].concat(), &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let note = stdout(&o);
+    assert!(note.starts_with("# Case note: customer 498221730, rule 3150"), "{note}");
+    // Every request (lookup, targets, each events page) with its request id.
+    let rows: Vec<&str> = note.lines().filter(|l| l.starts_with("| 200 | ")).collect();
+    assert_eq!(rows.len(), v["requests"].as_array().unwrap().len(), "{note}");
+    assert!(rows.iter().all(|r| r.contains("-demo-")), "{note}");
+    assert!(note.contains("curl '") && note.contains("$CAP_PASSWORD"), "{note}");
+    use base64::Engine;
+    let header =
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", common::USER, md5_hex(common::PASSWORD)));
+    for secret in [common::PASSWORD.to_string(), md5_hex(common::PASSWORD), header] {
+        assert!(!note.contains(&secret), "a secret in the case note");
+    }
+    // No such rule for the customer: invalid input.
+    let o = sb.run(&["explain", "--user-id", "498221730", "--rule-id", "1"], &env);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
