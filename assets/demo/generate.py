@@ -220,6 +220,41 @@ customers.append({
     "events": hostile,
 })
 
+# 7. Why didn't it count? One customer showing each case the verdict explains:
+# a bill dated on the last evening of September but processed after midnight
+# (counted in October; alone it would have reached September's target), a
+# return, an event before enrolment, and an API achieved value in October that
+# counts more than the listed events (a bonus the events endpoint does not list).
+groups.append({
+    "id": 7600, "name": "Festive Spend Club", "trackingType": "DEFAULT",
+    "targetEvaluationType": "FIXED_CALENDAR_WINDOW",
+    "rules": [{"targetRuleId": 7610, "targetId": 761001, "targetName": "Spend 5,000 in a month",
+               "targetType": "SUM", "targetEntity": "TRANSACTION", "eventName": "TransactionAdd",
+               "targetValue": "5000.00",
+               "milestones": [{"id": 76101, "triggerName": "Half way", "triggerValue": "2500.00"},
+                              {"id": 76102, "triggerName": "Almost there", "triggerValue": "4500.00"}]}],
+    "periods": [
+        {"id": 7601, "refCode": "Sep_2025", "startDate": "2025-09-01", "endDate": "2025-09-30", "periodStatus": "ENDED"},
+        {"id": 7602, "refCode": "Oct_2025", "startDate": "2025-10-01", "endDate": "2025-10-31", "periodStatus": "ACTIVE"},
+    ],
+})
+why = [
+    ("ADD_TRANSACTION", "2025-09-03 18:05:00.0", None, 7601, "350.00"),
+    ("ADD_TRANSACTION", "2025-09-10 11:20:00.0", None, 7601, "3000.00"),
+    ("ADD_TRANSACTION", "2025-09-20 16:45:00.0", None, 7601, "1850.50"),
+    ("RETURN_BILL", "2025-09-25 10:00:00.0", None, 7601, "-380.00"),
+    ("ADD_TRANSACTION", "2025-09-30 23:50:00.0", "2025-10-01 00:20:00.0", 7602, "600.00"),
+    ("ADD_TRANSACTION", "2025-10-04 12:00:00.0", None, 7602, "1200.00"),
+    ("ADD_TRANSACTION", "2025-10-12 19:30:00.0", None, 7602, "2400.00"),
+]
+customers.append({
+    "userId": 777000777, "firstName": "Ravi", "lastName": "Kumar",
+    "enrolments": [{"targetRuleId": 7610, "enrolledOn": "2025-09-05T00:00:00.000+0000",
+                    "achievedAdjustments": {"7602": "150.00"}}],
+    "events": [event(940000001 + n, name, 777000777, 994000100 + n, date, processed or date, period, 7600, 7610, value)
+               for n, (name, date, processed, period, value) in enumerate(why)],
+})
+
 dataset = {"groups": groups, "customers": customers}
 text = json.dumps(dataset, indent=1, ensure_ascii=True)
 # Money as exact JSON numbers.

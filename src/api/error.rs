@@ -156,6 +156,9 @@ impl ApiError {
     /// One sentence: what went wrong, in a support agent's words.
     pub fn sentence(&self) -> String {
         match &self.kind {
+            ErrorKind::Api { code: Some(codes::CUSTOMER_NOT_FOUND), message, .. } => {
+                format!("No customer was found with that identifier ({message}).")
+            }
             ErrorKind::Api { code, message, .. } => match code.and_then(Field::blamed_by) {
                 Some(field) => format!("The API rejected the {}: {message}.", field.label()),
                 None => format!("The API reported an error: {message}."),

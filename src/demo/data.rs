@@ -22,6 +22,9 @@ pub struct Rule {
     pub target_entity: String,
     pub event_name: String,
     pub target_value: String,
+    /// Sub-milestones: `{id, triggerName, triggerValue}`.
+    #[serde(default)]
+    pub milestones: Vec<Value>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -50,6 +53,10 @@ pub struct Group {
 pub struct Enrolment {
     pub target_rule_id: i64,
     pub enrolled_on: String,
+    /// Added to the API's achieved value of a period (by period id): value
+    /// the events endpoint does not list, as a bonus or a cap would.
+    #[serde(default)]
+    pub achieved_adjustments: HashMap<String, String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -155,6 +162,7 @@ impl Dataset {
             tracking_type: "DEFAULT".into(),
             target_evaluation_type: "FIXED_CALENDAR_WINDOW".into(),
             rules: vec![Rule {
+                milestones: Vec::new(),
                 target_rule_id: rule_id,
                 target_id: rule_id * 10,
                 target_name: format!("Generated target {rule_id}"),
@@ -200,7 +208,11 @@ impl Dataset {
             user_id,
             first_name: "Generated".into(),
             last_name: user_id.to_string(),
-            enrolments: vec![Enrolment { target_rule_id: rule_id, enrolled_on: "2025-01-01T00:00:00.000+0000".into() }],
+            enrolments: vec![Enrolment {
+                target_rule_id: rule_id,
+                enrolled_on: "2025-01-01T00:00:00.000+0000".into(),
+                achieved_adjustments: HashMap::new(),
+            }],
             events,
         });
         self.reindex();
@@ -287,7 +299,19 @@ impl Dataset {
                 .periods
                 .iter()
                 .map(|p| {
-                    let achieved = achieved(customer, rule, p.id);
+                    let extra = enrolment.achieved_adjustments.get(&p.id.to_string()).and_then(|v| Money::parse(v));
+                    let listed = achieved(customer, rule, p.id);
+                    let achieved = extra.and_then(|x| listed.checked_add(x)).unwrap_or(listed);
+                    let milestones: Vec<Value> = rule
+                        .milestones
+                        .iter()
+                        .map(|m| {
+                            let mut m = m.clone();
+                            let trigger = m["triggerValue"].as_str().and_then(Money::parse);
+                            m["isAchieved"] = Value::Bool(trigger.is_some_and(|t| achieved.0 >= t.0));
+                            m
+                        })
+                        .collect();
                     json!({
                         "targetId": rule.target_id,
                         "periodId": p.id,
@@ -305,7 +329,7 @@ impl Dataset {
                         "periodStartDateWithTimeStamp": format!("{}T00:00:00.000Z", p.start_date),
                         "periodEndDateWithTimeStamp": format!("{}T23:59:59.000Z", p.end_date),
                         "currentPeriod": p.period_status == "ACTIVE",
-                        "milestones": null,
+                        "milestones": if milestones.is_empty() { Value::Null } else { Value::Array(milestones) },
                     })
                 })
                 .collect();

@@ -28,6 +28,7 @@ pub const SUGGESTIONS: &[(i64, i64, &str)] = &[
     (387544807, 79192, "a behavioural event processed late"),
     (610000042, 1986, "no events"),
     (666000666, 4040, "hostile names"),
+    (777000777, 7610, "why didn't it count? (explain)"),
 ];
 
 /// The suggestions as lines for the empty table.

@@ -133,8 +133,13 @@ fn parse_day(s: Option<&str>) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
 }
 
+/// The API's dates: `2025-09-05T00:00:00.000+0000` (enrolment), or the
+/// events' own form. Tenant-local time, as the events' dates are.
 fn parse_time(s: &str) -> Option<NaiveDateTime> {
-    crate::api::model::EventTime::parse(s.to_string()).parsed
+    chrono::DateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S%.f%z")
+        .map(|d| d.naive_local())
+        .ok()
+        .or_else(|| crate::api::model::EventTime::parse(s.to_string()).parsed)
 }
 
 fn in_window(e: &TargetEvent, start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<bool> {

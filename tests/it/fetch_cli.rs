@@ -339,3 +339,23 @@ fn explain_in_text_json_and_a_case_note_without_secrets() {
     let o = sb.run(&["explain", "--user-id", "498221730", "--rule-id", "1"], &env);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn the_demo_customer_shows_each_case_the_verdict_explains() {
+    let sb = Sandbox::new("why");
+    let o = sb
+        .run(&["--demo", "explain", "--customer", "card:LOYAL777000777", "--rule-id", "7610", "--format", "json"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let (sep, oct) = (&v["periods"][0], &v["periods"][1]);
+    assert_eq!(sep["outcome"]["shortBy"], "179.50");
+    assert_eq!(sep["wouldHaveReached"]["eventLogId"], 940000005, "the late bill alone would have made it");
+    assert_eq!(sep["wouldHaveReached"]["periodId"], 7602);
+    assert_eq!(sep["returnsTotal"], "-380.00");
+    assert_eq!(sep["beforeEnrolment"][0]["eventLogId"], 940000001);
+    assert_eq!(sep["milestones"][0]["crossedOn"]["eventLogId"], 940000002);
+    assert_eq!(sep["milestones"][0]["reachedByApi"], true);
+    assert_eq!((oct["achieved"].as_str(), oct["eventsSum"].as_str()), (Some("4350.00"), Some("4200.00")));
+    assert_eq!(oct["difference"], "150.00", "the API counts more than the listed events");
+    assert_eq!(oct["current"], true);
+}
