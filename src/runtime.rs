@@ -135,6 +135,21 @@ impl Runtime {
                 self.prefetches.push(task.abort_handle());
             }
             Effect::UseProfile { name } => self.use_profile(&name),
+            Effect::WriteFile { path, text, overwrite } => {
+                tokio::task::spawn_blocking(move || {
+                    let path = std::path::absolute(&path).unwrap_or(path);
+                    let result = crate::private_file::create(&path, overwrite)
+                        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+                        .map_err(|e| {
+                            if e.kind() == io::ErrorKind::AlreadyExists {
+                                ExportError::Exists
+                            } else {
+                                ExportError::Failed(e.to_string())
+                            }
+                        });
+                    let _ = tx.send(Msg::Saved { path, result });
+                });
+            }
             Effect::Lookup { generation, customer } => self.spawn(generation, async move {
                 let result = client.lookup(&customer).await;
                 let _ = tx.send(Msg::LookedUp { generation, customer, result });
@@ -145,7 +160,7 @@ impl Runtime {
                 }
             }
             Effect::LoadTargets { generation, user_id } => self.spawn(generation, async move {
-                let result = client.target_groups(user_id).await.map(|f| f.value);
+                let result = client.target_groups(user_id).await;
                 let _ = tx.send(Msg::TargetsLoaded { generation, user_id, result });
             }),
             Effect::LoadPeriods { generation, group_id } => self.spawn(generation, async move {

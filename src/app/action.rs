@@ -42,7 +42,7 @@ pub enum Msg {
     TargetsLoaded {
         generation: u64,
         user_id: i64,
-        result: Result<Vec<UserTargetGroup>, ApiError>,
+        result: Result<Fetched<Vec<UserTargetGroup>>, ApiError>,
     },
     /// A target group's periods arrived.
     PeriodsLoaded {
@@ -69,6 +69,11 @@ pub enum Msg {
     /// The runtime switched to another profile (or could not).
     ProfileChanged {
         result: Result<ProfileSwitch, String>,
+    },
+    /// A case note was written, or not (why).
+    Saved {
+        path: PathBuf,
+        result: Result<(), ExportError>,
     },
     /// An export was written (events written) or not (why).
     Exported {
@@ -122,6 +127,12 @@ pub enum Action {
     CycleSort,
     ReverseSort,
     ToggleSummary,
+    /// Open or close the verdict panel.
+    ToggleVerdict,
+    /// In the verdict panel: move between the periods and the events.
+    VerdictSwitch,
+    /// In the verdict panel: select the event under the cursor in the table.
+    VerdictOpenEvent,
     /// Ask where to export the view.
     AskExport,
     /// Copy the selected event as JSON / the query as a cURL command.
@@ -189,6 +200,13 @@ pub enum Effect {
     /// Put `text` on the clipboard (OSC 52).
     Copy {
         text: String,
+    },
+    /// Write `text` to `path` (a case note); an existing file only when the
+    /// user said yes. Answer with `Msg::Saved`.
+    WriteFile {
+        path: PathBuf,
+        text: String,
+        overwrite: bool,
     },
     /// Find the id of the customer with this identifier; answer with `Msg::LookedUp`.
     Lookup {

@@ -12,6 +12,11 @@ use crate::export::{self, Format};
 
 impl App {
     pub(super) fn ask_export(&mut self) {
+        if let Some(v) = &self.workflow.verdict {
+            let path = format!("case-note-{}-{}.md", v.user_id, v.rule_id);
+            self.chrome.overlay = Some(Overlay::Prompt { prompt: Prompt::SaveNote(Input::new(path)), error: None });
+            return;
+        }
         let Some(shown) = &self.results.shown else { return self.flash("Nothing to export: load some events first.") };
         if self.results.view.is_empty() {
             return self.flash("Nothing to export: the view is empty.");
@@ -65,6 +70,9 @@ impl App {
     }
 
     pub(super) fn copy_event(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(note) = self.case_note() {
+            return self.copy("The case note (Markdown)".into(), note, fx);
+        }
         let Some(e) = self.selected_event() else { return self.flash("Select an event first.") };
         let title = format!("Event {} as JSON", e.event_log_id);
         let text = export::terminal_safe_json(&e.as_sent(), true);

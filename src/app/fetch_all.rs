@@ -59,6 +59,7 @@ impl App {
             missing: all.missing.iter().map(|m| m.page).collect(),
             duplicates: all.duplicates,
             stopped: all.stopped,
+            requests: all.requests,
         };
         let count = all.events.len();
         let page = EventsPage {

@@ -68,6 +68,15 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
             _ => Action::FilterKey(key),
         };
     }
+    // The verdict panel has the keyboard while it is open (and the query does not).
+    if app.workflow.verdict.is_some() && !matches!(app.form.focus, Focus::Input(_)) {
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('e') => return Action::ToggleVerdict,
+            KeyCode::Tab => return Action::VerdictSwitch,
+            KeyCode::Enter => return Action::VerdictOpenEvent,
+            _ => {}
+        }
+    }
     match key.code {
         KeyCode::Tab => return Action::FocusNext,
         KeyCode::BackTab => return Action::FocusPrev,
@@ -110,6 +119,7 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         KeyCode::Char('o') => Action::CycleSort,
         KeyCode::Char('O') => Action::ReverseSort,
         KeyCode::Char('s') => Action::ToggleSummary,
+        KeyCode::Char('e') => Action::ToggleVerdict,
         KeyCode::Char('x') => Action::AskExport,
         KeyCode::Char('y') => Action::CopyEvent,
         KeyCode::Char('c') => Action::CopyCurl,
@@ -163,6 +173,16 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("r", "fetch again (retry)"),
         ],
     ),
+    (
+        "Verdict (e)",
+        &[
+            ("j k", "next / previous period, or event"),
+            ("Tab", "between periods and their events"),
+            ("Enter", "select the event in the table"),
+            ("x  y", "save / copy the case note"),
+            ("e  Esc", "close"),
+        ],
+    ),
     ("Detail", &[("j k PgDn PgUp", "scroll"), ("v", "toggle the raw JSON of the event"), ("Esc", "back to the table")]),
     (
         "Workflow",
@@ -171,6 +191,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("T", "switch profile (tenant)"),
             ("a", "fetch every page (Esc cancels)"),
             ("s", "summary per period, with chart"),
+            ("e", "verdict: reached or not, and why"),
             ("/", "filter loaded events (Esc clears)"),
             ("o  O", "sort by the next column / reverse"),
             ("x", "export to CSV, JSON or JSON Lines"),

@@ -52,6 +52,8 @@ pub struct Areas {
     pub detail: Option<Rect>,
     /// The summary pane, when open, takes the table's and detail's place.
     pub summary: Option<Rect>,
+    /// So does the verdict panel.
+    pub verdict: Option<Rect>,
     pub status: Rect,
 }
 
@@ -83,7 +85,8 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     .areas(size);
     let inner = Rect::new(query.x + 1, query.y + 1, query.width.saturating_sub(2), 2);
     let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).spacing(1).areas(inner);
-    let (table, detail) = if app.workflow.summary.is_some() {
+    let panel = app.workflow.summary.is_some() || app.workflow.verdict.is_some();
+    let (table, detail) = if panel {
         (None, None)
     } else if size.width >= SIDE_BY_SIDE {
         let detail_w = (size.width * 37 / 100).clamp(32, 60);
@@ -105,6 +108,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
         table,
         detail,
         summary: app.workflow.summary.is_some().then_some(main),
+        verdict: (app.workflow.summary.is_none() && app.workflow.verdict.is_some()).then_some(main),
         status,
     }
 }

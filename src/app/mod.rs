@@ -15,6 +15,7 @@ pub mod selection;
 pub mod state;
 pub mod summary;
 pub mod update;
+pub mod verdict;
 pub mod view;
 
 pub use action::{Action, Effect, Msg};

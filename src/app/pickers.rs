@@ -10,7 +10,7 @@ use super::picker::{Picker, PickerEvent, PickerItem, PickerKind, TargetChoice, r
 use super::recent::{self, RecentQuery};
 use super::state::{App, Overlay};
 use crate::api::model::{TargetPeriod, UserTargetGroup};
-use crate::api::{ApiError, CustomerRef, EventsQuery, Field};
+use crate::api::{ApiError, CustomerRef, EventsQuery, Fetched, Field};
 
 impl App {
     pub(super) fn open_picker(&mut self, kind: PickerKind, fx: &mut Vec<Effect>) {
@@ -45,12 +45,17 @@ impl App {
         &mut self,
         generation: u64,
         user_id: i64,
-        result: Result<Vec<UserTargetGroup>, ApiError>,
+        result: Result<Fetched<Vec<UserTargetGroup>>, ApiError>,
     ) {
         let for_summary = self.workflow.targets_pending.is_some_and(|(g, _)| g == generation);
         if for_summary {
             self.workflow.targets_pending = None;
         }
+        let result = result.map(|f| {
+            // Kept for the case note: every request made, with its request id.
+            self.workflow.target_requests.insert(user_id, f.meta);
+            f.value
+        });
         match &result {
             Ok(groups) => {
                 self.workflow.targets.insert(user_id, Arc::new(groups.clone()));
@@ -59,6 +64,8 @@ impl App {
                 }
             }
             Err(e) if for_summary => {
+                // The verdict waits for the targets too: it waits no more.
+                self.workflow.verdict_wanted = None;
                 self.warn(&format!("The summary has no targets: looking them up failed. {}", e.sentence()))
             }
             Err(_) => {}

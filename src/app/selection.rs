@@ -22,6 +22,9 @@ impl App {
             *scroll = (i64::from(*scroll) + delta.signum() as i64).clamp(0, i64::from(max)) as u16;
             return;
         }
+        if self.workflow.verdict.is_some() {
+            return self.verdict_move(delta.signum());
+        }
         if self.form.focus == Focus::Detail {
             let max = self.chrome.frame.detail_max_scroll;
             let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };

@@ -127,6 +127,8 @@ pub struct AllMeta {
     pub duplicates: usize,
     /// Why the run ended before the data did.
     pub stopped: Option<crate::api::fetch_all::Stopped>,
+    /// Every page's exchange, for the case note.
+    pub requests: Vec<ResponseMeta>,
 }
 
 impl Shown {
@@ -172,12 +174,14 @@ pub enum Prompt {
     PageSize(Input),
     /// Export path; the format follows the extension.
     Export(Input),
+    /// Where to save the verdict's case note.
+    SaveNote(Input),
 }
 
 impl Prompt {
     pub fn input_mut(&mut self) -> &mut Input {
         match self {
-            Prompt::GoToPage(i) | Prompt::PageSize(i) | Prompt::Export(i) => i,
+            Prompt::GoToPage(i) | Prompt::PageSize(i) | Prompt::Export(i) | Prompt::SaveNote(i) => i,
         }
     }
 }
@@ -211,6 +215,8 @@ pub enum Overlay {
 pub enum Confirmable {
     /// Replace the existing file at `path` with the export.
     OverwriteExport { path: std::path::PathBuf, format: crate::export::Format },
+    /// Replace the existing file at `path` with the case note.
+    OverwriteNote { path: std::path::PathBuf },
 }
 
 /// Scroll position of the events table.
@@ -343,6 +349,12 @@ pub struct Workflow {
     pub profiles: Vec<crate::config::ProfileChoice>,
     /// Customers found by lookup, for this profile's session.
     pub customers: HashMap<crate::api::CustomerRef, i64>,
+    /// The targets lookups' exchanges, by userId, for the case note.
+    pub target_requests: HashMap<i64, ResponseMeta>,
+    /// The verdict panel, when open.
+    pub verdict: Option<super::verdict::VerdictPanel>,
+    /// A verdict waiting for the targets or the events.
+    pub verdict_wanted: Option<super::verdict::VerdictWanted>,
 }
 
 /// Around the panes: overlays, the status line, the size and the label.
@@ -362,6 +374,8 @@ pub struct Chrome {
     pub connection: ConnectionInfo,
     /// Lines under the empty table's prompt (the demo's customers to try).
     pub empty_hint: Vec<String>,
+    /// A fixed clock (tests); the local time when absent.
+    pub clock: Option<chrono::NaiveDateTime>,
 }
 
 /// What the cURL copy needs to know about the connection (never a secret).
@@ -449,6 +463,9 @@ impl App {
                 recent: options.recent,
                 profiles: options.profiles,
                 customers: HashMap::new(),
+                target_requests: HashMap::new(),
+                verdict: None,
+                verdict_wanted: None,
             },
             chrome: Chrome {
                 overlay: None,
@@ -460,6 +477,7 @@ impl App {
                 should_quit: false,
                 connection: options.connection,
                 empty_hint: options.empty_hint,
+                clock: None,
             },
             generation: 0,
         };

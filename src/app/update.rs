@@ -52,11 +52,18 @@ impl App {
                 Some(q) => self.request(q.at_page(page), true, true, &mut fx),
                 None => self.flash("The command line's ids are not valid: nothing was sent."),
             },
-            Msg::TargetsLoaded { generation, user_id, result } => self.targets_loaded(generation, user_id, result),
+            Msg::TargetsLoaded { generation, user_id, result } => {
+                self.targets_loaded(generation, user_id, result);
+                self.advance_verdict(&mut fx);
+            }
             Msg::PeriodsLoaded { generation, result } => self.periods_loaded(generation, result),
             Msg::AllProgress { generation, progress } => self.all_progress(generation, progress),
-            Msg::AllDone { generation, query, result } => self.all_done(generation, query, result),
+            Msg::AllDone { generation, query, result } => {
+                self.all_done(generation, query, result);
+                self.advance_verdict(&mut fx);
+            }
             Msg::Exported { path, result } => self.exported(&path, result),
+            Msg::Saved { path, result } => self.saved(&path, result),
             Msg::ProfileChanged { result } => self.profile_changed(result, &mut fx),
             Msg::LookedUp { generation, customer, result } => self.looked_up(generation, customer, result, &mut fx),
             Msg::Quit => self.chrome.should_quit = true,
@@ -147,6 +154,9 @@ impl App {
                 self.flash(&format!("Sorted by {}, {order}.", self.results.sort.0.label()));
             }
             Action::ToggleSummary => self.toggle_summary(fx),
+            Action::ToggleVerdict => self.toggle_verdict(fx),
+            Action::VerdictSwitch => self.verdict_switch(),
+            Action::VerdictOpenEvent => self.verdict_open_event(),
             Action::AskExport => self.ask_export(),
             Action::CopyEvent => self.copy_event(fx),
             Action::CopyCurl => self.copy_curl(fx),
@@ -240,7 +250,13 @@ impl App {
             self.chrome.overlay = None;
             return match on_yes {
                 Confirmable::OverwriteExport { path, format } => self.export(path, format, true, fx),
+                Confirmable::OverwriteNote { path } => self.save_note(path, true, fx),
             };
+        }
+        if let Some(Overlay::Prompt { prompt: Prompt::SaveNote(input), .. }) = &self.chrome.overlay {
+            let path = input.value().trim().to_string();
+            self.chrome.overlay = None;
+            return self.save_note(path.into(), false, fx);
         }
         if let Some(Overlay::Prompt { prompt: Prompt::Export(input), .. }) = &self.chrome.overlay {
             let path = input.value().trim().to_string();
@@ -264,7 +280,7 @@ impl App {
                 Ok(l) if (1..=self.results.max_limit).contains(&l) => Ok(l),
                 _ => Err(format!("Enter a page size from 1 to {}.", self.results.max_limit)),
             },
-            Prompt::Export(_) => return,
+            Prompt::Export(_) | Prompt::SaveNote(_) => return,
         };
         match (prompt, result) {
             (_, Err(e)) => {
@@ -278,7 +294,7 @@ impl App {
                     self.request(q.at_page(page - 1), false, false, fx);
                 }
             }
-            (Prompt::Export(_), Ok(_)) => {}
+            (Prompt::Export(_) | Prompt::SaveNote(_), Ok(_)) => {}
             (Prompt::PageSize(_), Ok(limit)) => {
                 self.chrome.overlay = None;
                 self.results.limit = limit;

@@ -10,6 +10,7 @@ pub mod query;
 pub mod summary;
 pub mod table;
 pub mod theme;
+pub mod verdict;
 
 use ratatui::Frame;
 
@@ -44,6 +45,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
     }
     if let Some(area) = areas.summary {
         summary::draw(app, theme, frame, area);
+    }
+    if let Some(area) = areas.verdict {
+        verdict::draw(app, theme, frame, area);
     }
     navigator::draw(app, theme, frame, areas.status);
     overlay::draw(app, theme, frame);

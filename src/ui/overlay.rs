@@ -129,6 +129,11 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
         Prompt::PageSize(i) => {
             (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.results.max_limit))
         }
+        Prompt::SaveNote(i) => (
+            " Save the case note ",
+            i,
+            "Markdown, to this file; an existing one is replaced only after a yes".to_string(),
+        ),
         Prompt::Export(i) => {
             let what = if app.results.filter.is_active() { "filtered" } else { "loaded" };
             (
@@ -138,7 +143,7 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
             )
         }
     };
-    let width = if matches!(prompt, Prompt::Export(_)) { 80 } else { 50 };
+    let width = if matches!(prompt, Prompt::Export(_) | Prompt::SaveNote(_)) { 80 } else { 50 };
     let area = frame.area().centered(Constraint::Length(width), Constraint::Length(5));
     frame.render_widget(Clear, area);
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(title);

@@ -54,7 +54,7 @@ fn money(m: Option<Money>) -> String {
 }
 
 /// The notable events of a period, each with why it is notable.
-fn notable(v: &PeriodVerdict) -> Vec<(&EventRef, String)> {
+pub fn notable(v: &PeriodVerdict) -> Vec<(&EventRef, String)> {
     let mut out: Vec<(&EventRef, String)> = Vec::new();
     if let Outcome::Reached { on, .. } = &v.outcome {
         out.push((on, "reached the target".into()));

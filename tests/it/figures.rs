@@ -153,7 +153,8 @@ fn answer_targets(h: &mut Harness) {
         .collect();
     h.pending.retain(|e| !matches!(e, Effect::LoadTargets { .. }));
     for (generation, user_id) in lookups {
-        h.send(Msg::TargetsLoaded { generation, user_id, result: Ok(groups()) });
+        let result = Ok(Fetched { value: groups(), meta: ResponseMeta::default() });
+        h.send(Msg::TargetsLoaded { generation, user_id, result });
     }
 }
 

@@ -111,7 +111,8 @@ fn every_screen_shows_hostile_text_defanged() {
         else {
             panic!("a target lookup")
         };
-        h.send(Msg::TargetsLoaded { generation, user_id, result: Ok(hostile_groups()) });
+        let result = Ok(Fetched { value: hostile_groups(), meta: meta() });
+        h.send(Msg::TargetsLoaded { generation, user_id, result });
         assert_screen_clean(&h, "target picker");
         h.key(KeyCode::Esc);
         h.key(KeyCode::Char('P'));

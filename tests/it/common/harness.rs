@@ -150,9 +150,21 @@ impl Harness {
         self.pages.answer(query)
     }
 
-    pub fn targets_for(&self, user_id: i64) -> Result<Vec<target_events::api::model::UserTargetGroup>, ApiError> {
+    pub fn targets_for(
+        &self,
+        user_id: i64,
+    ) -> Result<Fetched<Vec<target_events::api::model::UserTargetGroup>>, ApiError> {
         match self.dataset.target_groups(user_id) {
-            Ok(v) => Ok(serde_json::from_value(v["data"]["targetGroups"].clone()).expect("groups parse")),
+            Ok(v) => {
+                let groups = serde_json::from_value(v["data"]["targetGroups"].clone()).expect("groups parse");
+                let meta = ResponseMeta {
+                    status: 200,
+                    request_id: Some(format!("8c1f02d7-groups-{user_id}")),
+                    url: format!("http://127.0.0.1/v3/users/{user_id}/targetGroups"),
+                    ..ResponseMeta::default()
+                };
+                Ok(Fetched { value: groups, meta })
+            }
             Err(e) => Err(demo_error(&e)),
         }
     }

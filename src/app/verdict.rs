@@ -1,0 +1,212 @@
+//! The verdict panel (`e`): why the current query's target was or was not
+//! reached, per period. It needs the customer's targets and every event of
+//! the rule (all periods: events move between neighbours), so it looks them
+//! up — the targets once per customer, the events with a fetch-all — and
+//! computes when both are there.
+
+use chrono::NaiveDateTime;
+
+use super::action::Effect;
+use super::state::{AllRun, App};
+use crate::api::EventsQuery;
+use crate::verdict::{PeriodVerdict, verdicts};
+
+/// What the panel shows.
+#[derive(Clone, Debug)]
+pub struct VerdictPanel {
+    pub user_id: i64,
+    pub rule_id: i64,
+    pub periods: Vec<PeriodVerdict>,
+    /// The period shown in detail.
+    pub selected: usize,
+    /// The notable event under the cursor, in the selected period's list.
+    pub event: usize,
+    /// Whether j/k move through the events rather than the periods.
+    pub in_events: bool,
+}
+
+/// A verdict waiting for the targets or the events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerdictWanted {
+    pub user_id: i64,
+    pub rule_id: i64,
+    /// The period the query named, shown first.
+    pub period_id: Option<i64>,
+}
+
+impl App {
+    /// `e`: opens the verdict for the current query, or closes it.
+    pub(super) fn toggle_verdict(&mut self, fx: &mut Vec<Effect>) {
+        if self.workflow.verdict.take().is_some() {
+            return;
+        }
+        let Some(q) = self.base_query().or_else(|| self.query_from_inputs()) else {
+            return self.flash("Enter a customer and a target rule first: the verdict is about their target.");
+        };
+        self.workflow.verdict_wanted =
+            Some(VerdictWanted { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id });
+        self.advance_verdict(fx);
+    }
+
+    /// Takes the next step towards the wanted verdict: the targets, then
+    /// every event of the rule, then the verdict itself.
+    pub(super) fn advance_verdict(&mut self, fx: &mut Vec<Effect>) {
+        let Some(want) = self.workflow.verdict_wanted else { return };
+        if !self.workflow.targets.contains_key(&want.user_id) {
+            if self.workflow.targets_pending.is_none_or(|(_, u)| u != want.user_id) {
+                self.generation += 1;
+                self.workflow.targets_pending = Some((self.generation, want.user_id));
+                fx.push(Effect::LoadTargets { generation: self.generation, user_id: want.user_id });
+            }
+            return;
+        }
+        let every_event = self.results.shown.as_ref().is_some_and(|s| {
+            s.all.is_some()
+                && s.query.user_id == want.user_id
+                && s.query.rule_id == want.rule_id
+                && s.query.period_id.is_none()
+        });
+        if !every_event {
+            if self.workflow.all_run.is_none() {
+                let query =
+                    EventsQuery { user_id: want.user_id, rule_id: want.rule_id, period_id: None, limit: 1, page: 0 };
+                self.generation += 1;
+                let generation = self.generation;
+                self.workflow.all_run =
+                    Some(AllRun { generation, query, pages: 0, pages_done: 0, events: 0, retries: 0 });
+                fx.push(Effect::FetchAll { generation, query });
+            }
+            return;
+        }
+        self.workflow.verdict_wanted = None;
+        let groups = self.workflow.targets.get(&want.user_id).cloned().unwrap_or_default();
+        let targets: Vec<_> = groups.iter().flat_map(|g| &g.targets).collect();
+        let now = self.now();
+        let periods = verdicts(&targets, want.rule_id, None, self.events(), now);
+        if periods.is_empty() {
+            return self.warn(&format!("Customer {} has no target with rule {}.", want.user_id, want.rule_id));
+        }
+        let selected = want.period_id.and_then(|p| periods.iter().position(|v| v.period_id == p)).unwrap_or(0);
+        self.workflow.summary = None;
+        self.workflow.verdict = Some(VerdictPanel {
+            user_id: want.user_id,
+            rule_id: want.rule_id,
+            periods,
+            selected,
+            event: 0,
+            in_events: false,
+        });
+    }
+
+    /// The clock the verdict counts days left with (fixed in tests).
+    pub fn now(&self) -> NaiveDateTime {
+        self.chrome.clock.unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+}
+
+impl App {
+    pub(super) fn verdict_switch(&mut self) {
+        if let Some(v) = &mut self.workflow.verdict {
+            v.in_events = !v.in_events;
+        }
+    }
+
+    /// Moves through the periods, or through the selected period's events.
+    pub(super) fn verdict_move(&mut self, delta: isize) {
+        let Some(v) = &mut self.workflow.verdict else { return };
+        let (at, len) = if v.in_events {
+            let n = v.periods.get(v.selected).map_or(0, |p| crate::verdict::report::notable(p).len());
+            (&mut v.event, n)
+        } else {
+            (&mut v.selected, v.periods.len())
+        };
+        *at = (*at as isize).saturating_add(delta).clamp(0, len.saturating_sub(1) as isize) as usize;
+        if !v.in_events {
+            v.event = 0;
+        }
+    }
+
+    /// Enter on a listed event: the panel closes on the table with it selected.
+    pub(super) fn verdict_open_event(&mut self) {
+        let Some(v) = &self.workflow.verdict else { return };
+        let Some(id) = v
+            .periods
+            .get(v.selected)
+            .and_then(|p| crate::verdict::report::notable(p).get(v.event).map(|(e, _)| e.event_log_id))
+        else {
+            return self.flash("Tab to the events, then Enter selects one in the table.");
+        };
+        // The filter could hide it: it is cleared so the event is there.
+        self.results.filter = Default::default();
+        self.rebuild_view();
+        let events = self.events();
+        match self.results.view.iter().position(|&i| events.get(i as usize).is_some_and(|e| e.event_log_id == id)) {
+            Some(row) => {
+                self.workflow.verdict = None;
+                self.results.table.selected = row;
+                self.form.focus = super::Focus::Table;
+            }
+            None => self.flash(&format!("Event {id} is not among the loaded events.")),
+        }
+    }
+}
+
+impl App {
+    /// The verdict as a Markdown case note: the customer (and what found
+    /// them), the target, the verdicts, and every request made with its
+    /// request id and a cURL line without any secret.
+    pub fn case_note(&self) -> Option<String> {
+        use crate::verdict::report::{CustomerInfo, Report, RequestInfo};
+        let v = self.workflow.verdict.as_ref()?;
+        let curl = |meta: &crate::api::ResponseMeta| {
+            RequestInfo::of(meta, super::export::curl_for(&self.chrome.connection, &meta.url))
+        };
+        let mut requests: Vec<RequestInfo> =
+            self.workflow.target_requests.get(&v.user_id).map(curl).into_iter().collect();
+        if let Some(all) = self.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
+            requests.extend(all.requests.iter().map(curl));
+        }
+        let groups = self.workflow.targets.get(&v.user_id);
+        let of_rule = groups.and_then(|g| {
+            g.iter().find_map(|g| g.targets.iter().find(|t| t.target_rule_id == v.rule_id).map(|t| (g, t)))
+        });
+        let name = |s: Option<&String>| s.map(|n| crate::sanitize::line(n).into_owned());
+        let report = Report {
+            customer: CustomerInfo {
+                user_id: v.user_id,
+                found_by: self.resolved_customer().filter(|(_, id)| *id == v.user_id).map(|(c, _)| c.to_string()),
+            },
+            rule_id: v.rule_id,
+            target_name: of_rule.and_then(|(_, t)| name(t.target_name.as_ref())),
+            group_name: of_rule.and_then(|(g, _)| name(g.name.as_ref())),
+            periods: v.periods.clone(),
+            requests,
+            made_at: self.now().format("%Y-%m-%d %H:%M").to_string(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        Some(report.markdown())
+    }
+
+    pub(super) fn save_note(&mut self, path: std::path::PathBuf, overwrite: bool, fx: &mut Vec<Effect>) {
+        match self.case_note() {
+            Some(text) => fx.push(Effect::WriteFile { path, text, overwrite }),
+            None => self.flash("Open the verdict first (e)."),
+        }
+    }
+
+    pub(super) fn saved(&mut self, path: &std::path::Path, result: Result<(), super::action::ExportError>) {
+        use super::action::ExportError;
+        use super::state::{Confirmable, Overlay};
+        let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
+        match result {
+            Ok(()) => self.flash(&format!("Wrote the case note to {shown}")),
+            Err(ExportError::Exists) => {
+                self.chrome.overlay = Some(Overlay::Confirm {
+                    question: format!("{shown} already exists. Replace it? (y/n)"),
+                    on_yes: Confirmable::OverwriteNote { path: path.to_path_buf() },
+                })
+            }
+            Err(ExportError::Failed(e)) => self.fail(&format!("Could not write {shown}: {e}")),
+        }
+    }
+}
