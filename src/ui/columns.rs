@@ -157,6 +157,29 @@ pub fn join_fitting(parts: &[(u8, String)], width: usize) -> String {
     parts.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| p.1.as_str()).collect()
 }
 
+/// Wraps `text` into lines of at most `width` columns at spaces, so a word
+/// (a number, a date) is never split; a word wider than a line is left out.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if word.width() > width {
+            continue;
+        }
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Cuts `text` at a word boundary to fit `width`, with `…`: a number in it is
 /// whole or gone, never half.
 pub fn fit_words(text: &str, width: usize) -> Cow<'_, str> {

@@ -122,7 +122,9 @@ fn details(theme: &Theme, panel: &VerdictPanel, v: &PeriodVerdict, frame: &mut F
             "Event {} ({}, dated {}) counted in {}: alone it would have reached the target.",
             w.event_log_id, w.value, w.event_date, w.period_id
         );
-        lines.push(Line::from(Span::styled(columns::fit_words(&text, width).into_owned(), theme.warning())));
+        lines.extend(
+            columns::wrap_words(&text, width).into_iter().map(|l| Line::from(Span::styled(l, theme.warning()))),
+        );
     }
     let figures_h = (lines.len() as u16).min(area.height / 2);
     let [top, bottom] = Layout::vertical([Constraint::Length(figures_h), Constraint::Min(0)]).spacing(1).areas(area);

@@ -100,3 +100,19 @@ fn an_email_typed_in_a_real_terminal_lands_in_the_target_picker() {
     s.send("\x03");
     assert!(s.wait_exit(), "Ctrl-C quits cleanly");
 }
+
+#[test]
+fn pressing_e_in_a_real_terminal_shows_why_it_did_not_count() {
+    let mut s = Session::start(&["--demo"]);
+    s.wait_for("Demo customers to try");
+    s.send("777000777\t7610\t7601\r");
+    s.wait_for("Page 1 of 1");
+    s.send("e");
+    s.wait_for("Verdict · customer 777000777");
+    s.wait_for("Not reached: 4820.50 of 5000.00 — 179.50 short");
+    s.wait_for("alone it would have reached the target");
+    s.send("e");
+    s.wait_gone("Verdict · customer");
+    s.send("q");
+    assert!(s.wait_exit(), "q quits cleanly");
+}

@@ -21,4 +21,5 @@ mod properties;
 mod screens;
 mod secrets;
 mod trust;
+mod verdict;
 mod workflow;

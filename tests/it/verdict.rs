@@ -1,0 +1,76 @@
+//! The verdict panel: `e` loads what it needs, shows the verdict per period,
+//! selects an event in the table, and saves or copies the case note.
+
+use chrono::NaiveDateTime;
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use target_events::app::Effect;
+use target_events::app::state::Overlay;
+
+use crate::common::harness::Harness;
+
+fn opened(width: u16, height: u16) -> Harness {
+    let mut h = Harness::new(width, height);
+    h.app.chrome.clock = Some(NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    h.query("777000777", "7610", "7601");
+    h.answer_all();
+    h.key(KeyCode::Char('e'));
+    assert!(h.pending.iter().any(|e| matches!(e, Effect::LoadTargets { user_id: 777000777, .. })), "the targets first");
+    h.answer_all();
+    h
+}
+
+#[test]
+fn e_loads_the_targets_and_every_period_then_shows_the_verdict() {
+    let h = opened(120, 36);
+    let panel = h.app.workflow.verdict.as_ref().expect("the panel is open");
+    assert_eq!(panel.periods.iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![7601, 7602]);
+    assert_eq!(panel.selected, 0, "the query's period first");
+    assert!(
+        h.app.showing_all() && h.app.results.shown.as_ref().unwrap().query.period_id.is_none(),
+        "every period loaded"
+    );
+    let text = h.screen_text();
+    assert!(text.contains("Not reached: 4820.50 of 5000.00 — 179.50 short"), "{text}");
+    assert!(text.contains("Not reached yet: 4350.00 of 5000.00 — 650.00 still needed, 10 days left"), "{text}");
+    assert!(text.contains("Event 940000005 (600.00, dated 2025-09-30 23:50:00.0)"), "{text}");
+    assert!(text.contains("alone it would have reached the target"), "{text}");
+    assert_snapshot!("verdict_120x36", h.render().backend());
+}
+
+#[test]
+fn the_panel_at_60x16_keeps_its_figures_whole() {
+    let h = opened(60, 16);
+    assert_snapshot!("verdict_60x16", h.render().backend());
+}
+
+#[test]
+fn j_k_tab_and_enter_select_the_event_in_the_table() {
+    let mut h = opened(120, 36);
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.app.workflow.verdict.as_ref().unwrap().selected, 1);
+    h.key(KeyCode::Char('k'));
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    assert!(h.app.workflow.verdict.is_none(), "the panel closes on the table");
+    let e = h.app.selected_event().expect("an event is selected");
+    assert_eq!(e.event_log_id, 940000005, "the late bill, the first notable event");
+}
+
+#[test]
+fn the_case_note_is_saved_and_copied() {
+    let mut h = opened(120, 36);
+    h.key(KeyCode::Char('x'));
+    assert!(matches!(&h.app.chrome.overlay, Some(Overlay::Prompt { .. })));
+    h.key(KeyCode::Enter);
+    let Some(Effect::WriteFile { path, text, overwrite: false }) = h.pending.pop() else { panic!("a note to write") };
+    assert_eq!(path.to_str(), Some("case-note-777000777-7610.md"));
+    assert!(text.starts_with("# Case note: customer 777000777, rule 7610"), "{text}");
+    assert!(text.contains("8c1f02d7-groups-777000777"), "the targets request and its id: {text}");
+    assert!(text.contains("| 200 | 8c1f02d7-"), "the events requests: {text}");
+    assert!(text.contains("Made 2025-10-22 15:00"), "{text}");
+    h.key(KeyCode::Char('y'));
+    let copied =
+        h.pending.iter().rev().find_map(|e| if let Effect::Copy { text } = e { Some(text.clone()) } else { None });
+    assert_eq!(copied.as_deref(), Some(text.as_str()));
+}
