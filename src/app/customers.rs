@@ -51,6 +51,7 @@ impl App {
         });
         match result {
             Ok(found) => {
+                self.workflow.lookup_requests.insert(customer.clone(), found.meta);
                 self.workflow.customers.insert(customer, found.value);
                 match r.then {
                     AfterLookup::Submit => self.submit(fx),

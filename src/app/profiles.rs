@@ -49,6 +49,8 @@ impl App {
         self.workflow.targets.clear();
         // Lookups were answered by the old tenant.
         self.workflow.customers.clear();
+        self.workflow.lookup_requests.clear();
+        self.workflow.target_requests.clear();
         self.form.resolving = None;
         self.workflow.targets_pending = None;
         self.workflow.group_id = None;

@@ -351,6 +351,8 @@ pub struct Workflow {
     pub customers: HashMap<crate::api::CustomerRef, i64>,
     /// The targets lookups' exchanges, by userId, for the case note.
     pub target_requests: HashMap<i64, ResponseMeta>,
+    /// The customer lookups' exchanges, for the case note.
+    pub lookup_requests: HashMap<crate::api::CustomerRef, ResponseMeta>,
     /// The verdict panel, when open.
     pub verdict: Option<super::verdict::VerdictPanel>,
     /// A verdict waiting for the targets or the events.
@@ -464,6 +466,7 @@ impl App {
                 profiles: options.profiles,
                 customers: HashMap::new(),
                 target_requests: HashMap::new(),
+                lookup_requests: HashMap::new(),
                 verdict: None,
                 verdict_wanted: None,
             },

@@ -161,8 +161,10 @@ impl App {
         let curl = |meta: &crate::api::ResponseMeta| {
             RequestInfo::of(meta, super::export::curl_for(&self.chrome.connection, &meta.url))
         };
+        let found = self.resolved_customer().filter(|(_, id)| *id == v.user_id).map(|(c, _)| c);
         let mut requests: Vec<RequestInfo> =
-            self.workflow.target_requests.get(&v.user_id).map(curl).into_iter().collect();
+            found.as_ref().and_then(|c| self.workflow.lookup_requests.get(c)).map(curl).into_iter().collect();
+        requests.extend(self.workflow.target_requests.get(&v.user_id).map(curl));
         if let Some(all) = self.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
             requests.extend(all.requests.iter().map(curl));
         }
@@ -172,10 +174,7 @@ impl App {
         });
         let name = |s: Option<&String>| s.map(|n| crate::sanitize::line(n).into_owned());
         let report = Report {
-            customer: CustomerInfo {
-                user_id: v.user_id,
-                found_by: self.resolved_customer().filter(|(_, id)| *id == v.user_id).map(|(c, _)| c.to_string()),
-            },
+            customer: CustomerInfo { user_id: v.user_id, found_by: found.map(|c| c.to_string()) },
             rule_id: v.rule_id,
             target_name: of_rule.and_then(|(_, t)| name(t.target_name.as_ref())),
             group_name: of_rule.and_then(|(g, _)| name(g.name.as_ref())),

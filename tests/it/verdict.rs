@@ -74,3 +74,15 @@ fn the_case_note_is_saved_and_copied() {
         h.pending.iter().rev().find_map(|e| if let Effect::Copy { text } = e { Some(text.clone()) } else { None });
     assert_eq!(copied.as_deref(), Some(text.as_str()));
 }
+
+#[test]
+fn the_case_note_says_how_the_customer_was_found() {
+    let mut h = Harness::new(120, 36);
+    h.query("ravi.kumar@example.com", "7610", "");
+    h.answer_all();
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    let note = h.app.case_note().expect("the verdict is open");
+    assert!(note.contains("- Customer: 777000777 (found by email ravi.kumar@example.com)"), "{note}");
+    assert!(note.contains("/v2/customers/lookup"), "the lookup is among the requests: {note}");
+}

@@ -68,7 +68,8 @@ impl DemoPages {
         let (name, value) = customer.identifier();
         match self.dataset.lookup(name, &value) {
             Ok(id) => {
-                let meta = ResponseMeta { status: 200, request_id: Some(request_id), ..ResponseMeta::default() };
+                let url = format!("http://127.0.0.1/v2/customers/lookup?identifierName={name}");
+                let meta = ResponseMeta { status: 200, request_id: Some(request_id), url, ..ResponseMeta::default() };
                 Ok(Fetched { value: id, meta })
             }
             Err(e) => Err(ApiError::new(
