@@ -126,14 +126,15 @@ impl AllEvents {
 type Governor = governor::DefaultDirectRateLimiter;
 
 /// The rate limit: a token bucket (GCRA) whose burst is the per-minute quota,
-/// and a "not before" gate that a Retry-After closes for everyone.
-struct RateLimiter {
+/// and a "not before" gate that a Retry-After closes for everyone. Shared by
+/// every request of a run (fetch-all's pages, a batch's customers).
+pub struct RateLimiter {
     bucket: Governor,
     not_before: Mutex<Instant>,
 }
 
 impl RateLimiter {
-    fn new(per_minute: u32) -> Self {
+    pub fn new(per_minute: u32) -> Self {
         let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         RateLimiter {
             bucket: governor::RateLimiter::direct(governor::Quota::per_minute(per_minute)),
@@ -141,7 +142,7 @@ impl RateLimiter {
         }
     }
 
-    async fn wait(&self) {
+    pub async fn wait(&self) {
         loop {
             let gate = *self.not_before.lock().await;
             if gate > Instant::now() {
@@ -163,6 +164,43 @@ impl RateLimiter {
         let mut gate = self.not_before.lock().await;
         *gate = (*gate).max(until);
     }
+
+    /// Runs `call` under the limit, retrying transient failures as `opts`
+    /// says (Retry-After honoured up to its cap, else a doubling backoff);
+    /// `on_retry` hears of each retry and its wait.
+    pub async fn call<T, F, Fut>(
+        &self,
+        opts: &FetchAllOptions,
+        mut call: F,
+        on_retry: impl Fn(u32, Duration),
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            self.wait().await;
+            match call().await {
+                Ok(v) => return Ok(v),
+                // A server asking for a longer wait than we give fails now,
+                // its error naming the wait it asked for.
+                Err(e) if e.retry_after().is_some_and(|w| w > opts.max_retry_after) => return Err(e),
+                Err(e) if e.is_transient() && attempt < opts.retries => {
+                    attempt += 1;
+                    let backoff = opts.backoff.saturating_mul(2u32.saturating_pow(attempt - 1));
+                    let wait = e.retry_after().unwrap_or(backoff);
+                    if e.retry_after().is_some() {
+                        self.hold_for(wait).await;
+                    }
+                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying");
+                    on_retry(attempt, wait);
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }
 
 struct PageAnswer {
@@ -179,38 +217,15 @@ async fn fetch_page<S: PageSource>(
     query: EventsQuery,
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<PageAnswer, ApiError> {
-    let mut attempt = 0;
-    loop {
-        limiter.wait().await;
-        match source.page(query).await {
-            Ok(f) => {
-                let meta = f.meta;
-                return Ok(match f.value {
-                    EventsOutcome::Page(p) => {
-                        PageAnswer { events: p.events, total: p.pagination.total, no_events: None, meta }
-                    }
-                    EventsOutcome::NoEvents { message } => {
-                        PageAnswer { events: Vec::new(), total: Some(0), no_events: Some(message), meta }
-                    }
-                });
-            }
-            // A server asking for a longer wait than we give fails the page now,
-            // its error naming the wait it asked for.
-            Err(e) if e.retry_after().is_some_and(|w| w > opts.max_retry_after) => return Err(e),
-            Err(e) if e.is_transient() && attempt < opts.retries => {
-                attempt += 1;
-                let backoff = opts.backoff.saturating_mul(2u32.saturating_pow(attempt - 1));
-                let wait = e.retry_after().unwrap_or(backoff);
-                if e.retry_after().is_some() {
-                    limiter.hold_for(wait).await;
-                }
-                tracing::info!(page = query.page, attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying page");
-                progress(Progress::Retrying { page: query.page, attempt, wait });
-                tokio::time::sleep(wait).await;
-            }
-            Err(e) => return Err(e),
+    let on_retry = |attempt, wait| progress(Progress::Retrying { page: query.page, attempt, wait });
+    let f = limiter.call(opts, || source.page(query), on_retry).await?;
+    let meta = f.meta;
+    Ok(match f.value {
+        EventsOutcome::Page(p) => PageAnswer { events: p.events, total: p.pagination.total, no_events: None, meta },
+        EventsOutcome::NoEvents { message } => {
+            PageAnswer { events: Vec::new(), total: Some(0), no_events: Some(message), meta }
         }
-    }
+    })
 }
 
 /// Which pages to ask for next. Pages are generated one at a time, never
