@@ -91,6 +91,9 @@ pub enum Command {
     /// Why a customer's target was or was not reached: the verdict per period,
     /// with the evidence (no TUI).
     Explain(ExplainArgs),
+    /// Many customers' progress in one table: each line of FILE is a customer
+    /// (an id, mobile:…, email:…, external:…, card:…; # comments skipped).
+    Batch(BatchArgs),
     /// Forget the recent queries.
     ClearRecent,
     /// Run the demo API on its own, so it can be explored with curl.
@@ -99,6 +102,32 @@ pub enum Command {
         #[arg(long, default_value_t = 8089)]
         port: u16,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The customers, one a line.
+    #[arg(long, value_name = "FILE")]
+    pub customers: PathBuf,
+    /// Only this rule's targets.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub rule_id: Option<i64>,
+    /// table, csv or json [default: table].
+    #[arg(long, value_enum)]
+    pub format: Option<BatchFormat>,
+    /// Write to this file instead of stdout (created private to the user).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BatchFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Args)]

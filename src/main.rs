@@ -4,7 +4,7 @@ use clap::{CommandFactory, FromArgMatches};
 use target_events::cli::{Cli, Command};
 use target_events::config::ProfileSource;
 use target_events::query_url::{self, QueryUrl};
-use target_events::{config, demo, explain_cmd, fetch_cmd, logging, secret::Secret, session::Session};
+use target_events::{batch_cmd, config, demo, explain_cmd, fetch_cmd, logging, secret::Secret, session::Session};
 
 fn main() -> ExitCode {
     let log_default = logging::default_log_path();
@@ -101,6 +101,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     match &cli.command {
         Some(Command::Fetch(args)) => fetch_cmd::run(&session.client, args, &settings).await as u8,
         Some(Command::Explain(args)) => explain_cmd::run(&session.client, args, &settings).await as u8,
+        Some(Command::Batch(args)) => batch_cmd::run(&session.client, args, &settings).await as u8,
         _ => match target_events::tui::run(session, &settings, profiles, &cli, start_page, log_path).await {
             Ok(()) => 0,
             Err(e) => {

@@ -359,3 +359,79 @@ fn the_demo_customer_shows_each_case_the_verdict_explains() {
     assert_eq!(oct["difference"], "150.00", "the API counts more than the listed events");
     assert_eq!(oct["current"], true);
 }
+
+#[test]
+fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
+    use target_events::demo::Fault;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    // The first two requests are refused with a Retry-After: the run waits and goes on.
+    server.with_faults(|p| {
+        p.queue.push_back(Fault::RateLimit { retry_after_secs: 1 });
+        p.queue.push_back(Fault::RateLimit { retry_after_secs: 1 });
+    });
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("batch");
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(
+        &file,
+        "# after the outage\n564332013\n\nmobile:910712004518\nnobody@example.com\ncard:LOYAL777000777\n",
+    )
+    .unwrap();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &env);
+    assert_eq!(o.status.code(), Some(1), "one line failed: {}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        headers.join(","),
+        "customer,userId,group,target,ruleId,periodId,refCode,start,end,targetValue,achieved,missing,reached,current,error"
+    );
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    // 3 periods + 8 periods + the unknown customer + 2 periods, in file order.
+    assert_eq!(rows.len(), 14);
+    assert_eq!(
+        rows[1],
+        [
+            "564332013",
+            "564332013",
+            "January Spend Sprint",
+            "Spend 5,000 in a cycle",
+            "1986",
+            "9888",
+            "Cycle_2",
+            "2025-01-13",
+            "2025-01-21",
+            "5000.00",
+            "3999.54",
+            "1000.46",
+            "false",
+            "false",
+            ""
+        ]
+    );
+    assert_eq!(&rows[3][..2], ["mobile:910712004518", "712004518"]);
+    let unknown = &rows[11];
+    assert_eq!((unknown[0].as_str(), unknown[1].as_str()), ("nobody@example.com", ""));
+    assert!(unknown[14].starts_with("8015 No customer was found"), "{unknown:?}");
+    assert!(unknown[14].contains("[request id "), "{unknown:?}");
+    assert_eq!(
+        &rows[13][..6],
+        ["card:LOYAL777000777", "777000777", "Festive Spend Club", "Spend 5,000 in a month", "7610", "7602"]
+    );
+    assert_eq!(&rows[13][9..14], ["5000.00", "4350.00", "650.00", "false", "true"]);
+    // Only one rule, as JSON.
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--rule-id", "7610", "--format", "json"], &env);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 5, "one row per customer without the rule, two for the one with it");
+    assert_eq!(rows[0]["error"], "no target with rule 7610");
+    assert_eq!(rows[3]["achieved"], "4820.50");
+    // An invalid line: exit 2, naming it, nothing sent.
+    let before = server.api_requests();
+    std::fs::write(&file, "564332013\nmobile:12\n").unwrap();
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap()], &env);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 2: \"mobile:12\""), "{}", stderr(&o));
+    assert_eq!(server.api_requests(), before);
+}
