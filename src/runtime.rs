@@ -102,7 +102,9 @@ impl Runtime {
         | Msg::AllDone { generation, .. }
         | Msg::TargetsLoaded { generation, .. }
         | Msg::PeriodsLoaded { generation, .. }
-        | Msg::LookedUp { generation, .. } = &msg
+        | Msg::LookedUp { generation, .. }
+        | Msg::WatchDue { generation }
+        | Msg::WatchPolled { generation, .. } = &msg
         {
             self.tasks.remove(generation);
         }
@@ -135,6 +137,14 @@ impl Runtime {
                 self.prefetches.push(task.abort_handle());
             }
             Effect::UseProfile { name } => self.use_profile(&name),
+            Effect::WatchAfter { generation, delay } => self.spawn(generation, async move {
+                tokio::time::sleep(delay).await;
+                let _ = tx.send(Msg::WatchDue { generation });
+            }),
+            Effect::WatchPoll { generation, query } => self.spawn(generation, async move {
+                let result = client.events(&query).await;
+                let _ = tx.send(Msg::WatchPolled { generation, result });
+            }),
             Effect::WriteFile { path, text, overwrite } => {
                 tokio::task::spawn_blocking(move || {
                     let path = std::path::absolute(&path).unwrap_or(path);

@@ -60,6 +60,15 @@ pub enum Msg {
         query: EventsQuery,
         result: Result<AllEvents, ApiError>,
     },
+    /// The wait before the next watch poll is over.
+    WatchDue {
+        generation: u64,
+    },
+    /// A watch poll answered.
+    WatchPolled {
+        generation: u64,
+        result: Result<Fetched<EventsOutcome>, ApiError>,
+    },
     /// A customer lookup finished; `generation` says which.
     LookedUp {
         generation: u64,
@@ -129,6 +138,8 @@ pub enum Action {
     ToggleSummary,
     /// Open or close the verdict panel.
     ToggleVerdict,
+    /// Start or stop watching the query live.
+    ToggleWatch,
     /// In the verdict panel: move between the periods and the events.
     VerdictSwitch,
     /// In the verdict panel: select the event under the cursor in the table.
@@ -207,6 +218,16 @@ pub enum Effect {
         path: PathBuf,
         text: String,
         overwrite: bool,
+    },
+    /// Answer with `Msg::WatchDue` after `delay`.
+    WatchAfter {
+        generation: u64,
+        delay: std::time::Duration,
+    },
+    /// Poll the watched page; answer with `Msg::WatchPolled`.
+    WatchPoll {
+        generation: u64,
+        query: EventsQuery,
     },
     /// Find the id of the customer with this identifier; answer with `Msg::LookedUp`.
     Lookup {

@@ -17,6 +17,7 @@ pub mod summary;
 pub mod update;
 pub mod verdict;
 pub mod view;
+pub mod watch;
 
 pub use action::{Action, Effect, Msg};
 pub use state::{App, Focus};

@@ -47,8 +47,12 @@ impl App {
             fx.push(Effect::Cancel { generation: run.generation });
         }
         self.results.cache.clear();
-        // A warning about the old query does not outlive it.
+        // A warning about the old query does not outlive it, nor a watch.
         self.chrome.notice = None;
+        self.results.fresh.clear();
+        if let Some(w) = self.workflow.watch.take() {
+            fx.push(Effect::Cancel { generation: w.generation });
+        }
         self.request(query, true, true, fx);
     }
 

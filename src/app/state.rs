@@ -326,6 +326,8 @@ pub struct Results {
     pub view: Vec<u32>,
     pub filter: FilterState,
     pub sort: (super::view::SortKey, bool),
+    /// Events that arrived while watching, marked in the table.
+    pub fresh: std::collections::HashSet<i64>,
 }
 
 /// The support workflow on top of the results: fetch-all, summary, the
@@ -353,6 +355,8 @@ pub struct Workflow {
     pub target_requests: HashMap<i64, ResponseMeta>,
     /// The customer lookups' exchanges, for the case note.
     pub lookup_requests: HashMap<crate::api::CustomerRef, ResponseMeta>,
+    /// Watching the query live, when on.
+    pub watch: Option<super::watch::Watch>,
     /// The verdict panel, when open.
     pub verdict: Option<super::verdict::VerdictPanel>,
     /// A verdict waiting for the targets or the events.
@@ -453,6 +457,7 @@ impl App {
                 view: Vec::new(),
                 filter: FilterState::default(),
                 sort: Default::default(),
+                fresh: Default::default(),
             },
             workflow: Workflow {
                 summary: None,
@@ -467,6 +472,7 @@ impl App {
                 customers: HashMap::new(),
                 target_requests: HashMap::new(),
                 lookup_requests: HashMap::new(),
+                watch: None,
                 verdict: None,
                 verdict_wanted: None,
             },

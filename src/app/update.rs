@@ -64,6 +64,8 @@ impl App {
             }
             Msg::Exported { path, result } => self.exported(&path, result),
             Msg::Saved { path, result } => self.saved(&path, result),
+            Msg::WatchDue { generation } => self.watch_due(generation, &mut fx),
+            Msg::WatchPolled { generation, result } => self.watch_polled(generation, result, &mut fx),
             Msg::ProfileChanged { result } => self.profile_changed(result, &mut fx),
             Msg::LookedUp { generation, customer, result } => self.looked_up(generation, customer, result, &mut fx),
             Msg::Quit => self.chrome.should_quit = true,
@@ -155,6 +157,7 @@ impl App {
             }
             Action::ToggleSummary => self.toggle_summary(fx),
             Action::ToggleVerdict => self.toggle_verdict(fx),
+            Action::ToggleWatch => self.toggle_watch(fx),
             Action::VerdictSwitch => self.verdict_switch(),
             Action::VerdictOpenEvent => self.verdict_open_event(),
             Action::AskExport => self.ask_export(),

@@ -83,6 +83,17 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
             parts.push(Part::text(5, format!(" · req {}", crate::sanitize::line(id)), theme.muted()));
         }
     }
+    if let Some(w) = &app.workflow.watch {
+        // Marked in words as well as colour, so it reads under NO_COLOR.
+        let text = if w.polling {
+            " ◉ watching · checking…".to_string()
+        } else if w.failures > 0 {
+            format!(" ◉ watching · retry at {}", w.next_at.format("%H:%M:%S"))
+        } else {
+            format!(" ◉ watching · next at {}", w.next_at.format("%H:%M:%S"))
+        };
+        parts.push(Part::text(0, text, theme.fresh()));
+    }
     if let Some(notice) = &app.chrome.notice {
         // A marker as well as a colour, so the level reads under NO_COLOR.
         let (mark, style) = match notice.level {

@@ -72,10 +72,16 @@ pub fn has_large_lag(e: &TargetEvent) -> bool {
     e.processing_lag().is_some_and(|l| l > LARGE_LAG)
 }
 
-fn cell_text(col: Col, e: &TargetEvent) -> Cow<'_, str> {
+/// Marks an event that arrived while watching (visible without colour).
+const FRESH: &str = "✚";
+
+fn cell_text(col: Col, e: &TargetEvent, fresh: bool) -> Cow<'_, str> {
     match col {
         Col::Date => e.event_date.short(),
-        Col::Event => format!("{} {}", e.kind().marker(), sanitize::line_prefix(&e.event_name, CELL_BYTES)).into(),
+        Col::Event => {
+            let new = if fresh { FRESH } else { "" };
+            format!("{new}{} {}", e.kind().marker(), sanitize::line_prefix(&e.event_name, CELL_BYTES)).into()
+        }
         Col::Name => {
             e.event_display_name.as_deref().map_or(Cow::Borrowed("—"), |n| sanitize::line_prefix(n, CELL_BYTES))
         }
@@ -101,8 +107,8 @@ fn row_style(theme: &Theme, e: &TargetEvent) -> Style {
 /// The texts of the visible rows, every column, computed once per frame.
 type RowTexts<'a> = Vec<[Cow<'a, str>; 8]>;
 
-fn row_texts<'a>(rows: &[&'a TargetEvent]) -> RowTexts<'a> {
-    rows.iter().map(|e| DISPLAY.map(|c| cell_text(c, e))).collect()
+fn row_texts<'a>(rows: &[&'a TargetEvent], fresh: &std::collections::HashSet<i64>) -> RowTexts<'a> {
+    rows.iter().map(|e| DISPLAY.map(|c| cell_text(c, e, fresh.contains(&e.event_log_id)))).collect()
 }
 
 fn column_index(col: Col) -> usize {
@@ -205,7 +211,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let window: Vec<&TargetEvent> =
         app.results.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
     let symbol = "▶ ";
-    let texts = row_texts(&window);
+    let texts = row_texts(&window, &app.results.fresh);
     let cols =
         columns(&window, &texts, inner.width.saturating_sub(unicode_width::UnicodeWidthStr::width(symbol) as u16));
     let header = Row::new(cols.iter().map(|(c, _)| {
@@ -226,7 +232,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 _ => Cell::from(text),
             }
         });
-        Row::new(cells).style(row_style(theme, e))
+        let style = row_style(theme, e);
+        let style = if app.results.fresh.contains(&e.event_log_id) { style.patch(theme.fresh()) } else { style };
+        Row::new(cells).style(style)
     });
     let widths = cols.iter().map(|(_, w)| Constraint::Length(*w));
     let table = Table::new(rows, widths)

@@ -94,6 +94,11 @@ impl Theme {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
 
+    /// Events that arrived while watching: bold and underlined, green.
+    pub fn fresh(&self) -> Style {
+        self.fg(Color::LightGreen).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
     pub fn flash(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }

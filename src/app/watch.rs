@@ -1,0 +1,189 @@
+//! Watching a customer live (`w`): the query's last page is polled every few
+//! seconds; new events join the table without moving the selection, marked
+//! and announced. One poll at a time; errors back off and show in the banner
+//! without stopping the watch.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+
+use super::action::Effect;
+use super::state::App;
+use crate::api::model::{EventsPage, TargetEvent};
+use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
+
+/// The shortest time between polls, whatever the settings say.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(2);
+/// The default time between polls.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
+/// The longest wait after repeated errors.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+#[derive(Clone, Debug)]
+pub struct Watch {
+    /// The query watched (its page is the one polled).
+    pub query: EventsQuery,
+    pub interval: Duration,
+    /// Which scheduled wake-up or poll is current; older ones are dropped.
+    pub generation: u64,
+    /// A poll is out: no second one is sent until it answers.
+    pub polling: bool,
+    pub failures: u32,
+    /// When the next poll is due (for the status line).
+    pub next_at: NaiveDateTime,
+    /// Every event id known, so only new ones are added.
+    pub seen: HashSet<i64>,
+}
+
+impl Watch {
+    /// The wait before the next poll: the interval, doubled per failure.
+    fn wait(&self) -> Duration {
+        let factor = 2u32.saturating_pow(self.failures.min(6));
+        self.interval.saturating_mul(factor).min(MAX_BACKOFF.max(self.interval))
+    }
+}
+
+/// The interval a profile allows: at least [`MIN_INTERVAL`], and no faster
+/// than its requests-per-minute.
+pub fn interval_for(wanted: Duration, requests_per_minute: u32) -> Duration {
+    let quota = Duration::from_secs(60) / requests_per_minute.max(1);
+    wanted.max(MIN_INTERVAL).max(quota)
+}
+
+impl App {
+    /// `w`: starts watching the shown query, or stops.
+    pub(super) fn toggle_watch(&mut self, fx: &mut Vec<Effect>) {
+        if self.workflow.watch.is_some() {
+            return self.stop_watch(fx, "Stopped watching.");
+        }
+        let Some(shown) = &self.results.shown else {
+            return self.flash("Load a customer's events first: watching adds what arrives next.");
+        };
+        let info = shown.info();
+        // The last page is where new events land.
+        let last = info.page_count().map_or(shown.query.page, |n| n.saturating_sub(1));
+        let query = EventsQuery { page: last, ..shown.query };
+        let seen = self.events().iter().map(|e| e.event_log_id).collect();
+        let interval = interval_for(DEFAULT_INTERVAL, self.workflow.all_options.requests_per_minute);
+        self.generation += 1;
+        let now = self.now();
+        self.workflow.watch = Some(Watch {
+            query,
+            interval,
+            generation: self.generation,
+            polling: false,
+            failures: 0,
+            next_at: now + chrono::Duration::from_std(interval).unwrap_or_default(),
+            seen,
+        });
+        fx.push(Effect::WatchAfter { generation: self.generation, delay: interval });
+        self.flash(&format!("Watching: new events are checked every {} s.", interval.as_secs()));
+    }
+
+    pub(super) fn stop_watch(&mut self, fx: &mut Vec<Effect>, why: &str) {
+        if let Some(w) = self.workflow.watch.take() {
+            fx.push(Effect::Cancel { generation: w.generation });
+            self.flash(why);
+        }
+    }
+
+    /// The wait is over: poll, unless a poll is still out.
+    pub(super) fn watch_due(&mut self, generation: u64, fx: &mut Vec<Effect>) {
+        let Some(w) = self.workflow.watch.as_mut().filter(|w| w.generation == generation) else { return };
+        if w.polling {
+            return;
+        }
+        w.polling = true;
+        fx.push(Effect::WatchPoll { generation, query: w.query });
+    }
+
+    pub(super) fn watch_polled(
+        &mut self,
+        generation: u64,
+        result: Result<Fetched<EventsOutcome>, ApiError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(w) = self.workflow.watch.as_mut().filter(|w| w.generation == generation) else { return };
+        w.polling = false;
+        match result {
+            Ok(fetched) => {
+                w.failures = 0;
+                let page = match fetched.value {
+                    EventsOutcome::Page(p) => p,
+                    EventsOutcome::NoEvents { .. } => EventsPage::default(),
+                };
+                // The last page filled up: the next events land on the next one.
+                if page.events.len() >= w.query.limit as usize {
+                    w.query.page += 1;
+                }
+                let fresh: Vec<TargetEvent> = page.events.into_iter().filter(|e| w.seen.insert(e.event_log_id)).collect();
+                // The watch answered again: an earlier error is over.
+                self.results.error = None;
+                self.add_watched(fresh, fx);
+            }
+            Err(e) => {
+                w.failures += 1;
+                self.results.error = Some(e);
+            }
+        }
+        self.schedule_watch(fx);
+    }
+
+    fn schedule_watch(&mut self, fx: &mut Vec<Effect>) {
+        let now = self.now();
+        let Some(w) = self.workflow.watch.as_mut() else { return };
+        let wait = w.wait();
+        w.next_at = now + chrono::Duration::from_std(wait).unwrap_or_default();
+        fx.push(Effect::WatchAfter { generation: w.generation, delay: wait });
+    }
+
+    /// New events join the shown ones (the selection stays on its event),
+    /// are marked, and the last is announced; the summary and verdict follow.
+    fn add_watched(&mut self, fresh: Vec<TargetEvent>, fx: &mut Vec<Effect>) {
+        if fresh.is_empty() {
+            return;
+        }
+        let selected_id = self.selected_event_id();
+        let Some(shown) = &mut self.results.shown else { return };
+        let mut events: Vec<TargetEvent> = match &*shown.outcome {
+            EventsOutcome::Page(p) => p.events.clone(),
+            EventsOutcome::NoEvents { .. } => Vec::new(),
+        };
+        let announce: Vec<String> = fresh
+            .iter()
+            .map(|e| {
+                let at = e.event_date.parsed.map_or_else(|| e.event_date.short().into_owned(), |d| d.format("%H:%M").to_string());
+                format!("{} {} at {at}", crate::sanitize::line_prefix(&e.event_name, 40), e.target_value)
+            })
+            .collect();
+        self.results.fresh.extend(fresh.iter().map(|e| e.event_log_id));
+        events.extend(fresh);
+        let pagination = match &*shown.outcome {
+            EventsOutcome::Page(p) => p.pagination.clone(),
+            EventsOutcome::NoEvents { .. } => Default::default(),
+        };
+        shown.outcome = Arc::new(EventsOutcome::Page(EventsPage { pagination, events, warnings: Vec::new() }));
+        // Pages cached before these arrived are out of date.
+        self.results.cache.clear();
+        self.rebuild_view();
+        if let Some(id) = selected_id
+            && let Some(row) = self.results.view.iter().position(|&i| self.events().get(i as usize).is_some_and(|e| e.event_log_id == id))
+        {
+            self.results.table.selected = row;
+        }
+        if let Some(v) = &self.workflow.verdict {
+            let (user_id, rule_id) = (v.user_id, v.rule_id);
+            let period_id = v.periods.get(v.selected).map(|p| p.period_id);
+            self.workflow.verdict = None;
+            self.workflow.verdict_wanted = Some(super::verdict::VerdictWanted { user_id, rule_id, period_id });
+            self.advance_verdict(fx);
+        }
+        self.flash(&format!("new: {}", announce.join(" · ")));
+    }
+
+    fn selected_event_id(&self) -> Option<i64> {
+        self.selected_event().map(|e| e.event_log_id)
+    }
+}
