@@ -194,7 +194,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("a", "fetch every page (Esc cancels)"),
             ("s", "summary per period, with chart"),
             ("e", "verdict: reached or not, and why"),
-            ("w", "watch live for new events (w or Esc stops)"),
+            ("w", "watch live for new events (w stops)"),
             ("/", "filter loaded events (Esc clears)"),
             ("o  O", "sort by the next column / reverse"),
             ("x", "export to CSV, JSON or JSON Lines"),
