@@ -204,4 +204,10 @@ pub struct FetchArgs {
     /// Replace the --output file if it exists.
     #[arg(long, requires = "output")]
     pub force: bool,
+    /// Keep watching: print each new event as a JSON line as it arrives, until interrupted.
+    #[arg(long, conflicts_with_all = ["all", "output"])]
+    pub watch: bool,
+    /// With --watch: seconds between polls (at least 2, and within the profile's rate limit) [default: 5].
+    #[arg(long, value_name = "SECS", requires = "watch", value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub interval: Option<u32>,
 }

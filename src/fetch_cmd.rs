@@ -109,6 +109,9 @@ pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
     if args.all {
         return run_all(client, args, settings).await;
     }
+    if args.watch {
+        return watch(client, args, settings).await;
+    }
     let base = match base_query(client, args).await {
         Ok(q) => q,
         Err(code) => return code,
@@ -274,4 +277,73 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
         let _ = writeln!(stderr, "  page {}: {m_error}", m.page + 1, m_error = m.error);
     }
     1
+}
+
+/// `fetch --watch`: the query's last page is polled every `--interval`
+/// seconds; each event that was not there before is printed as a JSON line
+/// as it arrives, until interrupted. Errors back off and are said on stderr.
+pub async fn watch(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
+    use std::collections::HashSet;
+    let base = match base_query(client, args).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    let wanted = std::time::Duration::from_secs(u64::from(args.interval.unwrap_or(5)));
+    let interval = crate::app::watch::interval_for(wanted, settings.requests_per_minute);
+    let limit = args.limit.unwrap_or(settings.max_page_size);
+    let mut query = EventsQuery { limit, ..base };
+    let mut seen: HashSet<i64> = HashSet::new();
+    let mut first = true;
+    let mut failures = 0u32;
+    let mut stderr = std::io::stderr();
+    let _ = writeln!(
+        stderr,
+        "Watching customer {} rule {} every {} s; new events are printed as JSON lines. Ctrl-C stops.",
+        query.user_id,
+        query.rule_id,
+        interval.as_secs()
+    );
+    loop {
+        match client.events(&query).await {
+            Ok(fetched) => {
+                failures = 0;
+                let page = match fetched.value {
+                    EventsOutcome::Page(p) => p,
+                    EventsOutcome::NoEvents { .. } => Default::default(),
+                };
+                // Where new events land: the last page the total gives.
+                if let Some(total) = page.pagination.total {
+                    let last = u32::try_from(total.saturating_sub(1) / u64::from(limit.max(1))).unwrap_or(u32::MAX);
+                    if last > query.page {
+                        query.page = last;
+                        continue;
+                    }
+                }
+                let full = page.events.len() >= limit as usize;
+                let mut out = std::io::stdout().lock();
+                for e in page.events.iter().filter(|e| seen.insert(e.event_log_id)) {
+                    // What was there when the watch began is not news.
+                    if !first {
+                        let _ = writeln!(out, "{}", export::terminal_safe_json(&e.as_sent(), false));
+                    }
+                }
+                let _ = out.flush();
+                first = false;
+                if full {
+                    query.page += 1;
+                    continue;
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                report(&mut stderr, &e);
+            }
+        }
+        let wait =
+            interval.saturating_mul(2u32.saturating_pow(failures.min(5))).min(std::time::Duration::from_secs(60));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::signal::ctrl_c() => return 0,
+        }
+    }
 }

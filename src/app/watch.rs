@@ -35,6 +35,9 @@ pub struct Watch {
     pub next_at: NaiveDateTime,
     /// Every event id known, so only new ones are added.
     pub seen: HashSet<i64>,
+    /// The polled page was not on screen when the watch began: its first
+    /// answer is what was already there, not news.
+    pub baseline: bool,
 }
 
 impl Watch {
@@ -66,6 +69,9 @@ impl App {
         let last = info.page_count().map_or(shown.query.page, |n| n.saturating_sub(1));
         let query = EventsQuery { page: last, ..shown.query };
         let seen = self.events().iter().map(|e| e.event_log_id).collect();
+        // Showing another page than the last: what the last holds now is
+        // learnt first, so only what arrives after counts as new.
+        let baseline = !self.showing_all() && query.page != shown.query.page;
         let interval = interval_for(DEFAULT_INTERVAL, self.workflow.all_options.requests_per_minute);
         self.generation += 1;
         let now = self.now();
@@ -73,12 +79,17 @@ impl App {
             query,
             interval,
             generation: self.generation,
-            polling: false,
+            polling: baseline,
             failures: 0,
             next_at: now + chrono::Duration::from_std(interval).unwrap_or_default(),
             seen,
+            baseline,
         });
-        fx.push(Effect::WatchAfter { generation: self.generation, delay: interval });
+        fx.push(if baseline {
+            Effect::WatchPoll { generation: self.generation, query }
+        } else {
+            Effect::WatchAfter { generation: self.generation, delay: interval }
+        });
         self.flash(&format!("Watching: new events are checked every {} s.", interval.as_secs()));
     }
 
@@ -118,10 +129,15 @@ impl App {
                 if page.events.len() >= w.query.limit as usize {
                     w.query.page += 1;
                 }
-                let fresh: Vec<TargetEvent> = page.events.into_iter().filter(|e| w.seen.insert(e.event_log_id)).collect();
+                let total = page.pagination.total;
+                let fresh: Vec<TargetEvent> =
+                    page.events.into_iter().filter(|e| w.seen.insert(e.event_log_id)).collect();
+                let baseline = std::mem::take(&mut w.baseline);
                 // The watch answered again: an earlier error is over.
                 self.results.error = None;
-                self.add_watched(fresh, fx);
+                if !baseline {
+                    self.add_watched(fresh, total, fx);
+                }
             }
             Err(e) => {
                 w.failures += 1;
@@ -141,7 +157,7 @@ impl App {
 
     /// New events join the shown ones (the selection stays on its event),
     /// are marked, and the last is announced; the summary and verdict follow.
-    fn add_watched(&mut self, fresh: Vec<TargetEvent>, fx: &mut Vec<Effect>) {
+    fn add_watched(&mut self, fresh: Vec<TargetEvent>, total: Option<u64>, fx: &mut Vec<Effect>) {
         if fresh.is_empty() {
             return;
         }
@@ -154,22 +170,31 @@ impl App {
         let announce: Vec<String> = fresh
             .iter()
             .map(|e| {
-                let at = e.event_date.parsed.map_or_else(|| e.event_date.short().into_owned(), |d| d.format("%H:%M").to_string());
+                let at = e
+                    .event_date
+                    .parsed
+                    .map_or_else(|| e.event_date.short().into_owned(), |d| d.format("%H:%M").to_string());
                 format!("{} {} at {at}", crate::sanitize::line_prefix(&e.event_name, 40), e.target_value)
             })
             .collect();
         self.results.fresh.extend(fresh.iter().map(|e| e.event_log_id));
         events.extend(fresh);
-        let pagination = match &*shown.outcome {
-            EventsOutcome::Page(p) => p.pagination.clone(),
+        let mut pagination = match &*shown.outcome {
+            EventsOutcome::Page(p) => p.pagination,
             EventsOutcome::NoEvents { .. } => Default::default(),
         };
+        // The server's count now includes what arrived.
+        pagination.total = pagination.total.max(total);
         shown.outcome = Arc::new(EventsOutcome::Page(EventsPage { pagination, events, warnings: Vec::new() }));
         // Pages cached before these arrived are out of date.
         self.results.cache.clear();
         self.rebuild_view();
         if let Some(id) = selected_id
-            && let Some(row) = self.results.view.iter().position(|&i| self.events().get(i as usize).is_some_and(|e| e.event_log_id == id))
+            && let Some(row) = self
+                .results
+                .view
+                .iter()
+                .position(|&i| self.events().get(i as usize).is_some_and(|e| e.event_log_id == id))
         {
             self.results.table.selected = row;
         }

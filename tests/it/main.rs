@@ -22,4 +22,5 @@ mod screens;
 mod secrets;
 mod trust;
 mod verdict;
+mod watch;
 mod workflow;

@@ -391,3 +391,40 @@ fn headless_output_never_replaces_a_file_without_force() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn fetch_watch_prints_an_event_added_between_polls() {
+    // The first poll sees two events; from the second on, a third is there.
+    let api = Scripted::start(|_, n| {
+        let count = if n == 0 { 2 } else { 3 };
+        json(200, "", &events_page(1, count, Some(count as u64)))
+    });
+    let dir = sandbox("watch");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_target-events"))
+        .args(["--log-file", dir.join("log.txt").to_str().unwrap()])
+        .args(["fetch", "--watch", "--interval", "2", "--user-id", "1", "--rule-id", "2", "--limit", "50"])
+        .env("CAP_BASE_URL", api.base())
+        .env("HOME", &dir)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Two polls at least: the baseline, then one after the 2 s interval.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while api.recorded().len() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "only the new event, once: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(v["eventLogId"], 3);
+    assert!(api.recorded().len() >= 2);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,135 @@
+//! Watching a customer live: new events arrive between polls and join the
+//! table, marked and announced; errors back off without stopping the watch.
+
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use ratatui::style::Modifier;
+use target_events::api::error::ErrorKind;
+use target_events::api::response::parse_events_page;
+use target_events::api::{EventsOutcome, Fetched, ResponseMeta};
+use target_events::app::{Effect, Msg};
+
+use crate::common::harness::{Harness, api_error, find};
+
+fn watching() -> (Harness, u64) {
+    let mut h = Harness::new(120, 36);
+    h.app.chrome.clock = Some(NaiveDateTime::parse_from_str("2025-05-20 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    h.query("498221730", "3150", "");
+    h.answer_all();
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('w'));
+    // Page 1 of 2 is on screen: the last page is learnt first, as it is now.
+    let Some(Effect::WatchPoll { generation, query }) = h.pending.pop() else {
+        panic!("a first poll of the last page")
+    };
+    let now = h.respond(&query);
+    h.send(Msg::WatchPolled { generation, result: now });
+    assert_eq!(h.app.events().len(), 10, "nothing already there counts as new");
+    let Some(Effect::WatchAfter { generation, delay }) = h.pending.pop() else { panic!("a wait before the next poll") };
+    assert_eq!(delay, Duration::from_secs(5));
+    (h, generation)
+}
+
+/// The page the watch polls, with one new purchase at the end.
+fn with_new_event(h: &mut Harness) -> Fetched<EventsOutcome> {
+    let Some(Effect::WatchPoll { query, .. }) = h.pending.pop() else { panic!("a poll") };
+    assert_eq!(query.page, 1, "the last page is polled");
+    let mut page = match h.respond(&query).unwrap().value {
+        EventsOutcome::Page(p) => p,
+        other => panic!("{other:?}"),
+    };
+    let new = r#"{"eventLogId":640199999,"eventName":"ADD_TRANSACTION","customerId":498221730,"eventDisplayName":null,
+        "uniqueId":"882999999","eventDate":"2025-05-20 12:00:00.0","eventProcessedDate":"2025-05-20 12:00:03.0",
+        "periodId":31502,"targetGroupId":2050,"targetRuleId":3150,"targetValue":333.33}"#;
+    let body = format!(r#"{{"data":[{new}],"pagination":{{"limit":10,"offset":1,"total":13}}}}"#);
+    page.events.extend(parse_events_page(body.as_bytes()).unwrap().events);
+    Fetched { value: EventsOutcome::Page(page), meta: ResponseMeta::default() }
+}
+
+#[test]
+fn a_new_event_arrives_marked_and_announced_without_moving_the_selection() {
+    let (mut h, generation) = watching();
+    let selected = h.app.selected_event().unwrap().event_log_id;
+    h.send(Msg::WatchDue { generation });
+    h.send(Msg::WatchDue { generation });
+    assert_eq!(
+        h.pending.iter().filter(|e| matches!(e, Effect::WatchPoll { .. })).count(),
+        1,
+        "never two polls at once"
+    );
+    let page = with_new_event(&mut h);
+    h.send(Msg::WatchPolled { generation, result: Ok(page) });
+    assert!(h.app.events().iter().any(|e| e.event_log_id == 640199999));
+    assert_eq!(h.app.selected_event().unwrap().event_log_id, selected, "the selection stays on its event");
+    assert_eq!(h.app.notice_text(), Some("new: ADD_TRANSACTION 333.33 at 12:00"));
+    assert!(matches!(h.pending.last(), Some(Effect::WatchAfter { delay, .. }) if *delay == Duration::from_secs(5)));
+    let t = h.render();
+    assert_snapshot!("watch_new_event", t.backend());
+    let b = t.backend().buffer();
+    let (x, y) = find(b, "✚$ ADD_TRANSACTION");
+    assert!(b[(x, y)].modifier.contains(Modifier::BOLD | Modifier::UNDERLINED), "marked by style as well as ✚");
+    // The same event polled again is not added twice.
+    h.send(Msg::WatchDue { generation });
+    let page = with_new_event(&mut h);
+    let before = h.app.events().len();
+    h.send(Msg::WatchPolled { generation, result: Ok(page) });
+    assert_eq!(h.app.events().len(), before);
+}
+
+#[test]
+fn an_error_while_watching_backs_off_and_keeps_watching() {
+    let (mut h, generation) = watching();
+    h.send(Msg::WatchDue { generation });
+    h.pending.clear();
+    let e = api_error(ErrorKind::Server { snippet: "<html>busy</html>".into() }, Some(503));
+    h.send(Msg::WatchPolled { generation, result: Err(e) });
+    assert!(h.app.workflow.watch.is_some(), "still watching");
+    assert!(h.app.results.error.is_some(), "the error is in the banner");
+    assert!(matches!(h.pending.last(), Some(Effect::WatchAfter { delay, .. }) if *delay == Duration::from_secs(10)));
+    assert_snapshot!("watch_error", h.render().backend());
+    // The next answer clears the banner.
+    h.send(Msg::WatchDue { generation });
+    let page = with_new_event(&mut h);
+    h.send(Msg::WatchPolled { generation, result: Ok(page) });
+    assert!(h.app.results.error.is_none());
+}
+
+#[test]
+fn w_esc_or_a_new_query_stops_the_watch_and_late_answers_are_dropped() {
+    let (mut h, generation) = watching();
+    h.key(KeyCode::Char('w'));
+    assert!(h.app.workflow.watch.is_none());
+    assert!(h.pending.iter().any(|e| matches!(e, Effect::Cancel { generation: g } if *g == generation)));
+    assert_snapshot!("watch_stopped", h.render().backend());
+    // A late answer to the stopped watch changes nothing.
+    let page = with_new_event_from_scratch(&mut h);
+    let before = h.app.events().len();
+    h.send(Msg::WatchPolled { generation, result: Ok(page) });
+    assert_eq!(h.app.events().len(), before);
+    h.key(KeyCode::Char('w'));
+    h.pending.clear();
+    h.key(KeyCode::Esc);
+    assert!(h.app.workflow.watch.is_none(), "Esc stops it");
+    h.key(KeyCode::Char('w'));
+    h.key(KeyCode::Char('u'));
+    h.key(KeyCode::Enter);
+    assert!(h.app.workflow.watch.is_none(), "a new query stops it");
+}
+
+fn with_new_event_from_scratch(h: &mut Harness) -> Fetched<EventsOutcome> {
+    h.pending.push(Effect::WatchPoll {
+        generation: 0,
+        query: target_events::api::EventsQuery {
+            user_id: 498221730,
+            rule_id: 3150,
+            period_id: None,
+            limit: 10,
+            page: 1,
+        },
+    });
+    with_new_event(h)
+}
