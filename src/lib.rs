@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod batch;
 pub mod batch_cmd;
 pub mod cli;
 pub mod config;

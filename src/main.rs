@@ -101,8 +101,21 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     match &cli.command {
         Some(Command::Fetch(args)) => fetch_cmd::run(&session.client, args, &settings).await as u8,
         Some(Command::Explain(args)) => explain_cmd::run(&session.client, args, &settings).await as u8,
+        Some(Command::Batch(args)) if batch_cmd::interactive(args) => {
+            let rows = match batch_cmd::collect(&session.client, args, &settings).await {
+                Ok((rows, _, _)) => rows,
+                Err(code) => return code as u8,
+            };
+            match target_events::tui::run(session, &settings, profiles, &cli, start_page, log_path, Some(rows)).await {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    1
+                }
+            }
+        }
         Some(Command::Batch(args)) => batch_cmd::run(&session.client, args, &settings).await as u8,
-        _ => match target_events::tui::run(session, &settings, profiles, &cli, start_page, log_path).await {
+        _ => match target_events::tui::run(session, &settings, profiles, &cli, start_page, log_path, None).await {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("error: {e:#}");

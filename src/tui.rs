@@ -41,6 +41,7 @@ pub async fn run(
     cli: &Cli,
     start_page: u32,
     log_path: PathBuf,
+    batch: Option<Vec<crate::batch::BatchRow>>,
 ) -> anyhow::Result<()> {
     // A URL whose origin has no profile (or several) sends nothing until the
     // user picks one.
@@ -59,6 +60,7 @@ pub async fn run(
         // Start-up warnings would scroll away behind the alternate screen.
         warning: settings.warnings.first().cloned().or(recent_warning),
         prefill: [cli.user_id, cli.rule_id, cli.period_id],
+        batch,
         ..AppOptions::new(session.label.clone(), settings.page_size, settings.max_page_size)
     });
     if let Some(problem) = &settings.origin_problem {

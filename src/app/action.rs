@@ -140,6 +140,10 @@ pub enum Action {
     ToggleVerdict,
     /// Start or stop watching the query live.
     ToggleWatch,
+    /// Show or hide the batch table.
+    ToggleBatch,
+    /// In the batch table: open the row's events.
+    BatchOpenRow,
     /// In the verdict panel: move between the periods and the events.
     VerdictSwitch,
     /// In the verdict panel: select the event under the cursor in the table.

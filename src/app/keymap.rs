@@ -68,6 +68,13 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
             _ => Action::FilterKey(key),
         };
     }
+    if app.batch_open() && !matches!(app.form.focus, Focus::Input(_)) {
+        match key.code {
+            KeyCode::Enter => return Action::BatchOpenRow,
+            KeyCode::Esc | KeyCode::Char('b') => return Action::ToggleBatch,
+            _ => {}
+        }
+    }
     // The verdict panel has the keyboard while it is open (and the query does not).
     if app.workflow.verdict.is_some() && !matches!(app.form.focus, Focus::Input(_)) {
         match key.code {
@@ -121,6 +128,7 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         KeyCode::Char('s') => Action::ToggleSummary,
         KeyCode::Char('e') => Action::ToggleVerdict,
         KeyCode::Char('w') => Action::ToggleWatch,
+        KeyCode::Char('b') => Action::ToggleBatch,
         KeyCode::Char('x') => Action::AskExport,
         KeyCode::Char('y') => Action::CopyEvent,
         KeyCode::Char('c') => Action::CopyCurl,
@@ -195,6 +203,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("s", "summary per period, with chart"),
             ("e", "verdict: reached or not, and why"),
             ("w", "watch live for new events (w stops)"),
+            ("b", "the batch table (batch in a terminal)"),
             ("/", "filter loaded events (Esc clears)"),
             ("o  O", "sort by the next column / reverse"),
             ("x", "export to CSV, JSON or JSON Lines"),

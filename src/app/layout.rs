@@ -54,6 +54,8 @@ pub struct Areas {
     pub summary: Option<Rect>,
     /// So does the verdict panel.
     pub verdict: Option<Rect>,
+    /// And the batch table.
+    pub batch: Option<Rect>,
     pub status: Rect,
 }
 
@@ -85,7 +87,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     .areas(size);
     let inner = Rect::new(query.x + 1, query.y + 1, query.width.saturating_sub(2), 2);
     let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).spacing(1).areas(inner);
-    let panel = app.workflow.summary.is_some() || app.workflow.verdict.is_some();
+    let panel = app.workflow.summary.is_some() || app.workflow.verdict.is_some() || app.batch_open();
     let (table, detail) = if panel {
         (None, None)
     } else if size.width >= SIDE_BY_SIDE {
@@ -109,6 +111,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
         detail,
         summary: app.workflow.summary.is_some().then_some(main),
         verdict: (app.workflow.summary.is_none() && app.workflow.verdict.is_some()).then_some(main),
+        batch: (app.workflow.summary.is_none() && app.workflow.verdict.is_none() && app.batch_open()).then_some(main),
         status,
     }
 }

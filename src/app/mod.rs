@@ -1,6 +1,7 @@
 //! The explorer's state, the messages that change it and the keymap.
 
 pub mod action;
+pub mod batch;
 pub mod customers;
 pub mod export;
 pub mod fetch_all;

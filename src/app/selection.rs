@@ -25,6 +25,9 @@ impl App {
         if self.workflow.verdict.is_some() {
             return self.verdict_move(delta.signum());
         }
+        if self.batch_open() {
+            return self.batch_move(delta);
+        }
         if self.form.focus == Focus::Detail {
             let max = self.chrome.frame.detail_max_scroll;
             let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };

@@ -250,6 +250,8 @@ pub struct AppOptions {
     pub warning: Option<String>,
     /// Customer, rule and period ids to fill in.
     pub prefill: [Option<i64>; 3],
+    /// A batch's rows, to open the explorer on.
+    pub batch: Option<Vec<crate::batch::BatchRow>>,
 }
 
 impl AppOptions {
@@ -265,6 +267,7 @@ impl AppOptions {
             empty_hint: Vec::new(),
             warning: None,
             prefill: [None; 3],
+            batch: None,
         }
     }
 }
@@ -355,6 +358,8 @@ pub struct Workflow {
     pub target_requests: HashMap<i64, ResponseMeta>,
     /// The customer lookups' exchanges, for the case note.
     pub lookup_requests: HashMap<crate::api::CustomerRef, ResponseMeta>,
+    /// A batch's results, when the explorer was opened on them.
+    pub batch: Option<super::batch::BatchTable>,
     /// Watching the query live, when on.
     pub watch: Option<super::watch::Watch>,
     /// The verdict panel, when open.
@@ -473,6 +478,7 @@ impl App {
                 target_requests: HashMap::new(),
                 lookup_requests: HashMap::new(),
                 watch: None,
+                batch: options.batch.map(|rows| super::batch::BatchTable { rows, open: true, ..Default::default() }),
                 verdict: None,
                 verdict_wanted: None,
             },

@@ -144,6 +144,8 @@ impl App {
                 self.results.filter = Default::default();
                 self.rebuild_view();
             }
+            Action::CycleSort if self.batch_open() => self.batch_sort(false),
+            Action::ReverseSort if self.batch_open() => self.batch_sort(true),
             Action::CycleSort => {
                 self.results.sort.0 = self.results.sort.0.next();
                 self.rebuild_view();
@@ -158,6 +160,8 @@ impl App {
             Action::ToggleSummary => self.toggle_summary(fx),
             Action::ToggleVerdict => self.toggle_verdict(fx),
             Action::ToggleWatch => self.toggle_watch(fx),
+            Action::ToggleBatch => self.toggle_batch(),
+            Action::BatchOpenRow => self.batch_open_row(fx),
             Action::VerdictSwitch => self.verdict_switch(),
             Action::VerdictOpenEvent => self.verdict_open_event(),
             Action::AskExport => self.ask_export(),

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state, one file per pane.
 
 pub mod banner;
+pub mod batch;
 pub mod columns;
 pub mod detail;
 pub mod navigator;
@@ -48,6 +49,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
     }
     if let Some(area) = areas.verdict {
         verdict::draw(app, theme, frame, area);
+    }
+    if let Some(area) = areas.batch {
+        batch::draw(app, theme, frame, area);
     }
     navigator::draw(app, theme, frame, areas.status);
     overlay::draw(app, theme, frame);

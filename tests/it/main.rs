@@ -7,6 +7,7 @@
 
 mod app_state;
 mod architecture;
+mod batch;
 mod client;
 mod common;
 mod customers;

@@ -1,0 +1,100 @@
+//! `batch` in a terminal: the results as a table in the explorer, sortable
+//! and filterable like the events; Enter opens that customer's events for the
+//! row's rule and period, and `b` comes back to the table.
+
+use super::action::Effect;
+use super::state::{App, Focus};
+use crate::api::Field;
+use crate::batch::BatchRow;
+
+/// The batch's rows and how they are viewed.
+#[derive(Clone, Debug, Default)]
+pub struct BatchTable {
+    pub rows: Vec<BatchRow>,
+    /// Shown over the events (until Enter opens a row, or `b` hides it).
+    pub open: bool,
+    pub selected: usize,
+    pub offset: usize,
+    /// Sort column (into [`BatchTable::COLUMNS`]) and direction; None keeps the file's order.
+    pub sort: Option<(usize, bool)>,
+}
+
+impl BatchTable {
+    /// Columns that sort: (title, key of a row).
+    pub const COLUMNS: [&'static str; 6] = ["customer", "missing", "achieved", "period", "reached", "error"];
+
+    /// The rows matching `filter`, in the chosen order, as indices.
+    pub fn view(&self, filter: &str) -> Vec<usize> {
+        let needle = filter.trim().to_lowercase();
+        let mut v: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| needle.is_empty() || self.rows[i].search_text().to_lowercase().contains(&needle))
+            .collect();
+        if let Some((col, desc)) = self.sort {
+            v.sort_by(|&a, &b| {
+                let (a, b) = (&self.rows[a], &self.rows[b]);
+                let o = match col {
+                    0 => a.customer.cmp(&b.customer),
+                    1 => a.missing.cmp(&b.missing),
+                    2 => a.achieved.cmp(&b.achieved),
+                    3 => a.period_id.cmp(&b.period_id),
+                    4 => a.reached.cmp(&b.reached),
+                    _ => a.error.cmp(&b.error),
+                };
+                if desc { o.reverse() } else { o }
+            });
+        }
+        v
+    }
+}
+
+impl App {
+    pub fn batch_open(&self) -> bool {
+        self.workflow.batch.as_ref().is_some_and(|b| b.open)
+    }
+
+    fn batch_view(&self) -> Vec<usize> {
+        self.workflow.batch.as_ref().map_or_else(Vec::new, |b| b.view(self.results.filter.input.value()))
+    }
+
+    /// `b`: back to the batch table (or away from it).
+    pub(super) fn toggle_batch(&mut self) {
+        match &mut self.workflow.batch {
+            Some(b) => b.open = !b.open,
+            None => self.flash("No batch here: run target-events batch --customers FILE in a terminal."),
+        }
+    }
+
+    pub(super) fn batch_move(&mut self, delta: isize) {
+        let n = self.batch_view().len();
+        let Some(b) = &mut self.workflow.batch else { return };
+        b.selected = (b.selected as isize).saturating_add(delta).clamp(0, n.saturating_sub(1) as isize) as usize;
+    }
+
+    pub(super) fn batch_sort(&mut self, reverse: bool) {
+        let Some(b) = &mut self.workflow.batch else { return };
+        let (col, desc) = b.sort.unwrap_or((BatchTable::COLUMNS.len() - 1, false));
+        b.sort = Some(if reverse { (col, !desc) } else { ((col + 1) % BatchTable::COLUMNS.len(), false) });
+        let (col, desc) = b.sort.unwrap_or_default();
+        let order = if desc { ", descending" } else { "" };
+        self.flash(&format!("Sorted by {}{order}.", BatchTable::COLUMNS[col]));
+    }
+
+    /// Enter on a row: that customer's events for its rule and period.
+    pub(super) fn batch_open_row(&mut self, fx: &mut Vec<Effect>) {
+        let view = self.batch_view();
+        let Some(b) = &mut self.workflow.batch else { return };
+        let Some(row) = view.get(b.selected).and_then(|&i| b.rows.get(i)).cloned() else { return };
+        let (Some(user), Some(rule)) = (row.user_id, row.rule_id) else {
+            return self.flash("This customer has no target to open.");
+        };
+        b.open = false;
+        self.results.filter = Default::default();
+        self.set_field(Field::UserId, &user.to_string());
+        self.set_field(Field::RuleId, &rule.to_string());
+        self.set_field(Field::PeriodId, &row.period_id.map(|p| p.to_string()).unwrap_or_default());
+        self.form.focus = Focus::Table;
+        if let Some(q) = self.query_from_inputs() {
+            self.new_query(q, fx);
+        }
+    }
+}

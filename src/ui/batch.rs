@@ -1,0 +1,108 @@
+//! The batch table: a row per customer × target × period, figures whole;
+//! filter and sort as in the events table, Enter opens the row's events.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Row, Table, TableState};
+
+use crate::app::App;
+use crate::app::batch::BatchTable;
+use crate::batch::HEADERS;
+use crate::ui::columns::{self, Kind, Spec};
+use crate::ui::theme::Theme;
+
+/// Each column's kind and priority (0 kept first), in [`HEADERS`] order.
+const KINDS: [(Kind, u8); 15] = [
+    (Kind::Text { min: 10 }, 0),
+    (Kind::Figure, 1),
+    (Kind::Text { min: 6 }, 7),
+    (Kind::Text { min: 6 }, 6),
+    (Kind::Figure, 2),
+    (Kind::Figure, 1),
+    (Kind::Text { min: 4 }, 8),
+    (Kind::Figure, 9),
+    (Kind::Figure, 9),
+    (Kind::Figure, 3),
+    (Kind::Figure, 1),
+    (Kind::Figure, 1),
+    (Kind::Fixed, 4),
+    (Kind::Fixed, 5),
+    (Kind::Text { min: 12 }, 2),
+];
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(batch) = &app.workflow.batch else { return };
+    let filter = app.results.filter.input.value();
+    let view = batch.view(filter);
+    let failed = batch.rows.iter().filter(|r| !r.error.is_empty() && r.user_id.is_none()).count();
+    let title = columns::join_fitting(
+        &[
+            (0, " Batch".to_string()),
+            (1, format!(" · {} rows", batch.rows.len())),
+            (2, if failed > 0 { format!(" · {failed} not found or failed") } else { String::new() }),
+            (1, if filter.trim().is_empty() { String::new() } else { format!(" · {} match", view.len()) }),
+            (3, sort_note(batch)),
+            (0, " ".into()),
+        ],
+        area.width.saturating_sub(2) as usize,
+    );
+    let block = Block::bordered()
+        .border_type(BorderType::Thick)
+        .border_style(theme.border(true))
+        .title(Span::styled(title, theme.title(true)))
+        .title_bottom(
+            Line::from(Span::styled(" Enter opens · / filter · o O sort · b or Esc hides ", theme.muted()))
+                .right_aligned(),
+        );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height.saturating_sub(1) as usize;
+    let selected = batch.selected.min(view.len().saturating_sub(1));
+    // Only the rows on screen are built.
+    let start = selected.saturating_sub(height.saturating_sub(1));
+    let window: Vec<[String; 15]> = view[start..(start + height).min(view.len())]
+        .iter()
+        .map(|&i| batch.rows[i].cells().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()))
+        .collect();
+    let mut specs: Vec<Spec> = HEADERS.iter().zip(KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
+    for row in &window {
+        for (spec, cell) in specs.iter_mut().zip(row) {
+            spec.fit_cell(cell);
+        }
+    }
+    let chosen = columns::widths(&specs, inner.width.saturating_sub(2), 1);
+    let right = |i: usize| matches!(i, 9..=11);
+    let cell = |text: &str, w: u16, i: usize, style: Style| {
+        let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
+        Cell::from(if right(i) { line.alignment(Alignment::Right) } else { line })
+    };
+    let header =
+        Row::new((0..15).filter_map(|i| chosen[i].map(|w| cell(HEADERS[i], w, i, Style::new())))).style(theme.header());
+    let rows = window.iter().map(|row| {
+        let style = match row[12].as_str() {
+            "true" => theme.behavioural(),
+            _ if !row[14].is_empty() => theme.warning(),
+            _ => Style::new(),
+        };
+        Row::new((0..15).filter_map(|i| chosen[i].map(|w| cell(&row[i], w, i, Style::new())))).style(style)
+    });
+    let table = Table::new(rows, columns::constraints(&chosen))
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected(true))
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let mut state = TableState::default().with_selected((!view.is_empty()).then_some(selected - start));
+    frame.render_stateful_widget(table, inner, &mut state);
+}
+
+fn sort_note(batch: &BatchTable) -> String {
+    match batch.sort {
+        Some((col, desc)) => {
+            format!(" · sorted by {}{}", BatchTable::COLUMNS[col], if desc { ", descending" } else { "" })
+        }
+        None => String::new(),
+    }
+}

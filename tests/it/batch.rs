@@ -1,0 +1,71 @@
+//! `batch` in the explorer: the rows as a table, filtered and sorted like the
+//! events; Enter opens a row's events, `b` comes back.
+
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use target_events::api::Field;
+use target_events::app::Effect;
+use target_events::app::state::AppOptions;
+use target_events::batch::{BatchRow, rows_for};
+
+use crate::common::harness::Harness;
+
+fn rows(h: &Harness) -> Vec<BatchRow> {
+    let mut rows = Vec::new();
+    for (given, user) in [("564332013", 564332013), ("email:mei.lin@example.com", 498221730)] {
+        let groups = h.targets_for(user).unwrap().value;
+        rows.extend(rows_for(given, user, &groups, None));
+    }
+    rows.push(BatchRow {
+        customer: "nobody@example.com".into(),
+        error: "8015 No customer was found with that identifier. [request id 5ec897b9-0003]".into(),
+        ..BatchRow::default()
+    });
+    rows
+}
+
+fn with_batch(width: u16, height: u16) -> Harness {
+    let mut h = Harness::new(width, height);
+    let options = AppOptions { batch: Some(rows(&h)), ..AppOptions::new("DEMO", 10, 1000) };
+    h.app = target_events::app::App::new(options);
+    h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
+    h.app.form.focus = target_events::app::Focus::Table;
+    h
+}
+
+#[test]
+fn the_batch_opens_as_a_table_with_its_figures_whole() {
+    let h = with_batch(120, 36);
+    assert!(h.app.batch_open());
+    let text = h.screen_text();
+    assert!(text.contains("Batch · 6 rows · 1 not found or failed"), "{text}");
+    assert_snapshot!("batch_120x36", h.render().backend());
+    let h = with_batch(60, 16);
+    assert_snapshot!("batch_60x16", h.render().backend());
+}
+
+#[test]
+fn filter_sort_and_enter_open_a_rows_events() {
+    let mut h = with_batch(120, 36);
+    h.key(KeyCode::Char('/'));
+    h.type_text("mei.lin");
+    h.key(KeyCode::Enter);
+    assert!(h.screen_text().contains("2 match"), "{}", h.screen_text());
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    assert!(!h.app.batch_open(), "the events are shown");
+    assert_eq!(h.app.field(Field::UserId).input.value(), "498221730");
+    assert_eq!(h.app.field(Field::RuleId).input.value(), "3150");
+    assert_eq!(h.app.field(Field::PeriodId).input.value(), "31502");
+    assert!(h.pending.iter().any(
+        |e| matches!(e, Effect::Fetch { query, .. } if query.user_id == 498221730 && query.period_id == Some(31502))
+    ));
+    h.answer_all();
+    h.key(KeyCode::Char('b'));
+    assert!(h.app.batch_open(), "b comes back to the batch");
+    // Sorting by what is missing, most first.
+    h.key(KeyCode::Char('o'));
+    h.key(KeyCode::Char('o'));
+    h.key(KeyCode::Char('O'));
+    assert_eq!(h.app.notice_text(), Some("Sorted by missing, descending."));
+}
