@@ -506,6 +506,10 @@ impl App {
         if user.is_some() && rule.is_none() {
             app.form.focus = Focus::Input(Field::RuleId);
         }
+        // Opened on a batch: its table has the keyboard.
+        if app.workflow.batch.is_some() {
+            app.form.focus = Focus::Table;
+        }
         app
     }
 

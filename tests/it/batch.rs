@@ -29,7 +29,7 @@ fn with_batch(width: u16, height: u16) -> Harness {
     let options = AppOptions { batch: Some(rows(&h)), ..AppOptions::new("DEMO", 10, 1000) };
     h.app = target_events::app::App::new(options);
     h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
-    h.app.form.focus = target_events::app::Focus::Table;
+    assert_eq!(h.app.form.focus, target_events::app::Focus::Table, "the batch has the keyboard");
     h
 }
 
