@@ -85,7 +85,11 @@ impl App {
         let Some(b) = &mut self.workflow.batch else { return };
         let Some(row) = view.get(b.selected).and_then(|&i| b.rows.get(i)).cloned() else { return };
         let (Some(user), Some(rule)) = (row.user_id, row.rule_id) else {
-            return self.flash("This customer has no target to open.");
+            return self.flash(&if row.error.is_empty() {
+                format!("{} has no target to open.", row.customer)
+            } else {
+                format!("Nothing to open for {}: {}", row.customer, row.error)
+            });
         };
         b.open = false;
         self.results.filter = Default::default();

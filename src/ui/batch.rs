@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Cell, Row, Table, TableState};
 
 use crate::app::App;
 use crate::app::batch::BatchTable;
-use crate::batch::HEADERS;
+use crate::batch::{BatchRow, HEADERS};
 use crate::ui::columns::{self, Kind, Spec};
 use crate::ui::theme::Theme;
 
@@ -56,10 +56,20 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Line::from(Span::styled(" Enter opens · / filter · o O sort · b or Esc hides ", theme.muted()))
                 .right_aligned(),
         );
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
-    let height = inner.height.saturating_sub(1) as usize;
     let selected = batch.selected.min(view.len().saturating_sub(1));
+    // The selected row in full on the last line: its cells are cut to fit, its error must not be.
+    if let Some(row) = view.get(selected).and_then(|&i| batch.rows.get(i))
+        && inner.height >= 4
+    {
+        let footer = Rect { y: inner.bottom() - 1, height: 1, ..inner };
+        inner.height -= 1;
+        let (text, style) = describe(row, theme);
+        let text = crate::sanitize::line_prefix(&text, 1024);
+        frame.render_widget(Line::from(Span::styled(columns::fit(&text, footer.width).into_owned(), style)), footer);
+    }
+    let height = inner.height.saturating_sub(1) as usize;
     // Only the rows on screen are built.
     let start = selected.saturating_sub(height.saturating_sub(1));
     let window: Vec<[String; 15]> = view[start..(start + height).min(view.len())]
@@ -105,4 +115,17 @@ fn sort_note(batch: &BatchTable) -> String {
         }
         None => String::new(),
     }
+}
+
+/// One line about a row: who was asked for and what came back.
+fn describe(row: &BatchRow, theme: &Theme) -> (String, Style) {
+    if row.user_id.is_none() || !row.error.is_empty() {
+        return (format!("✗ {}: {}", row.customer, row.error), theme.error());
+    }
+    let user = row.user_id.map(|u| u.to_string()).unwrap_or_default();
+    let period = match row.period_id {
+        Some(p) => format!(" · period {p} {} ({} → {})", row.ref_code, row.start, row.end),
+        None => String::new(),
+    };
+    (format!("{} → userId {user} · {}{period}", row.customer, row.target), theme.muted())
 }

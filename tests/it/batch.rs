@@ -69,3 +69,16 @@ fn filter_sort_and_enter_open_a_rows_events() {
     h.key(KeyCode::Char('O'));
     assert_eq!(h.app.notice_text(), Some("Sorted by missing, descending."));
 }
+
+#[test]
+fn a_failed_rows_error_is_readable_in_full() {
+    let mut h = with_batch(60, 16);
+    h.key(KeyCode::Char('G'));
+    let text = h.screen_text();
+    // The error column is cut (or dropped) at this width; the selected row's line is not.
+    assert!(text.contains("✗ nobody@example.com: 8015"), "{text}");
+    h.key(KeyCode::Enter);
+    assert!(h.app.batch_open(), "nothing to open");
+    let notice = h.app.notice_text().unwrap_or_default().to_string();
+    assert!(notice.starts_with("Nothing to open for nobody@example.com: 8015"), "{notice}");
+}
