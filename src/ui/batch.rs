@@ -5,7 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Cell, Row, Table, TableState};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::App;
 use crate::app::batch::BatchTable;
@@ -63,11 +64,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(row) = view.get(selected).and_then(|&i| batch.rows.get(i))
         && inner.height >= 4
     {
-        let footer = Rect { y: inner.bottom() - 1, height: 1, ..inner };
-        inner.height -= 1;
         let (text, style) = describe(row, theme);
         let text = crate::sanitize::line_prefix(&text, 1024);
-        frame.render_widget(Line::from(Span::styled(columns::fit(&text, footer.width).into_owned(), style)), footer);
+        // Two lines when it needs them and the pane has room (an error with its request id).
+        let lines = if text.width() > inner.width as usize && inner.height >= 8 { 2 } else { 1 };
+        let footer = Rect { y: inner.bottom() - lines, height: lines, ..inner };
+        inner.height -= lines;
+        let text = if lines == 1 { columns::fit(&text, footer.width) } else { text };
+        frame.render_widget(Paragraph::new(Span::styled(text.into_owned(), style)).wrap(Wrap { trim: false }), footer);
     }
     let height = inner.height.saturating_sub(1) as usize;
     // Only the rows on screen are built.
