@@ -164,7 +164,7 @@ fn clear_recent() -> u8 {
 }
 
 async fn run_demo_server(port: u16) -> u8 {
-    let server = match demo::DemoServer::start(demo::DemoOptions { port, ..Default::default() }).await {
+    let server = match demo::DemoServer::start(demo::DemoOptions { port, live: true, ..Default::default() }).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot start the demo API on port {port}: {e}");

@@ -18,9 +18,12 @@ impl Session {
     pub async fn open(settings: &Settings) -> anyhow::Result<Session> {
         match &settings.target {
             Target::Demo => {
-                let server =
-                    DemoServer::start(DemoOptions { offset_mode: settings.offset_mode, ..DemoOptions::default() })
-                        .await?;
+                let server = DemoServer::start(DemoOptions {
+                    offset_mode: settings.offset_mode,
+                    live: true,
+                    ..DemoOptions::default()
+                })
+                .await?;
                 let client = client_for(settings, server.base_url(), Credentials::None)?;
                 Ok(Session { client, demo: Some(server), label: "DEMO".into() })
             }

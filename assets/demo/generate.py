@@ -255,6 +255,34 @@ customers.append({
                for n, (name, date, processed, period, value) in enumerate(why)],
 })
 
+# 8. "I just paid at the till — does it count?" A lifetime target 1,000 short,
+# and a purchase that arrives every 15 seconds while the demo runs (the server
+# adds them, dated when they arrive; see src/demo/live.rs): watch it with `w`.
+groups.append({
+    "id": 8000, "name": "Everyday Rewards", "trackingType": "DEFAULT",
+    "targetEvaluationType": "FIXED_CALENDAR_WINDOW",
+    "rules": [{"targetRuleId": 8080, "targetId": 808001, "targetName": "Spend 10,000 to unlock Gold",
+               "targetType": "SUM", "targetEntity": "TRANSACTION", "eventName": "TransactionAdd",
+               "targetValue": "10000.00"}],
+    "periods": [
+        {"id": 8001, "refCode": "Lifetime", "startDate": "2025-01-01", "endDate": "2099-12-31", "periodStatus": "ACTIVE"},
+    ],
+})
+till = [
+    ("2025-03-14 18:20:00.0", "2150.00"),
+    ("2025-06-02 12:05:00.0", "3480.25"),
+    ("2025-09-21 10:40:00.0", "1999.75"),
+    ("2026-01-09 17:15:00.0", "1370.00"),
+]
+customers.append({
+    "userId": 808000808, "firstName": "Anita", "lastName": "Desai",
+    "enrolments": [{"targetRuleId": 8080, "enrolledOn": "2025-01-01T00:00:00.000+0000"}],
+    "events": [event(950000001 + n, "ADD_TRANSACTION", 808000808, 995000100 + n, date, date, 8001, 8000, 8080, value)
+               for n, (date, value) in enumerate(till)],
+    "live": {"everySeconds": 15, "max": 40, "groupId": 8000, "ruleId": 8080, "periodId": 8001,
+             "values": ["333.33", "120.00", "649.90", "75.50"]},
+})
+
 dataset = {"groups": groups, "customers": customers}
 text = json.dumps(dataset, indent=1, ensure_ascii=True)
 # Money as exact JSON numbers.

@@ -38,6 +38,8 @@ impl App {
     /// `e`: opens the verdict for the current query, or closes it.
     pub(super) fn toggle_verdict(&mut self, fx: &mut Vec<Effect>) {
         if self.workflow.verdict.take().is_some() {
+            // A refresh on its way (while watching) must not reopen it.
+            self.workflow.verdict_wanted = None;
             return;
         }
         let Some(q) = self.base_query().or_else(|| self.query_from_inputs()) else {

@@ -10,6 +10,8 @@ use crate::api::error::codes;
 use crate::api::model::Money;
 use crate::api::paging::OffsetMode;
 
+use super::live::{self, LiveClock, LiveFeed};
+
 pub const EMBEDDED: &str = include_str!("../../assets/demo/dataset.json");
 
 #[derive(Clone, Debug, Deserialize)]
@@ -68,6 +70,9 @@ pub struct Customer {
     pub enrolments: Vec<Enrolment>,
     /// Events as the API sends them, in chronological order.
     pub events: Vec<Value>,
+    /// Purchases that keep arriving while the demo runs.
+    #[serde(default)]
+    pub live: Option<LiveFeed>,
 }
 
 impl Customer {
@@ -214,6 +219,7 @@ impl Dataset {
                 achieved_adjustments: HashMap::new(),
             }],
             events,
+            live: None,
         });
         self.reindex();
     }
@@ -242,7 +248,7 @@ impl Dataset {
         self.index.rules.get(&rule_id).map(|&(g, r)| (&self.groups[g], &self.groups[g].rules[r]))
     }
 
-    /// The body of `GET /v3/users/{u}/trackedTargetEvents/{r}`.
+    /// The body of `GET /v3/users/{u}/trackedTargetEvents/{r}`, at the start.
     pub fn events_page(
         &self,
         user_id: i64,
@@ -252,7 +258,22 @@ impl Dataset {
         offset: u64,
         mode: OffsetMode,
     ) -> Result<Value, DemoError> {
-        let customer = self.customer(user_id).ok_or(INVALID_USER)?;
+        self.events_page_at(user_id, rule_id, period_id, limit, offset, mode, None)
+    }
+
+    /// The same, with the live customers' purchases that have arrived by `clock`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn events_page_at(
+        &self,
+        user_id: i64,
+        rule_id: i64,
+        period_id: Option<i64>,
+        limit: u64,
+        offset: u64,
+        mode: OffsetMode,
+        clock: Option<LiveClock>,
+    ) -> Result<Value, DemoError> {
+        let customer = live::as_of(self.customer(user_id).ok_or(INVALID_USER)?, clock);
         let (group, _) = self.rule(rule_id).ok_or(RULE_NOT_FOUND)?;
         if let Some(p) = period_id
             && !group.periods.iter().any(|x| x.id == p)
@@ -289,7 +310,13 @@ impl Dataset {
     /// The body of `GET /v3/users/{u}/targetGroups`, with achieved values
     /// computed from the same events.
     pub fn target_groups(&self, user_id: i64) -> Result<Value, DemoError> {
-        let customer = self.customer(user_id).ok_or(INVALID_USER)?;
+        self.target_groups_at(user_id, None)
+    }
+
+    /// The same, with the live customers' purchases that have arrived by `clock`.
+    pub fn target_groups_at(&self, user_id: i64, clock: Option<LiveClock>) -> Result<Value, DemoError> {
+        let customer = live::as_of(self.customer(user_id).ok_or(INVALID_USER)?, clock);
+        let customer = &*customer;
         let mut groups = Vec::new();
         for enrolment in &customer.enrolments {
             let Some((group, rule)) = self.rule(enrolment.target_rule_id) else {

@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod faults;
+pub mod live;
 pub mod server;
 
 use std::net::SocketAddr;
@@ -29,6 +30,7 @@ pub const SUGGESTIONS: &[(i64, i64, &str)] = &[
     (610000042, 1986, "no events"),
     (666000666, 4040, "hostile names"),
     (777000777, 7610, "why didn't it count? (explain)"),
+    (808000808, 8080, "purchases arriving now (w watches)"),
 ];
 
 /// The suggestions as lines for the empty table.
@@ -47,11 +49,20 @@ pub struct DemoOptions {
     pub dataset: Arc<Dataset>,
     pub offset_mode: OffsetMode,
     pub auth: Option<DemoAuth>,
+    /// Whether the live customer's purchases arrive while the server runs
+    /// (the demo a person uses); off in tests, whose data must hold still.
+    pub live: bool,
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { port: 0, dataset: Arc::new(Dataset::embedded()), offset_mode: OffsetMode::Page, auth: None }
+        DemoOptions {
+            port: 0,
+            dataset: Arc::new(Dataset::embedded()),
+            offset_mode: OffsetMode::Page,
+            auth: None,
+            live: false,
+        }
     }
 }
 
@@ -68,7 +79,8 @@ impl DemoServer {
     pub async fn start(options: DemoOptions) -> std::io::Result<DemoServer> {
         let listener = TcpListener::bind(("127.0.0.1", options.port)).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(DemoState::new(options.dataset, options.offset_mode, options.auth));
+        let state = DemoState::new(options.dataset, options.offset_mode, options.auth);
+        let state = Arc::new(if options.live { state.live_from_now() } else { state });
         let app = server::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 
 use super::data::{Dataset, DemoError};
 use super::faults::{Fault, FaultPlan};
+use super::live::LiveClock;
 use crate::api::paging::OffsetMode;
 
 /// Credentials the demo API insists on, when it is set to require them.
@@ -42,6 +43,8 @@ pub struct DemoState {
     /// Set when the server is killed: connections still open are cut off.
     pub dead: std::sync::atomic::AtomicBool,
     tokens: std::sync::Mutex<HashMap<String, Instant>>,
+    /// When the live customers' purchases started arriving (None: they do not).
+    live_since: Option<(chrono::NaiveDateTime, Instant)>,
 }
 
 #[derive(Debug, Default)]
@@ -61,7 +64,18 @@ impl DemoState {
             stats: Stats::default(),
             dead: Default::default(),
             tokens: Default::default(),
+            live_since: None,
         }
+    }
+
+    /// Lets the live customers' purchases arrive from now on.
+    pub fn live_from_now(mut self) -> Self {
+        self.live_since = Some((chrono::Local::now().naive_local(), Instant::now()));
+        self
+    }
+
+    fn clock(&self) -> Option<LiveClock> {
+        self.live_since.map(|(started, at)| LiveClock { started, elapsed: at.elapsed() })
     }
 
     /// Makes every issued token expire now, as a server-side revocation would.
@@ -242,14 +256,14 @@ async fn events(
         let number = |v: Option<&str>, default: u64| v.and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(default);
         let limit = number(q.limit.as_deref(), 10);
         let offset = number(q.offset.as_deref(), 0);
-        state.dataset.events_page(user, rule, period, limit, offset, state.offset_mode)
+        state.dataset.events_page_at(user, rule, period, limit, offset, state.offset_mode, state.clock())
     })();
     answer(result)
 }
 
 async fn target_groups(State(state): State<Arc<DemoState>>, Path(user): Path<String>) -> Response {
     let invalid = DemoError { status: 400, code: 310011, message: "Invalid userId" };
-    answer(path_id(&user, invalid).and_then(|u| state.dataset.target_groups(u)))
+    answer(path_id(&user, invalid).and_then(|u| state.dataset.target_groups_at(u, state.clock())))
 }
 
 async fn target_periods(State(state): State<Arc<DemoState>>, Path(group): Path<String>) -> Response {

@@ -115,7 +115,8 @@ fn details(theme: &Theme, panel: &VerdictPanel, v: &PeriodVerdict, frame: &mut F
     let sum = v.events_sum.map_or_else(|| "not exact".into(), |s| s.to_string());
     lines.extend(labelled(&format!("Sum of the {} listed events", v.events_count), &sum, width, Style::new()));
     if let Some(d) = v.difference {
-        lines.extend(labelled("The API counts more by", &d.to_string(), width, theme.warning()));
+        let (label, d) = crate::verdict::difference_label(d);
+        lines.extend(labelled(label, &d.to_string(), width, theme.warning()));
     }
     if let Some(w) = &v.would_have_reached {
         let text = format!(

@@ -154,6 +154,15 @@ fn sum<'a>(mut values: impl Iterator<Item = &'a TargetEvent>) -> Option<Money> {
 /// The verdict for `target`'s period, from every listed event of its rule
 /// (all periods: events that moved between periods are found among the
 /// neighbours'). `now` is the clock, for the days left.
+/// How to say a difference (`achieved − events_sum`) and by how much, positive.
+pub fn difference_label(d: Money) -> (&'static str, Money) {
+    if d.is_negative() {
+        ("The events count more than the API by", Money(-d.0))
+    } else {
+        ("The API counts more than the events by", d)
+    }
+}
+
 pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDateTime) -> PeriodVerdict {
     let period_id = target.period_id.unwrap_or_default();
     let start = parse_day(target.period_start_date.as_deref());

@@ -95,7 +95,8 @@ fn figures(v: &PeriodVerdict) -> Vec<(String, String)> {
         ),
     ];
     if let Some(d) = v.difference {
-        out.push(("The API counts more than the events by".to_string(), d.to_string()));
+        let (label, d) = super::difference_label(d);
+        out.push((label.to_string(), d.to_string()));
     }
     if !v.returns.is_empty() {
         out.push((format!("Returns ({})", v.returns.len()), money(v.returns_total)));

@@ -125,3 +125,10 @@ fn a_sum_that_cannot_be_exact_is_absent_not_rounded() {
     let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
     assert_eq!(v.events_sum, None);
 }
+
+#[test]
+fn a_difference_is_said_from_the_side_that_counts_more() {
+    let m = |s| Money::parse(s).unwrap();
+    assert_eq!(difference_label(m("150.00")), ("The API counts more than the events by", m("150.00")));
+    assert_eq!(difference_label(m("-1103.23")), ("The events count more than the API by", m("1103.23")));
+}

@@ -133,3 +133,46 @@ fn with_new_event_from_scratch(h: &mut Harness) -> Fetched<EventsOutcome> {
     });
     with_new_event(h)
 }
+
+#[test]
+fn the_verdict_follows_what_arrives_and_asks_the_api_again() {
+    let (mut h, generation) = watching();
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    let counted = |h: &Harness| {
+        let v = h.app.workflow.verdict.as_ref().expect("the verdict is open");
+        v.periods.iter().find(|p| p.period_id == 31502).map(|p| p.events_count).unwrap_or_default()
+    };
+    let before = counted(&h);
+    assert!(h.app.workflow.watch.is_some(), "still watching");
+    h.pending.retain(|e| !matches!(e, Effect::WatchAfter { .. }));
+    h.send(Msg::WatchDue { generation });
+    let page = with_new_event(&mut h);
+    h.send(Msg::WatchPolled { generation, result: Ok(page) });
+    // The old verdict stays on screen while the API's achieved values are asked again.
+    assert!(h.app.workflow.verdict.is_some());
+    assert!(!h.app.workflow.targets.contains_key(&498221730));
+    let Some(Effect::LoadTargets { generation: g, user_id }) =
+        h.pending.iter().find(|e| matches!(e, Effect::LoadTargets { .. })).cloned()
+    else {
+        panic!("the targets are asked again: {:?}", h.pending)
+    };
+    h.pending.retain(|e| !matches!(e, Effect::LoadTargets { .. }));
+    let result = h.targets_for(user_id);
+    h.send(Msg::TargetsLoaded { generation: g, user_id, result });
+    assert_eq!(counted(&h), before + 1, "the new purchase is in the verdict");
+    // Closing it while a refresh is on its way does not bring it back.
+    h.send(Msg::WatchDue { generation });
+    let page = with_new_event(&mut h);
+    let mut page = page;
+    if let EventsOutcome::Page(p) = &mut page.value {
+        let mut e = p.events.last().unwrap().clone();
+        e.event_log_id += 1;
+        p.events.push(e);
+    }
+    h.send(Msg::WatchPolled { generation, result: Ok(page) });
+    h.key(KeyCode::Char('e'));
+    assert!(h.app.workflow.verdict.is_none());
+    h.answer_all();
+    assert!(h.app.workflow.verdict.is_none(), "closed stays closed");
+}
