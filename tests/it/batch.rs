@@ -82,3 +82,41 @@ fn a_failed_rows_error_is_readable_in_full() {
     let notice = h.app.notice_text().unwrap_or_default().to_string();
     assert!(notice.starts_with("Nothing to open for nobody@example.com: 8015"), "{notice}");
 }
+
+#[test]
+fn extreme_figures_and_hostile_names_are_whole_or_absent() {
+    let money = |s: &str| target_events::api::model::Money::parse(s);
+    let rows = vec![BatchRow {
+        customer: "email:\u{1b}[2Jvery.long.name.of.a.customer.who.wrote.in@example.com".into(),
+        user_id: Some(9_223_372_036_854_775_807),
+        group: "G".repeat(300),
+        target: "積分イベント🎉 奖励 \u{202e}gnp.exe".into(),
+        rule_id: Some(1),
+        period_id: Some(2),
+        target_value: money("1234567890123456789012.345678"),
+        achieved: money("0.000001"),
+        missing: money("1234567890123456789012.345677"),
+        reached: Some(false),
+        current: Some(true),
+        ..BatchRow::default()
+    }];
+    for (width, height) in [(120, 36), (80, 24), (60, 16)] {
+        let mut h = Harness::new(width, height);
+        let options = AppOptions { batch: Some(rows.clone()), ..AppOptions::new("DEMO", 10, 1000) };
+        h.app = target_events::app::App::new(options);
+        h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
+        let text = h.screen_text();
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text}");
+        // The table's line (the one with the marker) holds each figure whole or not at all.
+        let line = text.lines().find(|l| l.contains('▶')).unwrap_or_else(|| panic!("{text}"));
+        for figure in ["1234567890123456789012.345678", "0.000001", "1234567890123456789012.345677"] {
+            let tokens = line.split(|c: char| c.is_whitespace() || c == '┃' || c == '│' || c == '…');
+            let cut =
+                tokens.filter(|t| t.len() >= 3).any(|t| t != figure && (figure.starts_with(t) || figure.ends_with(t)));
+            assert!(!cut, "{figure} is cut at {width}x{height}: {line}");
+        }
+        if width == 120 {
+            assert!(line.contains(" 1234567890123456789012.345677 ") && line.contains(" 0.000001 "), "{line}");
+        }
+    }
+}
