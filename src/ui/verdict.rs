@@ -2,6 +2,7 @@
 //! figures, the notable events (each with why), and the cumulative value
 //! against the target, sub-milestones and events that moved marked.
 
+use chrono::Datelike;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -187,6 +188,10 @@ fn chart(app: &App, theme: &Theme, v: &PeriodVerdict, frame: &mut Frame, area: R
         frame.render_widget(Paragraph::new("No dated events to chart.").style(theme.muted()), area);
         return;
     };
+    // A period that runs on for years (a lifetime target) would squeeze its
+    // events against the left edge: the axis then stops at today.
+    let so_far = here.last().and_then(|e| e.event_date.parsed).map(|d| d.date()).unwrap_or(start).max(app.now().date());
+    let end = if (end - so_far).num_days() > 365 { so_far.max(start) } else { end };
     let days = (end - start).num_days().max(1) as f64;
     let x = |d: chrono::NaiveDate| ((d - start).num_days() as f64).clamp(0.0, days);
     let mut acc = 0.0;
@@ -236,6 +241,10 @@ fn chart(app: &App, theme: &Theme, v: &PeriodVerdict, frame: &mut Frame, area: R
     let labels = match area.width {
         0..24 => vec![],
         24..44 => vec![start.format("%d %b").to_string(), end.format("%d %b").to_string()],
+        // The start's year too when the axis spans more than one.
+        _ if start.year() != end.year() => {
+            vec![start.format("%d %b %Y").to_string(), end.format("%d %b %Y").to_string()]
+        }
         _ => vec![start.format("%d %b").to_string(), end.format("%d %b %Y").to_string()],
     };
     let legend = "━ cumulative  •• target  ·· sub-milestones  █ counted elsewhere";

@@ -86,3 +86,17 @@ fn the_case_note_says_how_the_customer_was_found() {
     assert!(note.contains("- Customer: 777000777 (found by email ravi.kumar@example.com)"), "{note}");
     assert!(note.contains("/v2/customers/lookup"), "the lookup is among the requests: {note}");
 }
+
+#[test]
+fn a_lifetime_periods_chart_stops_at_today() {
+    let mut h = Harness::new(120, 36);
+    h.app.chrome.clock = Some(NaiveDateTime::parse_from_str("2026-11-26 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    h.query("808000808", "8080", "");
+    h.answer_all();
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    let text = h.screen_text();
+    assert!(text.contains("Not reached yet: 9000.00 of 10000.00 — 1000.00 still needed"), "{text}");
+    assert!(text.contains("26 Nov 2026") && !text.contains("2099"), "the axis ends today: {text}");
+    assert_snapshot!("verdict_lifetime_120x36", h.render().backend());
+}
