@@ -17,14 +17,28 @@ pub struct BatchTable {
     pub offset: usize,
     /// Sort column (into [`BatchTable::COLUMNS`]) and direction; None keeps the file's order.
     pub sort: Option<(usize, bool)>,
+    /// The rows shown, filtered and sorted, as indices: kept, not rebuilt per frame.
+    pub view: Vec<usize>,
 }
 
 impl BatchTable {
     /// Columns that sort: (title, key of a row).
     pub const COLUMNS: [&'static str; 6] = ["customer", "missing", "achieved", "period", "reached", "error"];
 
+    pub fn new(rows: Vec<BatchRow>) -> Self {
+        let mut table = BatchTable { rows, open: true, ..Default::default() };
+        table.refresh("");
+        table
+    }
+
+    /// Rebuilds the view after the rows, the filter or the sort changed.
+    pub fn refresh(&mut self, filter: &str) {
+        self.view = self.matching(filter);
+        self.selected = self.selected.min(self.view.len().saturating_sub(1));
+    }
+
     /// The rows matching `filter`, in the chosen order, as indices.
-    pub fn view(&self, filter: &str) -> Vec<usize> {
+    fn matching(&self, filter: &str) -> Vec<usize> {
         let needle = filter.trim().to_lowercase();
         let mut v: Vec<usize> = (0..self.rows.len())
             .filter(|&i| needle.is_empty() || self.rows[i].search_text().to_lowercase().contains(&needle))
@@ -52,21 +66,26 @@ impl App {
         self.workflow.batch.as_ref().is_some_and(|b| b.open)
     }
 
-    fn batch_view(&self) -> Vec<usize> {
-        self.workflow.batch.as_ref().map_or_else(Vec::new, |b| b.view(self.results.filter.input.value()))
+    /// The filter follows what is shown: the batch's view is rebuilt with it.
+    pub(super) fn refresh_batch_view(&mut self) {
+        let filter = self.results.filter.input.value();
+        if let Some(b) = &mut self.workflow.batch {
+            b.refresh(filter);
+        }
     }
 
     /// `b`: back to the batch table (or away from it).
     pub(super) fn toggle_batch(&mut self) {
         match &mut self.workflow.batch {
             Some(b) => b.open = !b.open,
-            None => self.flash("No batch here: run target-events batch --customers FILE in a terminal."),
+            None => return self.flash("No batch here: run target-events batch --customers FILE in a terminal."),
         }
+        self.refresh_batch_view();
     }
 
     pub(super) fn batch_move(&mut self, delta: isize) {
-        let n = self.batch_view().len();
         let Some(b) = &mut self.workflow.batch else { return };
+        let n = b.view.len();
         b.selected = (b.selected as isize).saturating_add(delta).clamp(0, n.saturating_sub(1) as isize) as usize;
     }
 
@@ -76,14 +95,14 @@ impl App {
         b.sort = Some(if reverse { (col, !desc) } else { ((col + 1) % BatchTable::COLUMNS.len(), false) });
         let (col, desc) = b.sort.unwrap_or_default();
         let order = if desc { ", descending" } else { "" };
+        self.refresh_batch_view();
         self.flash(&format!("Sorted by {}{order}.", BatchTable::COLUMNS[col]));
     }
 
     /// Enter on a row: that customer's events for its rule and period.
     pub(super) fn batch_open_row(&mut self, fx: &mut Vec<Effect>) {
-        let view = self.batch_view();
         let Some(b) = &mut self.workflow.batch else { return };
-        let Some(row) = view.get(b.selected).and_then(|&i| b.rows.get(i)).cloned() else { return };
+        let Some(row) = b.view.get(b.selected).and_then(|&i| b.rows.get(i)).cloned() else { return };
         let (Some(user), Some(rule)) = (row.user_id, row.rule_id) else {
             return self.flash(&if row.error.is_empty() {
                 format!("{} has no target to open.", row.customer)

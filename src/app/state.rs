@@ -478,7 +478,7 @@ impl App {
                 target_requests: HashMap::new(),
                 lookup_requests: HashMap::new(),
                 watch: None,
-                batch: options.batch.map(|rows| super::batch::BatchTable { rows, open: true, ..Default::default() }),
+                batch: options.batch.map(super::batch::BatchTable::new),
                 verdict: None,
                 verdict_wanted: None,
             },
@@ -597,6 +597,7 @@ impl App {
         let (key, desc) = self.results.sort;
         self.results.view = super::view::build(self.events(), self.results.filter.input.value(), key, desc);
         self.results.table.selected = self.results.table.selected.min(self.results.view.len().saturating_sub(1));
+        self.refresh_batch_view();
         if self.workflow.summary.is_some() {
             self.refresh_summary();
         }
