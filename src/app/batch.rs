@@ -32,9 +32,14 @@ impl BatchTable {
     }
 
     /// Rebuilds the view after the rows, the filter or the sort changed.
+    /// The selection stays on its row when that row is still shown.
     pub fn refresh(&mut self, filter: &str) {
+        let current = self.view.get(self.selected).copied();
         self.view = self.matching(filter);
-        self.selected = self.selected.min(self.view.len().saturating_sub(1));
+        self.selected = current
+            .and_then(|row| self.view.iter().position(|&i| i == row))
+            .unwrap_or(self.selected)
+            .min(self.view.len().saturating_sub(1));
     }
 
     /// The rows matching `filter`, in the chosen order, as indices.

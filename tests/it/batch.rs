@@ -63,6 +63,8 @@ fn filter_sort_and_enter_open_a_rows_events() {
     h.answer_all();
     h.key(KeyCode::Char('b'));
     assert!(h.app.batch_open(), "b comes back to the batch");
+    let b = h.app.workflow.batch.as_ref().unwrap();
+    assert_eq!(b.rows[b.view[b.selected]].period_id, Some(31502), "on the row that was opened");
     // Sorting by what is missing, most first.
     h.key(KeyCode::Char('o'));
     h.key(KeyCode::Char('o'));
