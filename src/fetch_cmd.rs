@@ -303,7 +303,11 @@ pub async fn watch(client: &Client, args: &FetchArgs, settings: &Settings) -> i3
         query.rule_id,
         interval.as_secs()
     );
+    // A page that follows at once (the last one, or the next after a full
+    // one) still waits for the rate limit's quota.
+    let follow_up = crate::app::watch::quota(settings.requests_per_minute);
     loop {
+        let mut wait = None;
         match client.events(&query).await {
             Ok(fetched) => {
                 failures = 0;
@@ -312,26 +316,27 @@ pub async fn watch(client: &Client, args: &FetchArgs, settings: &Settings) -> i3
                     EventsOutcome::NoEvents { .. } => Default::default(),
                 };
                 // Where new events land: the last page the total gives.
-                if let Some(total) = page.pagination.total {
-                    let last = u32::try_from(total.saturating_sub(1) / u64::from(limit.max(1))).unwrap_or(u32::MAX);
-                    if last > query.page {
-                        query.page = last;
-                        continue;
+                let last = page
+                    .pagination
+                    .total
+                    .map(|t| u32::try_from(t.saturating_sub(1) / u64::from(limit.max(1))).unwrap_or(u32::MAX));
+                if let Some(last) = last.filter(|&last| last > query.page) {
+                    query.page = last;
+                    wait = Some(follow_up);
+                } else {
+                    let mut out = std::io::stdout().lock();
+                    for e in page.events.iter().filter(|e| seen.insert(e.event_log_id)) {
+                        // What was there when the watch began is not news.
+                        if !first {
+                            let _ = writeln!(out, "{}", export::terminal_safe_json(&e.as_sent(), false));
+                        }
                     }
-                }
-                let full = page.events.len() >= limit as usize;
-                let mut out = std::io::stdout().lock();
-                for e in page.events.iter().filter(|e| seen.insert(e.event_log_id)) {
-                    // What was there when the watch began is not news.
-                    if !first {
-                        let _ = writeln!(out, "{}", export::terminal_safe_json(&e.as_sent(), false));
+                    let _ = out.flush();
+                    first = false;
+                    if page.events.len() >= limit as usize {
+                        query.page += 1;
+                        wait = Some(follow_up);
                     }
-                }
-                let _ = out.flush();
-                first = false;
-                if full {
-                    query.page += 1;
-                    continue;
                 }
             }
             Err(e) => {
@@ -339,8 +344,7 @@ pub async fn watch(client: &Client, args: &FetchArgs, settings: &Settings) -> i3
                 report(&mut stderr, &e);
             }
         }
-        let wait =
-            interval.saturating_mul(2u32.saturating_pow(failures.min(5))).min(std::time::Duration::from_secs(60));
+        let wait = wait.unwrap_or_else(|| crate::app::watch::backoff(interval, failures));
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = tokio::signal::ctrl_c() => return 0,

@@ -41,18 +41,27 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// The wait before the next poll: the interval, doubled per failure.
     fn wait(&self) -> Duration {
-        let factor = 2u32.saturating_pow(self.failures.min(6));
-        self.interval.saturating_mul(factor).min(MAX_BACKOFF.max(self.interval))
+        backoff(self.interval, self.failures)
     }
+}
+
+/// The wait before the next poll: the interval, doubled per failure in a row
+/// up to [`MAX_BACKOFF`] (the explorer's watch and `fetch --watch` alike).
+pub fn backoff(interval: Duration, failures: u32) -> Duration {
+    let factor = 2u32.saturating_pow(failures.min(6));
+    interval.saturating_mul(factor).min(MAX_BACKOFF.max(interval))
+}
+
+/// The shortest time between two requests a requests-per-minute allows.
+pub fn quota(requests_per_minute: u32) -> Duration {
+    Duration::from_secs(60) / requests_per_minute.max(1)
 }
 
 /// The interval a profile allows: at least [`MIN_INTERVAL`], and no faster
 /// than its requests-per-minute.
 pub fn interval_for(wanted: Duration, requests_per_minute: u32) -> Duration {
-    let quota = Duration::from_secs(60) / requests_per_minute.max(1);
-    wanted.max(MIN_INTERVAL).max(quota)
+    wanted.max(MIN_INTERVAL).max(quota(requests_per_minute))
 }
 
 impl App {
@@ -223,5 +232,24 @@ impl App {
 
     fn selected_event_id(&self) -> Option<i64> {
         self.selected_event().map(|e| e.event_log_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_per_failure_up_to_a_minute_and_respects_the_rate_limit() {
+        let s = Duration::from_secs;
+        assert_eq!(backoff(s(5), 0), s(5));
+        assert_eq!(backoff(s(5), 2), s(20));
+        assert_eq!(backoff(s(5), u32::MAX), MAX_BACKOFF);
+        // An interval above the cap is never shortened by it.
+        assert_eq!(backoff(s(90), 3), s(90));
+        assert_eq!(quota(100), Duration::from_millis(600));
+        assert_eq!(quota(0), s(60));
+        assert_eq!(interval_for(s(1), 100), MIN_INTERVAL);
+        assert_eq!(interval_for(s(5), 6), s(10));
     }
 }
