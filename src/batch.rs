@@ -102,6 +102,17 @@ impl BatchRow {
     }
 }
 
+/// Rows as CSV with a header line; cells that a spreadsheet would run as a
+/// formula are neutralised.
+pub fn csv_text<'a>(rows: impl Iterator<Item = &'a BatchRow>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(HEADERS);
+    for r in rows {
+        let _ = w.write_record(r.cells().iter().map(|c| crate::export::csv_cell(c).into_owned()));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 pub fn error_text(e: &ApiError) -> String {
     let code = e.code().map(|c| format!("{c} ")).unwrap_or_default();
     let id = e.request_id.as_deref().map(|r| format!(" [request id {r}]")).unwrap_or_default();

@@ -15,7 +15,6 @@ use crate::api::{ApiError, Client};
 use crate::batch::{BatchRow, HEADERS, error_text, parse_lines, rows_for};
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::config::Settings;
-use crate::export::csv_cell;
 
 /// Whether the results open in the explorer: a terminal, and no format or file asked for.
 pub fn interactive(args: &BatchArgs) -> bool {
@@ -30,7 +29,7 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
     };
     let body = match args.format.unwrap_or(BatchFormat::Table) {
         BatchFormat::Table => table(&rows),
-        BatchFormat::Csv => csv_text(&rows),
+        BatchFormat::Csv => crate::batch::csv_text(rows.iter()),
         BatchFormat::Json => {
             crate::export::terminal_safe_json(&serde_json::to_value(&rows).unwrap_or_default(), true) + "\n"
         }
@@ -122,15 +121,6 @@ pub async fn collect(
     bar.finish_and_clear();
     let rows: Vec<BatchRow> = answers.into_iter().flatten().collect();
     Ok((rows, lines.len(), failed.load(Ordering::Relaxed)))
-}
-
-fn csv_text(rows: &[BatchRow]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(HEADERS);
-    for r in rows {
-        let _ = w.write_record(r.cells().iter().map(|c| csv_cell(c).into_owned()));
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn table(rows: &[BatchRow]) -> String {

@@ -145,7 +145,7 @@ impl Runtime {
                 let result = client.events(&query).await;
                 let _ = tx.send(Msg::WatchPolled { generation, result });
             }),
-            Effect::WriteFile { path, text, overwrite } => {
+            Effect::WriteFile { path, kind, text, overwrite } => {
                 tokio::task::spawn_blocking(move || {
                     let path = std::path::absolute(&path).unwrap_or(path);
                     let result = crate::private_file::create(&path, overwrite)
@@ -157,7 +157,7 @@ impl Runtime {
                                 ExportError::Failed(e.to_string())
                             }
                         });
-                    let _ = tx.send(Msg::Saved { path, result });
+                    let _ = tx.send(Msg::Saved { path, kind, result });
                 });
             }
             Effect::Lookup { generation, customer } => self.spawn(generation, async move {

@@ -79,9 +79,10 @@ pub enum Msg {
     ProfileChanged {
         result: Result<ProfileSwitch, String>,
     },
-    /// A case note was written, or not (why).
+    /// A text (case note, batch rows) was written, or not (why).
     Saved {
         path: PathBuf,
+        kind: super::state::TextFile,
         result: Result<(), ExportError>,
     },
     /// An export was written (events written) or not (why).
@@ -92,17 +93,18 @@ pub enum Msg {
     Quit,
 }
 
-/// A key's meaning once the keymap has read it in context.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A key's meaning once the key table has read it for the owner of the
+/// screen. The key itself goes along to `apply` for the actions that type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     Quit,
     FocusNext,
     FocusPrev,
     /// Fetch page 1 of the query in the inputs.
     Submit,
-    /// A key for the focused text input.
-    Edit(KeyEvent),
-    /// Leave the input (to the table).
+    /// The key types into the focused query field.
+    Edit,
+    /// Leave the query fields for what is drawn below.
     LeaveInput,
     NextPage,
     PrevPage,
@@ -121,18 +123,18 @@ pub enum Action {
     PickRecent,
     /// Open the profile picker.
     PickProfile,
-    /// A key for the open picker.
-    PickerKey(KeyEvent),
+    /// The key goes to the open picker.
+    PickerKey,
     /// Fetch every page of the current query.
     FetchAll,
-    /// Start typing the local filter.
+    /// Start typing the filter of what is drawn.
     StartFilter,
-    /// A key for the filter being typed.
-    FilterKey(KeyEvent),
+    /// The key types into the filter.
+    FilterKey,
     /// Stop typing the filter, keeping it.
     EndFilter,
     ClearFilter,
-    /// Next sort column / reverse the sort.
+    /// Next sort column / reverse the sort, of what is drawn.
     CycleSort,
     ReverseSort,
     ToggleSummary,
@@ -143,34 +145,37 @@ pub enum Action {
     /// Show or hide the batch table.
     ToggleBatch,
     /// In the batch table: open the row's events.
-    BatchOpenRow,
+    OpenBatchRow,
+    /// In the summary: the verdict of the selected period.
+    OpenVerdict,
     /// In the verdict panel: move between the periods and the events.
     VerdictSwitch,
     /// In the verdict panel: select the event under the cursor in the table.
-    VerdictOpenEvent,
-    /// Ask where to export the view.
+    OpenVerdictEvent,
+    /// Export what is drawn (the view, the batch rows, the case note).
     AskExport,
-    /// Copy the selected event as JSON / the query as a cURL command.
-    CopyEvent,
+    /// Copy what is drawn (the event, the summary, the row, the case note).
+    Copy,
+    /// Copy the query as a cURL command.
     CopyCurl,
     Up,
     Down,
-    PageUp,
-    PageDown,
+    /// A screen down (PgDn) or up (PgUp): the key says which.
+    Screenful,
     Top,
     Bottom,
     OpenDetail,
-    /// Back from the detail pane to the table.
-    Back,
-    /// Put the cursor in the customer id input.
+    /// Close the panel drawn, uncovering the one below.
+    Close,
+    /// Put the cursor in the customer input.
     EditQuery,
     ToggleRaw,
     ToggleHelp,
     CloseOverlay,
-    /// Enter in a prompt.
+    /// Enter in a prompt or picker, y to a question.
     Confirm,
-    /// A key for the prompt's text input.
-    PromptEdit(KeyEvent),
+    /// The key types into the prompt.
+    PromptEdit,
     None,
 }
 
@@ -220,6 +225,7 @@ pub enum Effect {
     /// user said yes. Answer with `Msg::Saved`.
     WriteFile {
         path: PathBuf,
+        kind: super::state::TextFile,
         text: String,
         overwrite: bool,
     },

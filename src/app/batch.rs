@@ -3,7 +3,8 @@
 //! row's rule and period, and `b` comes back to the table.
 
 use super::action::Effect;
-use super::state::{App, Focus};
+use super::screen::{Layer, Panel};
+use super::state::{App, FilterState, Focus};
 use crate::api::Field;
 use crate::batch::BatchRow;
 
@@ -11,8 +12,8 @@ use crate::batch::BatchRow;
 #[derive(Clone, Debug, Default)]
 pub struct BatchTable {
     pub rows: Vec<BatchRow>,
-    /// Shown over the events (until Enter opens a row, or `b` hides it).
-    pub open: bool,
+    /// The rows' own filter (the events keep theirs).
+    pub filter: FilterState,
     pub selected: usize,
     pub offset: usize,
     /// Sort column (into [`BatchTable::COLUMNS`]) and direction; None keeps the file's order.
@@ -26,7 +27,7 @@ impl BatchTable {
     pub const COLUMNS: [&'static str; 6] = ["customer", "missing", "achieved", "period", "reached", "error"];
 
     pub fn new(rows: Vec<BatchRow>) -> Self {
-        let mut table = BatchTable { rows, open: true, ..Default::default() };
+        let mut table = BatchTable { rows, ..Default::default() };
         table.refresh("");
         table
     }
@@ -67,25 +68,23 @@ impl BatchTable {
 }
 
 impl App {
-    pub fn batch_open(&self) -> bool {
-        self.workflow.batch.as_ref().is_some_and(|b| b.open)
-    }
-
-    /// The filter follows what is shown: the batch's view is rebuilt with it.
+    /// Rebuilds the batch's view after its filter, sort or rows changed.
     pub(super) fn refresh_batch_view(&mut self) {
-        let filter = self.results.filter.input.value();
         if let Some(b) = &mut self.workflow.batch {
-            b.refresh(filter);
+            let filter = b.filter.input.value().to_string();
+            b.refresh(&filter);
         }
     }
 
     /// `b`: back to the batch table (or away from it).
     pub(super) fn toggle_batch(&mut self) {
-        match &mut self.workflow.batch {
-            Some(b) => b.open = !b.open,
-            None => return self.flash("No batch here: run target-events batch --customers FILE in a terminal."),
+        if self.workflow.batch.is_none() {
+            return self.flash("No batch here: run target-events batch --customers FILE in a terminal.");
         }
-        self.refresh_batch_view();
+        if !self.toggled_off(Panel::Batch) {
+            self.screen.push(Layer::Batch);
+            self.refresh_batch_view();
+        }
     }
 
     pub(super) fn batch_move(&mut self, delta: isize) {
@@ -115,7 +114,6 @@ impl App {
                 format!("Nothing to open for {}: {}", row.customer, row.error)
             });
         };
-        b.open = false;
         self.results.filter = Default::default();
         self.set_field(Field::UserId, &user.to_string());
         self.set_field(Field::RuleId, &rule.to_string());
@@ -124,5 +122,26 @@ impl App {
         if let Some(q) = self.query_from_inputs() {
             self.new_query(q, fx);
         }
+    }
+}
+
+impl App {
+    /// The rows shown (filtered and sorted), as CSV: what `x` writes.
+    pub fn batch_csv(&self) -> Option<String> {
+        let b = self.workflow.batch.as_ref()?;
+        Some(crate::batch::csv_text(b.view.iter().filter_map(|&i| b.rows.get(i))))
+    }
+
+    /// The selected row as `header: value` lines: what `y` copies.
+    pub fn batch_row_text(&self) -> Option<String> {
+        let b = self.workflow.batch.as_ref()?;
+        let row = b.view.get(b.selected).and_then(|&i| b.rows.get(i))?;
+        let lines: Vec<String> = crate::batch::HEADERS
+            .iter()
+            .zip(row.cells())
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(h, v)| format!("{h}: {}", crate::sanitize::line(&v)))
+            .collect();
+        Some(lines.join("\n"))
     }
 }

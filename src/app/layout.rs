@@ -7,7 +7,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::api::ApiError;
-use crate::app::{App, Focus};
+use crate::app::App;
+use crate::app::screen::Panel;
 
 /// What the last frame learnt while drawing, for `update`: the runtime stores
 /// it after each draw.
@@ -87,8 +88,11 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     .areas(size);
     let inner = Rect::new(query.x + 1, query.y + 1, query.width.saturating_sub(2), 2);
     let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).spacing(1).areas(inner);
-    let panel = app.workflow.summary.is_some() || app.workflow.verdict.is_some() || app.batch_open();
-    let (table, detail) = if panel {
+    // The panel on top of the stack takes the main area; the detail pane
+    // keeps the table beside it.
+    let main_panel = app.screen.main().filter(|p| *p != Panel::Detail);
+    let main_panel = main_panel.filter(|p| *p != Panel::Batch || app.workflow.batch.is_some());
+    let (table, detail) = if main_panel.is_some() {
         (None, None)
     } else if size.width >= SIDE_BY_SIDE {
         let detail_w = (size.width * 37 / 100).clamp(32, 60);
@@ -97,7 +101,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     } else if main.height >= 14 {
         let [t, d] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(main);
         (Some(t), Some(d))
-    } else if app.form.focus == Focus::Detail {
+    } else if app.screen.main() == Some(Panel::Detail) {
         (None, Some(main))
     } else {
         (Some(main), None)
@@ -109,9 +113,9 @@ pub fn areas(size: Rect, app: &App) -> Areas {
         banner: (banner_h > 0).then_some(banner),
         table,
         detail,
-        summary: app.workflow.summary.is_some().then_some(main),
-        verdict: (app.workflow.summary.is_none() && app.workflow.verdict.is_some()).then_some(main),
-        batch: (app.workflow.summary.is_none() && app.workflow.verdict.is_none() && app.batch_open()).then_some(main),
+        summary: (main_panel == Some(Panel::Summary)).then_some(main),
+        verdict: (main_panel == Some(Panel::Verdict)).then_some(main),
+        batch: (main_panel == Some(Panel::Batch)).then_some(main),
         status,
     }
 }

@@ -53,6 +53,9 @@ impl App {
         if let Some(w) = self.workflow.watch.take() {
             fx.push(Effect::Cancel { generation: w.generation });
         }
+        // Every panel belonged to the last query: the new one starts on its table.
+        self.screen.clear();
+        self.workflow.verdict_wanted = None;
         self.request(query, true, true, fx);
     }
 

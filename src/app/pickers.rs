@@ -16,7 +16,7 @@ impl App {
     pub(super) fn open_picker(&mut self, kind: PickerKind, fx: &mut Vec<Effect>) {
         self.generation += 1;
         let generation = self.generation;
-        self.chrome.overlay = Some(Overlay::Picker(Picker::new(kind, generation)));
+        self.screen.open_overlay(Overlay::Picker(Picker::new(kind, generation)));
         fx.push(match kind {
             PickerKind::Targets { user_id } => Effect::LoadTargets { generation, user_id },
             PickerKind::Periods { group_id } => Effect::LoadPeriods { generation, group_id },
@@ -35,7 +35,7 @@ impl App {
             let items = TargetChoice::from_groups(groups).into_iter().map(PickerItem::Target).collect();
             let mut picker = Picker::with_items(PickerKind::Targets { user_id }, items);
             picker.select_current();
-            self.chrome.overlay = Some(Overlay::Picker(picker));
+            self.screen.open_overlay(Overlay::Picker(picker));
             return;
         }
         self.open_picker(PickerKind::Targets { user_id }, fx);
@@ -59,9 +59,7 @@ impl App {
         match &result {
             Ok(groups) => {
                 self.workflow.targets.insert(user_id, Arc::new(groups.clone()));
-                if self.workflow.summary.is_some() {
-                    self.refresh_summary();
-                }
+                self.refresh_summary();
             }
             Err(e) if for_summary => {
                 // The verdict waits for the targets too: it waits no more.
@@ -70,7 +68,7 @@ impl App {
             }
             Err(_) => {}
         }
-        let Some(Overlay::Picker(p)) = &mut self.chrome.overlay else { return };
+        let Some(Overlay::Picker(p)) = self.screen.overlay_mut() else { return };
         if p.generation != generation {
             return;
         }
@@ -97,7 +95,7 @@ impl App {
     }
 
     pub(super) fn periods_loaded(&mut self, generation: u64, result: Result<Vec<TargetPeriod>, ApiError>) {
-        let Some(Overlay::Picker(p)) = &mut self.chrome.overlay else { return };
+        let Some(Overlay::Picker(p)) = self.screen.overlay_mut() else { return };
         if p.generation != generation {
             return;
         }
@@ -113,13 +111,13 @@ impl App {
             return self.flash("No recent queries yet.");
         }
         let items = self.workflow.recent.iter().cloned().map(PickerItem::Recent).collect();
-        self.chrome.overlay = Some(Overlay::Picker(Picker::with_items(PickerKind::Recent, items)));
+        self.screen.open_overlay(Overlay::Picker(Picker::with_items(PickerKind::Recent, items)));
     }
 
     /// A key for the open picker: the picker moves and filters itself;
     /// what reaches beyond it (the recent list on disk) is done here.
     pub(super) fn picker_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        let Some(Overlay::Picker(p)) = &mut self.chrome.overlay else { return };
+        let Some(Overlay::Picker(p)) = self.screen.overlay_mut() else { return };
         match p.key(key) {
             PickerEvent::None => {}
             PickerEvent::Forget(r) => {
@@ -128,7 +126,7 @@ impl App {
             }
             PickerEvent::ForgetAll => {
                 self.workflow.recent.clear();
-                self.chrome.overlay = None;
+                self.screen.close_overlay();
                 fx.push(Effect::SaveRecent(Vec::new()));
                 self.flash("Recent queries cleared.");
             }
@@ -136,9 +134,9 @@ impl App {
     }
 
     pub(super) fn choose_picked(&mut self, fx: &mut Vec<Effect>) {
-        let Some(Overlay::Picker(p)) = &self.chrome.overlay else { return };
+        let Some(Overlay::Picker(p)) = self.screen.overlay() else { return };
         let Some(item) = p.selected_item().cloned() else { return };
-        self.chrome.overlay = None;
+        self.screen.close_overlay();
         let query = match item {
             PickerItem::Target(t) => {
                 self.set_field(Field::RuleId, &t.rule_id.to_string());

@@ -23,7 +23,7 @@ impl App {
             .collect();
         let mut picker = Picker::with_items(PickerKind::Profiles, items);
         picker.note = note;
-        self.chrome.overlay = Some(Overlay::Picker(picker));
+        self.screen.open_overlay(Overlay::Picker(picker));
     }
 
     pub(super) fn use_profile(&mut self, name: String, fx: &mut Vec<Effect>) {
@@ -55,7 +55,8 @@ impl App {
         self.workflow.targets_pending = None;
         self.workflow.group_id = None;
         self.results.error = None;
-        self.workflow.summary = None;
+        self.screen.clear();
+        self.workflow.verdict_wanted = None;
         self.rebuild_view();
         match self.query_from_inputs() {
             Some(q) => self.new_query(q, fx),

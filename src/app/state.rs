@@ -26,32 +26,17 @@ pub struct Notice {
     pub text: String,
 }
 
-/// Which pane has the keyboard.
+/// Whether a query field has the cursor, or what is drawn below it (the
+/// table, or the panel on top of the screen's stack) has the keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
     Input(Field),
     Table,
-    Detail,
 }
 
 impl Focus {
-    pub const ORDER: [Focus; 5] = [
-        Focus::Input(Field::UserId),
-        Focus::Input(Field::RuleId),
-        Focus::Input(Field::PeriodId),
-        Focus::Table,
-        Focus::Detail,
-    ];
-
-    pub fn next(self) -> Focus {
-        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
-        Self::ORDER[(i + 1) % Self::ORDER.len()]
-    }
-
-    pub fn prev(self) -> Focus {
-        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
-        Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
-    }
+    pub const FIELDS: [Focus; 3] =
+        [Focus::Input(Field::UserId), Focus::Input(Field::RuleId), Focus::Input(Field::PeriodId)];
 }
 
 /// One query input: the text, and the API's complaint about it until edited.
@@ -174,14 +159,14 @@ pub enum Prompt {
     PageSize(Input),
     /// Export path; the format follows the extension.
     Export(Input),
-    /// Where to save the verdict's case note.
-    SaveNote(Input),
+    /// Where to save a text: the case note, the batch's rows.
+    SaveText(Input, TextFile),
 }
 
 impl Prompt {
     pub fn input_mut(&mut self) -> &mut Input {
         match self {
-            Prompt::GoToPage(i) | Prompt::PageSize(i) | Prompt::Export(i) | Prompt::SaveNote(i) => i,
+            Prompt::GoToPage(i) | Prompt::PageSize(i) | Prompt::Export(i) | Prompt::SaveText(i, _) => i,
         }
     }
 }
@@ -215,8 +200,26 @@ pub enum Overlay {
 pub enum Confirmable {
     /// Replace the existing file at `path` with the export.
     OverwriteExport { path: std::path::PathBuf, format: crate::export::Format },
-    /// Replace the existing file at `path` with the case note.
-    OverwriteNote { path: std::path::PathBuf },
+    /// Replace the existing file at `path` with the text.
+    OverwriteText { path: std::path::PathBuf, kind: TextFile },
+}
+
+/// A text the explorer saves to a file, named for what it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextFile {
+    /// The verdict's case note (Markdown).
+    CaseNote,
+    /// The batch rows shown (CSV).
+    BatchRows,
+}
+
+impl TextFile {
+    pub fn what(self) -> &'static str {
+        match self {
+            TextFile::CaseNote => "the case note",
+            TextFile::BatchRows => "the batch rows",
+        }
+    }
 }
 
 /// Scroll position of the events table.
@@ -276,6 +279,8 @@ impl AppOptions {
 pub const CACHE_PAGES: usize = 64;
 
 pub struct App {
+    /// What is open over the events table; its top owns the screen.
+    pub screen: super::screen::Stack,
     pub form: QueryForm,
     pub results: Results,
     pub workflow: Workflow,
@@ -337,9 +342,6 @@ pub struct Results {
 /// customer's targets, recent queries, profiles.
 #[derive(Clone, Debug)]
 pub struct Workflow {
-    /// Totals of the view, kept while the summary pane is open.
-    pub summary: Option<super::summary::Summary>,
-    pub summary_selected: usize,
     /// A fetch-all under way.
     pub all_run: Option<AllRun>,
     pub all_options: crate::api::fetch_all::FetchAllOptions,
@@ -362,8 +364,6 @@ pub struct Workflow {
     pub batch: Option<super::batch::BatchTable>,
     /// Watching the query live, when on.
     pub watch: Option<super::watch::Watch>,
-    /// The verdict panel, when open.
-    pub verdict: Option<super::verdict::VerdictPanel>,
     /// A verdict waiting for the targets or the events.
     pub verdict_wanted: Option<super::verdict::VerdictWanted>,
 }
@@ -371,7 +371,6 @@ pub struct Workflow {
 /// Around the panes: overlays, the status line, the size and the label.
 #[derive(Clone, Debug)]
 pub struct Chrome {
-    pub overlay: Option<Overlay>,
     /// The status line's notice: information fades with the next key,
     /// warnings and errors stay until replaced.
     pub notice: Option<Notice>,
@@ -447,6 +446,7 @@ impl App {
     pub fn new(options: AppOptions) -> App {
         let max_limit = options.max_page_size.clamp(1, crate::api::MAX_PAGE_SIZE);
         let mut app = App {
+            screen: Default::default(),
             form: QueryForm { inputs: Default::default(), focus: Focus::Input(Field::UserId), resolving: None },
             results: Results {
                 limit: options.page_size.clamp(1, max_limit),
@@ -465,8 +465,6 @@ impl App {
                 fresh: Default::default(),
             },
             workflow: Workflow {
-                summary: None,
-                summary_selected: 0,
                 all_run: None,
                 all_options: options.all_options,
                 targets: HashMap::new(),
@@ -479,11 +477,9 @@ impl App {
                 lookup_requests: HashMap::new(),
                 watch: None,
                 batch: options.batch.map(super::batch::BatchTable::new),
-                verdict: None,
                 verdict_wanted: None,
             },
             chrome: Chrome {
-                overlay: None,
                 notice: options.warning.map(|text| Notice { level: Level::Warning, text }),
                 spinner: 0,
                 label: options.label,
@@ -509,6 +505,7 @@ impl App {
         // Opened on a batch: its table has the keyboard.
         if app.workflow.batch.is_some() {
             app.form.focus = Focus::Table;
+            app.screen.push(super::screen::Layer::Batch);
         }
         app
     }
@@ -576,7 +573,7 @@ impl App {
 
     /// A picker waiting for its list (its spinner needs ticks).
     pub fn overlay_loading(&self) -> bool {
-        matches!(&self.chrome.overlay, Some(Overlay::Picker(p)) if p.loading)
+        matches!(self.screen.overlay(), Some(Overlay::Picker(p)) if p.loading)
     }
 
     pub fn events(&self) -> &[TargetEvent] {
@@ -598,17 +595,26 @@ impl App {
         self.results.view = super::view::build(self.events(), self.results.filter.input.value(), key, desc);
         self.results.table.selected = self.results.table.selected.min(self.results.view.len().saturating_sub(1));
         self.refresh_batch_view();
-        if self.workflow.summary.is_some() {
-            self.refresh_summary();
+        self.refresh_summary();
+    }
+
+    /// Recomputes the summary, when it is open, from the view and the targets.
+    pub fn refresh_summary(&mut self) {
+        if self.screen.summary().is_none() {
+            return;
+        }
+        let summary = self.summarise();
+        if let Some(panel) = self.screen.summary_mut() {
+            panel.selected = panel.selected.min(summary.periods.len().saturating_sub(1));
+            panel.summary = summary;
         }
     }
 
-    pub fn refresh_summary(&mut self) {
+    /// The totals of the view, with the customer's targets when known.
+    pub fn summarise(&self) -> super::summary::Summary {
         let user = self.results.shown.as_ref().map(|s| s.query.user_id);
         let groups = user.and_then(|u| self.workflow.targets.get(&u)).map(|g| g.as_slice());
-        self.workflow.summary = Some(super::summary::summarise(self.events(), &self.results.view, groups));
-        let n = self.workflow.summary.as_ref().map_or(0, |s| s.periods.len());
-        self.workflow.summary_selected = self.workflow.summary_selected.min(n.saturating_sub(1));
+        super::summary::summarise(self.events(), &self.results.view, groups)
     }
 }
 
@@ -634,15 +640,5 @@ mod tests {
         assert_eq!(parse_id("-5", true), Err(Invalid::NotDigits));
         assert_eq!(parse_id("99999999999999999999", true), Err(Invalid::TooLarge));
         assert_eq!(parse_id("0", true), Err(Invalid::Zero));
-    }
-
-    #[test]
-    fn focus_cycles_both_ways() {
-        let mut f = Focus::Input(Field::UserId);
-        for _ in 0..5 {
-            f = f.next();
-        }
-        assert_eq!(f, Focus::Input(Field::UserId));
-        assert_eq!(f.prev(), Focus::Detail);
     }
 }

@@ -137,16 +137,42 @@ pub fn summarise(events: &[TargetEvent], indices: &[u32], groups: Option<&[UserT
     summary
 }
 
+/// The summary as tab-separated lines, for the clipboard: a header, a line
+/// per period and the total. Names and refs are the API's, made safe.
+pub fn as_text(summary: &Summary) -> String {
+    let opt = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
+    let mut lines = vec!["period\tref\tevents\tsum\ttarget\tachieved\tmissing".to_string()];
+    for p in &summary.periods {
+        let reference = p.ref_code.as_deref().map(|r| crate::sanitize::line(r).into_owned()).unwrap_or_default();
+        lines.push(format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            p.period_id,
+            reference.replace('\t', " "),
+            p.count,
+            show(p.sum),
+            opt(p.target),
+            opt(p.achieved),
+            opt(p.missing())
+        ));
+    }
+    lines.push(format!("total\t\t{}\t{}\t\t\t", summary.count, show(summary.sum)));
+    lines.join("\n")
+}
+
 impl super::state::App {
     /// Opens the summary, looking up the customer's targets (once per
     /// customer) when they are not known, however the query was entered.
+    /// Closes it when it is the panel drawn.
     pub(super) fn toggle_summary(&mut self, fx: &mut Vec<super::action::Effect>) {
-        if self.workflow.summary.take().is_some() {
+        use super::screen::{Layer, Panel, SummaryPanel};
+        if self.toggled_off(Panel::Summary) {
             return;
         }
         if self.results.view.is_empty() {
             return self.flash("Nothing to summarise: load some events first.");
         }
+        let selected = self.screen.summary().map_or(0, |p| p.selected);
+        self.screen.push(Layer::Summary(SummaryPanel { summary: Default::default(), selected }));
         self.refresh_summary();
         let Some(user_id) = self.results.shown.as_ref().map(|s| s.query.user_id) else { return };
         let pending = self.workflow.targets_pending.is_some_and(|(_, u)| u == user_id);
@@ -155,6 +181,13 @@ impl super::state::App {
             self.workflow.targets_pending = Some((self.generation, user_id));
             fx.push(super::action::Effect::LoadTargets { generation: self.generation, user_id });
         }
+    }
+
+    /// Enter in the summary: the verdict of the selected period.
+    pub(super) fn summary_open_verdict(&mut self, fx: &mut Vec<super::action::Effect>) {
+        let period = self.screen.summary().and_then(|p| p.summary.periods.get(p.selected)).map(|p| p.period_id);
+        let Some(q) = self.base_query() else { return };
+        self.want_verdict(q.user_id, q.rule_id, period, fx);
     }
 }
 

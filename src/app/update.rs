@@ -9,7 +9,8 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::action::{Action, Effect, Msg};
-use super::keymap;
+use super::keys;
+use super::screen::{Layer, Owner, Panel};
 use super::state::{App, Confirmable, Focus, Level, Notice, Overlay, Prompt};
 use crate::api::EventsQuery;
 
@@ -21,8 +22,8 @@ impl App {
                 if self.chrome.notice.as_ref().is_some_and(|n| n.level == Level::Info) {
                     self.chrome.notice = None;
                 }
-                let action = keymap::action_for(self, key);
-                self.apply(action, &mut fx);
+                let action = keys::action_for(self, key);
+                self.apply(action, key, &mut fx);
             }
             Msg::Paste(text) => self.paste(&text),
             Msg::Mouse(m) => self.mouse(m),
@@ -63,7 +64,7 @@ impl App {
                 self.advance_verdict(&mut fx);
             }
             Msg::Exported { path, result } => self.exported(&path, result),
-            Msg::Saved { path, result } => self.saved(&path, result),
+            Msg::Saved { path, kind, result } => self.saved(&path, kind, result),
             Msg::WatchDue { generation } => self.watch_due(generation, &mut fx),
             Msg::WatchPolled { generation, result } => self.watch_polled(generation, result, &mut fx),
             Msg::ProfileChanged { result } => self.profile_changed(result, &mut fx),
@@ -74,15 +75,15 @@ impl App {
         fx
     }
 
-    pub(super) fn apply(&mut self, action: Action, fx: &mut Vec<Effect>) {
+    pub(super) fn apply(&mut self, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) {
         match action {
             Action::None => {}
             Action::Quit => self.chrome.should_quit = true,
-            Action::FocusNext => self.form.focus = self.form.focus.next(),
-            Action::FocusPrev => self.form.focus = self.form.focus.prev(),
-            Action::LeaveInput | Action::Back => self.form.focus = Focus::Table,
+            Action::FocusNext => self.focus_next(),
+            Action::FocusPrev => self.focus_prev(),
+            Action::LeaveInput => self.form.focus = Focus::Table,
             Action::EditQuery => self.form.focus = Focus::Input(crate::api::Field::UserId),
-            Action::Edit(key) => self.edit(key),
+            Action::Edit => self.edit(key),
             Action::Submit => self.submit(fx),
             Action::Cancel => self.cancel(fx),
             Action::NextPage | Action::PrevPage | Action::FirstPage | Action::LastPage | Action::AskPage
@@ -110,20 +111,19 @@ impl App {
                 (None, _) => self.flash_no_query(),
             },
             Action::AskPage => match self.base_query() {
-                Some(_) => {
-                    self.chrome.overlay =
-                        Some(Overlay::Prompt { prompt: Prompt::GoToPage(Input::default()), error: None })
-                }
+                Some(_) => self
+                    .screen
+                    .open_overlay(Overlay::Prompt { prompt: Prompt::GoToPage(Input::default()), error: None }),
                 None => self.flash_no_query(),
             },
             Action::AskLimit => {
                 let current = Input::new(self.results.limit.to_string());
-                self.chrome.overlay = Some(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
+                self.screen.open_overlay(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
             }
             Action::Confirm => self.confirm_prompt(fx),
             Action::PickProfile => self.pick_profile(None, None),
-            Action::PromptEdit(key) => {
-                if let Some(Overlay::Prompt { prompt, error }) = &mut self.chrome.overlay {
+            Action::PromptEdit => {
+                if let Some(Overlay::Prompt { prompt, error }) = self.screen.overlay_mut() {
                     prompt.input_mut().handle_event(&Event::Key(key));
                     *error = None;
                 }
@@ -131,17 +131,22 @@ impl App {
             Action::PickTarget => self.pick_target(fx),
             Action::PickPeriod => self.pick_period(fx),
             Action::PickRecent => self.pick_recent(),
-            Action::PickerKey(key) => self.picker_key(key, fx),
+            Action::PickerKey => self.picker_key(key, fx),
             Action::FetchAll => self.fetch_all(fx),
-            Action::StartFilter => self.results.filter.editing = true,
-            Action::FilterKey(key) => {
-                self.results.filter.input.handle_event(&Event::Key(key));
-                self.results.table = Default::default();
+            Action::StartFilter if self.owner() == Owner::Verdict => {
+                self.flash("The verdict counts every event of the rule: there is nothing to filter here.")
+            }
+            Action::StartFilter => self.filter_mut().editing = true,
+            Action::FilterKey => {
+                self.filter_mut().input.handle_event(&Event::Key(key));
+                if !self.batch_open() {
+                    self.results.table = Default::default();
+                }
                 self.rebuild_view();
             }
-            Action::EndFilter => self.results.filter.editing = false,
+            Action::EndFilter => self.filter_mut().editing = false,
             Action::ClearFilter => {
-                self.results.filter = Default::default();
+                *self.filter_mut() = Default::default();
                 self.rebuild_view();
             }
             Action::CycleSort if self.batch_open() => self.batch_sort(false),
@@ -161,17 +166,20 @@ impl App {
             Action::ToggleVerdict => self.toggle_verdict(fx),
             Action::ToggleWatch => self.toggle_watch(fx),
             Action::ToggleBatch => self.toggle_batch(),
-            Action::BatchOpenRow => self.batch_open_row(fx),
+            Action::OpenBatchRow => self.batch_open_row(fx),
+            Action::OpenVerdict => self.summary_open_verdict(fx),
             Action::VerdictSwitch => self.verdict_switch(),
-            Action::VerdictOpenEvent => self.verdict_open_event(),
+            Action::OpenVerdictEvent => self.verdict_open_event(),
             Action::AskExport => self.ask_export(),
-            Action::CopyEvent => self.copy_event(fx),
+            Action::Copy => self.copy_shown(fx),
             Action::CopyCurl => self.copy_curl(fx),
-            Action::CloseOverlay => self.chrome.overlay = None,
+            Action::CloseOverlay => {
+                self.screen.close_overlay();
+            }
+            Action::Close => self.close_panel(),
             Action::ToggleHelp => {
-                self.chrome.overlay = match self.chrome.overlay {
-                    Some(Overlay::Help { .. }) => None,
-                    _ => Some(Overlay::Help { scroll: 0 }),
+                if self.screen.close_overlay().is_none() {
+                    self.screen.open_overlay(Overlay::Help { scroll: 0 });
                 }
             }
             Action::Refresh if self.showing_all() => self.fetch_all(fx),
@@ -184,13 +192,15 @@ impl App {
             },
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
-            Action::PageUp => self.move_selection(-(self.page_rows() as isize)),
-            Action::PageDown => self.move_selection(self.page_rows() as isize),
+            Action::Screenful => {
+                let rows = self.page_rows() as isize;
+                self.move_selection(if key.code == crossterm::event::KeyCode::PageUp { -rows } else { rows })
+            }
             Action::Top => self.move_selection(isize::MIN / 2),
             Action::Bottom => self.move_selection(isize::MAX / 2),
             Action::OpenDetail => {
                 if self.selected_event().is_some() {
-                    self.form.focus = Focus::Detail;
+                    self.screen.push(Layer::Detail);
                 }
             }
             Action::ToggleRaw => {
@@ -198,6 +208,59 @@ impl App {
                 self.results.detail.scroll = 0;
             }
         }
+    }
+
+    /// Closes the panel drawn; what it covered has the keys again.
+    fn close_panel(&mut self) {
+        match self.screen.main() {
+            Some(Panel::Verdict) => {
+                // A refresh on its way (while watching) must not reopen it.
+                self.workflow.verdict_wanted = None;
+                self.screen.remove(Panel::Verdict);
+            }
+            Some(panel) => {
+                self.screen.remove(panel);
+            }
+            None => {}
+        }
+    }
+
+    /// Tab: query fields, then the table, then the detail pane, then back to
+    /// the fields. Over a panel, from the panel to the fields.
+    fn focus_next(&mut self) {
+        use crate::api::Field;
+        self.form.focus = match (self.form.focus, self.screen.main()) {
+            (Focus::Input(Field::UserId), _) => Focus::Input(Field::RuleId),
+            (Focus::Input(Field::RuleId), _) => Focus::Input(Field::PeriodId),
+            (Focus::Input(Field::PeriodId), _) => Focus::Table,
+            (Focus::Table, None) if self.selected_event().is_some() => {
+                self.screen.push(Layer::Detail);
+                Focus::Table
+            }
+            (Focus::Table, Some(Panel::Detail)) => {
+                self.screen.remove(Panel::Detail);
+                Focus::Input(Field::UserId)
+            }
+            (Focus::Table, _) => Focus::Input(Field::UserId),
+        };
+    }
+
+    fn focus_prev(&mut self) {
+        use crate::api::Field;
+        self.form.focus = match (self.form.focus, self.screen.main()) {
+            (Focus::Input(Field::PeriodId), _) => Focus::Input(Field::RuleId),
+            (Focus::Input(Field::RuleId), _) => Focus::Input(Field::UserId),
+            (Focus::Input(Field::UserId), None) if self.selected_event().is_some() => {
+                self.screen.push(Layer::Detail);
+                Focus::Table
+            }
+            (Focus::Input(Field::UserId), _) => Focus::Table,
+            (Focus::Table, Some(Panel::Detail)) => {
+                self.screen.remove(Panel::Detail);
+                Focus::Table
+            }
+            (Focus::Table, _) => Focus::Input(Field::PeriodId),
+        };
     }
 
     /// An informational notice: it fades with the next key.
@@ -227,14 +290,21 @@ impl App {
     }
 
     pub(super) fn paste(&mut self, text: &str) {
-        let target = match (&mut self.chrome.overlay, self.form.focus) {
-            (Some(Overlay::Prompt { prompt, .. }), _) => prompt.input_mut(),
-            (Some(Overlay::Picker(p)), _) => {
-                p.selected = 0;
-                &mut p.filter
-            }
-            (None, _) if self.results.filter.editing => &mut self.results.filter.input,
-            (None, Focus::Input(f)) => {
+        let owner = self.owner();
+        let target = match (owner, self.form.focus) {
+            (Owner::Prompt, _) => match self.screen.overlay_mut() {
+                Some(Overlay::Prompt { prompt, .. }) => prompt.input_mut(),
+                _ => return,
+            },
+            (Owner::Picker, _) => match self.screen.overlay_mut() {
+                Some(Overlay::Picker(p)) => {
+                    p.selected = 0;
+                    &mut p.filter
+                }
+                _ => return,
+            },
+            (Owner::Filter, _) => &mut self.filter_mut().input,
+            (Owner::Query, Focus::Input(f)) => {
                 let field = &mut self.form.inputs[super::state::field_index(f)];
                 field.api_error = None;
                 &mut field.input
@@ -244,32 +314,32 @@ impl App {
         for c in text.chars().filter(|c| !crate::sanitize::is_unsafe(*c)) {
             target.handle(InputRequest::InsertChar(c));
         }
-        if self.results.filter.editing {
+        if owner == Owner::Filter {
             self.rebuild_view();
         }
     }
 
     pub(super) fn confirm_prompt(&mut self, fx: &mut Vec<Effect>) {
-        if let Some(Overlay::Picker(_)) = &self.chrome.overlay {
+        if let Some(Overlay::Picker(_)) = self.screen.overlay() {
             return self.choose_picked(fx);
         }
-        if let Some(Overlay::Confirm { on_yes, .. }) = self.chrome.overlay.clone() {
-            self.chrome.overlay = None;
+        if let Some(Overlay::Confirm { on_yes, .. }) = self.screen.overlay().cloned() {
+            self.screen.close_overlay();
             return match on_yes {
                 Confirmable::OverwriteExport { path, format } => self.export(path, format, true, fx),
-                Confirmable::OverwriteNote { path } => self.save_note(path, true, fx),
+                Confirmable::OverwriteText { path, kind } => self.save_text(path, kind, true, fx),
             };
         }
-        if let Some(Overlay::Prompt { prompt: Prompt::SaveNote(input), .. }) = &self.chrome.overlay {
-            let path = input.value().trim().to_string();
-            self.chrome.overlay = None;
-            return self.save_note(path.into(), false, fx);
+        if let Some(Overlay::Prompt { prompt: Prompt::SaveText(input, kind), .. }) = self.screen.overlay() {
+            let (path, kind) = (input.value().trim().to_string(), *kind);
+            self.screen.close_overlay();
+            return self.save_text(path.into(), kind, false, fx);
         }
-        if let Some(Overlay::Prompt { prompt: Prompt::Export(input), .. }) = &self.chrome.overlay {
+        if let Some(Overlay::Prompt { prompt: Prompt::Export(input), .. }) = self.screen.overlay() {
             let path = input.value().trim().to_string();
             return self.confirm_export(&path, fx);
         }
-        let Some(Overlay::Prompt { prompt, .. }) = &self.chrome.overlay else {
+        let Some(Overlay::Prompt { prompt, .. }) = self.screen.overlay() else {
             return;
         };
         let prompt = prompt.clone();
@@ -287,23 +357,23 @@ impl App {
                 Ok(l) if (1..=self.results.max_limit).contains(&l) => Ok(l),
                 _ => Err(format!("Enter a page size from 1 to {}.", self.results.max_limit)),
             },
-            Prompt::Export(_) | Prompt::SaveNote(_) => return,
+            Prompt::Export(_) | Prompt::SaveText(..) => return,
         };
         match (prompt, result) {
             (_, Err(e)) => {
-                if let Some(Overlay::Prompt { error, .. }) = &mut self.chrome.overlay {
+                if let Some(Overlay::Prompt { error, .. }) = self.screen.overlay_mut() {
                     *error = Some(e);
                 }
             }
             (Prompt::GoToPage(_), Ok(page)) => {
-                self.chrome.overlay = None;
+                self.screen.close_overlay();
                 if let Some(q) = self.base_query() {
                     self.request(q.at_page(page - 1), false, false, fx);
                 }
             }
-            (Prompt::Export(_) | Prompt::SaveNote(_), Ok(_)) => {}
+            (Prompt::Export(_) | Prompt::SaveText(..), Ok(_)) => {}
             (Prompt::PageSize(_), Ok(limit)) => {
-                self.chrome.overlay = None;
+                self.screen.close_overlay();
                 self.results.limit = limit;
                 if let Some(q) = self.base_query() {
                     // Keep the first event of the current page in view.

@@ -7,6 +7,7 @@
 use chrono::NaiveDateTime;
 
 use super::action::Effect;
+use super::screen::{Layer, Panel};
 use super::state::{AllRun, App};
 use crate::api::EventsQuery;
 use crate::verdict::{PeriodVerdict, verdicts};
@@ -37,16 +38,21 @@ pub struct VerdictWanted {
 impl App {
     /// `e`: opens the verdict for the current query, or closes it.
     pub(super) fn toggle_verdict(&mut self, fx: &mut Vec<Effect>) {
-        if self.workflow.verdict.take().is_some() {
+        if self.screen.main() == Some(Panel::Verdict) {
             // A refresh on its way (while watching) must not reopen it.
             self.workflow.verdict_wanted = None;
+            self.screen.remove(Panel::Verdict);
             return;
         }
         let Some(q) = self.base_query().or_else(|| self.query_from_inputs()) else {
             return self.flash("Enter a customer and a target rule first: the verdict is about their target.");
         };
-        self.workflow.verdict_wanted =
-            Some(VerdictWanted { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id });
+        self.want_verdict(q.user_id, q.rule_id, q.period_id, fx);
+    }
+
+    /// Asks for the verdict of a customer's rule, opening on `period_id`.
+    pub(super) fn want_verdict(&mut self, user_id: i64, rule_id: i64, period_id: Option<i64>, fx: &mut Vec<Effect>) {
+        self.workflow.verdict_wanted = Some(VerdictWanted { user_id, rule_id, period_id });
         self.advance_verdict(fx);
     }
 
@@ -89,15 +95,19 @@ impl App {
             return self.warn(&format!("Customer {} has no target with rule {}.", want.user_id, want.rule_id));
         }
         let selected = want.period_id.and_then(|p| periods.iter().position(|v| v.period_id == p)).unwrap_or(0);
-        self.workflow.summary = None;
-        self.workflow.verdict = Some(VerdictPanel {
+        let panel = VerdictPanel {
             user_id: want.user_id,
             rule_id: want.rule_id,
             periods,
             selected,
             event: 0,
             in_events: false,
-        });
+        };
+        match self.screen.verdict_mut() {
+            // A refresh (while watching) keeps its place in the stack.
+            Some(open) if open.user_id == panel.user_id && open.rule_id == panel.rule_id => *open = panel,
+            _ => self.screen.push(Layer::Verdict(panel)),
+        }
     }
 
     /// The clock the verdict counts days left with (fixed in tests).
@@ -108,14 +118,14 @@ impl App {
 
 impl App {
     pub(super) fn verdict_switch(&mut self) {
-        if let Some(v) = &mut self.workflow.verdict {
+        if let Some(v) = self.screen.verdict_mut() {
             v.in_events = !v.in_events;
         }
     }
 
     /// Moves through the periods, or through the selected period's events.
     pub(super) fn verdict_move(&mut self, delta: isize) {
-        let Some(v) = &mut self.workflow.verdict else { return };
+        let Some(v) = self.screen.verdict_mut() else { return };
         let (at, len) = if v.in_events {
             let n = v.periods.get(v.selected).map_or(0, |p| crate::verdict::report::notable(p).len());
             (&mut v.event, n)
@@ -130,7 +140,7 @@ impl App {
 
     /// Enter on a listed event: the panel closes on the table with it selected.
     pub(super) fn verdict_open_event(&mut self) {
-        let Some(v) = &self.workflow.verdict else { return };
+        let Some(v) = self.screen.verdict() else { return };
         let Some(id) = v
             .periods
             .get(v.selected)
@@ -144,7 +154,8 @@ impl App {
         let events = self.events();
         match self.results.view.iter().position(|&i| events.get(i as usize).is_some_and(|e| e.event_log_id == id)) {
             Some(row) => {
-                self.workflow.verdict = None;
+                // Every panel over the table closes: the event is the answer.
+                self.screen.clear();
                 self.results.table.selected = row;
                 self.form.focus = super::Focus::Table;
             }
@@ -159,7 +170,7 @@ impl App {
     /// request id and a cURL line without any secret.
     pub fn case_note(&self) -> Option<String> {
         use crate::verdict::report::{CustomerInfo, Report, RequestInfo};
-        let v = self.workflow.verdict.as_ref()?;
+        let v = self.screen.verdict()?;
         let curl = |meta: &crate::api::ResponseMeta| {
             RequestInfo::of(meta, super::export::curl_for(&self.chrome.connection, &meta.url))
         };
@@ -186,28 +197,5 @@ impl App {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
         };
         Some(report.markdown())
-    }
-
-    pub(super) fn save_note(&mut self, path: std::path::PathBuf, overwrite: bool, fx: &mut Vec<Effect>) {
-        match self.case_note() {
-            Some(text) => fx.push(Effect::WriteFile { path, text, overwrite }),
-            None => self.flash("Open the verdict first (e)."),
-        }
-    }
-
-    pub(super) fn saved(&mut self, path: &std::path::Path, result: Result<(), super::action::ExportError>) {
-        use super::action::ExportError;
-        use super::state::{Confirmable, Overlay};
-        let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
-        match result {
-            Ok(()) => self.flash(&format!("Wrote the case note to {shown}")),
-            Err(ExportError::Exists) => {
-                self.chrome.overlay = Some(Overlay::Confirm {
-                    question: format!("{shown} already exists. Replace it? (y/n)"),
-                    on_yes: Confirmable::OverwriteNote { path: path.to_path_buf() },
-                })
-            }
-            Err(ExportError::Failed(e)) => self.fail(&format!("Could not write {shown}: {e}")),
-        }
     }
 }

@@ -210,18 +210,18 @@ impl App {
         // The API's achieved values moved with these events: the summary and
         // the verdict show them, so they are asked for again.
         let user_id = self.results.shown.as_ref().map(|s| s.query.user_id);
-        let showing_targets = self.workflow.summary.is_some() || self.workflow.verdict.is_some();
+        let showing_targets = self.screen.summary().is_some() || self.screen.verdict().is_some();
         if let Some(user_id) = user_id
             && showing_targets
             && self.workflow.targets.remove(&user_id).is_some()
-            && self.workflow.verdict.is_none()
+            && self.screen.verdict().is_none()
         {
             self.generation += 1;
             self.workflow.targets_pending = Some((self.generation, user_id));
             fx.push(Effect::LoadTargets { generation: self.generation, user_id });
         }
         // The verdict stays on screen until the new one is ready.
-        if let Some(v) = &self.workflow.verdict {
+        if let Some(v) = self.screen.verdict() {
             let (user_id, rule_id) = (v.user_id, v.rule_id);
             let period_id = v.periods.get(v.selected).map(|p| p.period_id);
             self.workflow.verdict_wanted = Some(super::verdict::VerdictWanted { user_id, rule_id, period_id });

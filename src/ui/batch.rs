@@ -35,7 +35,7 @@ const KINDS: [(Kind, u8); 15] = [
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(batch) = &app.workflow.batch else { return };
-    let filter = app.results.filter.input.value();
+    let filter = batch.filter.input.value();
     let view = &batch.view;
     let failed = batch.rows.iter().filter(|r| !r.error.is_empty() && r.user_id.is_none()).count();
     let title = columns::join_fitting(

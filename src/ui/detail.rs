@@ -10,6 +10,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::table::{LARGE_LAG, format_lag};
 use crate::api::model::{EventTime, TargetEvent};
+use crate::app::screen::Panel;
 use crate::app::{App, Focus};
 use crate::export::terminal_safe_json;
 use crate::sanitize;
@@ -206,7 +207,7 @@ pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
 
 /// Draws the pane; returns how far it can scroll at this size.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
-    let focused = app.form.focus == Focus::Detail;
+    let focused = app.form.focus == Focus::Table && app.screen.main() == Some(Panel::Detail);
     let title = match app.selected_event() {
         Some(e) if app.results.detail.raw => format!(" Event {} · raw JSON ", e.event_log_id),
         Some(e) => format!(" Event {} ", e.event_log_id),

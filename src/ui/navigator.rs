@@ -108,15 +108,21 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
 
 /// While the filter is typed, the status line is its input.
 fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let text = crate::sanitize::line(app.results.filter.input.value()).into_owned();
-    let count = format!("  {} of {} match · Enter keeps · Esc clears", app.results.view.len(), app.events().len());
+    // The filter of what is drawn, counting its own matches.
+    let filter = app.filter();
+    let text = crate::sanitize::line(filter.input.value()).into_owned();
+    let (shown, of) = match &app.workflow.batch {
+        Some(b) if app.batch_open() => (b.view.len(), b.rows.len()),
+        _ => (app.results.view.len(), app.events().len()),
+    };
+    let count = format!("  {shown} of {of} match · Enter keeps · Esc clears");
     let line = Line::from(vec![
         Span::styled(" / ", theme.key()),
         Span::styled(text, theme.input(true)),
         Span::styled(count, theme.muted()),
     ]);
     frame.render_widget(Paragraph::new(line), area);
-    let cursor = app.results.filter.input.visual_cursor() as u16;
+    let cursor = filter.input.visual_cursor() as u16;
     frame.set_cursor_position(ratatui::layout::Position::new(
         area.x + 3 + cursor.min(area.width.saturating_sub(4)),
         area.y,
@@ -143,7 +149,7 @@ fn draw_progress(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, run: &
 }
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    if app.results.filter.editing && app.chrome.overlay.is_none() {
+    if app.owner() == crate::app::screen::Owner::Filter {
         return draw_filter(app, theme, frame, area);
     }
     if let Some(run) = &app.workflow.all_run {

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use crate::app::App;
-use crate::app::keymap::HELP;
+use crate::app::keys;
 use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
-use crate::app::state::{Overlay, Prompt};
+use crate::app::state::{Overlay, Prompt, TextFile};
 use crate::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
-    match &app.chrome.overlay {
+    match app.screen.overlay() {
         Some(Overlay::Help { scroll }) => help(theme, frame, *scroll),
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, theme, frame, prompt, error.as_deref()),
         Some(Overlay::Picker(p)) => super::picker::draw(app, theme, frame, p),
@@ -43,42 +43,94 @@ fn confirm(theme: &Theme, frame: &mut Frame, question: &str) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
-/// Lines of help for a screen of this size: (left column, right column).
-fn help_lines(size: Rect) -> (usize, usize) {
-    let count = |sections: &[(&str, &[(&str, &str)])]| sections.iter().map(|(_, keys)| keys.len() + 1).sum::<usize>();
-    if size.width >= 120 {
-        let split = HELP.len().div_ceil(2);
-        (count(&HELP[..split]), count(&HELP[split..]))
-    } else {
-        (count(HELP), 0)
+type Section = (&'static str, Vec<(String, &'static str)>);
+
+/// Help's sections split into two columns when the screen is wide enough.
+fn help_columns(size: Rect) -> (Vec<Section>, Vec<Section>) {
+    let sections = keys::help_sections();
+    if size.width < 120 {
+        return (sections, Vec::new());
     }
+    // Split where the left column first holds half the lines.
+    let total: usize = sections.iter().map(|(_, l)| l.len() + 2).sum();
+    let mut left = 0;
+    let split = sections
+        .iter()
+        .position(|(_, l)| {
+            left += l.len() + 2;
+            left * 2 >= total
+        })
+        .map_or(sections.len(), |i| i + 1);
+    let mut sections = sections;
+    let right = sections.split_off(split);
+    (sections, right)
+}
+
+/// Width of the keys column; a description wraps beside it.
+const KEYS_W: usize = 19;
+
+/// Help's width on a screen this wide: two columns from 120.
+fn help_width(size: Rect) -> u16 {
+    if size.width >= 120 { 118 } else { 64.min(size.width) }
+}
+
+/// A line of help: the keys (or a section title), the words, whether a title.
+type HelpLine = (String, String, bool);
+
+/// One column's text as lines (title, entries with wrapped descriptions,
+/// a blank between sections), at `width` columns: nothing is cut.
+fn column_lines(sections: &[Section], width: usize) -> Vec<HelpLine> {
+    let mut lines = Vec::new();
+    for (i, (title, keys)) in sections.iter().enumerate() {
+        if i > 0 {
+            lines.push((String::new(), String::new(), false));
+        }
+        lines.push((title.to_string(), String::new(), true));
+        for (k, what) in keys {
+            let wrapped = super::columns::wrap_words(what, width.saturating_sub(KEYS_W).max(8));
+            for (j, part) in wrapped.into_iter().enumerate() {
+                let key = if j == 0 { format!("  {k:<w$} ", w = KEYS_W - 3) } else { String::new() };
+                lines.push((key, part, false));
+            }
+        }
+    }
+    lines
+}
+
+/// Both columns' lines at this screen size.
+fn help_text(size: Rect) -> (Vec<HelpLine>, Vec<HelpLine>) {
+    let (l, r) = help_columns(size);
+    let inner = help_width(size).saturating_sub(2) as usize;
+    let col = if r.is_empty() { inner } else { inner.saturating_sub(2) / 2 };
+    (column_lines(&l, col), column_lines(&r, col))
 }
 
 /// How many lines of help do not fit on this screen (what j/k can scroll).
 pub fn help_overflow(size: Rect) -> u16 {
-    let (l, r) = help_lines(size);
-    (l.max(r) as u16 + 2).saturating_sub(size.height)
+    let (l, r) = help_text(size);
+    (l.len().max(r.len()) as u16 + 2).saturating_sub(size.height)
 }
 
 fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
-    let section = |(pane, keys): &(&str, &[(&str, &str)])| {
-        let mut lines = vec![Line::from(Span::styled(pane.to_string(), theme.header()))];
-        for (k, what) in *keys {
-            lines.push(Line::from(vec![Span::styled(format!("  {k:<17}"), theme.key()), Span::raw(what.to_string())]));
-        }
+    let styled = |lines: Vec<HelpLine>| -> Vec<Line<'static>> {
         lines
+            .into_iter()
+            .map(|(key, what, title)| {
+                if title {
+                    Line::from(Span::styled(key, theme.header()))
+                } else {
+                    Line::from(vec![Span::styled(format!("{key:<KEYS_W$}"), theme.key()), Span::raw(what)])
+                }
+            })
+            .collect()
     };
     let screen = frame.area();
     // Two columns when there is room, so every key fits on one screen.
     let two = screen.width >= 120;
-    let split = HELP.len().div_ceil(2);
-    let (left, right): (Vec<Line>, Vec<Line>) = if two {
-        (HELP[..split].iter().flat_map(section).collect(), HELP[split..].iter().flat_map(section).collect())
-    } else {
-        (HELP.iter().flat_map(section).collect(), Vec::new())
-    };
+    let (l, r) = help_text(screen);
+    let (left, right) = (styled(l), styled(r));
     let height = left.len().max(right.len()) as u16 + 2;
-    let area = screen.centered(Constraint::Length(if two { 118 } else { 64 }), Constraint::Length(height));
+    let area = screen.centered(Constraint::Length(help_width(screen)), Constraint::Length(height));
     frame.render_widget(Clear, area);
     let more = help_overflow(screen) > 0;
     let block = Block::bordered()
@@ -129,11 +181,15 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
         Prompt::PageSize(i) => {
             (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.results.max_limit))
         }
-        Prompt::SaveNote(i) => (
+        Prompt::SaveText(i, TextFile::CaseNote) => (
             " Save the case note ",
             i,
             "Markdown, to this file; an existing one is replaced only after a yes".to_string(),
         ),
+        Prompt::SaveText(i, TextFile::BatchRows) => {
+            let n = app.workflow.batch.as_ref().map_or(0, |b| b.view.len());
+            (" Export the batch ", i, format!("The {n} rows shown, as CSV; an existing file only after a yes"))
+        }
         Prompt::Export(i) => {
             let what = if app.results.filter.is_active() { "filtered" } else { "loaded" };
             (
@@ -143,7 +199,7 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
             )
         }
     };
-    let width = if matches!(prompt, Prompt::Export(_) | Prompt::SaveNote(_)) { 80 } else { 50 };
+    let width = if matches!(prompt, Prompt::Export(_) | Prompt::SaveText(..)) { 80 } else { 50 };
     let area = frame.area().centered(Constraint::Length(width), Constraint::Length(5));
     frame.render_widget(Clear, area);
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(title);

@@ -50,7 +50,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, areas: &Areas) {
 
 fn draw_field(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, field: Field) {
     let state = app.field(field);
-    let focused = app.form.focus == Focus::Input(field) && app.chrome.overlay.is_none();
+    let focused = app.form.focus == Focus::Input(field) && app.screen.overlay().is_none();
     let wide = area.width >= 34;
     let label = label(field, wide);
     let label_w = label.width() as u16;

@@ -25,7 +25,8 @@ fn plot(m: Money) -> f64 {
 }
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(summary) = &app.workflow.summary else { return };
+    let Some(panel) = app.screen.summary() else { return };
+    let summary = &panel.summary;
     let filtered = if app.results.filter.is_active() { " · filtered" } else { "" };
     let scope = if app.showing_all() { "all loaded events" } else { "this page" };
     // Parts are kept whole or dropped, so no figure in the title is cut.
@@ -50,7 +51,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let table_h = (summary.periods.len() as u16 + 1).min(inner.height / 2).max(2);
     let [top, bottom] = Layout::vertical([Constraint::Length(table_h), Constraint::Min(0)]).areas(inner);
     periods_table(app, theme, summary, frame, top);
-    let Some(p) = summary.periods.get(app.workflow.summary_selected) else { return };
+    let Some(p) = summary.periods.get(panel.selected) else { return };
     let names_w = 48.min(bottom.width / 2);
     let [left, right] = Layout::horizontal([Constraint::Length(names_w), Constraint::Min(0)]).spacing(1).areas(bottom);
     by_name(theme, p, frame, left);
@@ -138,7 +139,8 @@ fn periods_table(app: &App, theme: &Theme, summary: &Summary, frame: &mut Frame,
         .column_spacing(1)
         .row_highlight_style(theme.selected(true))
         .highlight_symbol(symbol);
-    let mut state = TableState::default().with_selected(Some(app.workflow.summary_selected));
+    let selected = app.screen.summary().map_or(0, |p| p.selected);
+    let mut state = TableState::default().with_selected(Some(selected));
     frame.render_stateful_widget(table, area, &mut state);
 }
 

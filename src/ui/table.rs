@@ -151,7 +151,7 @@ fn columns(rows: &[&TargetEvent], texts: &RowTexts<'_>, width: u16) -> Vec<(Col,
 }
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = app.form.focus == Focus::Table;
+    let focused = app.form.focus == Focus::Table && app.screen.main() != Some(crate::app::screen::Panel::Detail);
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(theme.border(focused))

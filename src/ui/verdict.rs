@@ -25,7 +25,7 @@ fn plot(m: Money) -> f64 {
 }
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(panel) = &app.workflow.verdict else { return };
+    let Some(panel) = app.screen.verdict() else { return };
     let title = columns::join_fitting(
         &[
             (0, " Verdict".to_string()),

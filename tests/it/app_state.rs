@@ -156,7 +156,7 @@ fn first_last_and_go_to_page() {
     h.key(KeyCode::Char(':'));
     h.type_text("500");
     h.key(KeyCode::Enter);
-    assert!(h.app.chrome.overlay.is_some(), "an out-of-range page keeps the prompt open");
+    assert!(h.app.screen.overlay().is_some(), "an out-of-range page keeps the prompt open");
     for _ in 0..3 {
         h.key(KeyCode::Backspace);
     }
@@ -164,7 +164,7 @@ fn first_last_and_go_to_page() {
     h.key(KeyCode::Enter);
     h.answer_all();
     assert_eq!(shown_page(&h), Some(56));
-    assert!(h.app.chrome.overlay.is_none());
+    assert!(h.app.screen.overlay().is_none());
 }
 
 #[test]
@@ -332,11 +332,11 @@ fn help_scrolls_on_a_short_screen() {
     let mut h = Harness::new(60, 16);
     h.key(KeyCode::Char('?'));
     assert!(!h.screen_text().contains("Ctrl-C"), "the end of the list is below the screen at first");
-    for _ in 0..40 {
+    for _ in 0..200 {
         h.key(KeyCode::Char('j'));
     }
-    assert!(matches!(h.app.chrome.overlay, Some(Overlay::Help { scroll }) if scroll > 0));
+    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Help { scroll }) if *scroll > 0));
     assert!(h.screen_text().contains("Ctrl-C"), "j scrolls to the end:\n{}", h.screen_text());
     h.key(KeyCode::Esc);
-    assert!(h.app.chrome.overlay.is_none());
+    assert!(h.app.screen.overlay().is_none());
 }

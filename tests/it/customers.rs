@@ -25,7 +25,7 @@ fn an_email_is_looked_up_then_the_targets_open() {
     assert_snapshot!("customer_resolving", h.render().backend());
     h.answer_all();
     assert!(
-        matches!(&h.app.chrome.overlay, Some(Overlay::Picker(p)) if p.title().contains("564332013")),
+        matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("564332013")),
         "the target picker of the customer found"
     );
     h.key(KeyCode::Esc);

@@ -1,88 +1,122 @@
-//! The help overlay and the keymap cannot drift apart: every key help names
-//! does something where help says it does, and every key that does something
-//! in the table or detail pane is named in help.
+//! Help and key dispatch are read from one table: every binding help shows
+//! is the one a key meets where help says it works (not shadowed by another),
+//! and every key that does something where there is no text to type into is
+//! a binding of the table (so help names it).
 
-use crate::common::harness::Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use target_events::app::keymap::{HELP, action_for};
+use target_events::api::Field;
+use target_events::app::keys::{BINDINGS, Binding, Context, When, action_for, binding_for, help_sections};
+use target_events::app::screen::Owner;
+use target_events::app::state::{Confirmable, Overlay};
 use target_events::app::{Action, Focus};
 
-/// The keys a help entry names; words that are not keys ("mouse", "in
-/// customer") are skipped.
-fn parse(keys: &str) -> Vec<KeyEvent> {
-    let plain = |c| KeyEvent::new(c, KeyModifiers::NONE);
-    let tokens: Vec<&str> = keys.split_whitespace().collect();
-    // " / " separates keys ("Tab / Shift-Tab"); "/" alone is the filter key.
-    let separator = |t: &&str| tokens.len() > 1 && *t == "/";
-    tokens
-        .iter()
-        .copied()
-        .filter(|t| !separator(t))
-        .filter_map(|t| match t {
-            "Tab" => Some(plain(KeyCode::Tab)),
-            "Shift-Tab" => Some(plain(KeyCode::BackTab)),
-            "Enter" => Some(plain(KeyCode::Enter)),
-            "Esc" => Some(plain(KeyCode::Esc)),
-            "PgDn" => Some(plain(KeyCode::PageDown)),
-            "PgUp" => Some(plain(KeyCode::PageUp)),
-            "Home" => Some(plain(KeyCode::Home)),
-            "End" => Some(plain(KeyCode::End)),
-            "↑" => Some(plain(KeyCode::Up)),
-            "↓" => Some(plain(KeyCode::Down)),
-            "←" => Some(plain(KeyCode::Left)),
-            "→" => Some(plain(KeyCode::Right)),
-            "Ctrl-C" => Some(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            t if t.chars().count() == 1 => Some(plain(KeyCode::Char(t.chars().next().unwrap()))),
-            _ => None,
-        })
-        .collect()
-}
+use crate::common::harness::Harness;
 
-/// A harness with events loaded and the given pane focused.
-fn focused(focus: Focus) -> Harness {
+/// A harness with the events of a customer loaded and the table focused.
+fn loaded() -> Harness {
     let mut h = Harness::new(120, 36);
     h.query("712004518", "2410", "");
     h.answer_all();
-    h.app.form.focus = focus;
+    assert_eq!(h.app.owner(), Owner::Table);
     h
 }
 
-fn focus_for(section: &str) -> Focus {
-    match section {
-        "Query" => Focus::Input(target_events::api::Field::UserId),
-        "Detail" => Focus::Detail,
-        _ => Focus::Table,
+/// A state where `context` is read for a key and `when` holds, and no
+/// other guard of the same key does.
+fn state_for(context: Context, when: When) -> Harness {
+    let mut h = loaded();
+    match context {
+        Context::Anywhere | Context::Global | Context::Table => {}
+        Context::Busy => h.key(KeyCode::Char('r')),
+        Context::Query => {
+            h.key(KeyCode::Char('u'));
+            if when == When::CustomerAlone {
+                h.key(KeyCode::Tab);
+                h.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL);
+                h.key(KeyCode::BackTab);
+            } else if when == When::Always {
+                // Enter then fetches: the rule is filled and the cursor is in it.
+                h.key(KeyCode::Tab);
+            }
+        }
+        Context::Detail => h.key(KeyCode::Enter),
+        Context::Summary => h.key(KeyCode::Char('s')),
+        Context::Verdict => return crate::panels::with_verdict(120, 36),
+        Context::Batch => {
+            let mut h = crate::panels::with_verdict(120, 36);
+            h.key(KeyCode::Esc);
+            h.key(KeyCode::Char('b'));
+            assert_eq!(h.app.owner(), Owner::Batch);
+            if when == When::Filtering {
+                h.key(KeyCode::Char('/'));
+                h.type_text("7");
+                h.key(KeyCode::Enter);
+            }
+            return h;
+        }
+        Context::Filter => h.key(KeyCode::Char('/')),
+        Context::Picker if when == When::RecentPicker => h.key(KeyCode::Char('h')),
+        Context::Picker => {
+            h.key(KeyCode::Char('t'));
+            h.answer_all();
+        }
+        Context::Prompt => h.key(KeyCode::Char(':')),
+        Context::Confirm => h.app.screen.open_overlay(Overlay::Confirm {
+            question: "Replace it?".into(),
+            on_yes: Confirmable::OverwriteExport { path: "x.csv".into(), format: target_events::export::Format::Csv },
+        }),
+        Context::Copied => h.key(KeyCode::Char('y')),
+        Context::Help => h.key(KeyCode::Char('?')),
     }
+    match when {
+        When::Watching => h.key(KeyCode::Char('w')),
+        When::Filtering => {
+            h.key(KeyCode::Char('/'));
+            h.type_text("ADD");
+            h.key(KeyCode::Enter);
+        }
+        _ => {}
+    }
+    h
 }
 
 #[test]
-fn every_key_in_help_does_something_where_help_says() {
-    for (section, entries) in HELP {
-        let h = focused(focus_for(section));
-        for (keys, what) in *entries {
-            let parsed = parse(keys);
-            if *keys != "mouse" {
-                assert!(!parsed.is_empty(), "{section}: {keys:?} names no key");
-            }
-            for key in parsed {
-                // "Esc cancels a request in flight" needs one in flight.
-                let mut h2;
-                let app = if *section == "Anywhere" && key.code == KeyCode::Esc {
-                    h2 = focused(Focus::Table);
-                    h2.key(KeyCode::Char('r'));
-                    &h2.app
-                } else {
-                    &h.app
-                };
-                assert_ne!(action_for(app, key), Action::None, "{section}: {keys:?} ({what}) is bound to nothing");
-            }
+fn every_binding_help_shows_is_the_one_its_keys_meet() {
+    for binding in BINDINGS {
+        let h = state_for(binding.context, binding.when);
+        assert!(binding.when.holds(&h.app), "{binding:?}: the state for it does not hold");
+        for key in binding.keys {
+            let met: Option<&Binding> = binding_for(&h.app, key.event());
+            assert!(
+                met.is_some_and(|m| std::ptr::eq(m, binding)),
+                "{:?} in {:?} (owner {:?}) meets {met:?}, not {binding:?}",
+                key.label(),
+                binding.context,
+                h.app.owner()
+            );
+            assert_eq!(action_for(&h.app, key.event()), binding.action);
         }
     }
 }
 
 #[test]
-fn every_bound_key_is_in_help() {
-    let named: Vec<KeyEvent> = HELP.iter().flat_map(|(_, e)| e.iter()).flat_map(|(k, _)| parse(k)).collect();
+fn every_binding_is_in_help_with_its_keys() {
+    let sections = help_sections();
+    for binding in BINDINGS {
+        let title = binding.context.title();
+        let (_, lines) = sections.iter().find(|(t, _)| *t == title).expect("a section per context");
+        let keys = binding.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" ");
+        assert!(lines.iter().any(|(k, what)| *k == keys && *what == binding.help), "{binding:?} is not in help");
+    }
+    let query: Vec<String> =
+        sections.iter().find(|(t, _)| *t == "Query fields").unwrap().1.iter().map(|(k, _)| k.clone()).collect();
+    for named in ["Ctrl-U", "Ctrl-W", "Home", "End", "customer"] {
+        assert!(query.iter().any(|k| k.split(' ').any(|w| w == named)), "help names {named} for the query fields");
+    }
+}
+
+/// Keys to try: the printable ones, the named ones and a few Ctrl chords.
+fn every_key() -> Vec<KeyEvent> {
     let mut keys: Vec<KeyEvent> = (' '..='~').map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).collect();
     for code in [
         KeyCode::Enter,
@@ -99,16 +133,43 @@ fn every_bound_key_is_in_help() {
         KeyCode::End,
         KeyCode::Delete,
         KeyCode::Backspace,
+        KeyCode::F(1),
     ] {
         keys.push(KeyEvent::new(code, KeyModifiers::NONE));
     }
-    keys.push(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-    for focus in [Focus::Table, Focus::Detail] {
-        let h = focused(focus);
-        for key in &keys {
-            if action_for(&h.app, *key) != Action::None {
-                assert!(named.contains(key), "{key:?} does something in {focus:?} but help does not name it");
+    for c in ['c', 'u', 'w', 'k', 'a', 'e', 'x'] {
+        keys.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    }
+    keys
+}
+
+#[test]
+fn every_key_that_acts_outside_text_fields_is_a_binding() {
+    let states = [
+        state_for(Context::Table, When::Always),
+        state_for(Context::Detail, When::Always),
+        state_for(Context::Summary, When::Always),
+        state_for(Context::Verdict, When::Always),
+        state_for(Context::Batch, When::Always),
+        state_for(Context::Help, When::Always),
+        state_for(Context::Confirm, When::Always),
+        state_for(Context::Copied, When::Always),
+    ];
+    for h in &states {
+        for key in every_key() {
+            if action_for(&h.app, key) != Action::None {
+                assert!(binding_for(&h.app, key).is_some(), "{key:?} acts for {:?} but is no binding", h.app.owner());
             }
         }
+    }
+}
+
+#[test]
+fn in_the_query_fields_unbound_keys_type() {
+    let mut h = loaded();
+    h.key(KeyCode::Char('u'));
+    assert_eq!(h.app.form.focus, Focus::Input(Field::UserId));
+    for c in ['j', 'q', 'e', '@', '+'] {
+        assert_eq!(action_for(&h.app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)), Action::Edit);
     }
 }

@@ -18,6 +18,7 @@ mod fetch_cli;
 mod figures;
 mod hostile;
 mod keys;
+mod panels;
 mod properties;
 mod screens;
 mod secrets;

@@ -23,7 +23,7 @@ fn opened(width: u16, height: u16) -> Harness {
 #[test]
 fn e_loads_the_targets_and_every_period_then_shows_the_verdict() {
     let h = opened(120, 36);
-    let panel = h.app.workflow.verdict.as_ref().expect("the panel is open");
+    let panel = h.app.screen.verdict().expect("the panel is open");
     assert_eq!(panel.periods.iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![7601, 7602]);
     assert_eq!(panel.selected, 0, "the query's period first");
     assert!(
@@ -48,11 +48,11 @@ fn the_panel_at_60x16_keeps_its_figures_whole() {
 fn j_k_tab_and_enter_select_the_event_in_the_table() {
     let mut h = opened(120, 36);
     h.key(KeyCode::Char('j'));
-    assert_eq!(h.app.workflow.verdict.as_ref().unwrap().selected, 1);
+    assert_eq!(h.app.screen.verdict().unwrap().selected, 1);
     h.key(KeyCode::Char('k'));
     h.key(KeyCode::Tab);
     h.key(KeyCode::Enter);
-    assert!(h.app.workflow.verdict.is_none(), "the panel closes on the table");
+    assert!(h.app.screen.verdict().is_none(), "the panel closes on the table");
     let e = h.app.selected_event().expect("an event is selected");
     assert_eq!(e.event_log_id, 940000005, "the late bill, the first notable event");
 }
@@ -61,9 +61,11 @@ fn j_k_tab_and_enter_select_the_event_in_the_table() {
 fn the_case_note_is_saved_and_copied() {
     let mut h = opened(120, 36);
     h.key(KeyCode::Char('x'));
-    assert!(matches!(&h.app.chrome.overlay, Some(Overlay::Prompt { .. })));
+    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Prompt { .. })));
     h.key(KeyCode::Enter);
-    let Some(Effect::WriteFile { path, text, overwrite: false }) = h.pending.pop() else { panic!("a note to write") };
+    let Some(Effect::WriteFile { path, text, overwrite: false, .. }) = h.pending.pop() else {
+        panic!("a note to write")
+    };
     assert_eq!(path.to_str(), Some("case-note-777000777-7610.md"));
     assert!(text.starts_with("# Case note: customer 777000777, rule 7610"), "{text}");
     assert!(text.contains("8c1f02d7-groups-777000777"), "the targets request and its id: {text}");

@@ -140,7 +140,7 @@ fn the_verdict_follows_what_arrives_and_asks_the_api_again() {
     h.key(KeyCode::Char('e'));
     h.answer_all();
     let counted = |h: &Harness| {
-        let v = h.app.workflow.verdict.as_ref().expect("the verdict is open");
+        let v = h.app.screen.verdict().expect("the verdict is open");
         v.periods.iter().find(|p| p.period_id == 31502).map(|p| p.events_count).unwrap_or_default()
     };
     let before = counted(&h);
@@ -150,7 +150,7 @@ fn the_verdict_follows_what_arrives_and_asks_the_api_again() {
     let page = with_new_event(&mut h);
     h.send(Msg::WatchPolled { generation, result: Ok(page) });
     // The old verdict stays on screen while the API's achieved values are asked again.
-    assert!(h.app.workflow.verdict.is_some());
+    assert!(h.app.screen.verdict().is_some());
     assert!(!h.app.workflow.targets.contains_key(&498221730));
     let Some(Effect::LoadTargets { generation: g, user_id }) =
         h.pending.iter().find(|e| matches!(e, Effect::LoadTargets { .. })).cloned()
@@ -172,7 +172,7 @@ fn the_verdict_follows_what_arrives_and_asks_the_api_again() {
     }
     h.send(Msg::WatchPolled { generation, result: Ok(page) });
     h.key(KeyCode::Char('e'));
-    assert!(h.app.workflow.verdict.is_none());
+    assert!(h.app.screen.verdict().is_none());
     h.answer_all();
-    assert!(h.app.workflow.verdict.is_none(), "closed stays closed");
+    assert!(h.app.screen.verdict().is_none(), "closed stays closed");
 }

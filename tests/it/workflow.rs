@@ -205,7 +205,7 @@ fn export_asks_for_a_path_and_confirms() {
     }
     h.type_text("xls");
     h.key(KeyCode::Enter);
-    assert!(matches!(&h.app.chrome.overlay, Some(Overlay::Prompt { error: Some(e), .. }) if e.contains(".csv")));
+    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Prompt { error: Some(e), .. }) if e.contains(".csv")));
 }
 
 #[test]
@@ -257,7 +257,7 @@ fn recent_queries_are_remembered_and_recalled() {
     let mut h2 = Harness::new(120, 36);
     h2.app.workflow.recent = h.app.workflow.recent.clone();
     h2.key(KeyCode::Up);
-    assert!(matches!(h2.app.chrome.overlay, Some(Overlay::Picker(_))));
+    assert!(matches!(h2.app.screen.overlay(), Some(Overlay::Picker(_))));
     h2.key(KeyCode::Enter);
     assert_eq!(h2.app.field(Field::PeriodId).input.value(), "9889");
     assert!(matches!(h2.pending[0], Effect::Fetch { .. }));
@@ -360,11 +360,11 @@ fn an_existing_export_is_replaced_only_after_a_yes() {
     h.key(KeyCode::Enter);
     let Some(Effect::Export { path, overwrite: false, .. }) = h.pending.pop() else { panic!("a first export") };
     h.send(Msg::Exported { path: path.clone(), result: Err(ExportError::Exists) });
-    assert!(matches!(h.app.chrome.overlay, Some(Overlay::Confirm { .. })));
+    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Confirm { .. })));
     assert!(h.screen_text().contains("already exists. Replace it? (y/n)"));
     // No closes it, writing nothing.
     h.key(KeyCode::Char('n'));
-    assert!(h.app.chrome.overlay.is_none() && h.pending.is_empty());
+    assert!(h.app.screen.overlay().is_none() && h.pending.is_empty());
     h.send(Msg::Exported { path: path.clone(), result: Err(ExportError::Exists) });
     h.key(KeyCode::Char('y'));
     assert!(matches!(h.pending.pop(), Some(Effect::Export { overwrite: true, path: p, .. }) if p == path));

@@ -1,0 +1,399 @@
+//! Every key binding as data: the context it works in, the keys, when it
+//! applies, what it does and the words help shows. Key dispatch and the
+//! help overlay are both read from [`BINDINGS`], so help cannot drift from
+//! what the keys do. Essentials sit on plain keys (letters, arrows, Enter,
+//! Esc, Tab) so tmux and other multiplexers never eat them.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+use super::screen::Owner;
+use super::state::App;
+
+/// Where a binding works. Each owner of the screen reads a chain of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Wherever the app is: quitting.
+    Anywhere,
+    /// Outside overlays and typed filters while a request is under way.
+    Busy,
+    Query,
+    Table,
+    Detail,
+    Summary,
+    Verdict,
+    Batch,
+    /// Over the table and every panel.
+    Global,
+    Filter,
+    Picker,
+    Prompt,
+    Confirm,
+    Copied,
+    Help,
+}
+
+impl Context {
+    /// The section title help shows.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Anywhere => "Anywhere",
+            Context::Busy => "While loading",
+            Context::Query => "Query fields",
+            Context::Table => "Events table",
+            Context::Detail => "Detail pane",
+            Context::Summary => "Summary (s)",
+            Context::Verdict => "Verdict (e)",
+            Context::Batch => "Batch table (b)",
+            Context::Global => "Over the table and every panel",
+            Context::Filter => "Typing a filter (/)",
+            Context::Picker => "Pickers (t P h T)",
+            Context::Prompt => "Prompts (: = x)",
+            Context::Confirm => "Questions",
+            Context::Copied => "Copied text",
+            Context::Help => "This help",
+        }
+    }
+}
+
+/// The contexts `owner` reads, first match wins, and what a key bound in none
+/// of them does (typing into a text field, or nothing).
+pub fn chain(owner: Owner) -> (&'static [Context], Action) {
+    use Context::*;
+    match owner {
+        Owner::Help => (&[Anywhere, Help], Action::None),
+        Owner::Prompt => (&[Anywhere, Prompt], Action::PromptEdit),
+        Owner::Picker => (&[Anywhere, Picker], Action::PickerKey),
+        Owner::Confirm => (&[Anywhere, Confirm], Action::None),
+        Owner::Copied => (&[Anywhere, Copied], Action::None),
+        Owner::Filter => (&[Anywhere, Filter], Action::FilterKey),
+        Owner::Query => (&[Anywhere, Busy, Query], Action::Edit),
+        Owner::Detail => (&[Anywhere, Busy, Detail, Table, Global], Action::None),
+        Owner::Summary => (&[Anywhere, Busy, Summary, Global], Action::None),
+        Owner::Verdict => (&[Anywhere, Busy, Verdict, Global], Action::None),
+        Owner::Batch => (&[Anywhere, Busy, Batch, Global], Action::None),
+        Owner::Table => (&[Anywhere, Busy, Table, Global], Action::None),
+    }
+}
+
+/// A key as bound: its code and whether Ctrl is held (Shift is read from
+/// the character itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    pub fn matches(self, key: KeyEvent) -> bool {
+        self.code == key.code && self.ctrl == key.modifiers.contains(KeyModifiers::CONTROL)
+    }
+
+    pub fn event(self) -> KeyEvent {
+        let modifiers = if self.ctrl { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
+        KeyEvent::new(self.code, modifiers)
+    }
+
+    /// How help names the key.
+    pub fn label(self) -> String {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.ctrl => return format!("Ctrl-{}", c.to_ascii_uppercase()),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Delete".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("Ctrl-{name}") } else { name }
+    }
+}
+
+const fn c(ch: char) -> Key {
+    Key { code: KeyCode::Char(ch), ctrl: false }
+}
+
+const fn ctrl(ch: char) -> Key {
+    Key { code: KeyCode::Char(ch), ctrl: true }
+}
+
+const fn k(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const ENTER: Key = k(KeyCode::Enter);
+const ESC: Key = k(KeyCode::Esc);
+const TAB: Key = k(KeyCode::Tab);
+const BACKTAB: Key = k(KeyCode::BackTab);
+const UP: Key = k(KeyCode::Up);
+const DOWN: Key = k(KeyCode::Down);
+const LEFT: Key = k(KeyCode::Left);
+const RIGHT: Key = k(KeyCode::Right);
+const PGUP: Key = k(KeyCode::PageUp);
+const PGDN: Key = k(KeyCode::PageDown);
+const HOME: Key = k(KeyCode::Home);
+const END: Key = k(KeyCode::End);
+
+/// A condition on the state for a binding to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    Always,
+    /// A request the screen waits for, or a fetch-all, is under way.
+    Busy,
+    /// The cursor is in the customer field, which holds a valid customer,
+    /// and the rule is empty.
+    CustomerAlone,
+    /// The cursor is in the customer field.
+    InCustomerField,
+    Watching,
+    /// The filter of what is drawn holds text.
+    Filtering,
+    /// The picker is the recent-queries list.
+    RecentPicker,
+}
+
+impl When {
+    pub fn holds(self, app: &App) -> bool {
+        use crate::api::Field;
+        let in_customer = app.form.focus == super::Focus::Input(Field::UserId);
+        match self {
+            When::Always => true,
+            When::Busy => app.is_loading() || app.workflow.all_run.is_some(),
+            When::CustomerAlone => {
+                in_customer
+                    && app.field(Field::RuleId).input.value().trim().is_empty()
+                    && app.invalid(Field::UserId).is_none()
+            }
+            When::InCustomerField => in_customer,
+            When::Watching => app.workflow.watch.is_some(),
+            When::Filtering => app.filter().is_active(),
+            When::RecentPicker => matches!(
+                app.screen.overlay(),
+                Some(super::state::Overlay::Picker(p)) if p.kind == super::picker::PickerKind::Recent
+            ),
+        }
+    }
+}
+
+/// One binding: in `context`, when `when` holds, `keys` do `action`.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub when: When,
+    pub action: Action,
+    /// What help says it does.
+    pub help: &'static str,
+}
+
+const fn b(context: Context, keys: &'static [Key], action: Action, help: &'static str) -> Binding {
+    Binding { context, keys, when: When::Always, action, help }
+}
+
+const fn when(context: Context, keys: &'static [Key], when: When, action: Action, help: &'static str) -> Binding {
+    Binding { context, keys, when, action, help }
+}
+
+use Context as X;
+
+/// Every binding. Within a context the first that matches wins, so guarded
+/// bindings stand before the plain one for the same key.
+pub static BINDINGS: &[Binding] = &[
+    b(X::Anywhere, &[ctrl('c')], Action::Quit, "quit"),
+    when(X::Busy, &[ESC], When::Busy, Action::Cancel, "cancel the request or fetch-all under way"),
+    // The query fields.
+    when(X::Query, &[ENTER], When::CustomerAlone, Action::PickTarget, "customer alone: pick one of their targets"),
+    b(X::Query, &[ENTER], Action::Submit, "fetch page 1 of the query"),
+    when(X::Query, &[UP], When::InCustomerField, Action::PickRecent, "in the customer field: recent queries"),
+    b(X::Query, &[TAB], Action::FocusNext, "next field, then the table"),
+    b(X::Query, &[BACKTAB], Action::FocusPrev, "previous field"),
+    b(X::Query, &[ESC], Action::LeaveInput, "leave the fields for what is drawn below"),
+    b(X::Query, &[c('?')], Action::ToggleHelp, "this help"),
+    b(X::Query, &[PGDN], Action::NextPage, "next page"),
+    b(X::Query, &[PGUP], Action::PrevPage, "previous page"),
+    b(X::Query, &[LEFT, RIGHT], Action::Edit, "move the cursor"),
+    b(X::Query, &[HOME, END], Action::Edit, "start / end of the text"),
+    b(X::Query, &[ctrl('a'), ctrl('e')], Action::Edit, "the same, as in a shell"),
+    b(X::Query, &[k(KeyCode::Backspace), k(KeyCode::Delete)], Action::Edit, "delete before / at the cursor"),
+    b(X::Query, &[ctrl('w')], Action::Edit, "delete the word before the cursor"),
+    b(X::Query, &[ctrl('u')], Action::Edit, "clear the field"),
+    b(X::Query, &[ctrl('k')], Action::Edit, "delete to the end"),
+    // The events table.
+    b(X::Table, &[c('j'), DOWN], Action::Down, "next row"),
+    b(X::Table, &[c('k'), UP], Action::Up, "previous row"),
+    b(X::Table, &[PGDN, PGUP], Action::Screenful, "a screen down / up"),
+    b(X::Table, &[c('g'), HOME], Action::Top, "first row"),
+    b(X::Table, &[c('G'), END], Action::Bottom, "last row"),
+    b(X::Table, &[ENTER], Action::OpenDetail, "the selected event's details"),
+    b(X::Table, &[c('n'), c(']'), RIGHT], Action::NextPage, "next page"),
+    b(X::Table, &[c('p'), c('['), LEFT], Action::PrevPage, "previous page"),
+    b(X::Table, &[c('{')], Action::FirstPage, "first page"),
+    b(X::Table, &[c('}')], Action::LastPage, "last page"),
+    b(X::Table, &[c(':'), c('#')], Action::AskPage, "go to a page number"),
+    b(X::Table, &[c('=')], Action::AskLimit, "change the page size (limit)"),
+    b(X::Table, &[c('v')], Action::ToggleRaw, "the event's raw JSON in the detail pane"),
+    b(X::Table, &[c('/')], Action::StartFilter, "filter the loaded events"),
+    b(X::Table, &[c('o')], Action::CycleSort, "sort by the next column"),
+    b(X::Table, &[c('O')], Action::ReverseSort, "reverse the sort"),
+    b(X::Table, &[c('x')], Action::AskExport, "export the view to CSV, JSON or JSON Lines"),
+    b(X::Table, &[c('y')], Action::Copy, "copy the selected event as JSON"),
+    when(X::Table, &[ESC], When::Watching, Action::ToggleWatch, "stop watching"),
+    when(X::Table, &[ESC], When::Filtering, Action::ClearFilter, "clear the filter"),
+    b(X::Table, &[ESC], Action::EditQuery, "back to the customer field"),
+    // The detail pane (the table's other keys work beside it).
+    b(X::Detail, &[c('j'), DOWN], Action::Down, "scroll down"),
+    b(X::Detail, &[c('k'), UP], Action::Up, "scroll up"),
+    b(X::Detail, &[PGDN, PGUP], Action::Screenful, "scroll a screen"),
+    b(X::Detail, &[c('g'), HOME], Action::Top, "top"),
+    b(X::Detail, &[c('G'), END], Action::Bottom, "bottom"),
+    b(X::Detail, &[ESC], Action::Close, "back to the table"),
+    // The summary.
+    b(X::Summary, &[c('j'), DOWN], Action::Down, "next period"),
+    b(X::Summary, &[c('k'), UP], Action::Up, "previous period"),
+    b(X::Summary, &[c('g'), HOME], Action::Top, "first period"),
+    b(X::Summary, &[c('G'), END], Action::Bottom, "last period"),
+    b(X::Summary, &[ENTER], Action::OpenVerdict, "the verdict of the selected period"),
+    b(X::Summary, &[c('/')], Action::StartFilter, "filter the events summed"),
+    b(X::Summary, &[c('x')], Action::AskExport, "export the events summed"),
+    b(X::Summary, &[c('y')], Action::Copy, "copy the summary as text"),
+    b(X::Summary, &[ESC, c('s')], Action::Close, "close"),
+    // The verdict.
+    b(X::Verdict, &[c('j'), DOWN], Action::Down, "next period, or event"),
+    b(X::Verdict, &[c('k'), UP], Action::Up, "previous period, or event"),
+    b(X::Verdict, &[TAB], Action::VerdictSwitch, "between the periods and their events"),
+    b(X::Verdict, &[ENTER], Action::OpenVerdictEvent, "select the event in the table"),
+    b(X::Verdict, &[c('x')], Action::AskExport, "save the case note (Markdown)"),
+    b(X::Verdict, &[c('y')], Action::Copy, "copy the case note"),
+    b(X::Verdict, &[c('/')], Action::StartFilter, "no filter here: says so"),
+    b(X::Verdict, &[ESC, c('e')], Action::Close, "close"),
+    // The batch table.
+    b(X::Batch, &[c('j'), DOWN], Action::Down, "next row"),
+    b(X::Batch, &[c('k'), UP], Action::Up, "previous row"),
+    b(X::Batch, &[PGDN, PGUP], Action::Screenful, "a screen down / up"),
+    b(X::Batch, &[c('g'), HOME], Action::Top, "first row"),
+    b(X::Batch, &[c('G'), END], Action::Bottom, "last row"),
+    b(X::Batch, &[ENTER], Action::OpenBatchRow, "that customer's events for the row's target"),
+    b(X::Batch, &[c('/')], Action::StartFilter, "filter the rows"),
+    b(X::Batch, &[c('o')], Action::CycleSort, "sort by the next column"),
+    b(X::Batch, &[c('O')], Action::ReverseSort, "reverse the sort"),
+    b(X::Batch, &[c('x')], Action::AskExport, "export the rows shown to CSV"),
+    b(X::Batch, &[c('y')], Action::Copy, "copy the selected row"),
+    when(X::Batch, &[ESC], When::Filtering, Action::ClearFilter, "clear the filter"),
+    b(X::Batch, &[ESC, c('b')], Action::Close, "hide (b shows it again)"),
+    // Over the table and every panel.
+    b(X::Global, &[TAB], Action::FocusNext, "table → detail → query fields"),
+    b(X::Global, &[BACKTAB], Action::FocusPrev, "the other way"),
+    b(X::Global, &[c('u'), c('i')], Action::EditQuery, "edit the query (a new customer)"),
+    b(X::Global, &[c('t')], Action::PickTarget, "pick one of the customer's targets"),
+    b(X::Global, &[c('P')], Action::PickPeriod, "pick a period of the target"),
+    b(X::Global, &[c('h')], Action::PickRecent, "recent queries"),
+    b(X::Global, &[c('T')], Action::PickProfile, "switch profile (tenant)"),
+    b(X::Global, &[c('a')], Action::FetchAll, "fetch every page (Esc cancels)"),
+    b(X::Global, &[c('s')], Action::ToggleSummary, "summary per period, with chart"),
+    b(X::Global, &[c('e')], Action::ToggleVerdict, "verdict: reached or not, and why"),
+    b(X::Global, &[c('w')], Action::ToggleWatch, "watch live for new events"),
+    b(X::Global, &[c('b')], Action::ToggleBatch, "the batch table (batch in a terminal)"),
+    b(X::Global, &[c('r')], Action::Refresh, "fetch again (retry)"),
+    b(X::Global, &[c('c')], Action::CopyCurl, "copy the query as a cURL line"),
+    b(X::Global, &[c('?')], Action::ToggleHelp, "this help"),
+    b(X::Global, &[c('q')], Action::Quit, "quit"),
+    // A filter being typed.
+    b(X::Filter, &[ENTER, TAB], Action::EndFilter, "keep the filter, back to the rows"),
+    b(X::Filter, &[ESC], Action::ClearFilter, "clear the filter"),
+    // Pickers: typing narrows the list.
+    b(X::Picker, &[DOWN, UP, PGDN, PGUP], Action::PickerKey, "move through the list"),
+    when(X::Picker, &[k(KeyCode::Delete)], When::RecentPicker, Action::PickerKey, "recent: forget the entry"),
+    when(X::Picker, &[ctrl('k')], When::RecentPicker, Action::PickerKey, "recent: forget them all"),
+    b(X::Picker, &[ENTER], Action::Confirm, "choose"),
+    b(X::Picker, &[ESC], Action::CloseOverlay, "close"),
+    b(X::Prompt, &[ENTER], Action::Confirm, "go"),
+    b(X::Prompt, &[ESC], Action::CloseOverlay, "close"),
+    b(X::Confirm, &[c('y'), c('Y')], Action::Confirm, "yes"),
+    b(X::Confirm, &[c('n'), c('N'), ESC, ENTER, c('q')], Action::CloseOverlay, "no"),
+    b(X::Copied, &[ESC, ENTER, c('q')], Action::CloseOverlay, "close"),
+    b(X::Help, &[c('j'), DOWN, PGDN], Action::Down, "scroll down"),
+    b(X::Help, &[c('k'), UP, PGUP], Action::Up, "scroll up"),
+    b(X::Help, &[ESC, c('?'), c('q'), ENTER], Action::CloseOverlay, "close"),
+];
+
+/// Lines help shows that are not keys: (context, what, how).
+pub const NOTES: &[(Context, &str, &str)] = &[
+    (Context::Query, "customer", "an id, or +91…/mobile:…, name@mail, external:…, card:…"),
+    (Context::Query, "typing", "any other key types into the field"),
+    (Context::Table, "mouse", "the wheel scrolls, a click selects"),
+    (Context::Filter, "typing", "narrows the rows as you type"),
+    (Context::Picker, "typing", "narrows the list"),
+];
+
+/// The order of help's sections.
+pub const HELP_ORDER: [Context; 15] = [
+    Context::Query,
+    Context::Table,
+    Context::Detail,
+    Context::Summary,
+    Context::Verdict,
+    Context::Batch,
+    Context::Global,
+    Context::Filter,
+    Context::Picker,
+    Context::Prompt,
+    Context::Confirm,
+    Context::Copied,
+    Context::Help,
+    Context::Busy,
+    Context::Anywhere,
+];
+
+/// Help's sections: a title and (keys, what they do) lines, from the table.
+pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+    HELP_ORDER
+        .iter()
+        .map(|&context| {
+            let mut lines: Vec<(String, &'static str)> = BINDINGS
+                .iter()
+                .filter(|b| b.context == context)
+                .map(|b| (b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" "), b.help))
+                .collect();
+            lines.extend(NOTES.iter().filter(|(c, _, _)| *c == context).map(|(_, what, how)| (what.to_string(), *how)));
+            (context.title(), lines)
+        })
+        .collect()
+}
+
+/// The binding `key` meets for whoever owns the screen, if any.
+pub fn binding_for(app: &App, key: KeyEvent) -> Option<&'static Binding> {
+    let (contexts, _) = chain(app.owner());
+    contexts.iter().find_map(|&context| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.context == context)
+            .find(|b| b.keys.iter().any(|k| k.matches(key)) && b.when.holds(app))
+    })
+}
+
+/// What `key` means now.
+pub fn action_for(app: &App, key: KeyEvent) -> Action {
+    if key.kind == KeyEventKind::Release {
+        return Action::None;
+    }
+    if super::layout::too_small(app.chrome.size) {
+        // Nothing else is on screen: only quitting makes sense.
+        let quit = Key::matches(ctrl('c'), key) || Key::matches(c('q'), key);
+        return if quit { Action::Quit } else { Action::None };
+    }
+    match binding_for(app, key) {
+        Some(b) => b.action,
+        None => chain(app.owner()).1,
+    }
+}
