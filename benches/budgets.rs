@@ -30,9 +30,9 @@ use target_events::api::response::parse_events_page;
 use target_events::api::{
     Client, ClientConfig, EventsOutcome, EventsPage, EventsQuery, Fetched, ResponseMeta, TargetEvent,
 };
-use target_events::app::{App, Effect, Msg};
 use target_events::demo::{Dataset, DemoOptions, DemoServer};
-use target_events::ui::theme::Theme;
+use target_events::explorer::app::{App, Effect, Msg};
+use target_events::explorer::ui::theme::Theme;
 
 /// Counts live heap bytes, to measure what loaded events hold.
 struct Counting;
@@ -78,7 +78,7 @@ fn events(n: usize) -> Vec<TargetEvent> {
 
 /// An app showing `n` loaded events at `w`×`h`, with the selection mid-way.
 fn app_with(n: usize, w: u16, h: u16) -> App {
-    let mut app = App::new(target_events::app::state::AppOptions::new("DEMO", 10, 1000));
+    let mut app = App::new(target_events::explorer::app::state::AppOptions::new("DEMO", 10, 1000));
     app.chrome.size = Rect::new(0, 0, w, h);
     app.set_field(target_events::api::Field::UserId, "900000001");
     app.set_field(target_events::api::Field::RuleId, "990001");
@@ -109,7 +109,7 @@ fn app_with(n: usize, w: u16, h: u16) -> App {
 fn render(app: &App, terminal: &mut Terminal<TestBackend>) {
     terminal
         .draw(|f| {
-            target_events::ui::draw(app, &Theme::COLOR, f);
+            target_events::explorer::ui::draw(app, &Theme::COLOR, f);
         })
         .unwrap();
 }
@@ -207,7 +207,7 @@ fn report() {
     *counter.0.lock().unwrap() = 0;
     terminal
         .draw(|f| {
-            target_events::ui::draw(&app, &Theme::COLOR, f);
+            target_events::explorer::ui::draw(&app, &Theme::COLOR, f);
         })
         .unwrap();
     let full = *counter.0.lock().unwrap();
@@ -215,7 +215,7 @@ fn report() {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)));
     terminal
         .draw(|f| {
-            target_events::ui::draw(&app, &Theme::COLOR, f);
+            target_events::explorer::ui::draw(&app, &Theme::COLOR, f);
         })
         .unwrap();
     let step = *counter.0.lock().unwrap();

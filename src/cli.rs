@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Flags;
-use crate::export::Format;
+use crate::core::export::Format;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -5,23 +5,18 @@
 // they are built once per failed request, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+// The layers, bottom up: the API client; the use cases both front ends
+// share; the explorer and the headless commands on top of them.
 pub mod api;
-pub mod app;
-pub mod batch;
-pub mod batch_cmd;
 pub mod cli;
 pub mod config;
+pub mod core;
 pub mod demo;
-pub mod explain_cmd;
-pub mod export;
-pub mod fetch_cmd;
+pub mod explorer;
+pub mod headless;
 pub mod logging;
 pub mod private_file;
 pub mod query_url;
-pub mod runtime;
 pub mod sanitize;
 pub mod secret;
 pub mod session;
-pub mod tui;
-pub mod ui;
-pub mod verdict;

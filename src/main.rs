@@ -3,8 +3,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 use target_events::cli::{Cli, Command};
 use target_events::config::ProfileSource;
+use target_events::headless::{batch as batch_cmd, explain as explain_cmd, fetch as fetch_cmd};
 use target_events::query_url::{self, QueryUrl};
-use target_events::{batch_cmd, config, demo, explain_cmd, fetch_cmd, logging, secret::Secret, session::Session};
+use target_events::{config, demo, logging, secret::Secret, session::Session};
 
 fn main() -> ExitCode {
     let log_default = logging::default_log_path();
@@ -106,7 +107,17 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
                 Ok((rows, _, _)) => rows,
                 Err(code) => return code as u8,
             };
-            match target_events::tui::run(session, &settings, profiles, &cli, start_page, log_path, Some(rows)).await {
+            match target_events::explorer::tui::run(
+                session,
+                &settings,
+                profiles,
+                &cli,
+                start_page,
+                log_path,
+                Some(rows),
+            )
+            .await
+            {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -115,7 +126,9 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
             }
         }
         Some(Command::Batch(args)) => batch_cmd::run(&session.client, args, &settings).await as u8,
-        _ => match target_events::tui::run(session, &settings, profiles, &cli, start_page, log_path, None).await {
+        _ => match target_events::explorer::tui::run(session, &settings, profiles, &cli, start_page, log_path, None)
+            .await
+        {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -147,7 +160,7 @@ fn resolve_settings(cli: &Cli, url: Option<&QueryUrl>) -> anyhow::Result<(config
 
 /// `clear-recent`: forgets the recent queries.
 fn clear_recent() -> u8 {
-    match target_events::app::recent::default_path() {
+    match target_events::explorer::app::recent::default_path() {
         Some(path) => match std::fs::remove_file(&path) {
             Ok(()) => {
                 println!("Forgot the recent queries ({}).", path.display());

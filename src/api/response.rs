@@ -27,6 +27,16 @@ pub enum EventsOutcome {
     },
 }
 
+impl EventsOutcome {
+    /// The page this is ("no events" is an empty one).
+    pub fn into_page(self) -> EventsPage {
+        match self {
+            EventsOutcome::Page(p) => p,
+            EventsOutcome::NoEvents { .. } => EventsPage::default(),
+        }
+    }
+}
+
 /// Facts about the HTTP exchange that support staff quote.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ResponseMeta {

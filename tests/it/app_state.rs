@@ -5,7 +5,7 @@ use crate::common;
 
 use crossterm::event::KeyCode;
 use target_events::api::{EventsQuery, Field};
-use target_events::app::{Effect, Focus, Msg};
+use target_events::explorer::app::{Effect, Focus, Msg};
 
 use crate::common::harness::Harness;
 
@@ -274,7 +274,7 @@ fn q_quits_a_too_small_terminal_even_from_an_input() {
 #[test]
 fn mouse_click_selects_and_wheel_scrolls() {
     use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-    use target_events::app::layout;
+    use target_events::explorer::app::layout;
     let mut h = Harness::new(120, 36);
     h.query("564332013", "1986", "");
     h.answer_all();
@@ -328,7 +328,7 @@ fn pasted_ids_are_accepted_without_control_characters() {
 
 #[test]
 fn help_scrolls_on_a_short_screen() {
-    use target_events::app::state::Overlay;
+    use target_events::explorer::app::state::Overlay;
     let mut h = Harness::new(60, 16);
     h.key(KeyCode::Char('?'));
     assert!(!h.screen_text().contains("Ctrl-C"), "the end of the list is below the screen at first");

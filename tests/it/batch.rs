@@ -4,9 +4,9 @@
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use target_events::api::Field;
-use target_events::app::Effect;
-use target_events::app::state::AppOptions;
-use target_events::batch::{BatchRow, rows_for};
+use target_events::core::batch::{BatchRow, rows_for};
+use target_events::explorer::app::Effect;
+use target_events::explorer::app::state::AppOptions;
 
 use crate::common::harness::Harness;
 
@@ -27,9 +27,9 @@ fn rows(h: &Harness) -> Vec<BatchRow> {
 fn with_batch(width: u16, height: u16) -> Harness {
     let mut h = Harness::new(width, height);
     let options = AppOptions { batch: Some(rows(&h)), ..AppOptions::new("DEMO", 10, 1000) };
-    h.app = target_events::app::App::new(options);
+    h.app = target_events::explorer::app::App::new(options);
     h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
-    assert_eq!(h.app.form.focus, target_events::app::Focus::Table, "the batch has the keyboard");
+    assert_eq!(h.app.form.focus, target_events::explorer::app::Focus::Table, "the batch has the keyboard");
     h
 }
 
@@ -105,7 +105,7 @@ fn extreme_figures_and_hostile_names_are_whole_or_absent() {
     for (width, height) in [(120, 36), (80, 24), (60, 16)] {
         let mut h = Harness::new(width, height);
         let options = AppOptions { batch: Some(rows.clone()), ..AppOptions::new("DEMO", 10, 1000) };
-        h.app = target_events::app::App::new(options);
+        h.app = target_events::explorer::app::App::new(options);
         h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
         let text = h.screen_text();
         assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text}");

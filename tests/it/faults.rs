@@ -13,10 +13,10 @@ use ratatui::layout::Rect;
 use target_events::api::error::{ErrorKind, NetCause};
 use target_events::api::fetch_all::FetchAllOptions;
 use target_events::api::{Client, ClientConfig, Field};
-use target_events::app::{App, Msg};
 use target_events::demo::{DemoOptions, DemoServer, Fault};
-use target_events::runtime::Runtime;
-use target_events::ui::theme::Theme;
+use target_events::explorer::app::{App, Msg};
+use target_events::explorer::runtime::Runtime;
+use target_events::explorer::ui::theme::Theme;
 use tokio::sync::mpsc;
 
 struct Live {
@@ -39,7 +39,7 @@ impl Live {
             backoff: Duration::from_millis(20),
             ..FetchAllOptions::default()
         };
-        let mut app = App::new(target_events::app::state::AppOptions::new("DEMO", 10, 1000));
+        let mut app = App::new(target_events::explorer::app::state::AppOptions::new("DEMO", 10, 1000));
         app.chrome.size = Rect::new(0, 0, 120, 36);
         app.workflow.all_options = options;
         Live { app, runtime: Runtime::new(client, tx, options, None), rx }
@@ -52,7 +52,7 @@ impl Live {
     fn query(&mut self, user: &str, rule: &str) {
         self.app.set_field(Field::UserId, user);
         self.app.set_field(Field::RuleId, rule);
-        self.app.form.focus = target_events::app::Focus::Input(Field::RuleId);
+        self.app.form.focus = target_events::explorer::app::Focus::Input(Field::RuleId);
         self.key(KeyCode::Enter);
     }
 

@@ -10,7 +10,7 @@ use serde_json::json;
 use target_events::api::model::UserTargetGroup;
 use target_events::api::response::parse_events_page;
 use target_events::api::{EventsOutcome, Fetched, ResponseMeta};
-use target_events::app::{Effect, Msg};
+use target_events::explorer::app::{Effect, Msg};
 
 const USER: i64 = 7_700_000_000_001;
 const RULE: i64 = 880_000_000_002;

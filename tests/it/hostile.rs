@@ -11,8 +11,8 @@ use target_events::api::error::ErrorKind;
 use target_events::api::model::{TargetPeriod, UserTargetGroup};
 use target_events::api::response::parse_events_page;
 use target_events::api::{ApiError, EventsOutcome, Fetched, ResponseMeta};
-use target_events::app::{Effect, Msg};
-use target_events::export::{self, Format};
+use target_events::core::export::{self, Format};
+use target_events::explorer::app::{Effect, Msg};
 use target_events::sanitize::is_unsafe;
 
 const HOSTILE: &str =

@@ -5,10 +5,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use target_events::api::Field;
-use target_events::app::keys::{BINDINGS, Binding, Context, When, action_for, binding_for, help_sections};
-use target_events::app::screen::Owner;
-use target_events::app::state::{Confirmable, Overlay};
-use target_events::app::{Action, Focus};
+use target_events::explorer::app::keys::{BINDINGS, Binding, Context, When, action_for, binding_for, help_sections};
+use target_events::explorer::app::screen::Owner;
+use target_events::explorer::app::state::{Confirmable, Overlay};
+use target_events::explorer::app::{Action, Focus};
 
 use crate::common::harness::Harness;
 
@@ -63,7 +63,10 @@ fn state_for(context: Context, when: When) -> Harness {
         Context::Prompt => h.key(KeyCode::Char(':')),
         Context::Confirm => h.app.screen.open_overlay(Overlay::Confirm {
             question: "Replace it?".into(),
-            on_yes: Confirmable::OverwriteExport { path: "x.csv".into(), format: target_events::export::Format::Csv },
+            on_yes: Confirmable::OverwriteExport {
+                path: "x.csv".into(),
+                format: target_events::core::export::Format::Csv,
+            },
         }),
         Context::Copied => h.key(KeyCode::Char('y')),
         Context::Help => h.key(KeyCode::Char('?')),

@@ -4,10 +4,10 @@
 
 use chrono::NaiveDateTime;
 use crossterm::event::KeyCode;
-use target_events::app::screen::{Owner, Panel};
-use target_events::app::state::{AppOptions, Overlay, Prompt, TextFile};
-use target_events::app::{App, Focus};
-use target_events::batch::{BatchRow, rows_for};
+use target_events::core::batch::{BatchRow, rows_for};
+use target_events::explorer::app::screen::{Owner, Panel};
+use target_events::explorer::app::state::{AppOptions, Overlay, Prompt, TextFile};
+use target_events::explorer::app::{App, Focus};
 
 use crate::common::harness::Harness;
 

@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 use proptest::prelude::*;
 use target_events::api::error::ErrorKind;
 use target_events::api::response::interpret_events;
-use target_events::app::{Effect, Msg};
+use target_events::explorer::app::{Effect, Msg};
 
 use crate::common::harness::{Harness, api_error};
 
@@ -211,7 +211,7 @@ fn rich_screens() -> [Harness; 2] {
 fn render_at(h: &mut Harness, w: u16, hh: u16) {
     h.send(Msg::Resize(w, hh));
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, hh)).unwrap();
-    terminal.draw(|f| h.app.chrome.frame = target_events::ui::draw(&h.app, &h.theme, f)).unwrap();
+    terminal.draw(|f| h.app.chrome.frame = target_events::explorer::ui::draw(&h.app, &h.theme, f)).unwrap();
 }
 
 /// Every width at the edge heights and every height at the edge widths, plus

@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use ratatui::style::{Color, Modifier};
 use target_events::api::error::{ErrorKind, NetCause};
-use target_events::ui::theme::Theme;
+use target_events::explorer::ui::theme::Theme;
 
 use crate::common::harness::{Harness, api_error, find};
 

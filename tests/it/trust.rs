@@ -313,8 +313,8 @@ fn a_config_syntax_error_never_prints_the_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_copied_curl_line_works_as_pasted_for_every_kind_of_auth() {
     use target_events::api::auth::md5_hex;
-    use target_events::app::export::curl_command;
-    use target_events::app::state::{AuthKind, ConnectionInfo};
+    use target_events::core::case_note::curl_command;
+    use target_events::core::case_note::{AuthKind, ConnectionInfo};
     let server = common::server(Some(common::demo_auth(Duration::from_secs(300)))).await;
     let q = EventsQuery { user_id: 564332013, rule_id: 1986, period_id: Some(9889), limit: 5, page: 0 };
     let md5 = md5_hex(common::PASSWORD).to_uppercase();

@@ -10,7 +10,7 @@ use ratatui::style::Modifier;
 use target_events::api::error::ErrorKind;
 use target_events::api::response::parse_events_page;
 use target_events::api::{EventsOutcome, Fetched, ResponseMeta};
-use target_events::app::{Effect, Msg};
+use target_events::explorer::app::{Effect, Msg};
 
 use crate::common::harness::{Harness, api_error, find};
 

@@ -9,8 +9,9 @@ use insta::assert_snapshot;
 use ratatui::style::Color;
 use target_events::api::Field;
 use target_events::api::fetch_all::Progress;
-use target_events::app::state::{AuthKind, Overlay};
-use target_events::app::{Effect, Msg};
+use target_events::core::case_note::AuthKind;
+use target_events::explorer::app::state::Overlay;
+use target_events::explorer::app::{Effect, Msg};
 
 use crate::common::harness::{Harness, find};
 
@@ -297,9 +298,9 @@ fn a_new_query_stops_a_fetch_all_of_the_old_one() {
 
 #[test]
 fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
-    use target_events::app::action::ProfileSwitch;
-    use target_events::app::state::ConnectionInfo;
     use target_events::config::ProfileChoice;
+    use target_events::core::case_note::ConnectionInfo;
+    use target_events::explorer::app::action::ProfileSwitch;
     let mut h = Harness::new(120, 36);
     h.app.workflow.profiles = vec![
         ProfileChoice { name: "eu".into(), origin: "https://eu.api.capillarytech.com".into() },
@@ -352,7 +353,7 @@ fn the_summary_looks_up_the_target_however_the_query_was_entered() {
 
 #[test]
 fn an_existing_export_is_replaced_only_after_a_yes() {
-    use target_events::app::action::ExportError;
+    use target_events::explorer::app::action::ExportError;
     let mut h = Harness::new(120, 36);
     h.query("564332013", "1986", "");
     h.answer_all();

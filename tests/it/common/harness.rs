@@ -13,11 +13,11 @@ use target_events::api::error::ErrorKind;
 use target_events::api::fetch_all::{AllEvents, PageSource, fetch_all_from};
 use target_events::api::response::interpret_events;
 use target_events::api::{ApiError, CustomerRef, EventsOutcome, EventsQuery, Fetched, OffsetMode, ResponseMeta};
-use target_events::app::layout::FrameInfo;
-use target_events::app::state::AppOptions;
-use target_events::app::{App, Effect, Msg};
 use target_events::demo::Dataset;
-use target_events::ui::theme::Theme;
+use target_events::explorer::app::layout::FrameInfo;
+use target_events::explorer::app::state::AppOptions;
+use target_events::explorer::app::{App, Effect, Msg};
+use target_events::explorer::ui::theme::Theme;
 
 /// The embedded dataset, parsed once per test binary.
 fn shared_dataset() -> std::sync::Arc<Dataset> {
@@ -258,7 +258,7 @@ pub fn draw_app(app: &App, theme: &Theme) -> (Terminal<TestBackend>, FrameInfo) 
     let mut terminal =
         Terminal::new(TestBackend::new(app.chrome.size.width.max(1), app.chrome.size.height.max(1))).unwrap();
     let mut info = FrameInfo::default();
-    terminal.draw(|f| info = target_events::ui::draw(app, theme, f)).unwrap();
+    terminal.draw(|f| info = target_events::explorer::ui::draw(app, theme, f)).unwrap();
     (terminal, info)
 }
 

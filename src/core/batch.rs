@@ -1,0 +1,181 @@
+//! A batch of customers: the lines of a customers file, and one row per
+//! customer × target × period (or the customer's error). Pure: the headless
+//! command fetches, the explorer shows.
+
+use serde::Serialize;
+
+use crate::api::model::{Money, UserTargetGroup};
+use crate::api::{ApiError, CustomerRef};
+
+/// A line of the file that names a customer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchLine {
+    pub line: usize,
+    pub given: String,
+    pub customer: CustomerRef,
+}
+
+/// Reads the customers file: blank lines and `#` comments are skipped; an
+/// invalid line is an error naming it.
+pub fn parse_lines(text: &str) -> Result<Vec<BatchLine>, String> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let given = raw.trim();
+        if given.is_empty() || given.starts_with('#') {
+            continue;
+        }
+        match CustomerRef::parse(given) {
+            Ok(customer) => out.push(BatchLine { line: i + 1, given: given.to_string(), customer }),
+            Err(bad) => {
+                return Err(format!("line {}: \"{}\": {}", i + 1, crate::sanitize::line(given), bad.reason()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One row: a customer × target × period, or a customer that failed.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchRow {
+    pub customer: String,
+    pub user_id: Option<i64>,
+    pub group: String,
+    pub target: String,
+    pub rule_id: Option<i64>,
+    pub period_id: Option<i64>,
+    pub ref_code: String,
+    pub start: String,
+    pub end: String,
+    pub target_value: Option<Money>,
+    pub achieved: Option<Money>,
+    pub missing: Option<Money>,
+    pub reached: Option<bool>,
+    pub current: Option<bool>,
+    /// "CODE sentence" for a customer that could not be found or fetched.
+    pub error: String,
+}
+
+pub const HEADERS: [&str; 15] = [
+    "customer",
+    "userId",
+    "group",
+    "target",
+    "ruleId",
+    "periodId",
+    "refCode",
+    "start",
+    "end",
+    "targetValue",
+    "achieved",
+    "missing",
+    "reached",
+    "current",
+    "error",
+];
+
+impl BatchRow {
+    /// What a filter matches against.
+    pub fn search_text(&self) -> String {
+        self.cells().join(" ")
+    }
+
+    pub fn cells(&self) -> [String; 15] {
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        [
+            self.customer.clone(),
+            opt(self.user_id.map(|v| v.to_string())),
+            self.group.clone(),
+            self.target.clone(),
+            opt(self.rule_id.map(|v| v.to_string())),
+            opt(self.period_id.map(|v| v.to_string())),
+            self.ref_code.clone(),
+            self.start.clone(),
+            self.end.clone(),
+            opt(self.target_value.map(|v| v.to_string())),
+            opt(self.achieved.map(|v| v.to_string())),
+            opt(self.missing.map(|v| v.to_string())),
+            opt(self.reached.map(|v| v.to_string())),
+            opt(self.current.map(|v| v.to_string())),
+            self.error.clone(),
+        ]
+    }
+}
+
+/// Rows as CSV with a header line; cells that a spreadsheet would run as a
+/// formula are neutralised.
+pub fn csv_text<'a>(rows: impl Iterator<Item = &'a BatchRow>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(HEADERS);
+    for r in rows {
+        let _ = w.write_record(r.cells().iter().map(|c| crate::core::export::csv_cell(c).into_owned()));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+pub fn error_text(e: &ApiError) -> String {
+    let code = e.code().map(|c| format!("{c} ")).unwrap_or_default();
+    let id = e.request_id.as_deref().map(|r| format!(" [request id {r}]")).unwrap_or_default();
+    format!("{code}{}{id}", e.sentence())
+}
+
+/// The rows of one customer: one per target and period (of `rule` only, when given).
+pub fn rows_for(given: &str, user_id: i64, groups: &[UserTargetGroup], rule: Option<i64>) -> Vec<BatchRow> {
+    let s = |v: Option<&String>| v.map(|t| crate::sanitize::line(t).into_owned()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for g in groups {
+        for t in g.targets.iter().filter(|t| rule.is_none_or(|r| r == t.target_rule_id)) {
+            let missing = match (t.target_value, t.target_achieved_value) {
+                (Some(v), Some(a)) if a.0 < v.0 => v.checked_add(Money(-a.0)),
+                (Some(_), Some(_)) => Some(Money::ZERO),
+                _ => None,
+            };
+            rows.push(BatchRow {
+                customer: crate::sanitize::line(given).into_owned(),
+                user_id: Some(user_id),
+                group: s(g.name.as_ref()),
+                target: s(t.target_name.as_ref()),
+                rule_id: Some(t.target_rule_id),
+                period_id: t.period_id,
+                ref_code: s(t.period_ref_code.as_ref()),
+                start: s(t.period_start_date.as_ref()),
+                end: s(t.period_end_date.as_ref()),
+                target_value: t.target_value,
+                achieved: t.target_achieved_value,
+                missing,
+                reached: t.target_value.zip(t.target_achieved_value).map(|(v, a)| a.0 >= v.0),
+                current: t.current_period,
+                error: String::new(),
+            });
+        }
+    }
+    if rows.is_empty() {
+        let why = match rule {
+            Some(r) => format!("no target with rule {r}"),
+            None => "no targets".to_string(),
+        };
+        rows.push(BatchRow {
+            customer: crate::sanitize::line(given).into_owned(),
+            user_id: Some(user_id),
+            error: why,
+            ..BatchRow::default()
+        });
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_skip_comments_and_name_the_bad_one() {
+        let text =
+            "# affected by the store 12 outage\n564332013\n\nmobile:910712004518\n  email:mei.lin@example.com  \n";
+        let lines = parse_lines(text).unwrap();
+        assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), vec![2, 4, 5]);
+        assert_eq!(lines[2].given, "email:mei.lin@example.com");
+        let err = parse_lines("564332013\nmobile:12\n").unwrap_err();
+        assert!(err.starts_with("line 2: \"mobile:12\": a mobile is 8–15 digits"), "{err}");
+    }
+}

@@ -1,0 +1,133 @@
+//! Output files (exports, case notes, `--output`): never replacing a file
+//! without a yes or `--force`, private (0600), and atomic: everything is
+//! written to a temporary file beside the target, synced, and renamed over
+//! it only when complete. A failure (a full disk) leaves the target as it
+//! was and no temporary behind.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Refuses an existing `path` before any work is done, unless `force`.
+pub fn refuse_existing(path: &Path, force: bool) -> Result<(), String> {
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
+        return Err(format!("{shown} already exists: pass --force to replace it. Nothing was sent."));
+    }
+    Ok(())
+}
+
+/// A file being written; [`OutputFile::commit`] puts it in place.
+pub struct OutputFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    overwrite: bool,
+    file: Option<BufWriter<File>>,
+}
+
+impl OutputFile {
+    /// Starts writing `path`. Fails at once when it exists and `overwrite`
+    /// is not given, or when it is a symbolic link.
+    pub fn create(path: &Path, overwrite: bool) -> io::Result<OutputFile> {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(io::Error::other(format!("{} is a symbolic link: not written through", path.display())));
+            }
+            Ok(m) if m.is_dir() => return Err(io::Error::other(format!("{} is a directory", path.display()))),
+            Ok(_) if !overwrite => return Err(io::ErrorKind::AlreadyExists.into()),
+            _ => {}
+        }
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        crate::private_file::create_dir(dir)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        let file = crate::private_file::create(&tmp, false)?;
+        Ok(OutputFile { path: path.to_path_buf(), tmp, overwrite, file: Some(BufWriter::new(file)) })
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take().ok_or_else(|| io::Error::other("already committed"))?;
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        // Created meanwhile by someone else: still not replaced without a yes.
+        if !self.overwrite && std::fs::symlink_metadata(&self.path).is_ok() {
+            return Err(io::ErrorKind::AlreadyExists.into());
+        }
+        std::fs::rename(&self.tmp, &self.path)
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().ok_or_else(|| io::Error::other("committed"))?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().ok_or_else(|| io::Error::other("committed"))?.flush()
+    }
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        // Not committed (or the rename failed): nothing half-written stays.
+        if std::fs::symlink_metadata(&self.tmp).is_ok() {
+            self.file = None;
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `text` to `path` atomically and privately.
+pub fn write_text(path: &Path, overwrite: bool, text: &str) -> io::Result<()> {
+    let mut out = OutputFile::create(path, overwrite)?;
+    out.write_all(text.as_bytes())?;
+    out.commit()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("te-output-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn a_file_appears_whole_and_private_or_not_at_all() {
+        let d = dir("whole");
+        let path = d.join("out.csv");
+        std::fs::write(&path, "good").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(write_text(&path, false, "new").unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        // Abandoned half-way: the old file stays, no temporary is left.
+        let mut out = OutputFile::create(&path, true).unwrap();
+        out.write_all(b"half").unwrap();
+        drop(out);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "good");
+        assert_eq!(std::fs::read_dir(&d).unwrap().count(), 1, "no temporary left");
+        // Replaced with --force: the new file is private.
+        write_text(&path, true, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(refuse_existing(&path, false).unwrap_err().contains("--force"));
+        assert!(refuse_existing(&path, true).is_ok());
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn a_link_is_never_written_through() {
+        let d = dir("link");
+        std::fs::write(d.join("target"), "keep").unwrap();
+        std::os::unix::fs::symlink(d.join("target"), d.join("link")).unwrap();
+        assert!(write_text(&d.join("link"), true, "x").is_err());
+        assert_eq!(std::fs::read_to_string(d.join("target")).unwrap(), "keep");
+        std::fs::remove_dir_all(&d).ok();
+    }
+}

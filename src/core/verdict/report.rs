@@ -1,0 +1,195 @@
+//! A verdict written out: plain text for the terminal, JSON for programs
+//! (money as exact strings), and the Markdown case note an agent pastes into
+//! an escalation — with every request made, its request id and a cURL line
+//! that reproduces it without any secret.
+
+use serde::Serialize;
+
+use super::{EventRef, Outcome, PeriodVerdict};
+use crate::api::ResponseMeta;
+use crate::api::model::Money;
+
+/// Everything a report says.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub customer: CustomerInfo,
+    pub rule_id: i64,
+    pub target_name: Option<String>,
+    pub group_name: Option<String>,
+    pub periods: Vec<PeriodVerdict>,
+    pub requests: Vec<RequestInfo>,
+    /// When it was made (local time).
+    pub made_at: String,
+    pub tool_version: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerInfo {
+    pub user_id: i64,
+    /// The identifier it was found by ("email name@example.com"), when not the id.
+    pub found_by: Option<String>,
+}
+
+/// A request made for the report.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestInfo {
+    pub url: String,
+    pub status: u16,
+    pub request_id: Option<String>,
+    /// Reproduces it; credentials come from the environment, never written here.
+    pub curl: String,
+}
+
+impl RequestInfo {
+    pub fn of(meta: &ResponseMeta, curl: String) -> RequestInfo {
+        RequestInfo { url: meta.url.clone(), status: meta.status, request_id: meta.request_id.clone(), curl }
+    }
+}
+
+fn money(m: Option<Money>) -> String {
+    m.map_or_else(|| "—".into(), |m| m.to_string())
+}
+
+/// The notable events of a period, each with why it is notable.
+pub fn notable(v: &PeriodVerdict) -> Vec<(&EventRef, String)> {
+    let mut out: Vec<(&EventRef, String)> = Vec::new();
+    if let Outcome::Reached { on, .. } = &v.outcome {
+        out.push((on, "reached the target".into()));
+    }
+    for e in &v.counted_elsewhere {
+        let why = if v.would_have_reached.as_ref().is_some_and(|w| w.event_log_id == e.event_log_id) {
+            format!("dated in this period, counted in {}; alone it would have reached the target", e.period_id)
+        } else {
+            format!("dated in this period, counted in {}", e.period_id)
+        };
+        out.push((e, why));
+    }
+    for e in &v.counted_here_from_outside {
+        out.push((e, "dated outside this period, counted here".into()));
+    }
+    for e in &v.returns {
+        out.push((e, "return".into()));
+    }
+    for e in &v.before_enrolment {
+        out.push((e, format!("before enrolment ({})", v.enrolled_on.as_deref().unwrap_or("?"))));
+    }
+    for m in &v.milestones {
+        if let Some(e) = &m.crossed_on {
+            out.push((e, format!("crossed the sub-milestone {} ({})", m.name, money(m.value))));
+        }
+    }
+    out
+}
+
+/// The figures of a period, as (label, value) lines.
+fn figures(v: &PeriodVerdict) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("Target".to_string(), money(v.target)),
+        ("API's achieved value".to_string(), money(v.achieved)),
+        (
+            format!("Sum of the {} listed events", v.events_count),
+            v.events_sum.map_or_else(|| "not exact (beyond 28 digits)".into(), |s| s.to_string()),
+        ),
+    ];
+    if let Some(d) = v.difference {
+        let (label, d) = super::difference_label(d);
+        out.push((label.to_string(), d.to_string()));
+    }
+    if !v.returns.is_empty() {
+        out.push((format!("Returns ({})", v.returns.len()), money(v.returns_total)));
+    }
+    out
+}
+
+fn period_title(v: &PeriodVerdict) -> String {
+    let dates = match (v.start, v.end) {
+        (Some(s), Some(e)) => format!(", {s} → {e}"),
+        _ => String::new(),
+    };
+    let current = if v.current { ", current" } else { "" };
+    format!("Period {} ({}{dates}{current})", v.period_id, v.ref_code.as_deref().unwrap_or("no ref"))
+}
+
+impl Report {
+    /// Plain text, for a terminal.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let found = self.customer.found_by.as_deref().map_or(String::new(), |f| format!(" (found by {f})"));
+        out.push_str(&format!("Customer {}{found}, rule {}\n", self.customer.user_id, self.rule_id));
+        for v in &self.periods {
+            out.push_str(&format!("\n{}\n  {}\n", period_title(v), v.headline()));
+            for (label, value) in figures(v) {
+                out.push_str(&format!("  {label}: {value}\n"));
+            }
+            for (e, why) in notable(v) {
+                out.push_str(&format!(
+                    "  event {} {} {} on {}, processed {}: {why}\n",
+                    e.event_log_id, e.event_name, e.value, e.event_date, e.event_processed_date
+                ));
+            }
+        }
+        out
+    }
+
+    /// The case note, in Markdown.
+    pub fn markdown(&self) -> String {
+        let cell = |s: &str| s.replace('|', "\\|");
+        let mut out = String::new();
+        out.push_str(&format!("# Case note: customer {}, rule {}\n\n", self.customer.user_id, self.rule_id));
+        out.push_str(&format!("Made {} with target-events {}.\n\n", self.made_at, self.tool_version));
+        if let Some(f) = &self.customer.found_by {
+            out.push_str(&format!("- Customer: {} (found by {})\n", self.customer.user_id, cell(f)));
+        } else {
+            out.push_str(&format!("- Customer: {}\n", self.customer.user_id));
+        }
+        let target = self.target_name.as_deref().map(cell).unwrap_or_else(|| "—".into());
+        let group = self.group_name.as_deref().map(cell).unwrap_or_else(|| "—".into());
+        out.push_str(&format!("- Target: {target} (group {group}), rule {}\n", self.rule_id));
+        for v in &self.periods {
+            out.push_str(&format!("\n## {}\n\n**{}**\n\n", period_title(v), cell(&v.headline())));
+            out.push_str("| Figure | Value |\n| --- | ---: |\n");
+            for (label, value) in figures(v) {
+                out.push_str(&format!("| {} | {} |\n", cell(&label), cell(&value)));
+            }
+            let events = notable(v);
+            if !events.is_empty() {
+                out.push_str("\n| Event log id | Event | Value | Date | Processed | Counted in | Why |\n");
+                out.push_str("| --- | --- | ---: | --- | --- | --- | --- |\n");
+                for (e, why) in events {
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {} | {} | {} | {} |\n",
+                        e.event_log_id,
+                        cell(&e.event_name),
+                        e.value,
+                        cell(&e.event_date),
+                        cell(&e.event_processed_date),
+                        e.period_id,
+                        cell(&why)
+                    ));
+                }
+            }
+        }
+        out.push_str("\n## Requests\n\n| Status | Request id | URL |\n| --- | --- | --- |\n");
+        for r in &self.requests {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                r.status,
+                cell(r.request_id.as_deref().unwrap_or("-")),
+                cell(&r.url)
+            ));
+        }
+        out.push_str("\nTo reproduce (credentials from CAP_* environment variables):\n\n");
+        for r in &self.requests {
+            out.push_str(&format!("```sh\n{}\n```\n", r.curl));
+        }
+        out
+    }
+
+    /// JSON with money as exact strings.
+    pub fn json(&self) -> String {
+        crate::core::export::terminal_safe_json(&serde_json::to_value(self).unwrap_or_default(), true)
+    }
+}

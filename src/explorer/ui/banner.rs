@@ -1,0 +1,28 @@
+//! The error banner above the table for errors that blame no input:
+//! authentication, rate limits, server and network trouble.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+use crate::explorer::app::App;
+use crate::explorer::ui::theme::Theme;
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(e) = &app.results.error else { return };
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.error())
+        .title(Span::styled(" ✗ Request failed ", theme.error()))
+        .title_bottom(Line::from(Span::styled(" r retry ", theme.muted())).right_aligned());
+    let mut text = e.banner_lines().into_iter();
+    let mut lines = vec![Line::from(Span::styled(text.next().unwrap_or_default(), theme.error()))];
+    lines.extend(text.next().map(Line::from));
+    lines.extend(text.map(|hint| Line::from(Span::styled(hint, theme.muted()))));
+    if area.height <= 3 {
+        // One line only: the sentence and the facts together.
+        lines = vec![Line::from(vec![Span::styled(e.sentence(), theme.error()), Span::raw(format!(" {}", e.facts()))])];
+    }
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
+}

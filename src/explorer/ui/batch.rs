@@ -1,0 +1,135 @@
+//! The batch table: a row per customer × target × period, figures whole;
+//! filter and sort as in the events table, Enter opens the row's events.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use crate::core::batch::{BatchRow, HEADERS};
+use crate::explorer::app::App;
+use crate::explorer::app::batch::BatchTable;
+use crate::explorer::ui::columns::{self, Kind, Spec};
+use crate::explorer::ui::theme::Theme;
+
+/// Each column's kind and priority (0 kept first), in [`HEADERS`] order.
+const KINDS: [(Kind, u8); 15] = [
+    (Kind::Text { min: 10 }, 0),
+    (Kind::Figure, 1),
+    (Kind::Text { min: 6 }, 7),
+    (Kind::Text { min: 6 }, 6),
+    (Kind::Figure, 2),
+    (Kind::Figure, 1),
+    (Kind::Text { min: 4 }, 8),
+    (Kind::Figure, 9),
+    (Kind::Figure, 9),
+    (Kind::Figure, 3),
+    (Kind::Figure, 1),
+    (Kind::Figure, 1),
+    (Kind::Fixed, 4),
+    (Kind::Fixed, 5),
+    (Kind::Text { min: 12 }, 2),
+];
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(batch) = &app.workflow.batch else { return };
+    let filter = batch.filter.input.value();
+    let view = &batch.view;
+    let failed = batch.rows.iter().filter(|r| !r.error.is_empty() && r.user_id.is_none()).count();
+    let title = columns::join_fitting(
+        &[
+            (0, " Batch".to_string()),
+            (1, format!(" · {} rows", batch.rows.len())),
+            (2, if failed > 0 { format!(" · {failed} not found or failed") } else { String::new() }),
+            (1, if filter.trim().is_empty() { String::new() } else { format!(" · {} match", view.len()) }),
+            (3, sort_note(batch)),
+            (0, " ".into()),
+        ],
+        area.width.saturating_sub(2) as usize,
+    );
+    let block = Block::bordered()
+        .border_type(BorderType::Thick)
+        .border_style(theme.border(true))
+        .title(Span::styled(title, theme.title(true)))
+        .title_bottom(
+            Line::from(Span::styled(" Enter opens · / filter · o O sort · b or Esc hides ", theme.muted()))
+                .right_aligned(),
+        );
+    let mut inner = block.inner(area);
+    frame.render_widget(block, area);
+    let selected = batch.selected.min(view.len().saturating_sub(1));
+    // The selected row in full on the last line: its cells are cut to fit, its error must not be.
+    if let Some(row) = view.get(selected).and_then(|&i| batch.rows.get(i))
+        && inner.height >= 4
+    {
+        let (text, style) = describe(row, theme);
+        let text = crate::sanitize::line_prefix(&text, 1024);
+        // Two lines when it needs them and the pane has room (an error with its request id).
+        let lines = if text.width() > inner.width as usize && inner.height >= 8 { 2 } else { 1 };
+        let footer = Rect { y: inner.bottom() - lines, height: lines, ..inner };
+        inner.height -= lines;
+        let text = if lines == 1 { columns::fit(&text, footer.width) } else { text };
+        frame.render_widget(Paragraph::new(Span::styled(text.into_owned(), style)).wrap(Wrap { trim: false }), footer);
+    }
+    let height = inner.height.saturating_sub(1) as usize;
+    // Only the rows on screen are built.
+    let start = selected.saturating_sub(height.saturating_sub(1));
+    let window: Vec<[String; 15]> = view[start..(start + height).min(view.len())]
+        .iter()
+        .map(|&i| batch.rows[i].cells().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()))
+        .collect();
+    let mut specs: Vec<Spec> = HEADERS.iter().zip(KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
+    for row in &window {
+        for (spec, cell) in specs.iter_mut().zip(row) {
+            spec.fit_cell(cell);
+        }
+    }
+    let chosen = columns::widths(&specs, inner.width.saturating_sub(2), 1);
+    let right = |i: usize| matches!(i, 9..=11);
+    let cell = |text: &str, w: u16, i: usize, style: Style| {
+        let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
+        Cell::from(if right(i) { line.alignment(Alignment::Right) } else { line })
+    };
+    let header =
+        Row::new((0..15).filter_map(|i| chosen[i].map(|w| cell(HEADERS[i], w, i, Style::new())))).style(theme.header());
+    let rows = window.iter().map(|row| {
+        let style = match row[12].as_str() {
+            "true" => theme.behavioural(),
+            _ if !row[14].is_empty() => theme.warning(),
+            _ => Style::new(),
+        };
+        Row::new((0..15).filter_map(|i| chosen[i].map(|w| cell(&row[i], w, i, Style::new())))).style(style)
+    });
+    let table = Table::new(rows, columns::constraints(&chosen))
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected(true))
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let mut state = TableState::default().with_selected((!view.is_empty()).then_some(selected - start));
+    frame.render_stateful_widget(table, inner, &mut state);
+}
+
+fn sort_note(batch: &BatchTable) -> String {
+    match batch.sort {
+        Some((col, desc)) => {
+            format!(" · sorted by {}{}", BatchTable::COLUMNS[col], if desc { ", descending" } else { "" })
+        }
+        None => String::new(),
+    }
+}
+
+/// One line about a row: who was asked for and what came back.
+fn describe(row: &BatchRow, theme: &Theme) -> (String, Style) {
+    if row.user_id.is_none() || !row.error.is_empty() {
+        return (format!("✗ {}: {}", row.customer, row.error), theme.error());
+    }
+    let user = row.user_id.map(|u| u.to_string()).unwrap_or_default();
+    let period = match row.period_id {
+        Some(p) => format!(" · period {p} {} ({} → {})", row.ref_code, row.start, row.end),
+        None => String::new(),
+    };
+    (format!("{} → userId {user} · {}{period}", row.customer, row.target), theme.muted())
+}

@@ -1,0 +1,153 @@
+//! `target-events batch`: many customers' progress in one table. Each line of
+//! the file is a customer in any form the customer field takes; each is looked
+//! up and its targets fetched under one rate limit, a few at a time, with
+//! retries. Exit codes: 0 every line answered, 1 any line failed (the others
+//! are still written), 2 an unreadable file or an invalid line (nothing sent).
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures::StreamExt;
+
+use crate::api::fetch_all::RateLimiter;
+use crate::api::{ApiError, Client};
+use crate::cli::{BatchArgs, BatchFormat};
+use crate::config::Settings;
+use crate::core::batch::{BatchRow, HEADERS, error_text, parse_lines, rows_for};
+
+/// Whether the results open in the explorer: a terminal, and no format or file asked for.
+pub fn interactive(args: &BatchArgs) -> bool {
+    use std::io::IsTerminal;
+    args.format.is_none() && args.output.is_none() && std::io::stdout().is_terminal()
+}
+
+pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 {
+    let (rows, lines, failed) = match collect(client, args, settings).await {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let body = match args.format.unwrap_or(BatchFormat::Table) {
+        BatchFormat::Table => table(&rows),
+        BatchFormat::Csv => crate::core::batch::csv_text(rows.iter()),
+        BatchFormat::Json => {
+            crate::core::export::terminal_safe_json(&serde_json::to_value(&rows).unwrap_or_default(), true) + "\n"
+        }
+    };
+    let written = match &args.output {
+        Some(path) => crate::core::output::write_text(path, args.force, &body),
+        None => std::io::stdout().lock().write_all(body.as_bytes()),
+    };
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("Could not write the output: {e}");
+        return 1;
+    }
+    eprintln!("{lines} customers, {} rows; {failed} could not be answered.", rows.len());
+    if failed > 0 { 1 } else { 0 }
+}
+
+/// Reads the file and answers every line: (rows, customers, failed), or the
+/// exit status when nothing could be sent.
+pub async fn collect(
+    client: &Client,
+    args: &BatchArgs,
+    settings: &Settings,
+) -> Result<(Vec<BatchRow>, usize, usize), i32> {
+    if let Some(path) = &args.output
+        && let Err(e) = crate::core::output::refuse_existing(path, args.force)
+    {
+        eprintln!("error: {e}");
+        return Err(2);
+    }
+    let text = match std::fs::read_to_string(&args.customers) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}. Nothing was sent.", args.customers.display());
+            return Err(2);
+        }
+    };
+    let lines = match parse_lines(&text) {
+        Ok(l) => l,
+        Err(why) => {
+            eprintln!("error: {}: {why}. Nothing was sent.", args.customers.display());
+            return Err(2);
+        }
+    };
+    let opts = settings.fetch_all_options();
+    let limiter = RateLimiter::new(opts.requests_per_minute);
+    let bar = crate::core::progress::bar("customers");
+    bar.set_length(lines.len() as u64);
+    let failed = AtomicUsize::new(0);
+    let answers: Vec<Vec<BatchRow>> = futures::stream::iter(&lines)
+        .map(|l| {
+            let (limiter, bar, failed, opts) = (&limiter, &bar, &failed, &opts);
+            async move {
+                let fail = |e: &ApiError| {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    vec![BatchRow {
+                        customer: crate::sanitize::line(&l.given).into_owned(),
+                        error: error_text(e),
+                        ..BatchRow::default()
+                    }]
+                };
+                let retry = |_, _| bar.set_message("retrying after a refusal".to_string());
+                let rows = match limiter.call(opts, || client.lookup(&l.customer), retry).await {
+                    Err(e) => fail(&e),
+                    Ok(found) => match limiter.call(opts, || client.target_groups(found.value), retry).await {
+                        Err(e) => {
+                            let mut r = fail(&e);
+                            r[0].user_id = Some(found.value);
+                            r
+                        }
+                        Ok(groups) => rows_for(&l.given, found.value, &groups.value, args.rule_id),
+                    },
+                };
+                bar.inc(1);
+                rows
+            }
+        })
+        .buffered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    bar.finish_and_clear();
+    let rows: Vec<BatchRow> = answers.into_iter().flatten().collect();
+    Ok((rows, lines.len(), failed.load(Ordering::Relaxed)))
+}
+
+fn table(rows: &[BatchRow]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let cells: Vec<[String; 15]> =
+        rows.iter().map(|r| r.cells().map(|c| crate::sanitize::truncate_chars(&c, 40).into_owned())).collect();
+    let mut widths: Vec<usize> = HEADERS.iter().map(|h| h.width()).collect();
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.width());
+        }
+    }
+    // Figures right-aligned so their decimal points line up.
+    let right = |i: usize| matches!(i, 9..=11);
+    let line = |row: &[String]| {
+        let mut s = String::new();
+        for (i, (c, w)) in row.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            let pad = " ".repeat(w.saturating_sub(c.width()));
+            if right(i) {
+                s.push_str(&pad);
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&pad);
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let mut out = line(&HEADERS.map(String::from)) + "\n";
+    for row in &cells {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    out
+}

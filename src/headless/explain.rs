@@ -1,0 +1,92 @@
+//! `target-events explain`: the verdict on a customer's target, headless.
+//! Exit codes: 0 a verdict (reached or not), 1 an API or network error,
+//! 2 invalid input (nothing sent for an invalid form).
+
+use std::io::Write;
+use std::sync::Arc;
+
+use crate::api::fetch_all::fetch_all;
+use crate::api::{Client, EventsQuery, ResponseMeta};
+use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::config::Settings;
+use crate::core::case_note::{NoteFacts, connection_info, report};
+use crate::core::output;
+use crate::headless::fetch::{find_customer, report as report_error};
+
+pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i32 {
+    if let Some(path) = &args.output
+        && let Err(e) = output::refuse_existing(path, args.force)
+    {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    let (user_id, found_by, lookup): (i64, Option<String>, Option<ResponseMeta>) = match (&args.customer, args.user_id)
+    {
+        (Some(text), _) => match find_customer(client, text).await {
+            Ok(found) => (found.user_id, found.found_by(), found.lookup),
+            Err(code) => return code,
+        },
+        (None, Some(id)) => (id, None, None),
+        (None, None) => {
+            eprintln!("error: give --user-id or --customer");
+            return 2;
+        }
+    };
+    let mut stderr = std::io::stderr();
+    let groups = match client.target_groups(user_id).await {
+        Ok(g) => g,
+        Err(e) => {
+            report_error(&mut stderr, &e);
+            return 1;
+        }
+    };
+    let of_rule: Vec<_> =
+        groups.value.iter().flat_map(|g| g.targets.iter()).filter(|t| t.target_rule_id == args.rule_id).collect();
+    if of_rule.is_empty() {
+        eprintln!("error: customer {user_id} has no target with rule {}.", args.rule_id);
+        return 2;
+    }
+    if let Some(p) = args.period_id
+        && !of_rule.iter().any(|t| t.period_id == Some(p))
+    {
+        eprintln!("error: rule {} has no period {p} for customer {user_id}.", args.rule_id);
+        return 2;
+    }
+    // Every period's events: an event that moved between periods is found
+    // among its neighbour's.
+    let base = EventsQuery { user_id, rule_id: args.rule_id, period_id: None, limit: 1, page: 0 };
+    let all = match fetch_all(client, base, settings.fetch_all_options(), Arc::new(|_| {})).await {
+        Ok(all) => all,
+        Err(e) => {
+            report_error(&mut stderr, &e);
+            return 1;
+        }
+    };
+    if !all.is_complete() {
+        let _ = writeln!(stderr, "warning: not every page of events could be loaded; the verdict may miss events.");
+    }
+    let now = chrono::Local::now().naive_local();
+    let periods = crate::core::verdict::verdicts(&of_rule, args.rule_id, args.period_id, &all.events, now);
+    let mut requests: Vec<&ResponseMeta> = lookup.iter().collect();
+    requests.push(&groups.meta);
+    requests.extend(all.requests.iter());
+    let facts = NoteFacts { user_id, found_by, rule_id: args.rule_id, groups: &groups.value, periods, requests, now };
+    let report = report(facts, &connection_info(client));
+    let text = match args.format {
+        ExplainFormat::Text => report.text(),
+        ExplainFormat::Json => report.json() + "\n",
+        ExplainFormat::Markdown => report.markdown(),
+    };
+    let written = match &args.output {
+        Some(path) => output::write_text(path, args.force, &text),
+        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
+    match written {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            let _ = writeln!(stderr, "Could not write the output: {e}");
+            1
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! `target-events fetch`: one page on stdout, the story on stderr.
+//! Exit codes: 0 success (also "no events"); 1 API or network error, or a
+//! fetch-all that is incomplete (missing pages, a cap, a server repeating
+//! itself); 2 a usage problem found before anything was sent.
+
+use std::io::Write;
+
+use std::sync::Arc;
+
+use crate::api::fetch_all::{FetchAllOptions, Progress, describe_pages, fetch_all};
+use crate::api::{ApiError, Client, EventsOutcome, EventsQuery, PageInfo};
+use crate::cli::FetchArgs;
+use crate::config::Settings;
+use crate::core::customer::{Found, NotFound};
+use crate::core::export;
+use crate::core::watch_plan::{WatchPlan, interval_for};
+
+/// Writes the events to stdout, or whole to the `--output` file.
+fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &mut dyn Write) -> bool {
+    let result = match &args.output {
+        Some(path) => crate::core::output::OutputFile::create(path, args.force).and_then(|mut out| {
+            export::write(&mut out, args.format, events)?;
+            out.commit()
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            export::write(&mut out, args.format, events).and_then(|()| out.flush())
+        }
+    };
+    match result {
+        Ok(()) => {
+            if let Some(path) = &args.output {
+                let _ = writeln!(stderr, "Wrote {} events to {}", events.len(), path.display());
+            }
+            true
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+        Err(e) => {
+            let _ = writeln!(stderr, "Could not write the output: {e}");
+            false
+        }
+    }
+}
+
+/// The customer, rule and period asked for (by flags, `--customer`, or a URL
+/// the caller has read into them), or the exit status: 2 for an invalid
+/// form (nothing sent), 1 when the lookup fails.
+async fn base_query(client: &Client, args: &FetchArgs) -> Result<EventsQuery, i32> {
+    let user_id = match (&args.customer, args.user_id) {
+        (Some(text), _) => resolve_customer(client, text).await?,
+        (None, Some(id)) => id,
+        (None, None) => {
+            eprintln!("error: give --user-id or --customer, and --rule-id, or a target-events URL");
+            return Err(2);
+        }
+    };
+    let Some(rule_id) = args.rule_id else {
+        eprintln!("error: give --rule-id, or a target-events URL");
+        return Err(2);
+    };
+    Ok(EventsQuery { user_id, rule_id, period_id: args.period_id, limit: 1, page: 0 })
+}
+
+/// `--customer`: an id as it is, any other form looked up (said on stderr).
+pub async fn resolve_customer(client: &Client, text: &str) -> Result<i64, i32> {
+    find_customer(client, text).await.map(|f| f.user_id)
+}
+
+/// The customer `--customer` names, saying on stderr how it was found, or
+/// the exit status: 2 for a form that is no customer (nothing sent), 1 when
+/// the lookup fails.
+pub async fn find_customer(client: &Client, text: &str) -> Result<Found, i32> {
+    match crate::core::customer::find(client, text).await {
+        Ok(found) => {
+            if let Some(meta) = &found.lookup {
+                let id = meta.request_id.as_deref().unwrap_or("-");
+                eprintln!("Customer {} is {} [request id {id}]", found.customer, found.user_id);
+            }
+            Ok(found)
+        }
+        Err(NotFound::Invalid(bad)) => {
+            let shown = crate::sanitize::line(text);
+            eprintln!("error: --customer {shown}: {}. Nothing was sent.", bad.reason());
+            Err(2)
+        }
+        Err(NotFound::Api(e)) => {
+            report(&mut std::io::stderr(), &e);
+            Err(1)
+        }
+    }
+}
+
+/// Events per page of a single-page fetch without `--limit`.
+const DEFAULT_LIMIT: u32 = 10;
+
+pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
+    if let Some(path) = &args.output
+        && let Err(e) = crate::core::output::refuse_existing(path, args.force)
+    {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    if args.all {
+        return run_all(client, args, settings).await;
+    }
+    if args.watch {
+        return watch(client, args, settings).await;
+    }
+    let base = match base_query(client, args).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    let query = EventsQuery { limit: args.limit.unwrap_or(DEFAULT_LIMIT), page: args.page - 1, ..base };
+    let mut stderr = std::io::stderr();
+    match client.events(&query).await {
+        Ok(fetched) => {
+            let request_id = fetched.meta.request_id.as_deref().unwrap_or("-").to_string();
+            match fetched.value {
+                EventsOutcome::NoEvents { message } => {
+                    let _ = writeln!(
+                        stderr,
+                        "No events recorded for customer {} in target rule {} ({message}). [request id {request_id}]",
+                        query.user_id, query.rule_id
+                    );
+                    0
+                }
+                EventsOutcome::Page(page) => {
+                    if !write_events(args, &page.events, &mut stderr) {
+                        return 1;
+                    }
+                    let info = PageInfo {
+                        page: query.page,
+                        limit: query.limit,
+                        count: page.events.len(),
+                        total: page.pagination.total,
+                    };
+                    let _ = writeln!(stderr, "{}", summary(&info, &request_id, fetched.meta.elapsed.as_millis()));
+                    for w in &page.warnings {
+                        let _ = writeln!(
+                            stderr,
+                            "warning: {} {}",
+                            w.code.map(|c| c.to_string()).unwrap_or_default(),
+                            w.message
+                        );
+                    }
+                    0
+                }
+            }
+        }
+        Err(e) => {
+            report(&mut stderr, &e);
+            1
+        }
+    }
+}
+
+fn summary(info: &PageInfo, request_id: &str, ms: u128) -> String {
+    let pages = info.page_count().map_or("?".to_string(), |n| n.to_string());
+    let total = info.total_records().map_or("?".to_string(), |n| n.to_string());
+    if info.count == 0 {
+        format!(
+            "page {} of {pages} · no events on this page · {total} in all · {ms} ms · request id {request_id}",
+            info.page + 1
+        )
+    } else {
+        format!(
+            "page {} of {pages} · events {}–{} of {total} · {ms} ms · request id {request_id}",
+            info.page + 1,
+            info.first_record(),
+            info.last_record()
+        )
+    }
+}
+
+/// The error sentence, code, status, request id and hint, one per line.
+pub fn report(out: &mut dyn Write, e: &ApiError) {
+    let _ = writeln!(out, "error: {}", e.sentence());
+    if let Some(code) = e.code() {
+        let _ = writeln!(out, "  code:       {code}");
+    }
+    if let Some(status) = e.status {
+        let _ = writeln!(out, "  status:     HTTP {status}");
+    }
+    let _ = writeln!(out, "  request id: {}", e.request_id.as_deref().unwrap_or("-"));
+    let _ = writeln!(out, "  url:        {}", e.url);
+    if let Some(hint) = e.hint() {
+        let _ = writeln!(out, "  hint:       {hint}");
+    }
+}
+
+/// `fetch --all`: every page, a progress bar on stderr when it is a terminal.
+async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
+    let mut stderr = std::io::stderr();
+    let base = match base_query(client, args).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    let defaults = settings.fetch_all_options();
+    let opts = FetchAllOptions {
+        concurrency: args.concurrency.map_or(defaults.concurrency, |c| c as usize),
+        // An explicit --limit is honoured; else the largest page the profile allows.
+        limit: args.limit.unwrap_or(defaults.limit),
+        ..defaults
+    };
+    let bar = crate::core::progress::bar("pages");
+    let events_seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let progress = {
+        let (bar, seen) = (bar.clone(), events_seen.clone());
+        Arc::new(move |p: Progress| match p {
+            Progress::Planned { pages, .. } => bar.set_length(u64::from(pages)),
+            Progress::Page { events, .. } => {
+                let n = seen.fetch_add(events, std::sync::atomic::Ordering::Relaxed) + events;
+                bar.inc(1);
+                bar.set_message(format!("{n} events"));
+            }
+            Progress::Retrying { page, attempt, wait } => {
+                bar.set_message(format!("page {} retry {attempt} in {} ms", page + 1, wait.as_millis()))
+            }
+        })
+    };
+    let result = fetch_all(client, base, opts, progress).await;
+    bar.finish_and_clear();
+    let all = match result {
+        Ok(all) => all,
+        Err(e) => {
+            report(&mut stderr, &e);
+            return 1;
+        }
+    };
+    if let Some(message) = &all.no_events {
+        let _ = writeln!(
+            stderr,
+            "No events recorded for customer {} in target rule {} ({message}).",
+            base.user_id, base.rule_id
+        );
+        return 0;
+    }
+    if !write_events(args, &all.events, &mut stderr) {
+        return 1;
+    }
+    let _ = writeln!(
+        stderr,
+        "{} events from {} of {} pages ({} per page).",
+        all.events.len(),
+        all.pages_fetched,
+        all.pages,
+        all.limit
+    );
+    if all.duplicates > 0 {
+        let _ = writeln!(
+            stderr,
+            "warning: {} events appeared twice (the data changed while fetching) and were kept once.",
+            all.duplicates
+        );
+    }
+    if let Some(stop) = all.stopped {
+        let _ = writeln!(stderr, "warning: {}", stop.sentence());
+    }
+    if all.missing.is_empty() {
+        return if all.stopped.is_some() { 1 } else { 0 };
+    }
+    let pages: Vec<u32> = all.missing.iter().map(|m| m.page).collect();
+    let _ = writeln!(stderr, "error: {} could not be fetched; the output lacks their events.", describe_pages(&pages));
+    for m in &all.missing {
+        let _ = writeln!(stderr, "  page {}: {m_error}", m.page + 1, m_error = m.error);
+    }
+    1
+}
+
+/// `fetch --watch`: the query's last page is polled every `--interval`
+/// seconds, following the shared watch plan; each event that was not there
+/// before is printed as a JSON line as it arrives, until interrupted.
+/// Errors back off (as long as a `Retry-After` asks) and are said on stderr.
+pub async fn watch(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
+    let base = match base_query(client, args).await {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    let wanted = std::time::Duration::from_secs(u64::from(args.interval.unwrap_or(5)));
+    let interval = interval_for(wanted, settings.requests_per_minute);
+    let limit = args.limit.unwrap_or(settings.max_page_size);
+    let query = EventsQuery { limit, ..base };
+    // What is there when the watch begins is learnt first, not printed.
+    let mut plan = WatchPlan::new(query, interval, settings.requests_per_minute, Default::default(), true);
+    let mut stderr = std::io::stderr();
+    let _ = writeln!(
+        stderr,
+        "Watching customer {} rule {} every {} s; new events are printed as JSON lines. Ctrl-C stops.",
+        query.user_id,
+        query.rule_id,
+        interval.as_secs()
+    );
+    loop {
+        let step = match client.events(&plan.query).await {
+            Ok(fetched) => plan.answered(Ok(fetched.value.into_page())),
+            Err(e) => {
+                report(&mut stderr, &e);
+                plan.answered(Err(&e))
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        for e in &step.fresh {
+            if writeln!(out, "{}", export::terminal_safe_json(&e.as_sent(), false)).is_err() {
+                // The reader went away (a closed pipe): nothing more to do.
+                return 0;
+            }
+        }
+        let _ = out.flush();
+        drop(out);
+        tokio::select! {
+            _ = tokio::time::sleep(step.wait) => {}
+            _ = tokio::signal::ctrl_c() => return 0,
+        }
+    }
+}
