@@ -30,6 +30,7 @@ use target_events::api::response::parse_events_page;
 use target_events::api::{
     Client, ClientConfig, EventsOutcome, EventsPage, EventsQuery, Fetched, ResponseMeta, TargetEvent,
 };
+use target_events::config::DEFAULT_REQUESTS_PER_MINUTE;
 use target_events::demo::{Dataset, DemoOptions, DemoServer};
 use target_events::explorer::app::{App, Effect, Msg};
 use target_events::explorer::ui::theme::Theme;
@@ -255,10 +256,15 @@ fn report() {
         dataset.add_generated_customer(900_000_003, 990_003, 2400);
         let server = DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
         server.with_faults(|p| p.latency_ms = 50);
-        let client = Client::new(ClientConfig::new(server.base_url())).unwrap();
+        // The client a user gets: the default quota, shared by every request.
+        let with_quota = |rpm: u32| {
+            let mut config = ClientConfig::new(server.base_url());
+            config.requests_per_minute = Some(rpm);
+            Client::new(config).unwrap()
+        };
+        let client = with_quota(DEFAULT_REQUESTS_PER_MINUTE);
         let query = |user: i64, rule: i64| EventsQuery { user_id: user, rule_id: rule, period_id: None, limit: 100, page: 0 };
-        let run = |opts: FetchAllOptions, q: EventsQuery, pages: u32, events: usize| {
-            let client = client.clone();
+        let run = |client: Client, opts: FetchAllOptions, q: EventsQuery, pages: u32, events: usize| {
             async move {
                 let start = Instant::now();
                 let all = fetch_all(&client, q, opts, Arc::new(|_| {})).await.unwrap();
@@ -269,7 +275,7 @@ fn report() {
         let defaults = FetchAllOptions::default();
         // 5a: 24 pages of 100 at the defaults (an explicit page size of 100).
         let q24 = query(900_000_003, 990_003);
-        let at_defaults = run(FetchAllOptions { limit: 100, ..defaults }, q24, 24, 2400).await;
+        let at_defaults = run(client.clone(), FetchAllOptions { limit: 100, ..defaults }, q24, 24, 2400).await;
         let sequential = {
             let start = Instant::now();
             for page in 0..24 {
@@ -285,7 +291,7 @@ fn report() {
             {ratio24:.2}× the ideal {} ms (budget ≤ 1.3) {}; 24 sequential requests: {} ms, so {speedup:.1}× faster \
             (budget ≥ 3) {}",
             defaults.concurrency,
-            defaults.requests_per_minute,
+            DEFAULT_REQUESTS_PER_MINUTE,
             at_defaults.as_millis(),
             ideal24.as_millis(),
             verdict(ratio24 <= 1.3),
@@ -295,7 +301,7 @@ fn report() {
         // 5b: 100 pages at concurrency 8 with 100 requests a minute allowed;
         // everything else at its default.
         let q100 = EventsQuery { limit: 10, ..query(900_000_002, 990_002) };
-        let eight = run(FetchAllOptions { concurrency: 8, requests_per_minute: 100, limit: 10, ..defaults }, q100, 100, 1000).await;
+        let eight = run(with_quota(100), FetchAllOptions { concurrency: 8, limit: 10, ..defaults }, q100, 100, 1000).await;
         let ideal = Duration::from_millis(50 * 100u64.div_ceil(8));
         let ratio = eight.as_secs_f64() / ideal.as_secs_f64();
         println!(

@@ -44,6 +44,7 @@ pub fn client_for(settings: &Settings, base_url: url::Url, credentials: Credenti
     config.timeout = settings.timeout;
     config.allow_insecure_http = settings.allow_insecure_http;
     config.lookup_source = settings.lookup_source.clone();
+    config.requests_per_minute = Some(settings.requests_per_minute);
     Client::new(config)
 }
 

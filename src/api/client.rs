@@ -16,6 +16,7 @@ use url::Url;
 use super::auth::{self, Credentials, Token, TokenCache};
 use super::customer::CustomerRef;
 use super::error::{ApiError, ErrorKind, NetCause};
+use super::limiter::RateLimiter;
 use super::model::{TargetPeriod, UserTargetGroup};
 use super::paging::OffsetMode;
 use super::query::{EventsQuery, endpoint, events_url};
@@ -43,6 +44,9 @@ pub struct ClientConfig {
     pub allow_insecure_http: bool,
     /// The `source` of customer lookups (the customer's channel).
     pub lookup_source: String,
+    /// The profile's quota: every request of this client shares it (None:
+    /// no quota, as for the embedded demo and tests).
+    pub requests_per_minute: Option<u32>,
 }
 
 impl ClientConfig {
@@ -56,6 +60,7 @@ impl ClientConfig {
             max_body_bytes: DEFAULT_MAX_BODY,
             allow_insecure_http: false,
             lookup_source: DEFAULT_LOOKUP_SOURCE.to_string(),
+            requests_per_minute: None,
         }
     }
 }
@@ -72,6 +77,8 @@ struct Inner {
     /// The origin (scheme, host, port) the credentials belong to: the base
     /// URL's. No request with credentials leaves for any other.
     origin: url::Origin,
+    /// The profile's one rate limit, shared by every clone of the client.
+    limiter: RateLimiter,
 }
 
 /// Redirects followed at most, and only within the base URL's origin.
@@ -118,7 +125,8 @@ impl Client {
                 serial: AtomicU64::new(0),
             },
         };
-        Ok(Client { inner: Arc::new(Inner { http, config, auth, origin }) })
+        let limiter = RateLimiter::new(config.requests_per_minute);
+        Ok(Client { inner: Arc::new(Inner { http, config, auth, origin, limiter }) })
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -198,6 +206,7 @@ impl Client {
         self.check_transport(&url).map_err(|e| (e, ResponseMeta::default()))?;
         let mut renewed = false;
         loop {
+            self.inner.limiter.turn().await;
             let token = self.token(&url).await.map_err(|e| (e, ResponseMeta::default()))?;
             let mut request = self.inner.http.get(url.clone()).header("Accept", "application/json");
             match (&self.inner.auth, &token) {
@@ -223,6 +232,11 @@ impl Client {
             }
             return classify(answer, self.inner.auth_hint());
         }
+    }
+
+    /// The profile's rate limit, for the retry policy's Retry-After gate.
+    pub fn limiter(&self) -> &RateLimiter {
+        &self.inner.limiter
     }
 
     /// Checked before every request, the token request included: credentials

@@ -1,19 +1,17 @@
-//! Every page of a query: bounded concurrency, a requests-per-minute token
-//! bucket, retries that honour Retry-After, a bound on what one run collects,
-//! and an exact account of what is missing. Events come back in the API's
+//! Every page of a query: bounded concurrency (paced by the client's one
+//! rate limit), retries that honour Retry-After, a bound on what one run
+//! collects, and an exact account of what is missing. Events come back in the API's
 //! order, each exactly once.
 
 use std::collections::{BTreeMap, HashSet};
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use tokio::sync::Mutex;
-use tokio::time::Instant;
 
 use super::client::Client;
 use super::error::ApiError;
+use super::limiter::RateLimiter;
 use super::model::TargetEvent;
 use super::query::EventsQuery;
 use super::response::{EventsOutcome, Fetched, ResponseMeta};
@@ -22,9 +20,6 @@ use super::response::{EventsOutcome, Fetched, ResponseMeta};
 pub struct FetchAllOptions {
     /// Requests in flight at once.
     pub concurrency: usize,
-    /// Requests per minute, sustained. A burst of this many may start at
-    /// once (a token bucket), so a fetch within the quota is not paced.
-    pub requests_per_minute: u32,
     /// Page size: the largest the profile allows.
     pub limit: u32,
     /// Retries of a page after a transient failure.
@@ -41,7 +36,6 @@ impl Default for FetchAllOptions {
     fn default() -> Self {
         FetchAllOptions {
             concurrency: 4,
-            requests_per_minute: 90,
             limit: super::MAX_PAGE_SIZE,
             retries: 3,
             backoff: Duration::from_millis(500),
@@ -123,82 +117,44 @@ impl AllEvents {
     }
 }
 
-type Governor = governor::DefaultDirectRateLimiter;
-
-/// The rate limit: a token bucket (GCRA) whose burst is the per-minute quota,
-/// and a "not before" gate that a Retry-After closes for everyone. Shared by
-/// every request of a run (fetch-all's pages, a batch's customers).
-pub struct RateLimiter {
-    bucket: Governor,
-    not_before: Mutex<Instant>,
-}
-
-impl RateLimiter {
-    pub fn new(per_minute: u32) -> Self {
-        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
-        RateLimiter {
-            bucket: governor::RateLimiter::direct(governor::Quota::per_minute(per_minute)),
-            not_before: Mutex::new(Instant::now()),
+/// Runs `call`, retrying transient failures as `opts` says (Retry-After
+/// honoured up to its cap, else a doubling backoff); `on_retry` hears of each
+/// retry and its wait. The pace itself is the client's rate limit, which
+/// every request draws from; a Retry-After closes its gate for every call
+/// made through this policy with the same `limiter`.
+pub async fn with_retries<T, F, Fut>(
+    limiter: Option<&RateLimiter>,
+    opts: &FetchAllOptions,
+    mut call: F,
+    on_retry: impl Fn(u32, Duration),
+) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut attempt = 0;
+    loop {
+        if let Some(limiter) = limiter {
+            limiter.gate().await;
         }
-    }
-
-    pub async fn wait(&self) {
-        loop {
-            let gate = *self.not_before.lock().await;
-            if gate > Instant::now() {
-                tokio::time::sleep_until(gate).await;
-                continue;
-            }
-            self.bucket.until_ready().await;
-            // A Retry-After may have closed the gate while this waited.
-            if *self.not_before.lock().await <= Instant::now() {
-                return;
-            }
-        }
-    }
-
-    /// After a 429 with Retry-After, nobody starts for `wait`.
-    async fn hold_for(&self, wait: Duration) {
-        let now = Instant::now();
-        let until = now.checked_add(wait).unwrap_or(now);
-        let mut gate = self.not_before.lock().await;
-        *gate = (*gate).max(until);
-    }
-
-    /// Runs `call` under the limit, retrying transient failures as `opts`
-    /// says (Retry-After honoured up to its cap, else a doubling backoff);
-    /// `on_retry` hears of each retry and its wait.
-    pub async fn call<T, F, Fut>(
-        &self,
-        opts: &FetchAllOptions,
-        mut call: F,
-        on_retry: impl Fn(u32, Duration),
-    ) -> Result<T, ApiError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, ApiError>>,
-    {
-        let mut attempt = 0;
-        loop {
-            self.wait().await;
-            match call().await {
-                Ok(v) => return Ok(v),
-                // A server asking for a longer wait than we give fails now,
-                // its error naming the wait it asked for.
-                Err(e) if e.retry_after().is_some_and(|w| w > opts.max_retry_after) => return Err(e),
-                Err(e) if e.is_transient() && attempt < opts.retries => {
-                    attempt += 1;
-                    let backoff = opts.backoff.saturating_mul(2u32.saturating_pow(attempt - 1));
-                    let wait = e.retry_after().unwrap_or(backoff);
-                    if e.retry_after().is_some() {
-                        self.hold_for(wait).await;
-                    }
-                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying");
-                    on_retry(attempt, wait);
-                    tokio::time::sleep(wait).await;
+        match call().await {
+            Ok(v) => return Ok(v),
+            // A server asking for a longer wait than we give fails now,
+            // its error naming the wait it asked for.
+            Err(e) if e.retry_after().is_some_and(|w| w > opts.max_retry_after) => return Err(e),
+            Err(e) if e.is_transient() && attempt < opts.retries => {
+                attempt += 1;
+                let backoff = opts.backoff.saturating_mul(2u32.saturating_pow(attempt - 1));
+                let wait = e.retry_after().unwrap_or(backoff);
+                if let (Some(limiter), Some(asked)) = (limiter, e.retry_after()) {
+                    // The server asked the whole client to wait, not only this call.
+                    limiter.hold_for(asked).await;
                 }
-                Err(e) => return Err(e),
+                tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying");
+                on_retry(attempt, wait);
+                tokio::time::sleep(wait).await;
             }
+            Err(e) => return Err(e),
         }
     }
 }
@@ -212,13 +168,12 @@ struct PageAnswer {
 
 async fn fetch_page<S: PageSource>(
     source: &S,
-    limiter: &RateLimiter,
     opts: &FetchAllOptions,
     query: EventsQuery,
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<PageAnswer, ApiError> {
     let on_retry = |attempt, wait| progress(Progress::Retrying { page: query.page, attempt, wait });
-    let f = limiter.call(opts, || source.page(query), on_retry).await?;
+    let f = with_retries(source.limiter(), opts, || source.page(query), on_retry).await?;
     let meta = f.meta;
     Ok(match f.value {
         EventsOutcome::Page(p) => PageAnswer { events: p.events, total: p.pagination.total, no_events: None, meta },
@@ -275,11 +230,20 @@ pub async fn fetch_all(
 /// the client would (tests answer from the demo dataset without HTTP).
 pub trait PageSource {
     fn page(&self, query: EventsQuery) -> impl Future<Output = Result<Fetched<EventsOutcome>, ApiError>>;
+
+    /// The rate limit whose Retry-After gate the pages share, if any.
+    fn limiter(&self) -> Option<&RateLimiter> {
+        None
+    }
 }
 
 impl PageSource for Client {
     async fn page(&self, query: EventsQuery) -> Result<Fetched<EventsOutcome>, ApiError> {
         self.events(&query).await
+    }
+
+    fn limiter(&self) -> Option<&RateLimiter> {
+        Some(Client::limiter(self))
     }
 }
 
@@ -291,10 +255,9 @@ pub async fn fetch_all_from<S: PageSource>(
     opts: FetchAllOptions,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> Result<AllEvents, ApiError> {
-    let limiter = RateLimiter::new(opts.requests_per_minute);
     let limit = opts.limit.clamp(1, super::MAX_PAGE_SIZE);
     let query = |page| EventsQuery { page, limit, ..base };
-    let first = fetch_page(client, &limiter, &opts, query(0), &*progress).await?;
+    let first = fetch_page(client, &opts, query(0), &*progress).await?;
     let mut all = AllEvents {
         limit,
         total: first.total,
@@ -354,8 +317,8 @@ pub async fn fetch_all_from<S: PageSource>(
         while in_flight.len() < opts.concurrency.max(1) && plan.wants(plan.next) {
             let page = plan.next;
             plan.next += 1;
-            let (limiter, progress, opts) = (&limiter, &progress, &opts);
-            in_flight.push(async move { (page, fetch_page(client, limiter, opts, query(page), &**progress).await) });
+            let (progress, opts) = (&progress, &opts);
+            in_flight.push(async move { (page, fetch_page(client, opts, query(page), &**progress).await) });
             progress(Progress::Planned { pages: plan.planned(), total: all.total });
         }
         let Some((page, result)) = in_flight.next().await else { break };

@@ -5,6 +5,7 @@ pub mod client;
 pub mod customer;
 pub mod error;
 pub mod fetch_all;
+pub mod limiter;
 pub mod model;
 pub mod paging;
 pub mod query;

@@ -207,7 +207,6 @@ impl Settings {
     pub fn fetch_all_options(&self) -> FetchAllOptions {
         FetchAllOptions {
             concurrency: self.concurrency,
-            requests_per_minute: self.requests_per_minute,
             limit: self.max_page_size,
             max_retry_after: self.max_retry_after,
             max_events: self.max_events,
@@ -404,7 +403,7 @@ pub fn resolve(
         timeout: Duration::from_secs(profile.timeout_secs.unwrap_or(30).clamp(1, 3600)),
         allow_insecure_http: flags.allow_insecure_http || profile.allow_insecure_http.unwrap_or(false),
         concurrency: profile.concurrency.unwrap_or(DEFAULT_CONCURRENCY).clamp(1, 32),
-        requests_per_minute: profile.requests_per_minute.unwrap_or(90).max(1),
+        requests_per_minute: profile.requests_per_minute.unwrap_or(DEFAULT_REQUESTS_PER_MINUTE).max(1),
         max_retry_after: profile
             .max_retry_after_secs
             .map_or(FetchAllOptions::default().max_retry_after, |s| Duration::from_secs(s.min(3600))),
@@ -423,6 +422,8 @@ pub fn resolve(
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// Requests in flight at once during a fetch-all.
 pub const DEFAULT_CONCURRENCY: usize = 4;
+/// A profile's quota when it names none: what a Capillary tenant usually allows.
+pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 90;
 
 /// A secret-holding file readable by group or others deserves a warning.
 #[cfg(unix)]

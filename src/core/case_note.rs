@@ -18,6 +18,8 @@ pub struct ConnectionInfo {
     pub offset_mode: crate::api::OffsetMode,
     /// Whether to send copies to the terminal's clipboard (OSC 52).
     pub clipboard: bool,
+    /// The profile's quota, which paces watching too (None: no quota).
+    pub requests_per_minute: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +38,7 @@ impl Default for ConnectionInfo {
             auth: AuthKind::None,
             offset_mode: Default::default(),
             clipboard: true,
+            requests_per_minute: None,
         }
     }
 }
@@ -54,6 +57,7 @@ pub fn connection_info(client: &Client) -> ConnectionInfo {
         offset_mode: client.config().offset_mode,
         // The Linux console and dumb terminals cannot take OSC 52.
         clipboard: !matches!(term.as_str(), "dumb" | "linux" | ""),
+        requests_per_minute: client.config().requests_per_minute,
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::StreamExt;
 
-use crate::api::fetch_all::RateLimiter;
+use crate::api::fetch_all::with_retries;
 use crate::api::{ApiError, Client};
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::config::Settings;
@@ -75,13 +75,12 @@ pub async fn collect(
         }
     };
     let opts = settings.fetch_all_options();
-    let limiter = RateLimiter::new(opts.requests_per_minute);
     let bar = crate::core::progress::bar("customers");
     bar.set_length(lines.len() as u64);
     let failed = AtomicUsize::new(0);
     let answers: Vec<Vec<BatchRow>> = futures::stream::iter(&lines)
         .map(|l| {
-            let (limiter, bar, failed, opts) = (&limiter, &bar, &failed, &opts);
+            let (bar, failed, opts) = (&bar, &failed, &opts);
             async move {
                 let fail = |e: &ApiError| {
                     failed.fetch_add(1, Ordering::Relaxed);
@@ -92,16 +91,21 @@ pub async fn collect(
                     }]
                 };
                 let retry = |_, _| bar.set_message("retrying after a refusal".to_string());
-                let rows = match limiter.call(opts, || client.lookup(&l.customer), retry).await {
+                let rows = match with_retries(Some(client.limiter()), opts, || client.lookup(&l.customer), retry).await
+                {
                     Err(e) => fail(&e),
-                    Ok(found) => match limiter.call(opts, || client.target_groups(found.value), retry).await {
-                        Err(e) => {
-                            let mut r = fail(&e);
-                            r[0].user_id = Some(found.value);
-                            r
+                    Ok(found) => {
+                        match with_retries(Some(client.limiter()), opts, || client.target_groups(found.value), retry)
+                            .await
+                        {
+                            Err(e) => {
+                                let mut r = fail(&e);
+                                r[0].user_id = Some(found.value);
+                                r
+                            }
+                            Ok(groups) => rows_for(&l.given, found.value, &groups.value, args.rule_id),
                         }
-                        Ok(groups) => rows_for(&l.given, found.value, &groups.value, args.rule_id),
-                    },
+                    }
                 };
                 bar.inc(1);
                 rows

@@ -363,3 +363,38 @@ async fn lookup_values_are_url_encoded() {
         "/v2/customers/lookup?source=INSTORE&identifierName=email&identifierValue=name%2Btag%40example.com"
     );
 }
+
+/// Every kind of request a client sends draws from its one quota, and a
+/// Retry-After closes the gate for all of them.
+#[tokio::test]
+async fn one_quota_for_every_request_and_retry_after_holds_them_all() {
+    let server = server(None).await;
+    let mut config = ClientConfig::new(server.base_url());
+    config.requests_per_minute = Some(3);
+    let client = target_events::api::Client::new(config).unwrap();
+    client.events(&query(564332013, 1986, None, 10)).await.unwrap();
+    client.target_groups(564332013).await.unwrap();
+    let mobile = target_events::api::CustomerRef::parse("mobile:910564332013").unwrap();
+    client.lookup(&mobile).await.unwrap();
+    let before = server.api_requests();
+    let fourth = tokio::time::timeout(Duration::from_millis(800), client.target_groups(564332013)).await;
+    assert!(fourth.is_err(), "the fourth request of any kind waits for the quota");
+    assert_eq!(server.api_requests(), before, "and is not sent meanwhile");
+
+    // A 429 asking for 2 s to one automatic call holds back every other
+    // automatic call of the client for that long.
+    use target_events::api::fetch_all::{FetchAllOptions, with_retries};
+    let client = target_events::api::Client::new(ClientConfig::new(server.base_url())).unwrap();
+    server.with_faults(|p| p.queue.push_back(Fault::RateLimit { retry_after_secs: 2 }));
+    let opts = FetchAllOptions { retries: 1, ..FetchAllOptions::default() };
+    let started = std::time::Instant::now();
+    let limited = with_retries(Some(client.limiter()), &opts, || client.target_groups(564332013), |_, _| {});
+    let other = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        with_retries(Some(client.limiter()), &opts, || client.target_groups(498221730), |_, _| {}).await.unwrap();
+        started.elapsed()
+    };
+    let (first, other_done) = tokio::join!(limited, other);
+    assert!(first.is_ok(), "retried after the wait: {first:?}");
+    assert!(other_done >= Duration::from_secs(2), "the other call waited for the Retry-After: {other_done:?}");
+}

@@ -33,7 +33,6 @@ impl Live {
         let (tx, rx) = mpsc::unbounded_channel();
         let options = FetchAllOptions {
             concurrency: 2,
-            requests_per_minute: 60_000,
             limit: 100,
             retries: 2,
             backoff: Duration::from_millis(20),

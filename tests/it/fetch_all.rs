@@ -21,7 +21,6 @@ fn base(user: i64, rule: i64) -> EventsQuery {
 fn quick(limit: u32) -> FetchAllOptions {
     FetchAllOptions {
         concurrency: 4,
-        requests_per_minute: 60_000,
         limit,
         retries: 3,
         backoff: Duration::from_millis(10),
@@ -138,7 +137,7 @@ async fn concurrency_is_bounded_and_the_rate_is_limited() {
     let server = common::server_with(dataset).await;
     server.with_faults(|p| p.latency_ms = 50);
     let client = common::client(&server, Credentials::None);
-    let opts = FetchAllOptions { concurrency: 4, requests_per_minute: 60_000, limit: 50, ..quick(50) };
+    let opts = FetchAllOptions { concurrency: 4, limit: 50, ..quick(50) };
     let started = Instant::now();
     let all = fetch_all(&client, base(900000001, 990001), opts, no_progress()).await.unwrap();
     let took = started.elapsed();
@@ -147,7 +146,11 @@ async fn concurrency_is_bounded_and_the_rate_is_limited() {
     assert!(took >= Duration::from_millis(300), "{took:?}");
     // Past the per-minute burst, starts are paced: 3 a minute lets pages 1–3
     // go at once, and page 4 waits for the bucket (20 s) — cancelled here.
-    let opts = FetchAllOptions { requests_per_minute: 3, limit: 200, ..quick(200) };
+    // The quota belongs to the client: every request it sends draws from it.
+    let mut config = target_events::api::ClientConfig::new(server.base_url());
+    config.requests_per_minute = Some(3);
+    let client = target_events::api::Client::new(config).unwrap();
+    let opts = FetchAllOptions { limit: 200, ..quick(200) };
     let before = server.api_requests();
     let run = tokio::time::timeout(
         Duration::from_millis(1500),

@@ -42,7 +42,7 @@ impl App {
         // Showing another page than the last: what the last holds now is
         // learnt first, so only what arrives after counts as new.
         let learning = !self.showing_all() && query.page != shown.query.page;
-        let rpm = self.workflow.all_options.requests_per_minute;
+        let rpm = self.chrome.connection.requests_per_minute.unwrap_or(u32::MAX);
         let interval = interval_for(DEFAULT_INTERVAL, rpm);
         let plan = WatchPlan::new(query, interval, rpm, seen, learning);
         self.generation += 1;
