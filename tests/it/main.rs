@@ -19,6 +19,7 @@ mod figures;
 mod hostile;
 mod keys;
 mod panels;
+mod panels_pty;
 mod properties;
 mod screens;
 mod secrets;

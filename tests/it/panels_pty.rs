@@ -1,0 +1,74 @@
+//! The three cases where panels met badly, in the real binary: the panel
+//! drawn is the one the keys reach, and Esc uncovers the one below.
+
+use crate::common::pty::Session;
+
+fn at_verdict() -> Session {
+    let mut s = Session::start(&["--demo"]);
+    s.wait_for("Type a customer id and a target rule id");
+    s.send("777000777\t7610\r");
+    s.wait_for("Page 1 of");
+    s.send("e");
+    s.wait_for("Verdict · customer 777000777 · rule 7610");
+    s
+}
+
+#[test]
+fn summary_over_the_verdict_takes_j_and_esc_uncovers_the_verdict() {
+    let mut s = at_verdict();
+    s.send("s");
+    s.wait_for("Summary ·");
+    s.wait_for("Period 7601 by event");
+    s.send("j");
+    s.wait_for("Period 7602 by event");
+    s.send("\x1b");
+    s.wait_gone("Summary ·");
+    s.wait_for("Verdict · customer 777000777 · rule 7610");
+    s.send("\x1b");
+    s.wait_gone("Verdict ·");
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn summary_over_the_detail_pane_takes_j_and_esc_returns_to_it() {
+    let mut s = at_verdict();
+    s.send("\x1b");
+    s.wait_gone("Verdict ·");
+    s.send("\t");
+    s.send("s");
+    s.wait_for("Period 7601 by event");
+    s.send("j");
+    s.wait_for("Period 7602 by event");
+    s.send("\x1b");
+    s.wait_gone("Summary ·");
+    s.wait_for("eventLogId");
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn the_verdict_over_the_batch_takes_esc_and_enter() {
+    let mut s = Session::start_in(&["--demo", "batch", "--customers", "customers.txt"], &[], |dir| {
+        std::fs::write(dir.join("customers.txt"), "777000777\n564332013\n").unwrap();
+    });
+    s.wait_for("Batch ·");
+    // The batch's first row: customer 777000777's target 7610.
+    s.send("\r");
+    s.wait_gone("Batch ·");
+    s.wait_for("Page 1 of");
+    s.send("b");
+    s.wait_for("Batch ·");
+    s.send("e");
+    s.wait_for("Verdict · customer 777000777 · rule 7610");
+    s.send("\x1b");
+    s.wait_gone("Verdict ·");
+    s.wait_for("Batch ·");
+    s.send("e");
+    s.wait_for("Verdict · customer 777000777 · rule 7610");
+    s.send("\t\r");
+    s.wait_gone("Verdict ·");
+    s.wait_for("Events · customer 777000777 · rule 7610");
+    s.send("q");
+    assert!(s.wait_exit());
+}
