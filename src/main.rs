@@ -160,7 +160,7 @@ fn resolve_settings(cli: &Cli, url: Option<&QueryUrl>) -> anyhow::Result<(config
 
 /// `clear-recent`: forgets the recent queries.
 fn clear_recent() -> u8 {
-    match target_events::explorer::app::recent::default_path() {
+    match target_events::explorer::features::pickers::recent::default_path() {
         Some(path) => match std::fs::remove_file(&path) {
             Ok(()) => {
                 println!("Forgot the recent queries ({}).", path.display());

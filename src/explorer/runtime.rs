@@ -18,8 +18,8 @@ use crate::config::ProfileSource;
 use crate::core::case_note::connection_info;
 use crate::core::export;
 use crate::explorer::app::action::{ExportError, ProfileSwitch};
-use crate::explorer::app::recent;
 use crate::explorer::app::{App, Effect, Msg};
+use crate::explorer::features::pickers::recent;
 
 /// What effects need besides the app: the client, the channel back, running
 /// tasks, and where things are kept.

@@ -23,9 +23,10 @@ use crate::cli::Cli;
 use crate::config::{ProfileSource, Settings};
 use crate::core::case_note::connection_info;
 use crate::explorer::app::layout::FrameInfo;
-use crate::explorer::app::recent;
 use crate::explorer::app::state::AppOptions;
 use crate::explorer::app::{App, Msg};
+use crate::explorer::features::pickers::profiles;
+use crate::explorer::features::pickers::recent;
 use crate::explorer::runtime::Runtime;
 use crate::explorer::ui::theme::Theme;
 use crate::session::Session;
@@ -65,7 +66,7 @@ pub async fn run(
         ..AppOptions::new(session.label.clone(), settings.page_size, settings.max_page_size)
     });
     if let Some(problem) = &settings.origin_problem {
-        app.pick_profile(Some(problem.sentence()), problem.candidates());
+        profiles::pick_profile(&mut app, Some(problem.sentence()), problem.candidates());
     }
 
     install_panic_hook(log_path);

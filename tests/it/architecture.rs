@@ -9,14 +9,60 @@
 use std::path::Path;
 
 /// Module paths (below `crate::`) each part of the tree must not use.
-const RULES: [(&str, &[&str]); 6] = [
+const RULES: [(&str, &[&str]); 7] = [
     ("src/api", &["core", "explorer", "headless", "demo", "session", "cli"]),
     ("src/core", &["explorer", "headless", "demo", "session", "cli"]),
     ("src/headless", &["explorer"]),
     ("src/explorer/app", &["explorer::ui", "explorer::tui", "explorer::runtime", "headless"]),
+    ("src/explorer/features", &["explorer::tui", "explorer::runtime", "headless"]),
     ("src/explorer/ui", &["explorer::tui", "explorer::runtime", "headless"]),
     ("src/explorer/runtime.rs", &["headless"]),
 ];
+
+/// Drawing modules: the state and update code must not use them.
+fn is_view(path: &str) -> bool {
+    path.starts_with("explorer::ui")
+        || path.split("::").any(|m| ["view", "table", "detail", "navigator", "banner"].contains(&m))
+}
+
+#[test]
+fn state_and_update_never_draw() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src/explorer"), &mut files);
+    let mut broken = Vec::new();
+    for file in files {
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let drawing = ["view", "table", "detail", "navigator", "banner", "tui", "runtime"].contains(&name.as_str())
+            || file.components().any(|c| c.as_os_str() == "ui");
+        if drawing {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for name in named_modules(line) {
+                if is_view(&name) {
+                    broken.push(format!("{}:{}: uses crate::{name}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "state or update code draws:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn impl_app_stays_in_the_core() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let mut with_impl: Vec<String> = files
+        .iter()
+        .filter(|f| std::fs::read_to_string(f).unwrap().lines().any(|l| l.starts_with("impl") && l.ends_with(" App {")))
+        .map(|f| f.strip_prefix(root).unwrap().display().to_string())
+        .collect();
+    with_impl.sort();
+    assert!(with_impl.len() <= 4, "impl App belongs to the core, features are functions of it: {with_impl:?}");
+}
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

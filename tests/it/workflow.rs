@@ -14,6 +14,7 @@ use target_events::explorer::app::state::Overlay;
 use target_events::explorer::app::{Effect, Msg};
 
 use crate::common::harness::{Harness, find};
+use target_events::explorer::features::pickers::profiles;
 
 fn all_generation(h: &Harness) -> u64 {
     h.pending
@@ -310,7 +311,7 @@ fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
     h.answer_all();
     assert!(!h.app.results.cache.is_empty());
     let note = "no profile for http://127.0.0.1:18777 — choose one with --profile or add it to the config";
-    h.app.pick_profile(Some(note.into()), None);
+    profiles::pick_profile(&mut h.app, Some(note.into()), None);
     assert_snapshot!("profile_picker_for_an_unknown_origin", h.render().backend());
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);

@@ -245,7 +245,7 @@ pub enum Effect {
         customer: CustomerRef,
     },
     /// Persist the recent-queries list.
-    SaveRecent(Vec<super::recent::RecentQuery>),
+    SaveRecent(Vec<crate::explorer::features::pickers::recent::RecentQuery>),
     /// Send every later request with this profile's origin and credentials;
     /// answer with `Msg::ProfileChanged`.
     UseProfile {

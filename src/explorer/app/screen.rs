@@ -4,8 +4,8 @@
 //! Drawing, key dispatch, help, the mouse, export and copy all read it.
 
 use super::state::{Focus, Overlay};
-use super::summary::Summary;
-use super::verdict::VerdictPanel;
+use crate::explorer::features::summary::state::Summary;
+use crate::explorer::features::verdict::state::VerdictPanel;
 
 /// One thing open over the events table. The stack holds a handful at most,
 /// so the sizes of the variants do not matter.
@@ -218,7 +218,7 @@ impl super::state::App {
         }
     }
 
-    pub(super) fn filter_mut(&mut self) -> &mut super::state::FilterState {
+    pub(crate) fn filter_mut(&mut self) -> &mut super::state::FilterState {
         match &mut self.workflow.batch {
             Some(b) if self.screen.main() == Some(Panel::Batch) => &mut b.filter,
             _ => &mut self.results.filter,
@@ -227,7 +227,7 @@ impl super::state::App {
 
     /// Opens `panel`, or closes it when it is the one drawn: the keys that
     /// open a panel (`s`, `e`, `b`) also close it.
-    pub(super) fn toggled_off(&mut self, panel: Panel) -> bool {
+    pub(crate) fn toggled_off(&mut self, panel: Panel) -> bool {
         if self.screen.main() == Some(panel) {
             self.screen.remove(panel);
             return true;

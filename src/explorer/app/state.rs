@@ -11,6 +11,7 @@ use tui_input::Input;
 use crate::api::{
     ApiError, BadCustomer, CustomerRef, EventsOutcome, EventsQuery, Field, PageInfo, ResponseMeta, TargetEvent,
 };
+use crate::explorer::features::batch::update as batch;
 
 /// How much a notice matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,7 +183,7 @@ pub enum Overlay {
         prompt: Prompt,
         error: Option<String>,
     },
-    Picker(super::picker::Picker),
+    Picker(crate::explorer::features::pickers::picker::Picker),
     /// A yes/no question.
     Confirm {
         question: String,
@@ -247,7 +248,7 @@ pub struct AppOptions {
     pub all_options: crate::api::fetch_all::FetchAllOptions,
     pub connection: ConnectionInfo,
     pub profiles: Vec<crate::config::ProfileChoice>,
-    pub recent: Vec<super::recent::RecentQuery>,
+    pub recent: Vec<crate::explorer::features::pickers::recent::RecentQuery>,
     /// Lines under the empty table's prompt.
     pub empty_hint: Vec<String>,
     /// A start-up warning, kept in the status line until replaced.
@@ -334,7 +335,7 @@ pub struct Results {
     /// Indices into the shown events, after the filter and sort.
     pub view: Vec<u32>,
     pub filter: FilterState,
-    pub sort: (super::view::SortKey, bool),
+    pub sort: (crate::explorer::features::events::filter::SortKey, bool),
     /// Events that arrived while watching, marked in the table.
     pub fresh: std::collections::HashSet<i64>,
 }
@@ -352,7 +353,7 @@ pub struct Workflow {
     pub targets_pending: Option<(u64, i64)>,
     /// The target group of the last target picked, for the period picker.
     pub group_id: Option<i64>,
-    pub recent: Vec<super::recent::RecentQuery>,
+    pub recent: Vec<crate::explorer::features::pickers::recent::RecentQuery>,
     /// The config file's profiles, for switching from the explorer.
     pub profiles: Vec<crate::config::ProfileChoice>,
     /// Customers found by lookup, for this profile's session.
@@ -362,11 +363,11 @@ pub struct Workflow {
     /// The customer lookups' exchanges, for the case note.
     pub lookup_requests: HashMap<crate::api::CustomerRef, ResponseMeta>,
     /// A batch's results, when the explorer was opened on them.
-    pub batch: Option<super::batch::BatchTable>,
+    pub batch: Option<crate::explorer::features::batch::state::BatchTable>,
     /// Watching the query live, when on.
-    pub watch: Option<super::watch::Watch>,
+    pub watch: Option<crate::explorer::features::watch::state::Watch>,
     /// A verdict waiting for the targets or the events.
-    pub verdict_wanted: Option<super::verdict::VerdictWanted>,
+    pub verdict_wanted: Option<crate::explorer::features::verdict::state::VerdictWanted>,
 }
 
 /// Around the panes: overlays, the status line, the size and the label.
@@ -414,6 +415,103 @@ pub struct AllRun {
 }
 
 impl App {
+    pub fn flash_no_query(&mut self) {
+        self.flash("Enter a customer id and a target rule id first, then press Enter.");
+    }
+
+    /// Whether the table shows every page of the query (a fetch-all's result).
+    pub fn showing_all(&self) -> bool {
+        self.results.shown.as_ref().is_some_and(|s| s.all.is_some())
+    }
+
+    /// The query navigation starts from: the one being fetched, else the one shown.
+    pub fn base_query(&self) -> Option<EventsQuery> {
+        self.results.in_flight.as_ref().map(|f| f.query).or_else(|| self.results.shown.as_ref().map(|s| s.query))
+    }
+
+    /// Pages in the result of the base query, when the shown page tells.
+    pub fn known_pages(&self) -> Option<u32> {
+        let base = self.base_query()?;
+        let shown = self.results.shown.as_ref()?;
+        let same = EventsQuery { page: 0, ..shown.query } == EventsQuery { page: 0, ..base };
+        if same { shown.info().page_count() } else { None }
+    }
+
+    /// Rows the table shows at once.
+    pub fn page_rows(&self) -> usize {
+        super::layout::areas(self.chrome.size, self).table_rows().max(1)
+    }
+
+    /// What the customer field stands for once looked up: `→ 7000006`.
+    pub fn resolved_customer(&self) -> Option<(CustomerRef, i64)> {
+        let customer = self.customer().ok()?;
+        if customer.user_id().is_some() {
+            return None;
+        }
+        self.workflow.customers.get(&customer).map(|id| (customer, *id))
+    }
+
+    /// The clock the verdict counts days left with (fixed in tests).
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.chrome.clock.unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
+    /// The verdict as a Markdown case note: the customer (and what found
+    /// them), the target, the verdicts, and every request made with its
+    /// request id and a cURL line without any secret.
+    pub fn case_note(&self) -> Option<String> {
+        use crate::core::case_note::{NoteFacts, report};
+        let v = self.screen.verdict()?;
+        let found = self.resolved_customer().filter(|(_, id)| *id == v.user_id).map(|(c, _)| c);
+        let mut requests: Vec<&crate::api::ResponseMeta> =
+            found.as_ref().and_then(|c| self.workflow.lookup_requests.get(c)).into_iter().collect();
+        requests.extend(self.workflow.target_requests.get(&v.user_id));
+        if let Some(all) = self.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
+            requests.extend(all.requests.iter());
+        }
+        let groups = self.workflow.targets.get(&v.user_id).map_or(&[][..], |g| g.as_slice());
+        let facts = NoteFacts {
+            user_id: v.user_id,
+            found_by: found.map(|c| c.to_string()),
+            rule_id: v.rule_id,
+            groups,
+            periods: v.periods.clone(),
+            requests,
+            now: self.now(),
+        };
+        Some(report(facts, &self.chrome.connection).markdown())
+    }
+
+    /// The rows shown (filtered and sorted), as CSV: what `x` writes.
+    pub fn batch_csv(&self) -> Option<String> {
+        let b = self.workflow.batch.as_ref()?;
+        Some(crate::core::batch::csv_text(b.view.iter().filter_map(|&i| b.rows.get(i))))
+    }
+
+    /// The selected row as `header: value` lines: what `y` copies.
+    pub fn batch_row_text(&self) -> Option<String> {
+        let b = self.workflow.batch.as_ref()?;
+        let row = b.view.get(b.selected).and_then(|&i| b.rows.get(i))?;
+        let lines: Vec<String> = crate::core::batch::HEADERS
+            .iter()
+            .zip(row.cells())
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(h, v)| format!("{h}: {}", crate::sanitize::line(&v)))
+            .collect();
+        Some(lines.join("\n"))
+    }
+
+    pub fn selected_event_id(&self) -> Option<i64> {
+        self.selected_event().map(|e| e.event_log_id)
+    }
+
+    /// The target group in play: the last one picked, else the shown events'.
+    pub fn current_group(&self) -> Option<i64> {
+        self.workflow.group_id.or_else(|| self.events().first().map(|e| e.target_group_id))
+    }
+}
+
+impl App {
     pub fn new(options: AppOptions) -> App {
         let max_limit = options.max_page_size.clamp(1, crate::api::MAX_PAGE_SIZE);
         let mut app = App {
@@ -447,7 +545,7 @@ impl App {
                 target_requests: HashMap::new(),
                 lookup_requests: HashMap::new(),
                 watch: None,
-                batch: options.batch.map(super::batch::BatchTable::new),
+                batch: options.batch.map(crate::explorer::features::batch::state::BatchTable::new),
                 verdict_wanted: None,
             },
             chrome: Chrome {
@@ -563,9 +661,14 @@ impl App {
     /// Rebuilds the view after the data, the filter or the sort changed.
     pub fn rebuild_view(&mut self) {
         let (key, desc) = self.results.sort;
-        self.results.view = super::view::build(self.events(), self.results.filter.input.value(), key, desc);
+        self.results.view = crate::explorer::features::events::filter::build(
+            self.events(),
+            self.results.filter.input.value(),
+            key,
+            desc,
+        );
         self.results.table.selected = self.results.table.selected.min(self.results.view.len().saturating_sub(1));
-        self.refresh_batch_view();
+        batch::refresh_batch_view(self);
         self.refresh_summary();
     }
 
@@ -582,10 +685,10 @@ impl App {
     }
 
     /// The totals of the view, with the customer's targets when known.
-    pub fn summarise(&self) -> super::summary::Summary {
+    pub fn summarise(&self) -> crate::explorer::features::summary::state::Summary {
         let user = self.results.shown.as_ref().map(|s| s.query.user_id);
         let groups = user.and_then(|u| self.workflow.targets.get(&u)).map(|g| g.as_slice());
-        super::summary::summarise(self.events(), &self.results.view, groups)
+        crate::explorer::features::summary::state::summarise(self.events(), &self.results.view, groups)
     }
 }
 

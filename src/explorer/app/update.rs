@@ -13,6 +13,17 @@ use super::keys;
 use super::screen::{Layer, Owner, Panel};
 use super::state::{App, Confirmable, Focus, Level, Notice, Overlay, Prompt};
 use crate::api::EventsQuery;
+use crate::explorer::features::batch::update as batch;
+use crate::explorer::features::events::fetch_all as every_page;
+use crate::explorer::features::events::paging;
+use crate::explorer::features::events::selection;
+use crate::explorer::features::export::update as exports;
+use crate::explorer::features::pickers::profiles;
+use crate::explorer::features::pickers::update as pickers;
+use crate::explorer::features::query::update as query;
+use crate::explorer::features::summary::update as summary;
+use crate::explorer::features::verdict::update as verdict;
+use crate::explorer::features::watch::update as watch;
 
 impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
@@ -26,14 +37,14 @@ impl App {
                 self.apply(action, key, &mut fx);
             }
             Msg::Paste(text) => self.paste(&text),
-            Msg::Mouse(m) => self.mouse(m),
+            Msg::Mouse(m) => selection::mouse(self, m),
             Msg::Resize(w, h) => self.chrome.size = Rect::new(0, 0, w, h),
             Msg::Tick => self.chrome.spinner = self.chrome.spinner.wrapping_add(1),
             Msg::Fetched { generation, query, elapsed, result } => {
                 // A late answer to a superseded request is dropped.
                 if self.results.in_flight.as_ref().is_some_and(|f| f.generation == generation) {
                     let request = self.results.in_flight.take();
-                    self.finish(query, elapsed, result, request.is_some_and(|r| r.focus_table), &mut fx);
+                    paging::finish(self, query, elapsed, result, request.is_some_and(|r| r.focus_table), &mut fx);
                 }
             }
             Msg::Prefetched { query, result } => {
@@ -43,35 +54,37 @@ impl App {
                     (result, Some(request)) => {
                         // The user already asked for this page: show the answer.
                         self.results.in_flight = None;
-                        self.finish(query, Default::default(), result, request.focus_table, &mut fx);
+                        paging::finish(self, query, Default::default(), result, request.focus_table, &mut fx);
                     }
-                    (Ok(fetched), None) => self.remember(query, &fetched),
+                    (Ok(fetched), None) => paging::remember(self, query, &fetched),
                     (Err(_), None) => {}
                 }
             }
             Msg::SubmitPrefilled { page } => match self.query_from_inputs() {
-                Some(q) => self.request(q.at_page(page), true, true, &mut fx),
+                Some(q) => paging::request(self, q.at_page(page), true, true, &mut fx),
                 None => self.flash("The command line's ids are not valid: nothing was sent."),
             },
             Msg::TargetsLoaded { generation, user_id, result } => {
-                self.targets_loaded(generation, user_id, result);
-                self.advance_verdict(&mut fx);
+                pickers::targets_loaded(self, generation, user_id, result);
+                verdict::advance_verdict(self, &mut fx);
             }
-            Msg::PeriodsLoaded { generation, result } => self.periods_loaded(generation, result),
-            Msg::AllProgress { generation, progress } => self.all_progress(generation, progress),
+            Msg::PeriodsLoaded { generation, result } => pickers::periods_loaded(self, generation, result),
+            Msg::AllProgress { generation, progress } => every_page::all_progress(self, generation, progress),
             Msg::AllDone { generation, query, result } => {
-                self.all_done(generation, query, result);
-                self.advance_verdict(&mut fx);
+                every_page::all_done(self, generation, query, result);
+                verdict::advance_verdict(self, &mut fx);
             }
-            Msg::Exported { path, result } => self.exported(&path, result),
-            Msg::Saved { path, kind, result } => self.saved(&path, kind, result),
-            Msg::WatchDue { generation } => self.watch_due(generation, &mut fx),
-            Msg::WatchPolled { generation, result } => self.watch_polled(generation, result, &mut fx),
-            Msg::ProfileChanged { result } => self.profile_changed(result, &mut fx),
-            Msg::LookedUp { generation, customer, result } => self.looked_up(generation, customer, result, &mut fx),
+            Msg::Exported { path, result } => exports::exported(self, &path, result),
+            Msg::Saved { path, kind, result } => exports::saved(self, &path, kind, result),
+            Msg::WatchDue { generation } => watch::watch_due(self, generation, &mut fx),
+            Msg::WatchPolled { generation, result } => watch::watch_polled(self, generation, result, &mut fx),
+            Msg::ProfileChanged { result } => profiles::profile_changed(self, result, &mut fx),
+            Msg::LookedUp { generation, customer, result } => {
+                query::looked_up(self, generation, customer, result, &mut fx)
+            }
             Msg::Quit => self.chrome.should_quit = true,
         }
-        self.fit_table();
+        selection::fit_table(self);
         fx
     }
 
@@ -84,8 +97,8 @@ impl App {
             Action::LeaveInput => self.form.focus = Focus::Table,
             Action::EditQuery => self.form.focus = Focus::Input(crate::api::Field::UserId),
             Action::Edit => self.edit(key),
-            Action::Submit => self.submit(fx),
-            Action::Cancel => self.cancel(fx),
+            Action::Submit => paging::submit(self, fx),
+            Action::Cancel => paging::cancel(self, fx),
             Action::NextPage | Action::PrevPage | Action::FirstPage | Action::LastPage | Action::AskPage
                 if self.showing_all() =>
             {
@@ -93,19 +106,19 @@ impl App {
                     "Every event is loaded: j/k to move, / to filter, s for the summary, Enter in the query for pages.",
                 )
             }
-            Action::NextPage => self.next_page(fx),
+            Action::NextPage => paging::next_page(self, fx),
             Action::PrevPage => match self.base_query() {
-                Some(q) if q.page > 0 => self.request(q.at_page(q.page - 1), false, false, fx),
+                Some(q) if q.page > 0 => paging::request(self, q.at_page(q.page - 1), false, false, fx),
                 Some(_) => self.flash("Already on the first page."),
                 None => self.flash_no_query(),
             },
             Action::FirstPage => match self.base_query() {
-                Some(q) if q.page > 0 => self.request(q.at_page(0), false, false, fx),
+                Some(q) if q.page > 0 => paging::request(self, q.at_page(0), false, false, fx),
                 Some(_) => self.flash("Already on the first page."),
                 None => self.flash_no_query(),
             },
             Action::LastPage => match (self.base_query(), self.known_pages()) {
-                (Some(q), Some(n)) if q.page + 1 < n => self.request(q.at_page(n - 1), false, false, fx),
+                (Some(q), Some(n)) if q.page + 1 < n => paging::request(self, q.at_page(n - 1), false, false, fx),
                 (Some(_), Some(n)) => self.flash(&format!("Already on the last page (page {n} of {n}).")),
                 (Some(_), None) => self.flash("The number of pages is not known yet."),
                 (None, _) => self.flash_no_query(),
@@ -121,18 +134,18 @@ impl App {
                 self.screen.open_overlay(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
             }
             Action::Confirm => self.confirm_prompt(fx),
-            Action::PickProfile => self.pick_profile(None, None),
+            Action::PickProfile => profiles::pick_profile(self, None, None),
             Action::PromptEdit => {
                 if let Some(Overlay::Prompt { prompt, error }) = self.screen.overlay_mut() {
                     prompt.input_mut().handle_event(&Event::Key(key));
                     *error = None;
                 }
             }
-            Action::PickTarget => self.pick_target(fx),
-            Action::PickPeriod => self.pick_period(fx),
-            Action::PickRecent => self.pick_recent(),
-            Action::PickerKey => self.picker_key(key, fx),
-            Action::FetchAll => self.fetch_all(fx),
+            Action::PickTarget => pickers::pick_target(self, fx),
+            Action::PickPeriod => pickers::pick_period(self, fx),
+            Action::PickRecent => pickers::pick_recent(self),
+            Action::PickerKey => pickers::picker_key(self, key, fx),
+            Action::FetchAll => every_page::fetch_all(self, fx),
             Action::StartFilter if self.owner() == Owner::Verdict => {
                 self.flash("The verdict counts every event of the rule: there is nothing to filter here.")
             }
@@ -149,8 +162,8 @@ impl App {
                 *self.filter_mut() = Default::default();
                 self.rebuild_view();
             }
-            Action::CycleSort if self.batch_open() => self.batch_sort(false),
-            Action::ReverseSort if self.batch_open() => self.batch_sort(true),
+            Action::CycleSort if self.batch_open() => batch::batch_sort(self, false),
+            Action::ReverseSort if self.batch_open() => batch::batch_sort(self, true),
             Action::CycleSort => {
                 self.results.sort.0 = self.results.sort.0.next();
                 self.rebuild_view();
@@ -162,17 +175,17 @@ impl App {
                 let order = if self.results.sort.1 { "descending" } else { "ascending" };
                 self.flash(&format!("Sorted by {}, {order}.", self.results.sort.0.label()));
             }
-            Action::ToggleSummary => self.toggle_summary(fx),
-            Action::ToggleVerdict => self.toggle_verdict(fx),
-            Action::ToggleWatch => self.toggle_watch(fx),
-            Action::ToggleBatch => self.toggle_batch(),
-            Action::OpenBatchRow => self.batch_open_row(fx),
-            Action::OpenVerdict => self.summary_open_verdict(fx),
-            Action::VerdictSwitch => self.verdict_switch(),
-            Action::OpenVerdictEvent => self.verdict_open_event(),
-            Action::AskExport => self.ask_export(),
-            Action::Copy => self.copy_shown(fx),
-            Action::CopyCurl => self.copy_curl(fx),
+            Action::ToggleSummary => summary::toggle_summary(self, fx),
+            Action::ToggleVerdict => verdict::toggle_verdict(self, fx),
+            Action::ToggleWatch => watch::toggle_watch(self, fx),
+            Action::ToggleBatch => batch::toggle_batch(self),
+            Action::OpenBatchRow => batch::batch_open_row(self, fx),
+            Action::OpenVerdict => summary::summary_open_verdict(self, fx),
+            Action::VerdictSwitch => verdict::verdict_switch(self),
+            Action::OpenVerdictEvent => verdict::verdict_open_event(self),
+            Action::AskExport => exports::ask_export(self),
+            Action::Copy => exports::copy_shown(self, fx),
+            Action::CopyCurl => exports::copy_curl(self, fx),
             Action::CloseOverlay => {
                 self.screen.close_overlay();
             }
@@ -182,22 +195,25 @@ impl App {
                     self.screen.open_overlay(Overlay::Help { scroll: 0 });
                 }
             }
-            Action::Refresh if self.showing_all() => self.fetch_all(fx),
+            Action::Refresh if self.showing_all() => every_page::fetch_all(self, fx),
             Action::Refresh => match self.base_query() {
                 Some(q) => {
                     self.results.cache.clear();
-                    self.request(q, false, true, fx);
+                    paging::request(self, q, false, true, fx);
                 }
-                None => self.submit(fx),
+                None => paging::submit(self, fx),
             },
-            Action::Up => self.move_selection(-1),
-            Action::Down => self.move_selection(1),
+            Action::Up => selection::move_selection(self, -1),
+            Action::Down => selection::move_selection(self, 1),
             Action::Screenful => {
                 let rows = self.page_rows() as isize;
-                self.move_selection(if key.code == crossterm::event::KeyCode::PageUp { -rows } else { rows })
+                selection::move_selection(
+                    self,
+                    if key.code == crossterm::event::KeyCode::PageUp { -rows } else { rows },
+                )
             }
-            Action::Top => self.move_selection(isize::MIN / 2),
-            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::Top => selection::move_selection(self, isize::MIN / 2),
+            Action::Bottom => selection::move_selection(self, isize::MAX / 2),
             Action::OpenDetail => {
                 if self.selected_event().is_some() {
                     self.screen.push(Layer::Detail);
@@ -264,17 +280,17 @@ impl App {
     }
 
     /// An informational notice: it fades with the next key.
-    pub(super) fn flash(&mut self, text: &str) {
+    pub(crate) fn flash(&mut self, text: &str) {
         self.chrome.notice = Some(Notice { level: Level::Info, text: text.to_string() });
     }
 
     /// A warning: kept until another notice or a new query replaces it.
-    pub(super) fn warn(&mut self, text: &str) {
+    pub(crate) fn warn(&mut self, text: &str) {
         self.chrome.notice = Some(Notice { level: Level::Warning, text: text.to_string() });
     }
 
     /// An error that blames no input: kept like a warning, styled as an error.
-    pub(super) fn fail(&mut self, text: &str) {
+    pub(crate) fn fail(&mut self, text: &str) {
         self.chrome.notice = Some(Notice { level: Level::Error, text: text.to_string() });
     }
 
@@ -321,23 +337,23 @@ impl App {
 
     pub(super) fn confirm_prompt(&mut self, fx: &mut Vec<Effect>) {
         if let Some(Overlay::Picker(_)) = self.screen.overlay() {
-            return self.choose_picked(fx);
+            return pickers::choose_picked(self, fx);
         }
         if let Some(Overlay::Confirm { on_yes, .. }) = self.screen.overlay().cloned() {
             self.screen.close_overlay();
             return match on_yes {
-                Confirmable::OverwriteExport { path, format } => self.export(path, format, true, fx),
-                Confirmable::OverwriteText { path, kind } => self.save_text(path, kind, true, fx),
+                Confirmable::OverwriteExport { path, format } => exports::export(self, path, format, true, fx),
+                Confirmable::OverwriteText { path, kind } => exports::save_text(self, path, kind, true, fx),
             };
         }
         if let Some(Overlay::Prompt { prompt: Prompt::SaveText(input, kind), .. }) = self.screen.overlay() {
             let (path, kind) = (input.value().trim().to_string(), *kind);
             self.screen.close_overlay();
-            return self.save_text(path.into(), kind, false, fx);
+            return exports::save_text(self, path.into(), kind, false, fx);
         }
         if let Some(Overlay::Prompt { prompt: Prompt::Export(input), .. }) = self.screen.overlay() {
             let path = input.value().trim().to_string();
-            return self.confirm_export(&path, fx);
+            return exports::confirm_export(self, &path, fx);
         }
         let Some(Overlay::Prompt { prompt, .. }) = self.screen.overlay() else {
             return;
@@ -368,7 +384,7 @@ impl App {
             (Prompt::GoToPage(_), Ok(page)) => {
                 self.screen.close_overlay();
                 if let Some(q) = self.base_query() {
-                    self.request(q.at_page(page - 1), false, false, fx);
+                    paging::request(self, q.at_page(page - 1), false, false, fx);
                 }
             }
             (Prompt::Export(_) | Prompt::SaveText(..), Ok(_)) => {}
@@ -379,7 +395,7 @@ impl App {
                     // Keep the first event of the current page in view.
                     let first = u64::from(q.page) * u64::from(q.limit);
                     let page = u32::try_from(first / u64::from(limit)).unwrap_or(0);
-                    self.request(EventsQuery { limit, page, ..q }, false, false, fx);
+                    paging::request(self, EventsQuery { limit, page, ..q }, false, false, fx);
                 }
             }
         }

@@ -1,22 +1,13 @@
 //! Drawing: a pure function of the state, one file per pane.
 
-pub mod banner;
-pub mod batch;
 pub mod columns;
-pub mod detail;
-pub mod navigator;
-pub mod overlay;
-pub mod picker;
-pub mod query;
-pub mod summary;
-pub mod table;
 pub mod theme;
-pub mod verdict;
 
 use ratatui::Frame;
 
 use crate::explorer::app::App;
 use crate::explorer::app::layout::{self, FrameInfo};
+use crate::explorer::features;
 use theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -30,30 +21,31 @@ pub fn spinner(app: &App) -> &'static str {
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
     let areas = layout::areas(frame.area(), app);
     if areas.too_small {
-        overlay::too_small(theme, frame);
+        features::overlays::view::too_small(theme, frame);
         return FrameInfo::default();
     }
-    let mut info = FrameInfo { help_max_scroll: overlay::help_overflow(frame.area()), ..FrameInfo::default() };
-    query::draw(app, theme, frame, &areas);
+    let mut info =
+        FrameInfo { help_max_scroll: features::overlays::view::help_overflow(frame.area()), ..FrameInfo::default() };
+    features::query::view::draw(app, theme, frame, &areas);
     if let Some(area) = areas.banner {
-        banner::draw(app, theme, frame, area);
+        features::events::banner::draw(app, theme, frame, area);
     }
     if let Some(area) = areas.table {
-        table::draw(app, theme, frame, area);
+        features::events::table::draw(app, theme, frame, area);
     }
     if let Some(area) = areas.detail {
-        info.detail_max_scroll = detail::draw(app, theme, frame, area);
+        info.detail_max_scroll = features::events::detail::draw(app, theme, frame, area);
     }
     if let Some(area) = areas.summary {
-        summary::draw(app, theme, frame, area);
+        features::summary::view::draw(app, theme, frame, area);
     }
     if let Some(area) = areas.verdict {
-        verdict::draw(app, theme, frame, area);
+        features::verdict::view::draw(app, theme, frame, area);
     }
     if let Some(area) = areas.batch {
-        batch::draw(app, theme, frame, area);
+        features::batch::view::draw(app, theme, frame, area);
     }
-    navigator::draw(app, theme, frame, areas.status);
-    overlay::draw(app, theme, frame);
+    features::events::navigator::draw(app, theme, frame, areas.status);
+    features::overlays::view::draw(app, theme, frame);
     info
 }

@@ -91,7 +91,7 @@ fn draw_field(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, field: Fi
         && let Some(r) = &app.form.resolving
     {
         Line::from(Span::styled(
-            format!("{} looking up the {}…", super::spinner(app), kind(&r.customer)),
+            format!("{} looking up the {}…", crate::explorer::ui::spinner(app), kind(&r.customer)),
             theme.muted(),
         ))
     } else if field == Field::UserId

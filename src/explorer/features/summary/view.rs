@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::api::model::Money;
 use crate::explorer::app::App;
-use crate::explorer::app::summary::{PeriodSummary, Summary, show};
+use crate::explorer::features::summary::state::{PeriodSummary, Summary, show};
 use crate::explorer::ui::columns::{self, Kind, Spec};
 use crate::explorer::ui::theme::Theme;
 use crate::sanitize;

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::core::batch::{BatchRow, HEADERS};
 use crate::explorer::app::App;
-use crate::explorer::app::batch::BatchTable;
+use crate::explorer::features::batch::state::BatchTable;
 use crate::explorer::ui::columns::{self, Kind, Spec};
 use crate::explorer::ui::theme::Theme;
 

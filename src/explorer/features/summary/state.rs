@@ -159,38 +159,6 @@ pub fn as_text(summary: &Summary) -> String {
     lines.join("\n")
 }
 
-impl super::state::App {
-    /// Opens the summary, looking up the customer's targets (once per
-    /// customer) when they are not known, however the query was entered.
-    /// Closes it when it is the panel drawn.
-    pub(super) fn toggle_summary(&mut self, fx: &mut Vec<super::action::Effect>) {
-        use super::screen::{Layer, Panel, SummaryPanel};
-        if self.toggled_off(Panel::Summary) {
-            return;
-        }
-        if self.results.view.is_empty() {
-            return self.flash("Nothing to summarise: load some events first.");
-        }
-        let selected = self.screen.summary().map_or(0, |p| p.selected);
-        self.screen.push(Layer::Summary(SummaryPanel { summary: Default::default(), selected }));
-        self.refresh_summary();
-        let Some(user_id) = self.results.shown.as_ref().map(|s| s.query.user_id) else { return };
-        let pending = self.workflow.targets_pending.is_some_and(|(_, u)| u == user_id);
-        if !self.workflow.targets.contains_key(&user_id) && !pending {
-            self.generation += 1;
-            self.workflow.targets_pending = Some((self.generation, user_id));
-            fx.push(super::action::Effect::LoadTargets { generation: self.generation, user_id });
-        }
-    }
-
-    /// Enter in the summary: the verdict of the selected period.
-    pub(super) fn summary_open_verdict(&mut self, fx: &mut Vec<super::action::Effect>) {
-        let period = self.screen.summary().and_then(|p| p.summary.periods.get(p.selected)).map(|p| p.period_id);
-        let Some(q) = self.base_query() else { return };
-        self.want_verdict(q.user_id, q.rule_id, period, fx);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

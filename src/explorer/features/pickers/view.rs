@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::explorer::app::App;
-use crate::explorer::app::picker::{Picker, PickerItem, PickerKind};
+use crate::explorer::features::pickers::picker::{Picker, PickerItem, PickerKind};
 use crate::explorer::ui::columns::{self, Kind, Spec};
 use crate::explorer::ui::theme::Theme;
 use crate::sanitize;
@@ -170,7 +170,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     ));
 
     if picker.loading {
-        let text = format!("{} Looking up…", super::spinner(app));
+        let text = format!("{} Looking up…", crate::explorer::ui::spinner(app));
         frame.render_widget(Paragraph::new(text).style(theme.muted()), body);
         return;
     }

@@ -15,7 +15,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     match app.screen.overlay() {
         Some(Overlay::Help { scroll }) => help(theme, frame, *scroll),
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, theme, frame, prompt, error.as_deref()),
-        Some(Overlay::Picker(p)) => super::picker::draw(app, theme, frame, p),
+        Some(Overlay::Picker(p)) => crate::explorer::features::pickers::view::draw(app, theme, frame, p),
         Some(Overlay::Copied { title, text, sent }) => copied(theme, frame, title, text, *sent),
         Some(Overlay::Confirm { question, .. }) => confirm(theme, frame, question),
         None => {}
@@ -87,7 +87,7 @@ fn column_lines(sections: &[Section], width: usize) -> Vec<HelpLine> {
         }
         lines.push((title.to_string(), String::new(), true));
         for (k, what) in keys {
-            let wrapped = super::columns::wrap_words(what, width.saturating_sub(KEYS_W).max(8));
+            let wrapped = crate::explorer::ui::columns::wrap_words(what, width.saturating_sub(KEYS_W).max(8));
             for (j, part) in wrapped.into_iter().enumerate() {
                 let key = if j == 0 { format!("  {k:<w$} ", w = KEYS_W - 3) } else { String::new() };
                 lines.push((key, part, false));

@@ -9,8 +9,8 @@ use tui_input::backend::crossterm::EventHandler;
 use crate::api::model::{Money, TargetPeriod, UserTargetGroup};
 use crate::api::{ApiError, EventsQuery};
 
-use super::recent::RecentQuery;
 use crate::config::ProfileChoice;
+use crate::explorer::features::pickers::recent::RecentQuery;
 
 /// One target of the customer in one period.
 #[derive(Clone, Debug, PartialEq)]

@@ -135,7 +135,7 @@ fn draw_progress(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, run: &
     let retries = if run.retries > 0 { format!(" · {} retries", run.retries) } else { String::new() };
     let label = format!(
         " {} Fetching every page: {}/{} · {} events{retries} · Esc cancels ",
-        super::spinner(app),
+        crate::explorer::ui::spinner(app),
         run.pages_done,
         if run.pages == 0 { "?".to_string() } else { run.pages.to_string() },
         run.events
@@ -180,7 +180,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else if parts[i].priority <= 1 && used + 2 < room {
             // A hint too long for the line is cut at a word, not dropped: a
             // figure in it is whole or gone.
-            let cut = super::columns::fit_words(&parts[i].spans[0].content, room - used - 1).into_owned();
+            let cut = crate::explorer::ui::columns::fit_words(&parts[i].spans[0].content, room - used - 1).into_owned();
             let style = parts[i].spans[0].style;
             parts[i].spans = vec![Span::styled(cut, style)];
             used += parts[i].width();

@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::table::{LARGE_LAG, format_lag};
 use crate::api::model::{EventTime, TargetEvent};
 use crate::core::export::terminal_safe_json;
 use crate::explorer::app::screen::Panel;
 use crate::explorer::app::{App, Focus};
+use crate::explorer::features::events::table::{LARGE_LAG, format_lag};
 use crate::explorer::ui::theme::Theme;
 use crate::sanitize;
 

@@ -16,7 +16,7 @@ use crate::api::model::Money;
 use crate::core::verdict::report::notable;
 use crate::core::verdict::{Outcome, PeriodVerdict};
 use crate::explorer::app::App;
-use crate::explorer::app::verdict::VerdictPanel;
+use crate::explorer::features::verdict::state::VerdictPanel;
 use crate::explorer::ui::columns::{self, Kind, Spec};
 use crate::explorer::ui::theme::Theme;
 

@@ -166,7 +166,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let Some(shown) = &app.results.shown else {
         let mut lines = vec![Line::from(if app.is_loading() {
-            format!("{} Loading…", super::spinner(app))
+            format!("{} Loading…", crate::explorer::ui::spinner(app))
         } else {
             "Type a customer id and a target rule id above, then press Enter.".to_string()
         })];
@@ -222,7 +222,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     .style(theme.header());
     let rows = window.iter().zip(&texts).map(|(e, t)| {
         let cells = cols.iter().map(|(c, w)| {
-            let text = super::columns::fit(&t[column_index(*c)], *w);
+            let text = crate::explorer::ui::columns::fit(&t[column_index(*c)], *w);
             match c {
                 Col::Value => {
                     let style = if e.target_value.is_negative() { theme.negative() } else { Style::new() };
@@ -261,10 +261,10 @@ fn title(app: &App, width: u16) -> String {
         parts.push((3, format!(" · {}", q.period_id.map_or("all periods".to_string(), |p| format!("period {p}")))));
     }
     if let Some(f) = &app.results.in_flight {
-        parts.push((1, format!(" {} loading page {}…", super::spinner(app), f.query.page + 1)));
+        parts.push((1, format!(" {} loading page {}…", crate::explorer::ui::spinner(app), f.query.page + 1)));
     }
     parts.push((0, " ".into()));
-    super::columns::join_fitting(&parts, width.saturating_sub(2) as usize)
+    crate::explorer::ui::columns::join_fitting(&parts, width.saturating_sub(2) as usize)
 }
 
 /// The filter and sort in force, for the table's bottom edge, and what they
@@ -272,7 +272,7 @@ fn title(app: &App, width: u16) -> String {
 fn view_note(app: &App, width: u16) -> Option<String> {
     let mut parts = Vec::new();
     let loaded = app.events().len();
-    let sorted = app.results.sort.0 != crate::explorer::app::view::SortKey::Api || app.results.sort.1;
+    let sorted = app.results.sort.0 != crate::explorer::features::events::filter::SortKey::Api || app.results.sort.1;
     if !app.results.filter.is_active() && !sorted {
         return None;
     }
@@ -305,7 +305,7 @@ fn view_note(app: &App, width: u16) -> Option<String> {
         parts.push((0, format!(" · {loaded} loaded of {total} — a loads all")));
     }
     parts.push((0, " ".into()));
-    Some(super::columns::join_fitting(&parts, width.saturating_sub(2) as usize))
+    Some(crate::explorer::ui::columns::join_fitting(&parts, width.saturating_sub(2) as usize))
 }
 
 /// A band of `height` lines in the middle of `area` for empty states, the

@@ -1,0 +1,64 @@
+//! The batch table's state: its rows, their filter and sort, and the
+//! view kept from them.
+
+use crate::core::batch::BatchRow;
+use crate::explorer::app::state::FilterState;
+
+/// The batch's rows and how they are viewed.
+#[derive(Clone, Debug, Default)]
+pub struct BatchTable {
+    pub rows: Vec<BatchRow>,
+    /// The rows' own filter (the events keep theirs).
+    pub filter: FilterState,
+    pub selected: usize,
+    pub offset: usize,
+    /// Sort column (into [`BatchTable::COLUMNS`]) and direction; None keeps the file's order.
+    pub sort: Option<(usize, bool)>,
+    /// The rows shown, filtered and sorted, as indices: kept, not rebuilt per frame.
+    pub view: Vec<usize>,
+}
+
+impl BatchTable {
+    /// Columns that sort: (title, key of a row).
+    pub const COLUMNS: [&'static str; 6] = ["customer", "missing", "achieved", "period", "reached", "error"];
+
+    pub fn new(rows: Vec<BatchRow>) -> Self {
+        let mut table = BatchTable { rows, ..Default::default() };
+        table.refresh("");
+        table
+    }
+
+    /// Rebuilds the view after the rows, the filter or the sort changed.
+    /// The selection stays on its row when that row is still shown.
+    pub fn refresh(&mut self, filter: &str) {
+        let current = self.view.get(self.selected).copied();
+        self.view = self.matching(filter);
+        self.selected = current
+            .and_then(|row| self.view.iter().position(|&i| i == row))
+            .unwrap_or(self.selected)
+            .min(self.view.len().saturating_sub(1));
+    }
+
+    /// The rows matching `filter`, in the chosen order, as indices.
+    fn matching(&self, filter: &str) -> Vec<usize> {
+        let needle = filter.trim().to_lowercase();
+        let mut v: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| needle.is_empty() || self.rows[i].search_text().to_lowercase().contains(&needle))
+            .collect();
+        if let Some((col, desc)) = self.sort {
+            v.sort_by(|&a, &b| {
+                let (a, b) = (&self.rows[a], &self.rows[b]);
+                let o = match col {
+                    0 => a.customer.cmp(&b.customer),
+                    1 => a.missing.cmp(&b.missing),
+                    2 => a.achieved.cmp(&b.achieved),
+                    3 => a.period_id.cmp(&b.period_id),
+                    4 => a.reached.cmp(&b.reached),
+                    _ => a.error.cmp(&b.error),
+                };
+                if desc { o.reverse() } else { o }
+            });
+        }
+        v
+    }
+}

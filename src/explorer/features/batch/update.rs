@@ -1,0 +1,67 @@
+//! `batch` in a terminal: the results as a table in the explorer, sortable
+//! and filterable like the events; Enter opens that customer's events for the
+//! row's rule and period, and `b` comes back to the table.
+
+use crate::api::Field;
+use crate::explorer::app::action::Effect;
+use crate::explorer::app::screen::{Layer, Panel};
+use crate::explorer::app::state::{App, Focus};
+use crate::explorer::features::events::paging;
+
+use super::state::BatchTable;
+
+/// Rebuilds the batch's view after its filter, sort or rows changed.
+pub(crate) fn refresh_batch_view(app: &mut App) {
+    if let Some(b) = &mut app.workflow.batch {
+        let filter = b.filter.input.value().to_string();
+        b.refresh(&filter);
+    }
+}
+
+/// `b`: back to the batch table (or away from it).
+pub(crate) fn toggle_batch(app: &mut App) {
+    if app.workflow.batch.is_none() {
+        return app.flash("No batch here: run target-events batch --customers FILE in a terminal.");
+    }
+    if !app.toggled_off(Panel::Batch) {
+        app.screen.push(Layer::Batch);
+        refresh_batch_view(app);
+    }
+}
+
+pub(crate) fn batch_move(app: &mut App, delta: isize) {
+    let Some(b) = &mut app.workflow.batch else { return };
+    let n = b.view.len();
+    b.selected = (b.selected as isize).saturating_add(delta).clamp(0, n.saturating_sub(1) as isize) as usize;
+}
+
+pub(crate) fn batch_sort(app: &mut App, reverse: bool) {
+    let Some(b) = &mut app.workflow.batch else { return };
+    let (col, desc) = b.sort.unwrap_or((BatchTable::COLUMNS.len() - 1, false));
+    b.sort = Some(if reverse { (col, !desc) } else { ((col + 1) % BatchTable::COLUMNS.len(), false) });
+    let (col, desc) = b.sort.unwrap_or_default();
+    let order = if desc { ", descending" } else { "" };
+    refresh_batch_view(app);
+    app.flash(&format!("Sorted by {}{order}.", BatchTable::COLUMNS[col]));
+}
+
+/// Enter on a row: that customer's events for its rule and period.
+pub(crate) fn batch_open_row(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(b) = &mut app.workflow.batch else { return };
+    let Some(row) = b.view.get(b.selected).and_then(|&i| b.rows.get(i)).cloned() else { return };
+    let (Some(user), Some(rule)) = (row.user_id, row.rule_id) else {
+        return app.flash(&if row.error.is_empty() {
+            format!("{} has no target to open.", row.customer)
+        } else {
+            format!("Nothing to open for {}: {}", row.customer, row.error)
+        });
+    };
+    app.results.filter = Default::default();
+    app.set_field(Field::UserId, &user.to_string());
+    app.set_field(Field::RuleId, &rule.to_string());
+    app.set_field(Field::PeriodId, &row.period_id.map(|p| p.to_string()).unwrap_or_default());
+    app.form.focus = Focus::Table;
+    if let Some(q) = app.query_from_inputs() {
+        paging::new_query(app, q, fx);
+    }
+}

@@ -1,0 +1,174 @@
+//! Queries and pages: submitting, the page cache, prefetch, paging keys, and
+//! showing an answer (dropping late answers to superseded requests).
+
+use std::sync::Arc;
+
+use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
+use crate::explorer::app::action::Effect;
+use crate::explorer::app::state::{AfterLookup, App, CACHE_PAGES, CachedPage, Focus, InFlight, LastRequest, Shown};
+use crate::explorer::features::pickers::update as pickers;
+use crate::explorer::features::query::update as query;
+
+pub(crate) fn submit(app: &mut App, fx: &mut Vec<Effect>) {
+    if !query::customer_ready(app, AfterLookup::Submit, fx) {
+        return;
+    }
+    match app.query_from_inputs() {
+        Some(query) => new_query(app, query, fx),
+        None => app.flash("Fix the marked fields first: nothing was sent."),
+    }
+}
+
+/// A new query replaces everything under way: its page 1 is fetched for
+/// real, and a fetch-all of the old query is stopped.
+pub(crate) fn new_query(app: &mut App, query: EventsQuery, fx: &mut Vec<Effect>) {
+    if let Some(run) = app.workflow.all_run.take() {
+        fx.push(Effect::Cancel { generation: run.generation });
+    }
+    app.results.cache.clear();
+    // A warning about the old query does not outlive it, nor a watch.
+    app.chrome.notice = None;
+    app.results.fresh.clear();
+    if let Some(w) = app.workflow.watch.take() {
+        fx.push(Effect::Cancel { generation: w.generation });
+    }
+    // Every panel belonged to the last query: the new one starts on its table.
+    app.screen.clear();
+    app.workflow.verdict_wanted = None;
+    request(app, query, true, true, fx);
+}
+
+pub(crate) fn cancel(app: &mut App, fx: &mut Vec<Effect>) {
+    if let Some(r) = app.form.resolving.take() {
+        fx.push(Effect::Cancel { generation: r.generation });
+        app.flash("Customer lookup cancelled.");
+    }
+    if let Some(f) = app.results.in_flight.take() {
+        fx.push(Effect::Cancel { generation: f.generation });
+        app.flash("Request cancelled.");
+    }
+    if let Some(run) = app.workflow.all_run.take() {
+        fx.push(Effect::Cancel { generation: run.generation });
+        app.flash(&format!(
+            "Fetch-all cancelled after {} of {} pages; the table is as it was.",
+            run.pages_done, run.pages
+        ));
+    }
+}
+
+pub(crate) fn next_page(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(q) = app.base_query() else {
+        return app.flash_no_query();
+    };
+    match app.known_pages() {
+        Some(n) if q.page + 1 >= n => app.flash(&format!("Already on the last page (page {n} of {n}).")),
+        _ => request(app, q.at_page(q.page + 1), false, false, fx),
+    }
+}
+
+/// Shows `query` from the cache, or asks the runtime to fetch it.
+pub(crate) fn request(app: &mut App, query: EventsQuery, focus_table: bool, fresh: bool, fx: &mut Vec<Effect>) {
+    if let Some(old) = app.results.in_flight.take() {
+        fx.push(Effect::Cancel { generation: old.generation });
+    }
+    if !fresh && let Some(hit) = app.results.cache.get(&query).cloned() {
+        app.results.last_request = Some(LastRequest {
+            elapsed: hit.meta.elapsed,
+            request_id: hit.meta.request_id,
+            status: Some(hit.meta.status),
+        });
+        app.results.error = None;
+        show(app, query, hit.outcome, focus_table);
+        prefetch_next(app, fx);
+        return;
+    }
+    app.generation += 1;
+    let generation = app.generation;
+    app.results.in_flight = Some(InFlight { generation, query, focus_table, fresh });
+    // A prefetch of this very page is under way: wait for it instead.
+    if fresh || !app.results.prefetching.contains(&query) {
+        fx.push(Effect::Fetch { generation, query });
+    }
+}
+
+pub(crate) fn remember(app: &mut App, query: EventsQuery, fetched: &Fetched<EventsOutcome>) {
+    if app.results.cache.len() >= CACHE_PAGES {
+        app.results.cache.clear();
+    }
+    app.results
+        .cache
+        .insert(query, CachedPage { outcome: Arc::new(fetched.value.clone()), meta: fetched.meta.clone() });
+}
+
+pub(crate) fn finish(
+    app: &mut App,
+    query: EventsQuery,
+    elapsed: std::time::Duration,
+    result: Result<Fetched<EventsOutcome>, ApiError>,
+    focus_table: bool,
+    fx: &mut Vec<Effect>,
+) {
+    match result {
+        Ok(fetched) => {
+            let elapsed = if elapsed.is_zero() { fetched.meta.elapsed } else { elapsed };
+            app.results.last_request = Some(LastRequest {
+                elapsed,
+                request_id: fetched.meta.request_id.clone(),
+                status: Some(fetched.meta.status),
+            });
+            remember(app, query, &fetched);
+            app.results.error = None;
+            for field in &mut app.form.inputs {
+                field.api_error = None;
+            }
+            show(app, query, Arc::new(fetched.value), focus_table);
+            prefetch_next(app, fx);
+            if query.page == 0 {
+                pickers::remember_recent(app, query, fx);
+            }
+        }
+        Err(e) => {
+            app.results.last_request =
+                Some(LastRequest { elapsed, request_id: e.request_id.clone(), status: e.status });
+            match (e.field(), e.code()) {
+                (Some(field), Some(code)) => {
+                    let message = e.server_message().unwrap_or_default().to_string();
+                    app.field_mut(field).api_error = Some((code, message));
+                    app.form.focus = Focus::Input(field);
+                    app.results.error = None;
+                }
+                _ => app.results.error = Some(e),
+            }
+        }
+    }
+}
+
+pub(crate) fn show(app: &mut App, query: EventsQuery, outcome: Arc<EventsOutcome>, focus_table: bool) {
+    show_with(app, Shown { query, outcome, all: None }, focus_table);
+}
+
+pub(crate) fn show_with(app: &mut App, shown: Shown, focus_table: bool) {
+    let same =
+        app.results.shown.as_ref().is_some_and(|s| s.query == shown.query && s.all.is_none() && shown.all.is_none());
+    app.results.shown = Some(shown);
+    if !same {
+        app.results.table = Default::default();
+        app.results.detail.scroll = 0;
+    }
+    app.rebuild_view();
+    if focus_table {
+        app.form.focus = Focus::Table;
+    }
+}
+
+pub(crate) fn prefetch_next(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(shown) = &app.results.shown else { return };
+    if !matches!(&*shown.outcome, EventsOutcome::Page(_)) || shown.info().is_last() {
+        return;
+    }
+    let next = shown.query.at_page(shown.query.page + 1);
+    if !app.results.cache.contains_key(&next) && !app.results.prefetching.contains(&next) {
+        app.results.prefetching.push(next);
+        fx.push(Effect::Prefetch { query: next });
+    }
+}

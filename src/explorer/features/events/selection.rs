@@ -1,0 +1,119 @@
+//! Moving through what is shown: the table selection and its window, the
+//! detail pane's scroll, the help's scroll, and the mouse.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use crate::explorer::app::layout;
+use crate::explorer::app::screen::{Layer, Owner, Panel};
+use crate::explorer::app::state::{App, Focus, Overlay};
+use crate::explorer::features::batch::update as batch;
+use crate::explorer::features::verdict::update as verdict;
+
+/// Rows the mouse wheel moves per notch.
+const WHEEL_ROWS: usize = 3;
+
+/// Moves whatever owns the screen: the help's scroll, a panel's
+/// selection, the detail pane's scroll or the table's selection.
+pub(crate) fn move_selection(app: &mut App, delta: isize) {
+    let help_max = app.chrome.frame.help_max_scroll;
+    if let Some(Overlay::Help { scroll }) = app.screen.overlay_mut() {
+        *scroll = (i64::from(*scroll) + delta.signum() as i64).clamp(0, i64::from(help_max)) as u16;
+        return;
+    }
+    match app.screen.main() {
+        Some(Panel::Verdict) => return verdict::verdict_move(app, delta.signum()),
+        Some(Panel::Batch) => return batch::batch_move(app, delta),
+        Some(Panel::Detail) => {
+            let max = app.chrome.frame.detail_max_scroll;
+            let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };
+            let next = (i64::from(app.results.detail.scroll) + step.signum() * step.abs().min(i64::from(u16::MAX)))
+                .clamp(0, i64::from(max));
+            app.results.detail.scroll = next as u16;
+            return;
+        }
+        Some(Panel::Summary) => {
+            if let Some(panel) = app.screen.summary_mut() {
+                let n = panel.summary.periods.len() as isize;
+                panel.selected = (panel.selected as isize).saturating_add(delta).clamp(0, (n - 1).max(0)) as usize;
+            }
+            return;
+        }
+        Some(Panel::Overlay) | None => {}
+    }
+    let len = app.results.view.len();
+    if len == 0 {
+        return;
+    }
+    let target = (app.results.table.selected as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
+    if target != app.results.table.selected {
+        app.results.table.selected = target;
+        app.results.detail.scroll = 0;
+    } else if delta > 0 && app.owner() == Owner::Table {
+        app.flash("Last row of this page: n for the next page.");
+    }
+}
+
+/// Keeps the selection inside the visible window of the table.
+pub(crate) fn fit_table(app: &mut App) {
+    let rows = app.page_rows();
+    let len = app.results.view.len();
+    let t = &mut app.results.table;
+    if t.selected < t.offset {
+        t.offset = t.selected;
+    } else if t.selected >= t.offset + rows {
+        t.offset = t.selected + 1 - rows;
+    }
+    t.offset = t.offset.min(len.saturating_sub(rows));
+}
+
+pub(crate) fn mouse(app: &mut App, m: MouseEvent) {
+    if app.screen.overlay().is_some() {
+        return;
+    }
+    let areas = layout::areas(app.chrome.size, app);
+    let at = Position::new(m.column, m.row);
+    match m.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let step = if m.kind == MouseEventKind::ScrollDown { WHEEL_ROWS as isize } else { -(WHEEL_ROWS as isize) };
+            if areas.detail.is_some_and(|r| r.contains(at)) {
+                focus_detail(app);
+            } else if areas.table.is_some_and(|r| r.contains(at)) {
+                focus_table(app);
+            }
+            move_selection(app, step);
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            if let Some(i) = areas.fields.iter().position(|r| r.contains(at)) {
+                app.form.focus = Focus::FIELDS[i];
+            } else if let Some(row) = areas.table_row_at(at) {
+                focus_table(app);
+                let index = app.results.table.offset + row;
+                if index < app.results.view.len() {
+                    app.results.table.selected = index;
+                    app.results.detail.scroll = 0;
+                }
+            } else if areas.detail.is_some_and(|r| r.contains(at)) {
+                focus_detail(app);
+            } else if areas.table.is_some_and(|r| r.contains(at)) {
+                focus_table(app);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The mouse reached the table: it has the keys (the table and detail
+/// pane are only drawn when no other panel is).
+pub(crate) fn focus_table(app: &mut App) {
+    app.form.focus = Focus::Table;
+    app.screen.remove(Panel::Detail);
+}
+
+/// The mouse reached the detail pane: it has the keys.
+pub(crate) fn focus_detail(app: &mut App) {
+    app.form.focus = Focus::Table;
+    if app.screen.main() != Some(Panel::Detail) {
+        app.screen.push(Layer::Detail);
+    }
+}

@@ -1,0 +1,3 @@
+//! `x` and `y`: what is drawn goes to a file or the clipboard.
+
+pub mod update;

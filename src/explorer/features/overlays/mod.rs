@@ -1,0 +1,3 @@
+//! What is drawn over everything: help, prompts, questions, copied text.
+
+pub mod view;

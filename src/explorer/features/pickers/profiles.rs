@@ -1,0 +1,66 @@
+//! Switching profile (tenant) from the explorer. A pasted URL whose origin
+//! has no profile opens this picker instead of sending anything; so does `T`.
+
+use crate::explorer::app::action::{Effect, ProfileSwitch};
+use crate::explorer::app::state::{App, Focus, Overlay};
+use crate::explorer::features::events::paging;
+use crate::explorer::features::pickers::picker::{Picker, PickerItem, PickerKind};
+
+/// Opens the profile picker, offering `only` when given (the profiles a
+/// URL matched), with `note` saying why it opened.
+pub fn pick_profile(app: &mut App, note: Option<String>, only: Option<&[String]>) {
+    if app.workflow.profiles.is_empty() {
+        let text = note.unwrap_or_else(|| "No profiles: add one to the config file to switch tenant.".into());
+        return app.flash(&text);
+    }
+    let items = app
+        .workflow
+        .profiles
+        .iter()
+        .filter(|p| only.as_ref().is_none_or(|o| o.contains(&p.name)))
+        .cloned()
+        .map(PickerItem::Profile)
+        .collect();
+    let mut picker = Picker::with_items(PickerKind::Profiles, items);
+    picker.note = note;
+    app.screen.open_overlay(Overlay::Picker(picker));
+}
+
+pub(crate) fn use_profile(app: &mut App, name: String, fx: &mut Vec<Effect>) {
+    app.flash(&format!("Switching to profile {name}…"));
+    fx.push(Effect::UseProfile { name });
+}
+
+/// Everything learnt from the old origin is forgotten: answers still on
+/// their way are dropped by generation, cached pages are cleared.
+pub(crate) fn profile_changed(app: &mut App, result: Result<ProfileSwitch, String>, fx: &mut Vec<Effect>) {
+    let switch = match result {
+        Ok(s) => s,
+        Err(e) => return app.fail(&format!("Could not switch profile: {e}")),
+    };
+    app.generation += 1;
+    app.chrome.label = switch.label;
+    app.chrome.connection = switch.connection;
+    app.results.cache.clear();
+    app.results.prefetching.clear();
+    app.results.in_flight = None;
+    app.workflow.all_run = None;
+    app.results.shown = None;
+    app.workflow.targets.clear();
+    // Lookups were answered by the old tenant.
+    app.workflow.customers.clear();
+    app.workflow.lookup_requests.clear();
+    app.workflow.target_requests.clear();
+    app.form.resolving = None;
+    app.workflow.targets_pending = None;
+    app.workflow.group_id = None;
+    app.results.error = None;
+    app.screen.clear();
+    app.workflow.verdict_wanted = None;
+    app.rebuild_view();
+    match app.query_from_inputs() {
+        Some(q) => paging::new_query(app, q, fx),
+        None => app.form.focus = Focus::Input(crate::api::Field::UserId),
+    }
+    app.flash(&format!("Now using profile {}.", app.chrome.label));
+}

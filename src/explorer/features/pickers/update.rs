@@ -1,0 +1,180 @@
+//! The target, period and recent-query pickers: opening them, their answers,
+//! and what choosing an item does.
+
+use std::sync::Arc;
+
+use crossterm::event::KeyEvent;
+
+use crate::api::model::{TargetPeriod, UserTargetGroup};
+use crate::api::{ApiError, CustomerRef, EventsQuery, Fetched, Field};
+use crate::explorer::app::action::Effect;
+use crate::explorer::app::state::{App, Overlay};
+use crate::explorer::features::events::paging;
+use crate::explorer::features::pickers::picker::{
+    Picker, PickerEvent, PickerItem, PickerKind, TargetChoice, recent_query,
+};
+use crate::explorer::features::pickers::profiles;
+use crate::explorer::features::pickers::recent::{self, RecentQuery};
+use crate::explorer::features::query::update as query;
+
+pub(crate) fn open_picker(app: &mut App, kind: PickerKind, fx: &mut Vec<Effect>) {
+    app.generation += 1;
+    let generation = app.generation;
+    app.screen.open_overlay(Overlay::Picker(Picker::new(kind, generation)));
+    fx.push(match kind {
+        PickerKind::Targets { user_id } => Effect::LoadTargets { generation, user_id },
+        PickerKind::Periods { group_id } => Effect::LoadPeriods { generation, group_id },
+        PickerKind::Recent | PickerKind::Profiles => return,
+    });
+}
+
+pub(crate) fn pick_target(app: &mut App, fx: &mut Vec<Effect>) {
+    if !query::customer_ready(app, crate::explorer::app::state::AfterLookup::PickTarget, fx) {
+        return;
+    }
+    let Some(user_id) = app.customer_id() else {
+        return app.flash("Enter a valid customer first: their targets are looked up from it.");
+    };
+    if let Some(groups) = app.workflow.targets.get(&user_id) {
+        let items = TargetChoice::from_groups(groups).into_iter().map(PickerItem::Target).collect();
+        let mut picker = Picker::with_items(PickerKind::Targets { user_id }, items);
+        picker.select_current();
+        app.screen.open_overlay(Overlay::Picker(picker));
+        return;
+    }
+    open_picker(app, PickerKind::Targets { user_id }, fx);
+}
+
+pub(crate) fn targets_loaded(
+    app: &mut App,
+    generation: u64,
+    user_id: i64,
+    result: Result<Fetched<Vec<UserTargetGroup>>, ApiError>,
+) {
+    let for_summary = app.workflow.targets_pending.is_some_and(|(g, _)| g == generation);
+    if for_summary {
+        app.workflow.targets_pending = None;
+    }
+    let result = result.map(|f| {
+        // Kept for the case note: every request made, with its request id.
+        app.workflow.target_requests.insert(user_id, f.meta);
+        f.value
+    });
+    match &result {
+        Ok(groups) => {
+            app.workflow.targets.insert(user_id, Arc::new(groups.clone()));
+            app.refresh_summary();
+        }
+        Err(e) if for_summary => {
+            // The verdict waits for the targets too: it waits no more.
+            app.workflow.verdict_wanted = None;
+            app.warn(&format!("The summary has no targets: looking them up failed. {}", e.sentence()))
+        }
+        Err(_) => {}
+    }
+    let Some(Overlay::Picker(p)) = app.screen.overlay_mut() else { return };
+    if p.generation != generation {
+        return;
+    }
+    p.loading = false;
+    match result {
+        Ok(groups) => {
+            p.items = TargetChoice::from_groups(&groups).into_iter().map(PickerItem::Target).collect();
+            p.select_current();
+        }
+        Err(e) => p.error = Some(e),
+    }
+}
+
+pub(crate) fn pick_period(app: &mut App, fx: &mut Vec<Effect>) {
+    match app.current_group() {
+        Some(group_id) => open_picker(app, PickerKind::Periods { group_id }, fx),
+        None => app.flash("Pick a target first (t), or load its events: periods belong to a target group."),
+    }
+}
+
+pub(crate) fn periods_loaded(app: &mut App, generation: u64, result: Result<Vec<TargetPeriod>, ApiError>) {
+    let Some(Overlay::Picker(p)) = app.screen.overlay_mut() else { return };
+    if p.generation != generation {
+        return;
+    }
+    p.loading = false;
+    match result {
+        Ok(periods) => p.items = periods.into_iter().map(PickerItem::Period).collect(),
+        Err(e) => p.error = Some(e),
+    }
+}
+
+pub(crate) fn pick_recent(app: &mut App) {
+    if app.workflow.recent.is_empty() {
+        return app.flash("No recent queries yet.");
+    }
+    let items = app.workflow.recent.iter().cloned().map(PickerItem::Recent).collect();
+    app.screen.open_overlay(Overlay::Picker(Picker::with_items(PickerKind::Recent, items)));
+}
+
+/// A key for the open picker: the picker moves and filters itself;
+/// what reaches beyond it (the recent list on disk) is done here.
+pub(crate) fn picker_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Overlay::Picker(p)) = app.screen.overlay_mut() else { return };
+    match p.key(key) {
+        PickerEvent::None => {}
+        PickerEvent::Forget(r) => {
+            app.workflow.recent.retain(|x| *x != r);
+            fx.push(Effect::SaveRecent(app.workflow.recent.clone()));
+        }
+        PickerEvent::ForgetAll => {
+            app.workflow.recent.clear();
+            app.screen.close_overlay();
+            fx.push(Effect::SaveRecent(Vec::new()));
+            app.flash("Recent queries cleared.");
+        }
+    }
+}
+
+pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(Overlay::Picker(p)) = app.screen.overlay() else { return };
+    let Some(item) = p.selected_item().cloned() else { return };
+    app.screen.close_overlay();
+    let query = match item {
+        PickerItem::Target(t) => {
+            app.set_field(Field::RuleId, &t.rule_id.to_string());
+            app.set_field(Field::PeriodId, &t.period_id.map(|p| p.to_string()).unwrap_or_default());
+            app.workflow.group_id = Some(t.group_id);
+            app.query_from_inputs()
+        }
+        PickerItem::Period(period) => {
+            app.set_field(Field::PeriodId, &period.id.to_string());
+            app.query_from_inputs()
+        }
+        PickerItem::Recent(r) => {
+            app.set_field(Field::UserId, &r.user_id.to_string());
+            // The form it was typed in, already known to be this id.
+            if let Some(typed) = &r.typed
+                && let Ok(customer) = CustomerRef::parse(typed)
+            {
+                app.workflow.customers.insert(customer, r.user_id);
+                app.set_field(Field::UserId, typed);
+            }
+            app.set_field(Field::RuleId, &r.rule_id.to_string());
+            app.set_field(Field::PeriodId, &r.period_id.map(|p| p.to_string()).unwrap_or_default());
+            Some(recent_query(&r, app.results.limit))
+        }
+        PickerItem::Profile(p) => return profiles::use_profile(app, p.name, fx),
+    };
+    match query {
+        Some(q) => paging::new_query(app, q, fx),
+        None => app.flash("Fix the marked fields first: nothing was sent."),
+    }
+}
+
+pub(crate) fn remember_recent(app: &mut App, q: EventsQuery, fx: &mut Vec<Effect>) {
+    let at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    let typed = app
+        .resolved_customer()
+        .filter(|(_, id)| *id == q.user_id)
+        .map(|_| app.field(Field::UserId).input.value().trim().to_string());
+    let entry = RecentQuery { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id, at, typed };
+    recent::remember(&mut app.workflow.recent, entry);
+    fx.push(Effect::SaveRecent(app.workflow.recent.clone()));
+}

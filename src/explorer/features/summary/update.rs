@@ -1,0 +1,35 @@
+//! Opening and closing the summary (`s`), looking up the customer's targets
+//! it compares with, and Enter: the selected period's verdict.
+
+use crate::explorer::app::App;
+use crate::explorer::features::verdict::update as verdict;
+
+/// Opens the summary, looking up the customer's targets (once per
+/// customer) when they are not known, however the query was entered.
+/// Closes it when it is the panel drawn.
+pub(crate) fn toggle_summary(app: &mut App, fx: &mut Vec<crate::explorer::app::action::Effect>) {
+    use crate::explorer::app::screen::{Layer, Panel, SummaryPanel};
+    if app.toggled_off(Panel::Summary) {
+        return;
+    }
+    if app.results.view.is_empty() {
+        return app.flash("Nothing to summarise: load some events first.");
+    }
+    let selected = app.screen.summary().map_or(0, |p| p.selected);
+    app.screen.push(Layer::Summary(SummaryPanel { summary: Default::default(), selected }));
+    app.refresh_summary();
+    let Some(user_id) = app.results.shown.as_ref().map(|s| s.query.user_id) else { return };
+    let pending = app.workflow.targets_pending.is_some_and(|(_, u)| u == user_id);
+    if !app.workflow.targets.contains_key(&user_id) && !pending {
+        app.generation += 1;
+        app.workflow.targets_pending = Some((app.generation, user_id));
+        fx.push(crate::explorer::app::action::Effect::LoadTargets { generation: app.generation, user_id });
+    }
+}
+
+/// Enter in the summary: the verdict of the selected period.
+pub(crate) fn summary_open_verdict(app: &mut App, fx: &mut Vec<crate::explorer::app::action::Effect>) {
+    let period = app.screen.summary().and_then(|p| p.summary.periods.get(p.selected)).map(|p| p.period_id);
+    let Some(q) = app.base_query() else { return };
+    verdict::want_verdict(app, q.user_id, q.rule_id, period, fx);
+}

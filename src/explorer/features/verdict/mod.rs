@@ -1,0 +1,5 @@
+//! The verdict panel (`e`).
+
+pub mod state;
+pub mod update;
+pub mod view;

@@ -1,0 +1,4 @@
+//! Watching the query live (`w`).
+
+pub mod state;
+pub mod update;

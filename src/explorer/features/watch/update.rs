@@ -1,0 +1,161 @@
+//! Watching a customer live (`w`): the query's last page is polled every few
+//! seconds; new events join the table without moving the selection, marked
+//! and announced. One poll at a time; errors back off and show in the banner
+//! without stopping the watch.
+
+use std::sync::Arc;
+
+use crate::api::model::{EventsPage, TargetEvent};
+use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
+use crate::core::watch_plan::{DEFAULT_INTERVAL, WatchPlan, interval_for};
+use crate::explorer::app::action::Effect;
+use crate::explorer::app::state::App;
+use crate::explorer::features::verdict::update as verdict;
+
+use super::state::Watch;
+
+/// `w`: starts watching the shown query, or stops.
+pub(crate) fn toggle_watch(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.workflow.watch.is_some() {
+        return stop_watch(app, fx, "Stopped watching.");
+    }
+    let Some(shown) = &app.results.shown else {
+        return app.flash("Load a customer's events first: watching adds what arrives next.");
+    };
+    let info = shown.info();
+    // The last page is where new events land.
+    let last = info.page_count().map_or(shown.query.page, |n| n.saturating_sub(1));
+    let query = EventsQuery { page: last, ..shown.query };
+    let seen = app.events().iter().map(|e| e.event_log_id).collect();
+    // Showing another page than the last: what the last holds now is
+    // learnt first, so only what arrives after counts as new.
+    let learning = !app.showing_all() && query.page != shown.query.page;
+    let rpm = app.chrome.connection.requests_per_minute.unwrap_or(u32::MAX);
+    let interval = interval_for(DEFAULT_INTERVAL, rpm);
+    let plan = WatchPlan::new(query, interval, rpm, seen, learning);
+    app.generation += 1;
+    let now = app.now();
+    let wait = plan.first_wait();
+    app.workflow.watch = Some(Watch {
+        plan,
+        generation: app.generation,
+        polling: learning,
+        next_at: now + chrono::Duration::from_std(wait).unwrap_or_default(),
+    });
+    fx.push(if learning {
+        Effect::WatchPoll { generation: app.generation, query }
+    } else {
+        Effect::WatchAfter { generation: app.generation, delay: wait }
+    });
+    app.flash(&format!("Watching: new events are checked every {} s.", interval.as_secs()));
+}
+
+pub(crate) fn stop_watch(app: &mut App, fx: &mut Vec<Effect>, why: &str) {
+    if let Some(w) = app.workflow.watch.take() {
+        fx.push(Effect::Cancel { generation: w.generation });
+        app.flash(why);
+    }
+}
+
+/// The wait is over: poll, unless a poll is still out.
+pub(crate) fn watch_due(app: &mut App, generation: u64, fx: &mut Vec<Effect>) {
+    let Some(w) = app.workflow.watch.as_mut().filter(|w| w.generation == generation) else { return };
+    if w.polling {
+        return;
+    }
+    w.polling = true;
+    fx.push(Effect::WatchPoll { generation, query: w.plan.query });
+}
+
+pub(crate) fn watch_polled(
+    app: &mut App,
+    generation: u64,
+    result: Result<Fetched<EventsOutcome>, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(w) = app.workflow.watch.as_mut().filter(|w| w.generation == generation) else { return };
+    w.polling = false;
+    let step = match result {
+        Ok(fetched) => {
+            let step = w.plan.answered(Ok(fetched.value.into_page()));
+            // The watch answered again: an earlier error is over.
+            app.results.error = None;
+            step
+        }
+        Err(e) => {
+            let step = w.plan.answered(Err(&e));
+            app.results.error = Some(e);
+            step
+        }
+    };
+    let wait = step.wait;
+    add_watched(app, step.fresh, step.total, fx);
+    let now = app.now();
+    let Some(w) = app.workflow.watch.as_mut() else { return };
+    w.next_at = now + chrono::Duration::from_std(wait).unwrap_or_default();
+    fx.push(Effect::WatchAfter { generation: w.generation, delay: wait });
+}
+
+/// New events join the shown ones (the selection stays on its event),
+/// are marked, and the last is announced; the summary and verdict follow.
+pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<u64>, fx: &mut Vec<Effect>) {
+    if fresh.is_empty() {
+        return;
+    }
+    let selected_id = app.selected_event_id();
+    let Some(shown) = &mut app.results.shown else { return };
+    let mut events: Vec<TargetEvent> = match &*shown.outcome {
+        EventsOutcome::Page(p) => p.events.clone(),
+        EventsOutcome::NoEvents { .. } => Vec::new(),
+    };
+    let announce: Vec<String> = fresh
+        .iter()
+        .map(|e| {
+            let at = e
+                .event_date
+                .parsed
+                .map_or_else(|| e.event_date.short().into_owned(), |d| d.format("%H:%M").to_string());
+            format!("{} {} at {at}", crate::sanitize::line_prefix(&e.event_name, 40), e.target_value)
+        })
+        .collect();
+    app.results.fresh.extend(fresh.iter().map(|e| e.event_log_id));
+    events.extend(fresh);
+    let mut pagination = match &*shown.outcome {
+        EventsOutcome::Page(p) => p.pagination,
+        EventsOutcome::NoEvents { .. } => Default::default(),
+    };
+    // The server's count now includes what arrived.
+    pagination.total = pagination.total.max(total);
+    shown.outcome = Arc::new(EventsOutcome::Page(EventsPage { pagination, events, warnings: Vec::new() }));
+    // Pages cached before these arrived are out of date.
+    app.results.cache.clear();
+    app.rebuild_view();
+    if let Some(id) = selected_id
+        && let Some(row) =
+            app.results.view.iter().position(|&i| app.events().get(i as usize).is_some_and(|e| e.event_log_id == id))
+    {
+        app.results.table.selected = row;
+    }
+    // The API's achieved values moved with these events: the summary and
+    // the verdict show them, so they are asked for again.
+    let user_id = app.results.shown.as_ref().map(|s| s.query.user_id);
+    let showing_targets = app.screen.summary().is_some() || app.screen.verdict().is_some();
+    if let Some(user_id) = user_id
+        && showing_targets
+        && app.workflow.targets.remove(&user_id).is_some()
+        && app.screen.verdict().is_none()
+    {
+        app.generation += 1;
+        app.workflow.targets_pending = Some((app.generation, user_id));
+        fx.push(Effect::LoadTargets { generation: app.generation, user_id });
+    }
+    // The verdict stays on screen until the new one is ready.
+    if let Some(v) = app.screen.verdict() {
+        let (user_id, rule_id) = (v.user_id, v.rule_id);
+        let period_id = v.periods.get(v.selected).map(|p| p.period_id);
+        app.workflow.verdict_wanted =
+            Some(crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id });
+        verdict::advance_verdict(app, fx);
+    }
+    app.flash(&format!("new: {}", announce.join(" · ")));
+}
