@@ -164,6 +164,58 @@ pub fn rows_for(given: &str, user_id: i64, groups: &[UserTargetGroup], rule: Opt
     rows
 }
 
+/// Answers every line: each customer is looked up and their targets fetched
+/// under the client's one rate limit, `opts.concurrency` at a time, with the
+/// shared retry policy. Returns the rows (a failed customer is one row with
+/// its error) and how many customers failed. `on_answer` hears of each
+/// customer answered, `on_retry` of each retry.
+pub async fn answer(
+    client: &crate::api::Client,
+    lines: &[BatchLine],
+    rule: Option<i64>,
+    opts: &crate::api::fetch_all::FetchAllOptions,
+    on_answer: &(dyn Fn() + Sync),
+    on_retry: &(dyn Fn() + Sync),
+) -> (Vec<BatchRow>, usize) {
+    use crate::api::fetch_all::with_retries;
+    use futures::StreamExt;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let failed = AtomicUsize::new(0);
+    let answers: Vec<Vec<BatchRow>> = futures::stream::iter(lines)
+        .map(|l| {
+            let failed = &failed;
+            async move {
+                let fail = |e: &ApiError| {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    vec![BatchRow {
+                        customer: crate::sanitize::line(&l.given).into_owned(),
+                        error: error_text(e),
+                        ..BatchRow::default()
+                    }]
+                };
+                let retry = |_, _| on_retry();
+                let limiter = Some(client.limiter());
+                let rows = match with_retries(limiter, opts, || client.lookup(&l.customer), retry).await {
+                    Err(e) => fail(&e),
+                    Ok(found) => match with_retries(limiter, opts, || client.target_groups(found.value), retry).await {
+                        Err(e) => {
+                            let mut r = fail(&e);
+                            r[0].user_id = Some(found.value);
+                            r
+                        }
+                        Ok(groups) => rows_for(&l.given, found.value, &groups.value, rule),
+                    },
+                };
+                on_answer();
+                rows
+            }
+        })
+        .buffered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    (answers.into_iter().flatten().collect(), failed.load(Ordering::Relaxed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,15 +5,11 @@
 //! are still written), 2 an unreadable file or an invalid line (nothing sent).
 
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use futures::StreamExt;
-
-use crate::api::fetch_all::with_retries;
-use crate::api::{ApiError, Client};
+use crate::api::Client;
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::config::Settings;
-use crate::core::batch::{BatchRow, HEADERS, error_text, parse_lines, rows_for};
+use crate::core::batch::{BatchRow, HEADERS, parse_lines};
 
 /// Whether the results open in the explorer: a terminal, and no format or file asked for.
 pub fn interactive(args: &BatchArgs) -> bool {
@@ -77,46 +73,11 @@ pub async fn collect(
     let opts = settings.fetch_all_options();
     let bar = crate::core::progress::bar("customers");
     bar.set_length(lines.len() as u64);
-    let failed = AtomicUsize::new(0);
-    let answers: Vec<Vec<BatchRow>> = futures::stream::iter(&lines)
-        .map(|l| {
-            let (bar, failed, opts) = (&bar, &failed, &opts);
-            async move {
-                let fail = |e: &ApiError| {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                    vec![BatchRow {
-                        customer: crate::sanitize::line(&l.given).into_owned(),
-                        error: error_text(e),
-                        ..BatchRow::default()
-                    }]
-                };
-                let retry = |_, _| bar.set_message("retrying after a refusal".to_string());
-                let rows = match with_retries(Some(client.limiter()), opts, || client.lookup(&l.customer), retry).await
-                {
-                    Err(e) => fail(&e),
-                    Ok(found) => {
-                        match with_retries(Some(client.limiter()), opts, || client.target_groups(found.value), retry)
-                            .await
-                        {
-                            Err(e) => {
-                                let mut r = fail(&e);
-                                r[0].user_id = Some(found.value);
-                                r
-                            }
-                            Ok(groups) => rows_for(&l.given, found.value, &groups.value, args.rule_id),
-                        }
-                    }
-                };
-                bar.inc(1);
-                rows
-            }
-        })
-        .buffered(opts.concurrency.max(1))
-        .collect()
-        .await;
+    let on_answer = || bar.inc(1);
+    let on_retry = || bar.set_message("retrying after a refusal".to_string());
+    let (rows, failed) = crate::core::batch::answer(client, &lines, args.rule_id, &opts, &on_answer, &on_retry).await;
     bar.finish_and_clear();
-    let rows: Vec<BatchRow> = answers.into_iter().flatten().collect();
-    Ok((rows, lines.len(), failed.load(Ordering::Relaxed)))
+    Ok((rows, lines.len(), failed))
 }
 
 fn table(rows: &[BatchRow]) -> String {
