@@ -1,0 +1,103 @@
+//! What the state says without storing it: the query shown and its pages,
+//! the rows the table shows, the clock, the customer found, and the texts a
+//! panel copies or writes (the case note, the batch rows).
+
+use crate::api::{CustomerRef, EventsQuery};
+use crate::explorer::app::state::App;
+
+impl App {
+    pub fn flash_no_query(&mut self) {
+        self.flash("Enter a customer id and a target rule id first, then press Enter.");
+    }
+
+    /// Whether the table shows every page of the query (a fetch-all's result).
+    pub fn showing_all(&self) -> bool {
+        self.results.shown.as_ref().is_some_and(|s| s.all.is_some())
+    }
+
+    /// The query navigation starts from: the one being fetched, else the one shown.
+    pub fn base_query(&self) -> Option<EventsQuery> {
+        self.results.in_flight.as_ref().map(|f| f.query).or_else(|| self.results.shown.as_ref().map(|s| s.query))
+    }
+
+    /// Pages in the result of the base query, when the shown page tells.
+    pub fn known_pages(&self) -> Option<u32> {
+        let base = self.base_query()?;
+        let shown = self.results.shown.as_ref()?;
+        let same = EventsQuery { page: 0, ..shown.query } == EventsQuery { page: 0, ..base };
+        if same { shown.info().page_count() } else { None }
+    }
+
+    /// Rows the table shows at once.
+    pub fn page_rows(&self) -> usize {
+        super::layout::areas(self.chrome.size, self).table_rows().max(1)
+    }
+
+    /// What the customer field stands for once looked up: `→ 7000006`.
+    pub fn resolved_customer(&self) -> Option<(CustomerRef, i64)> {
+        let customer = self.customer().ok()?;
+        if customer.user_id().is_some() {
+            return None;
+        }
+        self.workflow.customers.get(&customer).map(|id| (customer, *id))
+    }
+
+    /// The clock the verdict counts days left with (fixed in tests).
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.chrome.clock.unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
+    /// The verdict as a Markdown case note: the customer (and what found
+    /// them), the target, the verdicts, and every request made with its
+    /// request id and a cURL line without any secret.
+    pub fn case_note(&self) -> Option<String> {
+        use crate::core::case_note::{NoteFacts, report};
+        let v = self.screen.verdict()?;
+        let found = self.resolved_customer().filter(|(_, id)| *id == v.user_id).map(|(c, _)| c);
+        let mut requests: Vec<&crate::api::ResponseMeta> =
+            found.as_ref().and_then(|c| self.workflow.lookup_requests.get(c)).into_iter().collect();
+        requests.extend(self.workflow.target_requests.get(&v.user_id));
+        if let Some(all) = self.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
+            requests.extend(all.requests.iter());
+        }
+        let groups = self.workflow.targets.get(&v.user_id).map_or(&[][..], |g| g.as_slice());
+        let facts = NoteFacts {
+            user_id: v.user_id,
+            found_by: found.map(|c| c.to_string()),
+            rule_id: v.rule_id,
+            groups,
+            periods: v.periods.clone(),
+            requests,
+            now: self.now(),
+        };
+        Some(report(facts, &self.chrome.connection).markdown())
+    }
+
+    /// The rows shown (filtered and sorted), as CSV: what `x` writes.
+    pub fn batch_csv(&self) -> Option<String> {
+        let b = self.workflow.batch.as_ref()?;
+        Some(crate::core::batch::csv_text(b.view.iter().filter_map(|&i| b.rows.get(i))))
+    }
+
+    /// The selected row as `header: value` lines: what `y` copies.
+    pub fn batch_row_text(&self) -> Option<String> {
+        let b = self.workflow.batch.as_ref()?;
+        let row = b.view.get(b.selected).and_then(|&i| b.rows.get(i))?;
+        let lines: Vec<String> = crate::core::batch::HEADERS
+            .iter()
+            .zip(row.cells())
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(h, v)| format!("{h}: {}", crate::sanitize::line(&v)))
+            .collect();
+        Some(lines.join("\n"))
+    }
+
+    pub fn selected_event_id(&self) -> Option<i64> {
+        self.selected_event().map(|e| e.event_log_id)
+    }
+
+    /// The target group in play: the last one picked, else the shown events'.
+    pub fn current_group(&self) -> Option<i64> {
+        self.workflow.group_id.or_else(|| self.events().first().map(|e| e.target_group_id))
+    }
+}
