@@ -248,7 +248,7 @@ why = [
     ("ADD_TRANSACTION", "2025-10-12 19:30:00.0", None, 7602, "2400.00"),
 ]
 customers.append({
-    "userId": 777000777, "firstName": "Ravi", "lastName": "Kumar",
+    "userId": 777000777, "firstName": "Ravi", "lastName": "Kumar", "mobile": "919800000007",
     "enrolments": [{"targetRuleId": 7610, "enrolledOn": "2025-09-05T00:00:00.000+0000",
                     "achievedAdjustments": {"7602": "150.00"}}],
     "events": [event(940000001 + n, name, 777000777, 994000100 + n, date, processed or date, period, 7600, 7610, value)

@@ -169,12 +169,18 @@ impl Client {
             return Ok(Fetched { value: id, meta: ResponseMeta::default() });
         }
         let (name, value) = customer.identifier();
+        self.lookup_identifier(name, &value).await
+    }
+
+    /// `GET /v2/customers/lookup` with this `identifierName` (`id`,
+    /// `mobile`, `email`, `externalId`, `cardnumber`) and value.
+    pub async fn lookup_identifier(&self, name: &str, value: &str) -> Result<Fetched<i64>, ApiError> {
         let mut url = self.endpoint(&["v2", "customers", "lookup"]);
         // Form encoding: an email's `+` reaches the server as %2B, `@` as %40.
         url.query_pairs_mut()
             .append_pair("source", &self.inner.config.lookup_source)
             .append_pair("identifierName", name)
-            .append_pair("identifierValue", &value);
+            .append_pair("identifierValue", value);
         let answer = self.get(url).await.map_err(|(e, _)| e)?;
         let id = parse_entity(&answer.body).map_err(|d| malformed(&answer, d))?;
         Ok(Fetched { value: id, meta: answer.meta })

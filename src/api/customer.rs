@@ -21,6 +21,9 @@ pub enum BadCustomer {
     /// Digits that are 0 or do not fit an id.
     BadId,
     BadMobile,
+    /// A national number (a leading 0, or spaces but no country code) and
+    /// no default country code to complete it with.
+    NoCountryCode,
     BadEmail,
     /// `external:` or `card:` with nothing after it, or with spaces.
     BadValue,
@@ -34,18 +37,27 @@ impl BadCustomer {
             BadCustomer::Empty => "required",
             BadCustomer::BadId => "an id is a number above 0 that fits 19 digits",
             BadCustomer::BadMobile => "a mobile is 8–15 digits, with the country code",
+            BadCustomer::NoCountryCode => "a national number needs default_country_code, or type +CC",
             BadCustomer::BadEmail => "an email needs a name, an @ and a dotted domain",
             BadCustomer::BadValue => "a value without spaces is needed after the colon",
-            BadCustomer::Unknown => "id or mobile:/email:/external:/card:",
+            BadCustomer::Unknown => "id, phone, email, external:, card:",
         }
     }
 }
 
 impl CustomerRef {
-    /// Reads `text`: digits are an id; `mobile:`, `email:`, `external:` and
-    /// `card:` name the kind; text with an `@` is an email and `+` with digits
-    /// a mobile. Surrounding spaces (from a paste) are ignored.
+    /// Reads `text` with no default country code: see [`CustomerRef::parse_with`].
     pub fn parse(text: &str) -> Result<CustomerRef, BadCustomer> {
+        CustomerRef::parse_with(text, None)
+    }
+
+    /// Reads `text` as support staff type it: digits alone are an id;
+    /// `mobile:`, `email:`, `external:` and `card:` name the kind; text with
+    /// an `@` is an email; a phone number as it is spoken (spaces, dashes,
+    /// dots, parentheses, a leading `+`, `00` or national `0`) is a mobile,
+    /// a national one completed with `country_code`. Surrounding spaces
+    /// (from a paste) are ignored.
+    pub fn parse_with(text: &str, country_code: Option<&str>) -> Result<CustomerRef, BadCustomer> {
         let t = text.trim();
         if t.is_empty() {
             return Err(BadCustomer::Empty);
@@ -61,15 +73,11 @@ impl CustomerRef {
                 (k.to_ascii_lowercase(), v.trim())
             }
             _ if t.contains('@') => ("email".to_string(), t),
-            _ if t.starts_with('+') => ("mobile".to_string(), t),
+            _ if t.starts_with('+') || looks_like_phone(t) => ("mobile".to_string(), t),
             _ => return Err(BadCustomer::Unknown),
         };
         match kind.as_str() {
-            "mobile" => {
-                let digits = value.strip_prefix('+').unwrap_or(value);
-                let ok = (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
-                if ok { Ok(CustomerRef::Mobile(digits.to_string())) } else { Err(BadCustomer::BadMobile) }
-            }
+            "mobile" => mobile_digits(value, country_code).map(CustomerRef::Mobile),
             "email" => {
                 if valid_email(value) {
                     Ok(CustomerRef::Email(value.to_string()))
@@ -77,10 +85,30 @@ impl CustomerRef {
                     Err(BadCustomer::BadEmail)
                 }
             }
-            _ if value.is_empty() || value.chars().any(char::is_whitespace) => Err(BadCustomer::BadValue),
+            _ if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+                Err(BadCustomer::BadValue)
+            }
             "external" => Ok(CustomerRef::External(value.to_string())),
             _ => Ok(CustomerRef::Card(value.to_string())),
         }
+    }
+
+    /// The mobile a bare digit string would be, when it makes a plausible
+    /// one (10 to 15 digits, a national number completed with
+    /// `country_code`): tried when no customer has it as their id.
+    pub fn as_mobile(&self, country_code: Option<&str>) -> Option<CustomerRef> {
+        let CustomerRef::UserId(id) = self else { return None };
+        let digits = id.to_string();
+        if !(10..=15).contains(&digits.len()) {
+            return None;
+        }
+        let cc = country_code.filter(|cc| !cc.is_empty());
+        let full = match cc {
+            // A national number: the country code goes in front.
+            Some(cc) if digits.len() == 10 && !digits.starts_with(cc) => format!("{cc}{digits}"),
+            _ => digits,
+        };
+        (full.len() <= 15).then_some(CustomerRef::Mobile(full))
     }
 
     /// The id, when it was given as one.
@@ -114,6 +142,51 @@ impl fmt::Display for CustomerRef {
             CustomerRef::External(_) => write!(f, "external id {value}"),
             CustomerRef::Card(_) => write!(f, "card {value}"),
         }
+    }
+}
+
+/// Text made of what a phone number is written with, and digits.
+fn looks_like_phone(t: &str) -> bool {
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    let allowed = |c: char| c.is_ascii_digit() || " -.()/".contains(c);
+    digits >= 6 && t.strip_prefix('+').unwrap_or(t).chars().all(allowed)
+}
+
+/// A mobile as the lookup takes it: the country code and the number, digits
+/// only. `+` or `00` in front say the country code is there; a leading `0`
+/// (a trunk prefix) or a number written with separators but no `+` is
+/// national and takes `country_code`.
+fn mobile_digits(value: &str, country_code: Option<&str>) -> Result<String, BadCustomer> {
+    let v = value.trim();
+    let international = v.starts_with('+');
+    let body = v.strip_prefix('+').unwrap_or(v);
+    if !body.chars().all(|c| c.is_ascii_digit() || " -.()/".contains(c)) {
+        return Err(BadCustomer::BadMobile);
+    }
+    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+    let spaced = body.chars().any(|c| !c.is_ascii_digit());
+    let full = if international {
+        digits
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        rest.to_string()
+    } else if digits.starts_with('0') || (spaced && digits.len() <= 10) {
+        let national = digits.trim_start_matches('0');
+        match country_code.filter(|cc| !cc.is_empty()) {
+            Some(cc) => format!("{cc}{national}"),
+            None => return Err(BadCustomer::NoCountryCode),
+        }
+    } else {
+        digits
+    };
+    if (8..=15).contains(&full.len()) && !full.starts_with('0') { Ok(full) } else { Err(BadCustomer::BadMobile) }
+}
+
+/// A mobile for people: `+91 98000 00006` when the country code is known
+/// and the rest is ten digits, else `+` and the digits.
+pub fn spoken_mobile(digits: &str, country_code: Option<&str>) -> String {
+    match country_code.filter(|cc| !cc.is_empty()).and_then(|cc| digits.strip_prefix(cc).map(|rest| (cc, rest))) {
+        Some((cc, rest)) if rest.len() == 10 => format!("+{cc} {} {}", &rest[..5], &rest[5..]),
+        _ => format!("+{digits}"),
     }
 }
 
@@ -159,5 +232,38 @@ mod tests {
         assert_eq!(p("external:A B"), BadCustomer::BadValue);
         assert_eq!(p("12a"), BadCustomer::Unknown);
         assert_eq!(p("phone:123"), BadCustomer::Unknown);
+        assert_eq!(p("98000 00006"), BadCustomer::NoCountryCode, "a national number needs the country code");
+        assert_eq!(p("+91 98000-0000x"), BadCustomer::BadMobile);
+        assert_eq!(p("mobile:+91 98000 0000x"), BadCustomer::BadMobile);
+        assert_eq!(p("external:A\u{7}B"), BadCustomer::BadValue);
+    }
+
+    #[test]
+    fn a_number_as_it_is_spoken() {
+        let p = |s: &str| CustomerRef::parse_with(s, Some("91"));
+        let m = |d: &str| Ok(CustomerRef::Mobile(d.into()));
+        for spoken in [
+            "98000 00006",
+            "098000 00006",
+            "+91 98000-00006",
+            "+91 (98000) 00006",
+            "0091 98000.00006",
+            "91 98000 00006",
+            "mobile:9800000006",
+            "mobile:+91 98000 00006",
+        ] {
+            let want = if spoken == "mobile:9800000006" { m("9800000006") } else { m("919800000006") };
+            assert_eq!(p(spoken), want, "{spoken}");
+        }
+        // Digits alone stay an id; as a mobile they are what a lookup would try.
+        assert_eq!(p("919800000006"), Ok(CustomerRef::UserId(919800000006)));
+        let as_mobile = |id: i64| CustomerRef::UserId(id).as_mobile(Some("91"));
+        assert_eq!(as_mobile(919800000006), Some(CustomerRef::Mobile("919800000006".into())));
+        assert_eq!(as_mobile(9800000006), Some(CustomerRef::Mobile("919800000006".into())));
+        assert_eq!(as_mobile(7000006), None, "too short for a mobile");
+        assert_eq!(as_mobile(12345678), None);
+        assert_eq!(as_mobile(999999999999999), Some(CustomerRef::Mobile("999999999999999".into())));
+        assert_eq!(spoken_mobile("919800000006", Some("91")), "+91 98000 00006");
+        assert_eq!(spoken_mobile("4915112345678", Some("91")), "+4915112345678");
     }
 }

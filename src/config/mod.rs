@@ -74,6 +74,8 @@ pub struct Profile {
     pub max_events: Option<usize>,
     /// The `source` of customer lookups (default INSTORE).
     pub lookup_source: Option<String>,
+    /// Completes a national phone number typed for a customer ("91").
+    pub default_country_code: Option<String>,
 }
 
 impl Profile {
@@ -123,7 +125,8 @@ impl Profile {
             requests_per_minute,
             max_retry_after_secs,
             max_events,
-            lookup_source
+            lookup_source,
+            default_country_code
         );
         if with_credentials {
             take!(username, password, password_is_md5, oauth_key, oauth_secret);
@@ -191,6 +194,8 @@ pub struct Settings {
     pub max_retry_after: Duration,
     pub max_events: usize,
     pub lookup_source: String,
+    /// Completes a national phone number typed for a customer (digits, no `+`).
+    pub default_country_code: Option<String>,
     /// Things worth telling the user at start (e.g. a world-readable secret file).
     pub warnings: Vec<String>,
     /// A pasted URL's origin has no profile (or several): nothing is sent with
@@ -247,6 +252,7 @@ pub fn profile_from_env(get: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<
         oauth_key: get("CAP_OAUTH_KEY"),
         oauth_secret: get("CAP_OAUTH_SECRET").map(Secret::new),
         offset_mode,
+        default_country_code: get("CAP_DEFAULT_COUNTRY_CODE"),
         ..Profile::default()
     })
 }
@@ -392,6 +398,7 @@ pub fn resolve(
         }
     };
     let max_page_size = profile.max_page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+    let demo = target == Target::Demo;
     Ok(Settings {
         target,
         profile_name,
@@ -413,9 +420,31 @@ pub fn resolve(
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| crate::api::client::DEFAULT_LOOKUP_SOURCE.to_string()),
+        default_country_code: match profile.default_country_code.as_deref().map(country_code) {
+            None => demo.then(|| DEMO_COUNTRY_CODE.to_string()),
+            Some(Ok(cc)) => Some(cc),
+            Some(Err(e)) => bail!(e),
+        },
         warnings,
         origin_problem,
     })
+}
+
+/// The demo's customers have Indian mobiles.
+pub const DEMO_COUNTRY_CODE: &str = "91";
+
+/// A country code as configured: `91`, `+91` or `0091`, kept as its digits.
+fn country_code(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let digits = t.strip_prefix('+').or_else(|| t.strip_prefix("00")).unwrap_or(t);
+    if (1..=3).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') {
+        Ok(digits.to_string())
+    } else {
+        Err(format!(
+            "default_country_code \"{}\" is not a country code (1 to 3 digits, e.g. 91)",
+            crate::sanitize::line(t)
+        ))
+    }
 }
 
 /// Events per page in the explorer unless the profile says otherwise.

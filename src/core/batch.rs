@@ -16,15 +16,16 @@ pub struct BatchLine {
 }
 
 /// Reads the customers file: blank lines and `#` comments are skipped; an
-/// invalid line is an error naming it.
-pub fn parse_lines(text: &str) -> Result<Vec<BatchLine>, String> {
+/// invalid line is an error naming it. A national phone number takes
+/// `country_code`, as in the customer field.
+pub fn parse_lines(text: &str, country_code: Option<&str>) -> Result<Vec<BatchLine>, String> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let given = raw.trim();
         if given.is_empty() || given.starts_with('#') {
             continue;
         }
-        match CustomerRef::parse(given) {
+        match CustomerRef::parse_with(given, country_code) {
             Ok(customer) => out.push(BatchLine { line: i + 1, given: given.to_string(), customer }),
             Err(bad) => {
                 return Err(format!("line {}: \"{}\": {}", i + 1, crate::sanitize::line(given), bad.reason()));
@@ -164,15 +165,17 @@ pub fn rows_for(given: &str, user_id: i64, groups: &[UserTargetGroup], rule: Opt
     rows
 }
 
-/// Answers every line: each customer is looked up and their targets fetched
-/// under the client's one rate limit, `opts.concurrency` at a time, with the
-/// shared retry policy. Returns the rows (a failed customer is one row with
+/// Answers every line: each customer is found (as the customer field finds
+/// them: digits that are no id are tried as a mobile) and their targets
+/// fetched under the client's one rate limit, `opts.concurrency` at a time,
+/// with the shared retry policy. Returns the rows (a failed customer is one row with
 /// its error) and how many customers failed. `on_answer` hears of each
 /// customer answered, `on_retry` of each retry.
 pub async fn answer(
     client: &crate::api::Client,
     lines: &[BatchLine],
     rule: Option<i64>,
+    country_code: Option<&str>,
     opts: &crate::api::fetch_all::FetchAllOptions,
     on_answer: &(dyn Fn() + Sync),
     on_retry: &(dyn Fn() + Sync),
@@ -195,15 +198,17 @@ pub async fn answer(
                 };
                 let retry = |_, _| on_retry();
                 let limiter = Some(client.limiter());
-                let rows = match with_retries(limiter, opts, || client.lookup(&l.customer), retry).await {
+                let find = || crate::core::customer::resolve(client, &l.customer, country_code);
+                let rows = match with_retries(limiter, opts, find, retry).await {
                     Err(e) => fail(&e),
-                    Ok(found) => match with_retries(limiter, opts, || client.target_groups(found.value), retry).await {
+                    Ok(found) => match with_retries(limiter, opts, || client.target_groups(found.user_id), retry).await
+                    {
                         Err(e) => {
                             let mut r = fail(&e);
-                            r[0].user_id = Some(found.value);
+                            r[0].user_id = Some(found.user_id);
                             r
                         }
-                        Ok(groups) => rows_for(&l.given, found.value, &groups.value, rule),
+                        Ok(groups) => rows_for(&l.given, found.user_id, &groups.value, rule),
                     },
                 };
                 on_answer();
@@ -224,10 +229,10 @@ mod tests {
     fn lines_skip_comments_and_name_the_bad_one() {
         let text =
             "# affected by the store 12 outage\n564332013\n\nmobile:910712004518\n  email:mei.lin@example.com  \n";
-        let lines = parse_lines(text).unwrap();
+        let lines = parse_lines(text, None).unwrap();
         assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), vec![2, 4, 5]);
         assert_eq!(lines[2].given, "email:mei.lin@example.com");
-        let err = parse_lines("564332013\nmobile:12\n").unwrap_err();
+        let err = parse_lines("564332013\nmobile:12\n", None).unwrap_err();
         assert!(err.starts_with("line 2: \"mobile:12\": a mobile is 8–15 digits"), "{err}");
     }
 }

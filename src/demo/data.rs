@@ -73,6 +73,10 @@ pub struct Customer {
     /// Purchases that keep arriving while the demo runs.
     #[serde(default)]
     pub live: Option<LiveFeed>,
+    /// A mobile of the customer's own (country code and number), instead of
+    /// the one derived from the id.
+    #[serde(default)]
+    pub mobile: Option<String>,
 }
 
 impl Customer {
@@ -83,7 +87,7 @@ impl Customer {
         let clean = |s: &str| s.chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_lowercase();
         let digits = format!("{:010}", self.user_id % 10_000_000_000);
         (
-            format!("91{digits}"),
+            self.mobile.clone().unwrap_or_else(|| format!("91{digits}")),
             format!("{}.{}@example.com", clean(&self.first_name), clean(&self.last_name)),
             format!("EXT{}", self.user_id),
             format!("LOYAL{}", self.user_id),
@@ -213,6 +217,7 @@ impl Dataset {
             user_id,
             first_name: "Generated".into(),
             last_name: user_id.to_string(),
+            mobile: None,
             enrolments: vec![Enrolment {
                 target_rule_id: rule_id,
                 enrolled_on: "2025-01-01T00:00:00.000+0000".into(),

@@ -140,8 +140,11 @@ impl Runtime {
                     let _ = tx.send(Msg::Saved { path, kind, result });
                 });
             }
-            Effect::Lookup { generation, customer } => self.spawn(generation, async move {
-                let result = client.lookup(&customer).await;
+            Effect::Lookup { generation, customer, instead } => self.spawn(generation, async move {
+                let result = match instead {
+                    Some(mobile) => crate::core::customer::as_mobile_instead(&client, &customer, mobile).await,
+                    None => crate::core::customer::resolve(&client, &customer, None).await,
+                };
                 let _ = tx.send(Msg::LookedUp { generation, customer, result });
             }),
             Effect::Cancel { generation } => {

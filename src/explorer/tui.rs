@@ -63,6 +63,7 @@ pub async fn run(
         warning: settings.warnings.first().cloned().or(recent_warning),
         prefill: [cli.user_id, cli.rule_id, cli.period_id],
         batch,
+        country_code: settings.default_country_code.clone(),
         ..AppOptions::new(session.label.clone(), settings.page_size, settings.max_page_size)
     });
     if let Some(problem) = &settings.origin_problem {

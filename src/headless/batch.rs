@@ -63,7 +63,7 @@ pub async fn collect(
             return Err(2);
         }
     };
-    let lines = match parse_lines(&text) {
+    let lines = match parse_lines(&text, settings.default_country_code.as_deref()) {
         Ok(l) => l,
         Err(why) => {
             eprintln!("error: {}: {why}. Nothing was sent.", args.customers.display());
@@ -75,7 +75,16 @@ pub async fn collect(
     bar.set_length(lines.len() as u64);
     let on_answer = || bar.inc(1);
     let on_retry = || bar.set_message("retrying after a refusal".to_string());
-    let (rows, failed) = crate::core::batch::answer(client, &lines, args.rule_id, &opts, &on_answer, &on_retry).await;
+    let (rows, failed) = crate::core::batch::answer(
+        client,
+        &lines,
+        args.rule_id,
+        settings.default_country_code.as_deref(),
+        &opts,
+        &on_answer,
+        &on_retry,
+    )
+    .await;
     bar.finish_and_clear();
     Ok((rows, lines.len(), failed))
 }

@@ -22,7 +22,7 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
     }
     let (user_id, found_by, lookup): (i64, Option<String>, Option<ResponseMeta>) = match (&args.customer, args.user_id)
     {
-        (Some(text), _) => match find_customer(client, text).await {
+        (Some(text), _) => match find_customer(client, text, settings).await {
             Ok(found) => (found.user_id, found.found_by(), found.lookup),
             Err(code) => return code,
         },

@@ -11,7 +11,7 @@ use crate::api::fetch_all::{FetchAllOptions, Progress, describe_pages, fetch_all
 use crate::api::{ApiError, Client, EventsOutcome, EventsQuery, PageInfo};
 use crate::cli::FetchArgs;
 use crate::config::Settings;
-use crate::core::customer::{Found, NotFound};
+use crate::core::customer::{Found, FoundBy, NotFound};
 use crate::core::export;
 use crate::core::watch_plan::{WatchPlan, interval_for};
 
@@ -45,9 +45,9 @@ fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &m
 /// The customer, rule and period asked for (by flags, `--customer`, or a URL
 /// the caller has read into them), or the exit status: 2 for an invalid
 /// form (nothing sent), 1 when the lookup fails.
-async fn base_query(client: &Client, args: &FetchArgs) -> Result<EventsQuery, i32> {
+async fn base_query(client: &Client, args: &FetchArgs, settings: &Settings) -> Result<EventsQuery, i32> {
     let user_id = match (&args.customer, args.user_id) {
-        (Some(text), _) => resolve_customer(client, text).await?,
+        (Some(text), _) => find_customer(client, text, settings).await?.user_id,
         (None, Some(id)) => id,
         (None, None) => {
             eprintln!("error: give --user-id or --customer, and --rule-id, or a target-events URL");
@@ -61,20 +61,21 @@ async fn base_query(client: &Client, args: &FetchArgs) -> Result<EventsQuery, i3
     Ok(EventsQuery { user_id, rule_id, period_id: args.period_id, limit: 1, page: 0 })
 }
 
-/// `--customer`: an id as it is, any other form looked up (said on stderr).
-pub async fn resolve_customer(client: &Client, text: &str) -> Result<i64, i32> {
-    find_customer(client, text).await.map(|f| f.user_id)
-}
-
 /// The customer `--customer` names, saying on stderr how it was found, or
 /// the exit status: 2 for a form that is no customer (nothing sent), 1 when
 /// the lookup fails.
-pub async fn find_customer(client: &Client, text: &str) -> Result<Found, i32> {
-    match crate::core::customer::find(client, text).await {
+pub async fn find_customer(client: &Client, text: &str, settings: &Settings) -> Result<Found, i32> {
+    let cc = settings.default_country_code.as_deref();
+    match crate::core::customer::find(client, text, cc).await {
         Ok(found) => {
-            if let Some(meta) = &found.lookup {
+            if let Some(meta) = &found.lookup
+                && found.by != FoundBy::Id
+            {
                 let id = meta.request_id.as_deref().unwrap_or("-");
-                eprintln!("Customer {} is {} [request id {id}]", found.customer, found.user_id);
+                match found.sentence(cc) {
+                    Some(how) => eprintln!("{} [request id {id}]", how),
+                    None => eprintln!("Customer {} is {} [request id {id}]", found.customer, found.user_id),
+                }
             }
             Ok(found)
         }
@@ -106,7 +107,7 @@ pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
     if args.watch {
         return watch(client, args, settings).await;
     }
-    let base = match base_query(client, args).await {
+    let base = match base_query(client, args, settings).await {
         Ok(q) => q,
         Err(code) => return code,
     };
@@ -191,7 +192,7 @@ pub fn report(out: &mut dyn Write, e: &ApiError) {
 /// `fetch --all`: every page, a progress bar on stderr when it is a terminal.
 async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
     let mut stderr = std::io::stderr();
-    let base = match base_query(client, args).await {
+    let base = match base_query(client, args, settings).await {
         Ok(q) => q,
         Err(code) => return code,
     };
@@ -272,7 +273,7 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
 /// before is printed as a JSON line as it arrives, until interrupted.
 /// Errors back off (as long as a `Retry-After` asks) and are said on stderr.
 pub async fn watch(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
-    let base = match base_query(client, args).await {
+    let base = match base_query(client, args, settings).await {
         Ok(q) => q,
         Err(code) => return code,
     };

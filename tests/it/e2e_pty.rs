@@ -7,7 +7,7 @@ use crate::common::pty::Session;
 #[test]
 fn query_page_help_quit_in_a_real_terminal() {
     let mut s = Session::start(&["--demo"]);
-    s.wait_for("Type a customer id and a target rule id");
+    s.wait_for("Type what the caller gives");
     s.wait_for("DEMO");
     assert!(s.parser.lock().unwrap().screen().alternate_screen(), "the app draws on the alternate screen");
 
@@ -42,7 +42,7 @@ fn query_page_help_quit_in_a_real_terminal() {
 #[test]
 fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
     let mut s = Session::start_with_env(&["--demo"], &[("TARGET_EVENTS_DEBUG_PANIC", "1")]);
-    s.wait_for("Type a customer id and a target rule id");
+    s.wait_for("Type what the caller gives");
     s.send("\x1b!");
     assert!(!s.wait_exit(), "the panic ends the process with a failure");
     let parser = s.parser.lock().unwrap();
@@ -59,7 +59,7 @@ fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
 #[test]
 fn a_panic_in_a_background_task_ends_the_app_too() {
     let mut s = Session::start_with_env(&["--demo"], &[("TARGET_EVENTS_DEBUG_PANIC", "1")]);
-    s.wait_for("Type a customer id and a target rule id");
+    s.wait_for("Type what the caller gives");
     s.send("\x1b@");
     assert!(!s.wait_exit(), "a task's panic ends the process with a failure, not a half-alive app");
     assert!(!s.parser.lock().unwrap().screen().alternate_screen(), "the terminal was restored");
@@ -76,7 +76,7 @@ fn a_panic_in_a_background_task_ends_the_app_too() {
 fn sigterm_and_sighup_restore_the_terminal() {
     for signal in ["TERM", "HUP"] {
         let s = Session::start(&["--demo"]);
-        s.wait_for("Type a customer id and a target rule id");
+        s.wait_for("Type what the caller gives");
         let pid = s.child.process_id().unwrap();
         let ok = std::process::Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
         assert!(ok.success());

@@ -5,7 +5,7 @@ use crate::common::pty::Session;
 
 fn at_verdict() -> Session {
     let mut s = Session::start(&["--demo"]);
-    s.wait_for("Type a customer id and a target rule id");
+    s.wait_for("Type what the caller gives");
     s.send("777000777\t7610\r");
     s.wait_for("Page 1 of");
     s.send("e");

@@ -53,7 +53,7 @@ fn validation_errors() {
     let (x, y) = find(b, "12a");
     assert_eq!(b[(x, y)].bg, Color::Red, "an invalid field takes the error style");
     // The customer field names the forms it takes.
-    let (x, y) = find(b, "✗ id or mobile:/email:/external:/card:");
+    let (x, y) = find(b, "✗ id, phone, email, external:, card:");
     assert_eq!(b[(x, y)].fg, Color::Red);
 }
 

@@ -134,7 +134,7 @@ fn tui_run_leaks_nothing(env: Vec<(&'static str, String)>, config: Option<String
     if config.is_some() {
         s.wait_for("chmod 600");
     }
-    s.wait_for("Type a customer id");
+    s.wait_for("Type what the caller gives");
     s.send("564332013\t1986\r");
     s.wait_for("Page 1 of 1");
     s.send("y");

@@ -73,7 +73,7 @@ pub enum Msg {
     LookedUp {
         generation: u64,
         customer: CustomerRef,
-        result: Result<Fetched<i64>, ApiError>,
+        result: Result<crate::core::customer::Found, ApiError>,
     },
     /// The runtime switched to another profile (or could not).
     ProfileChanged {
@@ -239,10 +239,13 @@ pub enum Effect {
         generation: u64,
         query: EventsQuery,
     },
-    /// Find the id of the customer with this identifier; answer with `Msg::LookedUp`.
+    /// Find the id of the customer with this identifier; with `instead`,
+    /// the API said no customer has the typed digits as id, so look up that
+    /// mobile for them. Answer with `Msg::LookedUp`.
     Lookup {
         generation: u64,
         customer: CustomerRef,
+        instead: Option<CustomerRef>,
     },
     /// Persist the recent-queries list.
     SaveRecent(Vec<crate::explorer::features::pickers::recent::RecentQuery>),

@@ -33,12 +33,11 @@ impl App {
         super::layout::areas(self.chrome.size, self).table_rows().max(1)
     }
 
-    /// What the customer field stands for once looked up: `→ 7000006`.
+    /// What the customer field stands for once looked up: `→ 7000006`
+    /// (an id typed as such stands for itself, unless no customer had it and
+    /// its digits were found as a mobile).
     pub fn resolved_customer(&self) -> Option<(CustomerRef, i64)> {
         let customer = self.customer().ok()?;
-        if customer.user_id().is_some() {
-            return None;
-        }
         self.workflow.customers.get(&customer).map(|id| (customer, *id))
     }
 
@@ -63,7 +62,7 @@ impl App {
         let groups = self.workflow.targets.get(&v.user_id).map_or(&[][..], |g| g.as_slice());
         let facts = NoteFacts {
             user_id: v.user_id,
-            found_by: found.map(|c| c.to_string()),
+            found_by: found.map(|c| self.workflow.found_how.get(&c).cloned().unwrap_or_else(|| c.to_string())),
             rule_id: v.rule_id,
             groups,
             periods: v.periods.clone(),

@@ -257,6 +257,8 @@ pub struct AppOptions {
     pub prefill: [Option<i64>; 3],
     /// A batch's rows, to open the explorer on.
     pub batch: Option<Vec<crate::core::batch::BatchRow>>,
+    /// Completes a national phone number typed for a customer.
+    pub country_code: Option<String>,
 }
 
 impl AppOptions {
@@ -273,6 +275,7 @@ impl AppOptions {
             warning: None,
             prefill: [None; 3],
             batch: None,
+            country_code: None,
         }
     }
 }
@@ -299,6 +302,8 @@ pub struct QueryForm {
     pub focus: Focus,
     /// A customer lookup under way, and what Enter meant.
     pub resolving: Option<Resolving>,
+    /// Completes a national phone number typed for a customer.
+    pub country_code: Option<String>,
 }
 
 /// A lookup of the customer field's mobile, email, external id or card.
@@ -358,6 +363,9 @@ pub struct Workflow {
     pub profiles: Vec<crate::config::ProfileChoice>,
     /// Customers found by lookup, for this profile's session.
     pub customers: HashMap<crate::api::CustomerRef, i64>,
+    /// Ids typed that no customer had, and the mobile their digits were
+    /// found as ("mobile 919800000006"), for the field and the case note.
+    pub found_how: HashMap<crate::api::CustomerRef, String>,
     /// The targets lookups' exchanges, by userId, for the case note.
     pub target_requests: HashMap<i64, ResponseMeta>,
     /// The customer lookups' exchanges, for the case note.
@@ -419,7 +427,12 @@ impl App {
         let max_limit = options.max_page_size.clamp(1, crate::api::MAX_PAGE_SIZE);
         let mut app = App {
             screen: Default::default(),
-            form: QueryForm { inputs: Default::default(), focus: Focus::Input(Field::UserId), resolving: None },
+            form: QueryForm {
+                inputs: Default::default(),
+                focus: Focus::Input(Field::UserId),
+                resolving: None,
+                country_code: options.country_code,
+            },
             results: Results {
                 limit: options.page_size.clamp(1, max_limit),
                 max_limit,
@@ -445,6 +458,7 @@ impl App {
                 recent: options.recent,
                 profiles: options.profiles,
                 customers: HashMap::new(),
+                found_how: HashMap::new(),
                 target_requests: HashMap::new(),
                 lookup_requests: HashMap::new(),
                 watch: None,
@@ -512,16 +526,17 @@ impl App {
 
     /// The customer field read as a customer (an id, or a form to look up).
     pub fn customer(&self) -> Result<CustomerRef, Invalid> {
-        CustomerRef::parse(self.field(Field::UserId).input.value()).map_err(|bad| match bad {
+        let cc = self.form.country_code.as_deref();
+        CustomerRef::parse_with(self.field(Field::UserId).input.value(), cc).map_err(|bad| match bad {
             BadCustomer::Empty => Invalid::Required,
             bad => Invalid::Customer(bad),
         })
     }
 
-    /// The customer's id: typed as one, or found by an earlier lookup.
+    /// The customer's id: found by an earlier lookup, or typed as one.
     pub fn customer_id(&self) -> Option<i64> {
         let customer = self.customer().ok()?;
-        customer.user_id().or_else(|| self.workflow.customers.get(&customer).copied())
+        self.workflow.customers.get(&customer).copied().or_else(|| customer.user_id())
     }
 
     /// The query in the inputs at page 1, or None while any field is invalid

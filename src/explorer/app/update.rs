@@ -65,7 +65,7 @@ impl App {
                 None => self.flash("The command line's ids are not valid: nothing was sent."),
             },
             Msg::TargetsLoaded { generation, user_id, result } => {
-                pickers::targets_loaded(self, generation, user_id, result);
+                pickers::targets_loaded(self, generation, user_id, result, &mut fx);
                 verdict::advance_verdict(self, &mut fx);
             }
             Msg::PeriodsLoaded { generation, result } => pickers::periods_loaded(self, generation, result),

@@ -12,7 +12,8 @@ use ratatui::layout::Rect;
 use target_events::api::error::ErrorKind;
 use target_events::api::fetch_all::{AllEvents, PageSource, fetch_all_from};
 use target_events::api::response::interpret_events;
-use target_events::api::{ApiError, CustomerRef, EventsOutcome, EventsQuery, Fetched, OffsetMode, ResponseMeta};
+use target_events::api::{ApiError, EventsOutcome, EventsQuery, Fetched, OffsetMode, ResponseMeta};
+use target_events::core::customer::{Directory, as_mobile_instead, resolve};
 use target_events::demo::Dataset;
 use target_events::explorer::app::layout::FrameInfo;
 use target_events::explorer::app::state::AppOptions;
@@ -61,12 +62,11 @@ impl DemoPages {
 }
 
 impl DemoPages {
-    /// The demo API's answer to a customer lookup.
-    pub fn lookup(&self, customer: &CustomerRef) -> Result<Fetched<i64>, ApiError> {
+    /// The demo API's answer to a lookup by `name` (`id`, `mobile`, …).
+    pub fn lookup_by(&self, name: &str, value: &str) -> Result<Fetched<i64>, ApiError> {
         self.answered.set(self.answered.get() + 1);
         let request_id = format!("8c1f02d7-{:04}", self.answered.get());
-        let (name, value) = customer.identifier();
-        match self.dataset.lookup(name, &value) {
+        match self.dataset.lookup(name, value) {
             Ok(id) => {
                 let url = format!("http://127.0.0.1/v2/customers/lookup?identifierName={name}");
                 let meta = ResponseMeta { status: 200, request_id: Some(request_id), url, ..ResponseMeta::default() };
@@ -79,6 +79,16 @@ impl DemoPages {
                 "http://127.0.0.1/v2/customers/lookup",
             )),
         }
+    }
+}
+
+impl Directory for DemoPages {
+    async fn lookup_identifier(&self, name: &str, value: &str) -> Result<Fetched<i64>, ApiError> {
+        self.lookup_by(name, value)
+    }
+
+    async fn customer_exists(&self, user_id: i64) -> Result<bool, ApiError> {
+        Ok(self.dataset.customer(user_id).is_some())
     }
 }
 
@@ -205,8 +215,14 @@ impl Harness {
                         let result = self.all_for(query);
                         self.send(Msg::AllDone { generation, query, result });
                     }
-                    Effect::Lookup { generation, customer } => {
-                        let result = self.pages.lookup(&customer);
+                    Effect::Lookup { generation, customer, instead } => {
+                        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+                        let result = runtime.block_on(async {
+                            match instead {
+                                Some(mobile) => as_mobile_instead(&self.pages, &customer, mobile).await,
+                                None => resolve(&self.pages, &customer, None).await,
+                            }
+                        });
                         self.send(Msg::LookedUp { generation, customer, result });
                     }
                     Effect::Cancel { .. } => {}

@@ -130,6 +130,12 @@ pub(crate) fn finish(
         Err(e) => {
             app.results.last_request =
                 Some(LastRequest { elapsed, request_id: e.request_id.clone(), status: e.status });
+            // No customer has the digits typed as id: they may be a mobile.
+            if crate::core::customer::is_unknown_customer(&e)
+                && query::try_as_mobile(app, crate::explorer::app::state::AfterLookup::Submit, fx)
+            {
+                return;
+            }
             match (e.field(), e.code()) {
                 (Some(field), Some(code)) => {
                     let message = e.server_message().unwrap_or_default().to_string();

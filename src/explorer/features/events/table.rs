@@ -168,7 +168,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mut lines = vec![Line::from(if app.is_loading() {
             format!("{} Loading…", crate::explorer::ui::spinner(app))
         } else {
-            "Type a customer id and a target rule id above, then press Enter.".to_string()
+            "Type what the caller gives (id, phone, email, card), then press Enter.".to_string()
         })];
         if !app.is_loading() && !app.chrome.empty_hint.is_empty() {
             lines.push(Line::default());

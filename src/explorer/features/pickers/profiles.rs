@@ -49,6 +49,7 @@ pub(crate) fn profile_changed(app: &mut App, result: Result<ProfileSwitch, Strin
     app.workflow.targets.clear();
     // Lookups were answered by the old tenant.
     app.workflow.customers.clear();
+    app.workflow.found_how.clear();
     app.workflow.lookup_requests.clear();
     app.workflow.target_requests.clear();
     app.form.resolving = None;

@@ -50,6 +50,7 @@ pub(crate) fn targets_loaded(
     generation: u64,
     user_id: i64,
     result: Result<Fetched<Vec<UserTargetGroup>>, ApiError>,
+    fx: &mut Vec<Effect>,
 ) {
     let for_summary = app.workflow.targets_pending.is_some_and(|(g, _)| g == generation);
     if for_summary {
@@ -72,10 +73,20 @@ pub(crate) fn targets_loaded(
         }
         Err(_) => {}
     }
-    let Some(Overlay::Picker(p)) = app.screen.overlay_mut() else { return };
-    if p.generation != generation {
+    let waiting = matches!(app.screen.overlay(), Some(Overlay::Picker(p)) if p.generation == generation);
+    if !waiting {
         return;
     }
+    // No customer has the digits typed as id: they may be a mobile, whose
+    // targets the picker then shows.
+    if let Err(e) = &result
+        && crate::core::customer::is_unknown_customer(e)
+        && query::try_as_mobile(app, crate::explorer::app::state::AfterLookup::PickTarget, fx)
+    {
+        app.screen.close_overlay();
+        return;
+    }
+    let Some(Overlay::Picker(p)) = app.screen.overlay_mut() else { return };
     p.loading = false;
     match result {
         Ok(groups) => {

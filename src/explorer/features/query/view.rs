@@ -27,10 +27,10 @@ fn kind(customer: &crate::api::CustomerRef) -> &'static str {
 
 fn label(field: Field, wide: bool) -> &'static str {
     match (field, wide) {
-        (Field::UserId, true) => "User ID ",
+        (Field::UserId, true) => "Customer ",
         (Field::RuleId, true) => "Target rule ID ",
         (Field::PeriodId, true) => "Period ID ",
-        (Field::UserId, false) => "User ",
+        (Field::UserId, false) => "Cust. ",
         (Field::RuleId, false) => "Rule ",
         (Field::PeriodId, false) => "Period ",
     }
@@ -96,11 +96,20 @@ fn draw_field(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, field: Fi
         ))
     } else if field == Field::UserId
         && state.api_error.is_none()
-        && let Some((_, id)) = app.resolved_customer()
+        && let Some((customer, id)) = app.resolved_customer()
     {
-        Line::from(Span::styled(format!("→ {id}"), theme.key()))
+        // Digits that were no id but a mobile: the field says which mobile.
+        let how = match (app.workflow.found_how.get(&customer), customer.as_mobile(app.form.country_code.as_deref())) {
+            (Some(_), Some(crate::api::CustomerRef::Mobile(m))) => {
+                format!(" by mobile {}", crate::api::customer::spoken_mobile(&m, app.form.country_code.as_deref()))
+            }
+            _ => String::new(),
+        };
+        Line::from(Span::styled(format!("→ {id}{how}"), theme.key()))
     } else if let Some((code, msg)) = &state.api_error {
         Line::from(Span::styled(format!("✗ {code} {}", sanitize::line(msg)), theme.error()))
+    } else if invalid == Some(Invalid::Required) && field == Field::UserId {
+        Line::from(Span::styled(if wide { "id, phone, email, card" } else { "id, phone…" }, theme.muted()))
     } else if invalid == Some(Invalid::Required) {
         Line::from(Span::styled("required", theme.muted()))
     } else if let Some(why) = invalid {
