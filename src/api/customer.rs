@@ -148,8 +148,10 @@ impl fmt::Display for CustomerRef {
 /// Text made of what a phone number is written with, and digits.
 fn looks_like_phone(t: &str) -> bool {
     let digits = t.bytes().filter(u8::is_ascii_digit).count();
-    let allowed = |c: char| c.is_ascii_digit() || " -.()/".contains(c);
-    digits >= 6 && t.strip_prefix('+').unwrap_or(t).chars().all(allowed)
+    // One plus at most, in front (or just inside a parenthesis).
+    let plus = t.matches('+').count();
+    let plus_ok = plus == 0 || (plus == 1 && t.trim_start_matches('(').starts_with('+'));
+    digits >= 6 && plus_ok && t.chars().all(|c| c.is_ascii_digit() || " -.()/+".contains(c))
 }
 
 /// A mobile as the lookup takes it: the country code and the number, digits
@@ -158,8 +160,9 @@ fn looks_like_phone(t: &str) -> bool {
 /// national and takes `country_code`.
 fn mobile_digits(value: &str, country_code: Option<&str>) -> Result<String, BadCustomer> {
     let v = value.trim();
-    let international = v.starts_with('+');
-    let body = v.strip_prefix('+').unwrap_or(v);
+    // "(+91) 98000…": the plus may stand inside a parenthesis.
+    let international = v.trim_start_matches('(').starts_with('+');
+    let body = v.replacen('+', "", usize::from(international));
     if !body.chars().all(|c| c.is_ascii_digit() || " -.()/".contains(c)) {
         return Err(BadCustomer::BadMobile);
     }

@@ -74,3 +74,79 @@ fn each_form_is_validated_as_it_is_typed() {
         assert!(h.screen_text().contains(reason), "{text}: {}", h.screen_text());
     }
 }
+
+/// A harness whose profile completes national numbers with 91, as the demo's.
+fn with_country_code() -> Harness {
+    let mut h = Harness::new(120, 36);
+    h.app.form.country_code = Some("91".into());
+    h
+}
+
+#[test]
+fn a_number_as_it_is_spoken_is_a_mobile() {
+    for spoken in ["98000 00007", "+91 98000-00007", "098000 00007", "(+91) 98000.00007", "0091 9800000007"] {
+        let mut h = with_country_code();
+        h.type_text(spoken);
+        assert!(h.app.invalid(Field::UserId).is_none(), "{spoken}");
+        h.key(KeyCode::Enter);
+        assert!(
+            matches!(&h.pending[..], [Effect::Lookup { customer: target_events::api::CustomerRef::Mobile(m), .. }] if m == "919800000007"),
+            "{spoken}: {:?}",
+            h.pending
+        );
+        h.answer_all();
+        assert!(
+            matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("777000777")),
+            "{spoken}: the targets of the customer found"
+        );
+    }
+    // Without a country code a national number says what it needs.
+    let mut h = Harness::new(120, 36);
+    h.type_text("98000 00007");
+    assert!(h.app.invalid(Field::UserId).is_some_and(|i| i.reason().contains("default_country_code")));
+}
+
+#[test]
+fn digits_no_customer_has_as_id_are_found_as_the_mobile_within_the_same_enter() {
+    let mut h = with_country_code();
+    h.query("919800000007", "7610", "");
+    assert!(matches!(h.pending[0], Effect::Fetch { .. }), "tried as an id first: {:?}", h.pending);
+    h.answer_all();
+    assert_eq!(h.app.results.shown.as_ref().map(|s| s.query.user_id), Some(777000777));
+    let text = h.screen_text();
+    assert!(text.contains("No customer 919800000007; found by mobile +91 98000 00007 → 777000777"), "{text}");
+    assert!(text.contains("→ 777000777 by mobile +91 98000 00007"), "{text}");
+    assert!(h.app.field(Field::UserId).api_error.is_none(), "the field is not blamed");
+
+    // Customer alone: the same through the targets.
+    let mut h = with_country_code();
+    h.type_text("9800000007");
+    h.key(KeyCode::Enter);
+    h.answer_all();
+    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("777000777")));
+}
+
+#[test]
+fn a_number_that_is_both_an_id_and_a_mobile_is_the_id_and_neither_says_so() {
+    // 564332013's digits are also a (short) number: an id is never looked up.
+    let mut h = with_country_code();
+    h.query("564332013", "1986", "");
+    assert!(matches!(h.pending[0], Effect::Fetch { .. }));
+    h.answer_all();
+    assert_eq!(h.app.results.shown.as_ref().map(|s| s.query.user_id), Some(564332013));
+    assert!(lookups(&h) == 0 && h.app.workflow.found_how.is_empty());
+
+    // 15 digits nobody has, as id or as mobile: both are named, the field is marked.
+    let mut h = with_country_code();
+    h.query("999999999999999", "1986", "");
+    h.answer_all();
+    let (code, message) = h.app.field(Field::UserId).api_error.clone().expect("marked");
+    assert_eq!(code, 8015);
+    assert!(message.contains("id 999999999999999 nor mobile +999999999999999"), "{message}");
+
+    // 8 digits are too short for a mobile: the API's 310011 stands.
+    let mut h = with_country_code();
+    h.query("12345678", "1986", "");
+    h.answer_all();
+    assert_eq!(h.app.field(Field::UserId).api_error.as_ref().map(|e| e.0), Some(310011));
+}

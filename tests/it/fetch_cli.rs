@@ -435,3 +435,47 @@ fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
     assert!(stderr(&o).contains("line 2: \"mobile:12\""), "{}", stderr(&o));
     assert_eq!(server.api_requests(), before);
 }
+
+#[test]
+fn customer_takes_a_number_as_spoken_and_digits_that_are_a_mobile() {
+    let sb = Sandbox::new("spoken");
+    for spoken in ["+91 98000-00007", "98000 00007", "919800000007"] {
+        let o = sb.run(&["fetch", "--customer", spoken, "--rule-id", "7610", "--format", "jsonl"], &[]);
+        assert_eq!(o.status.code(), Some(0), "{spoken}: {}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), 7, "{spoken}: all of 777000777's events");
+        if spoken == "919800000007" {
+            assert!(
+                stderr(&o).contains("No customer 919800000007; found by mobile +91 98000 00007 → 777000777"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+    // The explorer and the headless command agree on who it is.
+    let o = sb.run(&["explain", "--customer", "919800000007", "--rule-id", "7610", "--format", "markdown"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("mobile 919800000007"), "the note says how the customer was found");
+}
+
+#[test]
+fn batch_lines_take_numbers_as_spoken() {
+    let sb = Sandbox::new("batch-spoken");
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(&file, "+91 98000-00007\n919800000007\n").unwrap();
+    let o = sb.run(&["--demo", "batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let found: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            // A cell starting with + would run as a formula in a spreadsheet: it is quoted.
+            ("'+91 98000-00007", "777000777"),
+            ("'+91 98000-00007", "777000777"),
+            ("919800000007", "777000777"),
+            ("919800000007", "777000777")
+        ],
+        "a spoken number, and digits no customer has as id, are the mobile's customer"
+    );
+}

@@ -253,7 +253,10 @@ fn title(app: &App, width: u16) -> String {
     let mut parts = vec![(0, " Events".to_string())];
     if let Some(q) = app.base_query() {
         let customer = match app.resolved_customer() {
-            Some((who, id)) if id == q.user_id => format!(" · customer {who} → {id}"),
+            Some((who, id)) if id == q.user_id => match app.workflow.found_how.get(&who) {
+                Some(by) => format!(" · {by} → {id}"),
+                None => format!(" · customer {who} → {id}"),
+            },
             _ => format!(" · customer {}", q.user_id),
         };
         parts.push((1, customer));

@@ -68,9 +68,7 @@ pub(crate) fn looked_up(
     });
     match result {
         Ok(found) => {
-            if let Some(how) = found.sentence(app.form.country_code.as_deref()) {
-                app.warn(&format!("{how}."));
-            }
+            let how = found.sentence(app.form.country_code.as_deref());
             if let (FoundBy::MobileAfterId { .. }, Some(by)) = (&found.by, found.found_by()) {
                 app.workflow.found_how.insert(customer.clone(), by);
             }
@@ -81,6 +79,10 @@ pub(crate) fn looked_up(
             match r.then {
                 AfterLookup::Submit => paging::submit(app, fx),
                 AfterLookup::PickTarget => pickers::pick_target(app, fx),
+            }
+            // Said after the query starts, so it stays for this customer.
+            if let Some(how) = how {
+                app.warn(&format!("{how}."));
             }
         }
         Err(e) if e.code() == Some(codes::CUSTOMER_NOT_FOUND) => {
