@@ -150,3 +150,62 @@ fn a_number_that_is_both_an_id_and_a_mobile_is_the_id_and_neither_says_so() {
     h.answer_all();
     assert_eq!(h.app.field(Field::UserId).api_error.as_ref().map(|e| e.0), Some(310011));
 }
+
+#[test]
+fn a_new_caller_starts_clean() {
+    let mut h = Harness::new(120, 36);
+    h.query("564332013", "1986", "9889");
+    h.answer_all();
+    h.key(KeyCode::Char('s'));
+    h.answer_all();
+    assert!(h.app.screen.summary().is_some());
+    // u selects the customer: typing replaces it, the rule and period go.
+    h.key(KeyCode::Char('u'));
+    assert!(h.app.form.selected);
+    h.type_text("712004518");
+    assert_eq!(h.app.field(Field::UserId).input.value(), "712004518");
+    assert_eq!(h.app.field(Field::RuleId).input.value(), "", "the last caller's rule does not carry over");
+    assert_eq!(h.app.field(Field::PeriodId).input.value(), "");
+    assert!(h.app.screen.is_empty(), "nor their panels");
+    // Enter opens the new customer's targets, not the old rule's events.
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.pending[..], [Effect::LoadTargets { user_id: 712004518, .. }]), "{:?}", h.pending);
+    h.answer_all();
+    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("712004518")));
+
+    // Other keys keep the selected text: ← moves, then typing inserts.
+    let mut h = Harness::new(120, 36);
+    h.query("564332013", "1986", "");
+    h.answer_all();
+    h.key(KeyCode::Char('u'));
+    h.key(KeyCode::End);
+    h.type_text("9");
+    assert_eq!(h.app.field(Field::UserId).input.value(), "5643320139");
+    // Backspace over selected text empties the field.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('u'));
+    h.key(KeyCode::Backspace);
+    assert_eq!(h.app.field(Field::UserId).input.value(), "");
+}
+
+#[test]
+fn no_events_for_a_rule_the_customer_has_no_target_in_offers_their_targets() {
+    let mut h = Harness::new(120, 36);
+    h.query("564332013", "7610", "");
+    h.answer_all();
+    assert!(
+        matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("564332013")),
+        "their targets are offered: {:?}",
+        h.app.screen
+    );
+    assert!(
+        h.app.notice_text().is_some_and(|n| n.contains("has no target with rule 7610")),
+        "{:?}",
+        h.app.notice_text()
+    );
+    // A customer enrolled in the rule with no events yet is simply empty.
+    let mut h = Harness::new(120, 36);
+    h.query("610000042", "1986", "");
+    h.answer_all();
+    assert!(h.app.screen.overlay().is_none());
+}

@@ -304,6 +304,9 @@ pub struct QueryForm {
     pub resolving: Option<Resolving>,
     /// Completes a national phone number typed for a customer.
     pub country_code: Option<String>,
+    /// The focused field's text is selected (after `u` or a click): what is
+    /// typed next replaces it, so a new caller never inherits the last one.
+    pub selected: bool,
 }
 
 /// A lookup of the customer field's mobile, email, external id or card.
@@ -358,6 +361,9 @@ pub struct Workflow {
     pub targets_pending: Option<(u64, i64)>,
     /// The target group of the last target picked, for the period picker.
     pub group_id: Option<i64>,
+    /// "No events" answered for a rule: whether the customer has a target
+    /// with it is checked when their targets arrive: (generation, userId, rule).
+    pub rule_check: Option<(u64, i64, i64)>,
     pub recent: Vec<crate::explorer::features::pickers::recent::RecentQuery>,
     /// The config file's profiles, for switching from the explorer.
     pub profiles: Vec<crate::config::ProfileChoice>,
@@ -432,6 +438,7 @@ impl App {
                 focus: Focus::Input(Field::UserId),
                 resolving: None,
                 country_code: options.country_code,
+                selected: false,
             },
             results: Results {
                 limit: options.page_size.clamp(1, max_limit),
@@ -455,6 +462,7 @@ impl App {
                 targets: HashMap::new(),
                 targets_pending: None,
                 group_id: None,
+                rule_check: None,
                 recent: options.recent,
                 profiles: options.profiles,
                 customers: HashMap::new(),

@@ -85,6 +85,9 @@ impl App {
             Msg::Quit => self.chrome.should_quit = true,
         }
         selection::fit_table(self);
+        if self.form.focus != Focus::Input(crate::api::Field::UserId) {
+            self.form.selected = false;
+        }
         fx
     }
 
@@ -95,8 +98,8 @@ impl App {
             Action::FocusNext => self.focus_next(),
             Action::FocusPrev => self.focus_prev(),
             Action::LeaveInput => self.form.focus = Focus::Table,
-            Action::EditQuery => self.form.focus = Focus::Input(crate::api::Field::UserId),
-            Action::Edit => self.edit(key),
+            Action::EditQuery => query::select_customer(self),
+            Action::Edit => query::edit(self, key, fx),
             Action::Submit => paging::submit(self, fx),
             Action::Cancel => paging::cancel(self, fx),
             Action::NextPage | Action::PrevPage | Action::FirstPage | Action::LastPage | Action::AskPage
@@ -294,17 +297,6 @@ impl App {
         self.chrome.notice = Some(Notice { level: Level::Error, text: text.to_string() });
     }
 
-    pub(super) fn edit(&mut self, key: KeyEvent) {
-        if let Focus::Input(f) = self.form.focus {
-            let field = self.field_mut(f);
-            let before = field.input.value().to_string();
-            field.input.handle_event(&Event::Key(key));
-            if field.input.value() != before {
-                field.api_error = None;
-            }
-        }
-    }
-
     pub(super) fn paste(&mut self, text: &str) {
         let owner = self.owner();
         let target = match (owner, self.form.focus) {
@@ -321,8 +313,13 @@ impl App {
             },
             (Owner::Filter, _) => &mut self.filter_mut().input,
             (Owner::Query, Focus::Input(f)) => {
+                // A paste over the selected text replaces it, as typing does.
+                let selected = std::mem::take(&mut self.form.selected);
                 let field = &mut self.form.inputs[super::state::field_index(f)];
                 field.api_error = None;
+                if selected {
+                    field.input = Input::default();
+                }
                 &mut field.input
             }
             _ => return,

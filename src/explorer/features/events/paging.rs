@@ -121,8 +121,12 @@ pub(crate) fn finish(
             for field in &mut app.form.inputs {
                 field.api_error = None;
             }
+            let no_events = matches!(fetched.value, EventsOutcome::NoEvents { .. });
             show(app, query, Arc::new(fetched.value), focus_table);
             prefetch_next(app, fx);
+            if no_events && query.page == 0 {
+                query::check_rule(app, query.user_id, query.rule_id, fx);
+            }
             if query.page == 0 {
                 pickers::remember_recent(app, query, fx);
             }

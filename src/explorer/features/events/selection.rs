@@ -86,6 +86,9 @@ pub(crate) fn mouse(app: &mut App, m: MouseEvent) {
         MouseEventKind::Down(MouseButton::Left) => {
             if let Some(i) = areas.fields.iter().position(|r| r.contains(at)) {
                 app.form.focus = Focus::FIELDS[i];
+                if i == 0 {
+                    crate::explorer::features::query::update::select_customer(app);
+                }
             } else if let Some(row) = areas.table_row_at(at) {
                 focus_table(app);
                 let index = app.results.table.offset + row;

@@ -65,6 +65,9 @@ pub(crate) fn targets_loaded(
         Ok(groups) => {
             app.workflow.targets.insert(user_id, Arc::new(groups.clone()));
             app.refresh_summary();
+            if let Some((_, user, rule)) = app.workflow.rule_check.take_if(|(g, _, _)| *g == generation) {
+                return query::check_rule(app, user, rule, fx);
+            }
         }
         Err(e) if for_summary => {
             // The verdict waits for the targets too: it waits no more.

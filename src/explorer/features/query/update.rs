@@ -9,6 +9,10 @@ use crate::explorer::app::action::Effect;
 use crate::explorer::app::state::{AfterLookup, App, Focus, LastRequest, Resolving};
 use crate::explorer::features::events::paging;
 use crate::explorer::features::pickers::update as pickers;
+use crate::explorer::features::watch::update as watch;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
 
 /// Whether Enter can go on now: the customer is an id or already known.
 /// Otherwise the lookup starts (or, already under way, is told what to do
@@ -102,5 +106,72 @@ pub(crate) fn looked_up(
             app.form.focus = Focus::Input(Field::UserId);
         }
         Err(e) => app.results.error = Some(e),
+    }
+}
+
+/// `u`, `i`, `Esc` from the table, a click: the cursor goes to the customer
+/// field with its text selected, so what is typed next replaces it.
+pub(crate) fn select_customer(app: &mut App) {
+    app.form.focus = Focus::Input(Field::UserId);
+    app.form.selected = !app.field(Field::UserId).input.value().is_empty();
+}
+
+/// A key typed into the focused query field. Over selected text, a
+/// character or a deletion replaces all of it; any other key keeps it.
+pub(crate) fn edit(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Focus::Input(f) = app.form.focus else { return };
+    let selected = std::mem::take(&mut app.form.selected);
+    let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let field = app.field_mut(f);
+    let before = field.input.value().to_string();
+    match key.code {
+        KeyCode::Backspace | KeyCode::Delete if selected => field.input = Input::default(),
+        KeyCode::Char(_) if selected && plain => {
+            field.input = Input::default();
+            field.input.handle_event(&Event::Key(key));
+        }
+        _ => {
+            field.input.handle_event(&Event::Key(key));
+        }
+    }
+    if field.input.value() != before {
+        field.api_error = None;
+        if f == Field::UserId {
+            customer_changed(app, fx);
+        }
+    }
+}
+
+/// Another customer is being typed: the last one's rule, period, panels
+/// and watch do not carry over, and Enter opens the new one's targets.
+pub(crate) fn customer_changed(app: &mut App, fx: &mut Vec<Effect>) {
+    for f in [Field::RuleId, Field::PeriodId] {
+        if !app.field(f).input.value().is_empty() || app.field(f).api_error.is_some() {
+            app.set_field(f, "");
+        }
+    }
+    app.workflow.group_id = None;
+    app.workflow.rule_check = None;
+    app.workflow.verdict_wanted = None;
+    app.screen.clear();
+    watch::stop_watch(app, fx, "Stopped watching: another customer.");
+}
+
+/// "No events for this rule": when the customer has no target with the
+/// rule, say so and offer the targets they have.
+pub(crate) fn check_rule(app: &mut App, user_id: i64, rule_id: i64, fx: &mut Vec<Effect>) {
+    match app.workflow.targets.get(&user_id) {
+        Some(groups) => {
+            let has = groups.iter().flat_map(|g| &g.targets).any(|t| t.target_rule_id == rule_id);
+            if !has {
+                pickers::pick_target(app, fx);
+                app.warn(&format!("Customer {user_id} has no target with rule {rule_id}: these are theirs."));
+            }
+        }
+        None => {
+            app.generation += 1;
+            app.workflow.rule_check = Some((app.generation, user_id, rule_id));
+            fx.push(Effect::LoadTargets { generation: app.generation, user_id });
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::UnicodeWidthStr;
@@ -60,6 +61,9 @@ fn draw_field(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, field: Fi
     // An empty required field is a hint, not an error, until something is typed.
     let in_error = invalid.is_some_and(|i| i != Invalid::Required) || state.api_error.is_some();
     let value_style = if in_error { theme.error_input() } else { theme.input(focused) };
+    // Selected text (after `u`): reversed, so what typing will replace shows.
+    let value_style =
+        if focused && app.form.selected { value_style.add_modifier(Modifier::REVERSED) } else { value_style };
 
     // The visible window of the text, scrolled to keep the cursor in view.
     let text_w = box_w.saturating_sub(1) as usize; // one cell for the cursor at the end
