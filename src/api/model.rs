@@ -53,6 +53,18 @@ impl fmt::Display for Money {
     }
 }
 
+impl Money {
+    /// As money: at least two decimals ("2500.0" → "2500.00", "2000" →
+    /// "2000.00"), and every significant digit the API sent ("1.000" stays).
+    pub fn as_money(&self) -> String {
+        let mut d = self.0;
+        if d.scale() < 2 {
+            d.rescale(2);
+        }
+        d.to_string()
+    }
+}
+
 /// Money is written as its exact text, so JSON readers never see a float.
 impl serde::Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

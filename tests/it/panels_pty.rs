@@ -9,7 +9,7 @@ fn at_verdict() -> Session {
     s.send("777000777\t7610\r");
     s.wait_for("Page 1 of");
     s.send("e");
-    s.wait_for("Verdict · customer 777000777 · rule 7610");
+    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777 · rule 7610");
     s
 }
 
@@ -23,7 +23,7 @@ fn summary_over_the_verdict_takes_j_and_esc_uncovers_the_verdict() {
     s.wait_for("Period 7602 by event");
     s.send("\x1b");
     s.wait_gone("Summary ·");
-    s.wait_for("Verdict · customer 777000777 · rule 7610");
+    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777 · rule 7610");
     s.send("\x1b");
     s.wait_gone("Verdict ·");
     s.send("q");
@@ -60,12 +60,12 @@ fn the_verdict_over_the_batch_takes_esc_and_enter() {
     s.send("b");
     s.wait_for("Batch ·");
     s.send("e");
-    s.wait_for("Verdict · customer 777000777 · rule 7610");
+    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777 · rule 7610");
     s.send("\x1b");
     s.wait_gone("Verdict ·");
     s.wait_for("Batch ·");
     s.send("e");
-    s.wait_for("Verdict · customer 777000777 · rule 7610");
+    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777 · rule 7610");
     s.send("\t\r");
     s.wait_gone("Verdict ·");
     s.wait_for("Events · customer 777000777 · rule 7610");

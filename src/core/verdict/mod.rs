@@ -97,27 +97,56 @@ pub struct PeriodVerdict {
     /// An event of `counted_elsewhere` that alone would have covered the shortfall.
     pub would_have_reached: Option<EventRef>,
     pub enrolled_on: Option<String>,
+    /// The customer enrolled after the period began: only part of it counted.
+    pub late_enrolment: Option<LateEnrolment>,
     pub before_enrolment: Vec<EventRef>,
+    /// A return after which the total fell back below a target it had reached.
+    pub returned_below: Option<EventRef>,
     pub milestones: Vec<MilestoneVerdict>,
+}
+
+/// Enrolment after the period's first day: the days the customer had.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LateEnrolment {
+    pub enrolled: NaiveDate,
+    /// Days from the enrolment day to the period's last, both included.
+    pub days_enrolled: i64,
+    pub period_days: i64,
+}
+
+impl LateEnrolment {
+    /// "enrolled 10 Sep 2025: 21 of the period's 30 days".
+    pub fn sentence(&self) -> String {
+        format!(
+            "enrolled {}: {} of the period's {} days",
+            self.enrolled.format("%-d %b %Y"),
+            self.days_enrolled,
+            self.period_days
+        )
+    }
 }
 
 impl PeriodVerdict {
     /// One line: "Not reached: 4820.50 of 5000.00 — 179.50 short".
     pub fn headline(&self) -> String {
-        let target = self.target.map_or("?".into(), |t| t.to_string());
-        let have = self.achieved.or(self.events_sum).map_or("?".into(), |m| m.to_string());
+        let target = self.target.map_or("?".into(), |t| t.as_money());
+        let have = self.achieved.or(self.events_sum).map_or("?".into(), |m| m.as_money());
         match &self.outcome {
             Outcome::Reached { on, cumulative } => format!(
-                "Reached on {} with event {} (cumulative {cumulative} of {target})",
+                "Reached on {} with event {} (cumulative {} of {target})",
                 short_date(&on.event_date),
-                on.event_log_id
+                on.event_log_id,
+                cumulative.as_money()
             ),
             Outcome::ReachedByApi => format!("Reached: the API counts {have} of {target}"),
             Outcome::NotReached { short_by } if self.current && self.days_left != Some(0) => {
                 let days = self.days_left.map_or(String::new(), |d| format!(", {d} days left"));
-                format!("Not reached yet: {have} of {target} — {short_by} still needed{days}")
+                format!("Not reached yet: {have} of {target} — {} still needed{days}", short_by.as_money())
             }
-            Outcome::NotReached { short_by } => format!("Not reached: {have} of {target} — {short_by} short"),
+            Outcome::NotReached { short_by } => {
+                format!("Not reached: {have} of {target} — {} short", short_by.as_money())
+            }
             Outcome::NoTarget => "This target has no value to reach".into(),
         }
     }
@@ -231,6 +260,35 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
         _ => None,
     };
     let enrolled = target.enrolled_on.as_deref().and_then(parse_time);
+    let late_enrolment = match (enrolled.map(|e| e.date()), start, end) {
+        (Some(day), Some(s), Some(e)) if day > s && day <= e => Some(LateEnrolment {
+            enrolled: day,
+            days_enrolled: (e - day).num_days() + 1,
+            period_days: (e - s).num_days() + 1,
+        }),
+        _ => None,
+    };
+    // A return that took a total that had reached the target back below it,
+    // where it stayed.
+    let returned_below = match (&outcome, target.target_value) {
+        (Outcome::NotReached { .. }, Some(t)) if !t.0.is_zero() => {
+            let mut acc = Money::ZERO;
+            let mut reached = false;
+            let mut culprit = None;
+            for e in &here {
+                let Some(next) = acc.checked_add(e.target_value) else { break };
+                if next.0 >= t.0 {
+                    reached = true;
+                    culprit = None;
+                } else if reached && acc.0 >= t.0 && e.target_value.is_negative() {
+                    culprit = Some(EventRef::of(e));
+                }
+                acc = next;
+            }
+            culprit
+        }
+        _ => None,
+    };
     let before_enrolment = match enrolled {
         Some(at) => {
             here.iter().filter(|e| e.event_date.parsed.is_some_and(|d| d < at)).map(|e| EventRef::of(e)).collect()
@@ -266,9 +324,22 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
         counted_here_from_outside,
         would_have_reached,
         enrolled_on: target.enrolled_on.as_deref().map(|e| crate::sanitize::line(e).into_owned()),
+        late_enrolment,
         before_enrolment,
+        returned_below,
         milestones,
     }
+}
+
+/// The period a complaint is most likely about: the most recent one that
+/// ended without the target reached, else the current one, else the last.
+pub fn complaint_period(periods: &[PeriodVerdict]) -> usize {
+    let ended_short = |v: &PeriodVerdict| !v.current && matches!(v.outcome, Outcome::NotReached { .. });
+    periods
+        .iter()
+        .rposition(ended_short)
+        .or_else(|| periods.iter().position(|v| v.current))
+        .unwrap_or(periods.len().saturating_sub(1))
 }
 
 /// The verdicts over the periods of `rule_id` the targets list (or only

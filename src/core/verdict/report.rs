@@ -50,7 +50,14 @@ impl RequestInfo {
 }
 
 fn money(m: Option<Money>) -> String {
-    m.map_or_else(|| "—".into(), |m| m.to_string())
+    m.map_or_else(|| "—".into(), |m| m.as_money())
+}
+
+/// The enrolment day for people: "5 Sep 2025", or the API's text.
+fn enrolment_day(v: &PeriodVerdict) -> String {
+    let raw = v.enrolled_on.as_deref().unwrap_or("?");
+    chrono::NaiveDate::parse_from_str(raw.get(..10).unwrap_or(raw), "%Y-%m-%d")
+        .map_or_else(|_| raw.to_string(), |d| d.format("%-d %b %Y").to_string())
 }
 
 /// The notable events of a period, each with why it is notable.
@@ -71,15 +78,47 @@ pub fn notable(v: &PeriodVerdict) -> Vec<(&EventRef, String)> {
         out.push((e, "dated outside this period, counted here".into()));
     }
     for e in &v.returns {
-        out.push((e, "return".into()));
+        let below = v.returned_below.as_ref().is_some_and(|b| b.event_log_id == e.event_log_id);
+        out.push((e, if below { "return: took the total back below the target".into() } else { "return".into() }));
     }
     for e in &v.before_enrolment {
-        out.push((e, format!("before enrolment ({})", v.enrolled_on.as_deref().unwrap_or("?"))));
+        out.push((e, format!("before enrolment on {}: does not count", enrolment_day(v))));
     }
     for m in &v.milestones {
         if let Some(e) = &m.crossed_on {
             out.push((e, format!("crossed the sub-milestone {} ({})", m.name, money(m.value))));
         }
+    }
+    out
+}
+
+/// What explains the period beyond its figures, one sentence each: a late
+/// enrolment, an event that alone would have reached the target, a return
+/// that took a reached total back below it. The panel, the text and the
+/// case note say the same.
+pub fn findings(v: &PeriodVerdict) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(l) = &v.late_enrolment {
+        let mut s = l.sentence();
+        s[..1].make_ascii_uppercase();
+        out.push(format!("{s}."));
+    }
+    if let Some(w) = &v.would_have_reached {
+        out.push(format!(
+            "Event {} ({}, dated {}) counted in {}: alone it would have reached the target.",
+            w.event_log_id,
+            w.value.as_money(),
+            w.event_date,
+            w.period_id
+        ));
+    }
+    if let Some(r) = &v.returned_below {
+        out.push(format!(
+            "Return {} ({} on {}) took the total back below the target.",
+            r.event_log_id,
+            r.value.as_money(),
+            r.event_date
+        ));
     }
     out
 }
@@ -91,12 +130,12 @@ fn figures(v: &PeriodVerdict) -> Vec<(String, String)> {
         ("API's achieved value".to_string(), money(v.achieved)),
         (
             format!("Sum of the {} listed events", v.events_count),
-            v.events_sum.map_or_else(|| "not exact (beyond 28 digits)".into(), |s| s.to_string()),
+            v.events_sum.map_or_else(|| "not exact (beyond 28 digits)".into(), |s| s.as_money()),
         ),
     ];
     if let Some(d) = v.difference {
         let (label, d) = super::difference_label(d);
-        out.push((label.to_string(), d.to_string()));
+        out.push((label.to_string(), d.as_money()));
     }
     if !v.returns.is_empty() {
         out.push((format!("Returns ({})", v.returns.len()), money(v.returns_total)));
@@ -118,11 +157,15 @@ impl Report {
     pub fn text(&self) -> String {
         let mut out = String::new();
         let found = self.customer.found_by.as_deref().map_or(String::new(), |f| format!(" (found by {f})"));
-        out.push_str(&format!("Customer {}{found}, rule {}\n", self.customer.user_id, self.rule_id));
+        let target = self.target_name.as_deref().map_or(String::new(), |t| format!(", target \"{t}\""));
+        out.push_str(&format!("Customer {}{found}, rule {}{target}\n", self.customer.user_id, self.rule_id));
         for v in &self.periods {
             out.push_str(&format!("\n{}\n  {}\n", period_title(v), v.headline()));
             for (label, value) in figures(v) {
                 out.push_str(&format!("  {label}: {value}\n"));
+            }
+            for finding in findings(v) {
+                out.push_str(&format!("  {finding}\n"));
             }
             for (e, why) in notable(v) {
                 out.push_str(&format!(
@@ -153,6 +196,13 @@ impl Report {
             out.push_str("| Figure | Value |\n| --- | ---: |\n");
             for (label, value) in figures(v) {
                 out.push_str(&format!("| {} | {} |\n", cell(&label), cell(&value)));
+            }
+            let found = findings(v);
+            if !found.is_empty() {
+                out.push('\n');
+            }
+            for finding in found {
+                out.push_str(&format!("- {}\n", cell(&finding)));
             }
             let events = notable(v);
             if !events.is_empty() {

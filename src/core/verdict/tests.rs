@@ -132,3 +132,53 @@ fn a_difference_is_said_from_the_side_that_counts_more() {
     assert_eq!(difference_label(m("150.00")), ("The API counts more than the events by", m("150.00")));
     assert_eq!(difference_label(m("-1103.23")), ("The events count more than the API by", m("1103.23")));
 }
+
+#[test]
+fn a_late_enrolment_a_return_below_the_target_and_money_figures() {
+    let events = vec![
+        event(1, "ADD_TRANSACTION", "5200", "2025-09-12 10:00:00.0", "2025-09-12 10:00:05.0", 7601),
+        event(2, "RETURN_BILL", "-400.0", "2025-09-20 12:00:00.0", "2025-09-20 12:00:05.0", 7601),
+    ];
+    let mut t = target(7601, "2025-09-01", "2025-09-30", "5000", "4800", false);
+    t.enrolled_on = Some("2025-09-10T00:00:00.000+0000".into());
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    let late = v.late_enrolment.clone().expect("enrolled ten days in");
+    assert_eq!(late.sentence(), "enrolled 10 Sep 2025: 21 of the period's 30 days");
+    assert_eq!(v.returned_below.as_ref().map(|e| e.event_log_id), Some(2), "the return took it back below");
+    assert_eq!(v.headline(), "Not reached: 4800.00 of 5000.00 — 200.00 short", "figures as money");
+    let found = report::findings(&v);
+    assert!(found.iter().any(|f| f == "Enrolled 10 Sep 2025: 21 of the period's 30 days."), "{found:?}");
+    assert!(found.iter().any(|f| f.starts_with("Return 2 (-400.00 on")), "{found:?}");
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["lateEnrolment"]["daysEnrolled"], 21);
+    assert_eq!(json["returnedBelow"]["eventLogId"], 2);
+    // Enrolled before the period: nothing to say.
+    t.enrolled_on = Some("2025-08-01T00:00:00.000+0000".into());
+    assert!(period_verdict(&t, &events, at("2025-11-01 00:00:00")).late_enrolment.is_none());
+}
+
+#[test]
+fn the_complaint_is_about_the_last_ended_period_that_fell_short() {
+    let (_, events) = late_bill();
+    let mk = |p: i64, achieved: &str, current: bool| {
+        period_verdict(
+            &target(p, "2025-09-01", "2025-09-30", "5000.00", achieved, current),
+            &events,
+            at("2025-11-01 00:00:00"),
+        )
+    };
+    let periods = vec![mk(7600, "100", false), mk(7601, "100", false), mk(7602, "6000", false), mk(7603, "0", true)];
+    assert_eq!(complaint_period(&periods), 1, "7601: ended, short; 7602 was reached");
+    let periods = vec![mk(7602, "6000", false), mk(7603, "0", true)];
+    assert_eq!(complaint_period(&periods), 1, "none ended short: the current one");
+    assert_eq!(complaint_period(&[]), 0);
+}
+
+#[test]
+fn money_keeps_its_digits_and_has_at_least_two_decimals() {
+    let m = |s: &str| Money::parse(s).unwrap().as_money();
+    assert_eq!(
+        (m("2500.0"), m("2000"), m("1.000"), m("-0.5")),
+        ("2500.00".into(), "2000.00".into(), "1.000".into(), "-0.50".into())
+    );
+}

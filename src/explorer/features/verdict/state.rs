@@ -8,6 +8,8 @@ use crate::core::verdict::PeriodVerdict;
 pub struct VerdictPanel {
     pub user_id: i64,
     pub rule_id: i64,
+    /// The target's name (made safe), when the targets give one.
+    pub target_name: Option<String>,
     pub periods: Vec<PeriodVerdict>,
     /// The period shown in detail.
     pub selected: usize,

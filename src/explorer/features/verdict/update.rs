@@ -69,9 +69,25 @@ pub(crate) fn advance_verdict(app: &mut App, fx: &mut Vec<Effect>) {
     if periods.is_empty() {
         return app.warn(&format!("Customer {} has no target with rule {}.", want.user_id, want.rule_id));
     }
-    let selected = want.period_id.and_then(|p| periods.iter().position(|v| v.period_id == p)).unwrap_or(0);
-    let panel =
-        VerdictPanel { user_id: want.user_id, rule_id: want.rule_id, periods, selected, event: 0, in_events: false };
+    // The period the query named, else the one a complaint is most likely about.
+    let selected = want
+        .period_id
+        .and_then(|p| periods.iter().position(|v| v.period_id == p))
+        .unwrap_or_else(|| crate::core::verdict::complaint_period(&periods));
+    let target_name = targets
+        .iter()
+        .find(|t| t.target_rule_id == want.rule_id)
+        .and_then(|t| t.target_name.as_deref())
+        .map(|n| crate::sanitize::line(n).into_owned());
+    let panel = VerdictPanel {
+        user_id: want.user_id,
+        rule_id: want.rule_id,
+        target_name,
+        periods,
+        selected,
+        event: 0,
+        in_events: false,
+    };
     match app.screen.verdict_mut() {
         // A refresh (while watching) keeps its place in the stack.
         Some(open) if open.user_id == panel.user_id && open.rule_id == panel.rule_id => *open = panel,

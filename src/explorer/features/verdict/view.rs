@@ -13,11 +13,11 @@ use rust_decimal::prelude::ToPrimitive;
 use unicode_width::UnicodeWidthStr;
 
 use crate::api::model::Money;
-use crate::core::verdict::report::notable;
+use crate::core::verdict::report::{findings, notable};
 use crate::core::verdict::{Outcome, PeriodVerdict};
 use crate::explorer::app::App;
 use crate::explorer::features::verdict::state::VerdictPanel;
-use crate::explorer::ui::columns::{self, Kind, Spec};
+use crate::explorer::ui::columns;
 use crate::explorer::ui::theme::Theme;
 
 fn plot(m: Money) -> f64 {
@@ -26,9 +26,11 @@ fn plot(m: Money) -> f64 {
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(panel) = app.screen.verdict() else { return };
+    let name = panel.target_name.as_deref().map_or(String::new(), |n| format!(" · {n}"));
     let title = columns::join_fitting(
         &[
             (0, " Verdict".to_string()),
+            (2, name),
             (1, format!(" · customer {}", panel.user_id)),
             (1, format!(" · rule {}", panel.rule_id)),
             (0, " ".into()),
@@ -74,11 +76,7 @@ fn periods(theme: &Theme, panel: &VerdictPanel, frame: &mut Frame, area: Rect) {
         .periods
         .iter()
         .map(|v| {
-            let style = match v.outcome {
-                Outcome::Reached { .. } | Outcome::ReachedByApi => theme.behavioural(),
-                Outcome::NotReached { .. } => theme.negative(),
-                Outcome::NoTarget => Style::new(),
-            };
+            let style = outcome_style(theme, v);
             let head = format!("{} {} ", v.period_id, v.ref_code.as_deref().unwrap_or(""));
             let line = columns::fit_words(&v.headline(), width.saturating_sub(head.width())).into_owned();
             Row::new(vec![Cell::from(Line::from(vec![Span::raw(head), Span::styled(line, style)]))])
@@ -89,6 +87,15 @@ fn periods(theme: &Theme, panel: &VerdictPanel, frame: &mut Frame, area: Rect) {
         .highlight_symbol("▶ ");
     let mut state = TableState::default().with_selected(Some(panel.selected));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// Reached reads as success, not reached as a shortfall.
+fn outcome_style(theme: &Theme, v: &PeriodVerdict) -> Style {
+    match v.outcome {
+        Outcome::Reached { .. } | Outcome::ReachedByApi => theme.behavioural(),
+        Outcome::NotReached { .. } => theme.negative(),
+        Outcome::NoTarget => Style::new(),
+    }
 }
 
 /// `label figure` on one line when it fits, else the figure beneath; a
@@ -105,73 +112,76 @@ fn labelled(label: &str, figure: &str, width: usize, style: Style) -> Vec<Line<'
 }
 
 fn money(m: Option<Money>) -> String {
-    m.map_or_else(|| "—".into(), |m| m.to_string())
+    m.map_or_else(|| "—".into(), |m| m.as_money())
 }
 
-/// The figures and the notable events of the selected period.
+/// The figures, what explains them, and the notable events of the selected
+/// period, each reason whole: long lines wrap at words, never cut. The
+/// event under the cursor is highlighted and kept in view.
 fn details(theme: &Theme, panel: &VerdictPanel, v: &PeriodVerdict, frame: &mut Frame, area: Rect) {
     let width = area.width as usize;
-    let mut lines = labelled("Target", &money(v.target), width, Style::new());
+    // The headline whole: the list above may have had to shorten it.
+    let mut lines: Vec<Line> = columns::wrap_words(&v.headline(), width)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, outcome_style(theme, v).add_modifier(ratatui::style::Modifier::BOLD))))
+        .collect();
+    lines.extend(labelled("Target", &money(v.target), width, Style::new()));
     lines.extend(labelled("API's achieved value", &money(v.achieved), width, Style::new()));
-    let sum = v.events_sum.map_or_else(|| "not exact".into(), |s| s.to_string());
+    let sum = v.events_sum.map_or_else(|| "not exact".into(), |s| s.as_money());
     lines.extend(labelled(&format!("Sum of the {} listed events", v.events_count), &sum, width, Style::new()));
     if let Some(d) = v.difference {
         let (label, d) = crate::core::verdict::difference_label(d);
-        lines.extend(labelled(label, &d.to_string(), width, theme.warning()));
+        lines.extend(labelled(label, &d.as_money(), width, theme.warning()));
     }
-    if let Some(w) = &v.would_have_reached {
-        let text = format!(
-            "Event {} ({}, dated {}) counted in {}: alone it would have reached the target.",
-            w.event_log_id, w.value, w.event_date, w.period_id
-        );
+    for finding in findings(v) {
         lines.extend(
-            columns::wrap_words(&text, width).into_iter().map(|l| Line::from(Span::styled(l, theme.warning()))),
+            columns::wrap_words(&finding, width).into_iter().map(|l| Line::from(Span::styled(l, theme.warning()))),
         );
     }
-    let figures_h = (lines.len() as u16).min(area.height / 2);
-    let [top, bottom] = Layout::vertical([Constraint::Length(figures_h), Constraint::Min(0)]).spacing(1).areas(area);
-    frame.render_widget(Paragraph::new(lines), top);
-
+    lines.push(Line::default());
     let events = notable(v);
     if events.is_empty() {
-        frame.render_widget(Paragraph::new("No notable event.").style(theme.muted()), bottom);
+        lines.push(Line::from(Span::styled("No notable event.", theme.muted())));
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let mut specs = [
-        Spec::new("Event log id", Kind::Figure, 0),
-        Spec::new("Value", Kind::Figure, 0),
-        Spec::new("Date", Kind::Figure, 2),
-        Spec::new("Why", Kind::Text { min: 10 }, 1),
-    ];
-    let rows: Vec<[String; 4]> = events
-        .iter()
-        .map(|(e, why)| {
-            [e.event_log_id.to_string(), e.value.to_string(), e.event_date.chars().take(16).collect(), why.clone()]
-        })
-        .collect();
-    for row in &rows {
-        for (spec, cell) in specs.iter_mut().zip(row) {
-            spec.fit_cell(cell);
+    // Each event: its id, value and date, then why, wrapped beneath with an
+    // indent when it does not fit beside them.
+    let id_w = events.iter().map(|(e, _)| e.event_log_id.to_string().width()).max().unwrap_or(0);
+    let value_w = events.iter().map(|(e, _)| e.value.as_money().width()).max().unwrap_or(0);
+    let head = |e: &crate::core::verdict::EventRef| {
+        let date: String = e.event_date.chars().take(16).collect();
+        format!("{:>id_w$} {:>value_w$} {date}", e.event_log_id, e.value.as_money())
+    };
+    let head_w = events.iter().map(|(e, _)| head(e).width()).max().unwrap_or(0) + 2;
+    let beside = width >= head_w + 24;
+    let mut selected_at = 0;
+    for (i, (e, why)) in events.iter().enumerate() {
+        let chosen = panel.in_events && i == panel.event;
+        let style = if chosen { theme.selected(true) } else { Style::new() };
+        let mark = if chosen { "▶ " } else { "  " };
+        if chosen {
+            selected_at = lines.len();
+        }
+        let h = format!("{mark}{}", head(e));
+        let h = if h.width() <= width { h } else { format!("{mark}{}", e.event_log_id) };
+        if beside {
+            let why_lines = columns::wrap_words(why, width - head_w - 1);
+            for (j, w) in why_lines.into_iter().enumerate() {
+                let left = if j == 0 { h.clone() } else { String::new() };
+                lines.push(Line::from(Span::styled(format!("{left:<head_w$} {w}"), style)));
+            }
+        } else {
+            lines.push(Line::from(Span::styled(h, style)));
+            for w in columns::wrap_words(why, width.saturating_sub(4)) {
+                lines.push(Line::from(Span::styled(format!("    {w}"), style)));
+            }
         }
     }
-    let chosen = columns::widths(&specs, bottom.width.saturating_sub(2), 1);
-    let right = [false, true, false, false];
-    let cell = |text: &str, w: u16, r: bool| {
-        let line = Line::from(columns::fit(text, w).into_owned());
-        Cell::from(if r { line.right_aligned() } else { line })
-    };
-    let header =
-        Row::new((0..4).filter_map(|i| chosen[i].map(|w| cell(specs[i].title, w, right[i])))).style(theme.header());
-    let table_rows =
-        rows.iter().map(|row| Row::new((0..4).filter_map(|i| chosen[i].map(|w| cell(&row[i], w, right[i])))));
-    let table = Table::new(table_rows, columns::constraints(&chosen))
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme.selected(panel.in_events))
-        .highlight_symbol("▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    let mut state = TableState::default().with_selected(panel.in_events.then_some(panel.event));
-    frame.render_stateful_widget(table, bottom, &mut state);
+    // Scrolled so the event under the cursor is in view.
+    let height = area.height as usize;
+    let scroll = if selected_at + 3 > height { selected_at + 3 - height } else { 0 };
+    frame.render_widget(Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)), area);
 }
 
 /// The cumulative value of the period's events by day, the target and the
@@ -226,8 +236,9 @@ fn chart(app: &App, theme: &Theme, v: &PeriodVerdict, frame: &mut Frame, area: R
                 .data(&target_line),
         );
     }
+    // Another marker than the target's, so the two differ without colour.
     for m in &milestone_lines {
-        datasets.push(Dataset::default().marker(Marker::Dot).graph_type(GraphType::Line).style(theme.muted()).data(m));
+        datasets.push(Dataset::default().marker(Marker::Bar).graph_type(GraphType::Line).style(theme.muted()).data(m));
     }
     if !moved.is_empty() {
         datasets.push(
@@ -247,12 +258,12 @@ fn chart(app: &App, theme: &Theme, v: &PeriodVerdict, frame: &mut Frame, area: R
         }
         _ => vec![start.format("%d %b").to_string(), end.format("%d %b %Y").to_string()],
     };
-    let legend = "━ cumulative  •• target  ·· sub-milestones  █ counted elsewhere";
-    let [legend_area, chart_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(columns::fit_words(legend, legend_area.width as usize).into_owned()).style(theme.muted()),
-        legend_area,
-    );
+    let legend = "━ cumulative  •• target  ▄▄ sub-milestones  █ counted elsewhere";
+    // The legend wraps, whole, rather than lose a key.
+    let legend: Vec<Line> = columns::wrap_words(legend, area.width as usize).into_iter().map(Line::from).collect();
+    let [legend_area, chart_area] =
+        Layout::vertical([Constraint::Length(legend.len() as u16), Constraint::Min(0)]).areas(area);
+    frame.render_widget(Paragraph::new(legend).style(theme.muted()), legend_area);
     let chart =
         Chart::new(datasets).x_axis(Axis::default().bounds([0.0, days]).labels(labels).style(theme.muted())).y_axis(
             Axis::default()
