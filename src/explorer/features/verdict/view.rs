@@ -180,7 +180,7 @@ fn details(theme: &Theme, panel: &VerdictPanel, v: &PeriodVerdict, frame: &mut F
     }
     // Scrolled so the event under the cursor is in view.
     let height = area.height as usize;
-    let scroll = if selected_at + 3 > height { selected_at + 3 - height } else { 0 };
+    let scroll = (selected_at + 3).saturating_sub(height);
     frame.render_widget(Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)), area);
 }
 
