@@ -209,3 +209,34 @@ fn no_events_for_a_rule_the_customer_has_no_target_in_offers_their_targets() {
     h.answer_all();
     assert!(h.app.screen.overlay().is_none());
 }
+
+#[test]
+fn an_event_dated_outside_the_period_it_counted_in_is_flagged_in_the_table_and_explained() {
+    let mut h = Harness::new(120, 36);
+    // The caller's path: customer alone, their targets, the October period.
+    h.type_text("777000777");
+    h.key(KeyCode::Enter);
+    h.answer_all();
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Enter);
+    h.answer_all();
+    assert_eq!(h.app.results.shown.as_ref().and_then(|s| s.query.period_id), Some(7602));
+    let text = h.screen_text();
+    // 940000005: dated 30 Sep 23:50, processed 30 minutes later, counted in October.
+    let row = text.lines().find(|l| l.contains("2025-09-30 23:50")).expect("the late bill's row");
+    assert!(row.contains("7602 ⇄"), "flagged whatever its processing delay: {row}");
+    assert!(!text.lines().filter(|l| l.contains("2025-10-04")).any(|l| l.contains('⇄')), "others are not");
+    let at = h.app.results.view.iter().position(|&i| h.app.events()[i as usize].event_log_id == 940000005).unwrap();
+    h.app.results.table.selected = at;
+    h.key(KeyCode::Enter);
+    let text = h.screen_text();
+    // Wrapped at words in the pane: the sentence read whole.
+    let pane: String =
+        text.lines().filter_map(|l| l.split('┃').nth(1)).map(|l| l.trim().to_string()).collect::<Vec<_>>().join(" ");
+    assert!(
+        pane.contains(
+            "⇄ dated 30 Sep 2025 23:50, outside this period (2025-10-01 → 2025-10-31): it counted here, not in the period of its date"
+        ),
+        "{pane}"
+    );
+}

@@ -41,6 +41,25 @@ impl App {
         self.workflow.customers.get(&customer).map(|id| (customer, *id))
     }
 
+    /// The window of the period `e` counted in, when the customer's targets
+    /// are known and its date falls outside it: an event that counted in
+    /// another period than its date's.
+    pub fn dated_elsewhere(&self, e: &crate::api::TargetEvent) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+        let user = self.results.shown.as_ref().map_or(e.customer_id, |s| s.query.user_id);
+        let groups = self.workflow.targets.get(&user)?;
+        let target = groups
+            .iter()
+            .flat_map(|g| &g.targets)
+            .find(|t| t.period_id == Some(e.period_id) && t.target_rule_id == e.target_rule_id)?;
+        let day = |s: Option<&str>| {
+            let s = s?.trim();
+            chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
+        };
+        let (start, end) = (day(target.period_start_date.as_deref())?, day(target.period_end_date.as_deref())?);
+        let date = e.event_date.parsed?.date();
+        (date < start || date > end).then_some((start, end))
+    }
+
     /// The clock the verdict counts days left with (fixed in tests).
     pub fn now(&self) -> chrono::NaiveDateTime {
         self.chrome.clock.unwrap_or_else(|| chrono::Local::now().naive_local())

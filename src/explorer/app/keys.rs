@@ -332,6 +332,8 @@ pub const NOTES: &[(Context, &str, &str)] = &[
     (Context::Query, "customer", "an id, or +91…/mobile:…, name@mail, external:…, card:…"),
     (Context::Query, "typing", "any other key types into the field"),
     (Context::Table, "mouse", "the wheel scrolls, a click selects"),
+    (Context::Table, "⇄ in Period", "dated outside the period it counted in"),
+    (Context::Table, "⚠ Processed", "processed over an hour after its date"),
     (Context::Filter, "typing", "narrows the rows as you type"),
     (Context::Picker, "typing", "narrows the list"),
 ];

@@ -109,7 +109,11 @@ fn date_lines(t: &EventTime) -> Vec<String> {
 }
 
 /// (key, value lines, value style) for every field of the event.
-fn fields(theme: &Theme, e: &TargetEvent) -> Vec<(&'static str, Vec<String>, Style)> {
+fn fields(
+    theme: &Theme,
+    e: &TargetEvent,
+    dated_elsewhere: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+) -> Vec<(&'static str, Vec<String>, Style)> {
     let kind = match e.kind() {
         crate::api::model::EventKind::Transaction => "transaction",
         crate::api::model::EventKind::Return => "return",
@@ -140,7 +144,20 @@ fn fields(theme: &Theme, e: &TargetEvent) -> Vec<(&'static str, Vec<String>, Sty
         ("customerId", vec![e.customer_id.to_string()], Style::new()),
         ("eventDate", date_lines(&e.event_date), Style::new()),
         ("eventProcessedDate", processed, lag_style),
-        ("periodId", vec![e.period_id.to_string()], Style::new()),
+        match (dated_elsewhere, e.event_date.parsed) {
+            (Some((start, end)), Some(date)) => (
+                "periodId",
+                vec![
+                    e.period_id.to_string(),
+                    format!(
+                        "⇄ dated {}, outside this period ({start} → {end}): it counted here, not in the period of its date",
+                        date.format("%-d %b %Y %H:%M")
+                    ),
+                ],
+                theme.warning(),
+            ),
+            _ => ("periodId", vec![e.period_id.to_string()], Style::new()),
+        },
         ("targetGroupId", vec![e.target_group_id.to_string()], Style::new()),
         ("targetRuleId", vec![e.target_rule_id.to_string()], Style::new()),
     ];
@@ -165,7 +182,7 @@ pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     }
     let stacked = width < KEY_WIDTH + 16;
     let mut out = Vec::new();
-    for (key, values, style) in fields(theme, e) {
+    for (key, values, style) in fields(theme, e, app.dated_elsewhere(e)) {
         let key_span = Span::styled(format!("{key:<KEY_WIDTH$}"), theme.muted());
         if stacked {
             out.push(Line::from(Span::styled(key, theme.muted())));
@@ -180,6 +197,13 @@ pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         // slightly indented, so long values keep most of the width.
         let mut first = true;
         for v in values {
+            // A sentence (a ⚠ or ⇄ note) wraps at words beneath the value.
+            if !first && (v.starts_with('⚠') || v.starts_with('⇄')) {
+                for piece in crate::explorer::ui::columns::wrap_words(&v, width.saturating_sub(CONTINUATION.len())) {
+                    out.push(Line::from(vec![Span::raw(CONTINUATION), Span::styled(piece, style)]));
+                }
+                continue;
+            }
             let room = if first { width.saturating_sub(KEY_WIDTH) } else { width.saturating_sub(CONTINUATION.len()) };
             let below = width.saturating_sub(CONTINUATION.len());
             // A value too wide to sit beside its key, that would fit whole on a

@@ -75,7 +75,10 @@ pub fn has_large_lag(e: &TargetEvent) -> bool {
 /// Marks an event that arrived while watching (visible without colour).
 const FRESH: &str = "✚";
 
-fn cell_text(col: Col, e: &TargetEvent, fresh: bool) -> Cow<'_, str> {
+/// Marks an event dated outside the period it counted in.
+const MOVED: &str = "⇄";
+
+fn cell_text(col: Col, e: &TargetEvent, fresh: bool, moved: bool) -> Cow<'_, str> {
     match col {
         Col::Date => e.event_date.short(),
         Col::Event => {
@@ -86,6 +89,7 @@ fn cell_text(col: Col, e: &TargetEvent, fresh: bool) -> Cow<'_, str> {
             e.event_display_name.as_deref().map_or(Cow::Borrowed("—"), |n| sanitize::line_prefix(n, CELL_BYTES))
         }
         Col::Value => e.target_value.to_string().into(),
+        Col::Period if moved => format!("{} {MOVED}", e.period_id).into(),
         Col::Period => e.period_id.to_string().into(),
         Col::Unique => sanitize::line_prefix(&e.unique_id, CELL_BYTES),
         Col::LogId => e.event_log_id.to_string().into(),
@@ -107,8 +111,13 @@ fn row_style(theme: &Theme, e: &TargetEvent) -> Style {
 /// The texts of the visible rows, every column, computed once per frame.
 type RowTexts<'a> = Vec<[Cow<'a, str>; 8]>;
 
-fn row_texts<'a>(rows: &[&'a TargetEvent], fresh: &std::collections::HashSet<i64>) -> RowTexts<'a> {
-    rows.iter().map(|e| DISPLAY.map(|c| cell_text(c, e, fresh.contains(&e.event_log_id)))).collect()
+fn row_texts<'a>(app: &App, rows: &[&'a TargetEvent]) -> RowTexts<'a> {
+    rows.iter()
+        .map(|e| {
+            let (fresh, moved) = (app.results.fresh.contains(&e.event_log_id), app.dated_elsewhere(e).is_some());
+            DISPLAY.map(|c| cell_text(c, e, fresh, moved))
+        })
+        .collect()
 }
 
 fn column_index(col: Col) -> usize {
@@ -212,7 +221,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let window: Vec<&TargetEvent> =
         app.results.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
     let symbol = "▶ ";
-    let texts = row_texts(&window, &app.results.fresh);
+    let texts = row_texts(app, &window);
     let cols =
         columns(&window, &texts, inner.width.saturating_sub(unicode_width::UnicodeWidthStr::width(symbol) as u16));
     let header = Row::new(cols.iter().map(|(c, _)| {
