@@ -20,6 +20,9 @@ pub struct ConnectionInfo {
     pub clipboard: bool,
     /// The profile's quota, which paces watching too (None: no quota).
     pub requests_per_minute: Option<u32>,
+    /// Which tenant this is, for what belongs to one (recent queries): the
+    /// API origin, or "demo".
+    pub tenant: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +42,7 @@ impl Default for ConnectionInfo {
             offset_mode: Default::default(),
             clipboard: true,
             requests_per_minute: None,
+            tenant: String::new(),
         }
     }
 }
@@ -58,6 +62,7 @@ pub fn connection_info(client: &Client) -> ConnectionInfo {
         // The Linux console and dumb terminals cannot take OSC 52.
         clipboard: !matches!(term.as_str(), "dumb" | "linux" | ""),
         requests_per_minute: client.config().requests_per_minute,
+        tenant: client.base_url().origin().ascii_serialization(),
     }
 }
 

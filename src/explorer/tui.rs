@@ -27,6 +27,7 @@ use crate::explorer::app::state::AppOptions;
 use crate::explorer::app::{App, Msg};
 use crate::explorer::features::pickers::profiles;
 use crate::explorer::features::pickers::recent;
+use crate::explorer::features::pickers::recent::DEMO_TENANT;
 use crate::explorer::runtime::Runtime;
 use crate::explorer::ui::theme::Theme;
 use crate::session::Session;
@@ -55,7 +56,14 @@ pub async fn run(
     }
     let mut app = App::new(AppOptions {
         all_options: settings.fetch_all_options(),
-        connection: connection_info(&session.client),
+        connection: {
+            let mut c = connection_info(&session.client);
+            // The embedded demo's port changes every run; it is one tenant.
+            if session.demo.is_some() {
+                c.tenant = DEMO_TENANT.to_string();
+            }
+            c
+        },
         profiles: profiles.choices(),
         recent,
         empty_hint: if session.demo.is_some() { crate::demo::suggestion_lines() } else { Vec::new() },

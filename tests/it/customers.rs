@@ -240,3 +240,46 @@ fn an_event_dated_outside_the_period_it_counted_in_is_flagged_in_the_table_and_e
         "{pane}"
     );
 }
+
+#[test]
+fn recent_queries_belong_to_their_tenant() {
+    use target_events::explorer::features::pickers::recent::RecentQuery;
+    let entry = |user: i64, tenant: &str| RecentQuery {
+        user_id: user,
+        rule_id: 1986,
+        period_id: None,
+        at: "2026-11-30 09:00".into(),
+        typed: None,
+        tenant: Some(tenant.into()),
+    };
+    let mut h = Harness::new(120, 36);
+    h.app.chrome.connection.tenant = "https://eu.api.capillarytech.com".into();
+    h.app.workflow.recent = vec![entry(564332013, "demo"), entry(498221730, "https://eu.api.capillarytech.com")];
+    // ↑ in the customer field opens the recent list, as h does from the table.
+    h.key(KeyCode::Up);
+    let shown = |h: &Harness| match h.app.screen.overlay() {
+        Some(Overlay::Picker(p)) => p.visible().len(),
+        _ => 0,
+    };
+    assert_eq!(shown(&h), 1, "this tenant's only");
+    let text = h.screen_text();
+    assert!(text.contains("498221730") && !text.contains("564332013"), "{text}");
+    assert!(text.contains("Tab: also the 1 made on other tenants"), "{text}");
+    // Tab: every tenant's, labelled.
+    h.key(KeyCode::Tab);
+    assert_eq!(shown(&h), 2);
+    let text = h.screen_text();
+    assert!(text.contains("Tenant") && text.contains("demo"), "{text}");
+    // The other tenant's query (first, the most recent) is not sent here.
+    h.pending.clear();
+    let picked = match h.app.screen.overlay() {
+        Some(Overlay::Picker(p)) => p.selected_item().cloned(),
+        _ => None,
+    };
+    assert!(
+        matches!(picked, Some(target_events::explorer::features::pickers::picker::PickerItem::Recent(r)) if r.user_id == 564332013)
+    );
+    h.key(KeyCode::Enter);
+    assert!(h.pending.is_empty(), "nothing sent: {:?}", h.pending);
+    assert!(h.app.notice_text().is_some_and(|n| n.contains("made on demo")), "{:?}", h.app.notice_text());
+}

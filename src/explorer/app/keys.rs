@@ -315,6 +315,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Picker, &[DOWN, UP, PGDN, PGUP], Action::PickerKey, "move through the list"),
     when(X::Picker, &[k(KeyCode::Delete)], When::RecentPicker, Action::PickerKey, "recent: forget the entry"),
     when(X::Picker, &[ctrl('k')], When::RecentPicker, Action::PickerKey, "recent: forget them all"),
+    when(X::Picker, &[TAB], When::RecentPicker, Action::PickerKey, "recent: other tenants' too, or not"),
     b(X::Picker, &[ENTER], Action::Confirm, "choose"),
     b(X::Picker, &[ESC], Action::CloseOverlay, "close"),
     b(X::Prompt, &[ENTER], Action::Confirm, "go"),

@@ -123,6 +123,8 @@ pub enum PickerEvent {
     Forget(RecentQuery),
     /// The whole recent list is to be cleared.
     ForgetAll,
+    /// Show (or hide) the recent queries of other tenants.
+    OtherTenants,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,6 +148,8 @@ pub struct Picker {
     pub note: Option<String>,
     /// Which lookup this picker waits for.
     pub generation: u64,
+    /// The recent list shows every tenant's queries, not only this one's.
+    pub all_tenants: bool,
 }
 
 impl Picker {
@@ -158,6 +162,7 @@ impl Picker {
             loading: true,
             error: None,
             note: None,
+            all_tenants: false,
             generation,
         }
     }
@@ -195,6 +200,7 @@ impl Picker {
                 }
             }
             KeyCode::Char('k') if ctrl && self.kind == PickerKind::Recent => return PickerEvent::ForgetAll,
+            KeyCode::Tab if self.kind == PickerKind::Recent => return PickerEvent::OtherTenants,
             _ => {
                 let before = self.filter.value().to_string();
                 self.filter.handle_event(&Event::Key(key));

@@ -18,6 +18,18 @@ pub struct RecentQuery {
     /// mobile…), so the list reads as the agent knows the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typed: Option<String>,
+    /// The tenant (API origin, or "demo") it was made on: ids mean nothing
+    /// on another. None for entries saved before tenants were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+}
+
+/// The tenant the embedded demo API is, whatever its port.
+pub const DEMO_TENANT: &str = "demo";
+
+/// The entries made on `tenant`, or on every tenant.
+pub fn of_tenant<'a>(list: &'a [RecentQuery], tenant: &str, all: bool) -> impl Iterator<Item = &'a RecentQuery> {
+    list.iter().filter(move |r| all || r.tenant.as_deref() == Some(tenant))
 }
 
 pub fn default_path() -> Option<PathBuf> {
@@ -60,7 +72,8 @@ pub fn save(path: &Path, list: &[RecentQuery]) -> std::io::Result<()> {
 
 /// Puts `q` first, without duplicates, keeping at most [`MAX_RECENT`].
 pub fn remember(list: &mut Vec<RecentQuery>, q: RecentQuery) {
-    list.retain(|r| (r.user_id, r.rule_id, r.period_id) != (q.user_id, q.rule_id, q.period_id));
+    let key = |r: &RecentQuery| (r.user_id, r.rule_id, r.period_id, r.tenant.clone());
+    list.retain(|r| key(r) != key(&q));
     list.insert(0, q);
     list.truncate(MAX_RECENT);
 }
@@ -70,7 +83,7 @@ mod tests {
     use super::*;
 
     fn q(u: i64) -> RecentQuery {
-        RecentQuery { user_id: u, rule_id: 1, period_id: None, at: String::new(), typed: None }
+        RecentQuery { user_id: u, rule_id: 1, period_id: None, at: String::new(), typed: None, tenant: None }
     }
 
     #[test]

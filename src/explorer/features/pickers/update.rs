@@ -119,12 +119,28 @@ pub(crate) fn periods_loaded(app: &mut App, generation: u64, result: Result<Vec<
     }
 }
 
+/// `h`: this tenant's recent queries (Tab shows the others', labelled).
 pub(crate) fn pick_recent(app: &mut App) {
     if app.workflow.recent.is_empty() {
         return app.flash("No recent queries yet.");
     }
-    let items = app.workflow.recent.iter().cloned().map(PickerItem::Recent).collect();
-    app.screen.open_overlay(Overlay::Picker(Picker::with_items(PickerKind::Recent, items)));
+    let mut picker = Picker::with_items(PickerKind::Recent, Vec::new());
+    fill_recent(app, &mut picker, false);
+    app.screen.open_overlay(Overlay::Picker(picker));
+}
+
+/// The recent list of this tenant, or of every tenant.
+fn fill_recent(app: &App, picker: &mut Picker, all: bool) {
+    let tenant = &app.chrome.connection.tenant;
+    picker.all_tenants = all;
+    picker.items = recent::of_tenant(&app.workflow.recent, tenant, all).cloned().map(PickerItem::Recent).collect();
+    picker.selected = 0;
+    let others = app.workflow.recent.len() - recent::of_tenant(&app.workflow.recent, tenant, false).count();
+    picker.note = match (all, others) {
+        (false, 0) => None,
+        (false, n) => Some(format!("This tenant's queries. Tab: also the {n} made on other tenants.")),
+        (true, _) => Some("Every tenant's queries, each with its tenant. Tab: this tenant's only.".into()),
+    };
 }
 
 /// A key for the open picker: the picker moves and filters itself;
@@ -136,6 +152,14 @@ pub(crate) fn picker_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         PickerEvent::Forget(r) => {
             app.workflow.recent.retain(|x| *x != r);
             fx.push(Effect::SaveRecent(app.workflow.recent.clone()));
+        }
+        PickerEvent::OtherTenants => {
+            let all = !p.all_tenants;
+            let mut picker = Picker::with_items(PickerKind::Recent, Vec::new());
+            fill_recent(app, &mut picker, all);
+            if let Some(Overlay::Picker(p)) = app.screen.overlay_mut() {
+                *p = picker;
+            }
         }
         PickerEvent::ForgetAll => {
             app.workflow.recent.clear();
@@ -160,6 +184,12 @@ pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
         PickerItem::Period(period) => {
             app.set_field(Field::PeriodId, &period.id.to_string());
             app.query_from_inputs()
+        }
+        // Ids mean nothing on another tenant: nothing is sent there.
+        PickerItem::Recent(r) if r.tenant.as_deref() != Some(app.chrome.connection.tenant.as_str()) => {
+            let made_on =
+                r.tenant.as_deref().map_or("another tenant".to_string(), |t| crate::sanitize::line(t).into_owned());
+            return app.warn(&format!("That query was made on {made_on}: switch to its profile (T) to open it."));
         }
         PickerItem::Recent(r) => {
             app.set_field(Field::UserId, &r.user_id.to_string());
@@ -188,7 +218,8 @@ pub(crate) fn remember_recent(app: &mut App, q: EventsQuery, fx: &mut Vec<Effect
         .resolved_customer()
         .filter(|(_, id)| *id == q.user_id)
         .map(|_| app.field(Field::UserId).input.value().trim().to_string());
-    let entry = RecentQuery { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id, at, typed };
+    let tenant = Some(app.chrome.connection.tenant.clone());
+    let entry = RecentQuery { user_id: q.user_id, rule_id: q.rule_id, period_id: q.period_id, at, typed, tenant };
     recent::remember(&mut app.workflow.recent, entry);
     fx.push(Effect::SaveRecent(app.workflow.recent.clone()));
 }

@@ -53,7 +53,7 @@ fn money(m: Option<crate::api::model::Money>) -> String {
 }
 
 /// The columns of a picker: title, kind, priority (0 kept first).
-fn specs(kind: PickerKind) -> Vec<Spec> {
+fn specs(kind: PickerKind, all_tenants: bool) -> Vec<Spec> {
     let text = |min| Kind::Text { min };
     let v: Vec<(&'static str, Kind, u8)> = match kind {
         PickerKind::Targets { .. } => vec![
@@ -71,6 +71,13 @@ fn specs(kind: PickerKind) -> Vec<Spec> {
         PickerKind::Periods { .. } => {
             vec![("Period", Kind::Figure, 0), ("Ref", text(4), 2), ("Dates", Kind::Figure, 1), ("Status", text(6), 3)]
         }
+        PickerKind::Recent if all_tenants => vec![
+            ("Customer", Kind::Figure, 0),
+            ("Rule", Kind::Figure, 0),
+            ("Period", Kind::Figure, 1),
+            ("When", Kind::Figure, 3),
+            ("Tenant", text(8), 2),
+        ],
         PickerKind::Recent => vec![
             ("Customer", Kind::Figure, 0),
             ("Rule", Kind::Figure, 0),
@@ -82,7 +89,7 @@ fn specs(kind: PickerKind) -> Vec<Spec> {
     v.into_iter().map(|(t, k, p)| Spec::new(t, k, p)).collect()
 }
 
-fn cells(theme: &Theme, item: &PickerItem) -> Vec<Text> {
+fn cells(theme: &Theme, item: &PickerItem, all_tenants: bool) -> Vec<Text> {
     match item {
         PickerItem::Target(t) => {
             let reached = t.reached();
@@ -121,7 +128,10 @@ fn cells(theme: &Theme, item: &PickerItem) -> Vec<Text> {
             left(r.rule_id.to_string()),
             left(r.period_id.map_or("all".into(), |p| p.to_string())),
             left(s(&r.at)),
-        ],
+        ]
+        .into_iter()
+        .chain(all_tenants.then(|| left(s(r.tenant.as_deref().unwrap_or("unknown")))))
+        .collect(),
         PickerItem::Profile(p) => vec![left(s(&p.name)), left(s(&p.origin))],
     }
 }
@@ -135,7 +145,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     let area = screen.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, area);
     let footer = match picker.kind {
-        PickerKind::Recent => " type to narrow · ↑↓ · Enter opens · Del removes · Ctrl-K clears all · Esc ",
+        PickerKind::Recent => " type to narrow · ↑↓ · Enter opens · Tab tenants · Del removes · Ctrl-K clears · Esc ",
         _ => " type to narrow · ↑↓ move · Enter choose · Esc close ",
     };
     let block = Block::bordered()
@@ -188,8 +198,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
         frame.render_widget(Paragraph::new(text).style(theme.muted()), body);
         return;
     }
-    let mut specs = specs(picker.kind);
-    let rows: Vec<Vec<Text>> = visible.iter().map(|&i| cells(theme, &picker.items[i])).collect();
+    let mut specs = specs(picker.kind, picker.all_tenants);
+    let rows: Vec<Vec<Text>> = visible.iter().map(|&i| cells(theme, &picker.items[i], picker.all_tenants)).collect();
     for row in &rows {
         for (spec, cell) in specs.iter_mut().zip(row) {
             spec.fit_cell(&cell.text);
