@@ -65,7 +65,8 @@ fn a_new_event_arrives_marked_and_announced_without_moving_the_selection() {
     h.send(Msg::WatchPolled { generation, result: Ok(page) });
     assert!(h.app.events().iter().any(|e| e.event_log_id == 640199999));
     assert_eq!(h.app.selected_event().unwrap().event_log_id, selected, "the selection stays on its event");
-    assert_eq!(h.app.notice_text(), Some("new: ADD_TRANSACTION 333.33 at 12:00"));
+    // When it arrived (the clock), and when it is dated.
+    assert_eq!(h.app.notice_text(), Some("✚ 12:00:00 ADD_TRANSACTION 333.33 (dated 12:00)"));
     assert!(matches!(h.pending.last(), Some(Effect::WatchAfter { delay, .. }) if *delay == Duration::from_secs(5)));
     let t = h.render();
     assert_snapshot!("watch_new_event", t.backend());

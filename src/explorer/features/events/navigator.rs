@@ -85,12 +85,14 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
     }
     if let Some(w) = &app.workflow.watch {
         // Marked in words as well as colour, so it reads under NO_COLOR.
+        // The count stays with the watch, whatever else the line gives up.
+        let count = format!(" ◉ watching {} events", app.events().len());
         let text = if w.polling {
-            " ◉ watching · checking…".to_string()
+            format!("{count} · checking…")
         } else if w.plan.failures > 0 {
-            format!(" ◉ watching · retry at {}", w.next_at.format("%H:%M:%S"))
+            format!("{count} · retry at {}", w.next_at.format("%H:%M:%S"))
         } else {
-            format!(" ◉ watching · next at {}", w.next_at.format("%H:%M:%S"))
+            format!("{count} · next {}", w.next_at.format("%H:%M:%S"))
         };
         parts.push(Part::text(0, text, theme.fresh()));
     }

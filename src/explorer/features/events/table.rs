@@ -261,11 +261,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn title(app: &App, width: u16) -> String {
     let mut parts = vec![(0, " Events".to_string())];
     if let Some(q) = app.base_query() {
+        // The customer as the field holds it, and the id it stands for.
         let customer = match app.resolved_customer() {
-            Some((who, id)) if id == q.user_id => match app.workflow.found_how.get(&who) {
-                Some(by) => format!(" · {by} → {id}"),
-                None => format!(" · customer {who} → {id}"),
-            },
+            Some((_, id)) if id == q.user_id => {
+                let typed = crate::sanitize::line_prefix(app.field(crate::api::Field::UserId).input.value().trim(), 60);
+                format!(" · customer {typed} → {id}")
+            }
             _ => format!(" · customer {}", q.user_id),
         };
         parts.push((1, customer));

@@ -103,6 +103,7 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
         return;
     }
     let selected_id = app.selected_event_id();
+    let arrived = app.now().format("%H:%M:%S").to_string();
     let Some(shown) = &mut app.results.shown else { return };
     let mut events: Vec<TargetEvent> = match &*shown.outcome {
         EventsOutcome::Page(p) => p.events.clone(),
@@ -115,7 +116,7 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
                 .event_date
                 .parsed
                 .map_or_else(|| e.event_date.short().into_owned(), |d| d.format("%H:%M").to_string());
-            format!("{} {} at {at}", crate::sanitize::line_prefix(&e.event_name, 40), e.target_value)
+            format!("{} {} (dated {at})", crate::sanitize::line_prefix(&e.event_name, 40), e.target_value)
         })
         .collect();
     app.results.fresh.extend(fresh.iter().map(|e| e.event_log_id));
@@ -157,5 +158,5 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
             Some(crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id });
         verdict::advance_verdict(app, fx);
     }
-    app.flash(&format!("new: {}", announce.join(" · ")));
+    app.flash(&format!("✚ {arrived} {}", announce.join(" · ")));
 }
