@@ -202,3 +202,50 @@ fn the_figures_are_on_screen_where_there_is_room() {
     assert!(text.contains("██████████ 100%"), "a huge value over a tiny target is reached");
     assert!(text.contains('…'), "long names are cut with a mark");
 }
+
+/// A target picker over names of 40 characters and figures of 1234567.891.
+fn picker_with_long_names(width: u16, same_name: bool) -> Harness {
+    use target_events::explorer::app::state::Overlay;
+    use target_events::explorer::features::pickers::picker::{Picker, PickerItem, PickerKind, TargetChoice};
+    let name = "Spend 1,234,567.89 in the September Sprt"; // 40 characters
+    assert_eq!(name.chars().count(), 40);
+    let choice = |period: i64| TargetChoice {
+        group_id: 1,
+        group_name: if same_name { name.into() } else { "Festive Spend Club of the Great Northern".into() },
+        target_name: name.into(),
+        rule_id: 880_000_000_002,
+        period_id: Some(period),
+        ref_code: "Sep_2025".into(),
+        start: "2025-09-01".into(),
+        end: "2025-09-30".into(),
+        target: target_events::api::Money::parse("1234567.891"),
+        achieved: target_events::api::Money::parse("1234567.890"),
+        current: period == 2,
+    };
+    let mut h = Harness::new(width, 36);
+    let items = vec![PickerItem::Target(choice(1)), PickerItem::Target(choice(2))];
+    h.app.screen.open_overlay(Overlay::Picker(Picker::with_items(PickerKind::Targets { user_id: USER }, items)));
+    h
+}
+
+#[test]
+fn target_names_are_whole_from_100_columns_and_go_last_when_narrow() {
+    let name = "Spend 1,234,567.89 in the September Sprt";
+    for width in [100, 120, 200] {
+        let text = picker_with_long_names(width, false).screen_text();
+        assert!(text.contains(name), "the name whole at {width}:\n{text}");
+        assert!(text.contains("1234567.891") && text.contains("1234567.890"), "figures whole at {width}");
+    }
+    // A group named as its target: one column says it, so there is room for more.
+    let text = picker_with_long_names(120, true).screen_text();
+    assert_eq!(text.matches(name).count(), 2, "once per row, not twice:\n{text}");
+    assert!(!text.contains("Group"), "{text}");
+    // Narrow: the dates and the gauge go first; the name narrows last, marked.
+    for width in [60, 80] {
+        let text = picker_with_long_names(width, false).screen_text();
+        assert!(!text.contains("2025-09-01 → 2025-09-30"), "dates given up at {width}:\n{text}");
+        assert!(!text.contains('░'), "the gauge given up at {width}");
+        assert!(text.contains("1234567.891"), "figures stay at {width}");
+        assert!(text.contains("Spend") && text.contains('…'), "the name narrowed, marked, at {width}:\n{text}");
+    }
+}

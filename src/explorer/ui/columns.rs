@@ -10,6 +10,9 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Text columns get up to this many columns before lower priorities are seen.
 const COMFORTABLE_TEXT: u16 = 12;
+/// A name (a target's, a group's) is given this much whole before lower
+/// priorities are seen: names of up to 40 characters read whole.
+const WHOLE_NAME: u16 = 40;
 
 /// What a column holds, which decides how it may shrink.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +21,9 @@ pub enum Kind {
     Figure,
     /// Text that may narrow to `min` columns, marked with `…` when cut.
     Text { min: u16 },
+    /// A name: like text, but given whole (up to 40 columns) before the
+    /// columns after it in priority.
+    Name { min: u16 },
     /// A fixed-width decoration (a marker, a gauge): whole or not at all.
     Fixed,
 }
@@ -30,11 +36,13 @@ pub struct Spec {
     pub kind: Kind,
     pub priority: u8,
     pub content: u16,
+    /// Left out whatever the room (it would repeat another column).
+    pub hidden: bool,
 }
 
 impl Spec {
     pub fn new(title: &'static str, kind: Kind, priority: u8) -> Spec {
-        Spec { title, kind, priority, content: 0 }
+        Spec { title, kind, priority, content: 0, hidden: false }
     }
 
     /// Widens the column to hold `text`.
@@ -51,6 +59,7 @@ impl Spec {
         match self.kind {
             Kind::Figure | Kind::Fixed => self.natural(),
             Kind::Text { min } => self.natural().min(min.max(COMFORTABLE_TEXT)),
+            Kind::Name { min } => self.natural().min(min.max(WHOLE_NAME)),
         }
     }
 
@@ -58,7 +67,7 @@ impl Spec {
     fn least(&self) -> u16 {
         match self.kind {
             Kind::Figure | Kind::Fixed => self.natural(),
-            Kind::Text { min } => min.min(self.natural()),
+            Kind::Text { min } | Kind::Name { min } => min.min(self.natural()),
         }
     }
 }
@@ -71,7 +80,7 @@ pub fn widths(specs: &[Spec], width: u16, spacing: u16) -> Vec<Option<u16>> {
     order.sort_by_key(|&i| specs[i].priority);
     let mut chosen: Vec<Option<u16>> = vec![None; specs.len()];
     let mut used: u32 = 0;
-    for &i in &order {
+    for &i in order.iter().filter(|&&i| !specs[i].hidden) {
         let gap = if used == 0 { 0 } else { u32::from(spacing) };
         // Text asks for a readable width first, its least if that is all there is.
         for w in [specs[i].comfortable(), specs[i].least()] {
@@ -87,7 +96,7 @@ pub fn widths(specs: &[Spec], width: u16, spacing: u16) -> Vec<Option<u16>> {
     while left > 0 {
         let mut gave = false;
         for &i in &order {
-            if let (Some(w), Kind::Text { .. }) = (chosen[i], specs[i].kind)
+            if let (Some(w), Kind::Text { .. } | Kind::Name { .. }) = (chosen[i], specs[i].kind)
                 && w < specs[i].natural()
                 && left > 0
             {

@@ -56,13 +56,14 @@ fn money(m: Option<crate::api::model::Money>) -> String {
 fn specs(kind: PickerKind, all_tenants: bool) -> Vec<Spec> {
     let text = |min| Kind::Text { min };
     let v: Vec<(&'static str, Kind, u8)> = match kind {
+        // Names before the dates and the gauge: narrow screens give those up first.
         PickerKind::Targets { .. } => vec![
             ("", Kind::Fixed, 0),
-            ("Group", text(6), 6),
-            ("Target", text(6), 5),
-            ("Rule", Kind::Figure, 2),
-            ("Period", Kind::Figure, 3),
-            ("Ref", text(4), 4),
+            ("Group", Kind::Name { min: 6 }, 5),
+            ("Target", Kind::Name { min: 6 }, 2),
+            ("Rule", Kind::Figure, 3),
+            ("Period", Kind::Figure, 4),
+            ("Ref", text(4), 6),
             ("Dates", Kind::Figure, 7),
             ("Progress", Kind::Fixed, 8),
             ("Achieved", Kind::Figure, 0),
@@ -200,6 +201,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     }
     let mut specs = specs(picker.kind, picker.all_tenants);
     let rows: Vec<Vec<Text>> = visible.iter().map(|&i| cells(theme, &picker.items[i], picker.all_tenants)).collect();
+    // A group named as its target: one column says it.
+    let same_name =
+        visible.iter().all(|&i| matches!(&picker.items[i], PickerItem::Target(t) if t.group_name == t.target_name));
+    if same_name && matches!(picker.kind, PickerKind::Targets { .. }) {
+        specs[1].hidden = true;
+    }
     for row in &rows {
         for (spec, cell) in specs.iter_mut().zip(row) {
             spec.fit_cell(&cell.text);

@@ -29,10 +29,17 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let summary = &panel.summary;
     let filtered = if app.results.filter.is_active() { " · filtered" } else { "" };
     let scope = if app.showing_all() { "all loaded events" } else { "this page" };
+    // The target's name, when the customer's targets are known.
+    let name = app.results.shown.as_ref().and_then(|s| {
+        let groups = app.workflow.targets.get(&s.query.user_id)?;
+        let t = groups.iter().flat_map(|g| &g.targets).find(|t| t.target_rule_id == s.query.rule_id)?;
+        t.target_name.as_deref().map(|n| format!(" · {}", sanitize::line_prefix(n, 200)))
+    });
     // Parts are kept whole or dropped, so no figure in the title is cut.
     let title = columns::join_fitting(
         &[
             (0, " Summary".to_string()),
+            (2, name.unwrap_or_default()),
             (1, format!(" · {} events", summary.count)),
             (1, format!(" · {} in all", show(summary.sum))),
             (2, format!(" · {scope}{filtered}")),
@@ -45,7 +52,17 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Thick)
         .border_style(theme.border(true))
         .title(Span::styled(title, theme.title(true)))
-        .title_bottom(Line::from(Span::styled(" j/k period · s or Esc closes ", theme.muted())).right_aligned());
+        .title_bottom(
+            Line::from(Span::styled(
+                columns::fit_words(
+                    " j/k period · Enter its verdict · y copy · s or Esc closes ",
+                    area.width as usize / 2,
+                )
+                .into_owned(),
+                theme.muted(),
+            ))
+            .right_aligned(),
+        );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let table_h = (summary.periods.len() as u16 + 1).min(inner.height / 2).max(2);
