@@ -72,3 +72,39 @@ fn the_verdict_over_the_batch_takes_esc_and_enter() {
     s.send("q");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn from_a_number_as_spoken_to_the_september_verdict_in_four_keys() {
+    let mut s = Session::start(&["--demo"]);
+    s.wait_for("Type what the caller gives");
+    s.send("98000 00007");
+    // 1: Enter looks the number up and opens the customer's targets.
+    s.send("\r");
+    s.wait_for("Targets of customer 777000777");
+    // 2, 3: up to September, Enter opens its events.
+    s.send("\x1b[A");
+    s.send("\r");
+    s.wait_for("period 7601");
+    // 4: the verdict, on September.
+    s.send("e");
+    s.wait_for("Verdict · Spend 5,000 in a month");
+    s.wait_for("▶ 7601 Sep_2025 Not reached");
+    s.wait_for("Enrolled 5 Sep 2025: 26 of the period's 30 days.");
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn digits_that_are_no_id_are_found_as_the_mobile_in_a_real_terminal() {
+    let mut s = Session::start(&["--demo"]);
+    s.wait_for("Type what the caller gives");
+    s.send("919800000007\t7610\r");
+    s.wait_for("No customer 919800000007; found by mobile +91 98000 00007 → 777000777");
+    s.wait_for("customer 919800000007 → 777000777");
+    // A new caller: u selects the field, typing replaces it and the rule goes.
+    s.send("u");
+    s.send("564332013\r");
+    s.wait_for("Targets of customer 564332013");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
