@@ -69,7 +69,7 @@ fn the_case_note_is_saved_and_copied() {
     assert_eq!(path.to_str(), Some("case-note-777000777-7610.md"));
     assert!(text.starts_with("# Case note: customer 777000777, rule 7610"), "{text}");
     assert!(text.contains("8c1f02d7-groups-777000777"), "the targets request and its id: {text}");
-    assert!(text.contains("| 200 | 8c1f02d7-"), "the events requests: {text}");
+    assert!(text.contains("| 200 | `8c1f02d7-"), "the events requests (their ids set as code): {text}");
     assert!(text.contains("Made 2025-10-22 15:00"), "{text}");
     h.key(KeyCode::Char('y'));
     let copied =
@@ -85,7 +85,7 @@ fn the_case_note_says_how_the_customer_was_found() {
     h.key(KeyCode::Char('e'));
     h.answer_all();
     let note = h.app.case_note().expect("the verdict is open");
-    assert!(note.contains("- Customer: 777000777 (found by email ravi.kumar@example.com)"), "{note}");
+    assert!(note.contains("- Customer: 777000777 (found by `email ravi.kumar@example.com`)"), "{note}");
     assert!(note.contains("/v2/customers/lookup"), "the lookup is among the requests: {note}");
 }
 

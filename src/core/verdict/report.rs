@@ -177,22 +177,24 @@ impl Report {
         out
     }
 
-    /// The case note, in Markdown.
+    /// The case note, in Markdown. Every value that came from the API or
+    /// the agent is set as code, so a hostile name cannot become a link, an
+    /// image, HTML or a comment in the ticket it is pasted into.
     pub fn markdown(&self) -> String {
-        let cell = |s: &str| s.replace('|', "\\|");
         let mut out = String::new();
         out.push_str(&format!("# Case note: customer {}, rule {}\n\n", self.customer.user_id, self.rule_id));
+        // The time and version are the tool's own, not the API's.
         out.push_str(&format!("Made {} with target-events {}.\n\n", self.made_at, self.tool_version));
         if let Some(f) = &self.customer.found_by {
-            out.push_str(&format!("- Customer: {} (found by {})\n", self.customer.user_id, cell(f)));
+            out.push_str(&format!("- Customer: {} (found by {})\n", self.customer.user_id, code(f)));
         } else {
             out.push_str(&format!("- Customer: {}\n", self.customer.user_id));
         }
-        let target = self.target_name.as_deref().map(cell).unwrap_or_else(|| "—".into());
-        let group = self.group_name.as_deref().map(cell).unwrap_or_else(|| "—".into());
+        let target = self.target_name.as_deref().map(code).unwrap_or_else(|| "—".into());
+        let group = self.group_name.as_deref().map(code).unwrap_or_else(|| "—".into());
         out.push_str(&format!("- Target: {target} (group {group}), rule {}\n", self.rule_id));
         for v in &self.periods {
-            out.push_str(&format!("\n## {}\n\n**{}**\n\n", period_title(v), cell(&v.headline())));
+            out.push_str(&format!("\n## {}\n\n**{}**\n\n", code(&period_title(v)), code(&v.headline())));
             out.push_str("| Figure | Value |\n| --- | ---: |\n");
             for (label, value) in figures(v) {
                 out.push_str(&format!("| {} | {} |\n", cell(&label), cell(&value)));
@@ -202,7 +204,7 @@ impl Report {
                 out.push('\n');
             }
             for finding in found {
-                out.push_str(&format!("- {}\n", cell(&finding)));
+                out.push_str(&format!("- {}\n", code(&finding)));
             }
             let events = notable(v);
             if !events.is_empty() {
@@ -213,7 +215,7 @@ impl Report {
                         "| {} | {} | {} | {} | {} | {} | {} |\n",
                         e.event_log_id,
                         cell(&e.event_name),
-                        e.value,
+                        cell(&e.value.as_money()),
                         cell(&e.event_date),
                         cell(&e.event_processed_date),
                         e.period_id,
@@ -233,7 +235,7 @@ impl Report {
         }
         out.push_str("\nTo reproduce (credentials from CAP_* environment variables):\n\n");
         for r in &self.requests {
-            out.push_str(&format!("```sh\n{}\n```\n", r.curl));
+            out.push_str(&fenced("sh", &r.curl));
         }
         out
     }
@@ -242,4 +244,30 @@ impl Report {
     pub fn json(&self) -> String {
         crate::core::export::terminal_safe_json(&serde_json::to_value(self).unwrap_or_default(), true)
     }
+}
+
+/// `text` as a Markdown code span: literal, whatever it holds (no link,
+/// image, HTML, comment or emphasis), on one line, and safe in a table cell.
+fn code(text: &str) -> String {
+    let text = crate::sanitize::line(text);
+    let longest = longest_run(&text, '`');
+    let ticks = "`".repeat(longest + 1);
+    // A space inside the ticks when the text starts or ends with one.
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() { " " } else { "" };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// [`code`] in a table cell, where a `|` would end the cell.
+fn cell(text: &str) -> String {
+    code(text).replace('|', "\\|")
+}
+
+/// `text` as a fenced code block whose fence no line of it can close.
+fn fenced(info: &str, text: &str) -> String {
+    let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
+    format!("{fence}{info}\n{text}\n{fence}\n")
+}
+
+fn longest_run(text: &str, c: char) -> usize {
+    text.split(|x| x != c).map(str::len).max().unwrap_or(0)
 }

@@ -182,3 +182,59 @@ fn money_keeps_its_digits_and_has_at_least_two_decimals() {
         ("2500.00".into(), "2000.00".into(), "1.000".into(), "-0.50".into())
     );
 }
+
+#[test]
+fn the_case_note_cannot_act_whatever_the_names() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let hostile = [
+        "![t](http://evil.example/beacon.png)",
+        "[click](javascript:alert(1))",
+        "<img src=x onerror=alert(1)>",
+        "<!--",
+        "www.evil.example/x",
+        "``` ` | pipe",
+        "<https://evil.example>",
+        "**bold** _em_ # head",
+    ];
+    let mut events = Vec::new();
+    for (i, name) in hostile.iter().enumerate() {
+        events.push(event(i as i64 + 1, name, "10.00", "2025-09-10 10:00:00.0", "2025-09-10 10:00:05.0", 7601));
+    }
+    // A return, a late bill and a milestone make every kind of row.
+    events.push(event(20, "RETURN_BILL", "-5.00", "2025-09-11 10:00:00.0", "2025-09-11 10:00:05.0", 7601));
+    events.push(event(21, hostile[0], "600.00", "2025-09-30 23:50:00.0", "2025-10-01 00:20:00.0", 7602));
+    let mut t = target(7601, "2025-09-01", "2025-09-30", "5000.00", "75.00", false);
+    t.period_ref_code = Some(hostile[1].into());
+    t.milestones = serde_json::from_value(json!([{"triggerName": hostile[2], "triggerValue": "20"}])).unwrap();
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    let report = report::Report {
+        customer: report::CustomerInfo { user_id: 1, found_by: Some(format!("email {}", hostile[3])) },
+        rule_id: 100,
+        target_name: Some(hostile[4].into()),
+        group_name: Some(hostile[5].into()),
+        periods: vec![v],
+        requests: vec![report::RequestInfo {
+            url: format!("http://127.0.0.1/{}", hostile[6]),
+            status: 200,
+            request_id: Some(hostile[7].into()),
+            curl: "curl 'x'\n```\n![t](http://evil.example/b.png)".into(),
+        }],
+        made_at: "2025-11-01 00:00".into(),
+        tool_version: "0".into(),
+    };
+    let note = report.markdown();
+    let mut code = String::new();
+    for e in Parser::new_ext(&note, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => panic!("a link or image in:\n{note}"),
+            Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in:\n{note}"),
+            Event::Code(c) | Event::Text(c) => code.push_str(&c),
+            _ => {}
+        }
+    }
+    for name in hostile {
+        assert!(code.contains(name), "{name:?} is shown as it is:\n{note}");
+    }
+    // The curl block is not closed by the backticks inside it.
+    assert!(code.contains("![t](http://evil.example/b.png)"), "{note}");
+}
