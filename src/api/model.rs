@@ -352,15 +352,26 @@ struct Canonical<'a> {
     event_processed_date_iso: Option<&'a str>,
 }
 
-/// `pagination` as sent. Missing or null members read as absent.
+/// `pagination` as sent. Missing or null members read as absent, and so
+/// does a member that is no count (negative, fractional, past 2^64, text):
+/// an absurd total is ignored as a total, the page is still read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
 pub struct Pagination {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count")]
     pub limit: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count")]
     pub offset: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count")]
     pub total: Option<u64>,
+}
+
+/// A count when the value is one, else absent.
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(match v {
+        Value::Number(n) => n.as_u64(),
+        _ => None,
+    })
 }
 
 /// A code and message from the `errors` or `warnings` array.

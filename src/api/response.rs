@@ -249,3 +249,19 @@ fn describe_json_error(e: &serde_json::Error) -> String {
         Category::Io => format!("it could not be read ({e})"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absurd_total_is_ignored_as_a_total_and_the_page_is_read() {
+        for total in ["18446744073709551616", "-3", "2.5", "\"12\"", "1e400"] {
+            let body = format!(
+                r#"{{"data":[],"pagination":{{"limit":10,"offset":0,"total":{total}}},"errors":[],"warnings":[]}}"#
+            );
+            let page = parse_events_page(body.as_bytes()).unwrap_or_else(|e| panic!("{total}: {e}"));
+            assert_eq!((page.pagination.total, page.pagination.limit), (None, Some(10)), "{total}");
+        }
+    }
+}

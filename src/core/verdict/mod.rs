@@ -43,14 +43,13 @@ impl EventRef {
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Outcome {
     /// The cumulative value of the listed events crossed the target on this event.
-    Reached {
-        on: EventRef,
-        cumulative: Money,
-    },
+    Reached { on: EventRef, cumulative: Money },
     /// The API says the target is reached, but the listed events do not add up to it.
     ReachedByApi,
     NotReached {
-        short_by: Money,
+        /// Absent when it cannot be computed exactly (figures past what an
+        /// exact decimal holds): never a different number.
+        short_by: Option<Money>,
     },
     /// The target has no value to reach.
     NoTarget,
@@ -142,10 +141,13 @@ impl PeriodVerdict {
             Outcome::ReachedByApi => format!("Reached: the API counts {have} of {target}"),
             Outcome::NotReached { short_by } if self.current && self.days_left != Some(0) => {
                 let days = self.days_left.map_or(String::new(), |d| format!(", {d} days left"));
-                format!("Not reached yet: {have} of {target} — {} still needed{days}", short_by.as_money())
+                let needed = short_by.map_or("the rest (not exact)".into(), |s| s.as_money());
+                format!("Not reached yet: {have} of {target} — {needed} still needed{days}")
             }
             Outcome::NotReached { short_by } => {
-                format!("Not reached: {have} of {target} — {} short", short_by.as_money())
+                let short =
+                    short_by.map_or("short by an amount not exact".into(), |s| format!("{} short", s.as_money()));
+                format!("Not reached: {have} of {target} — {short}")
             }
             Outcome::NoTarget => "This target has no value to reach".into(),
         }
@@ -232,7 +234,11 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
             Some((on, cumulative)) => Outcome::Reached { on, cumulative },
             None if have.is_some_and(|h| h.0 >= t.0) => Outcome::ReachedByApi,
             None => {
-                let short_by = have.and_then(|h| t.checked_add(Money(-h.0))).unwrap_or(t);
+                // Nothing achieved: the whole target is missing.
+                let short_by = match have {
+                    Some(h) => t.checked_add(Money(-h.0)),
+                    None => Some(t),
+                };
                 Outcome::NotReached { short_by }
             }
         },
@@ -252,7 +258,7 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
     let counted_here_from_outside: Vec<EventRef> =
         here.iter().filter(|e| in_window(e, start, end) == Some(false)).map(|e| EventRef::of(e)).collect();
     let would_have_reached = match &outcome {
-        Outcome::NotReached { short_by } => counted_elsewhere
+        Outcome::NotReached { short_by: Some(short_by) } => counted_elsewhere
             .iter()
             .filter(|e| e.target_value.0 >= short_by.0)
             .min_by_key(|e| e.target_value)

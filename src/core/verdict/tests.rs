@@ -238,3 +238,15 @@ fn the_case_note_cannot_act_whatever_the_names() {
     // The curl block is not closed by the backticks inside it.
     assert!(code.contains("![t](http://evil.example/b.png)"), "{note}");
 }
+
+#[test]
+fn a_shortfall_past_exact_figures_is_absent_never_a_different_number() {
+    let events = vec![event(1, "RETURN_BILL", "-1", "2025-09-10 10:00:00.0", "2025-09-10 10:00:05.0", 7601)];
+    let max = "79228162514264337593543950335";
+    let t = target(7601, "2025-09-01", "2025-09-30", max, &format!("-{max}"), false);
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    assert_eq!(v.outcome, Outcome::NotReached { short_by: None });
+    assert!(v.headline().ends_with("short by an amount not exact"), "{}", v.headline());
+    assert!(!v.headline().contains("950335 short"), "never the target passed off as the gap");
+    assert_eq!(serde_json::to_value(&v).unwrap()["outcome"]["shortBy"], serde_json::Value::Null);
+}
