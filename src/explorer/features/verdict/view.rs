@@ -264,12 +264,16 @@ fn chart(app: &App, theme: &Theme, v: &PeriodVerdict, frame: &mut Frame, area: R
     let [legend_area, chart_area] =
         Layout::vertical([Constraint::Length(legend.len() as u16), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(legend).style(theme.muted()), legend_area);
-    let chart =
-        Chart::new(datasets).x_axis(Axis::default().bounds([0.0, days]).labels(labels).style(theme.muted())).y_axis(
-            Axis::default()
-                .bounds([bottom, top])
-                .labels([format!("{bottom:.0}"), format!("{top:.0}")])
-                .style(theme.muted()),
-        );
+    let chart = Chart::new(datasets)
+        .x_axis(Axis::default().bounds([0.0, days]).labels(labels).style(theme.muted()))
+        .y_axis(Axis::default().bounds([bottom, top]).labels(y_labels(bottom, top, area.width)).style(theme.muted()));
     frame.render_widget(chart, chart_area);
+}
+
+/// The y axis's labels, whole or none: a figure too wide for a quarter of
+/// the chart would be cut by it.
+fn y_labels(bottom: f64, top: f64, width: u16) -> Vec<String> {
+    let labels = [format!("{bottom:.0}"), format!("{top:.0}")];
+    let room = usize::from(width / 4).max(1);
+    if labels.iter().all(|l| l.width() <= room) { labels.to_vec() } else { Vec::new() }
 }
