@@ -29,6 +29,9 @@ pub enum BadCustomer {
     BadValue,
     /// Not digits and not a known form.
     Unknown,
+    /// Longer than any identifier (an email's 254 characters, 100 for
+    /// the others): never sent.
+    TooLong,
 }
 
 impl BadCustomer {
@@ -41,6 +44,7 @@ impl BadCustomer {
             BadCustomer::BadEmail => "an email needs a name, an @ and a dotted domain",
             BadCustomer::BadValue => "a value without spaces is needed after the colon",
             BadCustomer::Unknown => "id, phone, email, external:, card:",
+            BadCustomer::TooLong => "too long for an identifier",
         }
     }
 }
@@ -76,6 +80,10 @@ impl CustomerRef {
             _ if t.starts_with('+') || looks_like_phone(t) => ("mobile".to_string(), t),
             _ => return Err(BadCustomer::Unknown),
         };
+        let longest = if kind == "email" { 254 } else { 100 };
+        if value.chars().count() > longest {
+            return Err(BadCustomer::TooLong);
+        }
         match kind.as_str() {
             "mobile" => mobile_digits(value, country_code).map(CustomerRef::Mobile),
             "email" => {
@@ -239,6 +247,8 @@ mod tests {
         assert_eq!(p("+91 98000-0000x"), BadCustomer::BadMobile);
         assert_eq!(p("mobile:+91 98000 0000x"), BadCustomer::BadMobile);
         assert_eq!(p("external:A\u{7}B"), BadCustomer::BadValue);
+        assert_eq!(p(&format!("external:{}", "x".repeat(101))), BadCustomer::TooLong);
+        assert_eq!(p(&format!("{}@example.com", "x".repeat(250))), BadCustomer::TooLong);
     }
 
     #[test]

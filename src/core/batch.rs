@@ -15,21 +15,35 @@ pub struct BatchLine {
     pub customer: CustomerRef,
 }
 
-/// Reads the customers file: blank lines and `#` comments are skipped; an
-/// invalid line is an error naming it. A national phone number takes
+/// The most a customers file may hold: past it, nothing is sent.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// The longest line: a customer in any form fits well within it.
+pub const MAX_LINE_CHARS: usize = 320;
+/// How much of a bad line an error repeats.
+const ECHO_CHARS: usize = 60;
+
+/// Reads the customers file: blank lines and `#` comments are skipped; a
+/// line that is no text, too long, or no customer is an error naming it
+/// (repeating at most its start). A national phone number takes
 /// `country_code`, as in the customer field.
-pub fn parse_lines(text: &str, country_code: Option<&str>) -> Result<Vec<BatchLine>, String> {
+pub fn parse_lines(bytes: &[u8], country_code: Option<&str>) -> Result<Vec<BatchLine>, String> {
     let mut out = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let given = raw.trim();
+    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
+        let line = i + 1;
+        let Ok(text) = std::str::from_utf8(raw) else {
+            return Err(format!("line {line} is not text (binary data?)"));
+        };
+        let given = text.trim();
         if given.is_empty() || given.starts_with('#') {
             continue;
         }
+        let echo = crate::sanitize::truncate_chars(&crate::sanitize::line(given), ECHO_CHARS).into_owned();
+        if given.chars().count() > MAX_LINE_CHARS {
+            return Err(format!("line {line} (\"{echo}\") is longer than {MAX_LINE_CHARS} characters"));
+        }
         match CustomerRef::parse_with(given, country_code) {
-            Ok(customer) => out.push(BatchLine { line: i + 1, given: given.to_string(), customer }),
-            Err(bad) => {
-                return Err(format!("line {}: \"{}\": {}", i + 1, crate::sanitize::line(given), bad.reason()));
-            }
+            Ok(customer) => out.push(BatchLine { line, given: given.to_string(), customer }),
+            Err(bad) => return Err(format!("line {line}: \"{echo}\": {}", bad.reason())),
         }
     }
     Ok(out)
@@ -165,7 +179,7 @@ pub fn rows_for(given: &str, user_id: i64, groups: &[UserTargetGroup], rule: Opt
     rows
 }
 
-/// Answers every line: each customer is found (as the customer field finds
+/// Answers every line: each distinct customer is found (as the customer field finds
 /// them: digits that are no id are tried as a mobile) and their targets
 /// fetched under the client's one rate limit, `opts.concurrency` at a time,
 /// with the shared retry policy. Returns the rows (a failed customer is one row with
@@ -182,43 +196,55 @@ pub async fn answer(
 ) -> (Vec<BatchRow>, usize) {
     use crate::api::fetch_all::with_retries;
     use futures::StreamExt;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let failed = AtomicUsize::new(0);
-    let answers: Vec<Vec<BatchRow>> = futures::stream::iter(lines)
-        .map(|l| {
-            let failed = &failed;
-            async move {
-                let fail = |e: &ApiError| {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                    vec![BatchRow {
-                        customer: crate::sanitize::line(&l.given).into_owned(),
-                        error: error_text(e),
-                        ..BatchRow::default()
-                    }]
-                };
-                let retry = |_, _| on_retry();
-                let limiter = Some(client.limiter());
-                let find = || crate::core::customer::resolve(client, &l.customer, country_code);
-                let rows = match with_retries(limiter, opts, find, retry).await {
-                    Err(e) => fail(&e),
-                    Ok(found) => match with_retries(limiter, opts, || client.target_groups(found.user_id), retry).await
-                    {
-                        Err(e) => {
-                            let mut r = fail(&e);
-                            r[0].user_id = Some(found.user_id);
-                            r
-                        }
-                        Ok(groups) => rows_for(&l.given, found.user_id, &groups.value, rule),
-                    },
-                };
-                on_answer();
-                rows
-            }
+    use std::collections::HashMap;
+    // Each distinct customer is asked about once, however often listed.
+    let mut distinct: Vec<&CustomerRef> = Vec::new();
+    let mut seen: HashMap<&CustomerRef, usize> = HashMap::new();
+    for l in lines {
+        seen.entry(&l.customer).or_insert_with(|| {
+            distinct.push(&l.customer);
+            distinct.len() - 1
+        });
+    }
+    // Per customer: their id and targets, or why not (with the id when found).
+    type Answer = Result<(i64, Vec<UserTargetGroup>), (Option<i64>, ApiError)>;
+    let answers: Vec<Answer> = futures::stream::iter(&distinct)
+        .map(|customer| async move {
+            let retry = |_, _| on_retry();
+            let limiter = Some(client.limiter());
+            let find = || crate::core::customer::resolve(client, customer, country_code);
+            let answer = match with_retries(limiter, opts, find, retry).await {
+                Err(e) => Err((None, e)),
+                Ok(found) => with_retries(limiter, opts, || client.target_groups(found.user_id), retry)
+                    .await
+                    .map(|groups| (found.user_id, groups.value))
+                    .map_err(|e| (Some(found.user_id), e)),
+            };
+            on_answer();
+            answer
         })
         .buffered(opts.concurrency.max(1))
         .collect()
         .await;
-    (answers.into_iter().flatten().collect(), failed.load(Ordering::Relaxed))
+    // A row set per line, in the file's order, each naming the customer as
+    // that line gave them.
+    let mut failed = 0;
+    let mut rows = Vec::new();
+    for l in lines {
+        match &answers[seen[&l.customer]] {
+            Ok((user_id, groups)) => rows.extend(rows_for(&l.given, *user_id, groups, rule)),
+            Err((user_id, e)) => {
+                failed += 1;
+                rows.push(BatchRow {
+                    customer: crate::sanitize::line(&l.given).into_owned(),
+                    user_id: *user_id,
+                    error: error_text(e),
+                    ..BatchRow::default()
+                });
+            }
+        }
+    }
+    (rows, failed)
 }
 
 #[cfg(test)]
@@ -229,10 +255,10 @@ mod tests {
     fn lines_skip_comments_and_name_the_bad_one() {
         let text =
             "# affected by the store 12 outage\n564332013\n\nmobile:910712004518\n  email:mei.lin@example.com  \n";
-        let lines = parse_lines(text, None).unwrap();
+        let lines = parse_lines(text.as_bytes(), None).unwrap();
         assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), vec![2, 4, 5]);
         assert_eq!(lines[2].given, "email:mei.lin@example.com");
-        let err = parse_lines("564332013\nmobile:12\n", None).unwrap_err();
+        let err = parse_lines(b"564332013\nmobile:12\n", None).unwrap_err();
         assert!(err.starts_with("line 2: \"mobile:12\": a mobile is 8–15 digits"), "{err}");
     }
 }

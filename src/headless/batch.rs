@@ -9,7 +9,7 @@ use std::io::Write;
 use crate::api::Client;
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::config::Settings;
-use crate::core::batch::{BatchRow, HEADERS, parse_lines};
+use crate::core::batch::{BatchRow, HEADERS, MAX_FILE_BYTES, parse_lines};
 
 /// Whether the results open in the explorer: a terminal, and no format or file asked for.
 pub fn interactive(args: &BatchArgs) -> bool {
@@ -43,6 +43,18 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
     if failed > 0 { 1 } else { 0 }
 }
 
+/// The file's bytes, refusing one larger than [`MAX_FILE_BYTES`] (a device
+/// such as /dev/zero included) before holding more than that.
+fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!("it is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024)));
+    }
+    Ok(bytes)
+}
+
 /// Reads the file and answers every line: (rows, customers, failed), or the
 /// exit status when nothing could be sent.
 pub async fn collect(
@@ -56,7 +68,7 @@ pub async fn collect(
         eprintln!("error: {e}");
         return Err(2);
     }
-    let text = match std::fs::read_to_string(&args.customers) {
+    let text = match read_capped(&args.customers) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}. Nothing was sent.", args.customers.display());
@@ -72,7 +84,8 @@ pub async fn collect(
     };
     let opts = settings.fetch_all_options();
     let bar = crate::core::progress::bar("customers");
-    bar.set_length(lines.len() as u64);
+    let distinct: std::collections::HashSet<_> = lines.iter().map(|l| &l.customer).collect();
+    bar.set_length(distinct.len() as u64);
     let on_answer = || bar.inc(1);
     let on_retry = || bar.set_message("retrying after a refusal".to_string());
     let (rows, failed) = crate::core::batch::answer(

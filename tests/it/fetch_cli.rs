@@ -479,3 +479,63 @@ fn batch_lines_take_numbers_as_spoken() {
         "a spoken number, and digits no customer has as id, are the mobile's customer"
     );
 }
+
+#[test]
+fn a_batch_asks_about_each_customer_once_and_refuses_what_is_no_list() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    let base = server.base_url().to_string();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let sb = Sandbox::new("batch-bounds");
+    let who = [
+        "564332013",
+        "priya.nair@example.com",
+        "712004518",
+        "arjun.mehta@example.com",
+        "498221730",
+        "mei.lin@example.com",
+        "387544807",
+        "card:LOYAL387544807",
+        "610000042",
+        "external:EXT610000042",
+        "777000777",
+        "nobody@example.com",
+    ];
+    let mut text = String::from("# ten thousand lines, twelve customers\n\n");
+    for i in 0..10_000 {
+        text.push_str(who[i % who.len()]);
+        text.push('\n');
+    }
+    let file = sb.dir.join("many.txt");
+    std::fs::write(&file, &text).unwrap();
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &env);
+    assert_eq!(o.status.code(), Some(1), "the unknown customer's lines failed: {}", stderr(&o));
+    let requests = server.api_requests();
+    // Twelve customers: six looked up, eleven targets lists (the unknown one has none).
+    assert!(requests <= 18, "{requests} requests for twelve customers");
+    let rows = csv::Reader::from_reader(o.stdout.as_slice()).records().count();
+    assert!(rows > 10_000, "every line answered: {rows} rows");
+
+    // What is no list of customers: refused with the line, nothing sent.
+    let before = server.api_requests();
+    let big = "9".repeat(1_000_000);
+    for (name, content, says) in [
+        ("binary.txt", b"564332013\n\xff\xfe\x00garbage\n".to_vec(), "line 2 is not text"),
+        ("long.txt", format!("564332013\n{big}\n").into_bytes(), "line 2 ("),
+        ("long-email.txt", format!("{}@example.com\n", "x".repeat(300)).into_bytes(), "too long for an identifier"),
+    ] {
+        let f = sb.dir.join(name);
+        std::fs::write(&f, content).unwrap();
+        let o = sb.run(&["batch", "--customers", f.to_str().unwrap(), "--format", "csv"], &env);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says) && stderr(&o).contains("Nothing was sent"), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).len() < 400, "{name}: the bad line is not echoed whole");
+    }
+    #[cfg(unix)]
+    {
+        let o = sb.run(&["batch", "--customers", "/dev/zero", "--format", "csv"], &env);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("larger than 16 MiB"), "{}", stderr(&o));
+    }
+    assert_eq!(server.api_requests(), before, "nothing was sent for a bad file");
+}
