@@ -203,12 +203,11 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-/// SIGTERM and SIGHUP end the app the normal way, so the terminal is restored.
+/// SIGTERM, SIGHUP, SIGINT (`kill -INT`; Ctrl-C itself is a key in raw
+/// mode) and SIGQUIT end the app the normal way, so the terminal is restored.
 struct Signals {
     #[cfg(unix)]
-    term: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hup: tokio::signal::unix::Signal,
+    any: Vec<tokio::signal::unix::Signal>,
 }
 
 impl Signals {
@@ -216,7 +215,8 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals { term: signal(SignalKind::terminate())?, hup: signal(SignalKind::hangup())? })
+            let kinds = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt(), SignalKind::quit()];
+            Ok(Signals { any: kinds.into_iter().map(signal).collect::<io::Result<_>>()? })
         }
         #[cfg(not(unix))]
         Ok(Signals {})
@@ -224,9 +224,9 @@ impl Signals {
 
     async fn recv(&mut self) {
         #[cfg(unix)]
-        tokio::select! {
-            _ = self.term.recv() => {},
-            _ = self.hup.recv() => {},
+        {
+            let waits = self.any.iter_mut().map(|s| Box::pin(s.recv()));
+            futures::future::select_all(waits).await;
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await

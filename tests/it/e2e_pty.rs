@@ -73,8 +73,8 @@ fn a_panic_in_a_background_task_ends_the_app_too() {
 
 #[cfg(unix)]
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for signal in ["TERM", "HUP"] {
+fn sigterm_sighup_sigint_and_sigquit_restore_the_terminal() {
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
         let s = Session::start(&["--demo"]);
         s.wait_for("Type what the caller gives");
         let pid = s.child.process_id().unwrap();

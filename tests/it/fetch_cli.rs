@@ -539,3 +539,52 @@ fn a_batch_asks_about_each_customer_once_and_refuses_what_is_no_list() {
     }
     assert_eq!(server.api_requests(), before, "nothing was sent for a bad file");
 }
+
+/// The binary with a file-size limit, as a full disk would stop it.
+#[cfg(unix)]
+fn run_with_file_limit(sb: &Sandbox, kib: u32, args: &[&str]) -> Output {
+    let bin = env!("CARGO_BIN_EXE_target-events");
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script =
+        format!("trap '' XFSZ; ulimit -f {kib}; exec '{bin}' {} --log-file '{}'", quoted.join(" "), sb.log().display());
+    Command::new("bash").arg("-c").arg(script).current_dir(&sb.dir).env("HOME", &sb.dir).output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_leaves_no_partial_file_and_never_harms_the_old_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new("full-disk");
+    let out = sb.dir.join("events.csv");
+    let path = out.to_str().unwrap();
+    let all = ["--demo", "fetch", "--all", "--user-id", "712004518", "--rule-id", "2410", "--format", "csv"];
+    // A new file: the write fails, nothing is left behind.
+    let o = run_with_file_limit(&sb, 32, &[&all[..], &["-o", path]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Could not write"), "{}", stderr(&o));
+    assert!(!out.exists(), "no truncated file");
+    let leftovers: Vec<_> = std::fs::read_dir(&sb.dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial") || n.contains("events"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary left: {leftovers:?}");
+    // --force over a good file: the failure leaves the good file whole.
+    std::fs::write(&out, "good\n").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run_with_file_limit(&sb, 32, &[&all[..], &["-o", path, "--force"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "good\n");
+    // With room, --force replaces it with a whole, private file.
+    let o = sb.run(&[&all[..], &["-o", path, "--force"]].concat(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 1318, "a header and every event");
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    // explain's note alike.
+    let note = sb.dir.join("note.md");
+    let args = ["--demo", "explain", "--user-id", "777000777", "--rule-id", "7610", "--format", "markdown"];
+    let o = run_with_file_limit(&sb, 1, &[&args[..], &["-o", note.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!note.exists());
+}
