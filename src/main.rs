@@ -104,7 +104,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
         Some(Command::Explain(args)) => explain_cmd::run(&session.client, args, &settings).await as u8,
         Some(Command::Batch(args)) if batch_cmd::interactive(args) => {
             let rows = match batch_cmd::collect(&session.client, args, &settings).await {
-                Ok((rows, _, _)) => rows,
+                Ok(collected) => collected.answered.rows,
                 Err(code) => return code as u8,
             };
             match target_events::explorer::tui::run(

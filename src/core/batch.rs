@@ -179,21 +179,22 @@ pub fn rows_for(given: &str, user_id: i64, groups: &[UserTargetGroup], rule: Opt
     rows
 }
 
-/// Answers every line: each distinct customer is found (as the customer field finds
-/// them: digits that are no id are tried as a mobile) and their targets
-/// fetched under the client's one rate limit, `opts.concurrency` at a time,
-/// with the shared retry policy. Returns the rows (a failed customer is one row with
-/// its error) and how many customers failed. `on_answer` hears of each
-/// customer answered, `on_retry` of each retry.
+/// Answers every line: each distinct customer is found (as the customer
+/// field finds them: digits that are no id are tried as a mobile) and their
+/// targets fetched under the client's one rate limit, `opts.concurrency` at
+/// a time, with the shared retry policy, until `stop` completes (an
+/// interruption). Returns the rows of the lines answered (a failed customer
+/// is one row with its error), how many lines failed, and how many were left
+/// unanswered. `hear` is told of each customer answered and each retry.
 pub async fn answer(
     client: &crate::api::Client,
     lines: &[BatchLine],
     rule: Option<i64>,
     country_code: Option<&str>,
     opts: &crate::api::fetch_all::FetchAllOptions,
-    on_answer: &(dyn Fn() + Sync),
-    on_retry: &(dyn Fn() + Sync),
-) -> (Vec<BatchRow>, usize) {
+    hear: &(dyn Fn(Heard) + Sync),
+    stop: impl Future<Output = ()>,
+) -> Answered {
     use crate::api::fetch_all::with_retries;
     use futures::StreamExt;
     use std::collections::HashMap;
@@ -210,7 +211,7 @@ pub async fn answer(
     type Answer = Result<(i64, Vec<UserTargetGroup>), (Option<i64>, ApiError)>;
     let answers: Vec<Answer> = futures::stream::iter(&distinct)
         .map(|customer| async move {
-            let retry = |_, _| on_retry();
+            let retry = |_, _| hear(Heard::Retrying);
             let limiter = Some(client.limiter());
             let find = || crate::core::customer::resolve(client, customer, country_code);
             let answer = match with_retries(limiter, opts, find, retry).await {
@@ -220,18 +221,25 @@ pub async fn answer(
                     .map(|groups| (found.user_id, groups.value))
                     .map_err(|e| (Some(found.user_id), e)),
             };
-            on_answer();
+            hear(Heard::Answered);
             answer
         })
         .buffered(opts.concurrency.max(1))
+        .take_until(stop)
         .collect()
         .await;
     // A row set per line, in the file's order, each naming the customer as
-    // that line gave them.
+    // that line gave them; lines whose customer was not answered yet (an
+    // interruption) are counted, not guessed.
     let mut failed = 0;
+    let mut unanswered = 0;
     let mut rows = Vec::new();
     for l in lines {
-        match &answers[seen[&l.customer]] {
+        let Some(answer) = answers.get(seen[&l.customer]) else {
+            unanswered += 1;
+            continue;
+        };
+        match answer {
             Ok((user_id, groups)) => rows.extend(rows_for(&l.given, *user_id, groups, rule)),
             Err((user_id, e)) => {
                 failed += 1;
@@ -244,7 +252,26 @@ pub async fn answer(
             }
         }
     }
-    (rows, failed)
+    Answered { rows, failed, unanswered }
+}
+
+/// What a batch run tells as it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// A customer was answered (or failed for good).
+    Answered,
+    /// A request is retried after a refusal.
+    Retrying,
+}
+
+/// What a batch run answered.
+#[derive(Debug, Default)]
+pub struct Answered {
+    pub rows: Vec<BatchRow>,
+    /// Lines whose customer could not be found or fetched.
+    pub failed: usize,
+    /// Lines not answered because the run was interrupted.
+    pub unanswered: usize,
 }
 
 #[cfg(test)]

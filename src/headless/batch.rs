@@ -18,12 +18,17 @@ pub fn interactive(args: &BatchArgs) -> bool {
 }
 
 pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 {
-    let (rows, lines, failed) = match collect(client, args, settings).await {
-        Ok(r) => r,
+    let Collected { answered, lines, interrupted } = match collect(client, args, settings).await {
+        Ok(c) => c,
         Err(code) => return code,
     };
+    let (rows, failed) = (answered.rows, answered.failed);
+    let incomplete = interrupted.map(|signal| {
+        format!("incomplete: interrupted by SIG{signal} with {} of {lines} lines unanswered", answered.unanswered)
+    });
     let body = match args.format.unwrap_or(BatchFormat::Table) {
-        BatchFormat::Table => table(&rows),
+        // The table says it is incomplete at its end, where a reader stops.
+        BatchFormat::Table => table(&rows) + &incomplete.as_ref().map_or(String::new(), |i| format!("# {i}\n")),
         BatchFormat::Csv => crate::core::batch::csv_text(rows.iter()),
         BatchFormat::Json => {
             crate::core::export::terminal_safe_json(&serde_json::to_value(&rows).unwrap_or_default(), true) + "\n"
@@ -40,7 +45,50 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
         return 1;
     }
     eprintln!("{lines} customers, {} rows; {failed} could not be answered.", rows.len());
+    if let (Some(text), Some(signal)) = (&incomplete, interrupted) {
+        eprintln!("The output is {text}; its rows are the lines answered before it.");
+        return 128 + signal_number(signal);
+    }
     if failed > 0 { 1 } else { 0 }
+}
+
+/// What a batch run gathered: the answers, the lines asked about, and the
+/// signal that interrupted it, if one did.
+pub struct Collected {
+    pub answered: crate::core::batch::Answered,
+    pub lines: usize,
+    pub interrupted: Option<&'static str>,
+}
+
+fn signal_number(name: &str) -> i32 {
+    match name {
+        "HUP" => 1,
+        "INT" => 2,
+        _ => 15,
+    }
+}
+
+/// Resolves with the name of the first of SIGINT, SIGTERM or SIGHUP.
+async fn interruption() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term), Ok(mut hup)) =
+            (signal(SignalKind::interrupt()), signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+        else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = int.recv() => "INT",
+            _ = term.recv() => "TERM",
+            _ = hup.recv() => "HUP",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "INT"
+    }
 }
 
 /// The file's bytes, refusing one larger than [`MAX_FILE_BYTES`] (a device
@@ -57,11 +105,7 @@ fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 
 /// Reads the file and answers every line: (rows, customers, failed), or the
 /// exit status when nothing could be sent.
-pub async fn collect(
-    client: &Client,
-    args: &BatchArgs,
-    settings: &Settings,
-) -> Result<(Vec<BatchRow>, usize, usize), i32> {
+pub async fn collect(client: &Client, args: &BatchArgs, settings: &Settings) -> Result<Collected, i32> {
     if let Some(path) = &args.output
         && let Err(e) = crate::core::output::refuse_existing(path, args.force)
     {
@@ -86,20 +130,28 @@ pub async fn collect(
     let bar = crate::core::progress::bar("customers");
     let distinct: std::collections::HashSet<_> = lines.iter().map(|l| &l.customer).collect();
     bar.set_length(distinct.len() as u64);
-    let on_answer = || bar.inc(1);
-    let on_retry = || bar.set_message("retrying after a refusal".to_string());
-    let (rows, failed) = crate::core::batch::answer(
+    let hear = |heard| match heard {
+        crate::core::batch::Heard::Answered => bar.inc(1),
+        crate::core::batch::Heard::Retrying => bar.set_message("retrying after a refusal".to_string()),
+    };
+    let interrupted = std::sync::Mutex::new(None);
+    let stop = async {
+        let signal = interruption().await;
+        *interrupted.lock().unwrap_or_else(|p| p.into_inner()) = Some(signal);
+    };
+    let answered = crate::core::batch::answer(
         client,
         &lines,
         args.rule_id,
         settings.default_country_code.as_deref(),
         &opts,
-        &on_answer,
-        &on_retry,
+        &hear,
+        stop,
     )
     .await;
     bar.finish_and_clear();
-    Ok((rows, lines.len(), failed))
+    let interrupted = interrupted.into_inner().unwrap_or_else(|p| p.into_inner());
+    Ok(Collected { answered, lines: lines.len(), interrupted })
 }
 
 fn table(rows: &[BatchRow]) -> String {

@@ -588,3 +588,35 @@ fn a_full_disk_leaves_no_partial_file_and_never_harms_the_old_one() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(!note.exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_keeps_what_was_answered_and_says_it_is_incomplete() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    server.with_faults(|p| p.latency_ms = 250);
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("batch-interrupted");
+    let file = sb.dir.join("customers.txt");
+    let ids = ["564332013", "712004518", "498221730", "387544807", "610000042", "777000777"];
+    std::fs::write(&file, ids.join("\n") + "\nmobile:910564332013\nemail:mei.lin@example.com\n").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
+    cmd.args(["batch", "--customers", file.to_str().unwrap(), "--format", "table", "--log-file"])
+        .arg(sb.log())
+        .env("HOME", &sb.dir)
+        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
+        .env("CAP_BASE_URL", &base)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    // Four at a time at 250 ms each: the first customers are in after ~0.6 s.
+    std::thread::sleep(Duration::from_millis(700));
+    Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.starts_with("# incomplete: interrupted by SIGINT with "), "a trailing marker: {out}");
+    assert!(out.contains("564332013"), "what was answered is kept: {out}");
+    assert!(stderr(&o).contains("The output is incomplete"), "{}", stderr(&o));
+}
