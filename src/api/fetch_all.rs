@@ -72,6 +72,8 @@ pub enum Stopped {
     /// This page (0-based) brought no event not already seen: the server
     /// repeats itself, and going on would never end.
     NoProgress { page: u32 },
+    /// The run was interrupted (a signal) before every page was in.
+    Interrupted,
 }
 
 impl Stopped {
@@ -84,6 +86,7 @@ impl Stopped {
                 "Stopped at page {}: it repeated events already received, so the server's paging cannot be trusted past it.",
                 page + 1
             ),
+            Stopped::Interrupted => "Interrupted before every page was in: the events are those received.".into(),
         }
     }
 }
@@ -226,6 +229,18 @@ pub async fn fetch_all(
     fetch_all_from(client, base, opts, progress).await
 }
 
+/// [`fetch_all`] that ends early, with what it has, when `stop` completes:
+/// the result then says [`Stopped::Interrupted`].
+pub async fn fetch_all_until(
+    client: &Client,
+    base: EventsQuery,
+    opts: FetchAllOptions,
+    progress: Arc<dyn Fn(Progress) + Send + Sync>,
+    stop: impl Future<Output = ()>,
+) -> Result<AllEvents, ApiError> {
+    run(client, base, opts, progress, stop).await
+}
+
 /// Where pages come from: the client, or anything that answers a query as
 /// the client would (tests answer from the demo dataset without HTTP).
 pub trait PageSource {
@@ -255,6 +270,17 @@ pub async fn fetch_all_from<S: PageSource>(
     opts: FetchAllOptions,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> Result<AllEvents, ApiError> {
+    run(client, base, opts, progress, std::future::pending()).await
+}
+
+async fn run<S: PageSource>(
+    client: &S,
+    base: EventsQuery,
+    opts: FetchAllOptions,
+    progress: Arc<dyn Fn(Progress) + Send + Sync>,
+    stop: impl Future<Output = ()>,
+) -> Result<AllEvents, ApiError> {
+    let mut stop = std::pin::pin!(stop);
     let limit = opts.limit.clamp(1, super::MAX_PAGE_SIZE);
     let query = |page| EventsQuery { page, limit, ..base };
     let first = fetch_page(client, &opts, query(0), &*progress).await?;
@@ -321,7 +347,14 @@ pub async fn fetch_all_from<S: PageSource>(
             in_flight.push(async move { (page, fetch_page(client, opts, query(page), &**progress).await) });
             progress(Progress::Planned { pages: plan.planned(), total: all.total });
         }
-        let Some((page, result)) = in_flight.next().await else { break };
+        let next = tokio::select! {
+            next = in_flight.next() => next,
+            () = &mut stop => {
+                plan.stopped = Some(Stopped::Interrupted);
+                None
+            }
+        };
+        let Some((page, result)) = next else { break };
         match result {
             Ok(answer) => {
                 progress(Progress::Page { page, events: answer.events.len() });
@@ -342,10 +375,11 @@ pub async fn fetch_all_from<S: PageSource>(
         tracing::warn!(?stop, "fetch-all stopped early");
     }
     missing.sort_by_key(|m| m.page);
+    // Pages received (an interruption leaves some asked for and not in).
+    all.pages_fetched = pages.len() as u32;
     all.events = pages.into_values().flatten().collect();
     all.events.truncate(max_events);
     all.pages = plan.next;
-    all.pages_fetched = plan.next - missing.len() as u32;
     all.missing = missing;
     all.stopped = plan.stopped;
     Ok(all)

@@ -47,7 +47,7 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
     eprintln!("{lines} customers, {} rows; {failed} could not be answered.", rows.len());
     if let (Some(text), Some(signal)) = (&incomplete, interrupted) {
         eprintln!("The output is {text}; its rows are the lines answered before it.");
-        return 128 + signal_number(signal);
+        return 128 + super::signal_number(signal);
     }
     if failed > 0 { 1 } else { 0 }
 }
@@ -58,37 +58,6 @@ pub struct Collected {
     pub answered: crate::core::batch::Answered,
     pub lines: usize,
     pub interrupted: Option<&'static str>,
-}
-
-fn signal_number(name: &str) -> i32 {
-    match name {
-        "HUP" => 1,
-        "INT" => 2,
-        _ => 15,
-    }
-}
-
-/// Resolves with the name of the first of SIGINT, SIGTERM or SIGHUP.
-async fn interruption() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut int), Ok(mut term), Ok(mut hup)) =
-            (signal(SignalKind::interrupt()), signal(SignalKind::terminate()), signal(SignalKind::hangup()))
-        else {
-            return std::future::pending().await;
-        };
-        tokio::select! {
-            _ = int.recv() => "INT",
-            _ = term.recv() => "TERM",
-            _ = hup.recv() => "HUP",
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "INT"
-    }
 }
 
 /// The file's bytes, refusing one larger than [`MAX_FILE_BYTES`] (a device
@@ -136,7 +105,7 @@ pub async fn collect(client: &Client, args: &BatchArgs, settings: &Settings) -> 
     };
     let interrupted = std::sync::Mutex::new(None);
     let stop = async {
-        let signal = interruption().await;
+        let signal = super::interruption().await;
         *interrupted.lock().unwrap_or_else(|p| p.into_inner()) = Some(signal);
     };
     let answered = crate::core::batch::answer(

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use std::sync::Arc;
 
-use crate::api::fetch_all::{FetchAllOptions, Progress, describe_pages, fetch_all};
+use crate::api::fetch_all::{FetchAllOptions, Progress, describe_pages};
 use crate::api::{ApiError, Client, EventsOutcome, EventsQuery, PageInfo};
 use crate::cli::FetchArgs;
 use crate::config::Settings;
@@ -219,7 +219,14 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
             }
         })
     };
-    let result = fetch_all(client, base, opts, progress).await;
+    // A signal ends the run with what it has: written, and said to be incomplete.
+    let interrupted = std::sync::Mutex::new(None);
+    let stop = async {
+        let signal = super::interruption().await;
+        *interrupted.lock().unwrap_or_else(|p| p.into_inner()) = Some(signal);
+    };
+    let result = crate::api::fetch_all::fetch_all_until(client, base, opts, progress, stop).await;
+    let interrupted = interrupted.into_inner().unwrap_or_else(|p| p.into_inner());
     bar.finish_and_clear();
     let all = match result {
         Ok(all) => all,
@@ -256,6 +263,14 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
     }
     if let Some(stop) = all.stopped {
         let _ = writeln!(stderr, "warning: {}", stop.sentence());
+    }
+    if let Some(signal) = interrupted.filter(|_| all.stopped == Some(crate::api::fetch_all::Stopped::Interrupted)) {
+        let _ = writeln!(
+            stderr,
+            "The output is incomplete: interrupted by SIG{signal} after {} of {} pages.",
+            all.pages_fetched, all.pages
+        );
+        return 128 + super::signal_number(signal);
     }
     if all.missing.is_empty() {
         return if all.stopped.is_some() { 1 } else { 0 };

@@ -5,3 +5,35 @@
 pub mod batch;
 pub mod explain;
 pub mod fetch;
+
+/// The exit status of a run a signal interrupted is 128 and its number.
+pub(crate) fn signal_number(name: &str) -> i32 {
+    match name {
+        "HUP" => 1,
+        "INT" => 2,
+        _ => 15,
+    }
+}
+
+/// Resolves with the name of the first of SIGINT, SIGTERM or SIGHUP.
+pub(crate) async fn interruption() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term), Ok(mut hup)) =
+            (signal(SignalKind::interrupt()), signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+        else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = int.recv() => "INT",
+            _ = term.recv() => "TERM",
+            _ = hup.recv() => "HUP",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "INT"
+    }
+}

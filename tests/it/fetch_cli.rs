@@ -620,3 +620,33 @@ fn an_interrupted_batch_keeps_what_was_answered_and_says_it_is_incomplete() {
     assert!(out.contains("564332013"), "what was answered is kept: {out}");
     assert!(stderr(&o).contains("The output is incomplete"), "{}", stderr(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_fetch_all_writes_what_it_has_and_says_it_is_incomplete() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    server.with_faults(|p| p.latency_ms = 250);
+    let sb = Sandbox::new("fetch-interrupted");
+    let out = sb.dir.join("events.csv");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
+    cmd.args(["fetch", "--all", "--user-id", "712004518", "--rule-id", "2410", "--limit", "50", "--format", "csv"])
+        .arg("-o")
+        .arg(&out)
+        .arg("--log-file")
+        .arg(sb.log())
+        .env("HOME", &sb.dir)
+        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
+        .env("CAP_BASE_URL", server.base_url().to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    // 27 pages, four at a time at 250 ms: interrupted a few rounds in.
+    std::thread::sleep(Duration::from_millis(900));
+    Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", stderr(&o));
+    assert!(stderr(&o).contains("The output is incomplete: interrupted by SIGTERM after"), "{}", stderr(&o));
+    let rows = std::fs::read_to_string(&out).expect("what was fetched is written").lines().count();
+    assert!(rows > 1 && rows < 1318, "some events, not all: {rows}");
+}

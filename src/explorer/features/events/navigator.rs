@@ -53,6 +53,9 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
             Some(Stopped::NoProgress { page }) => {
                 parts.push(Part::text(0, format!(" · ⚠ page {} repeated old events: stopped", page + 1), theme.error()))
             }
+            Some(Stopped::Interrupted) => {
+                parts.push(Part::text(0, " · ⚠ interrupted: incomplete".to_string(), theme.error()))
+            }
             None => {}
         }
     } else if let Some(shown) = &app.results.shown {
