@@ -15,6 +15,10 @@ use super::data::Customer;
 #[serde(rename_all = "camelCase")]
 pub struct LiveFeed {
     pub every_seconds: u64,
+    /// Faster than a second apart (tests of a busy customer): overrides
+    /// `every_seconds` when set.
+    #[serde(default)]
+    pub every_millis: Option<u64>,
     pub max: usize,
     pub group_id: i64,
     pub rule_id: i64,
@@ -36,10 +40,11 @@ const FIRST_ID: i64 = 990_000_000;
 impl LiveFeed {
     /// How many purchases have arrived `elapsed` after the start.
     pub fn arrived(&self, elapsed: Duration) -> usize {
-        match elapsed.as_secs().checked_div(self.every_seconds) {
-            Some(n) => usize::try_from(n).unwrap_or(usize::MAX).min(self.max),
-            None => 0,
-        }
+        let n = match self.every_millis {
+            Some(ms) => elapsed.as_millis().checked_div(u128::from(ms)).map(|n| u64::try_from(n).unwrap_or(u64::MAX)),
+            None => elapsed.as_secs().checked_div(self.every_seconds),
+        };
+        n.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX).min(self.max))
     }
 
     /// The `k`th arrival (0-based), dated when it arrived.
@@ -134,7 +139,15 @@ mod tests {
 
     #[test]
     fn a_feed_without_a_period_or_values_cannot_panic() {
-        let feed = LiveFeed { every_seconds: 0, max: 3, group_id: 1, rule_id: 1, period_id: 1, values: vec![] };
+        let feed = LiveFeed {
+            every_seconds: 0,
+            every_millis: None,
+            max: 3,
+            group_id: 1,
+            rule_id: 1,
+            period_id: 1,
+            values: vec![],
+        };
         assert_eq!(feed.arrived(Duration::from_secs(100)), 0);
         let e = feed.event(1, usize::MAX / 2, clock(0).started);
         assert_eq!(e["targetValue"], Value::Null);

@@ -650,3 +650,42 @@ fn an_interrupted_fetch_all_writes_what_it_has_and_says_it_is_incomplete() {
     let rows = std::fs::read_to_string(&out).expect("what was fetched is written").lines().count();
     assert!(rows > 1 && rows < 1318, "some events, not all: {rows}");
 }
+
+#[cfg(unix)]
+#[test]
+fn fetch_watch_prints_every_event_once_when_they_come_faster_than_a_page_a_poll() {
+    use std::sync::Arc;
+    use target_events::demo::{Dataset, DemoOptions, DemoServer};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Customer 808000808 buys every 150 ms: about 13 events between polls
+    // two seconds apart, more than a page of ten.
+    let mut dataset = Dataset::embedded();
+    let live = dataset.customers.iter_mut().find(|c| c.user_id == 808000808).unwrap().live.as_mut().unwrap();
+    live.every_millis = Some(150);
+    live.max = 400;
+    let server = rt
+        .block_on(DemoServer::start(DemoOptions { dataset: Arc::new(dataset), live: true, ..DemoOptions::default() }))
+        .unwrap();
+    let sb = Sandbox::new("watch-busy");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
+    cmd.args(["fetch", "--watch", "--user-id", "808000808", "--rule-id", "8080", "--limit", "10", "--interval", "2"])
+        .arg("--log-file")
+        .arg(sb.log())
+        .env("HOME", &sb.dir)
+        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
+        .env("CAP_BASE_URL", server.base_url().to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(6500));
+    Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    let o = child.wait_with_output().unwrap();
+    let ids: Vec<i64> =
+        stdout(&o).lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["eventLogId"].as_i64().unwrap()).collect();
+    assert!(ids.len() >= 20, "new events were printed: {ids:?}\n{}", stderr(&o));
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), ids.len(), "each printed once: {ids:?}");
+    assert_eq!(sorted.last().unwrap() - sorted[0] + 1, ids.len() as i64, "none skipped between: {ids:?}");
+}
