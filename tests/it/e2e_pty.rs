@@ -66,6 +66,7 @@ fn a_panic_in_a_background_task_ends_the_app_too() {
     let raw = s.raw.lock().unwrap();
     let text = String::from_utf8_lossy(&raw);
     assert!(text.contains("debug panic trigger pressed in a task"), "the panic message is shown:\n{text}");
+    assert!(text.rfind("\x1b[?25h") > text.rfind("\x1b[?25l"), "the cursor is shown again");
     assert!(text.contains("The log is at"), "and where the log is:\n{text}");
     let restored = text.rfind("\x1b[?1049l").expect("left the alternate screen");
     assert!(restored < text.rfind("The log is at").unwrap(), "nothing is drawn after the restore");
