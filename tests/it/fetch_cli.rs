@@ -39,6 +39,22 @@ impl Sandbox {
         cmd.envs(env.iter().copied());
         cmd.output().unwrap()
     }
+
+    /// The binary started against `base` with its output piped, to be
+    /// signalled while it runs.
+    fn spawn(&self, args: &[&str], base: &str) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_target-events"))
+            .args(args)
+            .arg("--log-file")
+            .arg(self.log())
+            .env("HOME", &self.dir)
+            .env("XDG_CONFIG_HOME", self.dir.join("config"))
+            .env("CAP_BASE_URL", base)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
 }
 
 impl Drop for Sandbox {
@@ -600,15 +616,7 @@ fn an_interrupted_batch_keeps_what_was_answered_and_says_it_is_incomplete() {
     let file = sb.dir.join("customers.txt");
     let ids = ["564332013", "712004518", "498221730", "387544807", "610000042", "777000777"];
     std::fs::write(&file, ids.join("\n") + "\nmobile:910564332013\nemail:mei.lin@example.com\n").unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
-    cmd.args(["batch", "--customers", file.to_str().unwrap(), "--format", "table", "--log-file"])
-        .arg(sb.log())
-        .env("HOME", &sb.dir)
-        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
-        .env("CAP_BASE_URL", &base)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
+    let child = sb.spawn(&["batch", "--customers", file.to_str().unwrap(), "--format", "table"], &base);
     // Four at a time at 250 ms each: the first customers are in after ~0.6 s.
     std::thread::sleep(Duration::from_millis(700));
     Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
@@ -629,18 +637,8 @@ fn an_interrupted_fetch_all_writes_what_it_has_and_says_it_is_incomplete() {
     server.with_faults(|p| p.latency_ms = 250);
     let sb = Sandbox::new("fetch-interrupted");
     let out = sb.dir.join("events.csv");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
-    cmd.args(["fetch", "--all", "--user-id", "712004518", "--rule-id", "2410", "--limit", "50", "--format", "csv"])
-        .arg("-o")
-        .arg(&out)
-        .arg("--log-file")
-        .arg(sb.log())
-        .env("HOME", &sb.dir)
-        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
-        .env("CAP_BASE_URL", server.base_url().to_string())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
+    let args = ["fetch", "--all", "--user-id", "712004518", "--rule-id", "2410", "--limit", "50", "--format", "csv"];
+    let child = sb.spawn(&[&args[..], &["-o", out.to_str().unwrap()]].concat(), server.base_url().as_ref());
     // 27 pages, four at a time at 250 ms: interrupted a few rounds in.
     std::thread::sleep(Duration::from_millis(900));
     Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
@@ -667,16 +665,8 @@ fn fetch_watch_prints_every_event_once_when_they_come_faster_than_a_page_a_poll(
         .block_on(DemoServer::start(DemoOptions { dataset: Arc::new(dataset), live: true, ..DemoOptions::default() }))
         .unwrap();
     let sb = Sandbox::new("watch-busy");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
-    cmd.args(["fetch", "--watch", "--user-id", "808000808", "--rule-id", "8080", "--limit", "10", "--interval", "2"])
-        .arg("--log-file")
-        .arg(sb.log())
-        .env("HOME", &sb.dir)
-        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
-        .env("CAP_BASE_URL", server.base_url().to_string())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
+    let args = ["fetch", "--watch", "--user-id", "808000808", "--rule-id", "8080", "--limit", "10", "--interval", "2"];
+    let child = sb.spawn(&args, server.base_url().as_ref());
     std::thread::sleep(Duration::from_millis(6500));
     Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
     let o = child.wait_with_output().unwrap();

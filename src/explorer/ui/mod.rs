@@ -10,6 +10,20 @@ use crate::explorer::app::layout::{self, FrameInfo};
 use crate::explorer::features;
 use theme::Theme;
 
+/// The frame of a panel drawn over the events (summary, verdict, batch):
+/// thick, its title, and its keys at the bottom right, shortened at a word
+/// to `room` columns.
+pub fn panel_block(theme: &Theme, title: String, keys: &str, room: usize) -> ratatui::widgets::Block<'static> {
+    use ratatui::text::{Line, Span};
+    ratatui::widgets::Block::bordered()
+        .border_type(ratatui::widgets::BorderType::Thick)
+        .border_style(theme.border(true))
+        .title(Span::styled(title, theme.title(true)))
+        .title_bottom(
+            Line::from(Span::styled(columns::fit_words(keys, room).into_owned(), theme.muted())).right_aligned(),
+        )
+}
+
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn spinner(app: &App) -> &'static str {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::core::batch::{BatchRow, HEADERS};
@@ -49,14 +49,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(theme.border(true))
-        .title(Span::styled(title, theme.title(true)))
-        .title_bottom(
-            Line::from(Span::styled(" Enter opens · / filter · o O sort · b or Esc hides ", theme.muted()))
-                .right_aligned(),
-        );
+    let keys = " Enter opens · / filter · o O sort · b or Esc hides ";
+    let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize);
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
     let selected = batch.selected.min(view.len().saturating_sub(1));

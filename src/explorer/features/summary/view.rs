@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, BorderType, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Axis, Block, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
 
 use rust_decimal::prelude::ToPrimitive;
 use unicode_width::UnicodeWidthStr;
@@ -48,21 +48,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(theme.border(true))
-        .title(Span::styled(title, theme.title(true)))
-        .title_bottom(
-            Line::from(Span::styled(
-                columns::fit_words(
-                    " j/k period · Enter its verdict · y copy · s or Esc closes ",
-                    area.width as usize / 2,
-                )
-                .into_owned(),
-                theme.muted(),
-            ))
-            .right_aligned(),
-        );
+    let keys = " j/k period · Enter its verdict · y copy · s or Esc closes ";
+    let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize / 2);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let table_h = (summary.periods.len() as u16 + 1).min(inner.height / 2).max(2);

@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, BorderType, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
 use rust_decimal::prelude::ToPrimitive;
 use unicode_width::UnicodeWidthStr;
 
@@ -42,14 +42,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         " j/k period · Tab events · x save note · y copy · e closes "
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(theme.border(true))
-        .title(Span::styled(title, theme.title(true)))
-        .title_bottom(
-            Line::from(Span::styled(columns::fit_words(keys, area.width as usize / 2).into_owned(), theme.muted()))
-                .right_aligned(),
-        );
+    let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize / 2);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let list_h = (panel.periods.len() as u16).min(inner.height / 3).max(1);
