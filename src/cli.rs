@@ -139,11 +139,11 @@ pub struct ExplainArgs {
     /// external:…, card:….
     #[arg(long, value_name = "IDENT", conflicts_with = "user_id")]
     pub customer: Option<String>,
-    /// Target rule id.
+    /// Target rule id; without it, every target of the customer.
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
-    pub rule_id: i64,
-    /// One period; without it, every period of the rule the targets list.
-    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub rule_id: Option<i64>,
+    /// One period (of --rule-id); without it, every period the targets list.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..), requires = "rule_id")]
     pub period_id: Option<i64>,
     /// text for a terminal, json for programs (money as exact strings), markdown for a case note.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]

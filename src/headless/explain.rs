@@ -40,42 +40,72 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
             return 1;
         }
     };
-    let of_rule: Vec<_> =
-        groups.value.iter().flat_map(|g| g.targets.iter()).filter(|t| t.target_rule_id == args.rule_id).collect();
-    if of_rule.is_empty() {
-        eprintln!("error: customer {user_id} has no target with rule {}.", args.rule_id);
-        return 2;
-    }
-    if let Some(p) = args.period_id
-        && !of_rule.iter().any(|t| t.period_id == Some(p))
-    {
-        eprintln!("error: rule {} has no period {p} for customer {user_id}.", args.rule_id);
-        return 2;
-    }
-    // Every period's events: an event that moved between periods is found
-    // among its neighbour's.
-    let base = EventsQuery { user_id, rule_id: args.rule_id, period_id: None, limit: 1, page: 0 };
-    let all = match fetch_all(client, base, settings.fetch_all_options(), Arc::new(|_| {})).await {
-        Ok(all) => all,
-        Err(e) => {
-            report_error(&mut stderr, &e);
-            return 1;
+    // The rule asked for, or every rule the customer has a target in.
+    let rules: Vec<i64> = match args.rule_id {
+        Some(rule) => vec![rule],
+        None => {
+            let mut rules = Vec::new();
+            for t in groups.value.iter().flat_map(|g| &g.targets) {
+                if !rules.contains(&t.target_rule_id) {
+                    rules.push(t.target_rule_id);
+                }
+            }
+            rules
         }
     };
-    if !all.is_complete() {
-        let _ = writeln!(stderr, "warning: not every page of events could be loaded; the verdict may miss events.");
+    if rules.is_empty() {
+        eprintln!("error: customer {user_id} has no target.");
+        return 2;
     }
-    let now = chrono::Local::now().naive_local();
-    let periods = crate::core::verdict::verdicts(&of_rule, args.rule_id, args.period_id, &all.events, now);
-    let mut requests: Vec<&ResponseMeta> = lookup.iter().collect();
-    requests.push(&groups.meta);
-    requests.extend(all.requests.iter());
-    let facts = NoteFacts { user_id, found_by, rule_id: args.rule_id, groups: &groups.value, periods, requests, now };
-    let report = report(facts, &connection_info(client));
-    let text = match args.format {
-        ExplainFormat::Text => report.text(),
-        ExplainFormat::Json => report.json() + "\n",
-        ExplainFormat::Markdown => report.markdown(),
+    let connection = connection_info(client);
+    let mut reports = Vec::new();
+    for rule_id in rules {
+        let of_rule: Vec<_> =
+            groups.value.iter().flat_map(|g| g.targets.iter()).filter(|t| t.target_rule_id == rule_id).collect();
+        if of_rule.is_empty() {
+            eprintln!("error: customer {user_id} has no target with rule {rule_id}.");
+            return 2;
+        }
+        if let Some(p) = args.period_id
+            && !of_rule.iter().any(|t| t.period_id == Some(p))
+        {
+            eprintln!("error: rule {rule_id} has no period {p} for customer {user_id}.");
+            return 2;
+        }
+        // Every period's events: an event that moved between periods is found
+        // among its neighbour's.
+        let base = EventsQuery { user_id, rule_id, period_id: None, limit: 1, page: 0 };
+        let all = match fetch_all(client, base, settings.fetch_all_options(), Arc::new(|_| {})).await {
+            Ok(all) => all,
+            Err(e) => {
+                report_error(&mut stderr, &e);
+                return 1;
+            }
+        };
+        if !all.is_complete() {
+            let _ = writeln!(
+                stderr,
+                "warning: not every page of rule {rule_id}'s events could be loaded; its verdict may miss events."
+            );
+        }
+        let now = chrono::Local::now().naive_local();
+        let periods = crate::core::verdict::verdicts(&of_rule, rule_id, args.period_id, &all.events, now);
+        let mut requests: Vec<&ResponseMeta> = lookup.iter().collect();
+        requests.push(&groups.meta);
+        requests.extend(all.requests.iter());
+        let facts =
+            NoteFacts { user_id, found_by: found_by.clone(), rule_id, groups: &groups.value, periods, requests, now };
+        reports.push(report(facts, &connection));
+    }
+    let text = match (args.format, &reports[..]) {
+        (ExplainFormat::Text, _) => reports.iter().map(|r| r.text()).collect::<Vec<_>>().join("\n"),
+        // One rule asked for: its report; every target: a list of them.
+        (ExplainFormat::Json, [one]) if args.rule_id.is_some() => one.json() + "\n",
+        (ExplainFormat::Json, _) => {
+            let all = serde_json::to_value(&reports).unwrap_or_default();
+            crate::core::export::terminal_safe_json(&all, true) + "\n"
+        }
+        (ExplainFormat::Markdown, _) => crate::core::verdict::report::markdown_of(&reports),
     };
     let written = match &args.output {
         Some(path) => output::write_text(path, args.force, &text),

@@ -679,3 +679,18 @@ fn fetch_watch_prints_every_event_once_when_they_come_faster_than_a_page_a_poll(
     assert_eq!(sorted.len(), ids.len(), "each printed once: {ids:?}");
     assert_eq!(sorted.last().unwrap() - sorted[0] + 1, ids.len() as i64, "none skipped between: {ids:?}");
 }
+
+#[test]
+fn explain_without_a_rule_explains_every_target_of_the_customer() {
+    let sb = Sandbox::new("explain-every");
+    let o = sb.run(&["--demo", "explain", "--customer", "98000 00007", "--format", "json"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let reports = v.as_array().expect("a report per target");
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["ruleId"], 7610);
+    assert_eq!(reports[0]["periods"].as_array().unwrap().len(), 2);
+    // A period needs its rule.
+    let o = sb.run(&["--demo", "explain", "--user-id", "777000777", "--period-id", "7601"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -181,63 +181,7 @@ impl Report {
     /// the agent is set as code, so a hostile name cannot become a link, an
     /// image, HTML or a comment in the ticket it is pasted into.
     pub fn markdown(&self) -> String {
-        let mut out = String::new();
-        out.push_str(&format!("# Case note: customer {}, rule {}\n\n", self.customer.user_id, self.rule_id));
-        // The time and version are the tool's own, not the API's.
-        out.push_str(&format!("Made {} with target-events {}.\n\n", self.made_at, self.tool_version));
-        if let Some(f) = &self.customer.found_by {
-            out.push_str(&format!("- Customer: {} (found by {})\n", self.customer.user_id, code(f)));
-        } else {
-            out.push_str(&format!("- Customer: {}\n", self.customer.user_id));
-        }
-        let target = self.target_name.as_deref().map(code).unwrap_or_else(|| "—".into());
-        let group = self.group_name.as_deref().map(code).unwrap_or_else(|| "—".into());
-        out.push_str(&format!("- Target: {target} (group {group}), rule {}\n", self.rule_id));
-        for v in &self.periods {
-            out.push_str(&format!("\n## {}\n\n**{}**\n\n", code(&period_title(v)), code(&v.headline())));
-            out.push_str("| Figure | Value |\n| --- | ---: |\n");
-            for (label, value) in figures(v) {
-                out.push_str(&format!("| {} | {} |\n", cell(&label), cell(&value)));
-            }
-            let found = findings(v);
-            if !found.is_empty() {
-                out.push('\n');
-            }
-            for finding in found {
-                out.push_str(&format!("- {}\n", code(&finding)));
-            }
-            let events = notable(v);
-            if !events.is_empty() {
-                out.push_str("\n| Event log id | Event | Value | Date | Processed | Counted in | Why |\n");
-                out.push_str("| --- | --- | ---: | --- | --- | --- | --- |\n");
-                for (e, why) in events {
-                    out.push_str(&format!(
-                        "| {} | {} | {} | {} | {} | {} | {} |\n",
-                        e.event_log_id,
-                        cell(&e.event_name),
-                        cell(&e.value.as_money()),
-                        cell(&e.event_date),
-                        cell(&e.event_processed_date),
-                        e.period_id,
-                        cell(&why)
-                    ));
-                }
-            }
-        }
-        out.push_str("\n## Requests\n\n| Status | Request id | URL |\n| --- | --- | --- |\n");
-        for r in &self.requests {
-            out.push_str(&format!(
-                "| {} | {} | {} |\n",
-                r.status,
-                cell(r.request_id.as_deref().unwrap_or("-")),
-                cell(&r.url)
-            ));
-        }
-        out.push_str("\nTo reproduce (credentials from CAP_* environment variables):\n\n");
-        for r in &self.requests {
-            out.push_str(&fenced("sh", &r.curl));
-        }
-        out
+        markdown_of(std::slice::from_ref(self))
     }
 
     /// JSON with money as exact strings.
@@ -270,4 +214,85 @@ fn fenced(info: &str, text: &str) -> String {
 
 fn longest_run(text: &str, c: char) -> usize {
     text.split(|x| x != c).map(str::len).max().unwrap_or(0)
+}
+
+/// The case note of one target, or of every target of a customer (one
+/// section each), in Markdown. Every value that came from the API or the
+/// agent is set as code.
+pub fn markdown_of(reports: &[Report]) -> String {
+    let Some(first) = reports.first() else { return String::new() };
+    let many = reports.len() > 1;
+    let mut out = String::new();
+    let scope = if many { "every target".to_string() } else { format!("rule {}", first.rule_id) };
+    out.push_str(&format!("# Case note: customer {}, {scope}\n\n", first.customer.user_id));
+    // The time and version are the tool's own, not the API's.
+    out.push_str(&format!("Made {} with target-events {}.\n\n", first.made_at, first.tool_version));
+    match &first.customer.found_by {
+        Some(f) => out.push_str(&format!("- Customer: {} (found by {})\n", first.customer.user_id, code(f))),
+        None => out.push_str(&format!("- Customer: {}\n", first.customer.user_id)),
+    }
+    // One target: its periods are the sections; several: a section each,
+    // their periods beneath.
+    let period_level = if many { "###" } else { "##" };
+    for report in reports {
+        let target = report.target_name.as_deref().map(code).unwrap_or_else(|| "—".into());
+        let group = report.group_name.as_deref().map(code).unwrap_or_else(|| "—".into());
+        if many {
+            out.push_str(&format!("\n## Target {target} (group {group}), rule {}\n", report.rule_id));
+        } else {
+            out.push_str(&format!("- Target: {target} (group {group}), rule {}\n", report.rule_id));
+        }
+        for v in &report.periods {
+            out.push_str(&format!("\n{period_level} {}\n\n**{}**\n\n", code(&period_title(v)), code(&v.headline())));
+            out.push_str("| Figure | Value |\n| --- | ---: |\n");
+            for (label, value) in figures(v) {
+                out.push_str(&format!("| {} | {} |\n", cell(&label), cell(&value)));
+            }
+            let found = findings(v);
+            if !found.is_empty() {
+                out.push('\n');
+            }
+            for finding in found {
+                out.push_str(&format!("- {}\n", code(&finding)));
+            }
+            let events = notable(v);
+            if !events.is_empty() {
+                out.push_str("\n| Event log id | Event | Value | Date | Processed | Counted in | Why |\n");
+                out.push_str("| --- | --- | ---: | --- | --- | --- | --- |\n");
+                for (e, why) in events {
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {} | {} | {} | {} |\n",
+                        e.event_log_id,
+                        cell(&e.event_name),
+                        cell(&e.value.as_money()),
+                        cell(&e.event_date),
+                        cell(&e.event_processed_date),
+                        e.period_id,
+                        cell(&why)
+                    ));
+                }
+            }
+        }
+    }
+    // Every request once, in the order made (a lookup shared by the targets too).
+    let mut requests: Vec<&RequestInfo> = Vec::new();
+    for r in reports.iter().flat_map(|r| &r.requests) {
+        if !requests.iter().any(|x| x.url == r.url && x.request_id == r.request_id) {
+            requests.push(r);
+        }
+    }
+    out.push_str("\n## Requests\n\n| Status | Request id | URL |\n| --- | --- | --- |\n");
+    for r in &requests {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            r.status,
+            cell(r.request_id.as_deref().unwrap_or("-")),
+            cell(&r.url)
+        ));
+    }
+    out.push_str("\nTo reproduce (credentials from CAP_* environment variables):\n\n");
+    for r in &requests {
+        out.push_str(&fenced("sh", &r.curl));
+    }
+    out
 }

@@ -250,3 +250,36 @@ fn a_shortfall_past_exact_figures_is_absent_never_a_different_number() {
     assert!(!v.headline().contains("950335 short"), "never the target passed off as the gap");
     assert_eq!(serde_json::to_value(&v).unwrap()["outcome"]["shortBy"], serde_json::Value::Null);
 }
+
+#[test]
+fn every_target_of_a_customer_is_one_note_with_a_section_each() {
+    let (t, events) = late_bill();
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    let request = |id: &str| report::RequestInfo {
+        url: format!("http://x/{id}"),
+        status: 200,
+        request_id: Some(id.into()),
+        curl: format!("curl 'http://x/{id}'"),
+    };
+    let make = |rule: i64, name: &str, own: &str| report::Report {
+        customer: report::CustomerInfo { user_id: 1, found_by: None },
+        rule_id: rule,
+        target_name: Some(name.into()),
+        group_name: None,
+        periods: vec![v.clone()],
+        requests: vec![request("groups"), request(own)],
+        made_at: "2025-11-01 00:00".into(),
+        tool_version: "0".into(),
+    };
+    let note = report::markdown_of(&[make(100, "Spend", "r100"), make(200, "Visit", "r200")]);
+    assert!(note.starts_with("# Case note: customer 1, every target"), "{note}");
+    assert!(
+        note.contains("## Target `Spend` (group —), rule 100")
+            && note.contains("## Target `Visit` (group —), rule 200")
+    );
+    assert_eq!(note.matches("### `Period 7601").count(), 2, "each target's periods beneath it");
+    assert_eq!(note.matches("| 200 | `groups` |").count(), 1, "a request shared by the targets is listed once");
+    // One target reads as before.
+    let one = report::markdown_of(&[make(100, "Spend", "r100")]);
+    assert!(one.starts_with("# Case note: customer 1, rule 100") && one.contains("\n## `Period 7601"));
+}
