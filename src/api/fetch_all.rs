@@ -30,17 +30,22 @@ pub struct FetchAllOptions {
     pub max_retry_after: Duration,
     /// The most events one run collects; past it the run stops and says so.
     pub max_events: usize,
+    /// Pages asked for at once before the first answer says how many there
+    /// are (at most `concurrency`). 1 wastes nothing on a small customer;
+    /// more saves a round trip on a large one (`fetch --all` asks for all).
+    pub first_round: u32,
 }
 
 impl Default for FetchAllOptions {
     fn default() -> Self {
         FetchAllOptions {
-            concurrency: 4,
+            concurrency: 8,
             limit: super::MAX_PAGE_SIZE,
             retries: 3,
             backoff: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
             max_events: 200_000,
+            first_round: 1,
         }
     }
 }
@@ -283,7 +288,24 @@ async fn run<S: PageSource>(
     let mut stop = std::pin::pin!(stop);
     let limit = opts.limit.clamp(1, super::MAX_PAGE_SIZE);
     let query = |page| EventsQuery { page, limit, ..base };
-    let first = fetch_page(client, &opts, query(0), &*progress).await?;
+    let ask = |page: u32| {
+        let (progress, opts) = (&progress, &opts);
+        async move { (page, fetch_page(client, opts, query(page), &**progress).await) }
+    };
+    // The first round: page 1 alone, or a few pages at once.
+    let first_round = opts.first_round.clamp(1, u32::try_from(opts.concurrency.max(1)).unwrap_or(1));
+    let mut in_flight = futures::stream::FuturesUnordered::new();
+    for page in 0..first_round {
+        in_flight.push(ask(page));
+    }
+    let mut early = Vec::new();
+    let first = loop {
+        match in_flight.next().await {
+            Some((0, result)) => break result?,
+            Some(other) => early.push(other),
+            None => unreachable!("page 0 is in flight"),
+        }
+    };
     let mut all = AllEvents {
         limit,
         total: first.total,
@@ -301,7 +323,7 @@ async fn run<S: PageSource>(
     let cap_pages = u32::try_from(max_events.div_ceil(limit as usize)).unwrap_or(u32::MAX).max(1);
     let mut plan = Plan {
         limit,
-        next: 1,
+        next: first_round,
         end: first.total.map(|t| u32::try_from(t.div_ceil(u64::from(limit))).unwrap_or(u32::MAX).max(1)),
         short_at: None,
         cap_pages,
@@ -338,21 +360,24 @@ async fn run<S: PageSource>(
     progress(Progress::Page { page: 0, events: first.events.len() });
     take(0, first.events, &mut plan, &mut all);
 
-    let mut in_flight = futures::stream::FuturesUnordered::new();
+    let mut early = early.into_iter();
     loop {
         while in_flight.len() < opts.concurrency.max(1) && plan.wants(plan.next) {
             let page = plan.next;
             plan.next += 1;
-            let (progress, opts) = (&progress, &opts);
-            in_flight.push(async move { (page, fetch_page(client, opts, query(page), &**progress).await) });
+            in_flight.push(ask(page));
             progress(Progress::Planned { pages: plan.planned(), total: all.total });
         }
-        let next = tokio::select! {
-            next = in_flight.next() => next,
-            () = &mut stop => {
-                plan.stopped = Some(Stopped::Interrupted);
-                None
-            }
+        // Answers of the first round that came before page 1's, then the rest.
+        let next = match early.next() {
+            Some(answer) => Some(answer),
+            None => tokio::select! {
+                next = in_flight.next() => next,
+                () = &mut stop => {
+                    plan.stopped = Some(Stopped::Interrupted);
+                    None
+                }
+            },
         };
         let Some((page, result)) = next else { break };
         match result {
@@ -373,6 +398,14 @@ async fn run<S: PageSource>(
     }
     if let Some(stop) = plan.stopped {
         tracing::warn!(?stop, "fetch-all stopped early");
+    }
+    // Pages asked for in the first round past the end are no pages of the
+    // customer's: neither counted nor missing.
+    let last = plan.end.or(plan.short_at.map(|s| s + 1)).unwrap_or(plan.next).min(plan.next);
+    if plan.stopped != Some(Stopped::Interrupted) {
+        pages.retain(|&p, _| p < last);
+        missing.retain(|m| m.page < last);
+        plan.next = plan.next.min(last.max(1));
     }
     missing.sort_by_key(|m| m.page);
     // Pages received (an interruption leaves some asked for and not in).

@@ -450,7 +450,7 @@ fn country_code(text: &str) -> Result<String, String> {
 /// Events per page in the explorer unless the profile says otherwise.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// Requests in flight at once during a fetch-all.
-pub const DEFAULT_CONCURRENCY: usize = 4;
+pub const DEFAULT_CONCURRENCY: usize = 8;
 /// A profile's quota when it names none: what a Capillary tenant usually allows.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 90;
 

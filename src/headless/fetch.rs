@@ -201,6 +201,8 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
         concurrency: args.concurrency.map_or(defaults.concurrency, |c| c as usize),
         // An explicit --limit is honoured; else the largest page the profile allows.
         limit: args.limit.unwrap_or(defaults.limit),
+        // Every page is wanted: the first round asks for as many as run at once.
+        first_round: args.concurrency.map_or(defaults.concurrency, |c| c as usize) as u32,
         ..defaults
     };
     let bar = crate::core::progress::bar("pages");

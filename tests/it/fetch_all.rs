@@ -170,3 +170,21 @@ async fn no_events_and_a_failing_first_page() {
     let e = fetch_all(&client, base(1, 1986), quick(100), no_progress()).await.unwrap_err();
     assert_eq!(e.code(), Some(310011));
 }
+
+#[tokio::test]
+async fn a_first_round_of_many_pages_counts_only_the_customers_own() {
+    let server = common::server(None).await;
+    let client = common::client(&server, Credentials::None);
+    // 12 events at 10 a page: two pages; eight asked for at once.
+    let opts = FetchAllOptions { first_round: 8, concurrency: 8, limit: 10, ..quick(10) };
+    let all = fetch_all(&client, base(498221730, 3150), opts, no_progress()).await.unwrap();
+    assert_eq!(all.events.len(), 12);
+    assert_eq!((all.pages, all.pages_fetched), (2, 2), "the pages past the end are none of the customer's");
+    assert!(all.missing.is_empty() && all.is_complete());
+    // 1,317 events: every one once, in order, at the first round's pace.
+    let opts = FetchAllOptions { first_round: 8, concurrency: 8, limit: 100, ..quick(100) };
+    let all = fetch_all(&client, base(712004518, 2410), opts, no_progress()).await.unwrap();
+    assert_eq!((all.events.len(), all.pages), (1317, 14));
+    let ids: HashSet<i64> = all.events.iter().map(|e| e.event_log_id).collect();
+    assert_eq!(ids.len(), 1317);
+}

@@ -610,15 +610,17 @@ fn a_full_disk_leaves_no_partial_file_and_never_harms_the_old_one() {
 fn an_interrupted_batch_keeps_what_was_answered_and_says_it_is_incomplete() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(common::server(None));
-    server.with_faults(|p| p.latency_ms = 250);
+    server.with_faults(|p| p.latency_ms = 400);
     let base = server.base_url().to_string();
     let sb = Sandbox::new("batch-interrupted");
     let file = sb.dir.join("customers.txt");
-    let ids = ["564332013", "712004518", "498221730", "387544807", "610000042", "777000777"];
-    std::fs::write(&file, ids.join("\n") + "\nmobile:910564332013\nemail:mei.lin@example.com\n").unwrap();
+    // Sixteen customers as listed (eight ids, eight cards), eight at a time,
+    // two requests each at 400 ms: the first eight are in after ~0.8 s.
+    let ids = ["564332013", "712004518", "498221730", "387544807", "610000042", "777000777", "808000808", "666000666"];
+    let cards: Vec<String> = ids.iter().map(|id| format!("card:LOYAL{id}")).collect();
+    std::fs::write(&file, ids.join("\n") + "\n" + &cards.join("\n") + "\n").unwrap();
     let child = sb.spawn(&["batch", "--customers", file.to_str().unwrap(), "--format", "table"], &base);
-    // Four at a time at 250 ms each: the first customers are in after ~0.6 s.
-    std::thread::sleep(Duration::from_millis(700));
+    std::thread::sleep(Duration::from_millis(1100));
     Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
@@ -634,13 +636,13 @@ fn an_interrupted_batch_keeps_what_was_answered_and_says_it_is_incomplete() {
 fn an_interrupted_fetch_all_writes_what_it_has_and_says_it_is_incomplete() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(common::server(None));
-    server.with_faults(|p| p.latency_ms = 250);
+    server.with_faults(|p| p.latency_ms = 400);
     let sb = Sandbox::new("fetch-interrupted");
     let out = sb.dir.join("events.csv");
     let args = ["fetch", "--all", "--user-id", "712004518", "--rule-id", "2410", "--limit", "50", "--format", "csv"];
     let child = sb.spawn(&[&args[..], &["-o", out.to_str().unwrap()]].concat(), server.base_url().as_ref());
-    // 27 pages, four at a time at 250 ms: interrupted a few rounds in.
-    std::thread::sleep(Duration::from_millis(900));
+    // 27 pages, eight at a time at 400 ms (four rounds): interrupted two rounds in.
+    std::thread::sleep(Duration::from_millis(1000));
     Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(143), "{}", stderr(&o));
