@@ -39,7 +39,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
         return FrameInfo::default();
     }
     let mut info =
-        FrameInfo { help_max_scroll: features::overlays::view::help_overflow(frame.area()), ..FrameInfo::default() };
+        // Laying out the help costs something: only while it is open.
+        FrameInfo {
+            help_max_scroll: match app.screen.overlay() {
+                Some(crate::explorer::app::state::Overlay::Help { .. }) => {
+                    features::overlays::view::help_overflow(frame.area())
+                }
+                _ => 0,
+            },
+            ..FrameInfo::default()
+        };
     features::query::view::draw(app, theme, frame, &areas);
     if let Some(area) = areas.banner {
         features::events::banner::draw(app, theme, frame, area);
