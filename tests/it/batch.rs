@@ -122,3 +122,20 @@ fn extreme_figures_and_hostile_names_are_whole_or_absent() {
         }
     }
 }
+
+#[test]
+fn the_title_counts_every_customer_that_failed() {
+    let mut h = Harness::new(120, 36);
+    let mut all = rows(&h);
+    // Found, but their targets could not be fetched: a failure too.
+    all.push(BatchRow {
+        customer: "564332013".into(),
+        user_id: Some(564332013),
+        error: "503 The API is unavailable. [request id 5ec897b9-0004]".into(),
+        ..BatchRow::default()
+    });
+    h.app =
+        target_events::explorer::app::App::new(AppOptions { batch: Some(all), ..AppOptions::new("DEMO", 10, 1000) });
+    h.app.chrome.size = ratatui::layout::Rect::new(0, 0, 120, 36);
+    assert!(h.screen_text().contains("2 not found or failed"), "{}", h.screen_text());
+}

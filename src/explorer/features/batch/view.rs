@@ -37,7 +37,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(batch) = &app.workflow.batch else { return };
     let filter = batch.filter.input.value();
     let view = &batch.view;
-    let failed = batch.rows.iter().filter(|r| !r.error.is_empty() && r.user_id.is_none()).count();
+    // Every customer that failed: not found, or found and their targets not fetched.
+    let failed = batch.rows.iter().filter(|r| !r.error.is_empty()).count();
     let title = columns::join_fitting(
         &[
             (0, " Batch".to_string()),
