@@ -69,7 +69,30 @@ pub struct BatchRow {
     pub current: Option<bool>,
     /// "CODE sentence" for a customer that could not be found or fetched.
     pub error: String,
+    /// The same failure as data: the API's code, the sentence, the HTTP
+    /// status and the request id, each on its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
 }
+
+/// Why a customer could not be answered, field by field (for programs).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    pub code: Option<i64>,
+    pub message: String,
+    pub http_status: Option<u16>,
+    pub request_id: Option<String>,
+}
+
+impl Failure {
+    pub fn of(e: &ApiError) -> Failure {
+        Failure { code: e.code(), message: e.sentence(), http_status: e.status, request_id: e.request_id.clone() }
+    }
+}
+
+/// The columns CSV adds after [`HEADERS`]: the failure field by field.
+pub const FAILURE_HEADERS: [&str; 4] = ["code", "message", "httpStatus", "requestId"];
 
 pub const HEADERS: [&str; 15] = [
     "customer",
@@ -121,9 +144,23 @@ impl BatchRow {
 /// formula are neutralised.
 pub fn csv_text<'a>(rows: impl Iterator<Item = &'a BatchRow>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(HEADERS);
+    let _ = w.write_record(HEADERS.iter().chain(&FAILURE_HEADERS));
     for r in rows {
-        let _ = w.write_record(r.cells().iter().map(|c| crate::core::export::csv_cell(c).into_owned()));
+        let f = r.failure.clone().unwrap_or_default();
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        let failure = [
+            opt(f.code.map(|c| c.to_string())),
+            f.message,
+            opt(f.http_status.map(|s| s.to_string())),
+            opt(f.request_id),
+        ];
+        let cells = r
+            .cells()
+            .into_iter()
+            .chain(failure)
+            .map(|c| crate::core::export::csv_cell(&c).into_owned())
+            .collect::<Vec<_>>();
+        let _ = w.write_record(cells);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -161,6 +198,7 @@ pub fn rows_for(given: &str, user_id: i64, groups: &[UserTargetGroup], rule: Opt
                 reached: t.target_value.zip(t.target_achieved_value).map(|(v, a)| a.0 >= v.0),
                 current: t.current_period,
                 error: String::new(),
+                failure: None,
             });
         }
     }
@@ -247,6 +285,7 @@ pub async fn answer(
                     customer: crate::sanitize::line(&l.given).into_owned(),
                     user_id: *user_id,
                     error: error_text(e),
+                    failure: Some(Failure::of(e)),
                     ..BatchRow::default()
                 });
             }

@@ -401,13 +401,15 @@ fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         headers.join(","),
-        "customer,userId,group,target,ruleId,periodId,refCode,start,end,targetValue,achieved,missing,reached,current,error"
+        "customer,userId,group,target,ruleId,periodId,refCode,start,end,targetValue,achieved,missing,reached,current,error,\
+         code,message,httpStatus,requestId"
     );
     let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
     // 3 periods + 8 periods + the unknown customer + 2 periods, in file order.
     assert_eq!(rows.len(), 14);
+    assert_eq!(&rows[1][15..], ["", "", "", ""], "an answered row has no failure");
     assert_eq!(
-        rows[1],
+        rows[1][..15],
         [
             "564332013",
             "564332013",
@@ -431,6 +433,10 @@ fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
     assert_eq!((unknown[0].as_str(), unknown[1].as_str()), ("nobody@example.com", ""));
     assert!(unknown[14].starts_with("8015 No customer was found"), "{unknown:?}");
     assert!(unknown[14].contains("[request id "), "{unknown:?}");
+    // The same failure field by field, for programs.
+    assert_eq!((unknown[15].as_str(), unknown[17].as_str()), ("8015", "400"), "{unknown:?}");
+    assert!(unknown[16].starts_with("No customer was found"), "{unknown:?}");
+    assert!(unknown[14].ends_with(&format!("[request id {}]", unknown[18])), "the same request id: {unknown:?}");
     assert_eq!(
         &rows[13][..6],
         ["card:LOYAL777000777", "777000777", "Festive Spend Club", "Spend 5,000 in a month", "7610", "7602"]
@@ -443,6 +449,13 @@ fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
     assert_eq!(rows.len(), 5, "one row per customer without the rule, two for the one with it");
     assert_eq!(rows[0]["error"], "no target with rule 7610");
     assert_eq!(rows[3]["achieved"], "4820.50");
+    let unknown = rows.iter().find(|r| r["customer"] == "nobody@example.com").unwrap();
+    assert_eq!(
+        (&unknown["failure"]["code"], &unknown["failure"]["httpStatus"]),
+        (&Value::from(8015), &Value::from(400))
+    );
+    assert!(unknown["failure"]["requestId"].is_string() && unknown["failure"]["message"].is_string());
+    assert!(rows[3].get("failure").is_none(), "an answered row carries no failure");
     // An invalid line: exit 2, naming it, nothing sent.
     let before = server.api_requests();
     std::fs::write(&file, "564332013\nmobile:12\n").unwrap();
