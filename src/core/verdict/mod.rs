@@ -159,7 +159,8 @@ fn short_date(raw: &str) -> String {
     raw.get(..16).unwrap_or(raw).to_string()
 }
 
-fn parse_day(s: Option<&str>) -> Option<NaiveDate> {
+/// A day from the API's date text ("2025-09-01", or a date and time).
+pub fn parse_day(s: Option<&str>) -> Option<NaiveDate> {
     let s = s?.trim();
     NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
 }

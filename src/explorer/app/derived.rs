@@ -46,18 +46,22 @@ impl App {
     /// another period than its date's.
     pub fn dated_elsewhere(&self, e: &crate::api::TargetEvent) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
         let user = self.results.shown.as_ref().map_or(e.customer_id, |s| s.query.user_id);
-        let groups = self.workflow.targets.get(&user)?;
-        let target = groups
-            .iter()
-            .flat_map(|g| &g.targets)
-            .find(|t| t.period_id == Some(e.period_id) && t.target_rule_id == e.target_rule_id)?;
-        let day = |s: Option<&str>| {
-            let s = s?.trim();
-            chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
-        };
+        let target = self.target_of(user, e.target_rule_id, Some(e.period_id))?;
+        let day = crate::core::verdict::parse_day;
         let (start, end) = (day(target.period_start_date.as_deref())?, day(target.period_end_date.as_deref())?);
         let date = e.event_date.parsed?.date();
         (date < start || date > end).then_some((start, end))
+    }
+
+    /// The customer's target with `rule` (in `period`, when given), once
+    /// their targets are known.
+    pub fn target_of(&self, user_id: i64, rule: i64, period: Option<i64>) -> Option<&crate::api::model::UserTarget> {
+        self.workflow
+            .targets
+            .get(&user_id)?
+            .iter()
+            .flat_map(|g| &g.targets)
+            .find(|t| t.target_rule_id == rule && period.is_none_or(|p| t.period_id == Some(p)))
     }
 
     /// The clock the verdict counts days left with (fixed in tests).

@@ -30,11 +30,23 @@ pub(crate) fn customer_ready(app: &mut App, then: AfterLookup, fx: &mut Vec<Effe
     if let Some(old) = app.form.resolving.take() {
         fx.push(Effect::Cancel { generation: old.generation });
     }
+    start_lookup(app, customer, None, then, fx);
+    false
+}
+
+/// Starts the lookup of `customer` (as `instead`, when given), after which
+/// Enter goes on as `then`.
+fn start_lookup(
+    app: &mut App,
+    customer: CustomerRef,
+    instead: Option<CustomerRef>,
+    then: AfterLookup,
+    fx: &mut Vec<Effect>,
+) {
     app.generation += 1;
     let generation = app.generation;
     app.form.resolving = Some(Resolving { generation, customer: customer.clone(), then });
-    fx.push(Effect::Lookup { generation, customer, instead: None });
-    false
+    fx.push(Effect::Lookup { generation, customer, instead });
 }
 
 /// The API said no customer has the id typed (310011). When the digits make
@@ -46,10 +58,7 @@ pub(crate) fn try_as_mobile(app: &mut App, then: AfterLookup, fx: &mut Vec<Effec
     if app.workflow.customers.contains_key(&customer) || app.form.resolving.is_some() {
         return false;
     }
-    app.generation += 1;
-    let generation = app.generation;
-    app.form.resolving = Some(Resolving { generation, customer: customer.clone(), then });
-    fx.push(Effect::Lookup { generation, customer, instead: Some(mobile) });
+    start_lookup(app, customer, Some(mobile), then, fx);
     true
 }
 
@@ -161,9 +170,8 @@ pub(crate) fn customer_changed(app: &mut App, fx: &mut Vec<Effect>) {
 /// rule, say so and offer the targets they have.
 pub(crate) fn check_rule(app: &mut App, user_id: i64, rule_id: i64, fx: &mut Vec<Effect>) {
     match app.workflow.targets.get(&user_id) {
-        Some(groups) => {
-            let has = groups.iter().flat_map(|g| &g.targets).any(|t| t.target_rule_id == rule_id);
-            if !has {
+        Some(_) => {
+            if app.target_of(user_id, rule_id, None).is_none() {
                 pickers::pick_target(app, fx);
                 app.warn(&format!("Customer {user_id} has no target with rule {rule_id}: these are theirs."));
             }

@@ -31,8 +31,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let scope = if app.showing_all() { "all loaded events" } else { "this page" };
     // The target's name, when the customer's targets are known.
     let name = app.results.shown.as_ref().and_then(|s| {
-        let groups = app.workflow.targets.get(&s.query.user_id)?;
-        let t = groups.iter().flat_map(|g| &g.targets).find(|t| t.target_rule_id == s.query.rule_id)?;
+        let t = app.target_of(s.query.user_id, s.query.rule_id, None)?;
         t.target_name.as_deref().map(|n| format!(" · {}", sanitize::line_prefix(n, 200)))
     });
     // Parts are kept whole or dropped, so no figure in the title is cut.
