@@ -112,6 +112,11 @@ pub struct BatchArgs {
     /// Only this rule's targets.
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
     pub rule_id: Option<i64>,
+    /// Each period's verdict too: reached or not, how much short, returns,
+    /// and events counted elsewhere that would have reached it (reads every
+    /// event of each rule).
+    #[arg(long)]
+    pub verdict: bool,
     /// table, csv or json [default: table].
     #[arg(long, value_enum)]
     pub format: Option<BatchFormat>,

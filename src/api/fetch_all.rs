@@ -243,7 +243,24 @@ pub async fn fetch_all_until(
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
     stop: impl Future<Output = ()>,
 ) -> Result<AllEvents, ApiError> {
-    run(client, base, opts, progress, stop).await
+    run(client, base, opts, progress, stop, None).await
+}
+
+/// A page's fresh events, handed over as they arrive instead of kept.
+pub type Sink<'a> = &'a mut (dyn FnMut(&[TargetEvent]) + Send);
+
+/// [`fetch_all`] that keeps no event: each page's new events go to `sink`
+/// as they arrive (in any page order), so a run over 100,000 events holds
+/// one page at a time (and the ids seen, for repeats). The result counts
+/// the pages and requests; its `events` is empty.
+pub async fn fetch_all_into(
+    client: &Client,
+    base: EventsQuery,
+    opts: FetchAllOptions,
+    progress: Arc<dyn Fn(Progress) + Send + Sync>,
+    sink: Sink<'_>,
+) -> Result<AllEvents, ApiError> {
+    run(client, base, opts, progress, std::future::pending(), Some(sink)).await
 }
 
 /// Where pages come from: the client, or anything that answers a query as
@@ -275,7 +292,7 @@ pub async fn fetch_all_from<S: PageSource>(
     opts: FetchAllOptions,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
 ) -> Result<AllEvents, ApiError> {
-    run(client, base, opts, progress, std::future::pending()).await
+    run(client, base, opts, progress, std::future::pending(), None).await
 }
 
 async fn run<S: PageSource>(
@@ -284,6 +301,7 @@ async fn run<S: PageSource>(
     opts: FetchAllOptions,
     progress: Arc<dyn Fn(Progress) + Send + Sync>,
     stop: impl Future<Output = ()>,
+    mut sink: Option<Sink<'_>>,
 ) -> Result<AllEvents, ApiError> {
     let mut stop = std::pin::pin!(stop);
     let limit = opts.limit.clamp(1, super::MAX_PAGE_SIZE);
@@ -343,7 +361,15 @@ async fn run<S: PageSource>(
         all.duplicates += len - fresh.len();
         let progressed = !fresh.is_empty() || len == 0;
         count += fresh.len();
-        pages.insert(page, fresh);
+        match sink.as_mut() {
+            Some(sink) => {
+                sink(&fresh);
+                pages.insert(page, Vec::new());
+            }
+            None => {
+                pages.insert(page, fresh);
+            }
+        }
         // A full last page where the total promised a short one: the total
         // was low, so the end is wherever a short page says. (Not judged by
         // the count so far: pages arrive in any order.)

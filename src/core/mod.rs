@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod case_note;
+pub mod columns;
 pub mod customer;
 pub mod export;
 pub mod output;

@@ -9,7 +9,8 @@ use std::io::Write;
 use crate::api::Client;
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::config::Settings;
-use crate::core::batch::{BatchRow, HEADERS, MAX_FILE_BYTES, parse_lines};
+use crate::core::batch::{Ask, BatchRow, COLUMN_KINDS, HEADERS, Heard, MAX_FILE_BYTES, VERDICT_HEADERS, parse_lines};
+use crate::core::columns::{self, Spec};
 
 /// Whether the results open in the explorer: a terminal, and no format or file asked for.
 pub fn interactive(args: &BatchArgs) -> bool {
@@ -28,8 +29,11 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
     });
     let body = match args.format.unwrap_or(BatchFormat::Table) {
         // The table says it is incomplete at its end, where a reader stops.
-        BatchFormat::Table => table(&rows) + &incomplete.as_ref().map_or(String::new(), |i| format!("# {i}\n")),
-        BatchFormat::Csv => crate::core::batch::csv_text(rows.iter()),
+        BatchFormat::Table => {
+            table(&rows, args.verdict, table_width())
+                + &incomplete.as_ref().map_or(String::new(), |i| format!("# {i}\n"))
+        }
+        BatchFormat::Csv => crate::core::batch::csv_text(rows.iter(), args.verdict),
         BatchFormat::Json => {
             crate::core::export::terminal_safe_json(&serde_json::to_value(&rows).unwrap_or_default(), true) + "\n"
         }
@@ -99,63 +103,105 @@ pub async fn collect(client: &Client, args: &BatchArgs, settings: &Settings) -> 
     let bar = crate::core::progress::bar("customers");
     let distinct: std::collections::HashSet<_> = lines.iter().map(|l| &l.customer).collect();
     bar.set_length(distinct.len() as u64);
+    let events = std::sync::atomic::AtomicUsize::new(0);
     let hear = |heard| match heard {
-        crate::core::batch::Heard::Answered => bar.inc(1),
-        crate::core::batch::Heard::Retrying => bar.set_message("retrying after a refusal".to_string()),
+        Heard::Answered => bar.inc(1),
+        Heard::Retrying => bar.set_message("retrying after a refusal".to_string()),
+        Heard::Events(n) => {
+            let read = events.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+            bar.set_message(format!("{read} events read for verdicts"));
+        }
     };
     let interrupted = std::sync::Mutex::new(None);
     let stop = async {
         let signal = super::interruption().await;
         *interrupted.lock().unwrap_or_else(|p| p.into_inner()) = Some(signal);
     };
-    let answered = crate::core::batch::answer(
-        client,
-        &lines,
-        args.rule_id,
-        settings.default_country_code.as_deref(),
-        &opts,
-        &hear,
-        stop,
-    )
-    .await;
+    let ask = Ask { rule: args.rule_id, verdict: args.verdict, country_code: settings.default_country_code.as_deref() };
+    let answered = crate::core::batch::answer(client, &lines, ask, &opts, &hear, stop).await;
     bar.finish_and_clear();
     let interrupted = interrupted.into_inner().unwrap_or_else(|p| p.into_inner());
     Ok(Collected { answered, lines: lines.len(), interrupted })
 }
 
-fn table(rows: &[BatchRow]) -> String {
+/// The terminal's width when stdout is one (`COLUMNS` when set); a file or
+/// a pipe gets every column whole.
+fn table_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| crossterm::terminal::size().ok().map(|(w, _)| w))
+        .filter(|w| *w >= 20)
+}
+
+/// The rows as a table sized to `width` (all columns whole without one):
+/// figures whole or their column left out, text cut with `…`. The error
+/// column keeps the code and a short reason; every failure follows the
+/// table whole, with its request id.
+pub fn table(rows: &[BatchRow], verdict: bool, width: Option<u16>) -> String {
     use unicode_width::UnicodeWidthStr;
-    let cells: Vec<[String; 15]> =
-        rows.iter().map(|r| r.cells().map(|c| crate::sanitize::truncate_chars(&c, 40).into_owned())).collect();
-    let mut widths: Vec<usize> = HEADERS.iter().map(|h| h.width()).collect();
+    let titles: Vec<&'static str> = HEADERS.iter().chain(&VERDICT_HEADERS).copied().collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut c: Vec<String> = r.cells().into_iter().chain(r.verdict_cells()).collect();
+            c[14] = r.short_error();
+            c.into_iter().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()).collect()
+        })
+        .collect();
+    let mut specs: Vec<Spec> = titles.iter().zip(COLUMN_KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
+    for (i, spec) in specs.iter_mut().enumerate() {
+        spec.hidden = i >= HEADERS.len() && !verdict;
+    }
     for row in &cells {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.width());
+        for (spec, cell) in specs.iter_mut().zip(row) {
+            spec.fit_cell(cell);
         }
     }
+    let chosen = columns::widths(&specs, width.unwrap_or(u16::MAX), 2);
     // Figures right-aligned so their decimal points line up.
-    let right = |i: usize| matches!(i, 9..=11);
-    let line = |row: &[String]| {
+    let right = crate::core::batch::is_figure_column;
+    let line = |row: &[&str]| {
         let mut s = String::new();
-        for (i, (c, w)) in row.iter().zip(&widths).enumerate() {
-            if i > 0 {
+        for (i, w) in chosen.iter().enumerate().filter_map(|(i, w)| w.map(|w| (i, w as usize))) {
+            if !s.is_empty() {
                 s.push_str("  ");
             }
+            let c = columns::fit(row[i], w as u16);
             let pad = " ".repeat(w.saturating_sub(c.width()));
             if right(i) {
                 s.push_str(&pad);
-                s.push_str(c);
+                s.push_str(&c);
             } else {
-                s.push_str(c);
+                s.push_str(&c);
                 s.push_str(&pad);
             }
         }
         s.trim_end().to_string()
     };
-    let mut out = line(&HEADERS.map(String::from)) + "\n";
+    let mut out = line(&titles) + "\n";
     for row in &cells {
-        out.push_str(&line(row));
+        out.push_str(&line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
         out.push('\n');
     }
+    // Failures whole, after the table, where nothing cuts them.
+    let failures: Vec<&BatchRow> = rows.iter().filter(|r| !r.error.is_empty()).collect();
+    if !failures.is_empty() {
+        out.push_str(&format!("\n{} with an error:\n", plural(failures.len(), "row")));
+        for r in failures {
+            let user = r.user_id.map(|u| format!(" (userId {u})")).unwrap_or_default();
+            let rule = r.rule_id.map(|u| format!(" rule {u}")).unwrap_or_default();
+            let what = crate::sanitize::line(&r.error);
+            out.push_str(&format!("  {}{user}{rule}: {what}\n", crate::sanitize::line(&r.customer)));
+        }
+    }
     out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }

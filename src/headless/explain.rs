@@ -11,7 +11,7 @@ use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::config::Settings;
 use crate::core::case_note::{NoteFacts, connection_info, report};
 use crate::core::output;
-use crate::headless::fetch::{find_customer, report as report_error};
+use crate::headless::fetch::{Tell, find_customer};
 
 pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i32 {
     if let Some(path) = &args.output
@@ -20,9 +20,10 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         eprintln!("error: {e}");
         return 2;
     }
+    let tell = if args.format == ExplainFormat::Json && args.output.is_none() { Tell::Json } else { Tell::Person };
     let (user_id, found_by, lookup): (i64, Option<String>, Option<ResponseMeta>) = match (&args.customer, args.user_id)
     {
-        (Some(text), _) => match find_customer(client, text, settings).await {
+        (Some(text), _) => match find_customer(client, text, settings, tell).await {
             Ok(found) => (found.user_id, found.found_by(), found.lookup),
             Err(code) => return code,
         },
@@ -36,7 +37,7 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
     let groups = match client.target_groups(user_id).await {
         Ok(g) => g,
         Err(e) => {
-            report_error(&mut stderr, &e);
+            tell.failure(&e);
             return 1;
         }
     };
@@ -78,7 +79,7 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         let all = match fetch_all(client, base, settings.fetch_all_options(), Arc::new(|_| {})).await {
             Ok(all) => all,
             Err(e) => {
-                report_error(&mut stderr, &e);
+                tell.failure(&e);
                 return 1;
             }
         };

@@ -12,7 +12,7 @@ use crate::api::{ApiError, Client, EventsOutcome, EventsQuery, PageInfo};
 use crate::cli::FetchArgs;
 use crate::config::Settings;
 use crate::core::customer::{Found, FoundBy, NotFound};
-use crate::core::export;
+use crate::core::export::{self, Format};
 use crate::core::watch_plan::{WatchPlan, interval_for};
 
 /// Writes the events to stdout, or whole to the `--output` file.
@@ -47,7 +47,7 @@ fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &m
 /// form (nothing sent), 1 when the lookup fails.
 async fn base_query(client: &Client, args: &FetchArgs, settings: &Settings) -> Result<EventsQuery, i32> {
     let user_id = match (&args.customer, args.user_id) {
-        (Some(text), _) => find_customer(client, text, settings).await?.user_id,
+        (Some(text), _) => find_customer(client, text, settings, Tell::of(args)).await?.user_id,
         (None, Some(id)) => id,
         (None, None) => {
             eprintln!("error: give --user-id or --customer, and --rule-id, or a target-events URL");
@@ -64,7 +64,7 @@ async fn base_query(client: &Client, args: &FetchArgs, settings: &Settings) -> R
 /// The customer `--customer` names, saying on stderr how it was found, or
 /// the exit status: 2 for a form that is no customer (nothing sent), 1 when
 /// the lookup fails.
-pub async fn find_customer(client: &Client, text: &str, settings: &Settings) -> Result<Found, i32> {
+pub async fn find_customer(client: &Client, text: &str, settings: &Settings, tell: Tell) -> Result<Found, i32> {
     let cc = settings.default_country_code.as_deref();
     match crate::core::customer::find(client, text, cc).await {
         Ok(found) => {
@@ -85,7 +85,7 @@ pub async fn find_customer(client: &Client, text: &str, settings: &Settings) -> 
             Err(2)
         }
         Err(NotFound::Api(e)) => {
-            report(&mut std::io::stderr(), &e);
+            tell.failure(&e);
             Err(1)
         }
     }
@@ -149,7 +149,7 @@ pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
             }
         }
         Err(e) => {
-            report(&mut stderr, &e);
+            Tell::of(args).failure(&e);
             1
         }
     }
@@ -186,6 +186,32 @@ pub fn report(out: &mut dyn Write, e: &ApiError) {
     let _ = writeln!(out, "  url:        {}", e.url);
     if let Some(hint) = e.hint() {
         let _ = writeln!(out, "  hint:       {hint}");
+    }
+}
+
+/// How a failure is told: to a person on stderr, and, when the output asked
+/// for is JSON, also as data on stdout where the program reading it looks:
+/// `{"error": {"code", "message", "httpStatus", "requestId"}}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tell {
+    Person,
+    Json,
+}
+
+impl Tell {
+    pub fn failure(self, e: &ApiError) {
+        report(&mut std::io::stderr(), e);
+        if self == Tell::Json {
+            let failure = serde_json::json!({ "error": crate::core::batch::Failure::of(e) });
+            println!("{}", crate::core::export::terminal_safe_json(&failure, false));
+        }
+    }
+
+    fn of(args: &FetchArgs) -> Tell {
+        match args.format {
+            Format::Json | Format::Jsonl if args.output.is_none() => Tell::Json,
+            _ => Tell::Person,
+        }
     }
 }
 
@@ -233,7 +259,7 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
     let all = match result {
         Ok(all) => all,
         Err(e) => {
-            report(&mut stderr, &e);
+            Tell::of(args).failure(&e);
             return 1;
         }
     };

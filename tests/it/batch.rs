@@ -139,3 +139,76 @@ fn the_title_counts_every_customer_that_failed() {
     h.app.chrome.size = ratatui::layout::Rect::new(0, 0, 120, 36);
     assert!(h.screen_text().contains("2 not found or failed"), "{}", h.screen_text());
 }
+
+/// 777000777's and 808000808's rows with each period's verdict, as
+/// `batch --verdict` makes them: through the verdict core's tally.
+fn verdict_rows(h: &mut Harness) -> Vec<BatchRow> {
+    use target_events::api::EventsQuery;
+    use target_events::core::verdict::brief::RuleTally;
+    let now = h.app.now();
+    let mut rows = Vec::new();
+    for (user, rule) in [(777000777, 7610), (808000808, 8080)] {
+        let groups = h.targets_for(user).unwrap().value;
+        let events = h.all_for(EventsQuery { user_id: user, rule_id: rule, period_id: None, limit: 1, page: 0 });
+        let mut tally = RuleTally::new(groups.iter().flat_map(|g| &g.targets), rule);
+        tally.add(&events.unwrap().events);
+        let briefs = tally.finish(now);
+        for mut row in rows_for(&user.to_string(), user, &groups, Some(rule)) {
+            row.verdict = briefs.iter().find(|(p, _)| Some(*p) == row.period_id).map(|(_, b)| b.clone());
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+fn with_verdicts(width: u16, height: u16) -> Harness {
+    let mut h = Harness::new(width, height);
+    h.app.chrome.clock =
+        Some(chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    let rows = verdict_rows(&mut h);
+    let clock = h.app.chrome.clock;
+    let options = AppOptions { batch: Some(rows), ..AppOptions::new("DEMO", 10, 1000) };
+    h.app = target_events::explorer::app::App::new(options);
+    h.app.chrome.clock = clock;
+    h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
+    h
+}
+
+#[test]
+fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
+    let h = with_verdicts(200, 20);
+    let text = h.screen_text();
+    for header in ["verdict", "shortBy", "returnsTotal", "wouldHave"] {
+        assert!(text.contains(header), "{header} at 200 columns: {text}");
+    }
+    let sep = h.screen().into_iter().find(|l| l.contains("▶ 777000777")).unwrap();
+    assert!(sep.contains("not reached") && sep.contains("179.50") && sep.contains("940000005"), "{sep}");
+    assert!(text.contains("in progress"), "808000808's lifetime target: {text}");
+    assert!(
+        text.contains("not reached, 179.50 short; event 940000005 counted elsewhere would have reached it"),
+        "the detail line says why: {text}"
+    );
+    assert_snapshot!("batch_verdict_200x20", h.render().backend());
+    // Narrower: every figure whole or its column left out.
+    for width in [60, 80, 120] {
+        let h = with_verdicts(width, 20);
+        for line in h.screen() {
+            for cut in ["179.…", "940000…", "-380.…"] {
+                assert!(!line.contains(cut), "a figure cut at {width}: {line}");
+            }
+        }
+    }
+
+    // `e` on October's row: that period's full verdict over the table; Esc comes back.
+    let mut h = with_verdicts(120, 36);
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    let panel = h.app.screen.verdict().expect("the verdict is drawn");
+    assert_eq!((panel.user_id, panel.rule_id), (777000777, 7610));
+    assert_eq!(panel.periods[panel.selected].period_id, 7602, "the row's period");
+    assert!(h.screen_text().contains("Not reached yet: 4350.00 of 5000.00"), "{}", h.screen_text());
+    h.key(KeyCode::Esc);
+    assert!(h.app.batch_open(), "Esc uncovers the batch table");
+    assert_eq!(h.app.workflow.batch.as_ref().unwrap().selected, 1, "on the same row");
+}

@@ -3,73 +3,12 @@
 
 use crate::common;
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
 
 use serde_json::Value;
 
-struct Sandbox {
-    dir: PathBuf,
-}
-
-impl Sandbox {
-    fn new(name: &str) -> Sandbox {
-        let dir = std::env::temp_dir().join(format!("te-cli-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Sandbox { dir }
-    }
-
-    fn log(&self) -> PathBuf {
-        self.dir.join("log.txt")
-    }
-
-    /// The binary with no config file and no CAP_* variables but those given.
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
-        cmd.args(args).arg("--log-file").arg(self.log());
-        cmd.env("HOME", &self.dir)
-            .env("XDG_CONFIG_HOME", self.dir.join("config"))
-            .env("XDG_STATE_HOME", self.dir.join("state"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("CAP_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.envs(env.iter().copied());
-        cmd.output().unwrap()
-    }
-
-    /// The binary started against `base` with its output piped, to be
-    /// signalled while it runs.
-    fn spawn(&self, args: &[&str], base: &str) -> std::process::Child {
-        Command::new(env!("CARGO_BIN_EXE_target-events"))
-            .args(args)
-            .arg("--log-file")
-            .arg(self.log())
-            .env("HOME", &self.dir)
-            .env("XDG_CONFIG_HOME", self.dir.join("config"))
-            .env("CAP_BASE_URL", base)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::sandbox::{Sandbox, stderr, stdout};
 
 #[test]
 fn json_is_the_events_exactly_as_received() {
@@ -377,95 +316,6 @@ fn the_demo_customer_shows_each_case_the_verdict_explains() {
 }
 
 #[test]
-fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
-    use target_events::demo::Fault;
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(common::server(None));
-    // The first two requests are refused with a Retry-After: the run waits and goes on.
-    server.with_faults(|p| {
-        p.queue.push_back(Fault::RateLimit { retry_after_secs: 1 });
-        p.queue.push_back(Fault::RateLimit { retry_after_secs: 1 });
-    });
-    let base = server.base_url().to_string();
-    let sb = Sandbox::new("batch");
-    let file = sb.dir.join("customers.txt");
-    std::fs::write(
-        &file,
-        "# after the outage\n564332013\n\nmobile:910712004518\nnobody@example.com\ncard:LOYAL777000777\n",
-    )
-    .unwrap();
-    let env = [("CAP_BASE_URL", base.as_str())];
-    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &env);
-    assert_eq!(o.status.code(), Some(1), "one line failed: {}", stderr(&o));
-    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(
-        headers.join(","),
-        "customer,userId,group,target,ruleId,periodId,refCode,start,end,targetValue,achieved,missing,reached,current,error,\
-         code,message,httpStatus,requestId"
-    );
-    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
-    // 3 periods + 8 periods + the unknown customer + 2 periods, in file order.
-    assert_eq!(rows.len(), 14);
-    assert_eq!(&rows[1][15..], ["", "", "", ""], "an answered row has no failure");
-    assert_eq!(
-        rows[1][..15],
-        [
-            "564332013",
-            "564332013",
-            "January Spend Sprint",
-            "Spend 5,000 in a cycle",
-            "1986",
-            "9888",
-            "Cycle_2",
-            "2025-01-13",
-            "2025-01-21",
-            "5000.00",
-            "3999.54",
-            "1000.46",
-            "false",
-            "false",
-            ""
-        ]
-    );
-    assert_eq!(&rows[3][..2], ["mobile:910712004518", "712004518"]);
-    let unknown = &rows[11];
-    assert_eq!((unknown[0].as_str(), unknown[1].as_str()), ("nobody@example.com", ""));
-    assert!(unknown[14].starts_with("8015 No customer was found"), "{unknown:?}");
-    assert!(unknown[14].contains("[request id "), "{unknown:?}");
-    // The same failure field by field, for programs.
-    assert_eq!((unknown[15].as_str(), unknown[17].as_str()), ("8015", "400"), "{unknown:?}");
-    assert!(unknown[16].starts_with("No customer was found"), "{unknown:?}");
-    assert!(unknown[14].ends_with(&format!("[request id {}]", unknown[18])), "the same request id: {unknown:?}");
-    assert_eq!(
-        &rows[13][..6],
-        ["card:LOYAL777000777", "777000777", "Festive Spend Club", "Spend 5,000 in a month", "7610", "7602"]
-    );
-    assert_eq!(&rows[13][9..14], ["5000.00", "4350.00", "650.00", "false", "true"]);
-    // Only one rule, as JSON.
-    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--rule-id", "7610", "--format", "json"], &env);
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let rows = v.as_array().unwrap();
-    assert_eq!(rows.len(), 5, "one row per customer without the rule, two for the one with it");
-    assert_eq!(rows[0]["error"], "no target with rule 7610");
-    assert_eq!(rows[3]["achieved"], "4820.50");
-    let unknown = rows.iter().find(|r| r["customer"] == "nobody@example.com").unwrap();
-    assert_eq!(
-        (&unknown["failure"]["code"], &unknown["failure"]["httpStatus"]),
-        (&Value::from(8015), &Value::from(400))
-    );
-    assert!(unknown["failure"]["requestId"].is_string() && unknown["failure"]["message"].is_string());
-    assert!(rows[3].get("failure").is_none(), "an answered row carries no failure");
-    // An invalid line: exit 2, naming it, nothing sent.
-    let before = server.api_requests();
-    std::fs::write(&file, "564332013\nmobile:12\n").unwrap();
-    let o = sb.run(&["batch", "--customers", file.to_str().unwrap()], &env);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("line 2: \"mobile:12\""), "{}", stderr(&o));
-    assert_eq!(server.api_requests(), before);
-}
-
-#[test]
 fn customer_takes_a_number_as_spoken_and_digits_that_are_a_mobile() {
     let sb = Sandbox::new("spoken");
     for spoken in ["+91 98000-00007", "98000 00007", "919800000007"] {
@@ -484,99 +334,6 @@ fn customer_takes_a_number_as_spoken_and_digits_that_are_a_mobile() {
     let o = sb.run(&["explain", "--customer", "919800000007", "--rule-id", "7610", "--format", "markdown"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("mobile 919800000007"), "the note says how the customer was found");
-}
-
-#[test]
-fn batch_lines_take_numbers_as_spoken() {
-    let sb = Sandbox::new("batch-spoken");
-    let file = sb.dir.join("customers.txt");
-    std::fs::write(&file, "+91 98000-00007\n919800000007\n").unwrap();
-    let o = sb.run(&["--demo", "batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
-    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
-    let found: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
-    assert_eq!(
-        found,
-        [
-            // A cell starting with + would run as a formula in a spreadsheet: it is quoted.
-            ("'+91 98000-00007", "777000777"),
-            ("'+91 98000-00007", "777000777"),
-            ("919800000007", "777000777"),
-            ("919800000007", "777000777")
-        ],
-        "a spoken number, and digits no customer has as id, are the mobile's customer"
-    );
-}
-
-#[test]
-fn a_batch_asks_about_each_customer_once_and_refuses_what_is_no_list() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(common::server(None));
-    let base = server.base_url().to_string();
-    let env = [("CAP_BASE_URL", base.as_str())];
-    let sb = Sandbox::new("batch-bounds");
-    let who = [
-        "564332013",
-        "priya.nair@example.com",
-        "712004518",
-        "arjun.mehta@example.com",
-        "498221730",
-        "mei.lin@example.com",
-        "387544807",
-        "card:LOYAL387544807",
-        "610000042",
-        "external:EXT610000042",
-        "777000777",
-        "nobody@example.com",
-    ];
-    let mut text = String::from("# ten thousand lines, twelve customers\n\n");
-    for i in 0..10_000 {
-        text.push_str(who[i % who.len()]);
-        text.push('\n');
-    }
-    let file = sb.dir.join("many.txt");
-    std::fs::write(&file, &text).unwrap();
-    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &env);
-    assert_eq!(o.status.code(), Some(1), "the unknown customer's lines failed: {}", stderr(&o));
-    let requests = server.api_requests();
-    // Twelve customers: six looked up, eleven targets lists (the unknown one has none).
-    assert!(requests <= 18, "{requests} requests for twelve customers");
-    let rows = csv::Reader::from_reader(o.stdout.as_slice()).records().count();
-    assert!(rows > 10_000, "every line answered: {rows} rows");
-
-    // What is no list of customers: refused with the line, nothing sent.
-    let before = server.api_requests();
-    let big = "9".repeat(1_000_000);
-    for (name, content, says) in [
-        ("binary.txt", b"564332013\n\xff\xfe\x00garbage\n".to_vec(), "line 2 is not text"),
-        ("long.txt", format!("564332013\n{big}\n").into_bytes(), "line 2 ("),
-        ("long-email.txt", format!("{}@example.com\n", "x".repeat(300)).into_bytes(), "too long for an identifier"),
-    ] {
-        let f = sb.dir.join(name);
-        std::fs::write(&f, content).unwrap();
-        let o = sb.run(&["batch", "--customers", f.to_str().unwrap(), "--format", "csv"], &env);
-        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
-        assert!(stderr(&o).contains(says) && stderr(&o).contains("Nothing was sent"), "{name}: {}", stderr(&o));
-        assert!(stderr(&o).len() < 400, "{name}: the bad line is not echoed whole");
-    }
-    #[cfg(unix)]
-    {
-        let o = sb.run(&["batch", "--customers", "/dev/zero", "--format", "csv"], &env);
-        assert_eq!(o.status.code(), Some(2));
-        assert!(stderr(&o).contains("larger than 16 MiB"), "{}", stderr(&o));
-    }
-    assert_eq!(server.api_requests(), before, "nothing was sent for a bad file");
-}
-
-/// The binary with a file-size limit, as a full disk would stop it.
-#[cfg(unix)]
-fn run_with_file_limit(sb: &Sandbox, kib: u32, args: &[&str]) -> Output {
-    let bin = env!("CARGO_BIN_EXE_target-events");
-    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-    let script =
-        format!("trap '' XFSZ; ulimit -f {kib}; exec '{bin}' {} --log-file '{}'", quoted.join(" "), sb.log().display());
-    Command::new("bash").arg("-c").arg(script).current_dir(&sb.dir).env("HOME", &sb.dir).output().unwrap()
 }
 
 #[cfg(unix)]
@@ -616,32 +373,6 @@ fn a_full_disk_leaves_no_partial_file_and_never_harms_the_old_one() {
     let o = run_with_file_limit(&sb, 1, &[&args[..], &["-o", note.to_str().unwrap()]].concat());
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(!note.exists());
-}
-
-#[cfg(unix)]
-#[test]
-fn an_interrupted_batch_keeps_what_was_answered_and_says_it_is_incomplete() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(common::server(None));
-    server.with_faults(|p| p.latency_ms = 400);
-    let base = server.base_url().to_string();
-    let sb = Sandbox::new("batch-interrupted");
-    let file = sb.dir.join("customers.txt");
-    // Sixteen customers as listed (eight ids, eight cards), eight at a time,
-    // two requests each at 400 ms: the first eight are in after ~0.8 s.
-    let ids = ["564332013", "712004518", "498221730", "387544807", "610000042", "777000777", "808000808", "666000666"];
-    let cards: Vec<String> = ids.iter().map(|id| format!("card:LOYAL{id}")).collect();
-    std::fs::write(&file, ids.join("\n") + "\n" + &cards.join("\n") + "\n").unwrap();
-    let child = sb.spawn(&["batch", "--customers", file.to_str().unwrap(), "--format", "table"], &base);
-    std::thread::sleep(Duration::from_millis(1100));
-    Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    let out = stdout(&o);
-    let last = out.lines().last().unwrap_or_default();
-    assert!(last.starts_with("# incomplete: interrupted by SIGINT with "), "a trailing marker: {out}");
-    assert!(out.contains("564332013"), "what was answered is kept: {out}");
-    assert!(stderr(&o).contains("The output is incomplete"), "{}", stderr(&o));
 }
 
 #[cfg(unix)]
@@ -708,4 +439,37 @@ fn explain_without_a_rule_explains_every_target_of_the_customer() {
     // A period needs its rule.
     let o = sb.run(&["--demo", "explain", "--user-id", "777000777", "--period-id", "7601"], &[]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// The binary with a file-size limit, as a full disk would stop it.
+#[cfg(unix)]
+fn run_with_file_limit(sb: &Sandbox, kib: u32, args: &[&str]) -> Output {
+    let bin = env!("CARGO_BIN_EXE_target-events");
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script =
+        format!("trap '' XFSZ; ulimit -f {kib}; exec '{bin}' {} --log-file '{}'", quoted.join(" "), sb.log().display());
+    Command::new("bash").arg("-c").arg(script).current_dir(&sb.dir).env("HOME", &sb.dir).output().unwrap()
+}
+
+#[test]
+fn json_output_tells_a_failure_as_data() {
+    let sb = Sandbox::new("json-errors");
+    for (args, code) in [
+        (&["fetch", "--user-id", "999", "--rule-id", "7610", "--format", "json"][..], 310011),
+        (&["fetch", "--customer", "nobody@example.com", "--rule-id", "7610", "--format", "jsonl", "--all"][..], 8015),
+        (&["explain", "--user-id", "999", "--format", "json"][..], 310011),
+    ] {
+        let o = sb.run(&[&["--demo"][..], args].concat(), &[]);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        let error = &v["error"];
+        assert_eq!(error["code"], code, "{args:?}: {v}");
+        assert_eq!(error["httpStatus"], 400);
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
+        let id = error["requestId"].as_str().unwrap();
+        assert!(stderr(&o).contains(&format!("request id: {id}")), "the person reads the same failure");
+    }
+    // Text formats keep stdout for the events alone.
+    let o = sb.run(&["--demo", "fetch", "--user-id", "999", "--rule-id", "7610", "--format", "csv"], &[]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(1), ""));
 }

@@ -8,6 +8,7 @@
 mod app_state;
 mod architecture;
 mod batch;
+mod batch_cli;
 mod client;
 mod common;
 mod customers;

@@ -5,6 +5,7 @@
 //! Pure: computed from the customer's targets, every event of the rule and a
 //! clock, so each rule is unit-tested over constructed data.
 
+pub mod brief;
 pub mod report;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -230,7 +231,8 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
     let have = achieved.or(events_sum);
     let outcome = match target.target_value {
         None => Outcome::NoTarget,
-        Some(t) if t.0.is_zero() => Outcome::NoTarget,
+        // Zero or less is no target to reach.
+        Some(t) if t.0 <= rust_decimal::Decimal::ZERO => Outcome::NoTarget,
         Some(t) => match crossing(t) {
             Some((on, cumulative)) => Outcome::Reached { on, cumulative },
             None if have.is_some_and(|h| h.0 >= t.0) => Outcome::ReachedByApi,
@@ -278,7 +280,7 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
     // A return that took a total that had reached the target back below it,
     // where it stayed.
     let returned_below = match (&outcome, target.target_value) {
-        (Outcome::NotReached { .. }, Some(t)) if !t.0.is_zero() => {
+        (Outcome::NotReached { .. }, Some(t)) => {
             let mut acc = Money::ZERO;
             let mut reached = false;
             let mut culprit = None;

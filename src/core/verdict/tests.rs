@@ -283,3 +283,72 @@ fn every_target_of_a_customer_is_one_note_with_a_section_each() {
     let one = report::markdown_of(&[make(100, "Spend", "r100")]);
     assert!(one.starts_with("# Case note: customer 1, rule 100") && one.contains("\n## `Period 7601"));
 }
+
+#[test]
+fn the_brief_names_the_moved_event_and_the_tally_agrees() {
+    let (t, events) = late_bill();
+    let now = at("2025-11-01 00:00:00");
+    let full = brief::Brief::of(&period_verdict(&t, &events, now));
+    assert_eq!(full.standing, brief::Standing::NotReached);
+    assert_eq!(full.short_by.unwrap().to_string(), "179.50");
+    assert_eq!(full.returns_total.unwrap().to_string(), "-180.00");
+    assert_eq!((full.events_counted, full.counted_elsewhere), (3, 1));
+    assert_eq!(full.would_have_reached, vec![6]);
+    // Streamed one event at a time, in reverse: the same brief.
+    let mut tally = brief::RuleTally::new([&t], 100);
+    for e in events.iter().rev() {
+        tally.add(std::slice::from_ref(e));
+    }
+    assert_eq!(tally.finish(now), vec![(7601, full)]);
+}
+
+mod streamed {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_event() -> impl Strategy<Value = (i64, i32, u32, i64, bool)> {
+        // (period 1..=3, value in cents, day of a 90-day span, processed lag, a return)
+        (1i64..=3, -50_000i32..200_000, 0u32..95, 0i64..3, any::<bool>())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// However the events arrive, in pages of any size, the tally's brief
+        /// is the full verdict's: the batch and `e` say the same thing.
+        #[test]
+        fn the_tally_matches_the_full_verdict(
+            raw in proptest::collection::vec(arb_event(), 0..40),
+            target_cents in 1i64..2_000_000,
+            achieved in proptest::option::of(0i64..2_000_000),
+            page in 1usize..7,
+            current in any::<bool>(),
+            today in 0i64..100,
+        ) {
+            let day = |n: u32| chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap() + chrono::Days::new(u64::from(n));
+            let events: Vec<TargetEvent> = raw.iter().enumerate().map(|(i, &(period, cents, d, _lag, ret))| {
+                let value = rust_decimal::Decimal::new(i64::from(cents), 2).to_string();
+                let date = format!("{} 10:00:00.0", day(d));
+                event(i as i64 + 1, if ret { "RETURN_BILL" } else { "ADD_TRANSACTION" }, &value, &date, &date, 7600 + period)
+            }).collect();
+            let cents = |c: i64| rust_decimal::Decimal::new(c, 2).to_string();
+            // Three 30-day periods; the events may fall in any.
+            let targets: Vec<UserTarget> = (1..=3).map(|p| {
+                let start = day(30 * (p as u32 - 1));
+                let end = day(30 * p as u32 - 1);
+                let mut t = target(7600 + p, &start.to_string(), &end.to_string(), &cents(target_cents), "0", current && p == 2);
+                t.target_achieved_value = achieved.map(|a| crate::api::model::Money(rust_decimal::Decimal::new(a, 2)));
+                t
+            }).collect();
+            let now = day(today as u32).and_hms_opt(12, 0, 0).unwrap();
+            let mut tally = brief::RuleTally::new(&targets, 100);
+            for chunk in events.chunks(page) {
+                tally.add(chunk);
+            }
+            let streamed = tally.finish(now);
+            for (t, (period, b)) in targets.iter().zip(&streamed) {
+                prop_assert_eq!(Some(*period), t.period_id);
+                prop_assert_eq!(b, &brief::Brief::of(&period_verdict(t, &events, now)));
+            }
+        }
+    }
+}

@@ -146,6 +146,8 @@ pub enum Action {
     ToggleBatch,
     /// In the batch table: open the row's events.
     OpenBatchRow,
+    /// In the batch table: the verdict of the row's period.
+    BatchRowVerdict,
     /// In the summary: the verdict of the selected period.
     OpenVerdict,
     /// In the verdict panel: move between the periods and the events.

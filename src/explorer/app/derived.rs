@@ -98,7 +98,8 @@ impl App {
     /// The rows shown (filtered and sorted), as CSV: what `x` writes.
     pub fn batch_csv(&self) -> Option<String> {
         let b = self.workflow.batch.as_ref()?;
-        Some(crate::core::batch::csv_text(b.view.iter().filter_map(|&i| b.rows.get(i))))
+        let verdict = b.rows.iter().any(|r| r.verdict.is_some());
+        Some(crate::core::batch::csv_text(b.view.iter().filter_map(|&i| b.rows.get(i)), verdict))
     }
 
     /// The selected row as `header: value` lines: what `y` copies.

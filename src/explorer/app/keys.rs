@@ -284,6 +284,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Batch, &[c('g'), HOME], Action::Top, "first row"),
     b(X::Batch, &[c('G'), END], Action::Bottom, "last row"),
     b(X::Batch, &[ENTER], Action::OpenBatchRow, "that customer's events for the row's target"),
+    b(X::Batch, &[c('e')], Action::BatchRowVerdict, "the verdict of the row's period"),
     b(X::Batch, &[c('/')], Action::StartFilter, "filter the rows"),
     b(X::Batch, &[c('o')], Action::CycleSort, "sort by the next column"),
     b(X::Batch, &[c('O')], Action::ReverseSort, "reverse the sort"),

@@ -183,6 +183,7 @@ impl App {
             Action::ToggleWatch => watch::toggle_watch(self, fx),
             Action::ToggleBatch => batch::toggle_batch(self),
             Action::OpenBatchRow => batch::batch_open_row(self, fx),
+            Action::BatchRowVerdict => batch::batch_row_verdict(self, fx),
             Action::OpenVerdict => summary::summary_open_verdict(self, fx),
             Action::VerdictSwitch => verdict::verdict_switch(self),
             Action::OpenVerdictEvent => verdict::verdict_open_event(self),

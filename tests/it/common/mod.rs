@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+pub mod sandbox;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -45,23 +45,43 @@ pub(crate) fn batch_sort(app: &mut App, reverse: bool) {
     app.flash(&format!("Sorted by {}{order}.", BatchTable::COLUMNS[col]));
 }
 
-/// Enter on a row: that customer's events for its rule and period.
-pub(crate) fn batch_open_row(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(b) = &mut app.workflow.batch else { return };
-    let Some(row) = b.view.get(b.selected).and_then(|&i| b.rows.get(i)).cloned() else { return };
+/// The selected row's customer, rule and period, put in the query form;
+/// None (and why, flashed) when the row has no target.
+fn take_row(app: &mut App) -> Option<(i64, i64, Option<i64>)> {
+    let b = app.workflow.batch.as_ref()?;
+    let row = b.view.get(b.selected).and_then(|&i| b.rows.get(i))?;
     let (Some(user), Some(rule)) = (row.user_id, row.rule_id) else {
-        return app.flash(&if row.error.is_empty() {
+        let why = if row.error.is_empty() {
             format!("{} has no target to open.", row.customer)
         } else {
             format!("Nothing to open for {}: {}", row.customer, row.error)
-        });
+        };
+        app.flash(&why);
+        return None;
     };
+    let period = row.period_id;
     app.results.filter = Default::default();
     app.set_field(Field::UserId, &user.to_string());
     app.set_field(Field::RuleId, &rule.to_string());
-    app.set_field(Field::PeriodId, &row.period_id.map(|p| p.to_string()).unwrap_or_default());
+    app.set_field(Field::PeriodId, &period.map(|p| p.to_string()).unwrap_or_default());
+    Some((user, rule, period))
+}
+
+/// Enter on a row: that customer's events for its rule and period.
+pub(crate) fn batch_open_row(app: &mut App, fx: &mut Vec<Effect>) {
+    if take_row(app).is_none() {
+        return;
+    }
     app.form.focus = Focus::Table;
     if let Some(q) = app.query_from_inputs() {
         paging::new_query(app, q, fx);
+    }
+}
+
+/// `e` on a row: that period's full verdict, drawn over the table (Esc
+/// comes back to it).
+pub(crate) fn batch_row_verdict(app: &mut App, fx: &mut Vec<Effect>) {
+    if let Some((user, rule, period)) = take_row(app) {
+        crate::explorer::features::verdict::update::want_verdict(app, user, rule, period, fx);
     }
 }

@@ -8,30 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::core::batch::{BatchRow, HEADERS};
+use crate::core::batch::{BatchRow, COLUMN_KINDS, HEADERS, VERDICT_HEADERS, is_figure_column};
 use crate::explorer::app::App;
 use crate::explorer::features::batch::state::BatchTable;
-use crate::explorer::ui::columns::{self, Kind, Spec};
+use crate::explorer::ui::columns::{self, Spec};
 use crate::explorer::ui::theme::Theme;
-
-/// Each column's kind and priority (0 kept first), in [`HEADERS`] order.
-const KINDS: [(Kind, u8); 15] = [
-    (Kind::Text { min: 10 }, 0),
-    (Kind::Figure, 1),
-    (Kind::Text { min: 6 }, 7),
-    (Kind::Text { min: 6 }, 6),
-    (Kind::Figure, 2),
-    (Kind::Figure, 1),
-    (Kind::Text { min: 4 }, 8),
-    (Kind::Figure, 9),
-    (Kind::Figure, 9),
-    (Kind::Figure, 3),
-    (Kind::Figure, 1),
-    (Kind::Figure, 1),
-    (Kind::Fixed, 4),
-    (Kind::Fixed, 5),
-    (Kind::Text { min: 12 }, 2),
-];
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(batch) = &app.workflow.batch else { return };
@@ -50,7 +31,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    let keys = " Enter opens · / filter · o O sort · b or Esc hides ";
+    let keys = " Enter events · e verdict · / filter · o sort · Esc hides ";
     let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize);
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
@@ -71,31 +52,43 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let height = inner.height.saturating_sub(1) as usize;
     // Only the rows on screen are built.
     let start = selected.saturating_sub(height.saturating_sub(1));
-    let window: Vec<[String; 15]> = view[start..(start + height).min(view.len())]
+    let window: Vec<Vec<String>> = view[start..(start + height).min(view.len())]
         .iter()
-        .map(|&i| batch.rows[i].cells().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()))
+        .map(|&i| {
+            let row = &batch.rows[i];
+            let mut cells: Vec<String> = row.cells().into_iter().chain(row.verdict_cells()).collect();
+            // The code and a short reason; the whole of it is on the detail line.
+            cells[14] = row.short_error();
+            cells.into_iter().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()).collect()
+        })
         .collect();
-    let mut specs: Vec<Spec> = HEADERS.iter().zip(KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
+    let titles: Vec<&'static str> = HEADERS.iter().chain(&VERDICT_HEADERS).copied().collect();
+    // The verdict's columns only when the batch was run with --verdict.
+    let verdicts = batch.rows.iter().any(|r| r.verdict.is_some());
+    let mut specs: Vec<Spec> = titles.iter().zip(COLUMN_KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
+    for (i, spec) in specs.iter_mut().enumerate() {
+        spec.hidden = i >= HEADERS.len() && !verdicts;
+    }
     for row in &window {
         for (spec, cell) in specs.iter_mut().zip(row) {
             spec.fit_cell(cell);
         }
     }
     let chosen = columns::widths(&specs, inner.width.saturating_sub(2), 1);
-    let right = |i: usize| matches!(i, 9..=11);
     let cell = |text: &str, w: u16, i: usize, style: Style| {
         let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
-        Cell::from(if right(i) { line.alignment(Alignment::Right) } else { line })
+        Cell::from(if is_figure_column(i) { line.alignment(Alignment::Right) } else { line })
     };
+    let n = titles.len();
     let header =
-        Row::new((0..15).filter_map(|i| chosen[i].map(|w| cell(HEADERS[i], w, i, Style::new())))).style(theme.header());
+        Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(titles[i], w, i, Style::new())))).style(theme.header());
     let rows = window.iter().map(|row| {
-        let style = match row[12].as_str() {
-            "true" => theme.behavioural(),
+        let style = match (row[12].as_str(), row[15].as_str()) {
+            ("true", _) | (_, "reached") => theme.behavioural(),
             _ if !row[14].is_empty() => theme.warning(),
             _ => Style::new(),
         };
-        Row::new((0..15).filter_map(|i| chosen[i].map(|w| cell(&row[i], w, i, Style::new())))).style(style)
+        Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(&row[i], w, i, Style::new())))).style(style)
     });
     let table = Table::new(rows, columns::constraints(&chosen))
         .header(header)
@@ -116,15 +109,30 @@ fn sort_note(batch: &BatchTable) -> String {
     }
 }
 
-/// One line about a row: who was asked for and what came back.
+/// One line about a row: who was asked for and what came back — the whole
+/// error with its request id, or the verdict with the events that would
+/// have reached it.
 fn describe(row: &BatchRow, theme: &Theme) -> (String, Style) {
     if row.user_id.is_none() || !row.error.is_empty() {
-        return (format!("✗ {}: {}", row.customer, row.error), theme.error());
+        let user = row.user_id.map(|u| format!(" (userId {u})")).unwrap_or_default();
+        return (format!("✗ {}{user}: {}", row.customer, row.error), theme.error());
     }
     let user = row.user_id.map(|u| u.to_string()).unwrap_or_default();
     let period = match row.period_id {
         Some(p) => format!(" · period {p} {} ({} → {})", row.ref_code, row.start, row.end),
         None => String::new(),
     };
-    (format!("{} → userId {user} · {}{period}", row.customer, row.target), theme.muted())
+    let verdict = match &row.verdict {
+        Some(v) => {
+            let short = v.short_by.map(|s| format!(", {} short", s.as_money())).unwrap_or_default();
+            let moved = match v.would_have_reached_count {
+                0 => String::new(),
+                1 => format!("; event {} counted elsewhere would have reached it", v.would_have_reached_text()),
+                _ => format!("; events {} counted elsewhere would each have reached it", v.would_have_reached_text()),
+            };
+            format!(" · {}{short}{moved}", v.standing.word())
+        }
+        None => String::new(),
+    };
+    (format!("{} → userId {user} · {}{period}{verdict}", row.customer, row.target), theme.muted())
 }

@@ -1,0 +1,205 @@
+//! Answering a batch: each distinct customer found and their targets
+//! fetched (and, when asked, every period's verdict in brief), under the
+//! client's one rate limit, a few customers at a time.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures::StreamExt;
+
+use super::{BatchLine, BatchRow, Failure, error_text, rows_for};
+use crate::api::fetch_all::{FetchAllOptions, describe_pages, fetch_all_into, with_retries};
+use crate::api::model::UserTargetGroup;
+use crate::api::{ApiError, Client, CustomerRef, EventsQuery};
+use crate::core::verdict::brief::{Brief, RuleTally};
+
+/// What a batch asks of each customer.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ask<'a> {
+    /// Only this rule's targets (all when None).
+    pub rule: Option<i64>,
+    /// Each period's verdict too: every event of each rule is read.
+    pub verdict: bool,
+    /// For national phone numbers, as in the customer field.
+    pub country_code: Option<&'a str>,
+}
+
+/// What a batch run tells as it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// A customer was answered (or failed for good).
+    Answered,
+    /// A request is retried after a refusal.
+    Retrying,
+    /// This many more events were read for verdicts.
+    Events(usize),
+}
+
+/// What a batch run answered.
+#[derive(Debug, Default)]
+pub struct Answered {
+    pub rows: Vec<BatchRow>,
+    /// Lines whose customer could not be found or fetched, or whose verdict
+    /// could not be made.
+    pub failed: usize,
+    /// Lines not answered because the run was interrupted.
+    pub unanswered: usize,
+}
+
+/// A found customer: their targets and, when asked, the briefs of each rule.
+struct Found {
+    user_id: i64,
+    groups: Vec<UserTargetGroup>,
+    /// (rule, period) → brief; a rule whose events could not all be read → why.
+    briefs: HashMap<(i64, i64), Brief>,
+    unexplained: HashMap<i64, VerdictGap>,
+}
+
+/// Why a rule's verdicts are missing.
+#[derive(Clone)]
+enum VerdictGap {
+    Failed(ApiError),
+    Incomplete(String),
+}
+
+/// Answers every line: each distinct customer is found (as the customer
+/// field finds them: digits that are no id are tried as a mobile) and their
+/// targets fetched under the client's one rate limit, `opts.concurrency` at
+/// a time, with the shared retry policy, until `stop` completes (an
+/// interruption). With `ask.verdict`, each rule's events are read a page at
+/// a time into a [`RuleTally`], never held. Returns the rows of the lines
+/// answered (a failed customer is one row with its error), how many lines
+/// failed, and how many were left unanswered. `hear` is told as it goes.
+pub async fn answer(
+    client: &Client,
+    lines: &[BatchLine],
+    ask: Ask<'_>,
+    opts: &FetchAllOptions,
+    hear: &(dyn Fn(Heard) + Sync),
+    stop: impl Future<Output = ()>,
+) -> Answered {
+    // Each distinct customer is asked about once, however often listed.
+    let mut distinct: Vec<&CustomerRef> = Vec::new();
+    let mut seen: HashMap<&CustomerRef, usize> = HashMap::new();
+    for l in lines {
+        seen.entry(&l.customer).or_insert_with(|| {
+            distinct.push(&l.customer);
+            distinct.len() - 1
+        });
+    }
+    type Answer = Result<Found, (Option<i64>, ApiError)>;
+    let answers: Vec<Answer> = futures::stream::iter(&distinct)
+        .map(|customer| async move {
+            let answer = answer_one(client, customer, ask, opts, hear).await;
+            hear(Heard::Answered);
+            answer
+        })
+        .buffered(opts.concurrency.max(1))
+        .take_until(stop)
+        .collect()
+        .await;
+    // A row set per line, in the file's order, each naming the customer as
+    // that line gave them; lines whose customer was not answered yet (an
+    // interruption) are counted, not guessed.
+    let mut out = Answered::default();
+    for l in lines {
+        let Some(answer) = answers.get(seen[&l.customer]) else {
+            out.unanswered += 1;
+            continue;
+        };
+        match answer {
+            Ok(found) => {
+                let mut rows = rows_for(&l.given, found.user_id, &found.groups, ask.rule);
+                let mut gap = false;
+                for row in rows.iter_mut() {
+                    let Some(rule) = row.rule_id else { continue };
+                    if let Some(why) = found.unexplained.get(&rule) {
+                        gap = true;
+                        let (error, failure) = match why {
+                            VerdictGap::Failed(e) => (error_text(e), Some(Failure::of(e))),
+                            VerdictGap::Incomplete(s) => (s.clone(), None),
+                        };
+                        row.error = format!("no verdict: {error}");
+                        row.failure = failure;
+                    } else if let Some(period) = row.period_id {
+                        row.verdict = found.briefs.get(&(rule, period)).cloned();
+                    }
+                }
+                out.failed += usize::from(gap);
+                out.rows.extend(rows);
+            }
+            Err((user_id, e)) => {
+                out.failed += 1;
+                out.rows.push(BatchRow {
+                    customer: crate::sanitize::line(&l.given).into_owned(),
+                    user_id: *user_id,
+                    error: error_text(e),
+                    failure: Some(Failure::of(e)),
+                    ..BatchRow::default()
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One customer: found, their targets, and the briefs when asked.
+async fn answer_one(
+    client: &Client,
+    customer: &CustomerRef,
+    ask: Ask<'_>,
+    opts: &FetchAllOptions,
+    hear: &(dyn Fn(Heard) + Sync),
+) -> Result<Found, (Option<i64>, ApiError)> {
+    let retry = |_, _| hear(Heard::Retrying);
+    let limiter = Some(client.limiter());
+    let find = || crate::core::customer::resolve(client, customer, ask.country_code);
+    let found = with_retries(limiter, opts, find, retry).await.map_err(|e| (None, e))?;
+    let user_id = found.user_id;
+    let groups = with_retries(limiter, opts, || client.target_groups(user_id), retry)
+        .await
+        .map_err(|e| (Some(user_id), e))?
+        .value;
+    let mut answer = Found { user_id, groups, briefs: HashMap::new(), unexplained: HashMap::new() };
+    if !ask.verdict {
+        return Ok(answer);
+    }
+    // The rules of the rows, each read once: every period's events, since an
+    // event that moved between periods is found among its neighbour's.
+    let targets: Vec<_> = answer.groups.iter().flat_map(|g| &g.targets).collect();
+    let mut rules: Vec<i64> =
+        targets.iter().map(|t| t.target_rule_id).filter(|r| ask.rule.is_none_or(|a| a == *r)).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    for rule in rules {
+        let mut tally = RuleTally::new(targets.iter().copied(), rule);
+        let mut sink = |events: &[crate::api::model::TargetEvent]| {
+            tally.add(events);
+            hear(Heard::Events(events.len()));
+        };
+        let base = EventsQuery { user_id, rule_id: rule, period_id: None, limit: 1, page: 0 };
+        let read = fetch_all_into(client, base, *opts, Arc::new(|_| {}), &mut sink).await;
+        match read {
+            Err(e) => {
+                answer.unexplained.insert(rule, VerdictGap::Failed(e));
+            }
+            Ok(all) if !all.is_complete() => {
+                let why = match all.stopped {
+                    Some(stopped) => stopped.sentence(),
+                    None => {
+                        let pages: Vec<u32> = all.missing.iter().map(|m| m.page).collect();
+                        format!("events of {} could not be read", describe_pages(&pages))
+                    }
+                };
+                answer.unexplained.insert(rule, VerdictGap::Incomplete(why));
+            }
+            Ok(_) => {
+                let now = chrono::Local::now().naive_local();
+                for (period, brief) in tally.finish(now) {
+                    answer.briefs.entry((rule, period)).or_insert(brief);
+                }
+            }
+        }
+    }
+    Ok(answer)
+}

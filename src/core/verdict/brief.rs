@@ -1,0 +1,231 @@
+//! The verdict in brief, for a row of a batch: reached or not, how much
+//! short, the returns, and the events dated in the period but counted in
+//! another that alone would have reached it.
+//!
+//! [`Brief::of`] reads it off a full [`PeriodVerdict`]. [`RuleTally`] gets
+//! the same answer while the rule's events stream past, page by page, keeping
+//! a few numbers per period instead of the events: a period of 100,000
+//! events costs a batch no more memory than one of ten. A property test
+//! holds the two to the same answer.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::{Outcome, PeriodVerdict, in_window, parse_day};
+use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
+
+/// The most events a brief names as "would have reached it" (smallest first);
+/// `would_have_reached_count` says how many there were.
+pub const MAX_NAMED: usize = 10;
+
+/// How a period stands, in a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Standing {
+    Reached,
+    NotReached,
+    /// The current period, not reached yet, with days left.
+    InProgress,
+    /// The target has no value to reach.
+    NoTarget,
+}
+
+impl Standing {
+    pub fn word(self) -> &'static str {
+        match self {
+            Standing::Reached => "reached",
+            Standing::NotReached => "not reached",
+            Standing::InProgress => "in progress",
+            Standing::NoTarget => "no target",
+        }
+    }
+}
+
+/// The verdict of one period in a few fields (money as exact strings in JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Brief {
+    pub standing: Standing,
+    /// What is missing, when not reached (absent when it cannot be exact).
+    pub short_by: Option<Money>,
+    /// The period's returns, summed (zero when none).
+    pub returns_total: Option<Money>,
+    /// Events counted in the period.
+    pub events_counted: usize,
+    /// Events dated in the period but counted in another.
+    pub counted_elsewhere: usize,
+    /// Of those, the ones that alone would have covered the shortfall:
+    /// their eventLogIds, smallest value first, at most [`MAX_NAMED`].
+    pub would_have_reached: Vec<i64>,
+    /// How many such events there were in all.
+    pub would_have_reached_count: usize,
+}
+
+impl Brief {
+    /// The brief of a full verdict.
+    pub fn of(v: &PeriodVerdict) -> Brief {
+        let short_by = match v.outcome {
+            Outcome::NotReached { short_by } => short_by,
+            _ => None,
+        };
+        let mut covering: Vec<(Money, i64)> = match short_by {
+            Some(s) => {
+                v.counted_elsewhere.iter().filter(|e| e.value.0 >= s.0).map(|e| (e.value, e.event_log_id)).collect()
+            }
+            None => Vec::new(),
+        };
+        covering.sort();
+        let standing = match v.outcome {
+            Outcome::Reached { .. } | Outcome::ReachedByApi => Standing::Reached,
+            Outcome::NoTarget => Standing::NoTarget,
+            Outcome::NotReached { .. } if v.current && v.days_left != Some(0) => Standing::InProgress,
+            Outcome::NotReached { .. } => Standing::NotReached,
+        };
+        Brief {
+            standing,
+            short_by,
+            returns_total: v.returns_total,
+            events_counted: v.events_count,
+            counted_elsewhere: v.counted_elsewhere.len(),
+            would_have_reached_count: covering.len(),
+            would_have_reached: covering.into_iter().take(MAX_NAMED).map(|(_, id)| id).collect(),
+        }
+    }
+
+    /// The eventLogIds that would have reached it, space-separated ("+N more" past the named).
+    pub fn would_have_reached_text(&self) -> String {
+        let mut ids = self.would_have_reached.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" ");
+        let more = self.would_have_reached_count.saturating_sub(self.would_have_reached.len());
+        if more > 0 {
+            ids.push_str(&format!(" +{more} more"));
+        }
+        ids
+    }
+}
+
+/// One period's running figures.
+#[derive(Clone, Debug)]
+struct PeriodTally {
+    period_id: i64,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    current: bool,
+    target: Option<Money>,
+    achieved: Option<Money>,
+    /// None once the sum overflowed what an exact decimal holds.
+    sum: Option<Money>,
+    count: usize,
+    returns_total: Option<Money>,
+    counted_elsewhere: usize,
+    /// What a moved event must cover, when known before the events (the
+    /// API's achieved value); then only events that do are kept.
+    needed: Option<Money>,
+    /// Moved events that may cover the shortfall: (value, eventLogId).
+    candidates: Vec<(Money, i64)>,
+}
+
+/// The briefs of a rule's periods, built from its events as they arrive.
+#[derive(Clone, Debug)]
+pub struct RuleTally {
+    rule_id: i64,
+    periods: Vec<PeriodTally>,
+}
+
+impl RuleTally {
+    /// The periods of `rule_id` among a customer's targets.
+    pub fn new<'a>(targets: impl IntoIterator<Item = &'a UserTarget>, rule_id: i64) -> RuleTally {
+        let periods = targets
+            .into_iter()
+            .filter(|t| t.target_rule_id == rule_id)
+            .map(|t| {
+                let target = t.target_value;
+                let needed = match (target, t.target_achieved_value) {
+                    (Some(v), Some(a)) if v.0 > a.0 => v.checked_add(Money(-a.0)),
+                    _ => None,
+                };
+                PeriodTally {
+                    period_id: t.period_id.unwrap_or_default(),
+                    start: parse_day(t.period_start_date.as_deref()),
+                    end: parse_day(t.period_end_date.as_deref()),
+                    current: t.current_period.unwrap_or(false),
+                    target,
+                    achieved: t.target_achieved_value,
+                    sum: Some(Money::ZERO),
+                    count: 0,
+                    returns_total: Some(Money::ZERO),
+                    counted_elsewhere: 0,
+                    needed,
+                    candidates: Vec::new(),
+                }
+            })
+            .collect();
+        RuleTally { rule_id, periods }
+    }
+
+    /// Counts a page of events (each event once: the fetch drops repeats).
+    pub fn add(&mut self, events: &[TargetEvent]) {
+        for e in events.iter().filter(|e| e.target_rule_id == self.rule_id) {
+            for p in &mut self.periods {
+                if e.period_id == p.period_id {
+                    p.count += 1;
+                    p.sum = p.sum.and_then(|s| s.checked_add(e.target_value));
+                    if e.kind() == EventKind::Return || e.target_value.is_negative() {
+                        p.returns_total = p.returns_total.and_then(|s| s.checked_add(e.target_value));
+                    }
+                } else if in_window(e, p.start, p.end) == Some(true) {
+                    p.counted_elsewhere += 1;
+                    // Without the API's figure the shortfall is known only at
+                    // the end: keep every moved event's value and id (16 bytes).
+                    if p.needed.is_none_or(|n| e.target_value.0 >= n.0) {
+                        p.candidates.push((e.target_value, e.event_log_id));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The brief of each period, by periodId. `now` is the clock, for whether
+    /// a current period has days left.
+    pub fn finish(self, now: NaiveDateTime) -> Vec<(i64, Brief)> {
+        self.periods
+            .into_iter()
+            .map(|p| {
+                let have = p.achieved.or(p.sum);
+                let (standing, short_by) = match p.target {
+                    None => (Standing::NoTarget, None),
+                    Some(t) if t.0 <= rust_decimal::Decimal::ZERO => (Standing::NoTarget, None),
+                    // The running total ends at or past the target exactly
+                    // when it crossed it for good (see `period_verdict`).
+                    Some(t) if p.sum.is_some_and(|s| s.0 >= t.0) || have.is_some_and(|h| h.0 >= t.0) => {
+                        (Standing::Reached, None)
+                    }
+                    Some(t) => {
+                        let short_by = match have {
+                            Some(h) => t.checked_add(Money(-h.0)),
+                            None => Some(t),
+                        };
+                        let days_left = p.end.map(|e| ((e - now.date()).num_days() + 1).max(0));
+                        let standing =
+                            if p.current && days_left != Some(0) { Standing::InProgress } else { Standing::NotReached };
+                        (standing, short_by)
+                    }
+                };
+                let mut covering: Vec<(Money, i64)> = match short_by {
+                    Some(s) => p.candidates.into_iter().filter(|(v, _)| v.0 >= s.0).collect(),
+                    None => Vec::new(),
+                };
+                covering.sort();
+                let brief = Brief {
+                    standing,
+                    short_by,
+                    returns_total: p.returns_total,
+                    events_counted: p.count,
+                    counted_elsewhere: p.counted_elsewhere,
+                    would_have_reached_count: covering.len(),
+                    would_have_reached: covering.into_iter().take(MAX_NAMED).map(|(_, id)| id).collect(),
+                };
+                (p.period_id, brief)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,457 @@
+//! `target-events batch`, the real binary: many customers in any form,
+//! their targets and (with `--verdict`) each period's verdict, as a table,
+//! CSV or JSON; interruptions, bounds and a server that refuses.
+
+use crate::common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::sandbox::{Sandbox, stderr, stdout};
+use serde_json::Value;
+
+#[test]
+fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
+    use target_events::demo::Fault;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    // The first two requests are refused with a Retry-After: the run waits and goes on.
+    server.with_faults(|p| {
+        p.queue.push_back(Fault::RateLimit { retry_after_secs: 1 });
+        p.queue.push_back(Fault::RateLimit { retry_after_secs: 1 });
+    });
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("batch");
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(
+        &file,
+        "# after the outage\n564332013\n\nmobile:910712004518\nnobody@example.com\ncard:LOYAL777000777\n",
+    )
+    .unwrap();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &env);
+    assert_eq!(o.status.code(), Some(1), "one line failed: {}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        headers.join(","),
+        "customer,userId,group,target,ruleId,periodId,refCode,start,end,targetValue,achieved,missing,reached,current,error,\
+         code,message,httpStatus,requestId"
+    );
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    // 3 periods + 8 periods + the unknown customer + 2 periods, in file order.
+    assert_eq!(rows.len(), 14);
+    assert_eq!(&rows[1][15..], ["", "", "", ""], "an answered row has no failure");
+    assert_eq!(
+        rows[1][..15],
+        [
+            "564332013",
+            "564332013",
+            "January Spend Sprint",
+            "Spend 5,000 in a cycle",
+            "1986",
+            "9888",
+            "Cycle_2",
+            "2025-01-13",
+            "2025-01-21",
+            "5000.00",
+            "3999.54",
+            "1000.46",
+            "false",
+            "false",
+            ""
+        ]
+    );
+    assert_eq!(&rows[3][..2], ["mobile:910712004518", "712004518"]);
+    let unknown = &rows[11];
+    assert_eq!((unknown[0].as_str(), unknown[1].as_str()), ("nobody@example.com", ""));
+    assert!(unknown[14].starts_with("8015 No customer was found"), "{unknown:?}");
+    assert!(unknown[14].contains("[request id "), "{unknown:?}");
+    // The same failure field by field, for programs.
+    assert_eq!((unknown[15].as_str(), unknown[17].as_str()), ("8015", "400"), "{unknown:?}");
+    assert!(unknown[16].starts_with("No customer was found"), "{unknown:?}");
+    assert!(unknown[14].ends_with(&format!("[request id {}]", unknown[18])), "the same request id: {unknown:?}");
+    assert_eq!(
+        &rows[13][..6],
+        ["card:LOYAL777000777", "777000777", "Festive Spend Club", "Spend 5,000 in a month", "7610", "7602"]
+    );
+    assert_eq!(&rows[13][9..14], ["5000.00", "4350.00", "650.00", "false", "true"]);
+    // Only one rule, as JSON.
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--rule-id", "7610", "--format", "json"], &env);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 5, "one row per customer without the rule, two for the one with it");
+    assert_eq!(rows[0]["error"], "no target with rule 7610");
+    assert_eq!(rows[3]["achieved"], "4820.50");
+    let unknown = rows.iter().find(|r| r["customer"] == "nobody@example.com").unwrap();
+    assert_eq!(
+        (&unknown["failure"]["code"], &unknown["failure"]["httpStatus"]),
+        (&Value::from(8015), &Value::from(400))
+    );
+    assert!(unknown["failure"]["requestId"].is_string() && unknown["failure"]["message"].is_string());
+    assert!(rows[3].get("failure").is_none(), "an answered row carries no failure");
+    // An invalid line: exit 2, naming it, nothing sent.
+    let before = server.api_requests();
+    std::fs::write(&file, "564332013\nmobile:12\n").unwrap();
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap()], &env);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 2: \"mobile:12\""), "{}", stderr(&o));
+    assert_eq!(server.api_requests(), before);
+}
+
+#[test]
+fn batch_lines_take_numbers_as_spoken() {
+    let sb = Sandbox::new("batch-spoken");
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(&file, "+91 98000-00007\n919800000007\n").unwrap();
+    let o = sb.run(&["--demo", "batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let found: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            // A cell starting with + would run as a formula in a spreadsheet: it is quoted.
+            ("'+91 98000-00007", "777000777"),
+            ("'+91 98000-00007", "777000777"),
+            ("919800000007", "777000777"),
+            ("919800000007", "777000777")
+        ],
+        "a spoken number, and digits no customer has as id, are the mobile's customer"
+    );
+}
+
+#[test]
+fn a_batch_asks_about_each_customer_once_and_refuses_what_is_no_list() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    let base = server.base_url().to_string();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let sb = Sandbox::new("batch-bounds");
+    let who = [
+        "564332013",
+        "priya.nair@example.com",
+        "712004518",
+        "arjun.mehta@example.com",
+        "498221730",
+        "mei.lin@example.com",
+        "387544807",
+        "card:LOYAL387544807",
+        "610000042",
+        "external:EXT610000042",
+        "777000777",
+        "nobody@example.com",
+    ];
+    let mut text = String::from("# ten thousand lines, twelve customers\n\n");
+    for i in 0..10_000 {
+        text.push_str(who[i % who.len()]);
+        text.push('\n');
+    }
+    let file = sb.dir.join("many.txt");
+    std::fs::write(&file, &text).unwrap();
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &env);
+    assert_eq!(o.status.code(), Some(1), "the unknown customer's lines failed: {}", stderr(&o));
+    let requests = server.api_requests();
+    // Twelve customers: six looked up, eleven targets lists (the unknown one has none).
+    assert!(requests <= 18, "{requests} requests for twelve customers");
+    let rows = csv::Reader::from_reader(o.stdout.as_slice()).records().count();
+    assert!(rows > 10_000, "every line answered: {rows} rows");
+
+    // What is no list of customers: refused with the line, nothing sent.
+    let before = server.api_requests();
+    let big = "9".repeat(1_000_000);
+    for (name, content, says) in [
+        ("binary.txt", b"564332013\n\xff\xfe\x00garbage\n".to_vec(), "line 2 is not text"),
+        ("long.txt", format!("564332013\n{big}\n").into_bytes(), "line 2 ("),
+        ("long-email.txt", format!("{}@example.com\n", "x".repeat(300)).into_bytes(), "too long for an identifier"),
+    ] {
+        let f = sb.dir.join(name);
+        std::fs::write(&f, content).unwrap();
+        let o = sb.run(&["batch", "--customers", f.to_str().unwrap(), "--format", "csv"], &env);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says) && stderr(&o).contains("Nothing was sent"), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).len() < 400, "{name}: the bad line is not echoed whole");
+    }
+    #[cfg(unix)]
+    {
+        let o = sb.run(&["batch", "--customers", "/dev/zero", "--format", "csv"], &env);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("larger than 16 MiB"), "{}", stderr(&o));
+    }
+    assert_eq!(server.api_requests(), before, "nothing was sent for a bad file");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_keeps_what_was_answered_and_says_it_is_incomplete() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    server.with_faults(|p| p.latency_ms = 400);
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("batch-interrupted");
+    let file = sb.dir.join("customers.txt");
+    // Sixteen customers as listed (eight ids, eight cards), eight at a time,
+    // two requests each at 400 ms: the first eight are in after ~0.8 s.
+    let ids = ["564332013", "712004518", "498221730", "387544807", "610000042", "777000777", "808000808", "666000666"];
+    let cards: Vec<String> = ids.iter().map(|id| format!("card:LOYAL{id}")).collect();
+    std::fs::write(&file, ids.join("\n") + "\n" + &cards.join("\n") + "\n").unwrap();
+    let child = sb.spawn(&["batch", "--customers", file.to_str().unwrap(), "--format", "table"], &base);
+    std::thread::sleep(Duration::from_millis(1100));
+    Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.starts_with("# incomplete: interrupted by SIGINT with "), "a trailing marker: {out}");
+    assert!(out.contains("564332013"), "what was answered is kept: {out}");
+    assert!(stderr(&o).contains("The output is incomplete"), "{}", stderr(&o));
+}
+/// A config file in the sandbox: one profile at `base` with this quota.
+fn profile_at(sb: &Sandbox, base: &str, requests_per_minute: u32) {
+    let dir = sb.dir.join("config/target-events");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!("default_profile = \"t\"\n[profiles.t]\nbase_url = \"{base}\"\nrequests_per_minute = {requests_per_minute}\n"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
+#[test]
+fn batch_verdicts_are_the_verdicts_explain_gives() {
+    let sb = Sandbox::new("batch-verdict");
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(&file, "777000777\n808000808\n# again\n777000777\nnobody@example.com\n").unwrap();
+    let o = sb.run(&["--demo", "batch", "--customers", file.to_str().unwrap(), "--verdict", "--format", "csv"], &[]);
+    assert_eq!(o.status.code(), Some(1), "one customer is unknown: {}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        headers[19..].join(","),
+        "verdict,shortBy,returnsTotal,eventsCounted,countedElsewhere,wouldHaveReached",
+        "{headers:?}"
+    );
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    // 777000777's two periods, 808000808's one, 777000777's again, the unknown one.
+    assert_eq!(rows.len(), 6);
+    let sep = &rows[0];
+    assert_eq!((sep[0].as_str(), sep[5].as_str()), ("777000777", "7601"));
+    assert_eq!(&sep[19..], ["not reached", "179.50", "-380.00", "4", "1", "940000005"]);
+    assert_eq!(rows[3][19..], rows[0][19..], "a customer listed twice has the same answer");
+    assert_eq!(rows[5][19..].join(""), "", "the unknown customer has no verdict");
+
+    // The same figures as `explain` for each of those periods.
+    for (user, rule) in [("777000777", "7610"), ("808000808", "8080")] {
+        let o = sb.run(&["--demo", "explain", "--user-id", user, "--rule-id", rule, "--format", "json"], &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        for period in report["periods"].as_array().unwrap() {
+            let id = period["periodId"].to_string();
+            let row = rows.iter().find(|r| r[0] == user && r[5] == id).unwrap();
+            let standing = match (period["outcome"]["kind"].as_str().unwrap(), period["current"].as_bool()) {
+                ("reached" | "reachedByApi", _) => "reached",
+                ("notReached", Some(true)) if period["daysLeft"] != 0 => "in progress",
+                ("notReached", _) => "not reached",
+                _ => "no target",
+            };
+            assert_eq!(row[19], standing, "{user} {id}");
+            assert_eq!(row[20], period["outcome"]["shortBy"].as_str().unwrap_or(""), "{user} {id}");
+            assert_eq!(row[21], period["returnsTotal"].as_str().unwrap(), "{user} {id}");
+            assert_eq!(row[23], period["countedElsewhere"].as_array().unwrap().len().to_string());
+            if let Some(moved) = period["wouldHaveReached"]["eventLogId"].as_i64() {
+                assert!(row[24].split(' ').any(|id| id == moved.to_string()), "{user} {id}: {row:?}");
+            }
+        }
+    }
+
+    // JSON: the verdict as an object, money as exact strings.
+    let o = sb.run(&["--demo", "batch", "--customers", file.to_str().unwrap(), "--verdict", "--format", "json"], &[]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let verdict = &v[0]["verdict"];
+    assert_eq!(verdict["standing"], "notReached");
+    assert_eq!((verdict["shortBy"].as_str(), verdict["returnsTotal"].as_str()), (Some("179.50"), Some("-380.00")));
+    assert_eq!(verdict["wouldHaveReached"], serde_json::json!([940000005]));
+    assert_eq!(v[2]["verdict"]["standing"], "inProgress", "808000808's lifetime target is still open");
+    assert!(v[5].get("verdict").is_none() && v[5]["failure"]["code"] == 8015);
+}
+
+#[test]
+fn without_verdict_a_batch_reads_no_event_and_with_it_each_rule_once() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("batch-cheap");
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(&file, "777000777\n808000808\n777000777\n").unwrap();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let before = server.api_requests();
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let plain = server.api_requests() - before;
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv", "--verdict"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let with_verdict = server.api_requests() - before - plain;
+    // Each customer has one rule of one page: the verdict adds those two pages, nothing else.
+    assert_eq!(with_verdict, plain + 2, "plain {plain}, with verdicts {with_verdict}");
+}
+
+/// Runs the binary and returns its output with its peak resident memory
+/// (KiB), read from /proc while it runs: the kernel's own account of the
+/// child would count the memory of this test process it was forked from.
+#[cfg(target_os = "linux")]
+fn run_measured(sb: &Sandbox, args: &[&str]) -> (String, i32, i64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_target-events"))
+        .args(args)
+        .arg("--log-file")
+        .arg(sb.log())
+        .env("HOME", &sb.dir)
+        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
+        .env("XDG_STATE_HOME", sb.dir.join("state"))
+        .stdout(std::fs::File::create(sb.dir.join("out")).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let code = loop {
+        // The high-water mark of the binary's own memory, since its exec.
+        if let Ok(text) = std::fs::read_to_string(&status)
+            && let Some(kib) = text.lines().find_map(|l| l.strip_prefix("VmHWM:"))
+        {
+            peak = peak.max(kib.trim().trim_end_matches("kB").trim().parse().unwrap_or(0));
+        }
+        if let Some(done) = child.try_wait().unwrap() {
+            break done.code().unwrap_or(-1);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    (std::fs::read_to_string(sb.dir.join("out")).unwrap(), code, peak)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_verdict_over_a_hundred_thousand_events_holds_none_of_them() {
+    let mut dataset = target_events::demo::Dataset::embedded();
+    dataset.add_generated_customer(900_000_001, 9001, 100_000);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server_with(dataset));
+    let sb = Sandbox::new("batch-100k");
+    profile_at(&sb, server.base_url().as_str(), 100_000);
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(&file, "900000001\n777000777\n").unwrap();
+    let file = file.to_str().unwrap();
+    let (out, code, batch_kib) = run_measured(&sb, &["batch", "--customers", file, "--verdict", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let big = &v[0]["verdict"];
+    assert_eq!(big["eventsCounted"], 100_000);
+    assert_eq!(big["standing"], "reached", "{big}");
+    assert_eq!(v[1]["verdict"]["shortBy"], "179.50", "the small customer alongside");
+    // The same events fetched and kept whole, for scale.
+    let (_, code, kept_kib) = run_measured(
+        &sb,
+        &[
+            "fetch",
+            "--user-id",
+            "900000001",
+            "--rule-id",
+            "9001",
+            "--all",
+            "--format",
+            "csv",
+            "-o",
+            "/dev/null",
+            "--force",
+        ],
+    );
+    assert_eq!(code, 0);
+    eprintln!("peak memory: batch --verdict {batch_kib} KiB, fetch --all {kept_kib} KiB");
+    assert!(
+        batch_kib * 2 < kept_kib && batch_kib < 80 * 1024,
+        "batch --verdict {batch_kib} KiB against {kept_kib} KiB for the events kept"
+    );
+}
+
+#[test]
+fn a_refusal_halfway_through_a_verdict_batch_is_waited_out() {
+    use target_events::demo::Fault;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("batch-429");
+    let file = sb.dir.join("customers.txt");
+    let ids = ["564332013", "712004518", "498221730", "387544807", "610000042", "777000777", "808000808"];
+    std::fs::write(&file, ids.join("\n") + "\n").unwrap();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "json", "--verdict"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let calm: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // Halfway through the same run (the sixth customer's events), the
+    // server refuses twice with a Retry-After.
+    server.with_faults(|p| {
+        p.only_matching = Some("trackedTargetEvents/7610".into());
+        p.queue.push_back(Fault::RateLimit { retry_after_secs: 1 });
+        p.queue.push_back(Fault::RateLimit { retry_after_secs: 1 });
+    });
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "json", "--verdict"], &env);
+    assert_eq!(o.status.code(), Some(0), "every customer answered after the wait: {}", stderr(&o));
+    let refused: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    server.with_faults(|p| assert!(p.queue.is_empty(), "both refusals were met"));
+    assert_eq!(refused, calm, "the same answer, each customer once");
+}
+
+#[test]
+fn the_table_fits_the_terminal_and_lists_failures_whole_after_it() {
+    use target_events::core::batch::{BatchRow, Failure};
+    use unicode_width::UnicodeWidthStr;
+    let sb = Sandbox::new("batch-table");
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(&file, "777000777\n808000808\nnobody@example.com\n").unwrap();
+    let o = sb.run(&["--demo", "batch", "--customers", file.to_str().unwrap(), "--verdict", "--format", "json"], &[]);
+    let mut rows: Vec<BatchRow> = Vec::new();
+    for v in serde_json::from_str::<Vec<Value>>(&stdout(&o)).unwrap() {
+        // Rebuilt from the JSON for the table: the same fields.
+        let row: BatchRow = serde_json::from_value(v).unwrap();
+        rows.push(row);
+    }
+    rows.push(BatchRow {
+        customer: "card:LOYAL\u{1b}[31mRED".into(),
+        error: "503 The server is unavailable (its answer was an HTML page). [request id 7f3a-long-request-id-0001]"
+            .into(),
+        failure: Some(Failure {
+            code: None,
+            message: "The server is unavailable (its answer was an HTML page).".into(),
+            http_status: Some(503),
+            request_id: Some("7f3a-long-request-id-0001".into()),
+        }),
+        ..BatchRow::default()
+    });
+    for width in [60u16, 80, 120, 200] {
+        let text = target_events::headless::batch::table(&rows, true, Some(width));
+        let (table, failures) = text.split_once("\n\n").unwrap();
+        for line in table.lines() {
+            assert!(line.width() <= width as usize, "{width}: {line}");
+            for cut in ["179.…", "940000…", "-380.…", "4820.…"] {
+                assert!(!line.contains(cut), "a figure cut at {width}: {line}");
+            }
+            assert!(!line.contains('\u{1b}'), "no escape reaches the terminal");
+        }
+        assert!(table.lines().nth(1).unwrap().contains("777000777"), "{width}: {table}");
+        // The failures follow whole, each with its request id.
+        assert!(failures.starts_with("2 rows with an error:"), "{failures}");
+        assert!(failures.contains("nobody@example.com: 8015 No customer was found"), "{failures}");
+        assert!(failures.contains("[request id 7f3a-long-request-id-0001]"), "{failures}");
+    }
+    let wide = target_events::headless::batch::table(&rows, true, Some(200));
+    assert!(wide.contains("not reached") && wide.contains("940000005"), "{wide}");
+    // The error column keeps the code and the reason's start.
+    let sep = target_events::headless::batch::table(&rows, true, Some(120));
+    assert!(sep.lines().any(|l| l.contains("8015 No customer")), "{sep}");
+}
