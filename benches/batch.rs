@@ -83,7 +83,8 @@ fn main() {
         for i in 0..CUSTOMERS {
             dataset.add_generated_customer(900_100_000 + i, 700_000 + i, 3);
         }
-        let server = DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
+        let server =
+            DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
         server.with_faults(|p| p.latency_ms = LATENCY.as_millis() as u64);
         server
     });
@@ -91,9 +92,7 @@ fn main() {
     let mut group = c.benchmark_group("batch of 1,000 customers, 50 ms, 150 requests a second");
     for (name, verdict) in [("lookup + targets", false), ("with --verdict", true)] {
         group.bench_function(name, |b| {
-            b.iter_custom(|iters| {
-                (0..iters).map(|_| rt.block_on(run(&server, verdict)).0).sum::<Duration>()
-            })
+            b.iter_custom(|iters| (0..iters).map(|_| rt.block_on(run(&server, verdict)).0).sum::<Duration>())
         });
     }
     group.finish();

@@ -2,7 +2,8 @@
 //! without a yes or `--force`, private (0600), and atomic: everything is
 //! written to a temporary file beside the target, synced, and renamed over
 //! it only when complete. A failure (a full disk) leaves the target as it
-//! was and no temporary behind.
+//! was and no temporary behind. A device or a pipe (`-o /dev/null`,
+//! `-o >(gzip > f)`) is written into, never replaced.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -10,17 +11,24 @@ use std::path::{Path, PathBuf};
 
 /// Refuses an existing `path` before any work is done, unless `force`.
 pub fn refuse_existing(path: &Path, force: bool) -> Result<(), String> {
-    if !force && std::fs::symlink_metadata(path).is_ok() {
+    if !force && std::fs::symlink_metadata(path).is_ok_and(|m| !is_special(&m)) {
         let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
         return Err(format!("{shown} already exists: pass --force to replace it. Nothing was sent."));
     }
     Ok(())
 }
 
+/// A device, a pipe or a socket: something to write into, not a file to replace.
+fn is_special(m: &std::fs::Metadata) -> bool {
+    let t = m.file_type();
+    !t.is_file() && !t.is_dir() && !t.is_symlink()
+}
+
 /// A file being written; [`OutputFile::commit`] puts it in place.
 pub struct OutputFile {
     path: PathBuf,
-    tmp: PathBuf,
+    /// The temporary renamed over `path`; None when `path` is written into.
+    tmp: Option<PathBuf>,
     overwrite: bool,
     file: Option<BufWriter<File>>,
 }
@@ -34,6 +42,16 @@ impl OutputFile {
                 return Err(io::Error::other(format!("{} is a symbolic link: not written through", path.display())));
             }
             Ok(m) if m.is_dir() => return Err(io::Error::other(format!("{} is a directory", path.display()))),
+            // Replacing /dev/null with a file would break the machine: write into it.
+            Ok(m) if is_special(&m) => {
+                let file = std::fs::OpenOptions::new().write(true).open(path)?;
+                return Ok(OutputFile {
+                    path: path.to_path_buf(),
+                    tmp: None,
+                    overwrite,
+                    file: Some(BufWriter::new(file)),
+                });
+            }
             Ok(_) if !overwrite => return Err(io::ErrorKind::AlreadyExists.into()),
             _ => {}
         }
@@ -43,20 +61,21 @@ impl OutputFile {
         let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
         let file = crate::private_file::create(&tmp, false)?;
-        Ok(OutputFile { path: path.to_path_buf(), tmp, overwrite, file: Some(BufWriter::new(file)) })
+        Ok(OutputFile { path: path.to_path_buf(), tmp: Some(tmp), overwrite, file: Some(BufWriter::new(file)) })
     }
 
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> io::Result<()> {
         let file = self.file.take().ok_or_else(|| io::Error::other("already committed"))?;
         let file = file.into_inner().map_err(|e| e.into_error())?;
+        let Some(tmp) = self.tmp.clone() else { return Ok(()) };
         file.sync_all()?;
         drop(file);
         // Created meanwhile by someone else: still not replaced without a yes.
         if !self.overwrite && std::fs::symlink_metadata(&self.path).is_ok() {
             return Err(io::ErrorKind::AlreadyExists.into());
         }
-        std::fs::rename(&self.tmp, &self.path)
+        std::fs::rename(&tmp, &self.path)
     }
 }
 
@@ -73,9 +92,11 @@ impl Write for OutputFile {
 impl Drop for OutputFile {
     fn drop(&mut self) {
         // Not committed (or the rename failed): nothing half-written stays.
-        if std::fs::symlink_metadata(&self.tmp).is_ok() {
+        if let Some(tmp) = &self.tmp
+            && std::fs::symlink_metadata(tmp).is_ok()
+        {
             self.file = None;
-            let _ = std::fs::remove_file(&self.tmp);
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
@@ -119,6 +140,16 @@ mod tests {
         assert!(refuse_existing(&path, false).unwrap_err().contains("--force"));
         assert!(refuse_existing(&path, true).is_ok());
         std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn a_device_is_written_into_never_replaced() {
+        let null = Path::new("/dev/null");
+        assert!(refuse_existing(null, false).is_ok(), "writing into a device replaces nothing");
+        write_text(null, false, "gone").unwrap();
+        write_text(null, true, "gone").unwrap();
+        let m = std::fs::symlink_metadata(null).unwrap();
+        assert!(!m.file_type().is_file(), "/dev/null is still a device");
     }
 
     #[test]
