@@ -9,7 +9,7 @@ use std::io::Write;
 use crate::api::Client;
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::config::Settings;
-use crate::core::batch::{Ask, BatchRow, COLUMN_KINDS, HEADERS, Heard, MAX_FILE_BYTES, VERDICT_HEADERS, parse_lines};
+use crate::core::batch::{Ask, BatchRow, COLUMN_KINDS, HEADERS, Heard, MAX_FILE_BYTES, VERDICT_TITLES, parse_lines};
 use crate::core::columns::{self, Spec};
 
 /// Whether the results open in the explorer: a terminal, and no format or file asked for.
@@ -144,7 +144,7 @@ fn table_width() -> Option<u16> {
 /// table whole, with its request id.
 pub fn table(rows: &[BatchRow], verdict: bool, width: Option<u16>) -> String {
     use unicode_width::UnicodeWidthStr;
-    let titles: Vec<&'static str> = HEADERS.iter().chain(&VERDICT_HEADERS).copied().collect();
+    let titles: Vec<&'static str> = HEADERS.iter().chain(&VERDICT_TITLES).copied().collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {

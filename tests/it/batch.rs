@@ -178,7 +178,7 @@ fn with_verdicts(width: u16, height: u16) -> Harness {
 fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
     let h = with_verdicts(200, 20);
     let text = h.screen_text();
-    for header in ["verdict", "shortBy", "returnsTotal", "wouldHave"] {
+    for header in ["verdict", "short by", "returns", "would reach"] {
         assert!(text.contains(header), "{header} at 200 columns: {text}");
     }
     let sep = h.screen().into_iter().find(|l| l.contains("▶ 777000777")).unwrap();

@@ -67,6 +67,10 @@ pub const FAILURE_HEADERS: [&str; 4] = ["code", "message", "httpStatus", "reques
 pub const VERDICT_HEADERS: [&str; 6] =
     ["verdict", "shortBy", "returnsTotal", "eventsCounted", "countedElsewhere", "wouldHaveReached"];
 
+/// The verdict's columns as a table titles them: short, so the figures
+/// beneath them keep the room.
+pub const VERDICT_TITLES: [&str; 6] = ["verdict", "short by", "returns", "events", "elsewhere", "would reach"];
+
 /// Each column's kind and priority (0 kept first) in a table, in
 /// [`HEADERS`] then [`VERDICT_HEADERS`] order: the explorer's batch table
 /// and `--format table` size them alike.
@@ -91,7 +95,8 @@ pub const COLUMN_KINDS: [(Kind, u8); 21] = [
     (Kind::Figure, 4),
     (Kind::Figure, 6),
     (Kind::Figure, 6),
-    (Kind::Text { min: 8 }, 3),
+    // eventLogIds: whole or absent, like any id.
+    (Kind::Figure, 2),
 ];
 
 /// Figures, right-aligned so their decimal points line up.

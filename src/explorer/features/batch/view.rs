@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::core::batch::{BatchRow, COLUMN_KINDS, HEADERS, VERDICT_HEADERS, is_figure_column};
+use crate::core::batch::{BatchRow, COLUMN_KINDS, HEADERS, VERDICT_TITLES, is_figure_column};
 use crate::explorer::app::App;
 use crate::explorer::features::batch::state::BatchTable;
 use crate::explorer::ui::columns::{self, Spec};
@@ -62,7 +62,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             cells.into_iter().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()).collect()
         })
         .collect();
-    let titles: Vec<&'static str> = HEADERS.iter().chain(&VERDICT_HEADERS).copied().collect();
+    let titles: Vec<&'static str> = HEADERS.iter().chain(&VERDICT_TITLES).copied().collect();
     // The verdict's columns only when the batch was run with --verdict.
     let verdicts = batch.rows.iter().any(|r| r.verdict.is_some());
     let mut specs: Vec<Spec> = titles.iter().zip(COLUMN_KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
