@@ -11,7 +11,7 @@ use crate::core::export::Format;
 #[command(
     name = "target-events",
     subcommand_negates_reqs = true,
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("TARGET_EVENTS_COMMIT"), ")"),
     about = "Explore the events that count toward a Capillary customer's target (milestone or streak).",
     long_about = "Explore the events that count toward a Capillary customer's target (milestone or streak).\n\n\
         With no credentials configured it opens on an embedded demo API.\n\
@@ -94,6 +94,20 @@ pub enum Command {
     /// Many customers' progress in one table: each line of FILE is a customer
     /// (an id, mobile:…, email:…, external:…, card:…; # comments skipped).
     Batch(BatchArgs),
+    /// Check a setup: the config file, the origin, DNS, TCP, TLS, the clock,
+    /// authentication, customer lookup and the rate limit, one line each with
+    /// the fix for what fails. Exit 0 all good, 1 a check failed, 2 invalid input.
+    Doctor(DoctorArgs),
+    /// Add a profile to the config file (asking for what it needs), or list them.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Print a shell completion script: bash, zsh, fish or powershell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): target-events man | man -l -
+    Man,
     /// Forget the recent queries.
     ClearRecent,
     /// Run the demo API on its own, so it can be explored with curl.
@@ -126,6 +140,36 @@ pub struct BatchArgs {
     /// Replace the --output file if it exists.
     #[arg(long, requires = "output")]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// text for a person, json for scripts.
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
+    pub format: DoctorFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Ask for a cluster or base URL, the kind of authentication, the
+    /// username or OAuth key and where the secret comes from; write the
+    /// profile (the file created private, other profiles and comments kept);
+    /// then check it with doctor.
+    Add {
+        /// The profile's name, e.g. eu-prod.
+        name: String,
+        /// Replace a profile of that name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The profiles, with their origin and kind of authentication (never a secret).
+    List,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

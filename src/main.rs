@@ -1,11 +1,10 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use target_events::cli::{Cli, Command};
-use target_events::config::ProfileSource;
-use target_events::headless::{batch as batch_cmd, explain as explain_cmd, fetch as fetch_cmd};
-use target_events::query_url::{self, QueryUrl};
-use target_events::{config, demo, logging, secret::Secret, session::Session};
+use target_events::cli::{Cli, Command, ProfileCommand};
+use target_events::headless::{batch as batch_cmd, doctor, explain as explain_cmd, fetch as fetch_cmd, profile};
+use target_events::query_url;
+use target_events::{config, demo, logging, session::Session};
 
 fn main() -> ExitCode {
     let log_default = logging::default_log_path();
@@ -41,7 +40,36 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     match &cli.command {
         Some(Command::DemoServer { port }) => return run_demo_server(*port).await,
         Some(Command::ClearRecent) => return clear_recent(),
+        Some(Command::Doctor(args)) => return doctor::run(&cli.connection, args.format).await as u8,
+        Some(Command::Profile(ProfileCommand::Add { name, force })) => {
+            return profile::add(&cli.connection, name, *force).await as u8;
+        }
+        Some(Command::Profile(ProfileCommand::List)) => return profile::list(&cli.connection) as u8,
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "target-events", &mut std::io::stdout());
+            return 0;
+        }
+        Some(Command::Man) => {
+            return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => 0,
+                Err(_) => 1,
+            };
+        }
         _ => {}
+    }
+    // A word that is no subcommand and no URL is a mistyped subcommand.
+    if let Some(word) = &cli.url
+        && !word.contains("://")
+        && !word.trim_start().starts_with("curl")
+    {
+        let names: Vec<String> =
+            Cli::command().get_subcommands().map(|c| c.get_name().to_string()).filter(|n| n != "help").collect();
+        eprintln!(
+            "error: \"{}\" is neither a subcommand nor a URL. Subcommands: {}. See target-events --help.",
+            target_events::sanitize::line(word),
+            names.join(", ")
+        );
+        return 2;
     }
     let text = match &cli.command {
         Some(Command::Fetch(args)) => args.url.as_deref(),
@@ -59,7 +87,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
         cli.rule_id = Some(u.rule_id);
         cli.period_id = u.period_id;
     }
-    let (mut settings, profiles) = match resolve_settings(&cli, url.as_ref()) {
+    let (mut settings, profiles) = match target_events::session::resolve_settings(&cli.connection, url.as_ref()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -136,26 +164,6 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
             }
         },
     }
-}
-
-fn resolve_settings(cli: &Cli, url: Option<&QueryUrl>) -> anyhow::Result<(config::Settings, ProfileSource)> {
-    let mut flags = cli.connection.flags();
-    flags.url_base = url.map(|u| u.base.clone());
-    let path = flags.config.clone().or_else(config::default_config_path);
-    let file = match &path {
-        Some(p) => config::load_file(p)?.map(|f| (p.clone(), f)),
-        None => None,
-    };
-    let env = |k: &str| std::env::var(k).ok();
-    let prompt = |question: &str| -> Option<Secret> {
-        use std::io::IsTerminal;
-        if !std::io::stdin().is_terminal() {
-            return None;
-        }
-        rpassword::prompt_password(question).ok().filter(|p| !p.is_empty()).map(Secret::new)
-    };
-    let settings = config::resolve(file.as_ref().map(|(p, f)| (p.as_path(), f.clone())), &env, &flags, &prompt)?;
-    Ok((settings, ProfileSource { file, flags }))
 }
 
 /// `clear-recent`: forgets the recent queries.

@@ -3,8 +3,9 @@
 
 use crate::api::auth::Credentials;
 use crate::api::{Client, ClientConfig};
-use crate::config::{Settings, Target};
+use crate::config::{self, ProfileSource, Settings, Target};
 use crate::demo::{DemoOptions, DemoServer};
+use crate::secret::Secret;
 
 pub struct Session {
     pub client: Client,
@@ -53,4 +54,30 @@ pub fn remote_client(settings: &Settings) -> anyhow::Result<(Client, String)> {
     let Target::Remote(url) = &settings.target else { anyhow::bail!("the profile names no API host") };
     let label = settings.profile_name.clone().unwrap_or_else(|| url.host_str().unwrap_or("remote").to_string());
     Ok((client_for(settings, url.clone(), settings.credentials.clone())?, label))
+}
+
+/// The settings every command uses: the config file (the flag's or the
+/// platform's), the environment and the flags, a URL's origin picking the
+/// profile; a missing password is asked for when a terminal can answer.
+pub fn resolve_settings(
+    connection: &crate::cli::ConnectionArgs,
+    url: Option<&crate::query_url::QueryUrl>,
+) -> anyhow::Result<(config::Settings, ProfileSource)> {
+    let mut flags = connection.flags();
+    flags.url_base = url.map(|u| u.base.clone());
+    let path = flags.config.clone().or_else(config::default_config_path);
+    let file = match &path {
+        Some(p) => config::load_file(p)?.map(|f| (p.clone(), f)),
+        None => None,
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let prompt = |question: &str| -> Option<Secret> {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            return None;
+        }
+        rpassword::prompt_password(question).ok().filter(|p| !p.is_empty()).map(Secret::new)
+    };
+    let settings = config::resolve(file.as_ref().map(|(p, f)| (p.as_path(), f.clone())), &env, &flags, &prompt)?;
+    Ok((settings, ProfileSource { file, flags }))
 }

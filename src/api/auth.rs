@@ -87,6 +87,8 @@ pub struct Token {
     pub value: Secret,
     /// Bumped on every fetch, so a rejected token is invalidated only once.
     pub serial: u64,
+    /// What the server gave it (capped at a day).
+    pub ttl: Duration,
     renew_at: Instant,
 }
 
@@ -98,7 +100,7 @@ impl Token {
         // Renew a little before the end: a fifth of the ttl, at most 30 s.
         let margin = (ttl / 5).min(Duration::from_secs(30));
         let now = Instant::now();
-        Token { value, serial, renew_at: now.checked_add(ttl.saturating_sub(margin)).unwrap_or(now) }
+        Token { value, serial, ttl, renew_at: now.checked_add(ttl.saturating_sub(margin)).unwrap_or(now) }
     }
 
     pub fn is_fresh(&self) -> bool {

@@ -282,6 +282,14 @@ impl Client {
         Ok(())
     }
 
+    /// For OAuth: generates a token (or uses the fresh one) and returns its
+    /// ttl; None for other authentication. `doctor` checks the key and secret
+    /// with it.
+    pub async fn token_ttl(&self) -> Result<Option<Duration>, ApiError> {
+        let url = self.base_url().clone();
+        Ok(self.token(&url).await?.map(|t| t.ttl))
+    }
+
     /// The OAuth token to use, fetching one when there is none or it is stale.
     /// The lock is held across the fetch so concurrent callers share it.
     async fn token(&self, url: &Url) -> Result<Option<Token>, ApiError> {

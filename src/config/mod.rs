@@ -9,6 +9,7 @@
 
 mod binding;
 mod file_error;
+pub mod secret_source;
 
 pub use binding::{OriginProblem, ProfileChoice, ProfileSource, UrlBinding, bind_url};
 
@@ -60,6 +61,15 @@ pub struct Profile {
     pub password_is_md5: Option<bool>,
     pub oauth_key: Option<String>,
     pub oauth_secret: Option<Secret>,
+    /// A command whose first line of output is the password (`pass show …`).
+    pub password_command: Option<String>,
+    /// The password is in the platform keychain (service `target-events`,
+    /// account `PROFILE/USERNAME`).
+    pub password_keyring: Option<bool>,
+    /// A command whose first line of output is the OAuth secret.
+    pub oauth_secret_command: Option<String>,
+    /// The OAuth secret is in the platform keychain (account `PROFILE/KEY`).
+    pub oauth_secret_keyring: Option<bool>,
     pub offset_mode: Option<OffsetMode>,
     pub page_size: Option<u32>,
     pub max_page_size: Option<u32>,
@@ -79,12 +89,21 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// A secret written in the file itself (not a command or the keychain).
     fn has_secret(&self) -> bool {
         self.password.is_some() || self.oauth_secret.is_some()
     }
 
+    /// Where the secret comes from, when not the file or a prompt.
+    fn has_secret_source(&self) -> bool {
+        self.password_command.is_some()
+            || self.oauth_secret_command.is_some()
+            || self.password_keyring == Some(true)
+            || self.oauth_secret_keyring == Some(true)
+    }
+
     fn has_credentials(&self) -> bool {
-        self.username.is_some() || self.oauth_key.is_some() || self.has_secret()
+        self.username.is_some() || self.oauth_key.is_some() || self.has_secret() || self.has_secret_source()
     }
 
     /// The API base this source names, if it names one.
@@ -129,7 +148,17 @@ impl Profile {
             default_country_code
         );
         if with_credentials {
-            take!(username, password, password_is_md5, oauth_key, oauth_secret);
+            take!(
+                username,
+                password,
+                password_is_md5,
+                oauth_key,
+                oauth_secret,
+                password_command,
+                password_keyring,
+                oauth_secret_command,
+                oauth_secret_keyring
+            );
         }
     }
 }
@@ -228,6 +257,9 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// names the file, line, column and key, never the line's text: it may hold
 /// a password.
 pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
+    if let Some(problem) = file_problem(path) {
+        bail!("{problem}");
+    }
     match std::fs::read_to_string(path) {
         Ok(text) => match toml::from_str::<ConfigFile>(&text) {
             Ok(file) => Ok(Some(file)),
@@ -236,6 +268,29 @@ pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
+}
+
+/// Why the config file at `path` cannot be used as one: a directory, or
+/// (through a link or not) a file of another user's, which could feed this
+/// user's credentials to a host of that user's choosing.
+pub fn file_problem(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_dir() {
+        return Some(format!("{} is a directory, not a config file", path.display()));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let me = unsafe { libc::getuid() };
+        if meta.uid() != me {
+            return Some(format!(
+                "{} belongs to another user (uid {}): only your own config file is read; copy it and chmod 600 the copy",
+                path.display(),
+                meta.uid()
+            ));
+        }
+    }
+    None
 }
 
 /// Reads the `CAP_*` variables through `get` (the process environment in
@@ -279,8 +334,10 @@ pub fn resolve(
                 file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
             );
         }
-        if file.profiles.values().any(Profile::has_secret) {
-            warnings.extend(permission_warning(path));
+        if file.profiles.values().any(Profile::has_secret)
+            && let Some(fix) = permission_problem(path)
+        {
+            bail!("{fix}");
         }
     } else if let Some(name) = &preferred {
         bail!("profile \"{name}\" was asked for, but there is no config file");
@@ -363,19 +420,42 @@ pub fn resolve(
         profile.username = flags.username.clone();
     }
 
+    // "the password of profile eu-prod", for messages about a secret's source.
+    let what = |secret: &str| match &profile_name {
+        Some(name) => format!("the {secret} of profile \"{name}\""),
+        None => format!("the {secret}"),
+    };
+    let profile_key = profile_name.clone().unwrap_or_else(|| "default".into());
     let credentials = match (&profile.oauth_key, &profile.username) {
-        (Some(key), _) => match profile.oauth_secret.clone() {
-            Some(secret) => Credentials::OAuth { key: key.clone(), secret },
-            None => match prompt(&format!("OAuth secret for key {key}: ")) {
-                Some(secret) => Credentials::OAuth { key: key.clone(), secret },
-                None => bail!("an OAuth key is set but no secret: set CAP_OAUTH_SECRET or the profile's oauth_secret"),
-            },
-        },
+        (Some(key), _) => {
+            let secret = match (&profile.oauth_secret, &profile.oauth_secret_command, profile.oauth_secret_keyring) {
+                (Some(secret), _, _) => secret.clone(),
+                (None, Some(command), _) => {
+                    secret_source::from_command(command, &what("OAuth secret"), secret_source::COMMAND_TIMEOUT)
+                        .map_err(anyhow::Error::msg)?
+                }
+                (None, None, Some(true)) => {
+                    secret_source::from_keyring(&profile_key, key, &what("OAuth secret")).map_err(anyhow::Error::msg)?
+                }
+                _ => prompt(&format!("OAuth secret for key {key}: ")).context(
+                    "an OAuth key is set but no secret: set CAP_OAUTH_SECRET or the profile's oauth_secret_command",
+                )?,
+            };
+            Credentials::OAuth { key: key.clone(), secret }
+        }
         (None, Some(user)) => {
-            let password = match profile.password.clone() {
-                Some(p) => p,
-                None => prompt(&format!("Password for {user}: "))
-                    .with_context(|| format!("no password for {user}: set CAP_PASSWORD or the profile's password"))?,
+            let password = match (&profile.password, &profile.password_command, profile.password_keyring) {
+                (Some(p), _, _) => p.clone(),
+                (None, Some(command), _) => {
+                    secret_source::from_command(command, &what("password"), secret_source::COMMAND_TIMEOUT)
+                        .map_err(anyhow::Error::msg)?
+                }
+                (None, None, Some(true)) => {
+                    secret_source::from_keyring(&profile_key, user, &what("password")).map_err(anyhow::Error::msg)?
+                }
+                _ => prompt(&format!("Password for {user}: ")).with_context(|| {
+                    format!("no password for {user}: set CAP_PASSWORD or the profile's password_command")
+                })?,
             };
             Credentials::Basic {
                 username: user.clone(),
@@ -454,14 +534,16 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 /// A profile's quota when it names none: what a Capillary tenant usually allows.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 90;
 
-/// A secret-holding file readable by group or others deserves a warning.
+/// A file holding a secret that group or others can read is refused, with
+/// the fix.
 #[cfg(unix)]
-fn permission_warning(path: &Path) -> Option<String> {
+fn permission_problem(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
     (mode & 0o077 != 0).then(|| {
         format!(
-            "Run chmod 600 {}: it holds a secret and other users can read it (mode {:o}).",
+            "{} holds a password or secret and other users can read it (mode {:o}): run chmod 600 {0}, \
+             or keep the secret in password_command or the keychain",
             path.display(),
             mode & 0o777
         )
@@ -469,7 +551,7 @@ fn permission_warning(path: &Path) -> Option<String> {
 }
 
 #[cfg(not(unix))]
-fn permission_warning(_path: &Path) -> Option<String> {
+fn permission_problem(_path: &Path) -> Option<String> {
     None
 }
 
@@ -603,7 +685,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_readable_secret_file_is_warned_about() {
+    fn a_readable_secret_file_is_refused_with_the_fix() {
         use std::os::unix::fs::PermissionsExt;
         let dir = std::env::temp_dir().join(format!("te-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -611,8 +693,8 @@ mod tests {
         std::fs::write(&path, "[profiles.p]\ncluster = \"eu\"\nusername = \"u\"\npassword = \"p\"\n").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let file = load_file(&path).unwrap().unwrap();
-        let s = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap();
-        assert!(s.warnings[0].contains("chmod 600"), "{:?}", s.warnings);
+        let e = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap_err().to_string();
+        assert!(e.contains("chmod 600") && e.contains("mode 644"), "{e}");
         // A secret in any profile counts, not just the one in use.
         std::fs::write(
             &path,
@@ -620,8 +702,21 @@ mod tests {
         )
         .unwrap();
         let file = load_file(&path).unwrap().unwrap();
+        assert!(resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).is_err());
+        // A command instead of the secret: readable is no leak.
+        std::fs::write(
+            &path,
+            "[profiles.p]\ncluster = \"eu\"\nusername = \"u\"\npassword_command = \"printf 'from-command\\\\n'\"\n",
+        )
+        .unwrap();
+        let file = load_file(&path).unwrap().unwrap();
         let s = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap();
-        assert!(s.warnings.iter().any(|w| w.contains("chmod 600")), "{:?}", s.warnings);
+        match s.credentials {
+            Credentials::Basic { password, .. } => assert_eq!(password.expose(), "from-command"),
+            other => panic!("{other:?}"),
+        }
+        // A directory is no config file.
+        assert!(load_file(&dir).unwrap_err().to_string().contains("is a directory"));
         std::fs::remove_dir_all(&dir).ok();
     }
 }

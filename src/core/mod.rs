@@ -7,6 +7,7 @@ pub mod batch;
 pub mod case_note;
 pub mod columns;
 pub mod customer;
+pub mod doctor;
 pub mod export;
 pub mod output;
 pub mod progress;

@@ -1,10 +1,12 @@
-//! The headless commands: `fetch`, `explain` and `batch`. They parse what
+//! The headless commands: `fetch`, `explain`, `batch`, `doctor` and `profile`. They parse what
 //! the command line gave, call the use cases in `core` and print; they use
 //! nothing of the explorer.
 
 pub mod batch;
+pub mod doctor;
 pub mod explain;
 pub mod fetch;
+pub mod profile;
 
 /// The exit status of a run a signal interrupted is 128 and its number.
 pub(crate) fn signal_number(name: &str) -> i32 {

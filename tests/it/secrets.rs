@@ -127,13 +127,10 @@ fn tui_run_leaks_nothing(env: Vec<(&'static str, String)>, config: Option<String
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
             }
         }
     });
-    if config.is_some() {
-        s.wait_for("chmod 600");
-    }
     s.wait_for("Type what the caller gives");
     s.send("564332013\t1986\r");
     s.wait_for("Page 1 of 1");
