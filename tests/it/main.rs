@@ -12,6 +12,7 @@ mod batch_cli;
 mod client;
 mod common;
 mod customers;
+mod doctor;
 mod e2e_pty;
 mod faults;
 mod fetch_all;
