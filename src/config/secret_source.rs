@@ -89,7 +89,9 @@ fn entry(profile: &str, account: &str) -> Result<keyring::Entry, keyring::Error>
 /// Why the keychain could not be used, in a sentence.
 fn keyring_problem(e: &keyring::Error) -> String {
     match e {
-        keyring::Error::NoEntry => "the keychain has no entry for it".into(),
+        keyring::Error::NoEntry => {
+            "the keychain has no entry for it: store it with profile add --force, or use password_command".into()
+        }
         keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
             "this system has no keychain the tool can use: set password_command instead".into()
         }
@@ -108,9 +110,26 @@ pub fn from_keyring(profile: &str, account: &str, what: &str) -> Result<Secret, 
     Ok(Secret::new(secret))
 }
 
-/// Stores `profile`'s secret for `account` in the platform keychain.
+/// Stores `profile`'s secret for `account` in the platform keychain, and
+/// reads it back: a keychain that takes it and cannot give it back (a
+/// session keyring a container does not keep) is no place for it.
 pub fn store_in_keyring(profile: &str, account: &str, secret: &Secret) -> Result<(), String> {
-    entry(profile, account).and_then(|e| e.set_password(secret.expose())).map_err(|e| keyring_problem(&e))
+    let cannot = |e: keyring::Error| {
+        let why = match e {
+            keyring::Error::NoEntry | keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
+                "this system has no keychain the tool can use".to_string()
+            }
+            other => format!("the keychain refused ({other})"),
+        };
+        format!("{why}: choose command (a password manager's command) or file instead")
+    };
+    let entry = entry(profile, account).map_err(cannot)?;
+    entry.set_password(secret.expose()).map_err(cannot)?;
+    match entry.get_password() {
+        Ok(back) if back == secret.expose() => Ok(()),
+        Ok(_) => Err("the keychain gave back something else: choose command or file instead".into()),
+        Err(e) => Err(cannot(e)),
+    }
 }
 
 #[cfg(all(test, unix))]
