@@ -7,9 +7,8 @@
 //! time scaled down 60×, so a run that would take minutes takes seconds. The
 //! limiter's arithmetic is the same at any window.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
@@ -18,27 +17,13 @@ use target_events::api::{Client, ClientConfig, CustomerRef};
 use target_events::core::batch::{Answered, Ask, BatchLine, answer};
 use target_events::demo::{Dataset, DemoOptions, DemoServer};
 
-struct Counting;
+#[path = "support/counting.rs"]
+mod counting;
+use counting::LIVE;
 
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
+/// Counts live heap bytes, to measure what the rows hold.
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting::Counting = counting::Counting;
 
 const CUSTOMERS: i64 = 1000;
 const LATENCY: Duration = Duration::from_millis(50);

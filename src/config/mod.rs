@@ -420,46 +420,37 @@ pub fn resolve(
         profile.username = flags.username.clone();
     }
 
-    // "the password of profile eu-prod", for messages about a secret's source.
-    let what = |secret: &str| match &profile_name {
-        Some(name) => format!("the {secret} of profile \"{name}\""),
-        None => format!("the {secret}"),
-    };
+    // Each secret from the first source the profile names: the file, a
+    // command, the keychain, else a prompt.
     let profile_key = profile_name.clone().unwrap_or_else(|| "default".into());
+    let secret = |source: SecretSource<'_>, account: &str, name: &str, env: &str| -> anyhow::Result<Secret> {
+        let what = match &profile_name {
+            Some(profile) => format!("the {name} of profile \"{profile}\""),
+            None => format!("the {name}"),
+        };
+        match source {
+            (Some(secret), _, _) => Ok(secret.clone()),
+            (None, Some(command), _) => {
+                secret_source::from_command(command, &what, secret_source::COMMAND_TIMEOUT).map_err(anyhow::Error::msg)
+            }
+            (None, None, Some(true)) => {
+                secret_source::from_keyring(&profile_key, account, &what).map_err(anyhow::Error::msg)
+            }
+            _ => prompt(&format!("The {name} for {account}: ")).with_context(|| {
+                format!("no {name} for {account}: set {env}, or the profile's {name} command (profile add)")
+            }),
+        }
+    };
     let credentials = match (&profile.oauth_key, &profile.username) {
         (Some(key), _) => {
-            let secret = match (&profile.oauth_secret, &profile.oauth_secret_command, profile.oauth_secret_keyring) {
-                (Some(secret), _, _) => secret.clone(),
-                (None, Some(command), _) => {
-                    secret_source::from_command(command, &what("OAuth secret"), secret_source::COMMAND_TIMEOUT)
-                        .map_err(anyhow::Error::msg)?
-                }
-                (None, None, Some(true)) => {
-                    secret_source::from_keyring(&profile_key, key, &what("OAuth secret")).map_err(anyhow::Error::msg)?
-                }
-                _ => prompt(&format!("OAuth secret for key {key}: ")).context(
-                    "an OAuth key is set but no secret: set CAP_OAUTH_SECRET or the profile's oauth_secret_command",
-                )?,
-            };
-            Credentials::OAuth { key: key.clone(), secret }
+            let source = (&profile.oauth_secret, &profile.oauth_secret_command, profile.oauth_secret_keyring);
+            Credentials::OAuth { key: key.clone(), secret: secret(source, key, "OAuth secret", "CAP_OAUTH_SECRET")? }
         }
         (None, Some(user)) => {
-            let password = match (&profile.password, &profile.password_command, profile.password_keyring) {
-                (Some(p), _, _) => p.clone(),
-                (None, Some(command), _) => {
-                    secret_source::from_command(command, &what("password"), secret_source::COMMAND_TIMEOUT)
-                        .map_err(anyhow::Error::msg)?
-                }
-                (None, None, Some(true)) => {
-                    secret_source::from_keyring(&profile_key, user, &what("password")).map_err(anyhow::Error::msg)?
-                }
-                _ => prompt(&format!("Password for {user}: ")).with_context(|| {
-                    format!("no password for {user}: set CAP_PASSWORD or the profile's password_command")
-                })?,
-            };
+            let source = (&profile.password, &profile.password_command, profile.password_keyring);
             Credentials::Basic {
                 username: user.clone(),
-                password,
+                password: secret(source, user, "password", "CAP_PASSWORD")?,
                 password_is_md5: profile.password_is_md5.unwrap_or(false),
             }
         }
@@ -509,6 +500,9 @@ pub fn resolve(
         origin_problem,
     })
 }
+
+/// A secret in the file, a command that prints it, or the keychain.
+type SecretSource<'a> = (&'a Option<Secret>, &'a Option<String>, Option<bool>);
 
 /// The demo's customers have Indian mobiles.
 pub const DEMO_COUNTRY_CODE: &str = "91";

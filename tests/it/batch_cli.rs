@@ -307,13 +307,8 @@ fn without_verdict_a_batch_reads_no_event_and_with_it_each_rule_once() {
 /// child would count the memory of this test process it was forked from.
 #[cfg(target_os = "linux")]
 fn run_measured(sb: &Sandbox, args: &[&str]) -> (String, i32, i64) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_target-events"))
-        .args(args)
-        .arg("--log-file")
-        .arg(sb.log())
-        .env("HOME", &sb.dir)
-        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
-        .env("XDG_STATE_HOME", sb.dir.join("state"))
+    let mut child = sb
+        .command(args)
         .stdout(std::fs::File::create(sb.dir.join("out")).unwrap())
         .stderr(std::process::Stdio::null())
         .spawn()

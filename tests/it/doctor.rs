@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -325,12 +325,8 @@ fn profile_add_writes_a_private_profile_then_checks_it() {
     let sb = Sandbox::new("profile-add");
     // An existing file with a comment and another profile.
     let path = config(&sb, "# kept\n[profiles.other] # mine\ncluster = \"us\"\n", 0o600);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_target-events"))
-        .args(["profile", "add", "local", "--log-file"])
-        .arg(sb.log())
-        .env("HOME", &sb.dir)
-        .env("XDG_CONFIG_HOME", sb.dir.join("config"))
-        .env_remove("CAP_BASE_URL")
+    let mut child = sb
+        .command(&["profile", "add", "local"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

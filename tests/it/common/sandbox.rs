@@ -19,8 +19,9 @@ impl Sandbox {
         self.dir.join("log.txt")
     }
 
-    /// The binary with no config file and no CAP_* variables but those given.
-    pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    /// The binary in the sandbox: its home, config and state folders, its
+    /// log, and no CAP_* variable of the test's environment.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_target-events"));
         cmd.args(args).arg("--log-file").arg(self.log());
         cmd.env("HOME", &self.dir)
@@ -31,19 +32,18 @@ impl Sandbox {
                 cmd.env_remove(k);
             }
         }
-        cmd.envs(env.iter().copied());
-        cmd.output().unwrap()
+        cmd
+    }
+
+    /// The binary run to its end with no CAP_* variables but those given.
+    pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.command(args).envs(env.iter().copied()).output().unwrap()
     }
 
     /// The binary started against `base` with its output piped, to be
     /// signalled while it runs.
     pub fn spawn(&self, args: &[&str], base: &str) -> std::process::Child {
-        Command::new(env!("CARGO_BIN_EXE_target-events"))
-            .args(args)
-            .arg("--log-file")
-            .arg(self.log())
-            .env("HOME", &self.dir)
-            .env("XDG_CONFIG_HOME", self.dir.join("config"))
+        self.command(args)
             .env("CAP_BASE_URL", base)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
