@@ -74,6 +74,29 @@ fn the_verdict_over_the_batch_takes_esc_and_enter() {
 }
 
 #[test]
+fn a_verdict_batch_shows_why_and_e_opens_the_rows_period() {
+    let mut s = Session::start_in(&["--demo", "batch", "--customers", "customers.txt", "--verdict"], &[], |dir| {
+        std::fs::write(dir.join("customers.txt"), "777000777\nnobody@example.com\n").unwrap();
+    });
+    s.wait_for("Batch · 3 rows · 1 not found or failed");
+    s.wait_for("not reached");
+    // The selected row's whole story on the last line.
+    s.wait_for("event 940000005 counted elsewhere would have reached it");
+    // October's row: its own period's verdict, over the batch.
+    s.send("j");
+    s.send("e");
+    s.wait_for("▶ 7602 Oct_2025");
+    s.send("\x1b");
+    s.wait_gone("Verdict ·");
+    // The failed customer: code and reason in the row, the request id beneath.
+    s.send("j");
+    s.wait_for("8015 No cust");
+    s.wait_for("[request id ");
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
 fn from_a_number_as_spoken_to_the_september_verdict_in_four_keys() {
     let mut s = Session::start(&["--demo"]);
     s.wait_for("Type what the caller gives");

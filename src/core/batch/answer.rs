@@ -13,6 +13,10 @@ use crate::api::model::UserTargetGroup;
 use crate::api::{ApiError, Client, CustomerRef, EventsQuery};
 use crate::core::verdict::brief::{Brief, RuleTally};
 
+/// The most events of one rule a batch verdict reads (none is kept: only
+/// the ids seen, 8 bytes each).
+pub const VERDICT_MAX_EVENTS: usize = 1_000_000;
+
 /// What a batch asks of each customer.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Ask<'a> {
@@ -178,7 +182,10 @@ async fn answer_one(
             hear(Heard::Events(events.len()));
         };
         let base = EventsQuery { user_id, rule_id: rule, period_id: None, limit: 1, page: 0 };
-        let read = fetch_all_into(client, base, *opts, Arc::new(|_| {}), &mut sink).await;
+        // Nothing is kept, so the cap that bounds memory elsewhere can be
+        // higher; it still ends a server that never stops sending pages.
+        let opts = FetchAllOptions { max_events: opts.max_events.max(VERDICT_MAX_EVENTS), ..*opts };
+        let read = fetch_all_into(client, base, opts, Arc::new(|_| {}), &mut sink).await;
         match read {
             Err(e) => {
                 answer.unexplained.insert(rule, VerdictGap::Failed(e));
