@@ -41,6 +41,14 @@ pub async fn checks(connection: &ConnectionArgs) -> Result<Vec<Check>, i32> {
         }
     };
     checks.push(doctor::profile_and_origin(&settings));
+    // Credentials kept from a host they do not belong to, say.
+    for w in &settings.warnings {
+        checks.push(Check::warn(
+            "credentials",
+            w.clone(),
+            "give that host a profile of its own (target-events profile add NAME), or drop --base-url",
+        ));
+    }
     match crate::session::Session::open(&settings).await {
         Ok(session) => {
             checks.extend(doctor::network(&session.client, &settings).await);

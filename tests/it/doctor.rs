@@ -132,6 +132,12 @@ fn a_profile_with_the_right_password_passes_and_the_wrong_one_fails_with_the_fix
     assert!(check(&v, "authentication")["fix"].as_str().unwrap().contains("OAuth"), "{v:#}");
     assert!(!stdout(&o).contains("not-the-secret"));
 
+    // Another host than the profile's: its credentials stay home, and doctor says so.
+    let o = sb.run(&["doctor", "--base-url", "http://127.0.0.1:9/", "--format", "json"], &[]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(mark(&v, "credentials"), "warn", "{v:#}");
+    assert!(check(&v, "credentials")["detail"].as_str().unwrap().contains("are not sent to http://127.0.0.1:9"));
+
     // With the right secret, the token and its ttl.
     let text = std::fs::read_to_string(&path)
         .unwrap()
