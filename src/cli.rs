@@ -15,7 +15,9 @@ use crate::core::export::Format;
     about = "Explore the events that count toward a Capillary customer's target (milestone or streak).",
     long_about = "Explore the events that count toward a Capillary customer's target (milestone or streak).\n\n\
         With no credentials configured it opens on an embedded demo API.\n\
-        Credentials come from the profile file, CAP_USERNAME/CAP_PASSWORD or CAP_OAUTH_KEY/CAP_OAUTH_SECRET, or a prompt; never from a flag."
+        Set up a tenant with `target-events profile add NAME`, check it with `target-events doctor`.\n\
+        Credentials come from the profile (a password manager's command, the keychain or the file), \
+        CAP_USERNAME/CAP_PASSWORD or CAP_OAUTH_KEY/CAP_OAUTH_SECRET, or a prompt; never from a flag."
 )]
 pub struct Cli {
     #[command(flatten)]
