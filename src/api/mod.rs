@@ -1,6 +1,7 @@
 //! The Capillary v3 API: client, authentication, data model and errors.
 
 pub mod auth;
+pub mod cert;
 pub mod client;
 pub mod customer;
 pub mod error;
@@ -8,6 +9,7 @@ pub mod fetch_all;
 pub mod limiter;
 pub mod model;
 pub mod paging;
+pub mod probe;
 pub mod query;
 pub mod response;
 

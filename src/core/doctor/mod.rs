@@ -4,10 +4,8 @@
 //! the clock, authentication, customer lookup and the rate limit. A check
 //! whose ground failed is skipped, not failed again.
 
-mod cert;
 mod net;
 
-pub use cert::not_after;
 pub use net::network;
 
 use std::path::Path;

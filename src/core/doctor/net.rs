@@ -8,6 +8,7 @@ use url::Url;
 use super::Check;
 use crate::api::auth::Credentials;
 use crate::api::error::ErrorKind;
+use crate::api::probe::{self, ProbeError};
 use crate::api::{ApiError, Client, EventsQuery};
 use crate::config::Settings;
 
@@ -78,30 +79,29 @@ fn base_url(url: &Url, allow_insecure: bool) -> Check {
 
 async fn dns(host: &str, port: u16, timeout: Duration, checks: &mut Vec<Check>) -> Vec<SocketAddr> {
     const NAME: &str = "DNS";
-    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
-        checks.push(Check::pass(NAME, format!("{ip} is an address: nothing to look up")));
-        return vec![SocketAddr::new(ip, port)];
-    }
-    match tokio::time::timeout(timeout, tokio::net::lookup_host((host, port))).await {
-        Ok(Ok(addrs)) => {
-            let addrs: Vec<SocketAddr> = addrs.collect();
+    match probe::resolve(host, port, timeout).await {
+        Ok(addrs) if host.parse::<std::net::IpAddr>().is_ok() => {
+            checks.push(Check::pass(NAME, format!("{host} is an address: nothing to look up")));
+            addrs
+        }
+        Ok(addrs) => {
             let shown: Vec<String> = addrs.iter().take(3).map(|a| a.ip().to_string()).collect();
             checks.push(Check::pass(NAME, format!("{host} → {}", shown.join(", "))));
             addrs
         }
-        Ok(Err(e)) => {
-            checks.push(Check::fail(
-                NAME,
-                format!("{host} does not resolve ({e})"),
-                "check the host for a typo, or use a cluster name (eu, apac, apac2, us, ushc, sea)",
-            ));
-            Vec::new()
-        }
-        Err(_) => {
+        Err(ProbeError::TimedOut) => {
             checks.push(Check::fail(
                 NAME,
                 format!("no answer for {host} within {} s", timeout.as_secs()),
                 "check the network connection and the DNS server",
+            ));
+            Vec::new()
+        }
+        Err(e) => {
+            checks.push(Check::fail(
+                NAME,
+                format!("{host} does not resolve ({})", why(&e)),
+                "check the host for a typo, or use a cluster name (eu, apac, apac2, us, ushc, sea)",
             ));
             Vec::new()
         }
@@ -111,16 +111,12 @@ async fn dns(host: &str, port: u16, timeout: Duration, checks: &mut Vec<Check>) 
 async fn tcp(addr: SocketAddr, host: &str, port: u16, timeout: Duration, checks: &mut Vec<Check>) -> bool {
     const NAME: &str = "TCP connect";
     let fix = "check the port, and whether a firewall or a proxy stands in the way (HTTPS_PROXY)";
-    match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await {
-        Ok(Ok(_)) => {
+    match probe::connect(addr, timeout).await {
+        Ok(()) => {
             checks.push(Check::pass(NAME, format!("{host}:{port} accepts connections")));
             true
         }
-        Ok(Err(e)) => {
-            checks.push(Check::fail(NAME, format!("{host}:{port} refused or unreachable ({e})"), fix));
-            false
-        }
-        Err(_) => {
+        Err(ProbeError::TimedOut) => {
             checks.push(Check::fail(
                 NAME,
                 format!("no connection to {host}:{port} within {} s", timeout.as_secs()),
@@ -128,64 +124,62 @@ async fn tcp(addr: SocketAddr, host: &str, port: u16, timeout: Duration, checks:
             ));
             false
         }
+        Err(e) => {
+            checks.push(Check::fail(NAME, format!("{host}:{port} refused or unreachable ({})", why(&e)), fix));
+            false
+        }
+    }
+}
+
+/// The words of a probe's failure.
+fn why(e: &ProbeError) -> &str {
+    match e {
+        ProbeError::TimedOut => "timed out",
+        ProbeError::Tls(s) | ProbeError::Stalled(s) | ProbeError::Failed(s) => s,
     }
 }
 
 /// A plain GET of the base URL, with nothing secret: the TLS handshake and
 /// its certificate, the server's clock, and whether it speaks HTTP at all.
 async fn probe(url: &Url, settings: &Settings, checks: &mut Vec<Check>) -> bool {
-    let http = match reqwest::Client::builder()
-        .tls_info(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(settings.connect_timeout)
-        .timeout(settings.timeout)
-        .user_agent(concat!("target-events/", env!("CARGO_PKG_VERSION"), " doctor"))
-        .build()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            checks.push(Check::fail("TLS", format!("no HTTP client ({e})"), "report this"));
-            return false;
-        }
-    };
     let tls = url.scheme() == "https";
-    let response = match http.get(url.clone()).send().await {
-        Ok(r) => r,
+    let layer = if tls { "TLS" } else { "HTTP" };
+    let answer = match probe::get(url, settings.connect_timeout, settings.timeout).await {
+        Ok(answer) => answer,
         Err(e) => {
-            let cause = error_chain(&e);
-            let (name, detail, fix) =
-                if tls && (cause.contains("certificate") || cause.contains("tls") || cause.contains("TLS")) {
-                    (
-                        "TLS",
-                        format!("the handshake failed: {cause}"),
-                        "the certificate is not one this machine trusts (self-signed, a private CA, or a proxy \
+            let (name, detail, fix) = match &e {
+                ProbeError::Tls(cause) => (
+                    "TLS",
+                    format!("the handshake failed: {cause}"),
+                    "the certificate is not one this machine trusts (self-signed, a private CA, or a proxy \
                      inspecting TLS): use the API's own https host",
-                    )
-                } else if e.is_timeout() {
-                    (
-                        if tls { "TLS" } else { "HTTP" },
-                        format!("no answer within {} s: {cause}", settings.timeout.as_secs()),
-                        "the server accepts connections but does not answer: check the URL's port and any proxy",
-                    )
-                } else {
-                    (
-                        if tls { "TLS" } else { "HTTP" },
-                        format!("the request failed: {cause}"),
-                        "check that the base URL is the API's (https://CLUSTER.api.capillarytech.com)",
-                    )
-                };
+                ),
+                ProbeError::TimedOut => (
+                    layer,
+                    format!("no answer within {} s", settings.timeout.as_secs()),
+                    "the server accepts connections but does not answer: check the URL's port and any proxy",
+                ),
+                ProbeError::Stalled(cause) => (
+                    "HTTP",
+                    format!("the server sent its headers, then stopped: {cause}"),
+                    "the server or a proxy in between stalls: try again, or check the proxy",
+                ),
+                ProbeError::Failed(cause) => (
+                    layer,
+                    format!("the request failed: {cause}"),
+                    "check that the base URL is the API's (https://CLUSTER.api.capillarytech.com)",
+                ),
+            };
+            if tls && name == "HTTP" {
+                checks.push(Check::pass("TLS", "the handshake succeeded"));
+            }
             checks.push(Check::fail(name, detail, fix));
-            checks.push(Check::skip("clock", "no answer to read the server's time from"));
+            checks.push(Check::skip("clock", "no whole answer to read the server's time from"));
             return false;
         }
     };
     if tls {
-        let expiry = response
-            .extensions()
-            .get::<reqwest::tls::TlsInfo>()
-            .and_then(|info| info.peer_certificate())
-            .and_then(super::not_after);
-        checks.push(match expiry {
+        checks.push(match answer.certificate_expires {
             Some(when) => {
                 let days = (when - chrono::Utc::now().naive_utc()).num_days();
                 let detail = format!("certificate trusted, valid until {} ({days} days)", when.format("%Y-%m-%d"));
@@ -200,18 +194,7 @@ async fn probe(url: &Url, settings: &Settings, checks: &mut Vec<Check>) -> bool 
     } else {
         checks.push(Check::skip("TLS", "plain http: no TLS"));
     }
-    // Read the body within the timeout: a server that stalls after its headers fails here.
-    let date = response.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok()).map(str::to_string);
-    if let Err(e) = response.bytes().await {
-        checks.push(Check::skip("clock", "the answer did not arrive whole"));
-        checks.push(Check::fail(
-            "HTTP",
-            format!("the server sent its headers, then stopped: {}", error_chain(&e)),
-            "the server or a proxy in between stalls: try again, or check the proxy",
-        ));
-        return false;
-    }
-    checks.push(clock(date.as_deref()));
+    checks.push(clock(answer.date.as_deref()));
     true
 }
 
@@ -318,18 +301,4 @@ async fn lookup(client: &Client) -> Check {
             "the key or till may not look customers up: ask for access to /v2/customers/lookup, or give customers by id",
         ),
     }
-}
-
-/// An error and its causes, in one line (rustls says why in a cause).
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    crate::sanitize::line(&parts.join(": ")).into_owned()
 }
