@@ -450,3 +450,35 @@ fn the_table_fits_the_terminal_and_lists_failures_whole_after_it() {
     let sep = target_events::headless::batch::table(&rows, true, Some(120));
     assert!(sep.lines().any(|l| l.contains("8015 No customer")), "{sep}");
 }
+
+#[test]
+fn a_customer_with_no_target_is_answered_with_a_row_that_says_so() {
+    let mut dataset = target_events::demo::Dataset::embedded();
+    dataset.customers.push(target_events::demo::data::Customer {
+        user_id: 900_000_077,
+        first_name: "No".into(),
+        last_name: "Targets".into(),
+        enrolments: Vec::new(),
+        events: Vec::new(),
+        live: None,
+        mobile: None,
+    });
+    // Adding a generated customer indexes the dataset again, the one above included.
+    dataset.add_generated_customer(900_000_078, 9078, 3);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server_with(dataset));
+    let base = server.base_url().to_string();
+    let sb = Sandbox::new("batch-no-targets");
+    let file = sb.dir.join("customers.txt");
+    std::fs::write(&file, "900000077\ncard:LOYAL900000077\n").unwrap();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "json", "--verdict"], &env);
+    assert_eq!(o.status.code(), Some(0), "an empty list is an answer: {}", stderr(&o));
+    let rows: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(rows.len(), 2, "one row for each line");
+    for row in &rows {
+        assert_eq!(row["error"], "no targets");
+        assert_eq!(row["userId"], 900_000_077);
+        assert!(row.get("verdict").is_none() && row.get("failure").is_none());
+    }
+}
