@@ -199,6 +199,15 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
         }
     }
 
+    // The verdict is filtered on, and copied with the row.
+    let mut h = with_verdicts(120, 36);
+    let text = h.app.batch_row_text().unwrap();
+    assert!(text.contains("verdict: not reached") && text.contains("wouldHaveReached: 940000005"), "{text}");
+    h.key(KeyCode::Char('/'));
+    h.type_text("in progress");
+    h.key(KeyCode::Enter);
+    assert!(h.screen_text().contains("2 match"), "October and 808000808's lifetime: {}", h.screen_text());
+
     // `e` on October's row: that period's full verdict over the table; Esc comes back.
     let mut h = with_verdicts(120, 36);
     h.key(KeyCode::Char('j'));

@@ -125,7 +125,12 @@ pub const HEADERS: [&str; 15] = [
 impl BatchRow {
     /// What a filter matches against.
     pub fn search_text(&self) -> String {
-        self.cells().join(" ")
+        let mut text = self.cells().join(" ");
+        if self.verdict.is_some() {
+            text.push(' ');
+            text.push_str(&self.verdict_cells().join(" "));
+        }
+        text
     }
 
     pub fn cells(&self) -> [String; 15] {

@@ -106,9 +106,11 @@ impl App {
     pub fn batch_row_text(&self) -> Option<String> {
         let b = self.workflow.batch.as_ref()?;
         let row = b.view.get(b.selected).and_then(|&i| b.rows.get(i))?;
-        let lines: Vec<String> = crate::core::batch::HEADERS
+        use crate::core::batch::{HEADERS, VERDICT_HEADERS};
+        let lines: Vec<String> = HEADERS
             .iter()
-            .zip(row.cells())
+            .chain(&VERDICT_HEADERS)
+            .zip(row.cells().into_iter().chain(row.verdict_cells()))
             .filter(|(_, v)| !v.is_empty())
             .map(|(h, v)| format!("{h}: {}", crate::sanitize::line(&v)))
             .collect();
