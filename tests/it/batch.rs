@@ -208,6 +208,16 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
     h.key(KeyCode::Enter);
     assert!(h.screen_text().contains("2 match"), "October and 808000808's lifetime: {}", h.screen_text());
 
+    // Sorted by what is short, most first: 808000808's 1000.00.
+    let mut h = with_verdicts(120, 36);
+    for _ in 0..7 {
+        h.key(KeyCode::Char('o'));
+    }
+    h.key(KeyCode::Char('O'));
+    assert_eq!(h.app.notice_text(), Some("Sorted by short by, descending."));
+    let b = h.app.workflow.batch.as_ref().unwrap();
+    assert_eq!(b.rows[b.view[0]].customer, "808000808");
+
     // `e` on October's row: that period's full verdict over the table; Esc comes back.
     let mut h = with_verdicts(120, 36);
     h.key(KeyCode::Char('j'));

@@ -20,7 +20,8 @@ pub struct BatchTable {
 
 impl BatchTable {
     /// Columns that sort: (title, key of a row).
-    pub const COLUMNS: [&'static str; 6] = ["customer", "missing", "achieved", "period", "reached", "error"];
+    pub const COLUMNS: [&'static str; 8] =
+        ["customer", "missing", "achieved", "period", "reached", "verdict", "short by", "error"];
 
     pub fn new(rows: Vec<BatchRow>) -> Self {
         let mut table = BatchTable { rows, ..Default::default() };
@@ -54,6 +55,12 @@ impl BatchTable {
                     2 => a.achieved.cmp(&b.achieved),
                     3 => a.period_id.cmp(&b.period_id),
                     4 => a.reached.cmp(&b.reached),
+                    5 => a
+                        .verdict
+                        .as_ref()
+                        .map(|v| v.standing.word())
+                        .cmp(&b.verdict.as_ref().map(|v| v.standing.word())),
+                    6 => a.verdict.as_ref().and_then(|v| v.short_by).cmp(&b.verdict.as_ref().and_then(|v| v.short_by)),
                     _ => a.error.cmp(&b.error),
                 };
                 if desc { o.reverse() } else { o }
