@@ -1,0 +1,160 @@
+//! Settings resolution: sources, origins, secrets and files.
+use super::*;
+use std::collections::HashMap;
+
+fn env(map: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = map.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    move |k| map.get(k).cloned()
+}
+
+fn no_prompt(_: &str) -> Option<Secret> {
+    None
+}
+
+#[test]
+fn nothing_configured_means_demo() {
+    let s = resolve(None, &env(&[]), &Flags::default(), &no_prompt).unwrap();
+    assert!(s.is_demo());
+}
+
+const EU_FILE: &str = r#"default_profile = "eu"
+    [profiles.eu]
+    cluster = "eu"
+    username = "store123"
+    password = "from-file"
+    page_size = 25"#;
+
+fn with_file(text: &str) -> Option<(&'static Path, ConfigFile)> {
+    Some((Path::new("/nonexistent/config.toml"), toml::from_str(text).unwrap()))
+}
+
+#[test]
+fn the_environment_fills_a_profile_and_overrides_it() {
+    let e = env(&[("CAP_PASSWORD", "from-env")]);
+    let s = resolve(with_file(EU_FILE), &e, &Flags::default(), &no_prompt).unwrap();
+    assert_eq!(s.target, Target::Remote(Url::parse("https://eu.api.capillarytech.com").unwrap()));
+    assert_eq!(s.page_size, 25);
+    match s.credentials {
+        Credentials::Basic { username, password, .. } => {
+            assert_eq!(username, "store123");
+            assert_eq!(password.expose(), "from-env");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn credentials_stay_with_the_origin_that_supplied_them() {
+    // A flag pointing elsewhere does not take the profile's credentials along.
+    let flags = Flags { base_url: Some("https://proxy.example/api".into()), ..Flags::default() };
+    let s = resolve(with_file(EU_FILE), &env(&[]), &flags, &no_prompt).unwrap();
+    assert_eq!(s.target, Target::Remote(Url::parse("https://proxy.example/api").unwrap()));
+    assert!(s.credentials.is_none(), "{:?}", s.credentials);
+    assert!(s.warnings.iter().any(|w| w.contains("not sent to https://proxy.example")), "{:?}", s.warnings);
+    // Nor do the environment's, when it names its own host.
+    let e = env(&[("CAP_BASE_URL", "https://eu.api.capillarytech.com"), ("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]);
+    let s = resolve(None, &e, &flags, &no_prompt).unwrap();
+    assert!(s.credentials.is_none());
+    // A pasted URL on another origin: no credentials at all, and the reason.
+    let flags = Flags { url_base: Some(Url::parse("http://127.0.0.1:9/").unwrap()), ..Flags::default() };
+    let s = resolve(None, &e, &flags, &no_prompt).unwrap();
+    assert!(s.credentials.is_none());
+    assert_eq!(s.origin_problem, Some(OriginProblem::NoProfile { origin: "http://127.0.0.1:9".into() }));
+    let s = resolve(with_file(EU_FILE), &env(&[]), &flags, &no_prompt).unwrap();
+    assert!(s.credentials.is_none() && s.origin_problem.is_some());
+    // The same URL on the profile's origin picks it, credentials and all.
+    let flags = Flags { url_base: Some(Url::parse("https://eu.api.capillarytech.com/").unwrap()), ..Flags::default() };
+    let s = resolve(with_file(EU_FILE), &env(&[]), &flags, &no_prompt).unwrap();
+    assert!(matches!(s.credentials, Credentials::Basic { .. }) && s.origin_problem.is_none());
+}
+
+#[test]
+fn of_two_profiles_on_one_host_the_default_ones_credentials_are_used() {
+    let text = r#"default_profile = "second"
+        [profiles.first]
+        cluster = "eu"
+        username = "first-user"
+        password = "p1"
+        [profiles.second]
+        cluster = "eu"
+        username = "second-user"
+        password = "p2""#;
+    let flags = Flags { url_base: Some(Url::parse("https://eu.api.capillarytech.com/").unwrap()), ..Flags::default() };
+    let s = resolve(with_file(text), &env(&[]), &flags, &no_prompt).unwrap();
+    assert_eq!(s.profile_name.as_deref(), Some("second"));
+    assert!(matches!(&s.credentials, Credentials::Basic { username, .. } if username == "second-user"));
+}
+
+#[test]
+fn a_url_with_userinfo_is_refused() {
+    let e = env(&[("CAP_BASE_URL", "https://eu.api.capillarytech.com@attacker.example")]);
+    let err = resolve(None, &e, &Flags::default(), &no_prompt).unwrap_err();
+    assert!(err.to_string().contains("user@host"), "{err}");
+}
+
+#[test]
+fn clusters_resolve_and_unknown_ones_are_named() {
+    let s = resolve(
+        None,
+        &env(&[("CAP_CLUSTER", "eu"), ("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]),
+        &Flags::default(),
+        &no_prompt,
+    )
+    .unwrap();
+    assert_eq!(s.target, Target::Remote(Url::parse("https://eu.api.capillarytech.com").unwrap()));
+    let err = resolve(None, &env(&[("CAP_CLUSTER", "mars")]), &Flags::default(), &no_prompt).unwrap_err();
+    assert!(err.to_string().contains("unknown cluster \"mars\""));
+}
+
+#[test]
+fn a_missing_password_is_prompted_for_or_explained() {
+    let e = env(&[("CAP_CLUSTER", "eu"), ("CAP_USERNAME", "store123")]);
+    let err = resolve(None, &e, &Flags::default(), &no_prompt).unwrap_err();
+    assert!(err.to_string().contains("set CAP_PASSWORD"));
+    let s = resolve(None, &e, &Flags::default(), &|_| Some(Secret::new("typed"))).unwrap();
+    assert!(matches!(s.credentials, Credentials::Basic { .. }));
+}
+
+#[test]
+fn credentials_without_a_host_are_an_error() {
+    let err = resolve(None, &env(&[("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]), &Flags::default(), &no_prompt)
+        .unwrap_err();
+    assert!(err.to_string().contains("no API host"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_readable_secret_file_is_refused_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("te-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(&path, "[profiles.p]\ncluster = \"eu\"\nusername = \"u\"\npassword = \"p\"\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let file = load_file(&path).unwrap().unwrap();
+    let e = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap_err().to_string();
+    assert!(e.contains("chmod 600") && e.contains("mode 644"), "{e}");
+    // A secret in any profile counts, not just the one in use.
+    std::fs::write(
+        &path,
+        "default_profile = \"plain\"\n[profiles.plain]\ncluster = \"eu\"\n[profiles.other]\ncluster = \"us\"\nusername = \"u\"\npassword = \"p\"\n",
+    )
+    .unwrap();
+    let file = load_file(&path).unwrap().unwrap();
+    assert!(resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).is_err());
+    // A command instead of the secret: readable is no leak.
+    std::fs::write(
+        &path,
+        "[profiles.p]\ncluster = \"eu\"\nusername = \"u\"\npassword_command = \"printf 'from-command\\\\n'\"\n",
+    )
+    .unwrap();
+    let file = load_file(&path).unwrap().unwrap();
+    let s = resolve(Some((&path, file)), &env(&[]), &Flags::default(), &no_prompt).unwrap();
+    match s.credentials {
+        Credentials::Basic { password, .. } => assert_eq!(password.expose(), "from-command"),
+        other => panic!("{other:?}"),
+    }
+    // A directory is no config file.
+    assert!(load_file(&dir).unwrap_err().to_string().contains("is a directory"));
+    std::fs::remove_dir_all(&dir).ok();
+}
