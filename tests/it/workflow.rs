@@ -124,6 +124,26 @@ fn fetch_all_shows_progress_and_cancels_cleanly() {
 }
 
 #[test]
+fn a_page_asked_for_while_every_page_loads_does_not_race_it() {
+    let mut h = Harness::new(120, 36);
+    h.query("712004518", "2410", "");
+    h.answer_all();
+    h.key(KeyCode::Char('a'));
+    assert!(h.app.workflow.all_run.is_some());
+    // n, p, r and a page number would each show a page the fetch-all then replaces.
+    for key in [KeyCode::Char('n'), KeyCode::Char('r'), KeyCode::Char('}')] {
+        h.key(key);
+        assert!(!h.pending.iter().any(|e| matches!(e, Effect::Fetch { .. })), "{key:?} sent nothing");
+        assert!(h.app.notice_text().unwrap().contains("Every page is being fetched"));
+    }
+    h.answer_all();
+    assert!(h.app.showing_all() && h.app.events().len() == 1317, "the table ends on every page");
+    // Once it is in, pages can be asked for again.
+    h.key(KeyCode::Char('r'));
+    assert!(h.pending.iter().any(|e| matches!(e, Effect::FetchAll { .. } | Effect::Fetch { .. })));
+}
+
+#[test]
 fn fetch_all_then_summary_with_chart() {
     let mut h = Harness::new(120, 36);
     h.query("564332013", "1986", "");

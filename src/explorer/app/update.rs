@@ -200,11 +200,6 @@ impl App {
                 }
             }
             Action::Refresh if self.showing_all() => every_page::fetch_all(self, fx),
-            // Every page is on its way (`a`, the verdict, the summary): a page
-            // fetched meanwhile would race it for the table.
-            Action::Refresh if self.workflow.all_run.is_some() => {
-                self.flash("Every page is being fetched: r again once it is in (Esc cancels).")
-            }
             Action::Refresh => match self.base_query() {
                 Some(q) => {
                     self.results.cache.clear();

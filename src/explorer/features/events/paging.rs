@@ -68,6 +68,12 @@ pub(crate) fn next_page(app: &mut App, fx: &mut Vec<Effect>) {
 
 /// Shows `query` from the cache, or asks the runtime to fetch it.
 pub(crate) fn request(app: &mut App, query: EventsQuery, focus_table: bool, fresh: bool, fx: &mut Vec<Effect>) {
+    // Every page is on its way (`a`, the verdict, the summary): a page shown
+    // meanwhile would race it for the table, and whichever came last would
+    // win. A new query (which stops the run) is the way past it.
+    if app.workflow.all_run.is_some() {
+        return app.flash("Every page is being fetched: ask for a page once it is in (Esc cancels it).");
+    }
     if let Some(old) = app.results.in_flight.take() {
         fx.push(Effect::Cancel { generation: old.generation });
     }
