@@ -9,8 +9,8 @@ use std::io::Write;
 use crate::api::Client;
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::config::Settings;
-use crate::core::batch::{Ask, BatchRow, COLUMN_KINDS, HEADERS, Heard, MAX_FILE_BYTES, VERDICT_TITLES, parse_lines};
-use crate::core::columns::{self, Spec};
+use crate::core::batch::{Ask, BatchRow, Heard, MAX_FILE_BYTES, TABLE_TITLES, parse_lines, table_cells, table_widths};
+use crate::core::columns;
 
 /// Whether the results open in the explorer: a terminal, and no format or file asked for.
 pub fn interactive(args: &BatchArgs) -> bool {
@@ -144,25 +144,8 @@ fn table_width() -> Option<u16> {
 /// table whole, with its request id.
 pub fn table(rows: &[BatchRow], verdict: bool, width: Option<u16>) -> String {
     use unicode_width::UnicodeWidthStr;
-    let titles: Vec<&'static str> = HEADERS.iter().chain(&VERDICT_TITLES).copied().collect();
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            let mut c: Vec<String> = r.cells().into_iter().chain(r.verdict_cells()).collect();
-            c[14] = r.short_error();
-            c.into_iter().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()).collect()
-        })
-        .collect();
-    let mut specs: Vec<Spec> = titles.iter().zip(COLUMN_KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
-    for (i, spec) in specs.iter_mut().enumerate() {
-        spec.hidden = i >= HEADERS.len() && !verdict;
-    }
-    for row in &cells {
-        for (spec, cell) in specs.iter_mut().zip(row) {
-            spec.fit_cell(cell);
-        }
-    }
-    let chosen = columns::widths(&specs, width.unwrap_or(u16::MAX), 2);
+    let cells: Vec<Vec<String>> = rows.iter().map(table_cells).collect();
+    let chosen = table_widths(&cells, verdict, width.unwrap_or(u16::MAX), 2);
     // Figures right-aligned so their decimal points line up.
     let right = crate::core::batch::is_figure_column;
     let line = |row: &[&str]| {
@@ -183,7 +166,7 @@ pub fn table(rows: &[BatchRow], verdict: bool, width: Option<u16>) -> String {
         }
         s.trim_end().to_string()
     };
-    let mut out = line(&titles) + "\n";
+    let mut out = line(&TABLE_TITLES) + "\n";
     for row in &cells {
         out.push_str(&line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
         out.push('\n');

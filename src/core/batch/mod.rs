@@ -6,14 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ApiError;
 use crate::api::model::{Money, UserTargetGroup};
-use crate::core::columns::Kind;
 use crate::core::verdict::brief::Brief;
 
 mod answer;
 mod lines;
+mod table;
 
 pub use answer::{Answered, Ask, Heard, answer};
 pub use lines::{BatchLine, MAX_FILE_BYTES, MAX_LINE_CHARS, parse_lines};
+pub use table::{TABLE_TITLES, is_figure_column, table_cells, table_widths};
 
 /// One row: a customer × target × period, or a customer that failed.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -66,43 +67,6 @@ pub const FAILURE_HEADERS: [&str; 4] = ["code", "message", "httpStatus", "reques
 /// The columns `--verdict` adds (CSV: after [`FAILURE_HEADERS`]).
 pub const VERDICT_HEADERS: [&str; 6] =
     ["verdict", "shortBy", "returnsTotal", "eventsCounted", "countedElsewhere", "wouldHaveReached"];
-
-/// The verdict's columns as a table titles them: short, so the figures
-/// beneath them keep the room.
-pub const VERDICT_TITLES: [&str; 6] = ["verdict", "short by", "returns", "events", "elsewhere", "would reach"];
-
-/// Each column's kind and priority (0 kept first) in a table, in
-/// [`HEADERS`] then [`VERDICT_HEADERS`] order: the explorer's batch table
-/// and `--format table` size them alike.
-pub const COLUMN_KINDS: [(Kind, u8); 21] = [
-    (Kind::Text { min: 10 }, 0),
-    (Kind::Figure, 1),
-    (Kind::Text { min: 6 }, 7),
-    (Kind::Text { min: 6 }, 6),
-    (Kind::Figure, 2),
-    (Kind::Figure, 1),
-    (Kind::Text { min: 4 }, 8),
-    (Kind::Figure, 9),
-    (Kind::Figure, 9),
-    (Kind::Figure, 3),
-    (Kind::Figure, 1),
-    (Kind::Figure, 1),
-    (Kind::Fixed, 4),
-    (Kind::Fixed, 5),
-    (Kind::Text { min: 12 }, 2),
-    (Kind::Fixed, 1),
-    (Kind::Figure, 2),
-    (Kind::Figure, 4),
-    (Kind::Figure, 6),
-    (Kind::Figure, 6),
-    // eventLogIds: whole or absent, like any id.
-    (Kind::Figure, 2),
-];
-
-/// Figures, right-aligned so their decimal points line up.
-pub fn is_figure_column(i: usize) -> bool {
-    matches!(i, 9..=11 | 16..=19)
-}
 
 pub const HEADERS: [&str; 15] = [
     "customer",

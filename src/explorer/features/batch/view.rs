@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::core::batch::{BatchRow, COLUMN_KINDS, HEADERS, VERDICT_TITLES, is_figure_column};
+use crate::core::batch::{BatchRow, TABLE_TITLES, is_figure_column, table_cells, table_widths};
 use crate::explorer::app::App;
 use crate::explorer::features::batch::state::BatchTable;
-use crate::explorer::ui::columns::{self, Spec};
+use crate::explorer::ui::columns;
 use crate::explorer::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -52,36 +52,18 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let height = inner.height.saturating_sub(1) as usize;
     // Only the rows on screen are built.
     let start = selected.saturating_sub(height.saturating_sub(1));
-    let window: Vec<Vec<String>> = view[start..(start + height).min(view.len())]
-        .iter()
-        .map(|&i| {
-            let row = &batch.rows[i];
-            let mut cells: Vec<String> = row.cells().into_iter().chain(row.verdict_cells()).collect();
-            // The code and a short reason; the whole of it is on the detail line.
-            cells[14] = row.short_error();
-            cells.into_iter().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()).collect()
-        })
-        .collect();
-    let titles: Vec<&'static str> = HEADERS.iter().chain(&VERDICT_TITLES).copied().collect();
+    let window: Vec<Vec<String>> =
+        view[start..(start + height).min(view.len())].iter().map(|&i| table_cells(&batch.rows[i])).collect();
     // The verdict's columns only when the batch was run with --verdict.
     let verdicts = batch.rows.iter().any(|r| r.verdict.is_some());
-    let mut specs: Vec<Spec> = titles.iter().zip(COLUMN_KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
-    for (i, spec) in specs.iter_mut().enumerate() {
-        spec.hidden = i >= HEADERS.len() && !verdicts;
-    }
-    for row in &window {
-        for (spec, cell) in specs.iter_mut().zip(row) {
-            spec.fit_cell(cell);
-        }
-    }
-    let chosen = columns::widths(&specs, inner.width.saturating_sub(2), 1);
+    let chosen = table_widths(&window, verdicts, inner.width.saturating_sub(2), 1);
     let cell = |text: &str, w: u16, i: usize, style: Style| {
         let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
         Cell::from(if is_figure_column(i) { line.alignment(Alignment::Right) } else { line })
     };
-    let n = titles.len();
-    let header =
-        Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(titles[i], w, i, Style::new())))).style(theme.header());
+    let n = TABLE_TITLES.len();
+    let header = Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(TABLE_TITLES[i], w, i, Style::new()))))
+        .style(theme.header());
     let rows = window.iter().map(|row| {
         let style = match (row[12].as_str(), row[15].as_str()) {
             ("true", _) | (_, "reached") => theme.behavioural(),
