@@ -90,7 +90,7 @@ pub struct Profile {
 
 impl Profile {
     /// A secret written in the file itself (not a command or the keychain).
-    fn has_secret(&self) -> bool {
+    pub(crate) fn has_secret(&self) -> bool {
         self.password.is_some() || self.oauth_secret.is_some()
     }
 

@@ -96,15 +96,16 @@ pub fn config_file(path: Option<&Path>) -> Check {
         );
     }
     let linked = if meta.file_type().is_symlink() { " (a link)" } else { "" };
+    let file = match crate::config::load_file(path) {
+        Ok(file) => file,
+        Err(e) => return Check::fail(NAME, format!("{e:#}"), format!("correct {shown} at the place named")),
+    };
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
         if mode & 0o077 != 0 {
-            let holds_secret = crate::config::load_file(path)
-                .ok()
-                .flatten()
-                .is_some_and(|f| f.profiles.values().any(|p| p.password.is_some() || p.oauth_secret.is_some()));
+            let holds_secret = file.is_some_and(|f| f.profiles.values().any(crate::config::Profile::has_secret));
             let fix = format!("run chmod 600 {shown}");
             return if holds_secret {
                 Check::fail(NAME, format!("{shown}{linked} holds a secret and others can read it (mode {mode:o})"), fix)
@@ -113,10 +114,9 @@ pub fn config_file(path: Option<&Path>) -> Check {
             };
         }
     }
-    match crate::config::load_file(path) {
-        Ok(_) => Check::pass(NAME, format!("{shown}{linked}, private")),
-        Err(e) => Check::fail(NAME, format!("{e:#}"), format!("correct {shown} at the place named")),
-    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Check::pass(NAME, format!("{shown}{linked}, private"))
 }
 
 /// Which profile and origin the settings chose, and how they authenticate.

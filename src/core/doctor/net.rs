@@ -231,12 +231,14 @@ fn clock(date: Option<&str>) -> Check {
 /// (the events of a probe customer) must not be refused.
 async fn authentication(client: &Client, settings: &Settings) -> Check {
     const NAME: &str = "authentication";
-    if let Credentials::OAuth { .. } = settings.credentials {
-        match client.token_ttl().await {
-            Ok(_) => {}
+    // OAuth: the key and secret are tried first, for a token and its ttl.
+    let ttl = match settings.credentials {
+        Credentials::OAuth { .. } => match client.token_ttl().await {
+            Ok(ttl) => ttl,
             Err(e) => return refused(NAME, &e, "check oauth_key and the OAuth secret (oauth_secret_command)"),
-        }
-    }
+        },
+        _ => None,
+    };
     let probe = EventsQuery { user_id: 1, rule_id: 1, period_id: None, limit: 1, page: 0 };
     let answered = match client.events(&probe).await {
         Ok(f) => Ok(f.meta.status),
@@ -252,9 +254,9 @@ async fn authentication(client: &Client, settings: &Settings) -> Check {
     let how = match &settings.credentials {
         Credentials::None => "no credentials sent".to_string(),
         Credentials::Basic { username, .. } => format!("Basic auth as {}", crate::sanitize::line(username)),
-        Credentials::OAuth { .. } => match client.token_ttl().await {
-            Ok(Some(ttl)) => format!("OAuth token generated (ttl {} s)", ttl.as_secs()),
-            _ => "OAuth token generated".into(),
+        Credentials::OAuth { .. } => match ttl {
+            Some(ttl) => format!("OAuth token generated (ttl {} s)", ttl.as_secs()),
+            None => "OAuth token generated".into(),
         },
     };
     match answered {

@@ -68,13 +68,8 @@ impl Brief {
             Outcome::NotReached { short_by } => short_by,
             _ => None,
         };
-        let mut covering: Vec<(Money, i64)> = match short_by {
-            Some(s) => {
-                v.counted_elsewhere.iter().filter(|e| e.value.0 >= s.0).map(|e| (e.value, e.event_log_id)).collect()
-            }
-            None => Vec::new(),
-        };
-        covering.sort();
+        let (would_have_reached, would_have_reached_count) =
+            covering(v.counted_elsewhere.iter().map(|e| (e.value, e.event_log_id)), short_by);
         let standing = match v.outcome {
             Outcome::Reached { .. } | Outcome::ReachedByApi => Standing::Reached,
             Outcome::NoTarget => Standing::NoTarget,
@@ -87,8 +82,8 @@ impl Brief {
             returns_total: v.returns_total,
             events_counted: v.events_count,
             counted_elsewhere: v.counted_elsewhere.len(),
-            would_have_reached_count: covering.len(),
-            would_have_reached: covering.into_iter().take(MAX_NAMED).map(|(_, id)| id).collect(),
+            would_have_reached,
+            would_have_reached_count,
         }
     }
 
@@ -101,6 +96,16 @@ impl Brief {
         }
         ids
     }
+}
+
+/// Of the moved events (value, eventLogId), those that alone cover
+/// `short_by`: the first [`MAX_NAMED`] ids, smallest value first, and how many.
+fn covering(moved: impl Iterator<Item = (Money, i64)>, short_by: Option<Money>) -> (Vec<i64>, usize) {
+    let Some(short_by) = short_by else { return (Vec::new(), 0) };
+    let mut covering: Vec<(Money, i64)> = moved.filter(|(value, _)| value.0 >= short_by.0).collect();
+    covering.sort();
+    let count = covering.len();
+    (covering.into_iter().take(MAX_NAMED).map(|(_, id)| id).collect(), count)
 }
 
 /// One period's running figures.
@@ -204,25 +209,21 @@ impl RuleTally {
                             Some(h) => t.checked_add(Money(-h.0)),
                             None => Some(t),
                         };
-                        let days_left = p.end.map(|e| ((e - now.date()).num_days() + 1).max(0));
+                        let days_left = p.end.map(|end| super::days_left(end, now));
                         let standing =
                             if p.current && days_left != Some(0) { Standing::InProgress } else { Standing::NotReached };
                         (standing, short_by)
                     }
                 };
-                let mut covering: Vec<(Money, i64)> = match short_by {
-                    Some(s) => p.candidates.into_iter().filter(|(v, _)| v.0 >= s.0).collect(),
-                    None => Vec::new(),
-                };
-                covering.sort();
+                let (would_have_reached, would_have_reached_count) = covering(p.candidates.into_iter(), short_by);
                 let brief = Brief {
                     standing,
                     short_by,
                     returns_total: p.returns_total,
                     events_counted: p.count,
                     counted_elsewhere: p.counted_elsewhere,
-                    would_have_reached_count: covering.len(),
-                    would_have_reached: covering.into_iter().take(MAX_NAMED).map(|(_, id)| id).collect(),
+                    would_have_reached,
+                    would_have_reached_count,
                 };
                 (p.period_id, brief)
             })

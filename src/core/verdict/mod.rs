@@ -155,6 +155,11 @@ impl PeriodVerdict {
     }
 }
 
+/// Whole days left in a period ending on `end`, the end day included (0 once past).
+pub(crate) fn days_left(end: NaiveDate, now: NaiveDateTime) -> i64 {
+    ((end - now.date()).num_days() + 1).max(0)
+}
+
 /// "2025-09-27 14:02" from the API's date text.
 fn short_date(raw: &str) -> String {
     raw.get(..16).unwrap_or(raw).to_string()
@@ -246,9 +251,8 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
             }
         },
     };
-    let days_left = (current && matches!(outcome, Outcome::NotReached { .. }))
-        .then(|| end.map(|e| (e - now.date()).num_days() + 1).map(|d| d.max(0)))
-        .flatten();
+    let days_left =
+        (current && matches!(outcome, Outcome::NotReached { .. })).then(|| end.map(|e| days_left(e, now))).flatten();
 
     let returns: Vec<&TargetEvent> =
         here.iter().copied().filter(|e| e.kind() == EventKind::Return || e.target_value.is_negative()).collect();
