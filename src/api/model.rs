@@ -27,10 +27,15 @@ impl Money {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
 
-    /// Parses the text of a JSON number or a numeric string exactly.
+    /// Parses the text of a JSON number or a numeric string exactly: a
+    /// figure with more digits than a Decimal holds (28–29) is None, never
+    /// the rounded number the decimal library would make of it.
     pub fn parse(text: &str) -> Option<Money> {
         let text = text.trim();
-        Decimal::from_str(text).or_else(|_| Decimal::from_scientific(text)).ok().map(Money)
+        if text.contains(['e', 'E']) {
+            return Decimal::from_scientific(text).ok().map(Money);
+        }
+        Decimal::from_str(text).ok().filter(|d| exactly(text, d)).map(Money)
     }
 
     /// The exact sum, or `None` when it overflows or would be rounded: a
@@ -45,6 +50,16 @@ impl Money {
         // With arbitrary_precision a Number keeps exactly this text.
         Number::from_str(&self.0.to_string()).unwrap_or_else(|_| Number::from(0))
     }
+}
+
+/// Whether `d` holds every digit of the plain decimal `text` it was read from.
+fn exactly(text: &str, d: &Decimal) -> bool {
+    let unsigned = text.trim_start_matches(['+', '-']);
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = format!("{int}{frac}");
+    let significant = digits.trim_start_matches('0');
+    let significant = if significant.is_empty() { "0" } else { significant };
+    d.scale() as usize == frac.len() && d.mantissa().unsigned_abs().to_string() == significant
 }
 
 impl fmt::Display for Money {
@@ -531,6 +546,15 @@ mod tests {
         }
         let sum = Money::parse("2000.46").unwrap().checked_add(Money::parse("999.54").unwrap()).unwrap();
         assert_eq!(sum.to_string(), "3000.00");
+        for text in ["79228162514264337593543950335", "-0.00", "0.0000000000000000000000000001", "007.50", "1e3"] {
+            assert!(Money::parse(text).is_some(), "{text}");
+        }
+        // More digits than a Decimal holds: no rounded stand-in.
+        for text in
+            ["79228162514264337593543950334.9", "1.00000000000000000000000000001", "0.00000000000000000000000000000001"]
+        {
+            assert_eq!(Money::parse(text), None, "{text}");
+        }
     }
 
     #[test]

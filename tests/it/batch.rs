@@ -231,3 +231,59 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
     assert!(h.app.batch_open(), "Esc uncovers the batch table");
     assert_eq!(h.app.workflow.batch.as_ref().unwrap().selected, 1, "on the same row");
 }
+
+/// The verdict's columns with figures no demo has: whole or absent at every
+/// width, in the explorer and in `--format table` alike.
+#[test]
+fn extreme_verdicts_are_whole_or_absent_in_both_tables() {
+    use target_events::core::verdict::brief::{Brief, Standing};
+    let money = |s: &str| target_events::api::model::Money::parse(s);
+    let ids: Vec<i64> = (0..10).map(|i| 9_223_372_036_854_775_797 + i).collect();
+    let row = BatchRow {
+        customer: "card:\u{1b}]52;c;aGk=\u{7}LOYAL".into(),
+        user_id: Some(1),
+        target: "T".repeat(200),
+        rule_id: Some(1),
+        period_id: Some(2),
+        target_value: money("79228162514264337593543950335"),
+        achieved: money("0.0000000001"),
+        verdict: Some(Brief {
+            standing: Standing::NotReached,
+            short_by: Some(money("7922816251426433759354395033.5").expect("29 digits fit")),
+            returns_total: money("-98765432109876543210.123456"),
+            events_counted: 1_000_000,
+            counted_elsewhere: 123_456,
+            would_have_reached: ids.clone(),
+            would_have_reached_count: 123_456,
+        }),
+        ..BatchRow::default()
+    };
+    let figures = ["7922816251426433759354395033.5", "-98765432109876543210.123456", "1000000", "123456"];
+    let whole = |line: &str, width: u16| {
+        for figure in figures {
+            let tokens = line.split(|c: char| c.is_whitespace() || c == '┃' || c == '│' || c == '…');
+            let cut =
+                tokens.filter(|t| t.len() >= 3).any(|t| t != figure && (figure.starts_with(t) || figure.ends_with(t)));
+            assert!(!cut, "{figure} is cut at {width}: {line}");
+        }
+        assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'), "{line}");
+    };
+    for width in [60u16, 80, 120, 200] {
+        let mut h = Harness::new(width, 20);
+        let options = AppOptions { batch: Some(vec![row.clone()]), ..AppOptions::new("DEMO", 10, 1000) };
+        h.app = target_events::explorer::app::App::new(options);
+        h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, 20);
+        let text = h.screen_text();
+        whole(text.lines().find(|l| l.contains('▶')).unwrap(), width);
+        let table = target_events::headless::batch::table(std::slice::from_ref(&row), true, Some(width));
+        let row_line = table.lines().nth(1).unwrap();
+        whole(row_line, width);
+        assert!(unicode_width::UnicodeWidthStr::width(row_line) <= width as usize, "{row_line}");
+    }
+    // Wide enough, the short-by and the ids are there whole.
+    let table = target_events::headless::batch::table(std::slice::from_ref(&row), true, None);
+    assert!(table.contains("7922816251426433759354395033.5"), "{table}");
+    assert!(
+        table.contains(&format!("{} +123446 more", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" ")))
+    );
+}

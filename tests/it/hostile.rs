@@ -157,3 +157,18 @@ fn exports_and_the_clipboard_are_defanged() {
         assert_clean("clipboard", text);
     }
 }
+
+/// A figure with more digits than an exact decimal holds is refused with a
+/// sentence naming it, never shown rounded to a different number.
+#[test]
+fn a_figure_past_exact_decimals_is_refused_not_rounded() {
+    use target_events::api::response::interpret_events;
+    let body = r#"{"data":[{"eventLogId":1,"eventName":"ADD_TRANSACTION","customerId":1,"eventDisplayName":null,
+        "uniqueId":"u","eventDate":"2025-01-01 00:00:00.0","eventProcessedDate":"2025-01-01 00:00:00.0",
+        "periodId":1,"targetGroupId":1,"targetRuleId":1,"targetValue":0.00000000000000000000000000000001}],
+        "pagination":{"limit":10,"offset":0,"total":1},"errors":[],"warnings":null}"#;
+    let e = interpret_events(200, Some("r-1".into()), None, "http://x/v3", body.as_bytes()).unwrap_err();
+    let sentence = e.sentence();
+    assert!(sentence.contains("not an exact decimal"), "{sentence}");
+    assert_eq!(e.request_id.as_deref(), Some("r-1"));
+}
