@@ -230,6 +230,21 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
     h.key(KeyCode::Esc);
     assert!(h.app.batch_open(), "Esc uncovers the batch table");
     assert_eq!(h.app.workflow.batch.as_ref().unwrap().selected, 1, "on the same row");
+    // The next customer's row: their verdict, nothing of the first's.
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    let panel = h.app.screen.verdict().expect("the second customer's verdict");
+    assert_eq!((panel.user_id, panel.rule_id), (808000808, 8080));
+    assert_eq!(panel.periods.iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![8001]);
+    assert_eq!(h.app.field(Field::UserId).input.value(), "808000808");
+    assert!(!h.screen_text().contains("777000777"), "{}", h.screen_text());
+    // Help over the verdict over the batch takes the keys, and Esc peels one at a time.
+    h.key(KeyCode::Char('?'));
+    h.key(KeyCode::Esc);
+    assert!(h.app.screen.verdict().is_some());
+    h.key(KeyCode::Esc);
+    assert!(h.app.batch_open());
 }
 
 /// The verdict's columns with figures no demo has: whole or absent at every

@@ -98,8 +98,7 @@ impl App {
     /// The rows shown (filtered and sorted), as CSV: what `x` writes.
     pub fn batch_csv(&self) -> Option<String> {
         let b = self.workflow.batch.as_ref()?;
-        let verdict = b.rows.iter().any(|r| r.verdict.is_some());
-        Some(crate::core::batch::csv_text(b.view.iter().filter_map(|&i| b.rows.get(i)), verdict))
+        Some(crate::core::batch::csv_text(b.view.iter().filter_map(|&i| b.rows.get(i)), b.verdicts))
     }
 
     /// The selected row as `header: value` lines: what `y` copies.

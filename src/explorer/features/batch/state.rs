@@ -16,6 +16,11 @@ pub struct BatchTable {
     pub sort: Option<(usize, bool)>,
     /// The rows shown, filtered and sorted, as indices: kept, not rebuilt per frame.
     pub view: Vec<usize>,
+    /// Rows with an error (a customer not found or not fetched, no verdict):
+    /// counted once, since the rows never change, not on every frame.
+    pub failed: usize,
+    /// Whether the batch was run with --verdict (any row carries one).
+    pub verdicts: bool,
 }
 
 impl BatchTable {
@@ -24,7 +29,9 @@ impl BatchTable {
         ["customer", "missing", "achieved", "period", "reached", "verdict", "short by", "error"];
 
     pub fn new(rows: Vec<BatchRow>) -> Self {
-        let mut table = BatchTable { rows, ..Default::default() };
+        let failed = rows.iter().filter(|r| !r.error.is_empty()).count();
+        let verdicts = rows.iter().any(|r| r.verdict.is_some());
+        let mut table = BatchTable { rows, failed, verdicts, ..Default::default() };
         table.refresh("");
         table
     }

@@ -18,8 +18,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(batch) = &app.workflow.batch else { return };
     let filter = batch.filter.input.value();
     let view = &batch.view;
-    // Every customer that failed: not found, or found and their targets not fetched.
-    let failed = batch.rows.iter().filter(|r| !r.error.is_empty()).count();
+    let failed = batch.failed;
     let title = columns::join_fitting(
         &[
             (0, " Batch".to_string()),
@@ -55,8 +54,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let window: Vec<Vec<String>> =
         view[start..(start + height).min(view.len())].iter().map(|&i| table_cells(&batch.rows[i])).collect();
     // The verdict's columns only when the batch was run with --verdict.
-    let verdicts = batch.rows.iter().any(|r| r.verdict.is_some());
-    let chosen = table_widths(&window, verdicts, inner.width.saturating_sub(2), 1);
+    let chosen = table_widths(&window, batch.verdicts, inner.width.saturating_sub(2), 1);
     let cell = |text: &str, w: u16, i: usize, style: Style| {
         let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
         Cell::from(if is_figure_column(i) { line.alignment(Alignment::Right) } else { line })
