@@ -99,6 +99,23 @@ pub struct ApiError {
     pub url: String,
 }
 
+/// A failure as data, field by field, for programs: batch rows and the
+/// JSON formats' errors carry it beside the sentence.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    pub code: Option<i64>,
+    pub message: String,
+    pub http_status: Option<u16>,
+    pub request_id: Option<String>,
+}
+
+impl Failure {
+    pub fn of(e: &ApiError) -> Failure {
+        Failure { code: e.code(), message: e.sentence(), http_status: e.status, request_id: e.request_id.clone() }
+    }
+}
+
 impl ApiError {
     pub fn new(kind: ErrorKind, status: Option<u16>, request_id: Option<String>, url: &str) -> Self {
         ApiError {

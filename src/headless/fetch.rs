@@ -202,7 +202,7 @@ impl Tell {
     pub fn failure(self, e: &ApiError) {
         report(&mut std::io::stderr(), e);
         if self == Tell::Json {
-            let failure = serde_json::json!({ "error": crate::core::batch::Failure::of(e) });
+            let failure = serde_json::json!({ "error": crate::api::error::Failure::of(e) });
             println!("{}", crate::core::export::terminal_safe_json(&failure, false));
         }
     }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::ApiError;
+pub use crate::api::error::Failure;
 use crate::api::model::{Money, UserTargetGroup};
 use crate::core::verdict::brief::Brief;
 
@@ -43,22 +44,6 @@ pub struct BatchRow {
     /// The period's verdict in brief (`batch --verdict`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Brief>,
-}
-
-/// Why a customer could not be answered, field by field (for programs).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Failure {
-    pub code: Option<i64>,
-    pub message: String,
-    pub http_status: Option<u16>,
-    pub request_id: Option<String>,
-}
-
-impl Failure {
-    pub fn of(e: &ApiError) -> Failure {
-        Failure { code: e.code(), message: e.sentence(), http_status: e.status, request_id: e.request_id.clone() }
-    }
 }
 
 /// The columns CSV adds after [`HEADERS`]: the failure field by field.
