@@ -189,9 +189,22 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
         "the detail line says why: {text}"
     );
     assert_snapshot!("batch_verdict_200x20", h.render().backend());
-    // Narrower: every figure whole or its column left out.
+    // Narrower: every figure whole or its column left out, and the selected
+    // row's story whole beneath the table, over as many lines as it takes.
     for width in [60, 80, 120] {
         let h = with_verdicts(width, 20);
+        let story: String = h
+            .screen()
+            .iter()
+            .skip_while(|l| !l.contains("777000777 → userId"))
+            .take_while(|l| !l.contains("Esc hides"))
+            .map(|l| l.trim_matches(|c| c == '┃' || c == ' ').to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            story.contains("not reached, 179.50 short; event 940000005 counted elsewhere would have reached it"),
+            "{width}: {story}"
+        );
         for line in h.screen() {
             for cut in ["179.…", "940000…", "-380.…"] {
                 assert!(!line.contains(cut), "a figure cut at {width}: {line}");

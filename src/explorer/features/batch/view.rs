@@ -6,7 +6,6 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use crate::core::batch::{BatchRow, TABLE_TITLES, is_figure_column, table_cells, table_widths};
 use crate::explorer::app::App;
@@ -40,13 +39,21 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         && inner.height >= 4
     {
         let (text, style) = describe(row, theme);
-        let text = crate::sanitize::line_prefix(&text, 1024);
-        // Two lines when it needs them and the pane has room (an error with its request id).
-        let lines = if text.width() > inner.width as usize && inner.height >= 8 { 2 } else { 1 };
+        let text = crate::sanitize::line_prefix(&text, 1024).into_owned();
+        // As many lines as the story needs (an error with its request id, a
+        // verdict with the events that would have reached it), keeping the
+        // header and three rows of the table; past that, one line cut with `…`.
+        let whole = Paragraph::new(Span::styled(text.clone(), style)).wrap(Wrap { trim: false });
+        let needed = u16::try_from(whole.line_count(inner.width)).unwrap_or(u16::MAX).max(1);
+        let room = inner.height.saturating_sub(4).max(1);
+        let (lines, story) = if needed <= room {
+            (needed, whole)
+        } else {
+            (1, Paragraph::new(Span::styled(columns::fit(&text, inner.width).into_owned(), style)))
+        };
         let footer = Rect { y: inner.bottom() - lines, height: lines, ..inner };
         inner.height -= lines;
-        let text = if lines == 1 { columns::fit(&text, footer.width) } else { text };
-        frame.render_widget(Paragraph::new(Span::styled(text.into_owned(), style)).wrap(Wrap { trim: false }), footer);
+        frame.render_widget(story, footer);
     }
     let height = inner.height.saturating_sub(1) as usize;
     // Only the rows on screen are built.
