@@ -161,13 +161,25 @@ pub fn join_fitting(parts: &[(u8, String)], width: usize) -> String {
     parts.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| p.1.as_str()).collect()
 }
 
+/// The mark at the end of a line where a word too wide for any line goes on
+/// in the next.
+pub const BROKEN: char = '↵';
+
 /// Wraps `text` into lines of at most `width` columns at spaces, so a word
-/// (a number, a date) is never split; a word wider than a line is left out.
+/// (a number, a date) is never split when it fits a line; a word wider than
+/// a line (a long store code, an email) is broken across lines, each piece
+/// but the last ending with [`BROKEN`], never dropped.
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         if word.width() > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut pieces = break_word(word, width);
+            line = pieces.pop().unwrap_or_default();
+            lines.extend(pieces);
             continue;
         }
         if !line.is_empty() && line.width() + 1 + word.width() > width {
@@ -182,6 +194,28 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// `word` in pieces of at most `width` columns, each but the last ending
+/// with [`BROKEN`] (a width under 2 holds a character and no mark: one a line).
+fn break_word(word: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let room = if width >= 2 { width - 1 } else { width.max(1) };
+    let mut pieces = vec![String::new()];
+    let mut used = 0;
+    for c in word.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room && used > 0 {
+            if width >= 2 {
+                pieces.last_mut().expect("one piece at least").push(BROKEN);
+            }
+            pieces.push(String::new());
+            used = 0;
+        }
+        pieces.last_mut().expect("one piece at least").push(c);
+        used += w;
+    }
+    pieces
 }
 
 /// Cuts `text` at a word boundary to fit `width`, with `…`: a number in it is
@@ -233,6 +267,20 @@ mod tests {
         // A number in a name is whole or gone.
         assert_eq!(fit("Spend 25,000 in a month", 12), "Spend…");
         assert_eq!(fit("Spend 25,000 in a month", 13), "Spend 25,000…");
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_is_broken_with_a_mark_never_dropped() {
+        let lines = wrap_words("bill at MUM-ANDHERI-WEST-0002 today", 10);
+        assert_eq!(lines, ["bill at", "MUM-ANDHE↵", "RI-WEST-0↵", "002 today"]);
+        for l in &lines {
+            assert!(l.width() <= 10, "{l:?}");
+        }
+        let joined: String = lines.join(" ").replace("↵ ", "");
+        assert_eq!(joined, "bill at MUM-ANDHERI-WEST-0002 today");
+        // Wide characters are measured, not counted.
+        assert!(wrap_words("顧客顧客顧客", 5).iter().all(|l| l.width() <= 5));
+        assert_eq!(wrap_words("abc", 1), ["a", "b", "c"]);
     }
 
     #[test]

@@ -168,7 +168,7 @@ async fn event_loop(
                 }
                 continue;
             }
-            _ = ticker.tick(), if app.is_loading() || app.workflow.all_run.is_some() || app.overlay_loading() => Msg::Tick,
+            _ = ticker.tick(), if app.is_loading() || app.fetching_all() || app.overlay_loading() => Msg::Tick,
         };
         runtime.handle(app, msg);
         dirty = true;

@@ -10,7 +10,7 @@ use target_events::explorer::app::{Effect, Focus, Msg};
 use crate::common::harness::Harness;
 
 fn shown_page(h: &Harness) -> Option<u32> {
-    h.app.results.shown.as_ref().map(|s| s.query.page)
+    h.app.case.results.shown.as_ref().map(|s| s.query.page)
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn the_next_page_is_prefetched_and_shown_at_once() {
     let mut h = Harness::new(120, 36);
     h.query("712004518", "2410", "");
     h.answer_all();
-    assert!(h.app.results.cache.contains_key(&EventsQuery {
+    assert!(h.app.case.results.cache.contains_key(&EventsQuery {
         user_id: 712004518,
         rule_id: 2410,
         period_id: None,
@@ -183,7 +183,7 @@ fn changing_the_page_size_keeps_the_first_event_in_view() {
     h.type_text("25");
     h.key(KeyCode::Enter);
     h.answer_all();
-    let info = h.app.results.shown.as_ref().unwrap().info();
+    let info = h.app.case.results.shown.as_ref().unwrap().info();
     assert_eq!((info.limit, info.page), (25, 1));
     assert!(info.first_record() <= 41 && 41 <= info.last_record());
 }
@@ -208,11 +208,11 @@ fn errors_keep_the_previous_results_on_screen() {
     h.answer_all();
     h.key(KeyCode::Char('r'));
     h.answer_with(Err(common::harness::api_error(ErrorKind::Server { snippet: "<html>".into() }, Some(503))));
-    assert!(h.app.results.error.is_some());
+    assert!(h.app.case.results.error.is_some());
     assert_eq!(h.app.events().len(), 10, "the old page stays under the error");
     h.key(KeyCode::Char('r'));
     h.answer_all();
-    assert!(h.app.results.error.is_none(), "r recovers");
+    assert!(h.app.case.results.error.is_none(), "r recovers");
 }
 
 #[test]
@@ -241,14 +241,14 @@ fn selection_stays_in_view() {
     for _ in 0..40 {
         h.key(KeyCode::Char('j'));
     }
-    let t = h.app.results.table;
+    let t = h.app.case.results.table;
     assert_eq!(t.selected, 40);
     assert!(t.offset <= t.selected && t.selected < t.offset + rows);
     h.key(KeyCode::End);
-    assert_eq!(h.app.results.table.selected, 99);
-    assert!(h.app.results.table.offset + rows > 99);
+    assert_eq!(h.app.case.results.table.selected, 99);
+    assert!(h.app.case.results.table.offset + rows > 99);
     h.key(KeyCode::Home);
-    assert_eq!((h.app.results.table.selected, h.app.results.table.offset), (0, 0));
+    assert_eq!((h.app.case.results.table.selected, h.app.case.results.table.offset), (0, 0));
 }
 
 #[test]
@@ -283,19 +283,19 @@ fn mouse_click_selects_and_wheel_scrolls() {
     let mouse = |kind, column, row| Msg::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE });
     // The fourth row (under the border and the header).
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), table.x + 5, table.y + 2 + 3));
-    assert_eq!(h.app.results.table.selected, 3);
+    assert_eq!(h.app.case.results.table.selected, 3);
     assert_eq!(h.app.form.focus, Focus::Table);
     h.send(mouse(MouseEventKind::ScrollDown, table.x + 5, table.y + 5));
-    assert_eq!(h.app.results.table.selected, 6);
+    assert_eq!(h.app.case.results.table.selected, 6);
     h.send(mouse(MouseEventKind::ScrollUp, table.x + 5, table.y + 5));
-    assert_eq!(h.app.results.table.selected, 3);
+    assert_eq!(h.app.case.results.table.selected, 3);
     // A click on the rule input focuses it.
     let rule = areas.fields[1];
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), rule.x + 2, rule.y));
     assert_eq!(h.app.form.focus, Focus::Input(Field::RuleId));
     // A click below the last row selects nothing new.
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), table.x + 5, table.y + table.height - 2));
-    assert_eq!(h.app.results.table.selected, 3);
+    assert_eq!(h.app.case.results.table.selected, 3);
 }
 
 #[test]
@@ -304,11 +304,11 @@ fn resize_keeps_the_selection_in_view() {
     h.query("712004518", "2410", "");
     h.answer_all();
     h.key(KeyCode::Char('G'));
-    assert_eq!(h.app.results.table.selected, 9);
+    assert_eq!(h.app.case.results.table.selected, 9);
     h.send(Msg::Resize(80, 16));
     let rows = h.app.page_rows();
     assert!(rows < 10);
-    let t = h.app.results.table;
+    let t = h.app.case.results.table;
     assert!(t.offset <= t.selected && t.selected < t.offset + rows, "{t:?} rows {rows}");
     assert!(h.screen_text().contains("▶"));
 }

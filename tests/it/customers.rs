@@ -41,7 +41,7 @@ fn a_mobile_with_a_rule_goes_straight_to_the_events_and_is_remembered() {
     h.query("+910564332013", "1986", "");
     assert_eq!(lookups(&h), 1);
     h.answer_all();
-    assert_eq!(h.app.results.shown.as_ref().map(|s| s.query.user_id), Some(564332013));
+    assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query.user_id), Some(564332013));
     // The title says the customer as the field holds it, and the id found.
     assert!(h.screen_text().contains("customer +910564332013 → 564332013"), "{}", h.screen_text());
     let recent = &h.app.workflow.recent[0];
@@ -57,7 +57,7 @@ fn an_unknown_customer_marks_the_field_with_8015() {
     let (code, message) = h.app.field(Field::UserId).api_error.clone().expect("the field is marked");
     assert_eq!(code, 8015);
     assert!(message.starts_with("no customer with email nobody@example.com · request id 8c1f02d7-"), "{message}");
-    assert!(h.app.results.error.is_none(), "not a banner: the field is to blame");
+    assert!(h.app.case.results.error.is_none(), "not a banner: the field is to blame");
     assert_snapshot!("customer_not_found", h.render().backend());
 }
 
@@ -113,7 +113,7 @@ fn digits_no_customer_has_as_id_are_found_as_the_mobile_within_the_same_enter() 
     h.query("919800000007", "7610", "");
     assert!(matches!(h.pending[0], Effect::Fetch { .. }), "tried as an id first: {:?}", h.pending);
     h.answer_all();
-    assert_eq!(h.app.results.shown.as_ref().map(|s| s.query.user_id), Some(777000777));
+    assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query.user_id), Some(777000777));
     let text = h.screen_text();
     assert!(text.contains("No customer 919800000007; found by mobile +91 98000 00007 → 777000777"), "{text}");
     assert!(text.contains("→ 777000777 by mobile +91 98000 00007"), "{text}");
@@ -134,7 +134,7 @@ fn a_number_that_is_both_an_id_and_a_mobile_is_the_id_and_neither_says_so() {
     h.query("564332013", "1986", "");
     assert!(matches!(h.pending[0], Effect::Fetch { .. }));
     h.answer_all();
-    assert_eq!(h.app.results.shown.as_ref().map(|s| s.query.user_id), Some(564332013));
+    assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query.user_id), Some(564332013));
     assert!(lookups(&h) == 0 && h.app.workflow.found_how.is_empty());
 
     // 15 digits nobody has, as id or as mobile: both are named, the field is marked.
@@ -221,14 +221,15 @@ fn an_event_dated_outside_the_period_it_counted_in_is_flagged_in_the_table_and_e
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);
     h.answer_all();
-    assert_eq!(h.app.results.shown.as_ref().and_then(|s| s.query.period_id), Some(7602));
+    assert_eq!(h.app.case.results.shown.as_ref().and_then(|s| s.query.period_id), Some(7602));
     let text = h.screen_text();
     // 940000005: dated 30 Sep 23:50, processed 30 minutes later, counted in October.
     let row = text.lines().find(|l| l.contains("2025-09-30 23:50")).expect("the late bill's row");
     assert!(row.contains("7602 ⇄"), "flagged whatever its processing delay: {row}");
     assert!(!text.lines().filter(|l| l.contains("2025-10-04")).any(|l| l.contains('⇄')), "others are not");
-    let at = h.app.results.view.iter().position(|&i| h.app.events()[i as usize].event_log_id == 940000005).unwrap();
-    h.app.results.table.selected = at;
+    let at =
+        h.app.case.results.view.iter().position(|&i| h.app.events()[i as usize].event_log_id == 940000005).unwrap();
+    h.app.case.results.table.selected = at;
     h.key(KeyCode::Enter);
     let text = h.screen_text();
     // Wrapped at words in the pane: the sentence read whole.

@@ -109,11 +109,11 @@ fn pressing_e_in_a_real_terminal_shows_why_it_did_not_count() {
     s.send("777000777\t7610\t7601\r");
     s.wait_for("Page 1 of 1");
     s.send("e");
-    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777");
+    s.wait_for("Verdict · Sep_2025 (7601) · Spend 5,000 in a month · customer 777000777");
     s.wait_for("Not reached: 4820.50 of 5000.00 — 179.50 short");
     s.wait_for("alone it would have reached the target");
     s.send("e");
-    s.wait_gone("Verdict · Spend");
+    s.wait_gone("Verdict · Sep_2025");
     s.send("q");
     assert!(s.wait_exit(), "q quits cleanly");
 }

@@ -69,7 +69,7 @@ impl Live {
 
     /// Until nothing is in flight.
     async fn settle(&mut self) {
-        self.until("the request to finish", |a| !a.is_loading() && a.workflow.all_run.is_none()).await;
+        self.until("the request to finish", |a| !a.is_loading() && a.case.all_run.is_none()).await;
     }
 
     fn screen(&self) -> String {
@@ -94,7 +94,7 @@ async fn fault_then_recover(fault: Fault, check: impl Fn(&ErrorKind) -> bool, sh
     server.with_faults(|p| p.always = Some(fault.clone()));
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    let e = live.app.results.error.clone().unwrap_or_else(|| panic!("{fault:?} should fail"));
+    let e = live.app.case.results.error.clone().unwrap_or_else(|| panic!("{fault:?} should fail"));
     assert!(check(&e.kind), "{fault:?} gave {e:?}");
     assert_eq!(live.app.events()[0].event_log_id, first, "the previous page stays on screen");
     let screen = live.screen();
@@ -103,7 +103,7 @@ async fn fault_then_recover(fault: Fault, check: impl Fn(&ErrorKind) -> bool, sh
     server.with_faults(|p| p.always = None);
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    assert!(live.app.results.error.is_none(), "r recovers once the fault clears");
+    assert!(live.app.case.results.error.is_none(), "r recovers once the fault clears");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -146,7 +146,7 @@ async fn a_hung_server_keeps_the_ui_responsive_and_esc_cancels() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     // Keys are answered while the request waits.
     live.key(KeyCode::Char('j'));
-    assert_eq!(live.app.results.table.selected, 1);
+    assert_eq!(live.app.case.results.table.selected, 1);
     live.key(KeyCode::Esc);
     assert!(!live.app.is_loading());
     assert!(live.runtime.tasks.is_empty(), "the task was aborted");
@@ -160,10 +160,10 @@ async fn the_server_going_away_mid_fetch_all() {
     server.with_faults(|p| p.latency_ms = 60);
     let mut live = loaded(&server, Duration::from_secs(5)).await;
     live.key(KeyCode::Char('a'));
-    live.until("four pages", |a| a.workflow.all_run.as_ref().is_some_and(|r| r.pages_done >= 4)).await;
+    live.until("four pages", |a| a.case.all_run.as_ref().is_some_and(|r| r.pages_done >= 4)).await;
     server.kill();
     live.settle().await;
-    let shown = live.app.results.shown.clone().unwrap();
+    let shown = live.app.case.results.shown.clone().unwrap();
     let all = shown.all.clone().expect("what was fetched is shown");
     assert!(!all.missing.is_empty(), "the lost pages are named");
     let ids: HashSet<i64> = live.app.events().iter().map(|e| e.event_log_id).collect();
@@ -177,7 +177,7 @@ async fn the_server_going_away_mid_fetch_all() {
     let _server = DemoServer::start(DemoOptions { port, ..DemoOptions::default() }).await.unwrap();
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    let all = live.app.results.shown.as_ref().unwrap().all.clone().unwrap();
+    let all = live.app.case.results.shown.as_ref().unwrap().all.clone().unwrap();
     assert!(all.missing.is_empty());
     assert_eq!(live.app.events().len(), 1317);
 }
@@ -190,10 +190,11 @@ async fn pickers_over_real_http() {
     live.key(KeyCode::Enter);
     live.until("the targets", |a| !a.overlay_loading()).await;
     assert!(live.screen().contains("Targets of customer 498221730"), "{}", live.screen());
-    // The picker opens on the current period: Enter shows its events.
+    // The picker opens on the latest period that ended short (✗): Enter shows its events.
     live.key(KeyCode::Enter);
     live.settle().await;
     let period: i64 = live.app.field(Field::PeriodId).input.value().parse().unwrap();
-    assert_eq!(live.app.events().len(), 5);
+    assert_eq!(period, 31501, "Q1_2025 ended short of its target");
+    assert_eq!(live.app.events().len(), 7);
     assert!(live.app.events().iter().all(|e| e.period_id == period));
 }

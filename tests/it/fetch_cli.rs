@@ -256,9 +256,9 @@ fn explain_in_text_json_and_a_case_note_without_secrets() {
     let o = sb.run(&args, &env);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.contains("Period 31501 (Q1_2025, 2025-01-01 → 2025-03-31)"), "{text}");
+    assert!(text.contains("Period Q1_2025 (31501): 2025-01-01 → 2025-03-31"), "{text}");
     assert!(text.contains("Not reached: 2751.990 of 3000.00 — 248.010 short"), "{text}");
-    assert!(text.contains("event 640100091") && text.contains("counted in 31502"), "{text}");
+    assert!(text.contains("event 640100091") && text.contains("counted in Q2_2025 (31502)"), "{text}");
     // JSON: stable fields, money as exact strings.
     let o = sb.run(&[&args[..], &["--format", "json", "--period-id", "31501"]].concat(), &env);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

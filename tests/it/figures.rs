@@ -221,6 +221,7 @@ fn picker_with_long_names(width: u16, same_name: bool) -> Harness {
         target: target_events::api::Money::parse("1234567.891"),
         achieved: target_events::api::Money::parse("1234567.890"),
         current: period == 2,
+        missed: false,
     };
     let mut h = Harness::new(width, 36);
     let items = vec![PickerItem::Target(choice(1)), PickerItem::Target(choice(2))];

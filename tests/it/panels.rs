@@ -55,7 +55,7 @@ fn open(h: &mut Harness, panel: Panel) {
 /// What a panel's keys change, to see it did (or did not) react.
 fn state_of(app: &App, panel: Panel) -> String {
     match panel {
-        Panel::Detail => format!("{:?} {:?}", app.results.detail, app.results.table),
+        Panel::Detail => format!("{:?} {:?}", app.case.results.detail, app.case.results.table),
         Panel::Summary => format!("{:?}", app.screen.summary().map(|s| s.selected)),
         Panel::Verdict => format!("{:?}", app.screen.verdict().map(|v| (v.selected, v.event, v.in_events))),
         Panel::Batch => {
@@ -140,7 +140,7 @@ fn every_panel_over_every_other_takes_the_keys_and_esc_uncovers_the_one_below() 
                     }
                     '/' => {
                         let batch_filter = h.app.workflow.batch.as_ref().unwrap().filter.editing;
-                        let events_filter = h.app.results.filter.editing;
+                        let events_filter = h.app.case.results.filter.editing;
                         match top {
                             Panel::Batch => assert!(batch_filter && !events_filter, "{context}: the rows' filter"),
                             Panel::Summary => assert!(events_filter && !batch_filter, "{context}: the events' filter"),
@@ -180,9 +180,9 @@ fn the_three_reported_cases() {
     h.key(KeyCode::Tab);
     assert_eq!(h.app.owner(), Owner::Detail);
     h.key(KeyCode::Char('s'));
-    let detail = h.app.results.detail;
+    let detail = h.app.case.results.detail;
     h.key(KeyCode::Char('j'));
-    assert_eq!(h.app.results.detail, detail);
+    assert_eq!(h.app.case.results.detail, detail);
     assert_eq!(h.app.screen.summary().unwrap().selected, 1);
     h.key(KeyCode::Esc);
     assert_eq!(h.app.owner(), Owner::Detail, "Esc uncovered the detail pane");

@@ -9,7 +9,7 @@ fn at_verdict() -> Session {
     s.send("777000777\t7610\r");
     s.wait_for("Page 1 of");
     s.send("e");
-    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777 · rule 7610");
+    s.wait_for("Verdict · Sep_2025 (7601) · Spend 5,000 in a month · customer 777000777 · rule 7610");
     s
 }
 
@@ -23,7 +23,7 @@ fn summary_over_the_verdict_takes_j_and_esc_uncovers_the_verdict() {
     s.wait_for("Period 7602 by event");
     s.send("\x1b");
     s.wait_gone("Summary ·");
-    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777 · rule 7610");
+    s.wait_for("Verdict · Sep_2025 (7601) · Spend 5,000 in a month · customer 777000777 · rule 7610");
     s.send("\x1b");
     s.wait_gone("Verdict ·");
     s.send("q");
@@ -60,15 +60,19 @@ fn the_verdict_over_the_batch_takes_esc_and_enter() {
     s.send("b");
     s.wait_for("Batch ·");
     s.send("e");
-    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777 · rule 7610");
+    s.wait_for("Verdict · Sep_2025 (7601) · Spend 5,000 in a month · customer 777000777 · rule 7610");
     s.send("\x1b");
     s.wait_gone("Verdict ·");
     s.wait_for("Batch ·");
     s.send("e");
-    s.wait_for("Verdict · Spend 5,000 in a month · customer 777000777 · rule 7610");
-    s.send("\t\r");
+    s.wait_for("Verdict · Sep_2025 (7601) · Spend 5,000 in a month · customer 777000777 · rule 7610");
+    // September's return: its row and detail over the verdict; Esc comes back.
+    s.send("\tj\r");
     s.wait_gone("Verdict ·");
     s.wait_for("Events · customer 777000777 · rule 7610");
+    s.wait_for("Event 940000004");
+    s.send("\x1b");
+    s.wait_for("Verdict · Sep_2025 (7601)");
     s.send("q");
     assert!(s.wait_exit());
 }
@@ -85,7 +89,7 @@ fn a_verdict_batch_shows_why_and_e_opens_the_rows_period() {
     // October's row: its own period's verdict, over the batch.
     s.send("j");
     s.send("e");
-    s.wait_for("▶ 7602 Oct_2025");
+    s.wait_for("▶ Oct_2025 (7602)");
     s.send("\x1b");
     s.wait_gone("Verdict ·");
     // The failed customer: code and reason in the row, the request id beneath.
@@ -97,21 +101,22 @@ fn a_verdict_batch_shows_why_and_e_opens_the_rows_period() {
 }
 
 #[test]
-fn from_a_number_as_spoken_to_the_september_verdict_in_four_keys() {
+fn from_a_number_as_spoken_to_the_september_verdict_in_three_keys() {
     let mut s = Session::start(&["--demo"]);
     s.wait_for("Type what the caller gives");
     s.send("98000 00007");
-    // 1: Enter looks the number up and opens the customer's targets.
+    // 1: Enter looks the number up and opens the customer's targets, on the
+    // latest period that ended short (✗): September.
     s.send("\r");
     s.wait_for("Targets of customer 777000777");
-    // 2, 3: up to September, Enter opens its events.
-    s.send("\x1b[A");
+    s.wait_for("✗");
+    // 2: Enter opens its events.
     s.send("\r");
     s.wait_for("period 7601");
-    // 4: the verdict, on September.
+    // 3: the verdict, on September.
     s.send("e");
-    s.wait_for("Verdict · Spend 5,000 in a month");
-    s.wait_for("▶ 7601 Sep_2025 Not reached");
+    s.wait_for("Verdict · Sep_2025 (7601) · Spend 5,000 in a month");
+    s.wait_for("▶ Sep_2025 (7601) Not reached");
     s.wait_for("Enrolled 5 Sep 2025: 26 of the period's 30 days.");
     s.send("q");
     assert!(s.wait_exit());

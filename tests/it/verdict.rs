@@ -26,10 +26,12 @@ fn e_loads_the_targets_and_every_period_then_shows_the_verdict() {
     let panel = h.app.screen.verdict().expect("the panel is open");
     assert_eq!(panel.periods.iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![7601, 7602]);
     assert_eq!(panel.selected, 0, "the query's period first");
-    assert!(
-        h.app.showing_all() && h.app.results.shown.as_ref().unwrap().query.period_id.is_none(),
-        "every period loaded"
-    );
+    // Every period is read for the verdict, apart from the table, whose
+    // query (period 7601, its first page) stays as the fields say.
+    let read = h.app.case.rule_events.as_ref().expect("every event of the rule");
+    assert!(read.events.iter().any(|e| e.period_id == 7602) && read.events.iter().any(|e| e.period_id == 7601));
+    assert!(!h.app.showing_all(), "the table is not turned into every page");
+    assert_eq!(h.app.case.results.shown.as_ref().unwrap().query.period_id, Some(7601));
     let text = h.screen_text();
     assert!(text.contains("Not reached: 4820.50 of 5000.00 — 179.50 short"), "{text}");
     assert!(text.contains("Not reached yet: 4350.00 of 5000.00 — 650.00 still needed, 10 days left"), "{text}");
@@ -51,10 +53,27 @@ fn j_k_tab_and_enter_select_the_event_in_the_table() {
     assert_eq!(h.app.screen.verdict().unwrap().selected, 1);
     h.key(KeyCode::Char('k'));
     h.key(KeyCode::Tab);
+    // The late bill counted in October: the table (September) does not hold
+    // it, and says so rather than changing its query.
     h.key(KeyCode::Enter);
-    assert!(h.app.screen.verdict().is_none(), "the panel closes on the table");
-    let e = h.app.selected_event().expect("an event is selected");
-    assert_eq!(e.event_log_id, 940000005, "the late bill, the first notable event");
+    assert!(h.app.screen.verdict().is_some());
+    assert_eq!(h.app.case.results.shown.as_ref().unwrap().query.period_id, Some(7601));
+    let said = h.app.notice_text().unwrap_or_default().to_string();
+    assert_eq!(said, "Event 940000005 counted in Oct_2025 (7602): not in the table's query.");
+    // The next notable event is September's: its row, with its detail, over the verdict.
+    h.key(KeyCode::Char('j'));
+    let wanted = {
+        let v = h.app.screen.verdict().unwrap();
+        target_events::core::verdict::report::notable(&v.periods[0])[1].0.event_log_id
+    };
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.screen.main(), Some(target_events::explorer::app::screen::Panel::Detail));
+    assert_eq!(h.app.selected_event().map(|e| e.event_log_id), Some(wanted));
+    // Esc comes back to the verdict, where it was.
+    h.key(KeyCode::Esc);
+    let v = h.app.screen.verdict().expect("the verdict again");
+    assert!(v.in_events && v.event == 1);
+    assert_eq!(h.app.screen.main(), Some(target_events::explorer::app::screen::Panel::Verdict));
 }
 
 #[test]

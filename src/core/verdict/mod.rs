@@ -24,6 +24,8 @@ pub struct EventRef {
     pub event_processed_date: String,
     /// The period it counted in.
     pub period_id: i64,
+    /// That period's reference code ("Oct_2025"), when the targets name it.
+    pub period_ref: Option<String>,
 }
 
 impl EventRef {
@@ -35,7 +37,58 @@ impl EventRef {
             event_date: crate::sanitize::line(&e.event_date.raw).into_owned(),
             event_processed_date: crate::sanitize::line(&e.event_processed_date.raw).into_owned(),
             period_id: e.period_id,
+            period_ref: None,
         }
+    }
+
+    /// The period it counted in, for people: "Oct_2025 (7602)".
+    pub fn period_name(&self) -> String {
+        period_name(self.period_ref.as_deref(), self.period_id)
+    }
+}
+
+/// A period for people: its reference code with the id beside it
+/// ("Oct_2025 (7602)"), or "period 7602" when it has no code.
+pub fn period_name(ref_code: Option<&str>, id: i64) -> String {
+    match ref_code.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => format!("{} ({id})", crate::sanitize::line(r)),
+        None => format!("period {id}"),
+    }
+}
+
+/// "1 event", "2 events".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+/// When the figures a verdict compares were read (the front end's clock).
+/// The API's achieved value and the events' sum are compared only when
+/// both were read after the last event seen to arrive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readings {
+    /// When the targets (target, achieved value, enrolment) were asked for.
+    pub targets_at: Option<NaiveDateTime>,
+    /// When the events were asked for (or last joined by an arrival).
+    pub events_at: Option<NaiveDateTime>,
+    /// When an event last arrived while watching.
+    pub last_arrival: Option<NaiveDateTime>,
+}
+
+impl Readings {
+    /// The API's figures were read before the last arrival.
+    pub fn targets_stale(&self) -> bool {
+        self.last_arrival.is_some_and(|a| self.targets_at.is_none_or(|t| t < a))
+    }
+
+    /// The events were read before the last arrival.
+    pub fn events_stale(&self) -> bool {
+        self.last_arrival.is_some_and(|a| self.events_at.is_none_or(|t| t < a))
+    }
+
+    /// Both were read after the last arrival: a difference between them is real.
+    pub fn comparable(&self) -> bool {
+        !self.targets_stale() && !self.events_stale()
     }
 }
 
@@ -73,6 +126,8 @@ pub struct MilestoneVerdict {
 pub struct PeriodVerdict {
     pub period_id: i64,
     pub ref_code: Option<String>,
+    /// The target's name in this period (made safe): names often carry the month.
+    pub target_name: Option<String>,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
     pub current: bool,
@@ -83,8 +138,11 @@ pub struct PeriodVerdict {
     /// when it would need more digits than an exact decimal holds.
     pub events_sum: Option<Money>,
     pub events_count: usize,
-    /// `achieved − events_sum` when they disagree.
+    /// `achieved − events_sum` when they disagree and both were read after
+    /// the last arrival.
     pub difference: Option<Money>,
+    /// When the figures were read.
+    pub readings: Readings,
     pub outcome: Outcome,
     /// For the current period: whole days left, the end day included.
     pub days_left: Option<i64>,
@@ -99,7 +157,10 @@ pub struct PeriodVerdict {
     pub enrolled_on: Option<String>,
     /// The customer enrolled after the period began: only part of it counted.
     pub late_enrolment: Option<LateEnrolment>,
+    /// Counted here although dated before the enrolment: in the sum.
     pub before_enrolment: Vec<EventRef>,
+    /// The customer's ENROL and UNENROL events dated in or counted in this period.
+    pub membership: Vec<EventRef>,
     /// A return after which the total fell back below a target it had reached.
     pub returned_below: Option<EventRef>,
     pub milestones: Vec<MilestoneVerdict>,
@@ -128,10 +189,21 @@ impl LateEnrolment {
 }
 
 impl PeriodVerdict {
+    /// The period for people: "Oct_2025 (7602)".
+    pub fn name(&self) -> String {
+        period_name(self.ref_code.as_deref(), self.period_id)
+    }
+
+    /// What the customer has towards the target: the API's achieved value,
+    /// unless it was read before the last arrival (then the events' sum).
+    pub fn have(&self) -> Option<Money> {
+        if self.readings.targets_stale() { self.events_sum } else { self.achieved.or(self.events_sum) }
+    }
+
     /// One line: "Not reached: 4820.50 of 5000.00 — 179.50 short".
     pub fn headline(&self) -> String {
         let target = self.target.map_or("?".into(), |t| t.as_money());
-        let have = self.achieved.or(self.events_sum).map_or("?".into(), |m| m.as_money());
+        let have = self.have().map_or("?".into(), |m| m.as_money());
         match &self.outcome {
             Outcome::Reached { on, cumulative } => format!(
                 "Reached on {} with event {} (cumulative {} of {target})",
@@ -141,7 +213,8 @@ impl PeriodVerdict {
             ),
             Outcome::ReachedByApi => format!("Reached: the API counts {have} of {target}"),
             Outcome::NotReached { short_by } if self.current && self.days_left != Some(0) => {
-                let days = self.days_left.map_or(String::new(), |d| format!(", {d} days left"));
+                let days =
+                    self.days_left.map_or(String::new(), |d| format!(", {} left", count(d as usize, "day", "days")));
                 let needed = short_by.map_or("the rest (not exact)".into(), |s| s.as_money());
                 format!("Not reached yet: {have} of {target} — {needed} still needed{days}")
             }
@@ -202,6 +275,18 @@ pub fn difference_label(d: Money) -> (&'static str, Money) {
 }
 
 pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDateTime) -> PeriodVerdict {
+    period_verdict_read(target, events, now, Readings::default())
+}
+
+/// [`period_verdict`] with when its figures were read: an achieved value
+/// read before the last arrival is neither compared with the events nor
+/// trusted for the outcome.
+pub fn period_verdict_read(
+    target: &UserTarget,
+    events: &[TargetEvent],
+    now: NaiveDateTime,
+    readings: Readings,
+) -> PeriodVerdict {
     let period_id = target.period_id.unwrap_or_default();
     let start = parse_day(target.period_start_date.as_deref());
     let end = parse_day(target.period_end_date.as_deref());
@@ -213,7 +298,7 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
     let events_sum = sum(here.iter().copied());
     let achieved = target.target_achieved_value;
     let difference = match (achieved, events_sum) {
-        (Some(a), Some(s)) if a != s => a.checked_add(Money(-s.0)),
+        (Some(a), Some(s)) if a != s && readings.comparable() => a.checked_add(Money(-s.0)),
         _ => None,
     };
 
@@ -233,7 +318,7 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
         }
         lasting
     };
-    let have = achieved.or(events_sum);
+    let have = if readings.targets_stale() { events_sum } else { achieved.or(events_sum) };
     let outcome = match target.target_value {
         None => Outcome::NoTarget,
         // Zero or less is no target to reach.
@@ -308,6 +393,12 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
         }
         None => Vec::new(),
     };
+    let membership = rule_events
+        .iter()
+        .filter(|e| matches!(e.kind(), EventKind::Enrol | EventKind::Unenrol))
+        .filter(|e| e.period_id == period_id || in_window(e, start, end) == Some(true))
+        .map(|e| EventRef::of(e))
+        .collect();
     let milestones = target
         .milestones
         .iter()
@@ -321,6 +412,7 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
     PeriodVerdict {
         period_id,
         ref_code: target.period_ref_code.as_deref().map(|r| crate::sanitize::line(r).into_owned()),
+        target_name: target.target_name.as_deref().map(|n| crate::sanitize::line(n).into_owned()),
         start,
         end,
         current,
@@ -329,6 +421,7 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
         events_sum,
         events_count: here.len(),
         difference,
+        readings,
         outcome,
         days_left,
         returns: returns.iter().map(|e| EventRef::of(e)).collect(),
@@ -339,6 +432,7 @@ pub fn period_verdict(target: &UserTarget, events: &[TargetEvent], now: NaiveDat
         enrolled_on: target.enrolled_on.as_deref().map(|e| crate::sanitize::line(e).into_owned()),
         late_enrolment,
         before_enrolment,
+        membership,
         returned_below,
         milestones,
     }
@@ -364,12 +458,56 @@ pub fn verdicts(
     events: &[TargetEvent],
     now: NaiveDateTime,
 ) -> Vec<PeriodVerdict> {
-    let mut chosen: Vec<&&UserTarget> = targets
-        .iter()
-        .filter(|t| t.target_rule_id == rule_id && period_id.is_none_or(|p| t.period_id == Some(p)))
-        .collect();
+    verdicts_read(targets, rule_id, period_id, events, now, Readings::default())
+}
+
+/// [`verdicts`] with when the figures were read. Every event named is
+/// given its period's reference code, from the same targets.
+pub fn verdicts_read(
+    targets: &[&UserTarget],
+    rule_id: i64,
+    period_id: Option<i64>,
+    events: &[TargetEvent],
+    now: NaiveDateTime,
+    readings: Readings,
+) -> Vec<PeriodVerdict> {
+    let of_rule: Vec<&&UserTarget> = targets.iter().filter(|t| t.target_rule_id == rule_id).collect();
+    let mut chosen: Vec<&&UserTarget> =
+        of_rule.iter().copied().filter(|t| period_id.is_none_or(|p| t.period_id == Some(p))).collect();
     chosen.sort_by_key(|t| (t.period_start_date.clone(), t.period_id));
-    chosen.iter().map(|t| period_verdict(t, events, now)).collect()
+    let names: std::collections::HashMap<i64, String> = of_rule
+        .iter()
+        .filter_map(|t| Some((t.period_id?, crate::sanitize::line(t.period_ref_code.as_deref()?).into_owned())))
+        .collect();
+    chosen
+        .iter()
+        .map(|t| {
+            let mut v = period_verdict_read(t, events, now, readings);
+            v.name_periods(&names);
+            v
+        })
+        .collect()
+}
+
+impl PeriodVerdict {
+    /// Gives every event named its period's reference code.
+    fn name_periods(&mut self, names: &std::collections::HashMap<i64, String>) {
+        let mut refs: Vec<&mut EventRef> = Vec::new();
+        if let Outcome::Reached { on, .. } = &mut self.outcome {
+            refs.push(on);
+        }
+        refs.extend(self.returns.iter_mut());
+        refs.extend(self.counted_elsewhere.iter_mut());
+        refs.extend(self.counted_here_from_outside.iter_mut());
+        refs.extend(self.would_have_reached.iter_mut());
+        refs.extend(self.before_enrolment.iter_mut());
+        refs.extend(self.membership.iter_mut());
+        refs.extend(self.returned_below.iter_mut());
+        refs.extend(self.milestones.iter_mut().filter_map(|m| m.crossed_on.as_mut()));
+        for e in refs {
+            e.period_ref = names.get(&e.period_id).cloned();
+        }
+    }
 }
 
 #[cfg(test)]

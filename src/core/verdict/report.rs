@@ -60,7 +60,9 @@ fn enrolment_day(v: &PeriodVerdict) -> String {
         .map_or_else(|_| raw.to_string(), |d| d.format("%-d %b %Y").to_string())
 }
 
-/// The notable events of a period, each with why it is notable.
+/// The notable events of a period, each with why it is notable. Every
+/// listed event counted somewhere (the API lists only those): the words
+/// say where, and the sums use the same events.
 pub fn notable(v: &PeriodVerdict) -> Vec<(&EventRef, String)> {
     let mut out: Vec<(&EventRef, String)> = Vec::new();
     if let Outcome::Reached { on, .. } = &v.outcome {
@@ -68,21 +70,24 @@ pub fn notable(v: &PeriodVerdict) -> Vec<(&EventRef, String)> {
     }
     for e in &v.counted_elsewhere {
         let why = if v.would_have_reached.as_ref().is_some_and(|w| w.event_log_id == e.event_log_id) {
-            format!("dated in this period, counted in {}; alone it would have reached the target", e.period_id)
+            format!("dated in this period, counted in {}; alone it would have reached the target", e.period_name())
         } else {
-            format!("dated in this period, counted in {}", e.period_id)
+            format!("dated in this period, counted in {}", e.period_name())
         };
         out.push((e, why));
     }
     for e in &v.counted_here_from_outside {
-        out.push((e, "dated outside this period, counted here".into()));
+        out.push((e, "dated outside this period, counted here (in the sum)".into()));
     }
     for e in &v.returns {
         let below = v.returned_below.as_ref().is_some_and(|b| b.event_log_id == e.event_log_id);
         out.push((e, if below { "return: took the total back below the target".into() } else { "return".into() }));
     }
     for e in &v.before_enrolment {
-        out.push((e, format!("before enrolment on {}: does not count", enrolment_day(v))));
+        out.push((e, format!("dated before enrolment on {}, counted all the same (in the sum)", enrolment_day(v))));
+    }
+    for e in &v.membership {
+        out.push((e, membership_word(e).into()));
     }
     for m in &v.milestones {
         if let Some(e) = &m.crossed_on {
@@ -92,16 +97,45 @@ pub fn notable(v: &PeriodVerdict) -> Vec<(&EventRef, String)> {
     out
 }
 
+/// "enrolled" or "unenrolled", for an ENROL or UNENROL event.
+fn membership_word(e: &EventRef) -> &'static str {
+    if crate::api::model::EventKind::of(&e.event_name) == crate::api::model::EventKind::Unenrol {
+        "unenrolled"
+    } else {
+        "enrolled"
+    }
+}
+
+/// "12:00:05", a reading's time.
+fn clock(t: chrono::NaiveDateTime) -> String {
+    t.format("%H:%M:%S").to_string()
+}
+
 /// What explains the period beyond its figures, one sentence each: a late
-/// enrolment, an event that alone would have reached the target, a return
-/// that took a reached total back below it. The panel, the text and the
-/// case note say the same.
+/// enrolment, an enrolment or unenrolment inside it, an event that alone
+/// would have reached the target, a return that took a reached total back
+/// below it, an achieved value read before the last arrival. The panel,
+/// the text and the case note say the same.
 pub fn findings(v: &PeriodVerdict) -> Vec<String> {
     let mut out = Vec::new();
+    if v.readings.targets_stale()
+        && let (Some(at), Some(arrival)) = (v.readings.targets_at, v.readings.last_arrival)
+    {
+        out.push(format!(
+            "The API's achieved value was read at {}, before an event arrived at {}: it is not compared with the events until read again.",
+            clock(at),
+            clock(arrival)
+        ));
+    }
     if let Some(l) = &v.late_enrolment {
         let mut s = l.sentence();
         s[..1].make_ascii_uppercase();
         out.push(format!("{s}."));
+    }
+    for e in &v.membership {
+        let mut word = membership_word(e).to_string();
+        word[..1].make_ascii_uppercase();
+        out.push(format!("{word} on {} (event {}).", e.event_date, e.event_log_id));
     }
     if let Some(w) = &v.would_have_reached {
         out.push(format!(
@@ -109,7 +143,7 @@ pub fn findings(v: &PeriodVerdict) -> Vec<String> {
             w.event_log_id,
             w.value.as_money(),
             w.event_date,
-            w.period_id
+            w.period_name()
         ));
     }
     if let Some(r) = &v.returned_below {
@@ -123,13 +157,19 @@ pub fn findings(v: &PeriodVerdict) -> Vec<String> {
     out
 }
 
-/// The figures of a period, as (label, value) lines.
-fn figures(v: &PeriodVerdict) -> Vec<(String, String)> {
+/// The figures of a period, as (label, value) lines; each figure read from
+/// the server says when, where the front end knows.
+pub fn figures(v: &PeriodVerdict) -> Vec<(String, String)> {
+    let as_of = |t: Option<chrono::NaiveDateTime>| t.map_or(String::new(), |t| format!(" (as of {})", clock(t)));
     let mut out = vec![
         ("Target".to_string(), money(v.target)),
-        ("API's achieved value".to_string(), money(v.achieved)),
+        (format!("API's achieved value{}", as_of(v.readings.targets_at)), money(v.achieved)),
         (
-            format!("Sum of the {} listed events", v.events_count),
+            format!(
+                "Sum of the {}{}",
+                crate::core::verdict::count(v.events_count, "listed event", "listed events"),
+                as_of(v.readings.events_at)
+            ),
             v.events_sum.map_or_else(|| "not exact (beyond 28 digits)".into(), |s| s.as_money()),
         ),
     ];
@@ -143,13 +183,18 @@ fn figures(v: &PeriodVerdict) -> Vec<(String, String)> {
     out
 }
 
-fn period_title(v: &PeriodVerdict) -> String {
+/// "Period Oct_2025 (7602): 2025-10-01 → 2025-10-31, current".
+pub fn period_title(v: &PeriodVerdict) -> String {
     let dates = match (v.start, v.end) {
-        (Some(s), Some(e)) => format!(", {s} → {e}"),
+        (Some(s), Some(e)) => format!(": {s} → {e}"),
         _ => String::new(),
     };
     let current = if v.current { ", current" } else { "" };
-    format!("Period {} ({}{dates}{current})", v.period_id, v.ref_code.as_deref().unwrap_or("no ref"))
+    let name = match v.ref_code.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(_) => v.name(),
+        None => v.period_id.to_string(),
+    };
+    format!("Period {name}{dates}{current}")
 }
 
 impl Report {

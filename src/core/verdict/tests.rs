@@ -277,11 +277,11 @@ fn every_target_of_a_customer_is_one_note_with_a_section_each() {
         note.contains("## Target `Spend` (group —), rule 100")
             && note.contains("## Target `Visit` (group —), rule 200")
     );
-    assert_eq!(note.matches("### `Period 7601").count(), 2, "each target's periods beneath it");
+    assert_eq!(note.matches("### `Period P7601 (7601)").count(), 2, "each target's periods beneath it");
     assert_eq!(note.matches("| 200 | `groups` |").count(), 1, "a request shared by the targets is listed once");
     // One target reads as before.
     let one = report::markdown_of(&[make(100, "Spend", "r100")]);
-    assert!(one.starts_with("# Case note: customer 1, rule 100") && one.contains("\n## `Period 7601"));
+    assert!(one.starts_with("# Case note: customer 1, rule 100") && one.contains("\n## `Period P7601 (7601)"));
 }
 
 #[test]

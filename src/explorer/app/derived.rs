@@ -10,20 +10,40 @@ impl App {
         self.flash("Enter a customer id and a target rule id first, then press Enter.");
     }
 
+    /// A fetch-all under way, for the table or the verdict (ticks the spinner).
+    pub fn fetching_all(&self) -> bool {
+        self.case.all_run.is_some() || self.case.verdict_run.is_some()
+    }
+
+    /// Every event of the open verdict's rule, as read for it (not the table's).
+    pub fn verdict_events(&self) -> &[crate::api::TargetEvent] {
+        let Some(v) = self.screen.verdict() else { return &[] };
+        self.case
+            .rule_events
+            .as_ref()
+            .filter(|r| r.user_id == v.user_id && r.rule_id == v.rule_id)
+            .map_or(&[], |r| r.events.as_slice())
+    }
+
     /// Whether the table shows every page of the query (a fetch-all's result).
     pub fn showing_all(&self) -> bool {
-        self.results.shown.as_ref().is_some_and(|s| s.all.is_some())
+        self.case.results.shown.as_ref().is_some_and(|s| s.all.is_some())
     }
 
     /// The query navigation starts from: the one being fetched, else the one shown.
     pub fn base_query(&self) -> Option<EventsQuery> {
-        self.results.in_flight.as_ref().map(|f| f.query).or_else(|| self.results.shown.as_ref().map(|s| s.query))
+        self.case
+            .results
+            .in_flight
+            .as_ref()
+            .map(|f| f.query)
+            .or_else(|| self.case.results.shown.as_ref().map(|s| s.query))
     }
 
     /// Pages in the result of the base query, when the shown page tells.
     pub fn known_pages(&self) -> Option<u32> {
         let base = self.base_query()?;
-        let shown = self.results.shown.as_ref()?;
+        let shown = self.case.results.shown.as_ref()?;
         let same = EventsQuery { page: 0, ..shown.query } == EventsQuery { page: 0, ..base };
         if same { shown.info().page_count() } else { None }
     }
@@ -45,7 +65,7 @@ impl App {
     /// are known and its date falls outside it: an event that counted in
     /// another period than its date's.
     pub fn dated_elsewhere(&self, e: &crate::api::TargetEvent) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
-        let user = self.results.shown.as_ref().map_or(e.customer_id, |s| s.query.user_id);
+        let user = self.case.results.shown.as_ref().map_or(e.customer_id, |s| s.query.user_id);
         let target = self.target_of(user, e.target_rule_id, Some(e.period_id))?;
         let day = crate::core::verdict::parse_day;
         let (start, end) = (day(target.period_start_date.as_deref())?, day(target.period_end_date.as_deref())?);
@@ -56,9 +76,9 @@ impl App {
     /// The customer's target with `rule` (in `period`, when given), once
     /// their targets are known.
     pub fn target_of(&self, user_id: i64, rule: i64, period: Option<i64>) -> Option<&crate::api::model::UserTarget> {
-        self.workflow
-            .targets
-            .get(&user_id)?
+        self.case
+            .targets_of(user_id)?
+            .groups
             .iter()
             .flat_map(|g| &g.targets)
             .find(|t| t.target_rule_id == rule && period.is_none_or(|p| t.period_id == Some(p)))
@@ -78,11 +98,11 @@ impl App {
         let found = self.resolved_customer().filter(|(_, id)| *id == v.user_id).map(|(c, _)| c);
         let mut requests: Vec<&crate::api::ResponseMeta> =
             found.as_ref().and_then(|c| self.workflow.lookup_requests.get(c)).into_iter().collect();
-        requests.extend(self.workflow.target_requests.get(&v.user_id));
-        if let Some(all) = self.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
-            requests.extend(all.requests.iter());
-        }
-        let groups = self.workflow.targets.get(&v.user_id).map_or(&[][..], |g| g.as_slice());
+        let targets = self.case.targets_of(v.user_id);
+        requests.extend(targets.and_then(|t| t.meta.as_ref()));
+        let events = self.case.rule_events.as_ref().filter(|r| r.user_id == v.user_id && r.rule_id == v.rule_id);
+        requests.extend(events.iter().flat_map(|r| &r.requests));
+        let groups = targets.map_or(&[][..], |t| t.groups.as_slice());
         let facts = NoteFacts {
             user_id: v.user_id,
             found_by: found.map(|c| self.workflow.found_how.get(&c).cloned().unwrap_or_else(|| c.to_string())),
@@ -122,6 +142,6 @@ impl App {
 
     /// The target group in play: the last one picked, else the shown events'.
     pub fn current_group(&self) -> Option<i64> {
-        self.workflow.group_id.or_else(|| self.events().first().map(|e| e.target_group_id))
+        self.case.group_id.or_else(|| self.events().first().map(|e| e.target_group_id))
     }
 }

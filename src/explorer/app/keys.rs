@@ -169,14 +169,14 @@ impl When {
         let in_customer = app.form.focus == super::Focus::Input(Field::UserId);
         match self {
             When::Always => true,
-            When::Busy => app.is_loading() || app.workflow.all_run.is_some(),
+            When::Busy => app.is_loading() || app.fetching_all(),
             When::CustomerAlone => {
                 in_customer
                     && app.field(Field::RuleId).input.value().trim().is_empty()
                     && app.invalid(Field::UserId).is_none()
             }
             When::InCustomerField => in_customer,
-            When::Watching => app.workflow.watch.is_some(),
+            When::Watching => app.case.watch.is_some(),
             When::Filtering => app.filter().is_active(),
             When::RecentPicker => matches!(
                 app.screen.overlay(),

@@ -78,7 +78,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     if too_small(size) {
         return Areas { too_small: true, ..Areas::default() };
     }
-    let banner_h = app.results.error.as_ref().map_or(0, |e| banner_height(e, size));
+    let banner_h = app.case.results.error.as_ref().map_or(0, |e| banner_height(e, size));
     let [query, banner, main, status] = Layout::vertical([
         Constraint::Length(QUERY_HEIGHT),
         Constraint::Length(banner_h),

@@ -5,6 +5,7 @@
 //! drawing and the mouse share.
 
 pub mod action;
+pub mod case;
 pub mod derived;
 pub mod keys;
 pub mod layout;

@@ -87,6 +87,18 @@ impl Stack {
         self.0.push(layer);
     }
 
+    /// Opens `layer` beneath the overlay on top, if one is: a panel that
+    /// arrives later (an answer) never covers help, a prompt or a picker.
+    pub fn push_beneath_overlay(&mut self, layer: Layer) {
+        match self.close_overlay() {
+            Some(overlay) => {
+                self.push(layer);
+                self.0.push(Layer::Overlay(overlay));
+            }
+            None => self.push(layer),
+        }
+    }
+
     /// Closes the top layer: the one drawn.
     pub fn pop(&mut self) -> Option<Layer> {
         self.0.pop()
@@ -214,14 +226,14 @@ impl super::state::App {
     pub fn filter(&self) -> &super::state::FilterState {
         match &self.workflow.batch {
             Some(b) if self.screen.main() == Some(Panel::Batch) => &b.filter,
-            _ => &self.results.filter,
+            _ => &self.case.results.filter,
         }
     }
 
     pub(crate) fn filter_mut(&mut self) -> &mut super::state::FilterState {
         match &mut self.workflow.batch {
             Some(b) if self.screen.main() == Some(Panel::Batch) => &mut b.filter,
-            _ => &mut self.results.filter,
+            _ => &mut self.case.results.filter,
         }
     }
 

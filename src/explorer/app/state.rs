@@ -287,7 +287,8 @@ pub struct App {
     /// What is open over the events table; its top owns the screen.
     pub screen: super::screen::Stack,
     pub form: QueryForm,
-    pub results: Results,
+    /// The customer being served: replaced whole when the customer changes.
+    pub case: super::case::Case,
     pub workflow: Workflow,
     pub chrome: Chrome,
     /// Bumped for every request whose answer is awaited; answers carry it,
@@ -348,22 +349,11 @@ pub struct Results {
     pub fresh: std::collections::HashSet<i64>,
 }
 
-/// The support workflow on top of the results: fetch-all, summary, the
-/// customer's targets, recent queries, profiles.
+/// What outlives a customer: the session's lookups, recent queries,
+/// profiles, the batch, and how fetch-all runs.
 #[derive(Clone, Debug)]
 pub struct Workflow {
-    /// A fetch-all under way.
-    pub all_run: Option<AllRun>,
     pub all_options: crate::api::fetch_all::FetchAllOptions,
-    /// Customers' targets, once looked up (for pickers and the summary), by userId.
-    pub targets: HashMap<i64, Arc<Vec<crate::api::model::UserTargetGroup>>>,
-    /// The summary's lookup of a customer's targets under way: (generation, userId).
-    pub targets_pending: Option<(u64, i64)>,
-    /// The target group of the last target picked, for the period picker.
-    pub group_id: Option<i64>,
-    /// "No events" answered for a rule: whether the customer has a target
-    /// with it is checked when their targets arrive: (generation, userId, rule).
-    pub rule_check: Option<(u64, i64, i64)>,
     pub recent: Vec<crate::explorer::features::pickers::recent::RecentQuery>,
     /// The config file's profiles, for switching from the explorer.
     pub profiles: Vec<crate::config::ProfileChoice>,
@@ -372,16 +362,10 @@ pub struct Workflow {
     /// Ids typed that no customer had, and the mobile their digits were
     /// found as ("mobile 919800000006"), for the field and the case note.
     pub found_how: HashMap<crate::api::CustomerRef, String>,
-    /// The targets lookups' exchanges, by userId, for the case note.
-    pub target_requests: HashMap<i64, ResponseMeta>,
     /// The customer lookups' exchanges, for the case note.
     pub lookup_requests: HashMap<crate::api::CustomerRef, ResponseMeta>,
     /// A batch's results, when the explorer was opened on them.
     pub batch: Option<crate::explorer::features::batch::state::BatchTable>,
-    /// Watching the query live, when on.
-    pub watch: Option<crate::explorer::features::watch::state::Watch>,
-    /// A verdict waiting for the targets or the events.
-    pub verdict_wanted: Option<crate::explorer::features::verdict::state::VerdictWanted>,
 }
 
 /// Around the panes: overlays, the status line, the size and the label.
@@ -417,6 +401,28 @@ impl FilterState {
     }
 }
 
+impl Results {
+    /// Nothing asked yet, `limit` events a page.
+    pub fn new(limit: u32, max_limit: u32) -> Results {
+        Results {
+            limit,
+            max_limit,
+            shown: None,
+            in_flight: None,
+            prefetching: Vec::new(),
+            error: None,
+            last_request: None,
+            cache: HashMap::new(),
+            table: TableView::default(),
+            detail: DetailView::default(),
+            view: Vec::new(),
+            filter: FilterState::default(),
+            sort: Default::default(),
+            fresh: Default::default(),
+        }
+    }
+}
+
 /// Progress of a fetch-all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AllRun {
@@ -426,6 +432,14 @@ pub struct AllRun {
     pub pages_done: u32,
     pub events: usize,
     pub retries: u32,
+    /// When it started: what it reads is at least this fresh.
+    pub asked_at: chrono::NaiveDateTime,
+}
+
+impl AllRun {
+    pub fn new(generation: u64, query: EventsQuery, asked_at: chrono::NaiveDateTime) -> AllRun {
+        AllRun { generation, query, pages: 0, pages_done: 0, events: 0, retries: 0, asked_at }
+    }
 }
 
 impl App {
@@ -440,38 +454,15 @@ impl App {
                 country_code: options.country_code,
                 selected: false,
             },
-            results: Results {
-                limit: options.page_size.clamp(1, max_limit),
-                max_limit,
-                shown: None,
-                in_flight: None,
-                prefetching: Vec::new(),
-                error: None,
-                last_request: None,
-                cache: HashMap::new(),
-                table: TableView::default(),
-                detail: DetailView::default(),
-                view: Vec::new(),
-                filter: FilterState::default(),
-                sort: Default::default(),
-                fresh: Default::default(),
-            },
+            case: super::case::Case::new(Results::new(options.page_size.clamp(1, max_limit), max_limit)),
             workflow: Workflow {
-                all_run: None,
                 all_options: options.all_options,
-                targets: HashMap::new(),
-                targets_pending: None,
-                group_id: None,
-                rule_check: None,
                 recent: options.recent,
                 profiles: options.profiles,
                 customers: HashMap::new(),
                 found_how: HashMap::new(),
-                target_requests: HashMap::new(),
                 lookup_requests: HashMap::new(),
-                watch: None,
                 batch: options.batch.map(crate::explorer::features::batch::state::BatchTable::new),
-                verdict_wanted: None,
             },
             chrome: Chrome {
                 notice: options.warning.map(|text| Notice { level: Level::Warning, text }),
@@ -553,17 +544,17 @@ impl App {
         let user = self.customer_id()?;
         let rule = parse_id(self.field(Field::RuleId).input.value(), true).ok()??;
         let period = parse_id(self.field(Field::PeriodId).input.value(), false).ok()?;
-        Some(EventsQuery { user_id: user, rule_id: rule, period_id: period, limit: self.results.limit, page: 0 })
+        Some(EventsQuery { user_id: user, rule_id: rule, period_id: period, limit: self.case.results.limit, page: 0 })
     }
 
     /// A request the screen waits for: events, or the customer's lookup.
     pub fn is_loading(&self) -> bool {
-        self.results.in_flight.is_some() || self.form.resolving.is_some()
+        self.case.results.in_flight.is_some() || self.form.resolving.is_some()
     }
 
     /// The summary waits for the customer's targets.
     pub fn targets_loading(&self) -> bool {
-        self.workflow.targets_pending.is_some()
+        self.case.targets_pending.is_some()
     }
 
     /// A picker waiting for its list (its spinner needs ticks).
@@ -572,28 +563,29 @@ impl App {
     }
 
     pub fn events(&self) -> &[TargetEvent] {
-        self.results.shown.as_ref().map_or(&[], Shown::events)
+        self.case.results.shown.as_ref().map_or(&[], Shown::events)
     }
 
     /// The event at row `row` of the table (after filter and sort).
     pub fn row_event(&self, row: usize) -> Option<&TargetEvent> {
-        self.results.view.get(row).and_then(|&i| self.events().get(i as usize))
+        self.case.results.view.get(row).and_then(|&i| self.events().get(i as usize))
     }
 
     pub fn selected_event(&self) -> Option<&TargetEvent> {
-        self.row_event(self.results.table.selected)
+        self.row_event(self.case.results.table.selected)
     }
 
     /// Rebuilds the view after the data, the filter or the sort changed.
     pub fn rebuild_view(&mut self) {
-        let (key, desc) = self.results.sort;
-        self.results.view = crate::explorer::features::events::filter::build(
+        let (key, desc) = self.case.results.sort;
+        self.case.results.view = crate::explorer::features::events::filter::build(
             self.events(),
-            self.results.filter.input.value(),
+            self.case.results.filter.input.value(),
             key,
             desc,
         );
-        self.results.table.selected = self.results.table.selected.min(self.results.view.len().saturating_sub(1));
+        self.case.results.table.selected =
+            self.case.results.table.selected.min(self.case.results.view.len().saturating_sub(1));
         batch::refresh_batch_view(self);
         self.refresh_summary();
     }
@@ -612,9 +604,9 @@ impl App {
 
     /// The totals of the view, with the customer's targets when known.
     pub fn summarise(&self) -> crate::explorer::features::summary::state::Summary {
-        let user = self.results.shown.as_ref().map(|s| s.query.user_id);
-        let groups = user.and_then(|u| self.workflow.targets.get(&u)).map(|g| g.as_slice());
-        crate::explorer::features::summary::state::summarise(self.events(), &self.results.view, groups)
+        let user = self.case.results.shown.as_ref().map(|s| s.query.user_id);
+        let groups = user.and_then(|u| self.case.targets_of(u)).map(|t| t.groups.as_slice());
+        crate::explorer::features::summary::state::summarise(self.events(), &self.case.results.view, groups)
     }
 }
 

@@ -36,24 +36,24 @@ impl App {
                 let action = keys::action_for(self, key);
                 self.apply(action, key, &mut fx);
             }
-            Msg::Paste(text) => self.paste(&text),
+            Msg::Paste(text) => self.paste(&text, &mut fx),
             Msg::Mouse(m) => selection::mouse(self, m),
             Msg::Resize(w, h) => self.chrome.size = Rect::new(0, 0, w, h),
             Msg::Tick => self.chrome.spinner = self.chrome.spinner.wrapping_add(1),
             Msg::Fetched { generation, query, elapsed, result } => {
                 // A late answer to a superseded request is dropped.
-                if self.results.in_flight.as_ref().is_some_and(|f| f.generation == generation) {
-                    let request = self.results.in_flight.take();
+                if self.case.results.in_flight.as_ref().is_some_and(|f| f.generation == generation) {
+                    let request = self.case.results.in_flight.take();
                     paging::finish(self, query, elapsed, result, request.is_some_and(|r| r.focus_table), &mut fx);
                 }
             }
             Msg::Prefetched { query, result } => {
-                self.results.prefetching.retain(|q| *q != query);
-                let waiting = self.results.in_flight.as_ref().filter(|f| f.query == query && !f.fresh).cloned();
+                self.case.results.prefetching.retain(|q| *q != query);
+                let waiting = self.case.results.in_flight.as_ref().filter(|f| f.query == query && !f.fresh).cloned();
                 match (result, waiting) {
                     (result, Some(request)) => {
                         // The user already asked for this page: show the answer.
-                        self.results.in_flight = None;
+                        self.case.results.in_flight = None;
                         paging::finish(self, query, Default::default(), result, request.focus_table, &mut fx);
                     }
                     (Ok(fetched), None) => paging::remember(self, query, &fetched),
@@ -71,8 +71,17 @@ impl App {
             Msg::PeriodsLoaded { generation, result } => pickers::periods_loaded(self, generation, result),
             Msg::AllProgress { generation, progress } => every_page::all_progress(self, generation, progress),
             Msg::AllDone { generation, query, result } => {
-                every_page::all_done(self, generation, query, result);
-                verdict::advance_verdict(self, &mut fx);
+                if self.case.verdict_run.as_ref().is_some_and(|r| r.generation == generation) {
+                    verdict::rule_events_read(self, result, &mut fx);
+                } else {
+                    every_page::all_done(self, generation, query, result);
+                    // The figures moved with the events: the targets are read again.
+                    if let Some(user_id) = self.case.results.shown.as_ref().map(|s| s.query.user_id)
+                        && self.case.targets.is_some()
+                    {
+                        self.read_targets(user_id, &mut fx);
+                    }
+                }
             }
             Msg::Exported { path, result } => exports::exported(self, &path, result),
             Msg::Saved { path, kind, result } => exports::saved(self, &path, kind, result),
@@ -133,7 +142,7 @@ impl App {
                 None => self.flash_no_query(),
             },
             Action::AskLimit => {
-                let current = Input::new(self.results.limit.to_string());
+                let current = Input::new(self.case.results.limit.to_string());
                 self.screen.open_overlay(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
             }
             Action::Confirm => self.confirm_prompt(fx),
@@ -156,7 +165,7 @@ impl App {
             Action::FilterKey => {
                 self.filter_mut().input.handle_event(&Event::Key(key));
                 if !self.batch_open() {
-                    self.results.table = Default::default();
+                    self.case.results.table = Default::default();
                 }
                 self.rebuild_view();
             }
@@ -168,15 +177,15 @@ impl App {
             Action::CycleSort if self.batch_open() => batch::batch_sort(self, false),
             Action::ReverseSort if self.batch_open() => batch::batch_sort(self, true),
             Action::CycleSort => {
-                self.results.sort.0 = self.results.sort.0.next();
+                self.case.results.sort.0 = self.case.results.sort.0.next();
                 self.rebuild_view();
-                self.flash(&format!("Sorted by {}.", self.results.sort.0.label()));
+                self.flash(&format!("Sorted by {}.", self.case.results.sort.0.label()));
             }
             Action::ReverseSort => {
-                self.results.sort.1 = !self.results.sort.1;
+                self.case.results.sort.1 = !self.case.results.sort.1;
                 self.rebuild_view();
-                let order = if self.results.sort.1 { "descending" } else { "ascending" };
-                self.flash(&format!("Sorted by {}, {order}.", self.results.sort.0.label()));
+                let order = if self.case.results.sort.1 { "descending" } else { "ascending" };
+                self.flash(&format!("Sorted by {}, {order}.", self.case.results.sort.0.label()));
             }
             Action::ToggleSummary => summary::toggle_summary(self, fx),
             Action::ToggleVerdict => verdict::toggle_verdict(self, fx),
@@ -193,16 +202,17 @@ impl App {
             Action::CloseOverlay => {
                 self.screen.close_overlay();
             }
-            Action::Close => self.close_panel(),
+            Action::Close => self.close_panel(fx),
             Action::ToggleHelp => {
                 if self.screen.close_overlay().is_none() {
                     self.screen.open_overlay(Overlay::Help { scroll: 0 });
                 }
             }
+            Action::Refresh if self.owner() == Owner::Verdict => verdict::refresh_verdict(self, fx),
             Action::Refresh if self.showing_all() => every_page::fetch_all(self, fx),
             Action::Refresh => match self.base_query() {
                 Some(q) => {
-                    self.results.cache.clear();
+                    self.case.results.cache.clear();
                     paging::request(self, q, false, true, fx);
                 }
                 None => paging::submit(self, fx),
@@ -224,20 +234,16 @@ impl App {
                 }
             }
             Action::ToggleRaw => {
-                self.results.detail.raw = !self.results.detail.raw;
-                self.results.detail.scroll = 0;
+                self.case.results.detail.raw = !self.case.results.detail.raw;
+                self.case.results.detail.scroll = 0;
             }
         }
     }
 
     /// Closes the panel drawn; what it covered has the keys again.
-    fn close_panel(&mut self) {
+    fn close_panel(&mut self, fx: &mut Vec<Effect>) {
         match self.screen.main() {
-            Some(Panel::Verdict) => {
-                // A refresh on its way (while watching) must not reopen it.
-                self.workflow.verdict_wanted = None;
-                self.screen.remove(Panel::Verdict);
-            }
+            Some(Panel::Verdict) => verdict::close_verdict(self, fx),
             Some(panel) => {
                 self.screen.remove(panel);
             }
@@ -298,7 +304,7 @@ impl App {
         self.chrome.notice = Some(Notice { level: Level::Error, text: text.to_string() });
     }
 
-    pub(super) fn paste(&mut self, text: &str) {
+    pub(super) fn paste(&mut self, text: &str, fx: &mut Vec<Effect>) {
         let owner = self.owner();
         let target = match (owner, self.form.focus) {
             (Owner::Prompt, _) => match self.screen.overlay_mut() {
@@ -330,6 +336,10 @@ impl App {
         }
         if owner == Owner::Filter {
             self.rebuild_view();
+        }
+        // A customer pasted is another customer, as one typed is.
+        if owner == Owner::Query && self.form.focus == Focus::Input(crate::api::Field::UserId) {
+            query::customer_changed(self, fx);
         }
     }
 
@@ -368,8 +378,8 @@ impl App {
                 }
             }
             Prompt::PageSize(input) => match input.value().trim().parse::<u32>() {
-                Ok(l) if (1..=self.results.max_limit).contains(&l) => Ok(l),
-                _ => Err(format!("Enter a page size from 1 to {}.", self.results.max_limit)),
+                Ok(l) if (1..=self.case.results.max_limit).contains(&l) => Ok(l),
+                _ => Err(format!("Enter a page size from 1 to {}.", self.case.results.max_limit)),
             },
             Prompt::Export(_) | Prompt::SaveText(..) => return,
         };
@@ -388,7 +398,7 @@ impl App {
             (Prompt::Export(_) | Prompt::SaveText(..), Ok(_)) => {}
             (Prompt::PageSize(_), Ok(limit)) => {
                 self.screen.close_overlay();
-                self.results.limit = limit;
+                self.case.results.limit = limit;
                 if let Some(q) = self.base_query() {
                     // Keep the first event of the current page in view.
                     let first = u64::from(q.page) * u64::from(q.limit);

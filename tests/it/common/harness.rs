@@ -118,6 +118,8 @@ impl Harness {
     pub fn with_theme(width: u16, height: u16, theme: Theme) -> Harness {
         let mut app = App::new(AppOptions::new("DEMO", 10, 1000));
         app.chrome.size = Rect::new(0, 0, width, height);
+        // A fixed clock, so every time a screen shows ("as of …") is the same each run.
+        app.chrome.clock = chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").ok();
         let dataset = shared_dataset();
         let pages = DemoPages { dataset: dataset.clone(), answered: Cell::new(0) };
         Harness { app, theme, dataset, pages, pending: Vec::new(), other: Vec::new() }
@@ -247,7 +249,7 @@ impl Harness {
             .filter_map(|e| if let Effect::Prefetch { query } = e { Some(*query) } else { None })
             .collect();
         self.pending.retain(|e| !matches!(e, Effect::Prefetch { .. }));
-        self.app.results.prefetching.retain(|q| !queries.contains(q));
+        self.app.case.results.prefetching.retain(|q| !queries.contains(q));
     }
 
     pub fn render(&self) -> Terminal<TestBackend> {

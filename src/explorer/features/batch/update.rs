@@ -60,7 +60,7 @@ fn take_row(app: &mut App) -> Option<(i64, i64, Option<i64>)> {
         return None;
     };
     let period = row.period_id;
-    app.results.filter = Default::default();
+    app.case.results.filter = Default::default();
     app.set_field(Field::UserId, &user.to_string());
     app.set_field(Field::RuleId, &rule.to_string());
     app.set_field(Field::PeriodId, &period.map(|p| p.to_string()).unwrap_or_default());

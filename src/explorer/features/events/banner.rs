@@ -10,7 +10,7 @@ use crate::explorer::app::App;
 use crate::explorer::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(e) = &app.results.error else { return };
+    let Some(e) = &app.case.results.error else { return };
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.error())

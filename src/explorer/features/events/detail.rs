@@ -176,7 +176,7 @@ pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         return vec![Line::styled("No event selected.", theme.muted())];
     };
     let width = width as usize;
-    if app.results.detail.raw {
+    if app.case.results.detail.raw {
         let json = terminal_safe_json(&bounded_json(&e.as_sent()), true);
         return json.lines().flat_map(|l| hard_wrap(l, width)).map(Line::from).collect();
     }
@@ -233,7 +233,7 @@ pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     let focused = app.form.focus == Focus::Table && app.screen.main() == Some(Panel::Detail);
     let title = match app.selected_event() {
-        Some(e) if app.results.detail.raw => format!(" Event {} · raw JSON ", e.event_log_id),
+        Some(e) if app.case.results.detail.raw => format!(" Event {} · raw JSON ", e.event_log_id),
         Some(e) => format!(" Event {} ", e.event_log_id),
         None => " Event ".to_string(),
     };
@@ -242,13 +242,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
         .border_style(theme.border(focused))
         .title(Span::styled(title, theme.title(focused)))
         .title_bottom(
-            Line::from(Span::styled(if app.results.detail.raw { " v fields " } else { " v raw JSON " }, theme.muted()))
-                .right_aligned(),
+            Line::from(Span::styled(
+                if app.case.results.detail.raw { " v fields " } else { " v raw JSON " },
+                theme.muted(),
+            ))
+            .right_aligned(),
         );
     let inner = block.inner(area);
     let content = lines(app, theme, inner.width);
     let max_scroll = u16::try_from(content.len().saturating_sub(inner.height as usize)).unwrap_or(u16::MAX);
-    let scroll = app.results.detail.scroll.min(max_scroll);
+    let scroll = app.case.results.detail.scroll.min(max_scroll);
     frame.render_widget(Paragraph::new(content).block(block).scroll((scroll, 0)), area);
     max_scroll
 }

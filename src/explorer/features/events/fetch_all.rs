@@ -14,17 +14,20 @@ pub(crate) fn fetch_all(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(query) = app.base_query().or_else(|| app.query_from_inputs()) else {
         return app.flash("Enter a customer id and a target rule id first, then press Enter.");
     };
-    if let Some(old) = app.workflow.all_run.take() {
+    if let Some(old) = app.case.all_run.take() {
         fx.push(Effect::Cancel { generation: old.generation });
     }
     app.generation += 1;
     let generation = app.generation;
-    app.workflow.all_run = Some(AllRun { generation, query, pages: 0, pages_done: 0, events: 0, retries: 0 });
+    app.case.all_run = Some(AllRun::new(generation, query, app.now()));
     fx.push(Effect::FetchAll { generation, query });
 }
 
 pub(crate) fn all_progress(app: &mut App, generation: u64, progress: Progress) {
-    let Some(run) = app.workflow.all_run.as_mut().filter(|r| r.generation == generation) else { return };
+    let case = &mut app.case;
+    let Some(run) = case.all_run.iter_mut().chain(&mut case.verdict_run).find(|r| r.generation == generation) else {
+        return;
+    };
     match progress {
         Progress::Planned { pages, .. } => run.pages = pages,
         Progress::Page { events, .. } => {
@@ -36,18 +39,18 @@ pub(crate) fn all_progress(app: &mut App, generation: u64, progress: Progress) {
 }
 
 pub(crate) fn all_done(app: &mut App, generation: u64, query: EventsQuery, result: Result<AllEvents, ApiError>) {
-    if app.workflow.all_run.as_ref().is_none_or(|r| r.generation != generation) {
+    if app.case.all_run.as_ref().is_none_or(|r| r.generation != generation) {
         return;
     }
-    app.workflow.all_run = None;
+    app.case.all_run = None;
     let all = match result {
         Ok(all) => all,
         Err(e) => {
-            app.results.error = Some(e);
+            app.case.results.error = Some(e);
             return;
         }
     };
-    app.results.error = None;
+    app.case.results.error = None;
     let query = EventsQuery { page: 0, limit: all.limit, ..query };
     if let Some(message) = all.no_events {
         paging::show(app, query, Arc::new(EventsOutcome::NoEvents { message }), false);

@@ -36,7 +36,7 @@ impl Part {
 
 fn parts(app: &App, theme: &Theme) -> Vec<Part> {
     let mut parts = Vec::new();
-    if let Some(all) = app.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
+    if let Some(all) = app.case.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
         parts.push(Part::text(0, format!(" All {} events", app.events().len()), theme.key()));
         parts.push(Part::text(2, format!(" · {} of {} pages", all.pages_fetched, all.pages), Style::new()));
         if !all.missing.is_empty() {
@@ -58,7 +58,7 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
             }
             None => {}
         }
-    } else if let Some(shown) = &app.results.shown {
+    } else if let Some(shown) = &app.case.results.shown {
         let info = shown.info();
         let pages = info.page_count().map_or("?".into(), |n| n.to_string());
         parts.push(Part::new(
@@ -78,15 +78,15 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
         parts.push(Part::text(2, range, Style::new()));
         parts.push(Part::text(3, format!(" · limit {}", shown.query.limit), theme.muted()));
     } else {
-        parts.push(Part::text(3, format!(" limit {}", app.results.limit), theme.muted()));
+        parts.push(Part::text(3, format!(" limit {}", app.case.results.limit), theme.muted()));
     }
-    if let Some(last) = &app.results.last_request {
+    if let Some(last) = &app.case.results.last_request {
         parts.push(Part::text(4, format!(" · {} ms", last.elapsed.as_millis()), theme.muted()));
         if let Some(id) = &last.request_id {
             parts.push(Part::text(5, format!(" · req {}", crate::sanitize::line(id)), theme.muted()));
         }
     }
-    if let Some(w) = &app.workflow.watch {
+    if let Some(w) = &app.case.watch {
         // Marked in words as well as colour, so it reads under NO_COLOR.
         // The count stays with the watch, whatever else the line gives up.
         let count = format!(" ◉ watching {} events", app.events().len());
@@ -118,7 +118,7 @@ fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let text = crate::sanitize::line(filter.input.value()).into_owned();
     let (shown, of) = match &app.workflow.batch {
         Some(b) if app.batch_open() => (b.view.len(), b.rows.len()),
-        _ => (app.results.view.len(), app.events().len()),
+        _ => (app.case.results.view.len(), app.events().len()),
     };
     let count = format!("  {shown} of {of} match · Enter keeps · Esc clears");
     let line = Line::from(vec![
@@ -157,7 +157,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if app.owner() == crate::explorer::app::screen::Owner::Filter {
         return draw_filter(app, theme, frame, area);
     }
-    if let Some(run) = &app.workflow.all_run {
+    if let Some(run) = app.case.all_run.as_ref().or(app.case.verdict_run.as_ref()) {
         return draw_progress(app, theme, frame, area, run);
     }
     let mut right =

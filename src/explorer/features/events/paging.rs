@@ -22,19 +22,23 @@ pub(crate) fn submit(app: &mut App, fx: &mut Vec<Effect>) {
 /// A new query replaces everything under way: its page 1 is fetched for
 /// real, and a fetch-all of the old query is stopped.
 pub(crate) fn new_query(app: &mut App, query: EventsQuery, fx: &mut Vec<Effect>) {
-    if let Some(run) = app.workflow.all_run.take() {
+    // Another customer, by whatever route: a new case.
+    if app.case.customer().is_some_and(|u| u != query.user_id) {
+        app.new_case(fx);
+    }
+    for run in [app.case.all_run.take(), app.case.verdict_run.take()].into_iter().flatten() {
         fx.push(Effect::Cancel { generation: run.generation });
     }
-    app.results.cache.clear();
+    app.case.results.cache.clear();
     // A warning about the old query does not outlive it, nor a watch.
     app.chrome.notice = None;
-    app.results.fresh.clear();
-    if let Some(w) = app.workflow.watch.take() {
+    app.case.results.fresh.clear();
+    if let Some(w) = app.case.watch.take() {
         fx.push(Effect::Cancel { generation: w.generation });
     }
     // Every panel belonged to the last query: the new one starts on its table.
     app.screen.clear();
-    app.workflow.verdict_wanted = None;
+    app.case.verdict_wanted = None;
     request(app, query, true, true, fx);
 }
 
@@ -43,11 +47,11 @@ pub(crate) fn cancel(app: &mut App, fx: &mut Vec<Effect>) {
         fx.push(Effect::Cancel { generation: r.generation });
         app.flash("Customer lookup cancelled.");
     }
-    if let Some(f) = app.results.in_flight.take() {
+    if let Some(f) = app.case.results.in_flight.take() {
         fx.push(Effect::Cancel { generation: f.generation });
         app.flash("Request cancelled.");
     }
-    if let Some(run) = app.workflow.all_run.take() {
+    if let Some(run) = app.case.all_run.take() {
         fx.push(Effect::Cancel { generation: run.generation });
         app.flash(&format!(
             "Fetch-all cancelled after {} of {} pages; the table is as it was.",
@@ -71,37 +75,38 @@ pub(crate) fn request(app: &mut App, query: EventsQuery, focus_table: bool, fres
     // Every page is on its way (`a`, the verdict, the summary): a page shown
     // meanwhile would race it for the table, and whichever came last would
     // win. A new query (which stops the run) is the way past it.
-    if app.workflow.all_run.is_some() {
+    if app.case.all_run.is_some() {
         return app.flash("Every page is being fetched: ask for a page once it is in (Esc cancels it).");
     }
-    if let Some(old) = app.results.in_flight.take() {
+    if let Some(old) = app.case.results.in_flight.take() {
         fx.push(Effect::Cancel { generation: old.generation });
     }
-    if !fresh && let Some(hit) = app.results.cache.get(&query).cloned() {
-        app.results.last_request = Some(LastRequest {
+    if !fresh && let Some(hit) = app.case.results.cache.get(&query).cloned() {
+        app.case.results.last_request = Some(LastRequest {
             elapsed: hit.meta.elapsed,
             request_id: hit.meta.request_id,
             status: Some(hit.meta.status),
         });
-        app.results.error = None;
+        app.case.results.error = None;
         show(app, query, hit.outcome, focus_table);
         prefetch_next(app, fx);
         return;
     }
     app.generation += 1;
     let generation = app.generation;
-    app.results.in_flight = Some(InFlight { generation, query, focus_table, fresh });
+    app.case.results.in_flight = Some(InFlight { generation, query, focus_table, fresh });
     // A prefetch of this very page is under way: wait for it instead.
-    if fresh || !app.results.prefetching.contains(&query) {
+    if fresh || !app.case.results.prefetching.contains(&query) {
         fx.push(Effect::Fetch { generation, query });
     }
 }
 
 pub(crate) fn remember(app: &mut App, query: EventsQuery, fetched: &Fetched<EventsOutcome>) {
-    if app.results.cache.len() >= CACHE_PAGES {
-        app.results.cache.clear();
+    if app.case.results.cache.len() >= CACHE_PAGES {
+        app.case.results.cache.clear();
     }
-    app.results
+    app.case
+        .results
         .cache
         .insert(query, CachedPage { outcome: Arc::new(fetched.value.clone()), meta: fetched.meta.clone() });
 }
@@ -117,13 +122,13 @@ pub(crate) fn finish(
     match result {
         Ok(fetched) => {
             let elapsed = if elapsed.is_zero() { fetched.meta.elapsed } else { elapsed };
-            app.results.last_request = Some(LastRequest {
+            app.case.results.last_request = Some(LastRequest {
                 elapsed,
                 request_id: fetched.meta.request_id.clone(),
                 status: Some(fetched.meta.status),
             });
             remember(app, query, &fetched);
-            app.results.error = None;
+            app.case.results.error = None;
             for field in &mut app.form.inputs {
                 field.api_error = None;
             }
@@ -138,7 +143,7 @@ pub(crate) fn finish(
             }
         }
         Err(e) => {
-            app.results.last_request =
+            app.case.results.last_request =
                 Some(LastRequest { elapsed, request_id: e.request_id.clone(), status: e.status });
             // No customer has the digits typed as id: they may be a mobile.
             if crate::core::customer::is_unknown_customer(&e)
@@ -151,9 +156,9 @@ pub(crate) fn finish(
                     let message = e.server_message().unwrap_or_default().to_string();
                     app.field_mut(field).api_error = Some((code, message));
                     app.form.focus = Focus::Input(field);
-                    app.results.error = None;
+                    app.case.results.error = None;
                 }
-                _ => app.results.error = Some(e),
+                _ => app.case.results.error = Some(e),
             }
         }
     }
@@ -164,12 +169,16 @@ pub(crate) fn show(app: &mut App, query: EventsQuery, outcome: Arc<EventsOutcome
 }
 
 pub(crate) fn show_with(app: &mut App, shown: Shown, focus_table: bool) {
-    let same =
-        app.results.shown.as_ref().is_some_and(|s| s.query == shown.query && s.all.is_none() && shown.all.is_none());
-    app.results.shown = Some(shown);
+    let same = app
+        .case
+        .results
+        .shown
+        .as_ref()
+        .is_some_and(|s| s.query == shown.query && s.all.is_none() && shown.all.is_none());
+    app.case.results.shown = Some(shown);
     if !same {
-        app.results.table = Default::default();
-        app.results.detail.scroll = 0;
+        app.case.results.table = Default::default();
+        app.case.results.detail.scroll = 0;
     }
     app.rebuild_view();
     if focus_table {
@@ -178,13 +187,13 @@ pub(crate) fn show_with(app: &mut App, shown: Shown, focus_table: bool) {
 }
 
 pub(crate) fn prefetch_next(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(shown) = &app.results.shown else { return };
+    let Some(shown) = &app.case.results.shown else { return };
     if !matches!(&*shown.outcome, EventsOutcome::Page(_)) || shown.info().is_last() {
         return;
     }
     let next = shown.query.at_page(shown.query.page + 1);
-    if !app.results.cache.contains_key(&next) && !app.results.prefetching.contains(&next) {
-        app.results.prefetching.push(next);
+    if !app.case.results.cache.contains_key(&next) && !app.case.results.prefetching.contains(&next) {
+        app.case.results.prefetching.push(next);
         fx.push(Effect::Prefetch { query: next });
     }
 }

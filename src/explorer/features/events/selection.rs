@@ -27,9 +27,10 @@ pub(crate) fn move_selection(app: &mut App, delta: isize) {
         Some(Panel::Detail) => {
             let max = app.chrome.frame.detail_max_scroll;
             let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };
-            let next = (i64::from(app.results.detail.scroll) + step.signum() * step.abs().min(i64::from(u16::MAX)))
-                .clamp(0, i64::from(max));
-            app.results.detail.scroll = next as u16;
+            let next = (i64::from(app.case.results.detail.scroll)
+                + step.signum() * step.abs().min(i64::from(u16::MAX)))
+            .clamp(0, i64::from(max));
+            app.case.results.detail.scroll = next as u16;
             return;
         }
         Some(Panel::Summary) => {
@@ -41,14 +42,14 @@ pub(crate) fn move_selection(app: &mut App, delta: isize) {
         }
         Some(Panel::Overlay) | None => {}
     }
-    let len = app.results.view.len();
+    let len = app.case.results.view.len();
     if len == 0 {
         return;
     }
-    let target = (app.results.table.selected as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
-    if target != app.results.table.selected {
-        app.results.table.selected = target;
-        app.results.detail.scroll = 0;
+    let target = (app.case.results.table.selected as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
+    if target != app.case.results.table.selected {
+        app.case.results.table.selected = target;
+        app.case.results.detail.scroll = 0;
     } else if delta > 0 && app.owner() == Owner::Table {
         app.flash("Last row of this page: n for the next page.");
     }
@@ -57,8 +58,8 @@ pub(crate) fn move_selection(app: &mut App, delta: isize) {
 /// Keeps the selection inside the visible window of the table.
 pub(crate) fn fit_table(app: &mut App) {
     let rows = app.page_rows();
-    let len = app.results.view.len();
-    let t = &mut app.results.table;
+    let len = app.case.results.view.len();
+    let t = &mut app.case.results.table;
     if t.selected < t.offset {
         t.offset = t.selected;
     } else if t.selected >= t.offset + rows {
@@ -91,10 +92,10 @@ pub(crate) fn mouse(app: &mut App, m: MouseEvent) {
                 }
             } else if let Some(row) = areas.table_row_at(at) {
                 focus_table(app);
-                let index = app.results.table.offset + row;
-                if index < app.results.view.len() {
-                    app.results.table.selected = index;
-                    app.results.detail.scroll = 0;
+                let index = app.case.results.table.offset + row;
+                if index < app.case.results.view.len() {
+                    app.case.results.table.selected = index;
+                    app.case.results.detail.scroll = 0;
                 }
             } else if areas.detail.is_some_and(|r| r.contains(at)) {
                 focus_detail(app);

@@ -114,7 +114,7 @@ type RowTexts<'a> = Vec<[Cow<'a, str>; 8]>;
 fn row_texts<'a>(app: &App, rows: &[&'a TargetEvent]) -> RowTexts<'a> {
     rows.iter()
         .map(|e| {
-            let (fresh, moved) = (app.results.fresh.contains(&e.event_log_id), app.dated_elsewhere(e).is_some());
+            let (fresh, moved) = (app.case.results.fresh.contains(&e.event_log_id), app.dated_elsewhere(e).is_some());
             DISPLAY.map(|c| cell_text(c, e, fresh, moved))
         })
         .collect()
@@ -173,7 +173,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let Some(shown) = &app.results.shown else {
+    let Some(shown) = &app.case.results.shown else {
         let mut lines = vec![Line::from(if app.is_loading() {
             format!("{} Loading…", crate::explorer::ui::spinner(app))
         } else {
@@ -203,7 +203,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let events = shown.events();
-    if app.results.view.is_empty() {
+    if app.case.results.view.is_empty() {
         let text = if events.is_empty() {
             "No events on this page."
         } else {
@@ -216,10 +216,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     // Only the window on screen is turned into rows.
     let height = inner.height.saturating_sub(1) as usize;
-    let start = app.results.table.offset.min(app.results.view.len());
-    let end = (start + height).min(app.results.view.len());
+    let start = app.case.results.table.offset.min(app.case.results.view.len());
+    let end = (start + height).min(app.case.results.view.len());
     let window: Vec<&TargetEvent> =
-        app.results.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
+        app.case.results.view[start..end].iter().filter_map(|&i| events.get(i as usize)).collect();
     let symbol = "▶ ";
     let texts = row_texts(app, &window);
     let cols =
@@ -243,7 +243,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
         });
         let style = row_style(theme, e);
-        let style = if app.results.fresh.contains(&e.event_log_id) { style.patch(theme.fresh()) } else { style };
+        let style = if app.case.results.fresh.contains(&e.event_log_id) { style.patch(theme.fresh()) } else { style };
         Row::new(cells).style(style)
     });
     let widths = cols.iter().map(|(_, w)| Constraint::Length(*w));
@@ -253,7 +253,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .row_highlight_style(theme.selected(focused))
         .highlight_symbol(symbol)
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    let mut state = TableState::default().with_selected(Some(app.results.table.selected.saturating_sub(start)));
+    let mut state = TableState::default().with_selected(Some(app.case.results.table.selected.saturating_sub(start)));
     frame.render_stateful_widget(table, inner, &mut state);
 }
 
@@ -273,7 +273,7 @@ fn title(app: &App, width: u16) -> String {
         parts.push((2, format!(" · rule {}", q.rule_id)));
         parts.push((3, format!(" · {}", q.period_id.map_or("all periods".to_string(), |p| format!("period {p}")))));
     }
-    if let Some(f) = &app.results.in_flight {
+    if let Some(f) = &app.case.results.in_flight {
         parts.push((1, format!(" {} loading page {}…", crate::explorer::ui::spinner(app), f.query.page + 1)));
     }
     parts.push((0, " ".into()));
@@ -285,21 +285,22 @@ fn title(app: &App, width: u16) -> String {
 fn view_note(app: &App, width: u16) -> Option<String> {
     let mut parts = Vec::new();
     let loaded = app.events().len();
-    let sorted = app.results.sort.0 != crate::explorer::features::events::filter::SortKey::Api || app.results.sort.1;
-    if !app.results.filter.is_active() && !sorted {
+    let sorted =
+        app.case.results.sort.0 != crate::explorer::features::events::filter::SortKey::Api || app.case.results.sort.1;
+    if !app.case.results.filter.is_active() && !sorted {
         return None;
     }
     // Over pages not yet loaded, say what the view covers.
-    let total = app.results.shown.as_ref().and_then(|s| s.info().total_records());
+    let total = app.case.results.shown.as_ref().and_then(|s| s.info().total_records());
     let partial = total.filter(|t| !app.showing_all() && *t > loaded as u64);
-    if app.results.filter.is_active() {
-        let filter =
-            crate::sanitize::truncate_chars(&crate::sanitize::line(app.results.filter.input.value()), 24).into_owned();
+    if app.case.results.filter.is_active() {
+        let filter = crate::sanitize::truncate_chars(&crate::sanitize::line(app.case.results.filter.input.value()), 24)
+            .into_owned();
         parts.push((
             1,
             match partial {
-                Some(_) => format!(" filter \"{filter}\": {} match", app.results.view.len()),
-                None => format!(" filter \"{filter}\": {} of {loaded}", app.results.view.len()),
+                Some(_) => format!(" filter \"{filter}\": {} match", app.case.results.view.len()),
+                None => format!(" filter \"{filter}\": {} of {loaded}", app.case.results.view.len()),
             },
         ));
     }
@@ -309,8 +310,8 @@ fn view_note(app: &App, width: u16) -> Option<String> {
             2,
             format!(
                 "{sep}sorted by {}{}",
-                app.results.sort.0.label(),
-                if app.results.sort.1 { ", descending" } else { "" }
+                app.case.results.sort.0.label(),
+                if app.case.results.sort.1 { ", descending" } else { "" }
             ),
         ));
     }

@@ -26,8 +26,8 @@ pub(crate) fn ask_export(app: &mut App) {
 }
 
 pub(crate) fn ask_export_events(app: &mut App) {
-    let Some(shown) = &app.results.shown else { return app.flash("Nothing to export: load some events first.") };
-    if app.results.view.is_empty() {
+    let Some(shown) = &app.case.results.shown else { return app.flash("Nothing to export: load some events first.") };
+    if app.case.results.view.is_empty() {
         return app.flash("Nothing to export: the view is empty.");
     }
     let q = shown.query;
@@ -103,12 +103,12 @@ pub(crate) fn confirm_export(app: &mut App, path: &str, fx: &mut Vec<Effect>) {
 /// Asks the runtime to write the view; an existing file is replaced only
 /// after a yes.
 pub(crate) fn export(app: &mut App, path: PathBuf, format: Format, overwrite: bool, fx: &mut Vec<Effect>) {
-    let Some(shown) = &app.results.shown else { return };
+    let Some(shown) = &app.case.results.shown else { return };
     fx.push(Effect::Export {
         path,
         format,
         outcome: shown.outcome.clone(),
-        indices: app.results.view.clone(),
+        indices: app.case.results.view.clone(),
         overwrite,
     });
 }

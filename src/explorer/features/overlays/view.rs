@@ -179,7 +179,7 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
             (" Go to page ", i, format!("Page number{pages}, Enter to go, Esc to cancel"))
         }
         Prompt::PageSize(i) => {
-            (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.results.max_limit))
+            (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.case.results.max_limit))
         }
         Prompt::SaveText(i, TextFile::CaseNote) => (
             " Save the case note ",
@@ -191,11 +191,11 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
             (" Export the batch ", i, format!("The {n} rows shown, as CSV; an existing file only after a yes"))
         }
         Prompt::Export(i) => {
-            let what = if app.results.filter.is_active() { "filtered" } else { "loaded" };
+            let what = if app.case.results.filter.is_active() { "filtered" } else { "loaded" };
             (
                 " Export ",
                 i,
-                format!("Write the {} {what} events to this file (.csv, .json or .jsonl)", app.results.view.len()),
+                format!("Write the {} {what} events to this file (.csv, .json or .jsonl)", app.case.results.view.len()),
             )
         }
     };

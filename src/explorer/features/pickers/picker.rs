@@ -26,10 +26,15 @@ pub struct TargetChoice {
     pub target: Option<Money>,
     pub achieved: Option<Money>,
     pub current: bool,
+    /// The latest period that ended without the target reached: what a
+    /// caller who says "I spent enough" is most likely calling about.
+    pub missed: bool,
 }
 
 impl TargetChoice {
-    pub fn from_groups(groups: &[UserTargetGroup]) -> Vec<TargetChoice> {
+    /// Every target of every group, the latest ended period not reached
+    /// (by `today`) marked as missed.
+    pub fn from_groups(groups: &[UserTargetGroup], today: chrono::NaiveDate) -> Vec<TargetChoice> {
         let mut v = Vec::new();
         for g in groups {
             for t in &g.targets {
@@ -45,8 +50,17 @@ impl TargetChoice {
                     target: t.target_value,
                     achieved: t.target_achieved_value,
                     current: t.current_period.unwrap_or(false),
+                    missed: false,
                 });
             }
+        }
+        let ended = |t: &TargetChoice| {
+            let end = crate::core::verdict::parse_day(Some(&t.end))?;
+            (!t.current && end < today && t.target.is_some_and(|v| v.0 > rust_decimal::Decimal::ZERO) && !t.reached())
+                .then_some(end)
+        };
+        if let Some(at) = (0..v.len()).filter_map(|i| Some((ended(&v[i])?, i))).max().map(|(_, i)| i) {
+            v[at].missed = true;
         }
         v
     }
@@ -212,10 +226,13 @@ impl Picker {
         PickerEvent::None
     }
 
-    /// Selects the first current period (●), so Enter opens it.
+    /// Selects the latest ended period not reached (✗), else the first
+    /// current one (●), so Enter opens what the caller is calling about.
     pub fn select_current(&mut self) {
-        let current = self.visible().iter().position(|&i| matches!(&self.items[i], PickerItem::Target(t) if t.current));
-        self.selected = current.unwrap_or(0);
+        let at = |pred: &dyn Fn(&TargetChoice) -> bool| {
+            self.visible().iter().position(|&i| matches!(&self.items[i], PickerItem::Target(t) if pred(t)))
+        };
+        self.selected = at(&|t| t.missed).or_else(|| at(&|t| t.current)).unwrap_or(0);
     }
 
     pub fn selected_item(&self) -> Option<&PickerItem> {
@@ -254,6 +271,7 @@ mod tests {
             target: Money::parse(target),
             achieved: Money::parse(achieved),
             current: false,
+            missed: false,
         }
     }
 

@@ -38,26 +38,16 @@ pub(crate) fn profile_changed(app: &mut App, result: Result<ProfileSwitch, Strin
         Ok(s) => s,
         Err(e) => return app.fail(&format!("Could not switch profile: {e}")),
     };
-    app.generation += 1;
     app.chrome.label = switch.label;
     app.chrome.connection = switch.connection;
-    app.results.cache.clear();
-    app.results.prefetching.clear();
-    app.results.in_flight = None;
-    app.workflow.all_run = None;
-    app.results.shown = None;
-    app.workflow.targets.clear();
-    // Lookups were answered by the old tenant.
+    // Everything learnt from the old tenant goes: the case, and the lookups.
+    app.new_case(fx);
     app.workflow.customers.clear();
     app.workflow.found_how.clear();
     app.workflow.lookup_requests.clear();
-    app.workflow.target_requests.clear();
-    app.form.resolving = None;
-    app.workflow.targets_pending = None;
-    app.workflow.group_id = None;
-    app.results.error = None;
-    app.screen.clear();
-    app.workflow.verdict_wanted = None;
+    if let Some(r) = app.form.resolving.take() {
+        fx.push(Effect::Cancel { generation: r.generation });
+    }
     app.rebuild_view();
     match app.query_from_inputs() {
         Some(q) => paging::new_query(app, q, fx),

@@ -8,6 +8,7 @@ use crossterm::event::KeyEvent;
 use crate::api::model::{TargetPeriod, UserTargetGroup};
 use crate::api::{ApiError, CustomerRef, EventsQuery, Fetched, Field};
 use crate::explorer::app::action::Effect;
+use crate::explorer::app::case::Targets;
 use crate::explorer::app::state::{App, Overlay};
 use crate::explorer::features::events::paging;
 use crate::explorer::features::pickers::picker::{
@@ -35,8 +36,9 @@ pub(crate) fn pick_target(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(user_id) = app.customer_id() else {
         return app.flash("Enter a valid customer first: their targets are looked up from it.");
     };
-    if let Some(groups) = app.workflow.targets.get(&user_id) {
-        let items = TargetChoice::from_groups(groups).into_iter().map(PickerItem::Target).collect();
+    if let Some(targets) = app.case.targets_of(user_id) {
+        let items =
+            TargetChoice::from_groups(&targets.groups, app.now().date()).into_iter().map(PickerItem::Target).collect();
         let mut picker = Picker::with_items(PickerKind::Targets { user_id }, items);
         picker.select_current();
         app.screen.open_overlay(Overlay::Picker(picker));
@@ -52,31 +54,38 @@ pub(crate) fn targets_loaded(
     result: Result<Fetched<Vec<UserTargetGroup>>, ApiError>,
     fx: &mut Vec<Effect>,
 ) {
-    let for_summary = app.workflow.targets_pending.is_some_and(|(g, _)| g == generation);
-    if for_summary {
-        app.workflow.targets_pending = None;
+    let pending = app.case.targets_pending.filter(|p| p.generation == generation);
+    let for_summary = pending.is_some();
+    let for_check = app.case.rule_check.is_some_and(|(g, _, _)| g == generation);
+    let waiting = matches!(app.screen.overlay(), Some(Overlay::Picker(p)) if p.generation == generation);
+    // Only answers this case awaits: a late one for the last customer is dropped.
+    if !(for_summary || for_check || waiting) || app.customer_id() != Some(user_id) {
+        return;
     }
+    if for_summary {
+        app.case.targets_pending = None;
+    }
+    // The answer is at least as fresh as its question.
+    let read_at = pending.map_or_else(|| app.now(), |p| p.asked_at);
     let result = result.map(|f| {
-        // Kept for the case note: every request made, with its request id.
-        app.workflow.target_requests.insert(user_id, f.meta);
-        f.value
+        // Kept with the figures: when they were read, and the exchange for the case note.
+        app.case.targets = Some(Targets { user_id, groups: Arc::new(f.value), read_at, meta: Some(f.meta) });
+        app.case.targets.as_ref().map(|t| t.groups.clone()).unwrap_or_default()
     });
     match &result {
-        Ok(groups) => {
-            app.workflow.targets.insert(user_id, Arc::new(groups.clone()));
+        Ok(_) => {
             app.refresh_summary();
-            if let Some((_, user, rule)) = app.workflow.rule_check.take_if(|(g, _, _)| *g == generation) {
+            if let Some((_, user, rule)) = app.case.rule_check.take_if(|(g, _, _)| *g == generation) {
                 return query::check_rule(app, user, rule, fx);
             }
         }
         Err(e) if for_summary => {
             // The verdict waits for the targets too: it waits no more.
-            app.workflow.verdict_wanted = None;
+            app.case.verdict_wanted = None;
             app.warn(&format!("The summary has no targets: looking them up failed. {}", e.sentence()))
         }
         Err(_) => {}
     }
-    let waiting = matches!(app.screen.overlay(), Some(Overlay::Picker(p)) if p.generation == generation);
     if !waiting {
         return;
     }
@@ -89,11 +98,12 @@ pub(crate) fn targets_loaded(
         app.screen.close_overlay();
         return;
     }
+    let today = app.now().date();
     let Some(Overlay::Picker(p)) = app.screen.overlay_mut() else { return };
     p.loading = false;
     match result {
         Ok(groups) => {
-            p.items = TargetChoice::from_groups(&groups).into_iter().map(PickerItem::Target).collect();
+            p.items = TargetChoice::from_groups(&groups, today).into_iter().map(PickerItem::Target).collect();
             p.select_current();
         }
         Err(e) => p.error = Some(e),
@@ -178,7 +188,7 @@ pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
         PickerItem::Target(t) => {
             app.set_field(Field::RuleId, &t.rule_id.to_string());
             app.set_field(Field::PeriodId, &t.period_id.map(|p| p.to_string()).unwrap_or_default());
-            app.workflow.group_id = Some(t.group_id);
+            app.case.group_id = Some(t.group_id);
             app.query_from_inputs()
         }
         PickerItem::Period(period) => {
@@ -202,7 +212,7 @@ pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
             }
             app.set_field(Field::RuleId, &r.rule_id.to_string());
             app.set_field(Field::PeriodId, &r.period_id.map(|p| p.to_string()).unwrap_or_default());
-            Some(recent_query(&r, app.results.limit))
+            Some(recent_query(&r, app.case.results.limit))
         }
         PickerItem::Profile(p) => return profiles::use_profile(app, p.name, fx),
     };

@@ -95,7 +95,13 @@ fn cells(theme: &Theme, item: &PickerItem, all_tenants: bool) -> Vec<Text> {
         PickerItem::Target(t) => {
             let reached = t.reached();
             vec![
-                left(if t.current { "●".into() } else { " ".into() }),
+                left(if t.current {
+                    "●".into()
+                } else if t.missed {
+                    "✗".into()
+                } else {
+                    " ".into()
+                }),
                 left(s(&t.group_name)),
                 left(s(&t.target_name)),
                 left(t.rule_id.to_string()),

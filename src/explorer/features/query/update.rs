@@ -9,7 +9,6 @@ use crate::explorer::app::action::Effect;
 use crate::explorer::app::state::{AfterLookup, App, Focus, LastRequest, Resolving};
 use crate::explorer::features::events::paging;
 use crate::explorer::features::pickers::update as pickers;
-use crate::explorer::features::watch::update as watch;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -72,7 +71,7 @@ pub(crate) fn looked_up(
     // A late answer to a superseded lookup is dropped.
     let Some(r) = app.form.resolving.take_if(|r| r.generation == generation) else { return };
     // The status line shows this request's id, as for any other.
-    app.results.last_request = Some(match &result {
+    app.case.results.last_request = Some(match &result {
         Ok(Found { lookup: Some(meta), .. }) => {
             LastRequest { elapsed: meta.elapsed, request_id: meta.request_id.clone(), status: Some(meta.status) }
         }
@@ -114,7 +113,7 @@ pub(crate) fn looked_up(
             app.field_mut(Field::UserId).api_error = Some((codes::CUSTOMER_NOT_FOUND, message));
             app.form.focus = Focus::Input(Field::UserId);
         }
-        Err(e) => app.results.error = Some(e),
+        Err(e) => app.case.results.error = Some(e),
     }
 }
 
@@ -151,25 +150,21 @@ pub(crate) fn edit(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Another customer is being typed: the last one's rule, period, panels
-/// and watch do not carry over, and Enter opens the new one's targets.
+/// Another customer is being typed: a new case (nothing of the last one
+/// stays), the rule and period empty, and Enter opens the new one's targets.
 pub(crate) fn customer_changed(app: &mut App, fx: &mut Vec<Effect>) {
     for f in [Field::RuleId, Field::PeriodId] {
         if !app.field(f).input.value().is_empty() || app.field(f).api_error.is_some() {
             app.set_field(f, "");
         }
     }
-    app.workflow.group_id = None;
-    app.workflow.rule_check = None;
-    app.workflow.verdict_wanted = None;
-    app.screen.clear();
-    watch::stop_watch(app, fx, "Stopped watching: another customer.");
+    app.new_case(fx);
 }
 
 /// "No events for this rule": when the customer has no target with the
 /// rule, say so and offer the targets they have.
 pub(crate) fn check_rule(app: &mut App, user_id: i64, rule_id: i64, fx: &mut Vec<Effect>) {
-    match app.workflow.targets.get(&user_id) {
+    match app.case.targets_of(user_id) {
         Some(_) => {
             if app.target_of(user_id, rule_id, None).is_none() {
                 pickers::pick_target(app, fx);
@@ -178,7 +173,7 @@ pub(crate) fn check_rule(app: &mut App, user_id: i64, rule_id: i64, fx: &mut Vec
         }
         None => {
             app.generation += 1;
-            app.workflow.rule_check = Some((app.generation, user_id, rule_id));
+            app.case.rule_check = Some((app.generation, user_id, rule_id));
             fx.push(Effect::LoadTargets { generation: app.generation, user_id });
         }
     }

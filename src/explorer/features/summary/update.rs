@@ -4,27 +4,23 @@
 use crate::explorer::app::App;
 use crate::explorer::features::verdict::update as verdict;
 
-/// Opens the summary, looking up the customer's targets (once per
-/// customer) when they are not known, however the query was entered.
+/// Opens the summary, reading the customer's targets again, however the
+/// query was entered.
 /// Closes it when it is the panel drawn.
 pub(crate) fn toggle_summary(app: &mut App, fx: &mut Vec<crate::explorer::app::action::Effect>) {
     use crate::explorer::app::screen::{Layer, Panel, SummaryPanel};
     if app.toggled_off(Panel::Summary) {
         return;
     }
-    if app.results.view.is_empty() {
+    if app.case.results.view.is_empty() {
         return app.flash("Nothing to summarise: load some events first.");
     }
     let selected = app.screen.summary().map_or(0, |p| p.selected);
     app.screen.push(Layer::Summary(SummaryPanel { summary: Default::default(), selected }));
     app.refresh_summary();
-    let Some(user_id) = app.results.shown.as_ref().map(|s| s.query.user_id) else { return };
-    let pending = app.workflow.targets_pending.is_some_and(|(_, u)| u == user_id);
-    if !app.workflow.targets.contains_key(&user_id) && !pending {
-        app.generation += 1;
-        app.workflow.targets_pending = Some((app.generation, user_id));
-        fx.push(crate::explorer::app::action::Effect::LoadTargets { generation: app.generation, user_id });
-    }
+    // The achieved values move with every purchase: read them again.
+    let Some(user_id) = app.case.results.shown.as_ref().map(|s| s.query.user_id) else { return };
+    app.read_targets(user_id, fx);
 }
 
 /// Enter in the summary: the verdict of the selected period.

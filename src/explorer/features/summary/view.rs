@@ -27,13 +27,23 @@ fn plot(m: Money) -> f64 {
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(panel) = app.screen.summary() else { return };
     let summary = &panel.summary;
-    let filtered = if app.results.filter.is_active() { " · filtered" } else { "" };
+    let filtered = if app.case.results.filter.is_active() { " · filtered" } else { "" };
     let scope = if app.showing_all() { "all loaded events" } else { "this page" };
     // The target's name, when the customer's targets are known.
-    let name = app.results.shown.as_ref().and_then(|s| {
+    let name = app.case.results.shown.as_ref().and_then(|s| {
         let t = app.target_of(s.query.user_id, s.query.rule_id, None)?;
         t.target_name.as_deref().map(|n| format!(" · {}", sanitize::line_prefix(n, 200)))
     });
+    let customer = app.case.results.shown.as_ref().map(|s| s.query.user_id);
+    let known = customer.and_then(|u| app.case.targets_of(u));
+    let loading = match (app.targets_loading(), known) {
+        (false, _) => "",
+        (true, None) => " · looking up the targets…",
+        (true, Some(_)) => " · reading the targets again…",
+    };
+    // The API's figures say when they were read; one read before the last
+    // arrival is not compared with the events.
+    let reading = known.map(|t| (t.read_at.format("%H:%M:%S").to_string(), app.case.stale(t.read_at)));
     // Parts are kept whole or dropped, so no figure in the title is cut.
     let title = columns::join_fitting(
         &[
@@ -42,7 +52,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             (1, format!(" · {} events", summary.count)),
             (1, format!(" · {} in all", show(summary.sum))),
             (2, format!(" · {scope}{filtered}")),
-            (3, if app.targets_loading() { " · looking up the targets…".into() } else { String::new() }),
+            (1, customer.map_or(String::new(), |u| format!(" · customer {u}"))),
+            (3, loading.into()),
             (0, " ".to_string()),
         ],
         area.width.saturating_sub(2) as usize,
@@ -57,7 +68,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(p) = summary.periods.get(panel.selected) else { return };
     let names_w = 48.min(bottom.width / 2);
     let [left, right] = Layout::horizontal([Constraint::Length(names_w), Constraint::Min(0)]).spacing(1).areas(bottom);
-    by_name(theme, p, frame, left);
+    by_name(theme, p, reading.as_ref(), frame, left);
     chart(theme, p, frame, right);
 }
 
@@ -147,7 +158,9 @@ fn periods_table(app: &App, theme: &Theme, summary: &Summary, frame: &mut Frame,
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn by_name(theme: &Theme, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
+/// `reading`: when the API's figures were read, and whether an event
+/// arrived since.
+fn by_name(theme: &Theme, p: &PeriodSummary, reading: Option<&(String, bool)>, frame: &mut Frame, area: Rect) {
     let width = area.width as usize;
     let mut lines = vec![Line::from(Span::styled(format!("Period {} by event", p.period_id), theme.header()))];
     for (name, n) in &p.by_name {
@@ -169,8 +182,14 @@ fn by_name(theme: &Theme, p: &PeriodSummary, frame: &mut Frame, area: Rect) {
     }
     if let Some(achieved) = p.achieved {
         lines.push(Line::default());
-        lines.extend(labelled(Span::raw(""), "API's achieved value:", &achieved.to_string(), width, theme.muted()));
-        match p.sum.and_then(|s| achieved.checked_add(Money(-s.0))) {
+        let label = match reading {
+            Some((at, false)) => format!("API's achieved value (as of {at}):"),
+            Some((at, true)) => format!("API's achieved value (read {at}, before the last arrival):"),
+            None => "API's achieved value:".to_string(),
+        };
+        lines.extend(labelled(Span::raw(""), &label, &achieved.to_string(), width, theme.muted()));
+        let stale = reading.is_some_and(|(_, stale)| *stale);
+        match p.sum.and_then(|s| achieved.checked_add(Money(-s.0))).filter(|_| !stale) {
             Some(d) if !d.0.is_zero() => lines.extend(labelled(
                 Span::raw(""),
                 "differs from the loaded sum by",

@@ -1,12 +1,17 @@
 //! The verdict panel (`e`): why the current query's target was or was not
 //! reached, per period. It needs the customer's targets and every event of
-//! the rule (all periods: events move between neighbours), so it looks them
-//! up — the targets once per customer, the events with a fetch-all — and
-//! computes when both are there.
+//! the rule (all periods: events move between neighbours); both are read
+//! anew, side by side, each time it opens — into the case, apart from the
+//! table, whose query never changes under it — and it is computed when
+//! both are in.
 
-use crate::api::EventsQuery;
-use crate::core::verdict::verdicts;
+use std::sync::Arc;
+
+use crate::api::fetch_all::AllEvents;
+use crate::api::{ApiError, EventsQuery};
+use crate::core::verdict::{Readings, verdicts_read};
 use crate::explorer::app::action::Effect;
+use crate::explorer::app::case::RuleEvents;
 use crate::explorer::app::screen::{Layer, Panel};
 use crate::explorer::app::state::{AllRun, App};
 
@@ -15,10 +20,7 @@ use super::state::{VerdictPanel, VerdictWanted};
 /// `e`: opens the verdict for the current query, or closes it.
 pub(crate) fn toggle_verdict(app: &mut App, fx: &mut Vec<Effect>) {
     if app.screen.main() == Some(Panel::Verdict) {
-        // A refresh on its way (while watching) must not reopen it.
-        app.workflow.verdict_wanted = None;
-        app.screen.remove(Panel::Verdict);
-        return;
+        return close_verdict(app, fx);
     }
     let Some(q) = app.base_query().or_else(|| app.query_from_inputs()) else {
         return app.flash("Enter a customer and a target rule first: the verdict is about their target.");
@@ -26,46 +28,97 @@ pub(crate) fn toggle_verdict(app: &mut App, fx: &mut Vec<Effect>) {
     want_verdict(app, q.user_id, q.rule_id, q.period_id, fx);
 }
 
-/// Asks for the verdict of a customer's rule, opening on `period_id`.
+/// Closes the verdict; what it was waiting for is no longer wanted.
+pub(crate) fn close_verdict(app: &mut App, fx: &mut Vec<Effect>) {
+    app.case.verdict_wanted = None;
+    if let Some(run) = app.case.verdict_run.take() {
+        fx.push(Effect::Cancel { generation: run.generation });
+    }
+    app.screen.remove(Panel::Verdict);
+}
+
+/// `r` in the verdict: its figures read anew, on the period shown.
+pub(crate) fn refresh_verdict(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(v) = app.screen.verdict() else { return };
+    let (user_id, rule_id) = (v.user_id, v.rule_id);
+    let period_id = v.periods.get(v.selected).map(|p| p.period_id);
+    want_verdict(app, user_id, rule_id, period_id, fx);
+    app.flash("Reading the targets and every event of the rule again…");
+}
+
+/// Asks for the verdict of a customer's rule, opening on `period_id`: the
+/// targets and every event of the rule are read anew, side by side.
 pub(crate) fn want_verdict(app: &mut App, user_id: i64, rule_id: i64, period_id: Option<i64>, fx: &mut Vec<Effect>) {
-    app.workflow.verdict_wanted = Some(VerdictWanted { user_id, rule_id, period_id });
+    app.case.verdict_wanted = Some(VerdictWanted { user_id, rule_id, period_id });
+    app.read_targets(user_id, fx);
+    if let Some(old) = app.case.verdict_run.take() {
+        fx.push(Effect::Cancel { generation: old.generation });
+    }
+    let query = EventsQuery { user_id, rule_id, period_id: None, limit: 1, page: 0 };
+    app.generation += 1;
+    let generation = app.generation;
+    app.case.verdict_run = Some(AllRun::new(generation, query, app.now()));
+    fx.push(Effect::FetchAll { generation, query });
+}
+
+/// Every event of the verdict's rule is in (or could not be read).
+pub(crate) fn rule_events_read(app: &mut App, result: Result<AllEvents, ApiError>, fx: &mut Vec<Effect>) {
+    let Some(run) = app.case.verdict_run.take() else { return };
+    let all = match result {
+        Ok(all) => all,
+        Err(e) => {
+            app.case.verdict_wanted = None;
+            app.fail(&format!("No verdict: the events could not all be read. {}", e.sentence()));
+            app.case.results.error = Some(e);
+            return;
+        }
+    };
+    let incomplete = if let Some(stop) = all.stopped {
+        Some(stop.sentence())
+    } else if !all.missing.is_empty() {
+        let pages: Vec<u32> = all.missing.iter().map(|m| m.page).collect();
+        Some(format!("{} could not be read", crate::api::fetch_all::describe_pages(&pages)))
+    } else {
+        None
+    };
+    app.case.rule_events = Some(RuleEvents {
+        user_id: run.query.user_id,
+        rule_id: run.query.rule_id,
+        events: Arc::new(all.events),
+        read_at: run.asked_at,
+        requests: all.requests,
+        incomplete,
+    });
     advance_verdict(app, fx);
 }
 
-/// Takes the next step towards the wanted verdict: the targets, then
-/// every event of the rule, then the verdict itself.
-pub(crate) fn advance_verdict(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(want) = app.workflow.verdict_wanted else { return };
-    if !app.workflow.targets.contains_key(&want.user_id) {
-        if app.workflow.targets_pending.is_none_or(|(_, u)| u != want.user_id) {
-            app.generation += 1;
-            app.workflow.targets_pending = Some((app.generation, want.user_id));
-            fx.push(Effect::LoadTargets { generation: app.generation, user_id: want.user_id });
-        }
+/// Computes the wanted verdict once nothing it needs is on its way.
+pub(crate) fn advance_verdict(app: &mut App, _fx: &mut Vec<Effect>) {
+    let Some(want) = app.case.verdict_wanted else { return };
+    let pending = app.case.verdict_run.is_some() || app.case.targets_pending.is_some_and(|p| p.user_id == want.user_id);
+    if pending {
         return;
     }
-    let every_event = app.results.shown.as_ref().is_some_and(|s| {
-        s.all.is_some()
-            && s.query.user_id == want.user_id
-            && s.query.rule_id == want.rule_id
-            && s.query.period_id.is_none()
-    });
-    if !every_event {
-        if app.workflow.all_run.is_none() {
-            let query =
-                EventsQuery { user_id: want.user_id, rule_id: want.rule_id, period_id: None, limit: 1, page: 0 };
-            app.generation += 1;
-            let generation = app.generation;
-            app.workflow.all_run = Some(AllRun { generation, query, pages: 0, pages_done: 0, events: 0, retries: 0 });
-            fx.push(Effect::FetchAll { generation, query });
-        }
+    app.case.verdict_wanted = None;
+    show_verdict(app, want);
+}
+
+/// The verdict from what the case holds now, shown (or refreshed in place).
+pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
+    let Some(targets) = app.case.targets_of(want.user_id).cloned() else { return };
+    let Some(events) =
+        app.case.rule_events.as_ref().filter(|r| r.user_id == want.user_id && r.rule_id == want.rule_id).cloned()
+    else {
         return;
-    }
-    app.workflow.verdict_wanted = None;
-    let groups = app.workflow.targets.get(&want.user_id).cloned().unwrap_or_default();
-    let targets: Vec<_> = groups.iter().flat_map(|g| &g.targets).collect();
+    };
+    let chosen: Vec<_> = targets.groups.iter().flat_map(|g| &g.targets).collect();
     let now = app.now();
-    let periods = verdicts(&targets, want.rule_id, None, app.events(), now);
+    let readings = Readings {
+        targets_at: Some(targets.read_at),
+        events_at: Some(events.read_at),
+        last_arrival: app.case.last_arrival,
+    };
+    let periods = verdicts_read(&chosen, want.rule_id, None, &events.events, now, readings);
     if periods.is_empty() {
         return app.warn(&format!("Customer {} has no target with rule {}.", want.user_id, want.rule_id));
     }
@@ -74,24 +127,34 @@ pub(crate) fn advance_verdict(app: &mut App, fx: &mut Vec<Effect>) {
         .period_id
         .and_then(|p| periods.iter().position(|v| v.period_id == p))
         .unwrap_or_else(|| crate::core::verdict::complaint_period(&periods));
-    let target_name = targets
+    let target_name = chosen
         .iter()
         .find(|t| t.target_rule_id == want.rule_id)
         .and_then(|t| t.target_name.as_deref())
         .map(|n| crate::sanitize::line(n).into_owned());
-    let panel = VerdictPanel {
-        user_id: want.user_id,
-        rule_id: want.rule_id,
-        target_name,
-        periods,
-        selected,
-        event: 0,
-        in_events: false,
-    };
+    if let Some(why) = &events.incomplete {
+        app.warn(&format!("The verdict is missing events: {why}."));
+    }
     match app.screen.verdict_mut() {
-        // A refresh (while watching) keeps its place in the stack.
-        Some(open) if open.user_id == panel.user_id && open.rule_id == panel.rule_id => *open = panel,
-        _ => app.screen.push(Layer::Verdict(panel)),
+        // A refresh (an arrival, fresh targets) keeps its place in the stack and the cursor.
+        Some(open) if open.user_id == want.user_id && open.rule_id == want.rule_id => {
+            open.target_name = target_name;
+            open.selected = open.selected.min(periods.len().saturating_sub(1));
+            open.periods = periods;
+        }
+        _ => {
+            let panel = VerdictPanel {
+                user_id: want.user_id,
+                rule_id: want.rule_id,
+                target_name,
+                periods,
+                selected,
+                event: 0,
+                in_events: false,
+            };
+            // Beneath an overlay open meanwhile (help, a prompt, a picker), never over it.
+            app.screen.push_beneath_overlay(Layer::Verdict(panel));
+        }
     }
 }
 
@@ -116,27 +179,34 @@ pub(crate) fn verdict_move(app: &mut App, delta: isize) {
     }
 }
 
-/// Enter on a listed event: the panel closes on the table with it selected.
+/// Enter on a listed event: its row in the table, with its detail, over
+/// the verdict (Esc comes back to the verdict). The table keeps its query:
+/// an event it does not hold is said to be elsewhere, not fetched into it.
 pub(crate) fn verdict_open_event(app: &mut App) {
     let Some(v) = app.screen.verdict() else { return };
-    let Some(id) = v
-        .periods
-        .get(v.selected)
-        .and_then(|p| crate::core::verdict::report::notable(p).get(v.event).map(|(e, _)| e.event_log_id))
-    else {
-        return app.flash("Tab to the events, then Enter selects one in the table.");
+    let Some((id, period)) = v.periods.get(v.selected).and_then(|p| {
+        crate::core::verdict::report::notable(p).get(v.event).map(|(e, _)| (e.event_log_id, e.period_id))
+    }) else {
+        return app.flash("Tab to the events, then Enter shows one in the table.");
     };
-    // The filter could hide it: it is cleared so the event is there.
-    app.results.filter = Default::default();
-    app.rebuild_view();
-    let events = app.events();
-    match app.results.view.iter().position(|&i| events.get(i as usize).is_some_and(|e| e.event_log_id == id)) {
+    let period_name = v.periods.iter().find(|p| p.period_id == period).map_or(period.to_string(), |p| p.name());
+    let row = |app: &App| {
+        let events = app.events();
+        app.case.results.view.iter().position(|&i| events.get(i as usize).is_some_and(|e| e.event_log_id == id))
+    };
+    let mut at = row(app);
+    if at.is_none() && app.events().iter().any(|e| e.event_log_id == id) {
+        // The filter hides it: it is cleared so the event is there.
+        app.case.results.filter = Default::default();
+        app.rebuild_view();
+        at = row(app);
+    }
+    match at {
         Some(row) => {
-            // Every panel over the table closes: the event is the answer.
-            app.screen.clear();
-            app.results.table.selected = row;
+            app.case.results.table.selected = row;
             app.form.focus = crate::explorer::app::Focus::Table;
+            app.screen.push(Layer::Detail);
         }
-        None => app.flash(&format!("Event {id} is not among the loaded events.")),
+        None => app.flash(&format!("Event {id} counted in {period_name}: not in the table's query.")),
     }
 }

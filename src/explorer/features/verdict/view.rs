@@ -13,7 +13,7 @@ use rust_decimal::prelude::ToPrimitive;
 use unicode_width::UnicodeWidthStr;
 
 use crate::api::model::Money;
-use crate::core::verdict::report::{findings, notable};
+use crate::core::verdict::report::{figures, findings, notable};
 use crate::core::verdict::{Outcome, PeriodVerdict};
 use crate::explorer::app::App;
 use crate::explorer::features::verdict::state::VerdictPanel;
@@ -26,12 +26,18 @@ fn plot(m: Money) -> f64 {
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(panel) = app.screen.verdict() else { return };
-    let name = panel.target_name.as_deref().map_or(String::new(), |n| format!(" · {n}"));
+    // The period shown names the title, and its own target's name.
+    let shown = panel.periods.get(panel.selected);
+    let name = shown
+        .and_then(|v| v.target_name.as_deref())
+        .or(panel.target_name.as_deref())
+        .map_or(String::new(), |n| format!(" · {n}"));
     let title = columns::join_fitting(
         &[
             (0, " Verdict".to_string()),
+            (0, shown.map_or(String::new(), |v| format!(" · {}", v.name()))),
             (2, name),
-            (1, format!(" · customer {}", panel.user_id)),
+            (0, format!(" · customer {}", panel.user_id)),
             (1, format!(" · rule {}", panel.rule_id)),
             (0, " ".into()),
         ],
@@ -70,7 +76,7 @@ fn periods(theme: &Theme, panel: &VerdictPanel, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|v| {
             let style = outcome_style(theme, v);
-            let head = format!("{} {} ", v.period_id, v.ref_code.as_deref().unwrap_or(""));
+            let head = format!("{} ", v.name());
             let line = columns::fit_words(&v.headline(), width.saturating_sub(head.width())).into_owned();
             Row::new(vec![Cell::from(Line::from(vec![Span::raw(head), Span::styled(line, style)]))])
         })
@@ -104,10 +110,6 @@ fn labelled(label: &str, figure: &str, width: usize, style: Style) -> Vec<Line<'
     lines
 }
 
-fn money(m: Option<Money>) -> String {
-    m.map_or_else(|| "—".into(), |m| m.as_money())
-}
-
 /// The figures, what explains them, and the notable events of the selected
 /// period, each reason whole: long lines wrap at words, never cut. The
 /// event under the cursor is highlighted and kept in view.
@@ -118,13 +120,11 @@ fn details(theme: &Theme, panel: &VerdictPanel, v: &PeriodVerdict, frame: &mut F
         .into_iter()
         .map(|l| Line::from(Span::styled(l, outcome_style(theme, v).add_modifier(ratatui::style::Modifier::BOLD))))
         .collect();
-    lines.extend(labelled("Target", &money(v.target), width, Style::new()));
-    lines.extend(labelled("API's achieved value", &money(v.achieved), width, Style::new()));
-    let sum = v.events_sum.map_or_else(|| "not exact".into(), |s| s.as_money());
-    lines.extend(labelled(&format!("Sum of the {} listed events", v.events_count), &sum, width, Style::new()));
-    if let Some(d) = v.difference {
-        let (label, d) = crate::core::verdict::difference_label(d);
-        lines.extend(labelled(label, &d.as_money(), width, theme.warning()));
+    // The same figures, in the same words, as the text and the case note.
+    let difference = v.difference.map(|d| crate::core::verdict::difference_label(d).0);
+    for (label, figure) in figures(v) {
+        let style = if Some(label.as_str()) == difference { theme.warning() } else { Style::new() };
+        lines.extend(labelled(&label, &figure, width, style));
     }
     for finding in findings(v) {
         lines.extend(
@@ -182,7 +182,7 @@ fn details(theme: &Theme, panel: &VerdictPanel, v: &PeriodVerdict, frame: &mut F
 /// as marks on the day they happened.
 fn chart(app: &App, theme: &Theme, v: &PeriodVerdict, frame: &mut Frame, area: Rect) {
     let mut here: Vec<_> =
-        app.events().iter().filter(|e| e.period_id == v.period_id && e.event_date.parsed.is_some()).collect();
+        app.verdict_events().iter().filter(|e| e.period_id == v.period_id && e.event_date.parsed.is_some()).collect();
     here.sort_by_key(|e| e.event_date.parsed);
     let (Some(start), Some(end)) = (
         v.start.or_else(|| here.first().and_then(|e| e.event_date.parsed).map(|d| d.date())),

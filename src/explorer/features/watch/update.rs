@@ -16,10 +16,10 @@ use super::state::Watch;
 
 /// `w`: starts watching the shown query, or stops.
 pub(crate) fn toggle_watch(app: &mut App, fx: &mut Vec<Effect>) {
-    if app.workflow.watch.is_some() {
+    if app.case.watch.is_some() {
         return stop_watch(app, fx, "Stopped watching.");
     }
-    let Some(shown) = &app.results.shown else {
+    let Some(shown) = &app.case.results.shown else {
         return app.flash("Load a customer's events first: watching adds what arrives next.");
     };
     let info = shown.info();
@@ -36,7 +36,7 @@ pub(crate) fn toggle_watch(app: &mut App, fx: &mut Vec<Effect>) {
     app.generation += 1;
     let now = app.now();
     let wait = plan.first_wait();
-    app.workflow.watch = Some(Watch {
+    app.case.watch = Some(Watch {
         plan,
         generation: app.generation,
         polling: learning,
@@ -51,7 +51,7 @@ pub(crate) fn toggle_watch(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 pub(crate) fn stop_watch(app: &mut App, fx: &mut Vec<Effect>, why: &str) {
-    if let Some(w) = app.workflow.watch.take() {
+    if let Some(w) = app.case.watch.take() {
         fx.push(Effect::Cancel { generation: w.generation });
         app.flash(why);
     }
@@ -59,7 +59,7 @@ pub(crate) fn stop_watch(app: &mut App, fx: &mut Vec<Effect>, why: &str) {
 
 /// The wait is over: poll, unless a poll is still out.
 pub(crate) fn watch_due(app: &mut App, generation: u64, fx: &mut Vec<Effect>) {
-    let Some(w) = app.workflow.watch.as_mut().filter(|w| w.generation == generation) else { return };
+    let Some(w) = app.case.watch.as_mut().filter(|w| w.generation == generation) else { return };
     if w.polling {
         return;
     }
@@ -73,25 +73,25 @@ pub(crate) fn watch_polled(
     result: Result<Fetched<EventsOutcome>, ApiError>,
     fx: &mut Vec<Effect>,
 ) {
-    let Some(w) = app.workflow.watch.as_mut().filter(|w| w.generation == generation) else { return };
+    let Some(w) = app.case.watch.as_mut().filter(|w| w.generation == generation) else { return };
     w.polling = false;
     let step = match result {
         Ok(fetched) => {
             let step = w.plan.answered(Ok(fetched.value.into_page()));
             // The watch answered again: an earlier error is over.
-            app.results.error = None;
+            app.case.results.error = None;
             step
         }
         Err(e) => {
             let step = w.plan.answered(Err(&e));
-            app.results.error = Some(e);
+            app.case.results.error = Some(e);
             step
         }
     };
     let wait = step.wait;
     add_watched(app, step.fresh, step.total, fx);
     let now = app.now();
-    let Some(w) = app.workflow.watch.as_mut() else { return };
+    let Some(w) = app.case.watch.as_mut() else { return };
     w.next_at = now + chrono::Duration::from_std(wait).unwrap_or_default();
     fx.push(Effect::WatchAfter { generation: w.generation, delay: wait });
 }
@@ -104,7 +104,7 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
     }
     let selected_id = app.selected_event_id();
     let arrived = app.now().format("%H:%M:%S").to_string();
-    let Some(shown) = &mut app.results.shown else { return };
+    let Some(shown) = &mut app.case.results.shown else { return };
     let mut events: Vec<TargetEvent> = match &*shown.outcome {
         EventsOutcome::Page(p) => p.events.clone(),
         EventsOutcome::NoEvents { .. } => Vec::new(),
@@ -119,7 +119,8 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
             format!("{} {} (dated {at})", crate::sanitize::line_prefix(&e.event_name, 40), e.target_value)
         })
         .collect();
-    app.results.fresh.extend(fresh.iter().map(|e| e.event_log_id));
+    app.case.results.fresh.extend(fresh.iter().map(|e| e.event_log_id));
+    let arrived_events = fresh.clone();
     events.extend(fresh);
     let mut pagination = match &*shown.outcome {
         EventsOutcome::Page(p) => p.pagination,
@@ -129,34 +130,43 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
     pagination.total = pagination.total.max(total);
     shown.outcome = Arc::new(EventsOutcome::Page(EventsPage { pagination, events, warnings: Vec::new() }));
     // Pages cached before these arrived are out of date.
-    app.results.cache.clear();
+    app.case.results.cache.clear();
     app.rebuild_view();
     if let Some(id) = selected_id
-        && let Some(row) =
-            app.results.view.iter().position(|&i| app.events().get(i as usize).is_some_and(|e| e.event_log_id == id))
+        && let Some(row) = app
+            .case
+            .results
+            .view
+            .iter()
+            .position(|&i| app.events().get(i as usize).is_some_and(|e| e.event_log_id == id))
     {
-        app.results.table.selected = row;
+        app.case.results.table.selected = row;
     }
-    // The API's achieved values moved with these events: the summary and
-    // the verdict show them, so they are asked for again.
-    let user_id = app.results.shown.as_ref().map(|s| s.query.user_id);
-    let showing_targets = app.screen.summary().is_some() || app.screen.verdict().is_some();
-    if let Some(user_id) = user_id
-        && showing_targets
-        && app.workflow.targets.remove(&user_id).is_some()
-        && app.screen.verdict().is_none()
+    // The API's achieved values moved with these events: every figure read
+    // before now is out of date until read again (one request).
+    let now = app.now();
+    app.case.last_arrival = Some(now);
+    let Some(query) = app.case.results.shown.as_ref().map(|s| s.query) else { return };
+    if app.case.targets.is_some() || app.screen.summary().is_some() || app.screen.verdict().is_some() {
+        app.read_targets(query.user_id, fx);
+    }
+    // The verdict's events of this rule take the arrivals in (each once); it
+    // is shown at once with the API's figures marked out of date, and again
+    // when they are read.
+    if let Some(r) = app.case.rule_events.as_mut().filter(|r| r.user_id == query.user_id && r.rule_id == query.rule_id)
     {
-        app.generation += 1;
-        app.workflow.targets_pending = Some((app.generation, user_id));
-        fx.push(Effect::LoadTargets { generation: app.generation, user_id });
+        let known: std::collections::HashSet<i64> = r.events.iter().map(|e| e.event_log_id).collect();
+        let mut events = (*r.events).clone();
+        events.extend(arrived_events.into_iter().filter(|e| !known.contains(&e.event_log_id)));
+        r.events = Arc::new(events);
+        r.read_at = now;
     }
-    // The verdict stays on screen until the new one is ready.
     if let Some(v) = app.screen.verdict() {
         let (user_id, rule_id) = (v.user_id, v.rule_id);
         let period_id = v.periods.get(v.selected).map(|p| p.period_id);
-        app.workflow.verdict_wanted =
-            Some(crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id });
-        verdict::advance_verdict(app, fx);
+        let want = crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id };
+        verdict::show_verdict(app, want);
+        app.case.verdict_wanted = Some(want);
     }
     app.flash(&format!("✚ {arrived} {}", announce.join(" · ")));
 }
