@@ -196,7 +196,9 @@ pub struct ExplainArgs {
     /// One period (of --rule-id); without it, every period the targets list.
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..), requires = "rule_id")]
     pub period_id: Option<i64>,
-    /// text for a terminal, json for programs (money as exact strings), markdown for a case note.
+    /// text for a terminal, json for programs (money as exact strings),
+    /// markdown for a case note, reply for a few plain sentences to send the
+    /// customer (the period asked for, else the one a complaint is most likely about).
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
     /// Write to this file instead of stdout (created private to the user).
@@ -212,6 +214,7 @@ pub enum ExplainFormat {
     Text,
     Json,
     Markdown,
+    Reply,
 }
 
 #[derive(Debug, Args)]

@@ -46,6 +46,8 @@ pub fn cluster_url(name: &str) -> Option<&'static str> {
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
+    /// Where the explorer saves case notes (default: `notes/` in the data directory).
+    pub notes_dir: Option<PathBuf>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -225,6 +227,8 @@ pub struct Settings {
     pub lookup_source: String,
     /// Completes a national phone number typed for a customer (digits, no `+`).
     pub default_country_code: Option<String>,
+    /// Where the explorer saves case notes; None where no data directory is known.
+    pub notes_dir: Option<PathBuf>,
     /// Things worth telling the user at start (e.g. a world-readable secret file).
     pub warnings: Vec<String>,
     /// A pasted URL's origin has no profile (or several): nothing is sent with
@@ -256,6 +260,19 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// Reads the config file; a missing file is an empty one. A syntax error
 /// names the file, line, column and key, never the line's text: it may hold
 /// a password.
+/// `notes/` in the data directory, where case notes go unless the config says.
+fn default_notes_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("com", "capillary", "target-events").map(|d| d.data_dir().join("notes"))
+}
+
+/// A leading `~/` is the home directory, as people write it in config files.
+fn expand_home(path: PathBuf) -> PathBuf {
+    match (path.strip_prefix("~"), directories::BaseDirs::new()) {
+        (Ok(rest), Some(base)) => base.home_dir().join(rest),
+        _ => path,
+    }
+}
+
 pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
     if let Some(problem) = file_problem(path) {
         bail!("{problem}");
@@ -343,6 +360,7 @@ pub fn resolve(
         bail!("profile \"{name}\" was asked for, but there is no config file");
     }
     let file = file.map(|(_, f)| f);
+    let notes_dir = file.as_ref().and_then(|f| f.notes_dir.clone()).map(expand_home).or_else(default_notes_dir);
     let flag_profile =
         Profile { base_url: flags.base_url.clone(), cluster: flags.cluster.clone(), ..Profile::default() };
     let flag_base = flag_profile.base()?;
@@ -496,6 +514,7 @@ pub fn resolve(
             Some(Ok(cc)) => Some(cc),
             Some(Err(e)) => bail!(e),
         },
+        notes_dir,
         warnings,
         origin_problem,
     })

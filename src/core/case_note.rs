@@ -18,6 +18,8 @@ pub struct ConnectionInfo {
     pub offset_mode: crate::api::OffsetMode,
     /// Whether to send copies to the terminal's clipboard (OSC 52).
     pub clipboard: bool,
+    /// Inside tmux: copies go to its paste buffer.
+    pub tmux: bool,
     /// The profile's quota, which paces watching too (None: no quota).
     pub requests_per_minute: Option<u32>,
     /// Which tenant this is, for what belongs to one (recent queries): the
@@ -41,6 +43,7 @@ impl Default for ConnectionInfo {
             auth: AuthKind::None,
             offset_mode: Default::default(),
             clipboard: true,
+            tmux: false,
             requests_per_minute: None,
             tenant: String::new(),
         }
@@ -61,6 +64,7 @@ pub fn connection_info(client: &Client) -> ConnectionInfo {
         offset_mode: client.config().offset_mode,
         // The Linux console and dumb terminals cannot take OSC 52.
         clipboard: !matches!(term.as_str(), "dumb" | "linux" | ""),
+        tmux: std::env::var_os("TMUX").is_some_and(|t| !t.is_empty()),
         requests_per_minute: client.config().requests_per_minute,
         tenant: client.base_url().origin().ascii_serialization(),
     }

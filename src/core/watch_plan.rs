@@ -2,11 +2,14 @@
 //! poll next, how long to wait, and which events are new. The explorer runs
 //! it through effects, `fetch --watch` in a loop; neither decides alone.
 //!
-//! Until the last page is reached the plan learns what is already there
-//! (nothing is news, and it may jump to the last page). After that it walks
-//! page by page: when a page fills up, the next one is polled at once (one
-//! rate-limit quota later), so events that arrive faster than a page per
-//! poll are all seen, each once.
+//! The plan trusts nothing the server says about pages. It never polls more
+//! than once an interval; events are new by their ids, each reported once.
+//! While it learns what is already there (nothing is news) it walks forward
+//! a page at a time, and only past a page that was full and brought events
+//! it had not seen: a server that repeats a page, or answers every offset
+//! with the same events, stops the walk instead of leading it on. The
+//! server's count of records is tried once as a hint of where the last page
+//! is; a hinted page that holds nothing new sends the walk back where it was.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -47,14 +50,17 @@ pub struct WatchPlan {
     /// The page polled next.
     pub query: EventsQuery,
     pub interval: Duration,
-    /// The wait between two pages polled back to back.
-    pub follow_up: Duration,
     /// Errors in a row.
     pub failures: u32,
     /// Every event id known, so only new ones are reported.
     pub seen: HashSet<i64>,
     /// Still learning what is there: nothing counts as new yet.
     pub learning: bool,
+    /// Where the walk goes on if the page being tried on the server's
+    /// count does not hold up.
+    fallback: Option<u32>,
+    /// The server's count was tried once already (it is not followed twice).
+    hint_tried: bool,
 }
 
 /// What one answer means.
@@ -62,7 +68,7 @@ pub struct WatchPlan {
 pub struct Step {
     /// Events not seen before, in the order the page lists them.
     pub fresh: Vec<TargetEvent>,
-    /// The server's count of records, when it gave one.
+    /// The server's count of records, when it gave one (said, never followed).
     pub total: Option<u64>,
     /// How long to wait before the next poll.
     pub wait: Duration,
@@ -70,7 +76,9 @@ pub struct Step {
 
 impl WatchPlan {
     /// A plan polling `query`'s page, with `seen` already known. When
-    /// `learning`, what the first pages hold is taken as known, not new.
+    /// `learning`, what the pages hold until the end is found is taken as
+    /// known, not new. `requests_per_minute` keeps the interval within the
+    /// profile's quota.
     pub fn new(
         query: EventsQuery,
         interval: Duration,
@@ -78,7 +86,15 @@ impl WatchPlan {
         seen: HashSet<i64>,
         learning: bool,
     ) -> Self {
-        WatchPlan { query, interval, follow_up: quota(requests_per_minute), failures: 0, seen, learning }
+        WatchPlan {
+            query,
+            interval: interval.max(quota(requests_per_minute)),
+            failures: 0,
+            seen,
+            learning,
+            fallback: None,
+            hint_tried: false,
+        }
     }
 
     /// How long to wait before the first poll: at once while learning.
@@ -86,7 +102,8 @@ impl WatchPlan {
         if self.learning { Duration::ZERO } else { self.interval }
     }
 
-    /// Reads an answer to the poll of [`WatchPlan::query`].
+    /// Reads an answer to the poll of [`WatchPlan::query`]. The next poll is
+    /// an interval away, whatever the answer.
     pub fn answered(&mut self, result: Result<EventsPage, &ApiError>) -> Step {
         let page = match result {
             Ok(page) => page,
@@ -100,30 +117,43 @@ impl WatchPlan {
             }
         };
         self.failures = 0;
-        let limit = u64::from(self.query.limit.max(1));
+        let limit = self.query.limit.max(1) as usize;
         let total = page.pagination.total;
-        // The last page the server's count gives, if it is believable.
-        let last = total.and_then(|t| u32::try_from(t.saturating_sub(1) / limit).ok());
-        let full = page.events.len() as u64 >= limit;
+        let full = page.events.len() >= limit;
+        let mut brought_new = false;
         let mut fresh = Vec::new();
         for e in page.events {
-            if self.seen.insert(e.event_log_id) && !self.learning {
-                fresh.push(e);
+            if self.seen.insert(e.event_log_id) {
+                brought_new = true;
+                if !self.learning {
+                    fresh.push(e);
+                }
             }
         }
-        let wait = if self.learning && last.is_some_and(|l| l > self.query.page) {
-            // What lies between is old: straight to the last page.
-            self.query.page = last.unwrap_or(self.query.page);
-            self.follow_up
-        } else if full || last.is_some_and(|l| l > self.query.page) {
-            // More after this page: walk to the next, missing nothing.
-            self.query.page = self.query.page.saturating_add(1);
-            self.follow_up
-        } else {
-            self.learning = false;
-            self.interval
-        };
-        Step { fresh, total, wait }
+        let polled = self.query.page;
+        match self.fallback.take() {
+            // The page the count pointed at held nothing new (past the end,
+            // or the same events again): back to the walk.
+            Some(back) if !brought_new => self.query.page = back,
+            _ if full && brought_new => {
+                // More may lie beyond: first where the count says the last
+                // page is (once), else the next page.
+                let hinted = total
+                    .and_then(|t| u32::try_from(t.saturating_sub(1) / limit as u64).ok())
+                    .filter(|&last| self.learning && !self.hint_tried && last > polled.saturating_add(1));
+                match hinted {
+                    Some(last) => {
+                        self.hint_tried = true;
+                        self.fallback = Some(polled.saturating_add(1));
+                        self.query.page = last;
+                    }
+                    None => self.query.page = polled.saturating_add(1),
+                }
+            }
+            // Not full, or nothing new (a repeated page): the end is here.
+            _ => self.learning = false,
+        }
+        Step { fresh, total, wait: self.interval }
     }
 }
 
@@ -149,24 +179,67 @@ mod tests {
     }
 
     #[test]
-    fn learning_jumps_to_the_last_page_then_walks_every_page() {
-        let mut plan = WatchPlan::new(query(0), Duration::from_secs(5), 600, HashSet::new(), true);
+    fn learning_tries_the_count_once_then_walks_every_page_one_poll_an_interval() {
+        let five = Duration::from_secs(5);
+        let mut plan = WatchPlan::new(query(0), five, 600, HashSet::new(), true);
         assert_eq!(plan.first_wait(), Duration::ZERO);
         let step = plan.answered(Ok(page(0..10, 35)));
         assert!(step.fresh.is_empty(), "what was there is not news");
-        assert_eq!((plan.query.page, step.wait), (3, Duration::from_millis(100)));
+        assert_eq!((plan.query.page, step.wait), (3, five), "the count's last page, an interval later");
         let step = plan.answered(Ok(page(30..35, 35)));
         assert!(step.fresh.is_empty() && !plan.learning);
-        assert_eq!(step.wait, Duration::from_secs(5));
-        // 25 events arrive before the next poll: pages 3, 4 and 5 are walked.
+        assert_eq!(step.wait, five);
+        // 25 events arrive before the next poll: pages 3, 4 and 5 are walked,
+        // one an interval, each event reported once.
         let step = plan.answered(Ok(page(30..40, 60)));
         assert_eq!(step.fresh.iter().map(|e| e.event_log_id).collect::<Vec<_>>(), (35..40).collect::<Vec<_>>());
-        assert_eq!(plan.query.page, 4);
+        assert_eq!((plan.query.page, step.wait), (4, five));
         assert_eq!(plan.answered(Ok(page(40..50, 60))).fresh.len(), 10);
         assert_eq!(plan.answered(Ok(page(50..60, 60))).fresh.len(), 10);
         assert_eq!(plan.query.page, 6);
         let step = plan.answered(Ok(page(60..60, 60)));
-        assert_eq!((step.fresh.len(), plan.query.page, step.wait), (0, 6, Duration::from_secs(5)));
+        assert_eq!((step.fresh.len(), plan.query.page, step.wait), (0, 6, five));
+    }
+
+    #[test]
+    fn a_lying_count_costs_one_poll_and_the_walk_goes_on_where_it_was() {
+        let five = Duration::from_secs(5);
+        let mut plan = WatchPlan::new(query(0), five, 600, HashSet::new(), true);
+        plan.answered(Ok(page(0..10, 1_000_000)));
+        assert_eq!(plan.query.page, 99_999, "tried once");
+        let step = plan.answered(Ok(page(0..0, 1_000_000)));
+        assert_eq!((plan.query.page, step.wait), (1, five), "back to the page after the last real one");
+        plan.answered(Ok(page(10..14, 1_000_000)));
+        assert!(!plan.learning);
+        assert_eq!(plan.query.page, 1, "the count is not followed twice");
+        let step = plan.answered(Ok(page(10..16, 1_000_000)));
+        assert_eq!(step.fresh.iter().map(|e| e.event_log_id).collect::<Vec<_>>(), vec![14, 15]);
+    }
+
+    #[test]
+    fn a_server_that_repeats_its_first_page_stops_the_walk() {
+        let five = Duration::from_secs(5);
+        let mut plan = WatchPlan::new(query(0), five, 600, HashSet::new(), true);
+        plan.answered(Ok(page(0..10, 10)));
+        assert_eq!(plan.query.page, 1);
+        // Every offset answers the first page again: nothing new, no further walk.
+        for _ in 0..5 {
+            let step = plan.answered(Ok(page(0..10, 10)));
+            assert!(step.fresh.is_empty());
+            assert_eq!((plan.query.page, step.wait), (1, five));
+        }
+        assert!(!plan.learning);
+        // A page shorter than before, then a new event: reported once.
+        assert!(plan.answered(Ok(page(0..4, 4))).fresh.is_empty());
+        let step = plan.answered(Ok(page(3..11, 8)));
+        assert_eq!(step.fresh.iter().map(|e| e.event_log_id).collect::<Vec<_>>(), vec![10]);
+        assert!(plan.answered(Ok(page(3..11, 8))).fresh.is_empty(), "never twice");
+    }
+
+    #[test]
+    fn the_interval_never_goes_under_the_quota() {
+        let plan = WatchPlan::new(query(0), Duration::from_secs(2), 6, HashSet::new(), false);
+        assert_eq!(plan.interval, Duration::from_secs(10));
     }
 
     #[test]
@@ -189,6 +262,9 @@ mod tests {
         let step = plan.answered(Ok(page(0..3, u64::MAX)));
         assert_eq!(step.fresh.len(), 3);
         assert_eq!(plan.query.page, 0, "a total past any page number is no page to go to");
+        let mut plan = WatchPlan::new(query(0), Duration::from_secs(5), 600, HashSet::new(), true);
+        plan.answered(Ok(page(0..10, u64::MAX)));
+        assert_eq!(plan.query.page, 1, "nor a page to try");
     }
 
     #[test]

@@ -6,5 +6,6 @@
 pub mod app;
 pub mod features;
 pub mod runtime;
+pub mod tmux;
 pub mod tui;
 pub mod ui;

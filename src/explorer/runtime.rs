@@ -18,6 +18,7 @@ use crate::config::ProfileSource;
 use crate::core::case_note::connection_info;
 use crate::core::export;
 use crate::explorer::app::action::{ExportError, ProfileSwitch};
+use crate::explorer::app::state::CopyWay;
 use crate::explorer::app::{App, Effect, Msg};
 use crate::explorer::features::pickers::recent;
 
@@ -130,13 +131,16 @@ impl Runtime {
             Effect::WriteFile { path, kind, text, overwrite } => {
                 tokio::task::spawn_blocking(move || {
                     let path = std::path::absolute(&path).unwrap_or(path);
-                    let result = crate::core::output::write_text(&path, overwrite, &text).map_err(|e| {
-                        if e.kind() == io::ErrorKind::AlreadyExists {
-                            ExportError::Exists
-                        } else {
-                            ExportError::Failed(e.to_string())
-                        }
-                    });
+                    // The notes directory is made on first use, private to the user.
+                    let dir = path.parent().map(crate::private_file::create_dir).unwrap_or(Ok(()));
+                    let result =
+                        dir.and_then(|()| crate::core::output::write_text(&path, overwrite, &text)).map_err(|e| {
+                            if e.kind() == io::ErrorKind::AlreadyExists {
+                                ExportError::Exists
+                            } else {
+                                ExportError::Failed(e.to_string())
+                            }
+                        });
                     let _ = tx.send(Msg::Saved { path, kind, result });
                 });
             }
@@ -185,7 +189,15 @@ impl Runtime {
                     let _ = tx.send(Msg::Exported { path, result });
                 });
             }
-            Effect::Copy { text } => copy_to_clipboard(&text),
+            Effect::Copy { text, way: CopyWay::Osc52 } => copy_to_clipboard(&text),
+            Effect::Copy { text, way: CopyWay::Tmux } => {
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::explorer::tmux::load_buffer(&text) {
+                        tracing::warn!(error = %e, "tmux did not take the copy; sent by OSC 52 instead");
+                        copy_to_clipboard(&text);
+                    }
+                });
+            }
             Effect::SaveRecent(list) => {
                 if let Some(path) = self.recent_path.clone() {
                     tokio::task::spawn_blocking(move || {
@@ -200,7 +212,8 @@ impl Runtime {
 }
 
 /// Sends `text` to the terminal's clipboard with OSC 52, which works over SSH
-/// and through tmux (with `set-clipboard on`). The text is sanitised already.
+/// (inside tmux only with `set-clipboard on`: tmux's buffer is used there).
+/// The text is sanitised already.
 fn copy_to_clipboard(text: &str) {
     let _ = execute!(io::stdout(), crossterm::clipboard::CopyToClipboard::to_clipboard_from(text));
 }

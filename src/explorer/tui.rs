@@ -72,6 +72,7 @@ pub async fn run(
         prefill: [cli.user_id, cli.rule_id, cli.period_id],
         batch,
         country_code: settings.default_country_code.clone(),
+        notes_dir: settings.notes_dir.clone(),
         ..AppOptions::new(session.label.clone(), settings.page_size, settings.max_page_size)
     });
     if let Some(problem) = &settings.origin_problem {

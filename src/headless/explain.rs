@@ -34,6 +34,7 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         }
     };
     let mut stderr = std::io::stderr();
+    let targets_at = chrono::Local::now().naive_local();
     let groups = match client.target_groups(user_id).await {
         Ok(g) => g,
         Err(e) => {
@@ -76,6 +77,7 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         // Every period's events: an event that moved between periods is found
         // among its neighbour's.
         let base = EventsQuery { user_id, rule_id, period_id: None, limit: 1, page: 0 };
+        let events_at = chrono::Local::now().naive_local();
         let all = match fetch_all(client, base, settings.fetch_all_options(), Arc::new(|_| {})).await {
             Ok(all) => all,
             Err(e) => {
@@ -90,7 +92,14 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
             );
         }
         let now = chrono::Local::now().naive_local();
-        let periods = crate::core::verdict::verdicts(&of_rule, rule_id, args.period_id, &all.events, now);
+        // Each figure says when it was read; nothing arrives meanwhile here.
+        let readings = crate::core::verdict::Readings {
+            targets_at: Some(targets_at),
+            events_at: Some(events_at),
+            last_arrival: None,
+        };
+        let periods =
+            crate::core::verdict::verdicts_read(&of_rule, rule_id, args.period_id, &all.events, now, readings);
         let mut requests: Vec<&ResponseMeta> = lookup.iter().collect();
         requests.push(&groups.meta);
         requests.extend(all.requests.iter());
@@ -107,6 +116,16 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
             crate::core::export::terminal_safe_json(&all, true) + "\n"
         }
         (ExplainFormat::Markdown, _) => crate::core::verdict::report::markdown_of(&reports),
+        (ExplainFormat::Reply, [one]) => one.reply(args.period_id).map(|r| r + "\n").unwrap_or_default(),
+        // Every target: a paragraph each, named.
+        (ExplainFormat::Reply, _) => reports
+            .iter()
+            .filter_map(|r| {
+                let about = r.target_name.as_deref().map_or(String::new(), |n| format!("About \"{n}\": "));
+                Some(format!("{about}{}\n", r.reply(args.period_id)?))
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
     };
     let written = match &args.output {
         Some(path) => output::write_text(path, args.force, &text),

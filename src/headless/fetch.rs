@@ -334,8 +334,15 @@ pub async fn watch(client: &Client, args: &FetchArgs, settings: &Settings) -> i3
         query.rule_id,
         interval.as_secs()
     );
+    // Ctrl-C ends the watch at once, a request in flight or not (128 + SIGINT).
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
     loop {
-        let step = match client.events(&plan.query).await {
+        let answer = tokio::select! {
+            answer = client.events(&plan.query) => answer,
+            _ = &mut interrupted => return 130,
+        };
+        let step = match answer {
             Ok(fetched) => plan.answered(Ok(fetched.value.into_page())),
             Err(e) => {
                 report(&mut stderr, &e);
@@ -353,7 +360,7 @@ pub async fn watch(client: &Client, args: &FetchArgs, settings: &Settings) -> i3
         drop(out);
         tokio::select! {
             _ = tokio::time::sleep(step.wait) => {}
-            _ = tokio::signal::ctrl_c() => return 0,
+            _ = &mut interrupted => return 130,
         }
     }
 }

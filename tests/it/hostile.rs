@@ -151,7 +151,7 @@ fn exports_and_the_clipboard_are_defanged() {
     h.key(KeyCode::Char('c'));
     h.answer_all();
     let copies: Vec<&String> =
-        h.other.iter().filter_map(|e| if let Effect::Copy { text } = e { Some(text) } else { None }).collect();
+        h.other.iter().filter_map(|e| if let Effect::Copy { text, .. } = e { Some(text) } else { None }).collect();
     assert_eq!(copies.len(), 2, "the event and the cURL line were copied");
     for text in copies {
         assert_clean("clipboard", text);

@@ -85,14 +85,14 @@ fn the_case_note_is_saved_and_copied() {
     let Some(Effect::WriteFile { path, text, overwrite: false, .. }) = h.pending.pop() else {
         panic!("a note to write")
     };
-    assert_eq!(path.to_str(), Some("case-note-777000777-7610.md"));
+    assert_eq!(path.to_str(), Some("case-note-777000777-7610-7601.md"));
     assert!(text.starts_with("# Case note: customer 777000777, rule 7610"), "{text}");
     assert!(text.contains("8c1f02d7-groups-777000777"), "the targets request and its id: {text}");
     assert!(text.contains("| 200 | `8c1f02d7-"), "the events requests (their ids set as code): {text}");
     assert!(text.contains("Made 2025-10-22 15:00"), "{text}");
     h.key(KeyCode::Char('y'));
     let copied =
-        h.pending.iter().rev().find_map(|e| if let Effect::Copy { text } = e { Some(text.clone()) } else { None });
+        h.pending.iter().rev().find_map(|e| if let Effect::Copy { text, .. } = e { Some(text.clone()) } else { None });
     assert_eq!(copied.as_deref(), Some(text.as_str()));
 }
 

@@ -243,13 +243,13 @@ fn copies_are_sanitised_and_the_curl_has_no_secret() {
     h.answer_all();
     h.key(KeyCode::Char('y'));
     h.answer_all();
-    let Some(Effect::Copy { text }) = h.other.pop() else { panic!("a copy effect") };
+    let Some(Effect::Copy { text, .. }) = h.other.pop() else { panic!("a copy effect") };
     assert!(text.contains("\\u001b[31mRED ALERT"), "escapes are escaped in JSON: {text}");
     assert!(!text.chars().any(|c| c != '\n' && target_events::sanitize::is_unsafe(c)));
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('c'));
     h.answer_all();
-    let Some(Effect::Copy { text }) = h.other.pop() else { panic!("a copy effect") };
+    let Some(Effect::Copy { text, .. }) = h.other.pop() else { panic!("a copy effect") };
     assert_snapshot!("curl_copy", h.render().backend());
     assert!(text.starts_with(
         "curl 'https://eu.api.capillarytech.com/v3/users/666000666/trackedTargetEvents/4040?limit=10&offset=0'"

@@ -6,6 +6,7 @@
 //! clock, so each rule is unit-tested over constructed data.
 
 pub mod brief;
+pub mod reply;
 pub mod report;
 
 use chrono::{NaiveDate, NaiveDateTime};

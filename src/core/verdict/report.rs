@@ -229,6 +229,16 @@ impl Report {
         markdown_of(std::slice::from_ref(self))
     }
 
+    /// The reply for the customer about `period`, else the period a
+    /// complaint is most likely about; None when the target has no period.
+    pub fn reply(&self, period: Option<i64>) -> Option<String> {
+        let at = period
+            .and_then(|p| self.periods.iter().position(|v| v.period_id == p))
+            .unwrap_or_else(|| super::complaint_period(&self.periods));
+        let v = self.periods.get(at)?;
+        Some(super::reply::reply(v, &self.periods))
+    }
+
     /// JSON with money as exact strings.
     pub fn json(&self) -> String {
         crate::core::export::terminal_safe_json(&serde_json::to_value(self).unwrap_or_default(), true)

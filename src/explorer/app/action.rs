@@ -160,10 +160,15 @@ pub enum Action {
     Copy,
     /// Copy the query as a cURL command.
     CopyCurl,
+    /// Copy the verdict's reply for the customer (plain sentences).
+    CopyReply,
     Up,
     Down,
     /// A screen down (PgDn) or up (PgUp): the key says which.
     Screenful,
+    /// Scroll sideways (copied text, whose lines are never wrapped).
+    Left,
+    Right,
     Top,
     Bottom,
     OpenDetail,
@@ -222,6 +227,7 @@ pub enum Effect {
     /// Put `text` on the clipboard (OSC 52).
     Copy {
         text: String,
+        way: super::state::CopyWay,
     },
     /// Write `text` to `path` (a case note); an existing file only when the
     /// user said yes. Answer with `Msg::Saved`.

@@ -193,8 +193,23 @@ pub enum Overlay {
     Copied {
         title: String,
         text: String,
-        sent: bool,
+        /// How it was sent, when it was.
+        sent: Option<CopyWay>,
+        /// First line and first column shown: the text scrolls both ways,
+        /// every line kept whole (a note's table rows are never wrapped).
+        scroll: u16,
+        shift: u16,
     },
+}
+
+/// Where a copy goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyWay {
+    /// tmux's paste buffer (`load-buffer -w`, which also hands it to the
+    /// outer terminal's clipboard).
+    Tmux,
+    /// The terminal's clipboard, by OSC 52.
+    Osc52,
 }
 
 /// What a yes to [`Overlay::Confirm`] does.
@@ -259,6 +274,8 @@ pub struct AppOptions {
     pub batch: Option<Vec<crate::core::batch::BatchRow>>,
     /// Completes a national phone number typed for a customer.
     pub country_code: Option<String>,
+    /// Where case notes are saved (the working directory when None).
+    pub notes_dir: Option<std::path::PathBuf>,
 }
 
 impl AppOptions {
@@ -276,6 +293,7 @@ impl AppOptions {
             prefill: [None; 3],
             batch: None,
             country_code: None,
+            notes_dir: None,
         }
     }
 }
@@ -386,6 +404,8 @@ pub struct Chrome {
     pub empty_hint: Vec<String>,
     /// A fixed clock (tests); the local time when absent.
     pub clock: Option<chrono::NaiveDateTime>,
+    /// Where case notes are saved (the working directory when None).
+    pub notes_dir: Option<std::path::PathBuf>,
 }
 
 /// The local filter: its text, and whether the user is typing it.
@@ -474,6 +494,7 @@ impl App {
                 connection: options.connection,
                 empty_hint: options.empty_hint,
                 clock: None,
+                notes_dir: options.notes_dir,
             },
             generation: 0,
         };

@@ -199,6 +199,7 @@ impl App {
             Action::AskExport => exports::ask_export(self),
             Action::Copy => exports::copy_shown(self, fx),
             Action::CopyCurl => exports::copy_curl(self, fx),
+            Action::CopyReply => exports::copy_reply(self, fx),
             Action::CloseOverlay => {
                 self.screen.close_overlay();
             }
@@ -226,6 +227,8 @@ impl App {
                     if key.code == crossterm::event::KeyCode::PageUp { -rows } else { rows },
                 )
             }
+            Action::Left => selection::shift_copied(self, -8),
+            Action::Right => selection::shift_copied(self, 8),
             Action::Top => selection::move_selection(self, isize::MIN / 2),
             Action::Bottom => selection::move_selection(self, isize::MAX / 2),
             Action::OpenDetail => {

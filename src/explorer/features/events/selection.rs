@@ -15,10 +15,27 @@ const WHEEL_ROWS: usize = 3;
 
 /// Moves whatever owns the screen: the help's scroll, a panel's
 /// selection, the detail pane's scroll or the table's selection.
+/// Scrolls the copied text sideways, up to its longest line.
+pub(crate) fn shift_copied(app: &mut App, delta: i16) {
+    if let Some(Overlay::Copied { text, shift, .. }) = app.screen.overlay_mut() {
+        let widest = text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0);
+        let max = i64::try_from(widest).unwrap_or(i64::MAX).min(i64::from(u16::MAX));
+        *shift = (i64::from(*shift) + i64::from(delta)).clamp(0, max) as u16;
+    }
+}
+
 pub(crate) fn move_selection(app: &mut App, delta: isize) {
     let help_max = app.chrome.frame.help_max_scroll;
     if let Some(Overlay::Help { scroll }) = app.screen.overlay_mut() {
         *scroll = (i64::from(*scroll) + delta.signum() as i64).clamp(0, i64::from(help_max)) as u16;
+        return;
+    }
+    let size = app.chrome.size;
+    if let Some(Overlay::Copied { text, scroll, .. }) = app.screen.overlay_mut() {
+        let (total, visible) = crate::explorer::features::overlays::copied_rows(size, text);
+        let max = total.saturating_sub(visible) as i64;
+        let step = (delta as i64).clamp(-(u16::MAX as i64), u16::MAX as i64);
+        *scroll = (i64::from(*scroll) + step).clamp(0, max) as u16;
         return;
     }
     match app.screen.main() {

@@ -16,7 +16,14 @@ use crate::explorer::app::state::{App, Confirmable, Overlay, Prompt, TextFile};
 pub(crate) fn ask_export(app: &mut App) {
     let (input, kind) = match app.owner() {
         Owner::Verdict => match app.screen.verdict() {
-            Some(v) => (format!("case-note-{}-{}.md", v.user_id, v.rule_id), TextFile::CaseNote),
+            Some(v) => {
+                // Named for the customer, rule and period shown, in the notes
+                // directory, the whole path in the prompt.
+                let period = v.periods.get(v.selected).map_or(String::new(), |p| format!("-{}", p.period_id));
+                let name = format!("case-note-{}-{}{period}.md", v.user_id, v.rule_id);
+                let path = app.chrome.notes_dir.as_ref().map_or_else(|| name.clone().into(), |d| d.join(&name));
+                (path.display().to_string(), TextFile::CaseNote)
+            }
             None => return,
         },
         Owner::Batch => ("target-events-batch.csv".to_string(), TextFile::BatchRows),
@@ -89,6 +96,15 @@ pub(crate) fn copy_shown(app: &mut App, fx: &mut Vec<Effect>) {
     copy(app, title, text, fx);
 }
 
+/// `m` in the verdict: the reply for the customer about the period shown.
+pub(crate) fn copy_reply(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(v) = app.screen.verdict() else { return };
+    let Some(period) = v.periods.get(v.selected) else { return };
+    let text = crate::core::verdict::reply::reply(period, &v.periods);
+    let title = format!("A reply for the customer about {}", crate::core::verdict::reply::period_words(period));
+    copy(app, title, text, fx);
+}
+
 pub(crate) fn confirm_export(app: &mut App, path: &str, fx: &mut Vec<Effect>) {
     let Some(format) = format_for(Path::new(path)) else {
         if let Some(Overlay::Prompt { error, .. }) = app.screen.overlay_mut() {
@@ -137,11 +153,17 @@ pub(crate) fn copy_curl(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 pub(crate) fn copy(app: &mut App, title: String, text: String, fx: &mut Vec<Effect>) {
-    let sent = app.chrome.connection.clipboard;
-    if sent {
-        fx.push(Effect::Copy { text: text.clone() });
+    let sent = if app.chrome.connection.tmux {
+        Some(crate::explorer::app::state::CopyWay::Tmux)
+    } else if app.chrome.connection.clipboard {
+        Some(crate::explorer::app::state::CopyWay::Osc52)
+    } else {
+        None
+    };
+    if let Some(way) = sent {
+        fx.push(Effect::Copy { text: text.clone(), way });
     }
-    app.screen.open_overlay(Overlay::Copied { title, text, sent });
+    app.screen.open_overlay(Overlay::Copied { title, text, sent, scroll: 0, shift: 0 });
 }
 
 /// The export format a file name asks for by its extension.

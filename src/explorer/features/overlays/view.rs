@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use crate::explorer::app::App;
 use crate::explorer::app::keys;
 use crate::explorer::app::layout::{MIN_HEIGHT, MIN_WIDTH};
-use crate::explorer::app::state::{Overlay, Prompt, TextFile};
+use crate::explorer::app::state::{CopyWay, Overlay, Prompt, TextFile};
 use crate::explorer::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
@@ -16,7 +16,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         Some(Overlay::Help { scroll }) => help(theme, frame, *scroll),
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, theme, frame, prompt, error.as_deref()),
         Some(Overlay::Picker(p)) => crate::explorer::features::pickers::view::draw(app, theme, frame, p),
-        Some(Overlay::Copied { title, text, sent }) => copied(theme, frame, title, text, *sent),
+        Some(Overlay::Copied { title, text, sent, scroll, shift }) => {
+            copied(theme, frame, title, text, *sent, (*scroll, *shift))
+        }
         Some(Overlay::Confirm { question, .. }) => confirm(theme, frame, question),
         None => {}
     }
@@ -151,25 +153,47 @@ fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
     }
 }
 
-fn copied(theme: &Theme, frame: &mut Frame, title: &str, text: &str, sent: bool) {
-    let note = if sent {
-        "Sent to the clipboard (OSC 52). If your terminal did not take it, select the text below."
-    } else {
-        "This terminal cannot take a clipboard copy: select the text below by hand."
+/// The copied text, each line whole (scrolled, never wrapped), and how it
+/// was sent or how to take it by hand.
+fn copied(
+    theme: &Theme,
+    frame: &mut Frame,
+    title: &str,
+    text: &str,
+    sent: Option<CopyWay>,
+    (scroll, shift): (u16, u16),
+) {
+    let note = match sent {
+        Some(CopyWay::Tmux) => "In tmux's paste buffer (prefix ] pastes it) and, where tmux can, the clipboard.",
+        Some(CopyWay::Osc52) => {
+            "Sent to the clipboard (OSC 52). If your terminal did not take it, select the text below."
+        }
+        None => "This terminal cannot take a clipboard copy: select the text below by hand.",
     };
-    let mut lines = vec![Line::from(Span::styled(note, theme.muted())), Line::default()];
-    lines.extend(text.lines().map(|l| Line::from(crate::sanitize::line(l).into_owned())));
     let screen = frame.area();
-    let width = screen.width.saturating_sub(4).min(120);
-    let height = (lines.len() as u16 + 2).min(screen.height.saturating_sub(2));
+    let (total, visible) = super::copied_rows(screen, text);
+    let width = screen.width.saturating_sub(4).min(160);
+    let height = (visible as u16 + 4).min(screen.height);
     let area = screen.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, area);
+    let first = (scroll as usize).min(total.saturating_sub(visible));
+    let more = if total > visible {
+        format!(" lines {}–{} of {total} · j/k ↑↓ PgUp PgDn · h/l ←→ · Esc closes ", first + 1, first + visible)
+    } else {
+        " h/l ←→ · Esc closes ".to_string()
+    };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
         .title(format!(" {title} "))
-        .title_bottom(Line::from(" Esc closes ").right_aligned());
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+        .title_bottom(Line::from(more).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(Paragraph::new(note).style(theme.muted()).wrap(Wrap { trim: true }), head);
+    let lines: Vec<Line> =
+        text.lines().skip(first).take(visible).map(|l| Line::from(crate::sanitize::line(l).into_owned())).collect();
+    frame.render_widget(Paragraph::new(lines).scroll((0, shift)), body);
 }
 
 fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, error: Option<&str>) {

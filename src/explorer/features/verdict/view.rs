@@ -44,9 +44,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         area.width.saturating_sub(2) as usize,
     );
     let keys = if panel.in_events {
-        " j/k event · Enter selects it · Tab periods · x save note · y copy · e closes "
+        " j/k event · Enter shows it · Tab periods · x/y note · m reply · e closes "
     } else {
-        " j/k period · Tab events · x save note · y copy · e closes "
+        " j/k period · Tab events · x/y note · m reply · e closes "
     };
     let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize / 2);
     let inner = block.inner(area);

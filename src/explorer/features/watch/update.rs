@@ -22,14 +22,21 @@ pub(crate) fn toggle_watch(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(shown) = &app.case.results.shown else {
         return app.flash("Load a customer's events first: watching adds what arrives next.");
     };
-    let info = shown.info();
-    // The last page is where new events land.
-    let last = info.page_count().map_or(shown.query.page, |n| n.saturating_sub(1));
-    let query = EventsQuery { page: last, ..shown.query };
+    // New events land after the last: on the page after every event loaded,
+    // or after the page shown when it is full (the server's count of pages
+    // is not trusted). What lies beyond the page shown is learnt first, so
+    // only what arrives after counts as new.
+    let loaded = app.events().len();
+    let limit = shown.query.limit.max(1);
+    let (page, learning) = if app.showing_all() {
+        (u32::try_from(loaded / limit as usize).unwrap_or(u32::MAX), false)
+    } else if loaded >= limit as usize {
+        (shown.query.page.saturating_add(1), true)
+    } else {
+        (shown.query.page, false)
+    };
+    let query = EventsQuery { page, ..shown.query };
     let seen = app.events().iter().map(|e| e.event_log_id).collect();
-    // Showing another page than the last: what the last holds now is
-    // learnt first, so only what arrives after counts as new.
-    let learning = !app.showing_all() && query.page != shown.query.page;
     let rpm = app.chrome.connection.requests_per_minute.unwrap_or(u32::MAX);
     let interval = interval_for(DEFAULT_INTERVAL, rpm);
     let plan = WatchPlan::new(query, interval, rpm, seen, learning);

@@ -1,0 +1,115 @@
+//! A reply the agent can send the customer: a few plain sentences from the
+//! same verdict as the case note — the month by name, the amount short, what
+//! happened to the purchase that would have made it, what happens next. No
+//! event, rule or request ids and no HTTP words: the case note stays the
+//! escalation's evidence.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{EventRef, Outcome, PeriodVerdict};
+
+/// "30 September 2025".
+fn day(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// The day of an API date text, for people; the text itself when it is no date.
+fn day_of(raw: &str) -> String {
+    super::parse_day(Some(raw)).map_or_else(|| crate::sanitize::line(raw).into_owned(), day)
+}
+
+/// A period for the customer: "September 2025" when it is a calendar month,
+/// else "the period from 1 January 2025 to 12 January 2025", else its code.
+pub fn period_words(v: &PeriodVerdict) -> String {
+    match (v.start, v.end) {
+        (Some(s), Some(e)) if s.day() == 1 && e.succ_opt().is_some_and(|n| n.day() == 1) && s.month() == e.month() => {
+            s.format("%B %Y").to_string()
+        }
+        (Some(s), Some(e)) => format!("the period from {} to {}", day(s), day(e)),
+        _ => v.ref_code.clone().unwrap_or_else(|| "this period".into()),
+    }
+}
+
+/// The period an event counted in, for the customer: its month when the
+/// reference code names one ("Oct_2025" → "October 2025"), else the code.
+fn counted_in(e: &EventRef, others: &[PeriodVerdict]) -> String {
+    others
+        .iter()
+        .find(|p| p.period_id == e.period_id)
+        .map(period_words)
+        .or_else(|| e.period_ref.clone())
+        .unwrap_or_else(|| "another period".into())
+}
+
+/// The reply for `v`, one of `all` (the rule's periods, to name where a
+/// moved purchase counted).
+pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
+    let when = period_words(v);
+    let target = v.target.map(|t| t.as_money());
+    let have = v.have().map(|h| h.as_money());
+    let mut out: Vec<String> = Vec::new();
+    match (&v.outcome, target) {
+        (Outcome::Reached { on, .. }, Some(t)) => {
+            out.push(format!("Your purchases in {when} reached the target of {t} on {}.", day_of(&on.event_date)))
+        }
+        (Outcome::ReachedByApi, Some(t)) => out.push(format!("Your purchases in {when} reached the target of {t}.")),
+        (Outcome::NotReached { short_by }, Some(t)) if v.current && v.days_left != Some(0) => {
+            let have = have.unwrap_or_else(|| "nothing yet".into());
+            let more = short_by.map_or(String::new(), |s| format!(": {} more", s.as_money()));
+            let by = v.end.map_or(String::new(), |e| format!(" by {}", day(e)));
+            out.push(format!(
+                "So far in {when} the purchases that count come to {have} of the {t} needed{more}{by} reaches it."
+            ));
+        }
+        (Outcome::NotReached { short_by }, Some(t)) => {
+            let have = have.unwrap_or_else(|| "nothing".into());
+            let short = short_by.map_or(String::new(), |s| format!(", {} short", s.as_money()));
+            out.push(format!("In {when} the purchases that count came to {have} of the {t} needed{short}."));
+        }
+        _ => out.push(format!("There was no amount to reach in {when}.")),
+    }
+    if let Some(l) = &v.late_enrolment {
+        out.push(format!(
+            "You joined on {}, so {} of the period's {} days counted.",
+            day(l.enrolled),
+            l.days_enrolled,
+            l.period_days
+        ));
+    }
+    if let Some(w) = &v.would_have_reached {
+        let processed = super::parse_day(Some(&w.event_processed_date));
+        let made = day_of(&w.event_date);
+        let elsewhere = counted_in(w, all);
+        let reason = match processed {
+            Some(p) => format!(" because it was processed on {}", day(p)),
+            None => String::new(),
+        };
+        out.push(format!(
+            "Your purchase of {} on {made} counted toward {elsewhere} instead{reason}; with it, {when} would have reached the target.",
+            w.value.as_money()
+        ));
+    }
+    if let Some(r) = &v.returned_below {
+        out.push(format!(
+            "A return of {} on {} took the total back below the target.",
+            crate::api::model::Money(r.value.0.abs()).as_money(),
+            day_of(&r.event_date)
+        ));
+    }
+    match &v.outcome {
+        Outcome::NotReached { .. } if v.current && v.days_left != Some(0) => {
+            out.push("Purchases from now until the period ends still count toward it.".into())
+        }
+        Outcome::NotReached { .. } => out.push(format!(
+            "{} has closed, so its total can no longer change. If you made a purchase that is not reflected here, send us its bill number and we will look into it.",
+            capitalised(&when)
+        )),
+        _ => {}
+    }
+    out.join(" ")
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+}
