@@ -121,3 +121,66 @@ fn a_lifetime_periods_chart_stops_at_today() {
     assert!(text.contains("26 Nov 2026") && !text.contains("2099"), "the axis ends today: {text}");
     assert_snapshot!("verdict_lifetime_120x36", h.render().backend());
 }
+
+#[test]
+fn the_panel_at_80_and_200_columns_keeps_its_figures_and_words_whole() {
+    let h = opened(80, 24);
+    assert_snapshot!("verdict_80x24", h.render().backend());
+    let h = opened(200, 40);
+    assert_snapshot!("verdict_200x40", h.render().backend());
+    let text = h.screen_text();
+    assert!(text.contains("dated before enrolment on 5 Sep 2025, counted all the same (in the sum)"), "{text}");
+    assert!(text.contains("counted in Oct_2025 (7602)"), "{text}");
+}
+
+#[test]
+fn m_copies_a_reply_for_the_customer_without_any_id() {
+    let mut h = opened(120, 36);
+    h.key(KeyCode::Char('m'));
+    let reply = h
+        .pending
+        .iter()
+        .chain(&h.other)
+        .rev()
+        .find_map(|e| if let Effect::Copy { text, .. } = e { Some(text.clone()) } else { None })
+        .expect("a copy");
+    assert!(
+        reply.starts_with(
+            "In September 2025 the purchases that count came to 4820.50 of the 5000.00 needed, 179.50 short."
+        ),
+        "{reply}"
+    );
+    assert!(reply.contains("Your purchase of 600.00 on 30 September 2025 counted toward October 2025 instead because it was processed on 1 October 2025"), "{reply}");
+    for id in ["940000005", "7610", "7601", "777000777", "8c1f02d7"] {
+        assert!(!reply.contains(id), "{id} in the reply: {reply}");
+    }
+    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Copied { .. })));
+}
+
+#[test]
+fn the_copied_note_scrolls_and_keeps_its_table_rows_whole() {
+    let mut h = opened(80, 24);
+    h.app.chrome.connection.clipboard = false;
+    h.key(KeyCode::Char('y'));
+    let Some(Overlay::Copied { text, .. }) = h.app.screen.overlay().cloned() else { panic!("the popup") };
+    let row = text.lines().find(|l| l.starts_with("| 940000005 |")).expect("a table row").to_string();
+    assert!(row.chars().count() > 80, "a row wider than the screen");
+    let screen = h.screen_text();
+    assert!(screen.contains("select the text below by hand"), "{screen}");
+    assert!(screen.contains("lines 1–"), "it says it scrolls: {screen}");
+    // Scrolled down to the row: its start is on one line, never wrapped onto the next.
+    for _ in 0..200 {
+        if h.screen_text().contains("│| 940000005 |") {
+            break;
+        }
+        h.key(KeyCode::Char('j'));
+    }
+    let screen = h.screen_text();
+    let line = screen.lines().find(|l| l.contains("| 940000005 |")).expect("the row in view");
+    assert!(line.contains("| 940000005 | `ADD_TRANSACTION`"), "{line}");
+    // Scrolled right, the rest of the row comes into view on the same line.
+    for _ in 0..10 {
+        h.key(KeyCode::Char('l'));
+    }
+    assert!(h.screen_text().lines().any(|l| l.contains("alone it would have reached")), "{}", h.screen_text());
+}

@@ -352,3 +352,153 @@ mod streamed {
         }
     }
 }
+
+#[test]
+fn the_reply_names_the_month_the_amount_short_and_where_the_purchase_went_without_ids() {
+    let (t, mut events) = late_bill();
+    let october = target(7602, "2025-10-01", "2025-10-31", "5000.00", "700.00", true);
+    events.push(event(8, "ADD_TRANSACTION", "50.00", "2025-10-06 10:00:00.0", "2025-10-06 10:00:02.0", 7602));
+    let now = at("2025-11-05 00:00:00");
+    let periods = verdicts(&[&t, &october], 100, None, &events, now);
+    let text = reply::reply(&periods[0], &periods);
+    assert_eq!(
+        text,
+        "In September 2025 the purchases that count came to 4820.50 of the 5000.00 needed, 179.50 short. \
+         Your purchase of 600.00 on 30 September 2025 counted toward October 2025 instead because it was \
+         processed on 1 October 2025; with it, September 2025 would have reached the target. A return of 180.00 on \
+         25 September 2025 took the total back below the target. September 2025 has \
+         closed, so its total can no longer change. If you made a purchase that is not reflected here, send us \
+         its bill number and we will look into it."
+    );
+    // The current period, with days left by the clock.
+    let now = at("2025-10-22 15:00:00");
+    let periods = verdicts(&[&t, &october], 100, None, &events, now);
+    let text = reply::reply(&periods[1], &periods);
+    assert!(text.starts_with("So far in October 2025 the purchases that count come to 700.00 of the 5000.00 needed: 4300.00 more by 31 October 2025 reaches it."), "{text}");
+    for id in ["7601", "7602", "100", "u6"] {
+        assert!(!text.contains(id), "{id}: {text}");
+    }
+}
+
+mod words {
+    use super::*;
+    use crate::api::model::Money;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    fn arb_event() -> impl Strategy<Value = (i64, i32, u32, u8)> {
+        // (period 1..=3, value in cents, day of a 95-day span, kind: purchase, return, enrol, unenrol)
+        (1i64..=3, -50_000i32..200_000, 0u32..95, 0u8..10)
+    }
+
+    fn amounts(text: &str) -> Vec<Decimal> {
+        text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .filter(|w| w.contains('.') && w.len() > 2)
+            .filter_map(|w| w.trim_end_matches('.').parse().ok())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Every amount a sentence names is one the sums use, and every event
+        /// a sentence says counted here is in the sum.
+        #[test]
+        fn every_amount_a_sentence_names_is_the_one_the_sums_use(
+            raw in proptest::collection::vec(arb_event(), 0..30),
+            target_cents in 1i64..2_000_000,
+            achieved in proptest::option::of(0i64..2_000_000),
+            enrolled_day in proptest::option::of(0u32..95),
+            milestone_cents in proptest::option::of(1i64..2_000_000),
+            today in 0i64..100,
+            stale in any::<bool>(),
+        ) {
+            let day = |n: u32| chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap() + chrono::Days::new(u64::from(n));
+            let events: Vec<TargetEvent> = raw.iter().enumerate().map(|(i, &(period, cents, d, kind))| {
+                let (name, cents) = match kind {
+                    0..=5 => ("ADD_TRANSACTION", cents.abs()),
+                    6..=7 => ("RETURN_BILL", -cents.abs()),
+                    8 => ("ENROL", 0),
+                    _ => ("UNENROL", 0),
+                };
+                let value = Decimal::new(i64::from(cents), 2).to_string();
+                let date = format!("{} 10:00:00.0", day(d));
+                event(i as i64 + 1, name, &value, &date, &date, 7600 + period)
+            }).collect();
+            let cents = |c: i64| Decimal::new(c, 2).to_string();
+            let targets: Vec<UserTarget> = (1..=3).map(|p| {
+                let start = day(30 * (p as u32 - 1));
+                let end = day(30 * p as u32 - 1);
+                let mut t = target(7600 + p, &start.to_string(), &end.to_string(), &cents(target_cents), "0", p == 3);
+                t.target_achieved_value = achieved.map(|a| Money(Decimal::new(a, 2)));
+                t.enrolled_on = enrolled_day.map(|d| format!("{}T00:00:00.000+0000", day(d)));
+                t.milestones = milestone_cents.map(|m| vec![crate::api::model::Milestone {
+                    id: Some(1), trigger_name: Some("Half".into()), trigger_value: Some(Money(Decimal::new(m, 2))), is_achieved: None,
+                }]).unwrap_or_default();
+                t
+            }).collect();
+            let now = day(today as u32).and_hms_opt(12, 0, 0).unwrap();
+            let at = |s: i64| Some(now + chrono::Duration::seconds(s));
+            let readings = Readings { targets_at: at(0), events_at: at(5), last_arrival: if stale { at(3) } else { None } };
+            let refs: Vec<&UserTarget> = targets.iter().collect();
+            let periods = verdicts_read(&refs, 100, None, &events, now, readings);
+            prop_assert_eq!(periods.len(), 3);
+            for v in &periods {
+                let here: Vec<&TargetEvent> = events.iter().filter(|e| e.period_id == v.period_id).collect();
+                let sum: Decimal = here.iter().map(|e| e.target_value.0).sum();
+                prop_assert_eq!(v.events_sum.map(|s| s.0), Some(sum));
+                prop_assert_eq!(v.events_count, here.len());
+                // The headline's figures: what they have, the target, how short.
+                let have = v.have().map(|h| h.0);
+                prop_assert_eq!(have, if stale { Some(sum) } else { achieved.map(|a| Decimal::new(a, 2)).or(Some(sum)) });
+                let t = Decimal::new(target_cents, 2);
+                let named = amounts(&v.headline());
+                if let Outcome::NotReached { short_by: Some(s) } = &v.outcome {
+                    prop_assert_eq!(s.0, t - have.unwrap());
+                    prop_assert!(named.contains(&s.0) && named.contains(&t) && named.contains(&have.unwrap()), "{}", v.headline());
+                }
+                // The figures: the sum of exactly the events counted here, the returns among them.
+                for (label, value) in report::figures(v) {
+                    if label.starts_with("Sum of the") {
+                        prop_assert!(label.starts_with(&format!("Sum of the {} listed event", here.len())), "{}", label);
+                        prop_assert_eq!(value.parse::<Decimal>().ok(), Some(sum));
+                    }
+                    if label.starts_with("The ") {
+                        prop_assert!(!stale, "no difference is claimed from figures read before an arrival");
+                        let a = achieved.map(|a| Decimal::new(a, 2)).unwrap();
+                        prop_assert_eq!(value.parse::<Decimal>().ok(), Some((a - sum).abs()));
+                    }
+                }
+                // Every event a sentence says counted here is in the sum; one
+                // said to have counted elsewhere is not, and names its period.
+                for (e, why) in report::notable(v) {
+                    let in_sum = here.iter().any(|h| h.event_log_id == e.event_log_id);
+                    if why == "enrolled" || why == "unenrolled" {
+                        // A change of membership inside the period: no claim about counting.
+                        prop_assert!(v.membership.iter().any(|m| m.event_log_id == e.event_log_id));
+                    } else if why.contains("counted in ") {
+                        prop_assert!(!in_sum, "{}", why);
+                        prop_assert!(why.contains(&e.period_name()), "{}", why);
+                        prop_assert!(e.period_ref.is_some());
+                    } else {
+                        prop_assert!(in_sum, "{}: {}", e.event_log_id, why);
+                    }
+                    prop_assert!(!why.contains("does not count"), "{}", why);
+                }
+                // "Would have reached" holds exactly when adding it reaches the target.
+                if let (Some(w), Outcome::NotReached { short_by: Some(s) }) = (&v.would_have_reached, &v.outcome) {
+                    prop_assert!(have.unwrap() + w.value.0 >= t && w.value.0 >= s.0);
+                    let said = report::findings(v).join(" ");
+                    prop_assert!(amounts(&said).contains(&w.value.0), "{}", said);
+                }
+                if v.would_have_reached.is_none() && let Outcome::NotReached { short_by: Some(s) } = &v.outcome {
+                    prop_assert!(v.counted_elsewhere.iter().all(|e| e.value.0 < s.0));
+                }
+                // An enrolment or unenrolment inside the period is said.
+                let said = report::findings(v).join(" ");
+                for m in &v.membership {
+                    prop_assert!(said.contains(&format!("(event {})", m.event_log_id)), "{}", said);
+                }
+            }
+        }
+    }
+}
