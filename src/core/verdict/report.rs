@@ -133,6 +133,11 @@ pub fn findings(v: &PeriodVerdict) -> Vec<String> {
         out.push(format!("{s}."));
     }
     for e in &v.membership {
+        // An enrolment on the day the late enrolment names is said once.
+        let day = super::parse_day(Some(&e.event_date));
+        if membership_word(e) == "enrolled" && v.late_enrolment.as_ref().is_some_and(|l| Some(l.enrolled) == day) {
+            continue;
+        }
         let mut word = membership_word(e).to_string();
         word[..1].make_ascii_uppercase();
         out.push(format!("{word} on {} (event {}).", e.event_date, e.event_log_id));

@@ -172,7 +172,7 @@ fn copied(
     };
     let screen = frame.area();
     let (total, visible) = super::copied_rows(screen, text);
-    let width = screen.width.saturating_sub(4).min(160);
+    let width = super::copied_popup_width(screen);
     let height = (visible as u16 + 4).min(screen.height);
     let area = screen.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, area);
