@@ -189,6 +189,9 @@ impl Runtime {
                     let _ = tx.send(Msg::Exported { path, result });
                 });
             }
+            Effect::Retire(case) => {
+                tokio::task::spawn_blocking(move || drop(case));
+            }
             Effect::Copy { text, way: CopyWay::Osc52 } => copy_to_clipboard(&text),
             Effect::Copy { text, way: CopyWay::Tmux } => {
                 tokio::task::spawn_blocking(move || {

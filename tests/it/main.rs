@@ -21,6 +21,7 @@ mod figures;
 mod hostile;
 mod keys;
 mod one_case;
+mod one_case_pty;
 mod panels;
 mod panels_pty;
 mod properties;

@@ -30,6 +30,7 @@ enum Panel {
 enum Route {
     Typing,
     Pasted,
+    PastedUrl,
     Recent,
     BatchRow,
     Profile,
@@ -93,6 +94,12 @@ fn turn_to_the_second(h: &mut Harness, route: Route) {
             h.type_text("1986");
             h.key(KeyCode::Enter);
         }
+        Route::PastedUrl => {
+            h.key(KeyCode::Char('u'));
+            let base = h.app.chrome.connection.base_url.as_str().trim_end_matches('/').to_string();
+            let line = format!("curl --location '{base}/v3/users/{SECOND}/trackedTargetEvents/1986?limit=10&offset=0'");
+            h.send(Msg::Paste(line));
+        }
         Route::Recent => {
             h.key(KeyCode::Char('h'));
             assert!(matches!(h.app.screen.overlay(), Some(Overlay::Picker(_))), "the recent list");
@@ -132,7 +139,7 @@ fn a_second_caller_by_every_route_over_every_panel_shows_nothing_of_the_first() 
         Panel::Picker,
         Panel::Help,
     ];
-    let routes = [Route::Typing, Route::Pasted, Route::Recent, Route::BatchRow, Route::Profile];
+    let routes = [Route::Typing, Route::Pasted, Route::PastedUrl, Route::Recent, Route::BatchRow, Route::Profile];
     for panel in panels {
         for route in routes {
             let mut h = serving_the_first(panel);
@@ -159,6 +166,18 @@ fn a_second_caller_by_every_route_over_every_panel_shows_nothing_of_the_first() 
             );
         }
     }
+}
+
+#[test]
+fn a_url_pasted_from_another_origin_sends_nothing() {
+    let mut h = serving_the_first(Panel::Events);
+    h.key(KeyCode::Char('u'));
+    h.send(Msg::Paste("https://eu.api.capillarytech.com/v3/users/564332013/trackedTargetEvents/1986".into()));
+    assert!(h.pending.is_empty(), "{:?}", h.pending);
+    assert!(
+        h.app.notice_text().unwrap_or_default().contains("https://eu.api.capillarytech.com, not this profile's origin")
+    );
+    assert_eq!(h.app.case.customer(), Some(FIRST), "nothing changed");
 }
 
 #[test]

@@ -186,9 +186,28 @@ pub enum Action {
     None,
 }
 
+/// The last customer's case, on its way out.
+#[derive(Clone)]
+pub struct Retired(pub Box<super::case::Case>);
+
+impl PartialEq for Retired {
+    fn eq(&self, other: &Retired) -> bool {
+        std::ptr::eq(&*self.0, &*other.0)
+    }
+}
+
+impl std::fmt::Debug for Retired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Retired(customer {:?})", self.0.customer())
+    }
+}
+
 /// What `update` asks the runtime to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
+    /// A case no longer served, to free off the UI thread: a customer's
+    /// 100,000 events take a frame's time to free.
+    Retire(Retired),
     /// Run this request; answer with `Msg::Fetched` carrying `generation`.
     Fetch {
         generation: u64,

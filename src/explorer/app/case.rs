@@ -166,6 +166,10 @@ impl App {
             // A warning about the last customer does not stay under the new one.
             self.chrome.notice = None;
         }
+        // What it held is freed off the UI thread (an empty case needs no trip).
+        if old.customer().is_some() {
+            fx.push(Effect::Retire(super::action::Retired(Box::new(old))));
+        }
         // Answers still on their way for the last customer are dropped.
         self.generation += 1;
         self.screen.clear();

@@ -215,6 +215,10 @@ impl App {
                 Some(q) => {
                     self.case.results.cache.clear();
                     paging::request(self, q, false, true, fx);
+                    // The achieved values move with the events: read again with them.
+                    if self.case.targets.is_some() {
+                        self.read_targets(q.user_id, fx);
+                    }
                 }
                 None => paging::submit(self, fx),
             },
@@ -309,6 +313,14 @@ impl App {
 
     pub(super) fn paste(&mut self, text: &str, fx: &mut Vec<Effect>) {
         let owner = self.owner();
+        // A URL or cURL line copied from the docs or a colleague, pasted into
+        // the query: its query, as a new case (on this profile's origin only).
+        if owner == Owner::Query
+            && (text.contains("http://") || text.contains("https://"))
+            && let Ok(url) = crate::query_url::parse(text)
+        {
+            return query::paste_url(self, url, fx);
+        }
         let target = match (owner, self.form.focus) {
             (Owner::Prompt, _) => match self.screen.overlay_mut() {
                 Some(Overlay::Prompt { prompt, .. }) => prompt.input_mut(),

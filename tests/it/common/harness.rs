@@ -129,7 +129,8 @@ impl Harness {
     /// reports, as the runtime does.
     pub fn send(&mut self, msg: Msg) {
         let fx = self.app.update(msg);
-        self.pending.extend(fx);
+        // A retired case is freed, as the runtime does (off its thread there).
+        self.pending.extend(fx.into_iter().filter(|e| !matches!(e, Effect::Retire(_))));
         self.app.chrome.frame = draw_app(&self.app, &self.theme).1;
     }
 

@@ -78,7 +78,9 @@ pub(crate) fn all_done(app: &mut App, generation: u64, query: EventsQuery, resul
     if let Some(stop) = meta.stopped {
         app.warn(&format!("Loaded {count} events. {}", stop.sentence()));
     } else if meta.missing.is_empty() {
-        app.flash(&format!("Loaded all {count} events from {} pages.", meta.pages_fetched));
+        let count = crate::core::verdict::count(count, "event", "events");
+        let pages = crate::core::verdict::count(meta.pages_fetched as usize, "page", "pages");
+        app.flash(&format!("Loaded all {count} from {pages}."));
     } else {
         app.warn(&format!(
             "Loaded {count} events; {} failed: their events are missing. r tries again.",

@@ -38,7 +38,8 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
     let mut parts = Vec::new();
     if let Some(all) = app.case.results.shown.as_ref().and_then(|s| s.all.as_ref()) {
         parts.push(Part::text(0, format!(" All {} events", app.events().len()), theme.key()));
-        parts.push(Part::text(2, format!(" · {} of {} pages", all.pages_fetched, all.pages), Style::new()));
+        let pages = crate::core::verdict::count(all.pages as usize, "page", "pages");
+        parts.push(Part::text(2, format!(" · {} of {pages}", all.pages_fetched), Style::new()));
         if !all.missing.is_empty() {
             let missing = crate::api::fetch_all::describe_pages(&all.missing);
             parts.push(Part::text(0, format!(" · ⚠ {missing} missing"), theme.error()));

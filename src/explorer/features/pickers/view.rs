@@ -155,10 +155,18 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
         PickerKind::Recent => " type to narrow · ↑↓ · Enter opens · Tab tenants · Del removes · Ctrl-K clears · Esc ",
         _ => " type to narrow · ↑↓ move · Enter choose · Esc close ",
     };
+    // The achieved values say when they were read.
+    let title = match picker.kind {
+        PickerKind::Targets { user_id } => match app.case.targets_of(user_id) {
+            Some(t) if !picker.loading => format!("{}· as of {} ", picker.title(), t.read_at.format("%H:%M:%S")),
+            _ => picker.title(),
+        },
+        _ => picker.title(),
+    };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
-        .title(Span::styled(picker.title(), theme.title(true)))
+        .title(Span::styled(title, theme.title(true)))
         .title_bottom(Line::from(Span::styled(footer, theme.muted())).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -161,6 +161,25 @@ pub(crate) fn customer_changed(app: &mut App, fx: &mut Vec<Effect>) {
     app.new_case(fx);
 }
 
+/// A URL or cURL line pasted into the query: on this profile's origin, its
+/// customer, rule and period are filled in and fetched as a new case;
+/// elsewhere nothing is sent and the agent is told to switch profile.
+pub(crate) fn paste_url(app: &mut App, url: crate::query_url::QueryUrl, fx: &mut Vec<Effect>) {
+    let here = app.chrome.connection.base_url.origin();
+    if url.base.origin() != here {
+        let there = crate::sanitize::line(&url.base.origin().ascii_serialization()).into_owned();
+        return app.warn(&format!(
+            "That URL is on {there}, not this profile's origin: nothing was sent (T switches profile)."
+        ));
+    }
+    app.set_field(Field::UserId, &url.user_id.to_string());
+    customer_changed(app, fx);
+    app.set_field(Field::RuleId, &url.rule_id.to_string());
+    app.set_field(Field::PeriodId, &url.period_id.map(|p| p.to_string()).unwrap_or_default());
+    app.form.focus = Focus::Table;
+    paging::submit(app, fx);
+}
+
 /// "No events for this rule": when the customer has no target with the
 /// rule, say so and offer the targets they have.
 pub(crate) fn check_rule(app: &mut App, user_id: i64, rule_id: i64, fx: &mut Vec<Effect>) {
