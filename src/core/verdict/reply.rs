@@ -70,7 +70,7 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
     }
     if let Some(l) = &v.late_enrolment {
         out.push(format!(
-            "You joined on {}, so {} of the period's {} days counted.",
+            "You joined on {}, with {} of the period's {} days to go.",
             day(l.enrolled),
             l.days_enrolled,
             l.period_days
