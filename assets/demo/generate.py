@@ -36,6 +36,17 @@ def event(log_id, name, customer, unique, date, processed, period, group, rule, 
     }
 
 
+def with_offsets(e, offset, shift_minutes=0):
+    """The event as a cluster with the ISO fields sends it: the legacy strings
+    as they are, and the same moments with the store's offset. `shift_minutes`
+    is how far the store's clock is ahead of the cluster's strings (0 when the
+    cluster runs in the store's zone)."""
+    for legacy, iso in (("eventDate", "eventDateISO"), ("eventProcessedDate", "eventProcessedDateISO")):
+        local = datetime.strptime(e[legacy][:19], "%Y-%m-%d %H:%M:%S") + timedelta(minutes=shift_minutes)
+        e[iso] = local.strftime("%Y-%m-%dT%H:%M:%S") + offset
+    return e
+
+
 def ts(dt):
     return dt.strftime("%Y-%m-%d %H:%M:%S") + ".0"
 
@@ -226,7 +237,7 @@ customers.append({
 # return, an event before enrolment, and an API achieved value in October that
 # counts more than the listed events (a bonus the events endpoint does not list).
 groups.append({
-    "id": 7600, "name": "Festive Spend Club", "trackingType": "DEFAULT",
+    "id": 7600, "name": "Festive Spend Club", "trackingType": "DEFAULT", "utcOffset": "+05:30",
     "targetEvaluationType": "FIXED_CALENDAR_WINDOW",
     "rules": [{"targetRuleId": 7610, "targetId": 761001, "targetName": "Spend 5,000 in a month",
                "targetType": "SUM", "targetEntity": "TRANSACTION", "eventName": "TransactionAdd",
@@ -251,8 +262,38 @@ customers.append({
     "userId": 777000777, "firstName": "Ravi", "lastName": "Kumar", "mobile": "919800000007",
     "enrolments": [{"targetRuleId": 7610, "enrolledOn": "2025-09-05T00:00:00.000+0000",
                     "achievedAdjustments": {"7602": "150.00"}}],
-    "events": [event(940000001 + n, name, 777000777, 994000100 + n, date, processed or date, period, 7600, 7610, value)
+    "events": [with_offsets(event(940000001 + n, name, 777000777, 994000100 + n, date, processed or date, period,
+                                  7600, 7610, value), "+05:30")
                for n, (name, date, processed, period, value) in enumerate(why)],
+})
+
+# 7b. The same complaint on a cluster that writes its dates in UTC, for a store
+# at +05:30: a 500.00 bill made at 03:00 on 1 October at the store reads
+# "2025-09-30 21:30:00.0" in the legacy string. Compared as strings it would
+# look like September's; its instant says October, where it rightly counted.
+groups.append({
+    "id": 7800, "name": "Monsoon Spend Club", "trackingType": "DEFAULT", "utcOffset": "+05:30",
+    "rules": [{"targetRuleId": 7810, "targetId": 781001, "targetName": "Spend 5,000 in a month",
+               "targetType": "SUM", "targetEntity": "TRANSACTION", "eventName": "TransactionAdd",
+               "targetValue": "5000.00"}],
+    "targetEvaluationType": "FIXED_CALENDAR_WINDOW",
+    "periods": [
+        {"id": 7801, "refCode": "Sep_2025", "startDate": "2025-09-01", "endDate": "2025-09-30", "periodStatus": "ENDED"},
+        {"id": 7802, "refCode": "Oct_2025", "startDate": "2025-10-01", "endDate": "2025-10-31", "periodStatus": "ACTIVE"},
+    ],
+})
+utc = [
+    ("2025-09-08 04:30:00.0", 7801, "3000.00"),
+    ("2025-09-19 09:15:00.0", 7801, "1820.50"),
+    ("2025-09-30 21:30:00.0", 7802, "500.00"),
+    ("2025-10-09 06:00:00.0", 7802, "900.00"),
+]
+customers.append({
+    "userId": 780000780, "firstName": "Kavya", "lastName": "Menon",
+    "enrolments": [{"targetRuleId": 7810, "enrolledOn": "2025-08-20T00:00:00.000+0000"}],
+    "events": [with_offsets(event(960000001 + n, "ADD_TRANSACTION", 780000780, 996000100 + n, date, date, period,
+                                  7800, 7810, value), "+05:30", 330)
+               for n, (date, period, value) in enumerate(utc)],
 })
 
 # 8. "I just paid at the till — does it count?" A lifetime target 1,000 short,

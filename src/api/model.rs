@@ -481,6 +481,16 @@ pub struct UserTarget {
     /// When the customer was enrolled in the target, where the tenant tracks it.
     #[serde(default)]
     pub enrolled_on: Option<String>,
+    /// The same moments as instants with their offsets, where the cluster
+    /// gives them (timezone-fields.md): compared instead of the local strings.
+    #[serde(default, rename = "enrolledOnISO")]
+    pub enrolled_on_iso: Option<String>,
+    #[serde(default, rename = "periodStartDateWithTimeStampISO")]
+    pub period_start_iso: Option<String>,
+    #[serde(default, rename = "periodEndDateWithTimeStampISO")]
+    pub period_end_iso: Option<String>,
+    #[serde(default, rename = "targetAchievedDateTimeISO")]
+    pub target_achieved_iso: Option<String>,
     /// Sub-milestones on the way to the target (`null` reads as none).
     #[serde(default, deserialize_with = "null_as_empty")]
     pub milestones: Vec<Milestone>,

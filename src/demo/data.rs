@@ -48,6 +48,10 @@ pub struct Group {
     pub target_evaluation_type: String,
     pub rules: Vec<Rule>,
     pub periods: Vec<Period>,
+    /// The organisation's offset, where this cluster gives the ISO fields
+    /// (timezone-fields.md): the periods' bounds and the enrolment as instants.
+    #[serde(default)]
+    pub utc_offset: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -170,6 +174,7 @@ impl Dataset {
             name: format!("Generated group {group}"),
             tracking_type: "DEFAULT".into(),
             target_evaluation_type: "FIXED_CALENDAR_WINDOW".into(),
+            utc_offset: None,
             rules: vec![Rule {
                 milestones: Vec::new(),
                 target_rule_id: rule_id,
@@ -344,7 +349,7 @@ impl Dataset {
                             m
                         })
                         .collect();
-                    json!({
+                    let mut target = json!({
                         "targetId": rule.target_id,
                         "periodId": p.id,
                         "periodRefCode": p.ref_code,
@@ -362,7 +367,13 @@ impl Dataset {
                         "periodEndDateWithTimeStamp": format!("{}T23:59:59.000Z", p.end_date),
                         "currentPeriod": p.period_status == "ACTIVE",
                         "milestones": if milestones.is_empty() { Value::Null } else { Value::Array(milestones) },
-                    })
+                    });
+                    if let Some(offset) = &group.utc_offset {
+                        target["periodStartDateWithTimeStampISO"] = json!(format!("{}T00:00:00{offset}", p.start_date));
+                        target["periodEndDateWithTimeStampISO"] = json!(format!("{}T23:59:59{offset}", p.end_date));
+                        target["enrolledOnISO"] = json!(enrolment.enrolled_on);
+                    }
+                    target
                 })
                 .collect();
             groups.push(json!({

@@ -30,6 +30,7 @@ pub const SUGGESTIONS: &[(i64, i64, &str)] = &[
     (610000042, 1986, "no events"),
     (666000666, 4040, "hostile names"),
     (777000777, 7610, "why didn't it count? (explain)"),
+    (780000780, 7810, "a bill after midnight at the store"),
     (808000808, 8080, "purchases arriving now (w watches)"),
 ];
 

@@ -35,7 +35,7 @@ fn e_loads_the_targets_and_every_period_then_shows_the_verdict() {
     let text = h.screen_text();
     assert!(text.contains("Not reached: 4820.50 of 5000.00 — 179.50 short"), "{text}");
     assert!(text.contains("Not reached yet: 4350.00 of 5000.00 — 650.00 still needed, 10 days left"), "{text}");
-    assert!(text.contains("Event 940000005 (600.00, dated 2025-09-30 23:50:00.0)"), "{text}");
+    assert!(text.contains("Event 940000005 (600.00, dated 2025-09-30 23:50:00 +05:30)"), "{text}");
     assert!(text.contains("alone it would have reached the target"), "{text}");
     assert_snapshot!("verdict_120x36", h.render().backend());
 }

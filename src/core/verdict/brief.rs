@@ -11,7 +11,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, PeriodVerdict, in_window, parse_day};
+use super::window::{Placement, Window};
+use super::{Outcome, PeriodVerdict, parse_day, placement};
 use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
 
 /// The most events a brief names as "would have reached it" (smallest first);
@@ -112,8 +113,9 @@ fn covering(moved: impl Iterator<Item = (Money, i64)>, short_by: Option<Money>) 
 #[derive(Clone, Debug)]
 struct PeriodTally {
     period_id: i64,
-    start: Option<NaiveDate>,
     end: Option<NaiveDate>,
+    /// The bounds events are placed against (instants where given).
+    window: Window,
     current: bool,
     target: Option<Money>,
     achieved: Option<Money>,
@@ -150,8 +152,8 @@ impl RuleTally {
                 };
                 PeriodTally {
                     period_id: t.period_id.unwrap_or_default(),
-                    start: parse_day(t.period_start_date.as_deref()),
                     end: parse_day(t.period_end_date.as_deref()),
+                    window: Window::of(t),
                     current: t.current_period.unwrap_or(false),
                     target,
                     achieved: t.target_achieved_value,
@@ -177,7 +179,7 @@ impl RuleTally {
                     if e.kind() == EventKind::Return || e.target_value.is_negative() {
                         p.returns_total = p.returns_total.and_then(|s| s.checked_add(e.target_value));
                     }
-                } else if in_window(e, p.start, p.end) == Some(true) {
+                } else if placement(e, &p.window) == Some(Placement::Inside) {
                     p.counted_elsewhere += 1;
                     // Without the API's figure the shortfall is known only at
                     // the end: keep every moved event's value and id (16 bytes).

@@ -8,6 +8,7 @@
 pub mod brief;
 pub mod reply;
 pub mod report;
+pub mod window;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -23,6 +24,9 @@ pub struct EventRef {
     pub value: Money,
     pub event_date: String,
     pub event_processed_date: String,
+    /// The same moment with its offset, when the API gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_date_iso: Option<String>,
     /// The period it counted in.
     pub period_id: i64,
     /// That period's reference code ("Oct_2025"), when the targets name it.
@@ -37,8 +41,22 @@ impl EventRef {
             value: e.target_value,
             event_date: crate::sanitize::line(&e.event_date.raw).into_owned(),
             event_processed_date: crate::sanitize::line(&e.event_processed_date.raw).into_owned(),
+            event_date_iso: window::instant(e.event_date_iso.as_deref()).map(|t| t.to_rfc3339()),
             period_id: e.period_id,
             period_ref: None,
+        }
+    }
+
+    /// When it is dated, for people: with its offset where the API gave one.
+    pub fn dated(&self) -> String {
+        window::shown(self.event_date_iso.as_deref(), &self.event_date)
+    }
+
+    /// The same to the minute, for lists: "2025-09-30 23:50 +05:30".
+    pub fn dated_short(&self) -> String {
+        match window::instant(self.event_date_iso.as_deref()) {
+            Some(t) => t.format("%Y-%m-%d %H:%M %:z").to_string(),
+            None => self.event_date.chars().take(16).collect(),
         }
     }
 
@@ -153,6 +171,11 @@ pub struct PeriodVerdict {
     pub counted_elsewhere: Vec<EventRef>,
     /// Counted in this period but dated outside its window.
     pub counted_here_from_outside: Vec<EventRef>,
+    /// Counted in another period, dated so near this one's bounds, with only
+    /// local strings, that the API's dates cannot settle which it belongs to.
+    pub unsettled: Vec<EventRef>,
+    /// Whether the period's bounds came as instants (its ISO fields).
+    pub instants: bool,
     /// An event of `counted_elsewhere` that alone would have covered the shortfall.
     pub would_have_reached: Option<EventRef>,
     pub enrolled_on: Option<String>,
@@ -254,9 +277,10 @@ fn parse_time(s: &str) -> Option<NaiveDateTime> {
         .or_else(|| crate::api::model::EventTime::parse(s.to_string()).parsed)
 }
 
-fn in_window(e: &TargetEvent, start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<bool> {
-    let day = e.event_date.parsed?.date();
-    Some(start.is_none_or(|s| day >= s) && end.is_none_or(|e| day <= e))
+/// Where an event falls against a period: instants where both carry
+/// offsets, else local strings (unsettled near a boundary).
+pub(crate) fn placement(e: &TargetEvent, window: &window::Window) -> Option<window::Placement> {
+    window.place_event(e)
 }
 
 fn sum<'a>(mut values: impl Iterator<Item = &'a TargetEvent>) -> Option<Money> {
@@ -343,13 +367,20 @@ pub fn period_verdict_read(
     let returns: Vec<&TargetEvent> =
         here.iter().copied().filter(|e| e.kind() == EventKind::Return || e.target_value.is_negative()).collect();
     let returns_total = sum(returns.iter().copied());
+    use window::Placement::{Inside, Outside, Unsettled};
+    let window = window::Window::of(target);
     let counted_elsewhere: Vec<&TargetEvent> = rule_events
         .iter()
         .copied()
-        .filter(|e| e.period_id != period_id && in_window(e, start, end) == Some(true))
+        .filter(|e| e.period_id != period_id && placement(e, &window) == Some(Inside))
+        .collect();
+    let unsettled: Vec<EventRef> = rule_events
+        .iter()
+        .filter(|e| e.period_id != period_id && placement(e, &window) == Some(Unsettled))
+        .map(|e| EventRef::of(e))
         .collect();
     let counted_here_from_outside: Vec<EventRef> =
-        here.iter().filter(|e| in_window(e, start, end) == Some(false)).map(|e| EventRef::of(e)).collect();
+        here.iter().filter(|e| placement(e, &window) == Some(Outside)).map(|e| EventRef::of(e)).collect();
     let would_have_reached = match &outcome {
         Outcome::NotReached { short_by: Some(short_by) } => counted_elsewhere
             .iter()
@@ -388,16 +419,18 @@ pub fn period_verdict_read(
         }
         _ => None,
     };
-    let before_enrolment = match enrolled {
-        Some(at) => {
-            here.iter().filter(|e| e.event_date.parsed.is_some_and(|d| d < at)).map(|e| EventRef::of(e)).collect()
-        }
-        None => Vec::new(),
+    // Before the enrolment: by instants where both carry offsets, else by
+    // the local strings.
+    let enrolled_at = window::instant(target.enrolled_on_iso.as_deref());
+    let before = |e: &TargetEvent| match (enrolled_at, window::instant(e.event_date_iso.as_deref())) {
+        (Some(at), Some(t)) => t < at,
+        _ => enrolled.is_some_and(|at| e.event_date.parsed.is_some_and(|d| d < at)),
     };
+    let before_enrolment = here.iter().filter(|e| before(e)).map(|e| EventRef::of(e)).collect();
     let membership = rule_events
         .iter()
         .filter(|e| matches!(e.kind(), EventKind::Enrol | EventKind::Unenrol))
-        .filter(|e| e.period_id == period_id || in_window(e, start, end) == Some(true))
+        .filter(|e| e.period_id == period_id || placement(e, &window) == Some(Inside))
         .map(|e| EventRef::of(e))
         .collect();
     let milestones = target
@@ -429,6 +462,8 @@ pub fn period_verdict_read(
         returns_total,
         counted_elsewhere: counted_elsewhere.iter().map(|e| EventRef::of(e)).collect(),
         counted_here_from_outside,
+        unsettled,
+        instants: window.has_instants(),
         would_have_reached,
         enrolled_on: target.enrolled_on.as_deref().map(|e| crate::sanitize::line(e).into_owned()),
         late_enrolment,
@@ -500,6 +535,7 @@ impl PeriodVerdict {
         refs.extend(self.returns.iter_mut());
         refs.extend(self.counted_elsewhere.iter_mut());
         refs.extend(self.counted_here_from_outside.iter_mut());
+        refs.extend(self.unsettled.iter_mut());
         refs.extend(self.would_have_reached.iter_mut());
         refs.extend(self.before_enrolment.iter_mut());
         refs.extend(self.membership.iter_mut());

@@ -18,6 +18,15 @@ fn day_of(raw: &str) -> String {
     super::parse_day(Some(raw)).map_or_else(|| crate::sanitize::line(raw).into_owned(), day)
 }
 
+/// The day an event happened where it happened: by its offset (the
+/// store's) when the API gave one, else the date as the API wrote it.
+fn day_of_event(e: &EventRef) -> String {
+    match super::window::instant(e.event_date_iso.as_deref()) {
+        Some(t) => day(t.date_naive()),
+        None => day_of(&e.event_date),
+    }
+}
+
 /// A period for the customer: "September 2025" when it is a calendar month,
 /// else "the period from 1 January 2025 to 12 January 2025", else its code.
 pub fn period_words(v: &PeriodVerdict) -> String {
@@ -50,7 +59,7 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
     let mut out: Vec<String> = Vec::new();
     match (&v.outcome, target) {
         (Outcome::Reached { on, .. }, Some(t)) => {
-            out.push(format!("Your purchases in {when} reached the target of {t} on {}.", day_of(&on.event_date)))
+            out.push(format!("Your purchases in {when} reached the target of {t} on {}.", day_of_event(on)))
         }
         (Outcome::ReachedByApi, Some(t)) => out.push(format!("Your purchases in {when} reached the target of {t}.")),
         (Outcome::NotReached { short_by }, Some(t)) if v.current && v.days_left != Some(0) => {
@@ -78,7 +87,7 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
     }
     if let Some(w) = &v.would_have_reached {
         let processed = super::parse_day(Some(&w.event_processed_date));
-        let made = day_of(&w.event_date);
+        let made = day_of_event(w);
         let elsewhere = counted_in(w, all);
         let reason = match processed {
             Some(p) => format!(" because it was processed on {}", day(p)),
@@ -93,7 +102,7 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
         out.push(format!(
             "A return of {} on {} took the total back below the target.",
             crate::api::model::Money(r.value.0.abs()).as_money(),
-            day_of(&r.event_date)
+            day_of_event(r)
         ));
     }
     match &v.outcome {

@@ -79,6 +79,16 @@ pub fn notable(v: &PeriodVerdict) -> Vec<(&EventRef, String)> {
     for e in &v.counted_here_from_outside {
         out.push((e, "dated outside this period, counted here (in the sum)".into()));
     }
+    for e in &v.unsettled {
+        out.push((
+            e,
+            format!(
+                "counted in {}; dated within {} hours of this period's bounds without an offset: the API's dates cannot settle which period it belongs to",
+                e.period_name(),
+                super::window::UNSETTLED_HOURS
+            ),
+        ));
+    }
     for e in &v.returns {
         let below = v.returned_below.as_ref().is_some_and(|b| b.event_log_id == e.event_log_id);
         out.push((e, if below { "return: took the total back below the target".into() } else { "return".into() }));
@@ -140,15 +150,28 @@ pub fn findings(v: &PeriodVerdict) -> Vec<String> {
         }
         let mut word = membership_word(e).to_string();
         word[..1].make_ascii_uppercase();
-        out.push(format!("{word} on {} (event {}).", e.event_date, e.event_log_id));
+        out.push(format!("{word} on {} (event {}).", e.dated(), e.event_log_id));
     }
     if let Some(w) = &v.would_have_reached {
         out.push(format!(
             "Event {} ({}, dated {}) counted in {}: alone it would have reached the target.",
             w.event_log_id,
             w.value.as_money(),
-            w.event_date,
+            w.dated(),
             w.period_name()
+        ));
+    }
+    // One that might have: said, and not claimed.
+    if let Outcome::NotReached { short_by: Some(short) } = &v.outcome
+        && v.would_have_reached.is_none()
+        && let Some(u) = v.unsettled.iter().filter(|u| u.value.0 >= short.0).min_by_key(|u| u.value)
+    {
+        out.push(format!(
+            "Event {} ({}, dated {}) counted in {}: if it belongs to this period it alone would have reached the target, but the API's dates have no offsets to settle which period it belongs to.",
+            u.event_log_id,
+            u.value.as_money(),
+            u.dated(),
+            u.period_name()
         ));
     }
     if let Some(r) = &v.returned_below {
@@ -156,7 +179,7 @@ pub fn findings(v: &PeriodVerdict) -> Vec<String> {
             "Return {} ({} on {}) took the total back below the target.",
             r.event_log_id,
             r.value.as_money(),
-            r.event_date
+            r.dated()
         ));
     }
     out
@@ -220,7 +243,11 @@ impl Report {
             for (e, why) in notable(v) {
                 out.push_str(&format!(
                     "  event {} {} {} on {}, processed {}: {why}\n",
-                    e.event_log_id, e.event_name, e.value, e.event_date, e.event_processed_date
+                    e.event_log_id,
+                    e.event_name,
+                    e.value,
+                    e.dated(),
+                    e.event_processed_date
                 ));
             }
         }
@@ -325,7 +352,7 @@ pub fn markdown_of(reports: &[Report]) -> String {
                         e.event_log_id,
                         cell(&e.event_name),
                         cell(&e.value.as_money()),
-                        cell(&e.event_date),
+                        cell(&e.dated()),
                         cell(&e.event_processed_date),
                         e.period_id,
                         cell(&why)

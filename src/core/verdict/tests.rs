@@ -3,19 +3,34 @@ use serde_json::json;
 
 use super::*;
 
+/// The offset of the tests' cluster and stores: the API gives instants.
+const OFFSET: &str = "+05:30";
+
+/// An event as a cluster with the ISO fields sends it: the local string and
+/// the same moment with its offset.
 fn event(id: i64, name: &str, value: &str, date: &str, processed: &str, period: i64) -> TargetEvent {
+    let iso = format!("{}{OFFSET}", date.get(..19).unwrap_or(date).replace(' ', "T"));
     let raw = json!({
         "eventLogId": id, "eventName": name, "customerId": 1, "eventDisplayName": null, "uniqueId": format!("u{id}"),
         "eventDate": date, "eventProcessedDate": processed, "periodId": period, "targetGroupId": 9,
-        "targetRuleId": 100, "targetValue": serde_json::Number::from_string_unchecked(value.into())
+        "targetRuleId": 100, "targetValue": serde_json::Number::from_string_unchecked(value.into()),
+        "eventDateISO": iso
     });
     TargetEvent::from_raw(&raw.to_string()).unwrap()
+}
+
+/// The same event as a cluster without the ISO fields sends it.
+fn legacy(mut e: TargetEvent) -> TargetEvent {
+    e.event_date_iso = None;
+    e
 }
 
 fn target(period: i64, start: &str, end: &str, value: &str, achieved: &str, current: bool) -> UserTarget {
     serde_json::from_value(json!({
         "periodId": period, "periodRefCode": format!("P{period}"), "periodStartDate": start, "periodEndDate": end,
-        "targetValue": value, "targetAchievedValue": achieved, "targetRuleId": 100, "currentPeriod": current
+        "targetValue": value, "targetAchievedValue": achieved, "targetRuleId": 100, "currentPeriod": current,
+        "periodStartDateWithTimeStampISO": format!("{start}T00:00:00{OFFSET}"),
+        "periodEndDateWithTimeStampISO": format!("{end}T23:59:59{OFFSET}")
     }))
     .unwrap()
 }
@@ -503,4 +518,47 @@ mod words {
             }
         }
     }
+}
+
+#[test]
+fn with_local_strings_only_a_bill_near_the_end_is_not_claimed_for_either_period() {
+    let (mut t, events) = late_bill();
+    t.period_start_iso = None;
+    t.period_end_iso = None;
+    let events: Vec<TargetEvent> = events.into_iter().map(legacy).collect();
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    assert_eq!(v.would_have_reached, None, "nothing is promised from a string comparison");
+    assert_eq!(v.unsettled.iter().map(|e| e.event_log_id).collect::<Vec<_>>(), vec![6]);
+    assert!(v.counted_elsewhere.is_empty());
+    let said = report::findings(&v).join(" ");
+    assert!(
+        said.contains(
+            "if it belongs to this period it alone would have reached the target, but the API's dates have no offsets"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("alone it would have reached"), "{said}");
+}
+
+#[test]
+fn a_bill_after_midnight_at_the_store_on_a_utc_cluster_counted_next_month_rightly() {
+    // The case: a UTC cluster, a store at +05:30. 03:00 on 1 October
+    // at the store reads 21:30 on 30 September in the cluster's string.
+    let mut t = target(7801, "2025-09-01", "2025-09-30", "5000.00", "4820.50", false);
+    t.period_end_iso = Some("2025-09-30T23:59:59+05:30".into());
+    let mut moved = event(3, "ADD_TRANSACTION", "500.00", "2025-09-30 21:30:00.0", "2025-09-30 21:31:00.0", 7802);
+    moved.event_date_iso = Some("2025-10-01T03:00:00+05:30".into());
+    let events = vec![
+        event(1, "ADD_TRANSACTION", "3000.00", "2025-09-08 10:00:00.0", "2025-09-08 10:00:00.0", 7801),
+        event(2, "ADD_TRANSACTION", "1820.50", "2025-09-19 10:00:00.0", "2025-09-19 10:00:00.0", 7801),
+        moved,
+    ];
+    let v = period_verdict(&t, &events, at("2025-11-01 00:00:00"));
+    assert_eq!(v.would_have_reached, None, "it was rightly counted in October");
+    assert!(v.counted_elsewhere.is_empty() && v.unsettled.is_empty());
+    assert!(report::findings(&v).iter().all(|f| !f.contains("would have reached")));
+    // October sees it as its own, dated with the store's offset.
+    let oct = target(7802, "2025-10-01", "2025-10-31", "5000.00", "500.00", true);
+    let o = period_verdict(&oct, &events, at("2025-10-05 00:00:00"));
+    assert!(o.counted_here_from_outside.is_empty(), "inside October by its instant");
 }

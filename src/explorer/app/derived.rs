@@ -67,10 +67,11 @@ impl App {
     pub fn dated_elsewhere(&self, e: &crate::api::TargetEvent) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
         let user = self.case.results.shown.as_ref().map_or(e.customer_id, |s| s.query.user_id);
         let target = self.target_of(user, e.target_rule_id, Some(e.period_id))?;
-        let day = crate::core::verdict::parse_day;
-        let (start, end) = (day(target.period_start_date.as_deref())?, day(target.period_end_date.as_deref())?);
-        let date = e.event_date.parsed?.date();
-        (date < start || date > end).then_some((start, end))
+        // The verdict's own rule: instants where the API gives them, and
+        // nothing claimed near a boundary when it gives only local strings.
+        let window = crate::core::verdict::window::Window::of(target);
+        let outside = window.place_event(e) == Some(crate::core::verdict::window::Placement::Outside);
+        outside.then_some((window.start_day?, window.end_day?))
     }
 
     /// The customer's target with `rule` (in `period`, when given), once

@@ -143,7 +143,7 @@ fn details(theme: &Theme, panel: &VerdictPanel, v: &PeriodVerdict, frame: &mut F
     let id_w = events.iter().map(|(e, _)| e.event_log_id.to_string().width()).max().unwrap_or(0);
     let value_w = events.iter().map(|(e, _)| e.value.as_money().width()).max().unwrap_or(0);
     let head = |e: &crate::core::verdict::EventRef| {
-        let date: String = e.event_date.chars().take(16).collect();
+        let date = e.dated_short();
         format!("{:>id_w$} {:>value_w$} {date}", e.event_log_id, e.value.as_money())
     };
     let head_w = events.iter().map(|(e, _)| head(e).width()).max().unwrap_or(0) + 2;
