@@ -47,6 +47,16 @@ def with_offsets(e, offset, shift_minutes=0):
     return e
 
 
+def demo_bill(bill_id, number, kind, time, offset, amount, outlier, store_code, store_name):
+    """A bill as the transactions call sends it (customer-transactions.md)."""
+    return {
+        "id": bill_id, "billNumber": number, "type": kind, "billingTime": time,
+        "billingTimeInputOffset": offset, "amount": money(amount), "grossAmount": money(amount),
+        "discount": 0, "outlierStatus": outlier,
+        "billingStore": {"code": store_code, "name": store_name},
+    }
+
+
 def ts(dt):
     return dt.strftime("%Y-%m-%d %H:%M:%S") + ".0"
 
@@ -265,6 +275,20 @@ customers.append({
     "events": [with_offsets(event(940000001 + n, name, 777000777, 994000100 + n, date, processed or date, period,
                                   7600, 7610, value), "+05:30")
                for n, (name, date, processed, period, value) in enumerate(why)],
+    # The bills no event stands for: what "I spent enough" is about. One with
+    # no signal at all (1,250.00 at another store: alone it would have made
+    # September), one the platform marked OUTLIER, one made without the
+    # loyalty number, one made four days before he enrolled.
+    "bills": [
+        demo_bill(994000200, "B-88120", "REGULAR", "2025-09-28T14:10:00Z", "+05:30", "1250.00", "NORMAL",
+             "MUM-ANDHERI-02", "Andheri East"),
+        demo_bill(994000201, "B-87344", "REGULAR", "2025-09-14T06:45:00Z", "+05:30", "2000.00", "OUTLIER",
+             "MUM-BANDRA-01", "Bandra West"),
+        demo_bill(994000202, "B-87901", "NOT_INTERESTED", "2025-09-22T12:30:00Z", "+05:30", "420.00", "NORMAL",
+             "MUM-BANDRA-01", "Bandra West"),
+        demo_bill(994000203, "B-86512", "REGULAR", "2025-09-01T05:15:00Z", "+05:30", "275.00", "NORMAL",
+             "MUM-BANDRA-01", "Bandra West"),
+    ],
 })
 
 # 7b. The same complaint on a cluster that writes its dates in UTC, for a store

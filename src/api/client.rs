@@ -198,7 +198,7 @@ impl Client {
         Ok(Fetched { value: periods, meta: answer.meta })
     }
 
-    fn endpoint(&self, segments: &[&str]) -> Url {
+    pub(super) fn endpoint(&self, segments: &[&str]) -> Url {
         endpoint(&self.inner.config.base_url, segments)
     }
 
@@ -212,7 +212,7 @@ impl Client {
 
     /// A GET with authentication, one token renewal after a 401/498, and
     /// classification. Errors come with the meta of the failed exchange.
-    async fn get(&self, url: Url) -> Result<Answer, (ApiError, ResponseMeta)> {
+    pub(super) async fn get(&self, url: Url) -> Result<Answer, (ApiError, ResponseMeta)> {
         self.check_transport(&url).map_err(|e| (e, ResponseMeta::default()))?;
         let mut renewed = false;
         loop {

@@ -1,6 +1,7 @@
 //! The Capillary v3 API: client, authentication, data model and errors.
 
 pub mod auth;
+pub mod bills;
 pub mod cert;
 pub mod client;
 pub mod customer;

@@ -32,8 +32,8 @@ impl Money {
     /// the rounded number the decimal library would make of it.
     pub fn parse(text: &str) -> Option<Money> {
         let text = text.trim();
-        if text.contains(['e', 'E']) {
-            return Decimal::from_scientific(text).ok().map(Money);
+        if let Some((mantissa, exponent)) = text.split_once(['e', 'E']) {
+            return scientific(mantissa, exponent).map(Money);
         }
         Decimal::from_str(text).ok().filter(|d| exactly(text, d)).map(Money)
     }
@@ -49,6 +49,22 @@ impl Money {
     pub fn to_json_number(self) -> Number {
         // With arbitrary_precision a Number keeps exactly this text.
         Number::from_str(&self.0.to_string()).unwrap_or_else(|_| Number::from(0))
+    }
+}
+
+/// `mantissa`×10^`exponent` exactly, or None: a mantissa with more digits
+/// than a Decimal holds, or a result past its range, is refused rather than
+/// rounded (the decimal library's own reading rounds silently).
+fn scientific(mantissa: &str, exponent: &str) -> Option<Decimal> {
+    let m = Decimal::from_str(mantissa).ok().filter(|d| exactly(mantissa, d))?;
+    let exponent: i64 = exponent.trim_start_matches('+').parse().ok()?;
+    let scale = i64::from(m.scale()) - exponent;
+    if scale >= 0 {
+        let scale = u32::try_from(scale).ok().filter(|s| *s <= 28)?;
+        Decimal::try_from_i128_with_scale(m.mantissa(), scale).ok()
+    } else {
+        let factor = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
+        Decimal::try_from_i128_with_scale(m.mantissa().checked_mul(factor)?, 0).ok()
     }
 }
 

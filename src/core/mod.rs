@@ -11,5 +11,6 @@ pub mod doctor;
 pub mod export;
 pub mod output;
 pub mod progress;
+pub mod reconcile;
 pub mod verdict;
 pub mod watch_plan;

@@ -81,6 +81,10 @@ pub struct Customer {
     /// the one derived from the id.
     #[serde(default)]
     pub mobile: Option<String>,
+    /// Bills no event stands for, as the transactions call sends them (the
+    /// ones events stand for are made from the events).
+    #[serde(default)]
+    pub bills: Vec<Value>,
 }
 
 impl Customer {
@@ -223,6 +227,7 @@ impl Dataset {
             first_name: "Generated".into(),
             last_name: user_id.to_string(),
             mobile: None,
+            bills: Vec::new(),
             enrolments: vec![Enrolment {
                 target_rule_id: rule_id,
                 enrolled_on: "2025-01-01T00:00:00.000+0000".into(),
@@ -269,6 +274,38 @@ impl Dataset {
         mode: OffsetMode,
     ) -> Result<Value, DemoError> {
         self.events_page_at(user_id, rule_id, period_id, limit, offset, mode, None)
+    }
+
+    /// `GET /v2/customers/{id}/transactions`: the customer's bills billed
+    /// from `from` to `to` (days, both included), oldest first, `limit` from
+    /// record `offset`. A purchase or return event stands for the bill whose
+    /// id is its uniqueId; the dataset adds the bills no event stands for.
+    pub fn bills_page_at(
+        &self,
+        user_id: i64,
+        (from, to): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
+        limit: u64,
+        offset: u64,
+        clock: Option<LiveClock>,
+    ) -> Result<Value, DemoError> {
+        let customer = live::as_of(self.customer(user_id).ok_or(INVALID_USER)?, clock);
+        let mut bills: Vec<Value> = customer.events.iter().filter_map(|e| bill_of_event(user_id, e)).collect();
+        bills.extend(customer.bills.iter().cloned());
+        let day = |b: &Value| {
+            let t = b["billingTime"].as_str().unwrap_or("");
+            chrono::NaiveDate::parse_from_str(t.get(..10).unwrap_or(""), "%Y-%m-%d").ok()
+        };
+        bills.retain(|b| day(b).is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)));
+        bills.sort_by(|a, b| a["billingTime"].as_str().cmp(&b["billingTime"].as_str()));
+        let total = bills.len();
+        let page: Vec<Value> =
+            bills.into_iter().skip(usize::try_from(offset).unwrap_or(usize::MAX)).take(limit as usize).collect();
+        Ok(json!({
+            "pagination": {"limit": limit, "offset": offset, "sortBy": "BILLING_TIME", "sortOrder": "ASC", "total": total},
+            "data": page,
+            "warnings": [],
+            "errors": [],
+        }))
     }
 
     /// The same, with the live customers' purchases that have arrived by `clock`.
@@ -435,6 +472,35 @@ fn achieved(customer: &Customer, rule: &Rule, period_id: i64) -> Money {
         let n = in_period.filter(|e| !matches!(e["eventName"].as_str(), Some("ENROL" | "UNENROL"))).count();
         Money::parse(&format!("{n}.000")).unwrap_or(Money::ZERO)
     }
+}
+
+/// The bill a purchase or return event stands for: its id is the event's
+/// uniqueId; its time the event's instant in UTC (as an EU cluster writes
+/// it) with the store's offset beside it, else the local string.
+fn bill_of_event(user_id: i64, e: &Value) -> Option<Value> {
+    let kind = match e["eventName"].as_str()? {
+        "ADD_TRANSACTION" => "REGULAR",
+        "RETURN_BILL" => "RETURN",
+        _ => return None,
+    };
+    let id: i64 = e["uniqueId"].as_str()?.trim().parse().ok()?;
+    let amount = e["targetValue"].to_string();
+    let amount = amount.trim_start_matches('-');
+    let (time, offset) = match e["eventDateISO"].as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+        Some(t) => {
+            (t.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string(), Some(t.offset().to_string()))
+        }
+        None => (format!("{}Z", e["eventDate"].as_str()?.get(..19)?.replace(' ', "T")), None),
+    };
+    let mut bill = json!({
+        "id": id, "customerId": user_id, "billNumber": format!("B-{}", id % 100_000), "type": kind,
+        "billingTime": time, "amount": number(amount), "grossAmount": number(amount), "discount": 0,
+        "outlierStatus": "NORMAL", "billingStore": {"code": "MUM-BANDRA-01", "name": "Bandra West"},
+    });
+    if let Some(offset) = offset {
+        bill["billingTimeInputOffset"] = json!(offset);
+    }
+    Some(bill)
 }
 
 fn number(text: &str) -> Value {

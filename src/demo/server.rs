@@ -100,6 +100,7 @@ pub fn router(state: Arc<DemoState>) -> Router {
         .route("/v3/users/{user}/targetGroups", get(target_groups))
         .route("/v3/targetGroups/{group}/targetPeriods", get(target_periods))
         .route("/v2/customers/lookup", get(lookup))
+        .route("/v2/customers/{user}/transactions", get(bills))
         .route_layer(middleware::from_fn_with_state(state.clone(), api_guard));
     Router::new()
         .merge(api)
@@ -259,6 +260,29 @@ async fn events(
         state.dataset.events_page_at(user, rule, period, limit, offset, state.offset_mode, state.clock())
     })();
     answer(result)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BillsParams {
+    start_date: Option<String>,
+    end_date: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+async fn bills(
+    State(state): State<Arc<DemoState>>,
+    Path(user): Path<String>,
+    Query(q): Query<BillsParams>,
+) -> Response {
+    let invalid = DemoError { status: 400, code: 8015, message: "Customer not found" };
+    let day =
+        |d: Option<&str>| d.and_then(|d| chrono::NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").ok());
+    let number = |v: Option<&str>, default: u64| v.and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(default);
+    let window = (day(q.start_date.as_deref()), day(q.end_date.as_deref()));
+    let (limit, offset) = (number(q.limit.as_deref(), 20).min(1000), number(q.offset.as_deref(), 0));
+    answer(path_id(&user, invalid).and_then(|u| state.dataset.bills_page_at(u, window, limit, offset, state.clock())))
 }
 
 async fn target_groups(State(state): State<Arc<DemoState>>, Path(user): Path<String>) -> Response {

@@ -84,6 +84,7 @@ impl Runtime {
         if let Msg::Fetched { generation, .. }
         | Msg::AllDone { generation, .. }
         | Msg::TargetsLoaded { generation, .. }
+        | Msg::BillsLoaded { generation, .. }
         | Msg::PeriodsLoaded { generation, .. }
         | Msg::LookedUp { generation, .. }
         | Msg::WatchDue { generation }
@@ -159,6 +160,10 @@ impl Runtime {
             Effect::LoadTargets { generation, user_id } => self.spawn(generation, async move {
                 let result = client.target_groups(user_id).await;
                 let _ = tx.send(Msg::TargetsLoaded { generation, user_id, result });
+            }),
+            Effect::LoadBills { generation, user_id, from, to } => self.spawn(generation, async move {
+                let result = crate::api::bills::read_bills(&client, user_id, from, to).await;
+                let _ = tx.send(Msg::BillsLoaded { generation, user_id, result });
             }),
             Effect::LoadPeriods { generation, group_id } => self.spawn(generation, async move {
                 let result = client.target_periods(group_id).await.map(|f| f.value);

@@ -78,7 +78,18 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         // among its neighbour's.
         let base = EventsQuery { user_id, rule_id, period_id: None, limit: 1, page: 0 };
         let events_at = chrono::Local::now().naive_local();
-        let all = match fetch_all(client, base, settings.fetch_all_options(), Arc::new(|_| {})).await {
+        // The bills of the periods, read beside the events (one more round
+        // trip at most, under the same rate limit).
+        let window = crate::core::reconcile::bills_window(of_rule.iter().copied(), events_at.date());
+        let read_bills = async {
+            match window {
+                Some((from, to)) => Some(crate::api::bills::read_bills(client, user_id, from, to).await),
+                None => None,
+            }
+        };
+        let (all, bills) =
+            tokio::join!(fetch_all(client, base, settings.fetch_all_options(), Arc::new(|_| {})), read_bills);
+        let all = match all {
             Ok(all) => all,
             Err(e) => {
                 tell.failure(&e);
@@ -98,11 +109,28 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
             events_at: Some(events_at),
             last_arrival: None,
         };
-        let periods =
+        let mut periods =
             crate::core::verdict::verdicts_read(&of_rule, rule_id, args.period_id, &all.events, now, readings);
+        let unread = match &bills {
+            Some(Err(e)) => Some(format!("{} ({})", e.sentence(), e.facts())),
+            _ => None,
+        };
+        match (&bills, &unread) {
+            (Some(Ok(read)), _) => {
+                crate::core::reconcile::attach(&mut periods, &of_rule, &all.events, Ok(&read.bills));
+                if let Some(why) = &read.incomplete {
+                    let _ = writeln!(stderr, "warning: not every bill could be read: {why}.");
+                }
+            }
+            (_, Some(why)) => crate::core::reconcile::attach(&mut periods, &of_rule, &all.events, Err(why)),
+            _ => {}
+        }
         let mut requests: Vec<&ResponseMeta> = lookup.iter().collect();
         requests.push(&groups.meta);
         requests.extend(all.requests.iter());
+        if let Some(Ok(read)) = &bills {
+            requests.extend(read.requests.iter());
+        }
         let facts =
             NoteFacts { user_id, found_by: found_by.clone(), rule_id, groups: &groups.value, periods, requests, now };
         reports.push(report(facts, &connection));

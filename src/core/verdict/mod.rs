@@ -34,7 +34,7 @@ pub struct EventRef {
 }
 
 impl EventRef {
-    fn of(e: &TargetEvent) -> EventRef {
+    pub(crate) fn of(e: &TargetEvent) -> EventRef {
         EventRef {
             event_log_id: e.event_log_id,
             event_name: crate::sanitize::line(&e.event_name).into_owned(),
@@ -188,6 +188,9 @@ pub struct PeriodVerdict {
     /// A return after which the total fell back below a target it had reached.
     pub returned_below: Option<EventRef>,
     pub milestones: Vec<MilestoneVerdict>,
+    /// Every bill of the period and what happened to it, when they were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bills: Option<crate::core::reconcile::BillsStory>,
 }
 
 /// Enrolment after the period's first day: the days the customer had.
@@ -471,6 +474,7 @@ pub fn period_verdict_read(
         membership,
         returned_below,
         milestones,
+        bills: None,
     }
 }
 

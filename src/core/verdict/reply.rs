@@ -46,7 +46,7 @@ fn counted_in(e: &EventRef, others: &[PeriodVerdict]) -> String {
         .iter()
         .find(|p| p.period_id == e.period_id)
         .map(period_words)
-        .or_else(|| e.period_ref.clone())
+        .or_else(|| e.period_ref.as_deref().map(month_of_code))
         .unwrap_or_else(|| "another period".into())
 }
 
@@ -98,6 +98,36 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
             w.value.as_money()
         ));
     }
+    // The bill the caller means, when one did not count.
+    if let Some(story) = &v.bills
+        && let Some(b) = &story.would_have_reached
+    {
+        let when = b.when.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let on = when.map_or_else(String::new, |d| format!(" on {}", day(d)));
+        let number = if b.number.is_empty() { String::new() } else { format!(" (bill number {})", b.number) };
+        let amount = b.amount_text();
+        use crate::core::reconcile::Why;
+        let what = match story.why(b.id) {
+            Some(Why::NotInterested) => {
+                "was made without your loyalty number, so it did not count toward the target".to_string()
+            }
+            Some(Why::Outlier { .. }) => {
+                "was held for review by our system and did not count toward the target".to_string()
+            }
+            Some(Why::BeforeEnrolment) => {
+                "was made before you joined, so it did not count toward the target".to_string()
+            }
+            Some(Why::CreditNote { .. } | Why::Return) => {
+                "was returned, so it did not count toward the target".to_string()
+            }
+            _ => "did not count toward the target, and our records give no reason for it: we will look into it"
+                .to_string(),
+        };
+        out.push(format!(
+            "Your bill of {amount}{on}{number} {what}; with it, {when_p} would have reached the target.",
+            when_p = when_words(v)
+        ));
+    }
     if let Some(r) = &v.returned_below {
         out.push(format!(
             "A return of {} on {} took the total back below the target.",
@@ -116,6 +146,16 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
         _ => {}
     }
     out.join(" ")
+}
+
+/// A reference code like "Oct_2025" as "October 2025"; any other as it is.
+fn month_of_code(code: &str) -> String {
+    NaiveDate::parse_from_str(&format!("01_{code}"), "%d_%b_%Y")
+        .map_or_else(|_| code.to_string(), |d| d.format("%B %Y").to_string())
+}
+
+fn when_words(v: &PeriodVerdict) -> String {
+    period_words(v)
 }
 
 fn capitalised(s: &str) -> String {

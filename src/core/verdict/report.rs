@@ -174,6 +174,9 @@ pub fn findings(v: &PeriodVerdict) -> Vec<String> {
             u.period_name()
         ));
     }
+    if let Some(story) = &v.bills {
+        out.extend(story.sentences());
+    }
     if let Some(r) = &v.returned_below {
         out.push(format!(
             "Return {} ({} on {}) took the total back below the target.",
@@ -248,6 +251,17 @@ impl Report {
                     e.value,
                     e.dated(),
                     e.event_processed_date
+                ));
+            }
+            for l in v.bills.iter().flat_map(|b| &b.lines) {
+                let store = l.bill.store.as_deref().map_or_else(String::new, |s| format!(" at {s}"));
+                out.push_str(&format!(
+                    "  {} {} {} {}{store}: {}\n",
+                    l.bill.named(),
+                    l.bill.kind,
+                    l.bill.amount_text(),
+                    l.bill.when,
+                    l.fate_words()
                 ));
             }
         }
@@ -356,6 +370,23 @@ pub fn markdown_of(reports: &[Report]) -> String {
                         cell(&e.event_processed_date),
                         e.period_id,
                         cell(&why)
+                    ));
+                }
+            }
+            let lines = v.bills.as_ref().map_or(&[][..], |b| b.lines.as_slice());
+            if !lines.is_empty() {
+                out.push_str("\n| Bill | Id | Type | Amount | When | Store | What happened |\n");
+                out.push_str("| --- | --- | --- | ---: | --- | --- | --- |\n");
+                for l in lines {
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {} | {} | {} | {} |\n",
+                        cell(&l.bill.number),
+                        l.bill.id,
+                        cell(&l.bill.kind),
+                        cell(&l.bill.amount_text()),
+                        cell(&l.bill.when),
+                        cell(l.bill.store.as_deref().unwrap_or("—")),
+                        cell(&l.fate_words())
                     ));
                 }
             }

@@ -44,6 +44,12 @@ pub enum Msg {
         user_id: i64,
         result: Result<Fetched<Vec<UserTargetGroup>>, ApiError>,
     },
+    /// A customer's bills for the verdict arrived.
+    BillsLoaded {
+        generation: u64,
+        user_id: i64,
+        result: Result<crate::api::bills::BillsRead, ApiError>,
+    },
     /// A target group's periods arrived.
     PeriodsLoaded {
         generation: u64,
@@ -224,6 +230,13 @@ pub enum Effect {
     LoadTargets {
         generation: u64,
         user_id: i64,
+    },
+    /// Read a customer's bills billed from `from` to `to`.
+    LoadBills {
+        generation: u64,
+        user_id: i64,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
     },
     LoadPeriods {
         generation: u64,

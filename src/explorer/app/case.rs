@@ -44,6 +44,17 @@ pub struct Case {
     /// When the watch last saw an event arrive: a figure read before it is
     /// out of date.
     pub last_arrival: Option<NaiveDateTime>,
+    /// The customer's bills, read for the verdict.
+    pub bills: Option<BillsCase>,
+    /// A read of the bills under way: its generation.
+    pub bills_pending: Option<u64>,
+}
+
+/// The bills read for the verdict, or why they could not be.
+#[derive(Clone, Debug)]
+pub struct BillsCase {
+    pub user_id: i64,
+    pub read: Result<Arc<crate::api::bills::BillsRead>, String>,
 }
 
 /// A read of a customer's targets under way.
@@ -96,6 +107,8 @@ impl Case {
             verdict_wanted: None,
             rule_events: None,
             last_arrival: None,
+            bills: None,
+            bills_pending: None,
         }
     }
 
@@ -135,6 +148,7 @@ impl Case {
             .chain(self.watch.iter().map(|w| w.generation))
             .chain(self.targets_pending.iter().map(|p| p.generation))
             .chain(self.rule_check.iter().map(|(g, _, _)| *g))
+            .chain(self.bills_pending)
     }
 }
 

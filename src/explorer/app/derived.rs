@@ -103,6 +103,8 @@ impl App {
         requests.extend(targets.and_then(|t| t.meta.as_ref()));
         let events = self.case.rule_events.as_ref().filter(|r| r.user_id == v.user_id && r.rule_id == v.rule_id);
         requests.extend(events.iter().flat_map(|r| &r.requests));
+        let bills = self.case.bills.as_ref().filter(|b| b.user_id == v.user_id).and_then(|b| b.read.as_ref().ok());
+        requests.extend(bills.iter().flat_map(|b| &b.requests));
         let groups = targets.map_or(&[][..], |t| t.groups.as_slice());
         let facts = NoteFacts {
             user_id: v.user_id,

@@ -66,7 +66,11 @@ impl App {
             },
             Msg::TargetsLoaded { generation, user_id, result } => {
                 pickers::targets_loaded(self, generation, user_id, result, &mut fx);
+                verdict::read_bills_for_verdict(self, &mut fx);
                 verdict::advance_verdict(self, &mut fx);
+            }
+            Msg::BillsLoaded { generation, user_id, result } => {
+                verdict::bills_loaded(self, generation, user_id, result, &mut fx)
             }
             Msg::PeriodsLoaded { generation, result } => pickers::periods_loaded(self, generation, result),
             Msg::AllProgress { generation, progress } => every_page::all_progress(self, generation, progress),

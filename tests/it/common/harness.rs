@@ -189,6 +189,27 @@ impl Harness {
         runtime.block_on(fetch_all_from(&self.pages, query, self.app.workflow.all_options, std::sync::Arc::new(|_| {})))
     }
 
+    /// The demo's bills of `user_id` from `from` to `to`, as read.
+    pub fn bills_for(
+        &self,
+        user_id: i64,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<target_events::api::bills::BillsRead, ApiError> {
+        let page =
+            self.dataset.bills_page_at(user_id, (Some(from), Some(to)), 1000, 0, None).map_err(|e| demo_error(&e))?;
+        let bills = page["data"]
+            .as_array()
+            .map_or_else(Vec::new, |l| l.iter().filter_map(target_events::api::bills::Bill::from_value).collect());
+        let meta = ResponseMeta {
+            status: 200,
+            request_id: Some("8c1f02d7-bills".into()),
+            url: format!("http://demo/v2/customers/{user_id}/transactions"),
+            ..Default::default()
+        };
+        Ok(target_events::api::bills::BillsRead { bills, requests: vec![meta], ..Default::default() })
+    }
+
     /// Answers every pending fetch and prefetch from the dataset, in order.
     pub fn answer_all(&mut self) {
         while !self.pending.is_empty() {
@@ -217,6 +238,10 @@ impl Harness {
                     Effect::FetchAll { generation, query } => {
                         let result = self.all_for(query);
                         self.send(Msg::AllDone { generation, query, result });
+                    }
+                    Effect::LoadBills { generation, user_id, from, to } => {
+                        let result = self.bills_for(user_id, from, to);
+                        self.send(Msg::BillsLoaded { generation, user_id, result });
                     }
                     Effect::Lookup { generation, customer, instead } => {
                         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();

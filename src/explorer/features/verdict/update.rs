@@ -59,6 +59,45 @@ pub(crate) fn want_verdict(app: &mut App, user_id: i64, rule_id: i64, period_id:
     let generation = app.generation;
     app.case.verdict_run = Some(AllRun::new(generation, query, app.now()));
     fx.push(Effect::FetchAll { generation, query });
+    // The bills too, beside them, when the periods' days are known already
+    // (else as soon as the targets answer).
+    app.case.bills = None;
+    if let Some(old) = app.case.bills_pending.take() {
+        fx.push(Effect::Cancel { generation: old });
+    }
+    read_bills_for_verdict(app, fx);
+}
+
+/// Asks for the bills of the wanted verdict's periods, once their days are
+/// known and unless they are read or on their way.
+pub(crate) fn read_bills_for_verdict(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(want) = app.case.verdict_wanted else { return };
+    if app.case.bills_pending.is_some() || app.case.bills.as_ref().is_some_and(|b| b.user_id == want.user_id) {
+        return;
+    }
+    let Some(targets) = app.case.targets_of(want.user_id) else { return };
+    let of_rule = targets.groups.iter().flat_map(|g| &g.targets).filter(|t| t.target_rule_id == want.rule_id);
+    let Some((from, to)) = crate::core::reconcile::bills_window(of_rule, app.now().date()) else { return };
+    app.generation += 1;
+    app.case.bills_pending = Some(app.generation);
+    fx.push(Effect::LoadBills { generation: app.generation, user_id: want.user_id, from, to });
+}
+
+/// The bills arrived (or could not be read: the verdict says so, whole otherwise).
+pub(crate) fn bills_loaded(
+    app: &mut App,
+    generation: u64,
+    user_id: i64,
+    result: Result<crate::api::bills::BillsRead, crate::api::ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    if app.case.bills_pending != Some(generation) {
+        return;
+    }
+    app.case.bills_pending = None;
+    let read = result.map(Arc::new).map_err(|e| format!("{} ({})", e.sentence(), e.facts()));
+    app.case.bills = Some(crate::explorer::app::case::BillsCase { user_id, read });
+    advance_verdict(app, fx);
 }
 
 /// Every event of the verdict's rule is in (or could not be read).
@@ -95,7 +134,9 @@ pub(crate) fn rule_events_read(app: &mut App, result: Result<AllEvents, ApiError
 /// Computes the wanted verdict once nothing it needs is on its way.
 pub(crate) fn advance_verdict(app: &mut App, _fx: &mut Vec<Effect>) {
     let Some(want) = app.case.verdict_wanted else { return };
-    let pending = app.case.verdict_run.is_some() || app.case.targets_pending.is_some_and(|p| p.user_id == want.user_id);
+    let pending = app.case.verdict_run.is_some()
+        || app.case.bills_pending.is_some()
+        || app.case.targets_pending.is_some_and(|p| p.user_id == want.user_id);
     if pending {
         return;
     }
@@ -118,7 +159,13 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
         events_at: Some(events.read_at),
         last_arrival: app.case.last_arrival,
     };
-    let periods = verdicts_read(&chosen, want.rule_id, None, &events.events, now, readings);
+    let mut periods = verdicts_read(&chosen, want.rule_id, None, &events.events, now, readings);
+    // Every bill of the periods, when they were read (or the sentence why not).
+    if let Some(bills) = app.case.bills.as_ref().filter(|b| b.user_id == want.user_id) {
+        let of_rule: Vec<_> = chosen.iter().copied().filter(|t| t.target_rule_id == want.rule_id).collect();
+        let read = bills.read.as_ref().map(|r| r.bills.as_slice()).map_err(String::as_str);
+        crate::core::reconcile::attach(&mut periods, &of_rule, &events.events, read);
+    }
     if periods.is_empty() {
         return app.warn(&format!("Customer {} has no target with rule {}.", want.user_id, want.rule_id));
     }

@@ -1,0 +1,293 @@
+//! A customer's bills: `GET /v2/customers/{id}/transactions`
+//! (customer-transactions.md). The documentation contradicts itself on what
+//! `offset` means (a record position on this page, a page number on its
+//! twin) and is silent on much else, so every reading is tolerated: the
+//! reading of `offset` is found from the ids that come back, no bill is taken
+//! twice, money stays exact (refused, never rounded), and a time without an
+//! offset stays a local string.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde_json::Value;
+
+use super::client::Client;
+use super::error::ApiError;
+use super::model::Money;
+use super::response::{Fetched, ResponseMeta, malformed};
+
+/// The most bills one page asks for (the documented maximum).
+pub const BILLS_PAGE: u32 = 1000;
+/// The most pages one read makes, whatever the server's count says.
+pub const MAX_BILL_PAGES: u32 = 50;
+
+/// One bill (transaction) as the list call gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bill {
+    pub id: i64,
+    /// The bill number the till printed (made safe); numbers can repeat.
+    pub number: String,
+    /// `REGULAR`, `RETURN`, `NOT_INTERESTED`, … as sent (made safe).
+    pub kind: String,
+    /// The net amount, exact; None when the text was no exact decimal.
+    pub amount: Option<Money>,
+    /// The amount's text as sent (for a sentence when it is not exact).
+    pub amount_text: String,
+    /// `billingTime` with its offset, when it has one.
+    pub billed_at: Option<DateTime<FixedOffset>>,
+    /// `billingTime` without an offset (or unreadable): the local text.
+    pub billed_local: Option<NaiveDateTime>,
+    /// The offset the store sent (`billingTimeInputOffset`, "+05:30" or minutes).
+    pub store_offset: Option<FixedOffset>,
+    pub outlier_status: Option<String>,
+    pub store: Option<String>,
+    /// Credit notes against it: (number, amount).
+    pub credit_notes: Vec<(String, Option<Money>)>,
+    /// The bill as the server sent it (made safe where it is shown).
+    pub raw: Value,
+}
+
+impl Bill {
+    /// The bill's moment in the store's own zone where known: "2025-09-28
+    /// 19:40 +05:30"; else the cluster's instant; else the local text.
+    pub fn when(&self) -> String {
+        match (self.billed_at, self.store_offset) {
+            (Some(t), Some(o)) => t.with_timezone(&o).format("%Y-%m-%d %H:%M %:z").to_string(),
+            (Some(t), None) => t.format("%Y-%m-%d %H:%M %:z").to_string(),
+            (None, _) => self.billed_local.map_or_else(|| "no time".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
+        }
+    }
+
+    /// The calendar day the customer made it, in the store's zone where known.
+    pub fn day(&self) -> Option<NaiveDate> {
+        match (self.billed_at, self.store_offset) {
+            (Some(t), Some(o)) => Some(t.with_timezone(&o).date_naive()),
+            (Some(t), None) => Some(t.date_naive()),
+            (None, _) => self.billed_local.map(|t| t.date()),
+        }
+    }
+
+    /// Reads one element of the list; None when it has no id.
+    pub fn from_value(v: &Value) -> Option<Bill> {
+        let text = |key: &str| v.get(key).and_then(Value::as_str).map(|s| crate::sanitize::line(s).into_owned());
+        let id = v.get("id").and_then(|i| i.as_i64().or_else(|| i.as_str()?.trim().parse().ok()))?;
+        let amount_value = v.get("amount").cloned().unwrap_or(Value::Null);
+        let amount_text = match &amount_value {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            _ => String::new(),
+        };
+        let time_text = v.get("billingTime").and_then(Value::as_str).unwrap_or("");
+        let (billed_at, billed_local) = read_time(time_text);
+        let store = v.get("billingStore").and_then(|s| {
+            let code = s.get("code").and_then(Value::as_str);
+            let name = s.get("name").and_then(Value::as_str);
+            let both = match (code, name) {
+                (Some(c), Some(n)) if !n.is_empty() => format!("{c} ({n})"),
+                (Some(c), _) => c.to_string(),
+                (None, Some(n)) => n.to_string(),
+                (None, None) => return None,
+            };
+            Some(crate::sanitize::line(&both).into_owned())
+        });
+        let credit_notes = v
+            .get("creditNotes")
+            .and_then(Value::as_array)
+            .map(|notes| {
+                notes
+                    .iter()
+                    .map(|n| {
+                        let number = n.get("number").and_then(Value::as_str).unwrap_or("?");
+                        let amount = n.get("amount").and_then(|a| Money::parse(&money_text(a)));
+                        (crate::sanitize::line(number).into_owned(), amount)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Bill {
+            id,
+            number: text("billNumber").unwrap_or_default(),
+            kind: text("type").unwrap_or_else(|| "REGULAR".into()),
+            amount: Money::parse(&amount_text),
+            amount_text: crate::sanitize::truncate_chars(&crate::sanitize::line(&amount_text), 40).into_owned(),
+            billed_at,
+            billed_local,
+            store_offset: v.get("billingTimeInputOffset").and_then(read_offset),
+            outlier_status: text("outlierStatus"),
+            store,
+            credit_notes,
+            raw: v.clone(),
+        })
+    }
+}
+
+fn money_text(v: &Value) -> String {
+    match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// `billingTime`: an instant with its offset, or a local time without one.
+fn read_time(text: &str) -> (Option<DateTime<FixedOffset>>, Option<NaiveDateTime>) {
+    let t = text.trim();
+    let instant = DateTime::parse_from_rfc3339(t)
+        .ok()
+        .or_else(|| DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z").ok())
+        .or_else(|| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%z").ok());
+    if instant.is_some() {
+        return (instant, None);
+    }
+    let local = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok());
+    (None, local)
+}
+
+/// `billingTimeInputOffset`: "+05:30" (every sample) or minutes (one page).
+fn read_offset(v: &Value) -> Option<FixedOffset> {
+    match v {
+        Value::String(s) => {
+            let s = s.trim();
+            let (sign, rest) = match s.as_bytes().first()? {
+                b'+' => (1, &s[1..]),
+                b'-' => (-1, &s[1..]),
+                _ => (1, s),
+            };
+            let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+            let minutes = h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?;
+            FixedOffset::east_opt(sign * minutes * 60)
+        }
+        Value::Number(n) => FixedOffset::east_opt(i32::try_from(n.as_i64()?).ok()?.checked_mul(60)?),
+        _ => None,
+    }
+}
+
+/// One page of bills.
+#[derive(Clone, Debug, Default)]
+pub struct BillsPage {
+    pub bills: Vec<Bill>,
+    /// Elements with no id, which cannot be told apart.
+    pub unreadable: usize,
+    /// The server's count of matching bills (said, never trusted to stop).
+    pub total: Option<u64>,
+}
+
+/// How the server read `offset`, found from what it sent back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffsetReading {
+    Records,
+    Pages,
+}
+
+/// Every bill of a customer in a window, read as far as the server allows.
+#[derive(Clone, Debug, Default)]
+pub struct BillsRead {
+    pub bills: Vec<Bill>,
+    pub requests: Vec<ResponseMeta>,
+    pub total: Option<u64>,
+    pub reading: Option<OffsetReading>,
+    /// Elements with no id, left out.
+    pub unreadable: usize,
+    /// Why the bills may not all be here, when they may not.
+    pub incomplete: Option<String>,
+}
+
+impl Client {
+    /// `GET /v2/customers/{id}/transactions` for the days `from`..=`to`,
+    /// with store details, extended fields and credit notes.
+    pub async fn bills_page(
+        &self,
+        user_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        offset: u64,
+    ) -> Result<Fetched<BillsPage>, ApiError> {
+        let mut url = self.endpoint(&["v2", "customers", &user_id.to_string(), "transactions"]);
+        url.query_pairs_mut()
+            .append_pair("startDate", &from.to_string())
+            .append_pair("endDate", &to.to_string())
+            .append_pair("limit", &BILLS_PAGE.to_string())
+            .append_pair("offset", &offset.to_string())
+            .append_pair("sortBy", "BILLING_TIME")
+            .append_pair("sortOrder", "ASC")
+            .append_pair("embed", "BILL_STORE_DETAILS,BILL_EF,CREDIT_NOTES");
+        let answer = self.get(url).await.map_err(|(e, _)| e)?;
+        let value: Value = serde_json::from_slice(&answer.body).map_err(|e| malformed(&answer, e.to_string()))?;
+        let Some(list) = value.get("data").and_then(Value::as_array) else {
+            return Err(malformed(&answer, "the answer has no list of transactions".into()));
+        };
+        let bills: Vec<Bill> = list.iter().filter_map(Bill::from_value).collect();
+        let unreadable = list.len() - bills.len();
+        let total = value.pointer("/pagination/total").and_then(Value::as_u64);
+        Ok(Fetched { value: BillsPage { bills, unreadable, total }, meta: answer.meta })
+    }
+}
+
+/// Every bill of `user_id` from `from` to `to`: a page of up to 1,000, and
+/// more only while pages come full. The reading of `offset` is tried as the
+/// record position the page documents, and as a page number when that brings
+/// nothing new; a page that brings nothing new ends the read.
+pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: NaiveDate) -> Result<BillsRead, ApiError> {
+    let mut read = BillsRead::default();
+    let mut seen: HashSet<i64> = HashSet::new();
+    let mut take = |read: &mut BillsRead, page: BillsPage, meta: ResponseMeta| -> (usize, usize) {
+        read.requests.push(meta);
+        read.total = page.total.or(read.total);
+        read.unreadable += page.unreadable;
+        let count = page.bills.len() + page.unreadable;
+        let mut new = 0;
+        for b in page.bills {
+            if seen.insert(b.id) {
+                read.bills.push(b);
+                new += 1;
+            }
+        }
+        (count, new)
+    };
+    let first = client.bills_page(user_id, from, to, 0).await?;
+    let (count, _) = take(&mut read, first.value, first.meta);
+    let mut full = count >= BILLS_PAGE as usize;
+    let mut pages = 1;
+    let mut offset_records = u64::from(BILLS_PAGE);
+    let mut page_number = 1u64;
+    while full {
+        if pages >= MAX_BILL_PAGES {
+            read.incomplete = Some(format!("the read stopped after {MAX_BILL_PAGES} pages of bills"));
+            break;
+        }
+        let (offset, reading) = match read.reading {
+            Some(OffsetReading::Pages) => (page_number, OffsetReading::Pages),
+            _ => (offset_records, OffsetReading::Records),
+        };
+        let next = client.bills_page(user_id, from, to, offset).await;
+        pages += 1;
+        let next = match next {
+            Ok(n) => n,
+            Err(e) => {
+                read.incomplete =
+                    Some(format!("a later page of bills could not be read: {} ({})", e.sentence(), e.facts()));
+                break;
+            }
+        };
+        let (count, new) = take(&mut read, next.value, next.meta);
+        match (new, read.reading) {
+            (0, None) => {
+                // Nothing new at the record position: perhaps a page number.
+                read.reading = Some(OffsetReading::Pages);
+                if read.total.is_none_or(|t| (read.bills.len() as u64) < t) {
+                    page_number = 1;
+                    continue;
+                }
+                break;
+            }
+            (0, Some(_)) => break,
+            _ => read.reading = Some(reading),
+        }
+        full = count >= BILLS_PAGE as usize;
+        offset_records += u64::from(BILLS_PAGE);
+        page_number += 1;
+    }
+    Ok(read)
+}

@@ -1,0 +1,512 @@
+//! The whole story of a period: every bill the customer made in it, matched
+//! to the event it became, or said not to have counted and why — the signal
+//! the API gives (a not-interested bill, an outlier, a return, a time outside
+//! the period or before the enrolment), or plainly no signal, with the bill
+//! number and id to escalate with. Pure: bills, the rule's events, the
+//! period's verdict and target in; the story out. Both front ends call it.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::api::bills::Bill;
+use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
+use crate::core::verdict::window::{Placement, Window, instant};
+use crate::core::verdict::{EventRef, Outcome, PeriodVerdict};
+
+/// A bill named as evidence.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillRef {
+    pub id: i64,
+    pub number: String,
+    pub kind: String,
+    pub amount: Option<Money>,
+    /// When it was made, in the store's zone where known, with the offset.
+    pub when: String,
+    pub store: Option<String>,
+    pub outlier_status: Option<String>,
+}
+
+impl BillRef {
+    fn of(b: &Bill) -> BillRef {
+        BillRef {
+            id: b.id,
+            number: b.number.clone(),
+            kind: b.kind.clone(),
+            amount: b.amount,
+            when: b.when(),
+            store: b.store.clone(),
+            outlier_status: b.outlier_status.clone(),
+        }
+    }
+
+    /// "bill B-118 (id 896977973)".
+    pub fn named(&self) -> String {
+        if self.number.is_empty() {
+            format!("bill id {}", self.id)
+        } else {
+            format!("bill {} (id {})", self.number, self.id)
+        }
+    }
+
+    pub fn amount_text(&self) -> String {
+        self.amount.map_or_else(|| "an amount that is not exact".into(), |a| a.as_money())
+    }
+}
+
+/// How a bill was found to be an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MatchedBy {
+    /// The event's uniqueId is the bill's id.
+    Id,
+    /// No id matched: the same amount (within a unit of its last decimal,
+    /// which floor-rounding can take) within the same minute.
+    TimeAndAmount,
+}
+
+/// Why a bill did not count, by the signal the API gives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "why", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum Why {
+    /// Made without the loyalty number (`NOT_INTERESTED` and its kin).
+    NotInterested,
+    /// Marked by the platform (`outlierStatus` other than NORMAL).
+    Outlier {
+        status: String,
+    },
+    /// A return bill, not a purchase.
+    Return,
+    /// Returned by a credit note.
+    CreditNote {
+        number: String,
+    },
+    /// Dated outside the period, by its instant.
+    OutsidePeriod,
+    /// Only local times, within hours of a bound: which period is not settled.
+    Unsettled,
+    BeforeEnrolment,
+    AfterUnenrolment,
+    /// Its amount is no exact decimal: it could not be matched by amount.
+    AmountUnreadable,
+    /// Nothing the API gives explains it.
+    NoSignal,
+}
+
+impl Why {
+    pub fn sentence(&self) -> String {
+        match self {
+            Why::NotInterested => "made without the loyalty number (not interested)".into(),
+            Why::Outlier { status } => format!("marked {status} by the platform"),
+            Why::Return => "a return bill".into(),
+            Why::CreditNote { number } => format!("returned by credit note {number}"),
+            Why::OutsidePeriod => "dated outside the period".into(),
+            Why::Unsettled => "dated so near the period's bounds, without an offset, that the API's dates cannot settle which period it belongs to".into(),
+            Why::BeforeEnrolment => "made before the enrolment".into(),
+            Why::AfterUnenrolment => "made after the unenrolment".into(),
+            Why::AmountUnreadable => "its amount is not an exact decimal, so it could not be matched".into(),
+            Why::NoSignal => "the API gives no reason for it".into(),
+        }
+    }
+}
+
+/// What happened to a bill.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum Fate {
+    CountedHere {
+        event_log_id: i64,
+        matched_by: MatchedBy,
+    },
+    CountedElsewhere {
+        event_log_id: i64,
+        period_id: i64,
+        period_name: String,
+        processed: String,
+        matched_by: MatchedBy,
+    },
+    NotCounted(Why),
+}
+
+/// A bill and what happened to it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillLine {
+    pub bill: BillRef,
+    pub fate: Fate,
+    /// Where its time falls against the period.
+    pub inside: bool,
+    /// Not counted, dated in the period (or not settled out of it), and
+    /// adding its amount to what counted reaches the target.
+    pub alone_reaches: bool,
+}
+
+/// The bills of a period, read or not.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillsStory {
+    pub lines: Vec<BillLine>,
+    /// Counted in this period with no bill among those read (behavioural
+    /// events, bills outside the window read).
+    pub events_without_bill: Vec<EventRef>,
+    /// The uncounted bill that alone would have reached the target (the
+    /// smallest that does).
+    pub would_have_reached: Option<BillRef>,
+    /// When none alone would: the fewest uncounted bills that together would.
+    pub together: Vec<BillRef>,
+    /// What could not be read, with its request id: nothing is claimed from it.
+    pub unread: Option<String>,
+}
+
+impl BillsStory {
+    /// The bills could not be read: one sentence says so, nothing else.
+    pub fn unread(sentence: String) -> BillsStory {
+        BillsStory { unread: Some(sentence), ..BillsStory::default() }
+    }
+
+    pub fn not_counted(&self) -> impl Iterator<Item = &BillLine> {
+        self.lines.iter().filter(|l| matches!(l.fate, Fate::NotCounted(_)))
+    }
+
+    /// Why a bill of the story did not count, when it did not.
+    pub fn why(&self, id: i64) -> Option<&Why> {
+        self.lines.iter().find(|l| l.bill.id == id).and_then(|l| match &l.fate {
+            Fate::NotCounted(why) => Some(why),
+            _ => None,
+        })
+    }
+
+    /// The sentences the verdict says about the bills.
+    pub fn sentences(&self) -> Vec<String> {
+        if let Some(why) = &self.unread {
+            return vec![format!(
+                "The bills could not be read: {why}. Nothing is said about bills that did not count."
+            )];
+        }
+        let mut out = Vec::new();
+        if let Some(b) = &self.would_have_reached {
+            let why = self.why(b.id).map_or_else(String::new, |w| format!(": {}", w.sentence()));
+            let store = b.store.as_deref().map_or_else(String::new, |s| format!(" at {s}"));
+            let number = if b.number.is_empty() { String::new() } else { format!(" {}", b.number) };
+            out.push(format!(
+                "Bill{number} of {} (id {}), {}{store}, did not count{why}; alone it would have reached the target.",
+                b.amount_text(),
+                b.id,
+                b.when
+            ));
+        } else if !self.together.is_empty() {
+            let named: Vec<String> =
+                self.together.iter().map(|b| format!("{} ({})", b.named(), b.amount_text())).collect();
+            out.push(format!("{} did not count; together they would have reached the target.", named.join(", ")));
+        }
+        let uncounted: Vec<&BillLine> = self.not_counted().filter(|l| l.inside).collect();
+        if !uncounted.is_empty() {
+            let sum = uncounted.iter().try_fold(Money::ZERO, |acc, l| acc.checked_add(l.bill.amount?));
+            let sum = sum.map_or_else(|| "an amount not exact".into(), |s| s.as_money());
+            let bills = crate::core::verdict::count(uncounted.len(), "bill", "bills");
+            let none = uncounted.iter().filter(|l| matches!(l.fate, Fate::NotCounted(Why::NoSignal))).count();
+            let silent = if none > 0 {
+                format!(", {} with no reason the API gives", crate::core::verdict::count(none, "", "").trim())
+            } else {
+                String::new()
+            };
+            out.push(format!("{bills} dated in the period did not count ({sum}){silent}."));
+        } else if self.lines.iter().any(|l| l.inside) {
+            out.push("Every bill read for the period counted.".into());
+        }
+        if !self.events_without_bill.is_empty() {
+            out.push(format!(
+                "{} counted here with no bill among those read (behavioural events, or bills outside the window read).",
+                capital(&crate::core::verdict::count(self.events_without_bill.len(), "event", "events"))
+            ));
+        }
+        out
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+}
+
+impl BillLine {
+    /// What happened to it, in a few words.
+    pub fn fate_words(&self) -> String {
+        match &self.fate {
+            Fate::CountedHere { event_log_id, matched_by } => {
+                format!("counted here: event {event_log_id}{}", by(*matched_by))
+            }
+            Fate::CountedElsewhere { event_log_id, period_name, processed, matched_by, .. } => {
+                format!("counted in {period_name}: event {event_log_id}, processed {processed}{}", by(*matched_by))
+            }
+            Fate::NotCounted(why) => format!("not counted: {}", why.sentence()),
+        }
+    }
+}
+
+fn by(m: MatchedBy) -> &'static str {
+    match m {
+        MatchedBy::Id => "",
+        MatchedBy::TimeAndAmount => " (matched by time and amount)",
+    }
+}
+
+/// Whether two amounts are the same, allowing the one unit of the last
+/// decimal that floor-rounding can take (38.98 may read 38.97).
+pub fn same_amount(a: Money, b: Money) -> bool {
+    let scale = a.0.scale().max(b.0.scale());
+    let unit = rust_decimal::Decimal::new(1, scale);
+    (a.0 - b.0).abs() <= unit
+}
+
+/// A moment to compare within a minute: the instant when there is one (in
+/// UTC), else the local time as written.
+fn minute_of_event(e: &TargetEvent) -> Option<chrono::NaiveDateTime> {
+    instant(e.event_date_iso.as_deref()).map(|t| t.naive_utc()).or(e.event_date.parsed)
+}
+
+fn minute_of_bill(b: &Bill) -> Option<chrono::NaiveDateTime> {
+    b.billed_at.map(|t| t.naive_utc()).or(b.billed_local)
+}
+
+fn within_a_minute(a: chrono::NaiveDateTime, b: chrono::NaiveDateTime) -> bool {
+    (a - b).abs() < chrono::TimeDelta::minutes(1)
+}
+
+/// The story of `v`'s period from `bills` (read for its window) and every
+/// event of the rule.
+/// `name_of` names a period for people ("Oct_2025 (7602)").
+pub fn reconcile(
+    bills: &[Bill],
+    events: &[TargetEvent],
+    target: &UserTarget,
+    v: &PeriodVerdict,
+    name_of: &dyn Fn(i64) -> String,
+) -> BillsStory {
+    let window = Window::of(target);
+    let period = v.period_id;
+    let rule_events: Vec<&TargetEvent> = events.iter().filter(|e| e.target_rule_id == target.target_rule_id).collect();
+    let purchase = |e: &TargetEvent| matches!(e.kind(), EventKind::Transaction | EventKind::Return | EventKind::Other);
+    // Each event is the fate of one bill at most.
+    let mut taken: HashSet<i64> = HashSet::new();
+    let by_id: std::collections::HashMap<&str, &TargetEvent> =
+        rule_events.iter().map(|e| (e.unique_id.trim(), *e)).collect();
+    // First every match by id, then by time and amount among what is left.
+    let mut matched: Vec<Option<(&TargetEvent, MatchedBy)>> = bills
+        .iter()
+        .map(|b| {
+            let e = by_id.get(b.id.to_string().as_str()).copied()?;
+            taken.insert(e.event_log_id).then_some((e, MatchedBy::Id))
+        })
+        .collect();
+    for (b, m) in bills.iter().zip(matched.iter_mut()).filter(|(_, m)| m.is_none()) {
+        let (Some(amount), Some(at)) = (b.amount, minute_of_bill(b)) else { continue };
+        let found = rule_events.iter().find(|e| {
+            purchase(e)
+                && !taken.contains(&e.event_log_id)
+                && same_amount(e.target_value, amount)
+                && minute_of_event(e).is_some_and(|t| within_a_minute(t, at))
+        });
+        if let Some(e) = found {
+            taken.insert(e.event_log_id);
+            *m = Some((e, MatchedBy::TimeAndAmount));
+        }
+    }
+    let enrolled_at = instant(target.enrolled_on_iso.as_deref());
+    let enrolled_local = target.enrolled_on.as_deref().and_then(|s| {
+        chrono::DateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S%.f%z").ok().map(|d| d.naive_local())
+    });
+    let unenrolments: Vec<&TargetEvent> =
+        rule_events.iter().copied().filter(|e| e.kind() == EventKind::Unenrol).collect();
+    let have = v.have();
+    let target_value = v.target.filter(|t| t.0 > rust_decimal::Decimal::ZERO);
+    let short = match &v.outcome {
+        Outcome::NotReached { short_by } => *short_by,
+        _ => None,
+    };
+    let mut lines = Vec::with_capacity(bills.len());
+    for (b, m) in bills.iter().zip(&matched) {
+        let placement = window.place(b.billed_at, b.billed_local.or(b.billed_at.map(|t| t.naive_local())));
+        let inside = placement == Some(Placement::Inside);
+        let fate = match m {
+            Some((e, by)) if e.period_id == period => {
+                Fate::CountedHere { event_log_id: e.event_log_id, matched_by: *by }
+            }
+            Some((e, by)) => Fate::CountedElsewhere {
+                event_log_id: e.event_log_id,
+                period_id: e.period_id,
+                period_name: name_of(e.period_id),
+                processed: crate::core::verdict::window::shown(
+                    e.event_processed_date_iso.as_deref(),
+                    &e.event_processed_date.raw,
+                ),
+                matched_by: *by,
+            },
+            None => Fate::NotCounted(why_not(b, placement, enrolled_at, enrolled_local, &unenrolments)),
+        };
+        let counts_for_period = matches!(placement, Some(Placement::Inside | Placement::Unsettled));
+        let alone_reaches = matches!(fate, Fate::NotCounted(_))
+            && counts_for_period
+            && match (b.amount, have, target_value) {
+                (Some(a), Some(h), Some(t)) => a.0 > rust_decimal::Decimal::ZERO && h.0 + a.0 >= t.0,
+                _ => false,
+            };
+        lines.push(BillLine { bill: BillRef::of(b), fate, inside, alone_reaches });
+    }
+    // The headline bill: one that alone reaches — first one the API gives
+    // no reason for (the one to escalate), then the smallest; else the
+    // fewest together.
+    let rank = |l: &BillLine| match &l.fate {
+        Fate::NotCounted(Why::NoSignal) => 0,
+        Fate::NotCounted(Why::Unsettled | Why::AmountUnreadable) => 1,
+        _ => 2,
+    };
+    let would_have_reached = short.and(
+        lines
+            .iter()
+            .filter(|l| l.alone_reaches)
+            .min_by_key(|l| (rank(l), l.bill.amount, l.bill.id))
+            .map(|l| l.bill.clone()),
+    );
+    let together = match (short, &would_have_reached) {
+        (Some(short), None) => {
+            let mut candidates: Vec<&BillLine> = lines
+                .iter()
+                .filter(|l| matches!(l.fate, Fate::NotCounted(_)) && l.inside)
+                .filter(|l| l.bill.amount.is_some_and(|a| a.0 > rust_decimal::Decimal::ZERO))
+                .collect();
+            candidates.sort_by_key(|l| std::cmp::Reverse(l.bill.amount));
+            let mut sum = rust_decimal::Decimal::ZERO;
+            let mut chosen = Vec::new();
+            for l in candidates {
+                if sum >= short.0 {
+                    break;
+                }
+                sum += l.bill.amount.map_or(rust_decimal::Decimal::ZERO, |a| a.0);
+                chosen.push(l.bill.clone());
+            }
+            if sum >= short.0 { chosen } else { Vec::new() }
+        }
+        _ => Vec::new(),
+    };
+    let matched_events: HashSet<i64> = matched.iter().flatten().map(|(e, _)| e.event_log_id).collect();
+    let events_without_bill = rule_events
+        .iter()
+        .filter(|e| e.period_id == period && !matched_events.contains(&e.event_log_id))
+        .filter(|e| !matches!(e.kind(), EventKind::Enrol | EventKind::Unenrol))
+        .map(|e| EventRef::of(e))
+        .collect();
+    BillsStory { lines, events_without_bill, would_have_reached, together, unread: None }
+}
+
+/// Why a bill no event matched did not count: the first signal the API
+/// gives, else none.
+fn why_not(
+    b: &Bill,
+    placement: Option<Placement>,
+    enrolled_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    enrolled_local: Option<chrono::NaiveDateTime>,
+    unenrolments: &[&TargetEvent],
+) -> Why {
+    let kind = b.kind.to_ascii_uppercase();
+    if b.amount.is_none() {
+        return Why::AmountUnreadable;
+    }
+    if kind.starts_with("NOT_INTERESTED") || kind == "NI_MIXED" {
+        return Why::NotInterested;
+    }
+    if let Some(status) = b.outlier_status.as_deref().filter(|s| !s.eq_ignore_ascii_case("NORMAL")) {
+        return Why::Outlier { status: status.to_string() };
+    }
+    if kind == "RETURN" {
+        return Why::Return;
+    }
+    if let Some((number, _)) = b.credit_notes.first() {
+        return Why::CreditNote { number: number.clone() };
+    }
+    match placement {
+        Some(Placement::Outside) => return Why::OutsidePeriod,
+        Some(Placement::Unsettled) => return Why::Unsettled,
+        _ => {}
+    }
+    let before = match (enrolled_at, b.billed_at) {
+        (Some(at), Some(t)) => t < at,
+        _ => match (enrolled_local, b.billed_local.or(b.billed_at.map(|t| t.naive_local()))) {
+            (Some(at), Some(t)) => t < at,
+            _ => false,
+        },
+    };
+    if before {
+        return Why::BeforeEnrolment;
+    }
+    let after_unenrolment = unenrolments.iter().any(|u| match (instant(u.event_date_iso.as_deref()), b.billed_at) {
+        (Some(u), Some(t)) => t > u,
+        _ => {
+            u.event_date.parsed.zip(b.billed_local.or(b.billed_at.map(|t| t.naive_local()))).is_some_and(|(u, t)| t > u)
+        }
+    });
+    if after_unenrolment {
+        return Why::AfterUnenrolment;
+    }
+    Why::NoSignal
+}
+
+/// The days to read bills for, for the periods of `targets`: a day wider on
+/// each side (the endpoint's zone and bounds are undocumented), and no later
+/// than tomorrow (a lifetime period ends decades from now).
+pub fn bills_window<'a>(
+    targets: impl IntoIterator<Item = &'a UserTarget>,
+    today: chrono::NaiveDate,
+) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let day = |s: Option<&str>| crate::core::verdict::parse_day(s);
+    let (mut from, mut to): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) = (None, None);
+    for t in targets {
+        if let (Some(s), Some(e)) = (day(t.period_start_date.as_deref()), day(t.period_end_date.as_deref())) {
+            from = Some(from.map_or(s, |f| f.min(s)));
+            to = Some(to.map_or(e, |x| x.max(e)));
+        }
+    }
+    let (from, to) = (from?.pred_opt()?, to?.min(today).succ_opt()?);
+    (from <= to).then_some((from, to))
+}
+
+/// Gives each period of `periods` its bills: those billed within a day of
+/// it, or that became one of its events. `bills` is what was read, or the
+/// sentence that says why nothing was (with its request id).
+pub fn attach(
+    periods: &mut [PeriodVerdict],
+    targets: &[&UserTarget],
+    events: &[TargetEvent],
+    bills: Result<&[Bill], &str>,
+) {
+    let names: std::collections::HashMap<i64, String> = targets
+        .iter()
+        .filter_map(|t| {
+            Some((t.period_id?, crate::core::verdict::period_name(t.period_ref_code.as_deref(), t.period_id?)))
+        })
+        .collect();
+    let name_of = |p: i64| names.get(&p).cloned().unwrap_or_else(|| crate::core::verdict::period_name(None, p));
+    for v in periods.iter_mut() {
+        let bills = match bills {
+            Err(why) => {
+                v.bills = Some(BillsStory::unread(why.to_string()));
+                continue;
+            }
+            Ok(b) => b,
+        };
+        let Some(target) = targets.iter().find(|t| t.period_id == Some(v.period_id)) else { continue };
+        let (from, to) = (v.start.and_then(|d| d.pred_opt()), v.end.and_then(|d| d.succ_opt()));
+        let ids: HashSet<String> =
+            events.iter().filter(|e| e.period_id == v.period_id).map(|e| e.unique_id.trim().to_string()).collect();
+        let mine: Vec<Bill> = bills
+            .iter()
+            .filter(|b| {
+                ids.contains(&b.id.to_string())
+                    || b.day().is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+            })
+            .cloned()
+            .collect();
+        v.bills = Some(reconcile(&mine, events, target, v, &name_of));
+    }
+}
