@@ -291,3 +291,63 @@ pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: Naiv
     }
     Ok(read)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn bill(extra: Value) -> Bill {
+        let mut v = json!({"id": 7, "billNumber": "B-1", "type": "REGULAR", "billingTime": "2025-09-30T18:50:00Z",
+                           "amount": 10, "outlierStatus": "NORMAL"});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        Bill::from_value(&v).unwrap()
+    }
+
+    fn number(text: &str) -> Value {
+        Value::Number(serde_json::Number::from_string_unchecked(text.into()))
+    }
+
+    #[test]
+    fn money_is_exact_or_refused_in_every_form() {
+        assert_eq!(bill(json!({"amount": number("1250.00")})).amount.unwrap().to_string(), "1250.00");
+        assert_eq!(bill(json!({"amount": number("1.25e3")})).amount.unwrap().to_string(), "1250");
+        assert_eq!(bill(json!({"amount": number("125000E-2")})).amount.unwrap().to_string(), "1250.00");
+        assert_eq!(bill(json!({"amount": "38.97"})).amount.unwrap().to_string(), "38.97");
+        // More digits than an exact decimal holds: refused, never rounded.
+        assert_eq!(bill(json!({"amount": number("9.99999999999999999999999999999e0")})).amount, None);
+        assert_eq!(bill(json!({"amount": number("123456789012345678901234567890")})).amount, None);
+        assert_eq!(bill(json!({"amount": number("1e400")})).amount, None);
+        assert_eq!(bill(json!({"amount": null})).amount, None);
+    }
+
+    #[test]
+    fn billing_time_and_the_stores_offset_in_every_documented_form() {
+        let b = bill(json!({"billingTimeInputOffset": "+05:30"}));
+        assert_eq!(b.when(), "2025-10-01 00:20 +05:30", "the store's own clock");
+        assert_eq!(b.day().unwrap().to_string(), "2025-10-01");
+        assert_eq!(bill(json!({"billingTimeInputOffset": 330})).when(), "2025-10-01 00:20 +05:30", "minutes");
+        assert_eq!(bill(json!({"billingTimeInputOffset": "-03:00"})).when(), "2025-09-30 15:50 -03:00");
+        assert_eq!(bill(json!({})).when(), "2025-09-30 18:50 +00:00", "no offset sent: the cluster's");
+        // Without an offset: a local time, said without one.
+        let local = bill(json!({"billingTime": "2025-09-30 18:20:00"}));
+        assert!(local.billed_at.is_none() && local.billed_local.is_some());
+        assert_eq!(local.when(), "2025-09-30 18:20");
+        let missing = bill(json!({"billingTime": null}));
+        assert!(missing.billed_at.is_none() && missing.billed_local.is_none() && missing.day().is_none());
+        assert_eq!(missing.when(), "no time");
+    }
+
+    #[test]
+    fn unknown_words_and_hostile_text_are_kept_and_made_safe() {
+        let b = bill(json!({"type": "MYSTERY\u{1b}[31m", "outlierStatus": "SOMETHING_NEW", "billNumber": "B\u{7}-9",
+                           "billingStore": {"code": "S\u{1b}]0;x\u{7}", "name": "Store"}}));
+        assert!(!b.kind.contains('\u{1b}') && !b.number.contains('\u{7}'));
+        assert!(b.store.as_deref().is_some_and(|s| !s.contains('\u{1b}')));
+        assert_eq!(b.outlier_status.as_deref(), Some("SOMETHING_NEW"));
+        assert!(Bill::from_value(&json!({"billNumber": "no id"})).is_none());
+        assert_eq!(bill(json!({"id": "42"})).id, 42, "an id sent as text");
+    }
+}

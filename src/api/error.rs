@@ -182,6 +182,9 @@ impl ApiError {
             },
             ErrorKind::Auth { message, .. } => {
                 let what = match self.status {
+                    Some(403) if self.url.contains("/transactions") => {
+                        "The credentials are valid but not allowed to read the customer's bills"
+                    }
                     Some(403) => "The credentials are valid but not allowed to read target events",
                     Some(498) => "The OAuth token has expired and could not be renewed",
                     _ => "The API did not accept the credentials",

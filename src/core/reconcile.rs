@@ -137,8 +137,8 @@ pub struct BillLine {
     pub fate: Fate,
     /// Where its time falls against the period.
     pub inside: bool,
-    /// Not counted, dated in the period (or not settled out of it), and
-    /// adding its amount to what counted reaches the target.
+    /// Not counted, dated in the period (or not settled out of it), the
+    /// target not reached, and adding its amount to what counted reaches it.
     pub alone_reaches: bool,
 }
 
@@ -180,9 +180,7 @@ impl BillsStory {
     /// The sentences the verdict says about the bills.
     pub fn sentences(&self) -> Vec<String> {
         if let Some(why) = &self.unread {
-            return vec![format!(
-                "The bills could not be read: {why}. Nothing is said about bills that did not count."
-            )];
+            return vec![format!("The bills could not be read: {why}. Nothing is claimed about them.")];
         }
         let mut out = Vec::new();
         if let Some(b) = &self.would_have_reached {
@@ -349,7 +347,7 @@ pub fn reconcile(
         let alone_reaches = matches!(fate, Fate::NotCounted(_))
             && counts_for_period
             && match (b.amount, have, target_value) {
-                (Some(a), Some(h), Some(t)) => a.0 > rust_decimal::Decimal::ZERO && h.0 + a.0 >= t.0,
+                (Some(a), Some(h), Some(t)) => a.0 > rust_decimal::Decimal::ZERO && h.0 < t.0 && h.0 + a.0 >= t.0,
                 _ => false,
             };
         lines.push(BillLine { bill: BillRef::of(b), fate, inside, alone_reaches });
@@ -508,5 +506,191 @@ pub fn attach(
             .cloned()
             .collect();
         v.bills = Some(reconcile(&mine, events, target, v, &name_of));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::verdict::{Readings, verdicts_read};
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use serde_json::json;
+
+    fn event(id: i64, unique: i64, value: &str, iso: &str, period: i64) -> TargetEvent {
+        let t = crate::core::verdict::window::instant(Some(iso)).unwrap();
+        let local = t.naive_local().format("%Y-%m-%d %H:%M:%S.0").to_string();
+        let raw = json!({
+            "eventLogId": id, "eventName": "ADD_TRANSACTION", "customerId": 1, "uniqueId": unique.to_string(),
+            "eventDate": local, "eventProcessedDate": local, "periodId": period, "targetGroupId": 9,
+            "targetRuleId": 100, "targetValue": serde_json::Number::from_string_unchecked(value.into()),
+            "eventDateISO": iso
+        });
+        TargetEvent::from_raw(&raw.to_string()).unwrap()
+    }
+
+    fn bill(id: i64, amount: &str, time: &str, extra: serde_json::Value) -> Bill {
+        let mut v = json!({"id": id, "billNumber": format!("B-{id}"), "type": "REGULAR", "billingTime": time,
+                           "amount": serde_json::Number::from_string_unchecked(amount.into()), "outlierStatus": "NORMAL"});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        Bill::from_value(&v).unwrap()
+    }
+
+    fn september(achieved: &str) -> UserTarget {
+        serde_json::from_value(json!({
+            "periodId": 7601, "periodRefCode": "Sep_2025", "periodStartDate": "2025-09-01", "periodEndDate": "2025-09-30",
+            "targetValue": "5000.00", "targetAchievedValue": achieved, "targetRuleId": 100, "currentPeriod": false,
+            "periodStartDateWithTimeStampISO": "2025-09-01T00:00:00+05:30",
+            "periodEndDateWithTimeStampISO": "2025-09-30T23:59:59+05:30",
+            "enrolledOn": "2025-09-05T00:00:00.000+0530", "enrolledOnISO": "2025-09-05T00:00:00+05:30"
+        }))
+        .unwrap()
+    }
+
+    fn story(bills: &[Bill], events: &[TargetEvent], t: &UserTarget) -> BillsStory {
+        let now = chrono::NaiveDate::from_ymd_opt(2025, 11, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let v = verdicts_read(&[t], 100, None, events, now, Readings::default()).remove(0);
+        reconcile(bills, events, t, &v, &|p| format!("period {p}"))
+    }
+
+    #[test]
+    fn each_bill_is_counted_or_said_not_to_be_with_the_apis_signal() {
+        let t = september("4820.50");
+        let events = vec![
+            event(1, 501, "3000.00", "2025-09-10T11:20:00+05:30", 7601),
+            event(2, 999, "1820.50", "2025-09-20T16:45:00+05:30", 7601),
+            event(3, 503, "600.00", "2025-09-30T23:50:00+05:30", 7602),
+        ];
+        let bills = vec![
+            bill(501, "3000.00", "2025-09-10T05:50:00Z", json!({})),
+            // No id matches: the same amount less a rounded-off unit, the same minute.
+            bill(502, "1820.49", "2025-09-20T11:15:30Z", json!({})),
+            bill(503, "600.00", "2025-09-30T18:20:00Z", json!({})),
+            bill(504, "1250.00", "2025-09-28T14:10:00Z", json!({})),
+            bill(505, "2000.00", "2025-09-14T06:45:00Z", json!({"outlierStatus": "OUTLIER"})),
+            bill(506, "420.00", "2025-09-22T12:30:00Z", json!({"type": "NOT_INTERESTED"})),
+            bill(507, "275.00", "2025-09-01T05:15:00Z", json!({})),
+            bill(508, "90.00", "2025-10-01T00:30:00Z", json!({})),
+            bill(509, "80.00", "2025-09-12T10:00:00Z", json!({"creditNotes": [{"number": "CN-1", "amount": 80}]})),
+        ];
+        let s = story(&bills, &events, &t);
+        let fate = |id: i64| &s.lines.iter().find(|l| l.bill.id == id).unwrap().fate;
+        assert_eq!(fate(501), &Fate::CountedHere { event_log_id: 1, matched_by: MatchedBy::Id });
+        assert_eq!(fate(502), &Fate::CountedHere { event_log_id: 2, matched_by: MatchedBy::TimeAndAmount });
+        assert!(matches!(fate(503), Fate::CountedElsewhere { period_id: 7602, .. }));
+        assert_eq!(fate(504), &Fate::NotCounted(Why::NoSignal));
+        assert_eq!(fate(505), &Fate::NotCounted(Why::Outlier { status: "OUTLIER".into() }));
+        assert_eq!(fate(506), &Fate::NotCounted(Why::NotInterested));
+        assert_eq!(fate(507), &Fate::NotCounted(Why::BeforeEnrolment));
+        assert_eq!(fate(508), &Fate::NotCounted(Why::OutsidePeriod));
+        assert_eq!(fate(509), &Fate::NotCounted(Why::CreditNote { number: "CN-1".into() }));
+        // The bill to escalate: no signal, and alone it reaches (4820.50 + 1250.00).
+        assert_eq!(s.would_have_reached.as_ref().map(|b| b.id), Some(504));
+        let said = s.sentences().join(" ");
+        assert!(said.contains("Bill B-504 of 1250.00 (id 504)") && said.contains("the API gives no reason"), "{said}");
+        assert!(s.events_without_bill.is_empty());
+        assert!(
+            said.contains("matched") || s.lines.iter().any(|l| l.fate_words().contains("matched by time and amount"))
+        );
+    }
+
+    #[test]
+    fn bills_that_could_not_be_read_are_one_sentence_and_nothing_is_claimed() {
+        let s = BillsStory::unread("the server answered 503 (HTTP 503 · request id abc)".into());
+        assert_eq!(s.sentences().len(), 1);
+        assert!(s.sentences()[0].contains("request id abc") && s.would_have_reached.is_none());
+    }
+
+    #[test]
+    fn none_alone_but_the_fewest_together() {
+        let t = september("4820.50");
+        let bills = vec![
+            bill(1, "100.00", "2025-09-10T05:50:00Z", json!({})),
+            bill(2, "90.00", "2025-09-11T05:50:00Z", json!({})),
+            bill(3, "10.00", "2025-09-12T05:50:00Z", json!({})),
+        ];
+        let s = story(&bills, &[], &t);
+        assert!(s.would_have_reached.is_none());
+        assert_eq!(s.together.iter().map(|b| b.id).collect::<Vec<_>>(), vec![1, 2], "179.50 by the two largest");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Every bill is classified exactly once, and "alone it would have
+        /// reached" holds exactly when adding its amount to what counted
+        /// reaches the target (for an uncounted bill dated in the period).
+        #[test]
+        fn every_bill_once_and_would_have_reached_by_definition(
+            raw_bills in proptest::collection::vec((0u32..40, 0i64..300_000, -600i32..600, 0u8..6, any::<bool>()), 0..25),
+            raw_events in proptest::collection::vec((0u32..40, 0i64..300_000, 0usize..25, any::<bool>()), 0..15),
+            achieved in 0i64..600_000,
+            legacy in any::<bool>(),
+        ) {
+            let t = {
+                let mut t = september(&Decimal::new(achieved, 2).to_string());
+                if legacy {
+                    t.period_start_iso = None;
+                    t.period_end_iso = None;
+                }
+                t
+            };
+            let base = chrono::NaiveDate::from_ymd_opt(2025, 8, 28).unwrap().and_hms_opt(12, 0, 0).unwrap();
+            let bills: Vec<Bill> = raw_bills.iter().enumerate().map(|(i, &(day, cents, offset_min, kind, with_offset))| {
+                let at = base + chrono::Days::new(u64::from(day));
+                let time = if with_offset {
+                    let o = chrono::FixedOffset::east_opt(offset_min * 60).unwrap();
+                    at.and_local_timezone(o).unwrap().to_rfc3339()
+                } else {
+                    at.format("%Y-%m-%d %H:%M:%S").to_string()
+                };
+                let extra = match kind {
+                    0 => json!({"type": "NOT_INTERESTED"}),
+                    1 => json!({"outlierStatus": "OUTLIER"}),
+                    2 => json!({"type": "RETURN"}),
+                    _ => json!({}),
+                };
+                bill(i as i64 + 1, &Decimal::new(cents, 2).to_string(), &time, extra)
+            }).collect();
+            let events: Vec<TargetEvent> = raw_events.iter().enumerate().map(|(i, &(day, cents, bill_index, here))| {
+                let at = base + chrono::Days::new(u64::from(day));
+                let iso = at.and_local_timezone(chrono::FixedOffset::east_opt(19800).unwrap()).unwrap().to_rfc3339();
+                let unique = bills.get(bill_index).map_or(10_000 + i as i64, |b| b.id);
+                event(100 + i as i64, unique, &Decimal::new(cents, 2).to_string(), &iso, if here { 7601 } else { 7602 })
+            }).collect();
+            let s = story(&bills, &events, &t);
+            // Every bill classified exactly once.
+            prop_assert_eq!(s.lines.len(), bills.len());
+            let ids: HashSet<i64> = s.lines.iter().map(|l| l.bill.id).collect();
+            prop_assert_eq!(ids.len(), bills.len());
+            // No event is the fate of two bills.
+            let mut matched = HashSet::new();
+            for l in &s.lines {
+                if let Fate::CountedHere { event_log_id, .. } | Fate::CountedElsewhere { event_log_id, .. } = l.fate {
+                    prop_assert!(matched.insert(event_log_id));
+                }
+            }
+            let now = chrono::NaiveDate::from_ymd_opt(2025, 11, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let v = verdicts_read(&[&t], 100, None, &events, now, Readings::default()).remove(0);
+            let have = v.have().unwrap().0;
+            let window = Window::of(&t);
+            for (l, b) in s.lines.iter().zip(&bills) {
+                let in_period = matches!(
+                    window.place(b.billed_at, b.billed_local.or(b.billed_at.map(|t| t.naive_local()))),
+                    Some(Placement::Inside | Placement::Unsettled)
+                );
+                let target = Decimal::new(500_000, 2);
+                let reaches = b.amount.is_some_and(|a| a.0 > Decimal::ZERO && have < target && have + a.0 >= target);
+                let expected = matches!(l.fate, Fate::NotCounted(_)) && in_period && reaches;
+                prop_assert_eq!(l.alone_reaches, expected, "bill {}", b.id);
+            }
+            // The headline bill is one of them, and only when the target was missed.
+            if let Some(w) = &s.would_have_reached {
+                prop_assert!(s.lines.iter().any(|l| l.bill.id == w.id && l.alone_reaches));
+                let missed = matches!(v.outcome, Outcome::NotReached { .. });
+                prop_assert!(missed);
+            }
+        }
     }
 }

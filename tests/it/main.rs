@@ -9,6 +9,7 @@ mod app_state;
 mod architecture;
 mod batch;
 mod batch_cli;
+mod bills;
 mod client;
 mod common;
 mod customers;
