@@ -42,6 +42,12 @@ fn state_for(context: Context, when: When) -> Harness {
         Context::Detail => h.key(KeyCode::Enter),
         Context::Summary => h.key(KeyCode::Char('s')),
         Context::Verdict => return crate::panels::with_verdict(120, 36),
+        Context::Bills => {
+            let mut h = crate::panels::with_verdict(120, 36);
+            h.key(KeyCode::Char('B'));
+            assert_eq!(h.app.owner(), Owner::Bills);
+            return h;
+        }
         Context::Batch => {
             let mut h = crate::panels::with_verdict(120, 36);
             h.key(KeyCode::Esc);

@@ -127,7 +127,7 @@ fn while_watching_the_verdicts_api_value_is_read_again_and_equals_the_sum() {
     while start.elapsed() < Duration::from_secs(15) {
         let screen = s.screen();
         let api = figure(&screen, "API's achieved value");
-        let sum = figure(&screen, "listed events");
+        let sum = figure(&screen, "counted here");
         if let (Some(api), Some(sum)) = (api, sum)
             && screen.contains("✚")
             && api.1 == sum.1

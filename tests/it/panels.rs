@@ -33,8 +33,14 @@ pub fn with_verdict(width: u16, height: u16) -> Harness {
 }
 
 /// The panels a key can open, and the key.
-const PANELS: [(Panel, char); 5] =
-    [(Panel::Detail, '\n'), (Panel::Summary, 's'), (Panel::Verdict, 'e'), (Panel::Batch, 'b'), (Panel::Overlay, '?')];
+const PANELS: [(Panel, char); 6] = [
+    (Panel::Detail, '\n'),
+    (Panel::Summary, 's'),
+    (Panel::Verdict, 'e'),
+    (Panel::Bills, 'B'),
+    (Panel::Batch, 'b'),
+    (Panel::Overlay, '?'),
+];
 
 /// A state with `below` drawn over the events (and nothing else open).
 fn with(below: Panel) -> Harness {
@@ -58,6 +64,10 @@ fn state_of(app: &App, panel: Panel) -> String {
         Panel::Detail => format!("{:?} {:?}", app.case.results.detail, app.case.results.table),
         Panel::Summary => format!("{:?}", app.screen.summary().map(|s| s.selected)),
         Panel::Verdict => format!("{:?}", app.screen.verdict().map(|v| (v.selected, v.event, v.in_events))),
+        Panel::Bills => format!(
+            "{:?}",
+            app.screen.bills().map(|b| (b.selected, b.filter.input.value().to_string(), b.filter.editing, b.raw))
+        ),
         Panel::Batch => {
             let b = app.workflow.batch.as_ref().unwrap();
             format!("{} {} {:?}", b.selected, b.filter.input.value(), b.filter.editing)

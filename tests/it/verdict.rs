@@ -179,8 +179,18 @@ fn the_copied_note_scrolls_and_keeps_its_table_rows_whole() {
     let line = screen.lines().find(|l| l.contains("| 940000005 |")).expect("the row in view");
     assert!(line.contains("| 940000005 | `ADD_TRANSACTION`"), "{line}");
     // Scrolled right, the rest of the row comes into view on the same line.
-    for _ in 0..10 {
+    for _ in 0..16 {
         h.key(KeyCode::Char('l'));
     }
     assert!(h.screen_text().lines().any(|l| l.contains("alone it would have reached")), "{}", h.screen_text());
+}
+
+#[test]
+fn the_reply_popup_wraps_at_words_at_60_columns() {
+    let mut h = opened(60, 24);
+    h.app.chrome.connection.clipboard = false;
+    h.key(KeyCode::Char('m'));
+    let screen = h.screen_text();
+    assert!(screen.contains("179.50 short."), "every word on screen, wrapped: {screen}");
+    assert!(screen.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60));
 }

@@ -227,6 +227,23 @@ impl PeriodVerdict {
         if self.readings.targets_stale() { self.events_sum } else { self.achieved.or(self.events_sum) }
     }
 
+    /// The headline in few columns, for a narrow list: "4820.50/5000.00,
+    /// 179.50 short".
+    pub fn short_headline(&self) -> String {
+        let target = self.target.map_or("?".into(), |t| t.as_money());
+        let have = self.have().map_or("?".into(), |m| m.as_money());
+        match &self.outcome {
+            Outcome::Reached { .. } | Outcome::ReachedByApi => format!("reached, {have}/{target}"),
+            Outcome::NotReached { short_by } if self.current && self.days_left != Some(0) => {
+                format!("{have}/{target}, {} to go", short_by.map_or("?".into(), |s| s.as_money()))
+            }
+            Outcome::NotReached { short_by } => {
+                format!("{have}/{target}, {} short", short_by.map_or("?".into(), |s| s.as_money()))
+            }
+            Outcome::NoTarget => "no target".into(),
+        }
+    }
+
     /// One line: "Not reached: 4820.50 of 5000.00 — 179.50 short".
     pub fn headline(&self) -> String {
         let target = self.target.map_or("?".into(), |t| t.as_money());

@@ -197,8 +197,8 @@ pub fn figures(v: &PeriodVerdict) -> Vec<(String, String)> {
         (format!("API's achieved value{}", as_of(v.readings.targets_at)), money(v.achieved)),
         (
             format!(
-                "Sum of the {}{}",
-                crate::core::verdict::count(v.events_count, "listed event", "listed events"),
+                "Sum of the {} counted here{}",
+                crate::core::verdict::count(v.events_count, "event", "events"),
                 as_of(v.readings.events_at)
             ),
             v.events_sum.map_or_else(|| "not exact (beyond 28 digits)".into(), |s| s.as_money()),

@@ -474,7 +474,7 @@ mod words {
                 // The figures: the sum of exactly the events counted here, the returns among them.
                 for (label, value) in report::figures(v) {
                     if label.starts_with("Sum of the") {
-                        prop_assert!(label.starts_with(&format!("Sum of the {} listed event", here.len())), "{}", label);
+                        prop_assert!(label.starts_with(&format!("Sum of the {} counted here", crate::core::verdict::count(here.len(), "event", "events"))), "{}", label);
                         prop_assert_eq!(value.parse::<Decimal>().ok(), Some(sum));
                     }
                     if label.starts_with("The ") {

@@ -168,6 +168,8 @@ pub enum Action {
     CopyCurl,
     /// Copy the verdict's reply for the customer (plain sentences).
     CopyReply,
+    /// Open (or close) the bills of the period.
+    ToggleBills,
     Up,
     Down,
     /// A screen down (PgDn) or up (PgUp): the key says which.

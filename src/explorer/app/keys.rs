@@ -22,6 +22,7 @@ pub enum Context {
     Detail,
     Summary,
     Verdict,
+    Bills,
     Batch,
     /// Over the table and every panel.
     Global,
@@ -44,6 +45,7 @@ impl Context {
             Context::Detail => "Detail pane",
             Context::Summary => "Summary (s)",
             Context::Verdict => "Verdict (e)",
+            Context::Bills => "Bills (B)",
             Context::Batch => "Batch table (b)",
             Context::Global => "Over the table and every panel",
             Context::Filter => "Typing a filter (/)",
@@ -71,6 +73,7 @@ pub fn chain(owner: Owner) -> (&'static [Context], Action) {
         Owner::Detail => (&[Anywhere, Busy, Detail, Table, Global], Action::None),
         Owner::Summary => (&[Anywhere, Busy, Summary, Global], Action::None),
         Owner::Verdict => (&[Anywhere, Busy, Verdict, Global], Action::None),
+        Owner::Bills => (&[Anywhere, Busy, Bills, Global], Action::None),
         Owner::Batch => (&[Anywhere, Busy, Batch, Global], Action::None),
         Owner::Table => (&[Anywhere, Busy, Table, Global], Action::None),
     }
@@ -276,6 +279,15 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Verdict, &[c('x')], Action::AskExport, "save the case note (Markdown)"),
     b(X::Verdict, &[c('y')], Action::Copy, "copy the case note"),
     b(X::Verdict, &[c('m')], Action::CopyReply, "copy a reply for the customer (plain sentences)"),
+    b(X::Bills, &[c('j'), DOWN], Action::Down, "next bill"),
+    b(X::Bills, &[c('k'), UP], Action::Up, "previous bill"),
+    b(X::Bills, &[PGDN, PGUP], Action::Screenful, "a screenful of bills"),
+    b(X::Bills, &[c('/')], Action::StartFilter, "filter the bills (every column)"),
+    b(X::Bills, &[c('o')], Action::CycleSort, "sort by the next column"),
+    b(X::Bills, &[c('O')], Action::ReverseSort, "reverse the sort"),
+    b(X::Bills, &[c('v')], Action::ToggleRaw, "the bill's raw JSON, or its story"),
+    b(X::Bills, &[c('y')], Action::Copy, "copy the bill as JSON"),
+    b(X::Bills, &[ESC, c('B')], Action::Close, "close"),
     b(X::Verdict, &[c('/')], Action::StartFilter, "no filter here: says so"),
     b(X::Verdict, &[ESC, c('e')], Action::Close, "close"),
     // The batch table.
@@ -304,6 +316,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Global, &[c('a')], Action::FetchAll, "fetch every page (Esc cancels)"),
     b(X::Global, &[c('s')], Action::ToggleSummary, "summary per period, with chart"),
     b(X::Global, &[c('e')], Action::ToggleVerdict, "verdict: reached or not, and why"),
+    b(X::Global, &[c('B')], Action::ToggleBills, "the period's bills: counted or not, and why"),
     b(X::Global, &[c('w')], Action::ToggleWatch, "watch live for new events"),
     b(X::Global, &[c('b')], Action::ToggleBatch, "the batch table (batch in a terminal)"),
     b(X::Global, &[c('r')], Action::Refresh, "fetch again (retry)"),
@@ -347,12 +360,13 @@ pub const NOTES: &[(Context, &str, &str)] = &[
 ];
 
 /// The order of help's sections.
-pub const HELP_ORDER: [Context; 15] = [
+pub const HELP_ORDER: [Context; 16] = [
     Context::Query,
     Context::Table,
     Context::Detail,
     Context::Summary,
     Context::Verdict,
+    Context::Bills,
     Context::Batch,
     Context::Global,
     Context::Filter,

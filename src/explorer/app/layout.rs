@@ -57,6 +57,8 @@ pub struct Areas {
     pub verdict: Option<Rect>,
     /// And the batch table.
     pub batch: Option<Rect>,
+    /// And a period's bills.
+    pub bills: Option<Rect>,
     pub status: Rect,
 }
 
@@ -116,6 +118,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
         summary: (main_panel == Some(Panel::Summary)).then_some(main),
         verdict: (main_panel == Some(Panel::Verdict)).then_some(main),
         batch: (main_panel == Some(Panel::Batch)).then_some(main),
+        bills: (main_panel == Some(Panel::Bills)).then_some(main),
         status,
     }
 }

@@ -16,6 +16,8 @@ pub enum Layer {
     Detail,
     Summary(SummaryPanel),
     Verdict(VerdictPanel),
+    /// A period's bills.
+    Bills(crate::explorer::features::bills::state::BillsPanel),
     /// The batch's rows (kept in the workflow while hidden).
     Batch,
     /// Help, a prompt, a picker, a question or copied text: over everything.
@@ -28,6 +30,7 @@ pub enum Panel {
     Detail,
     Summary,
     Verdict,
+    Bills,
     Batch,
     Overlay,
 }
@@ -38,6 +41,7 @@ impl Layer {
             Layer::Detail => Panel::Detail,
             Layer::Summary(_) => Panel::Summary,
             Layer::Verdict(_) => Panel::Verdict,
+            Layer::Bills(_) => Panel::Bills,
             Layer::Batch => Panel::Batch,
             Layer::Overlay(_) => Panel::Overlay,
         }
@@ -166,6 +170,14 @@ impl Stack {
     pub fn verdict_mut(&mut self) -> Option<&mut VerdictPanel> {
         self.0.iter_mut().find_map(|l| if let Layer::Verdict(v) = l { Some(v) } else { None })
     }
+
+    pub fn bills(&self) -> Option<&crate::explorer::features::bills::state::BillsPanel> {
+        self.0.iter().find_map(|l| if let Layer::Bills(b) = l { Some(b) } else { None })
+    }
+
+    pub fn bills_mut(&mut self) -> Option<&mut crate::explorer::features::bills::state::BillsPanel> {
+        self.0.iter_mut().find_map(|l| if let Layer::Bills(b) = l { Some(b) } else { None })
+    }
 }
 
 /// Who gets the next key: the one value key dispatch reads.
@@ -184,6 +196,7 @@ pub enum Owner {
     Detail,
     Summary,
     Verdict,
+    Bills,
     Batch,
     Table,
 }
@@ -212,6 +225,7 @@ impl super::state::App {
             Some(Panel::Detail) => Owner::Detail,
             Some(Panel::Summary) => Owner::Summary,
             Some(Panel::Verdict) => Owner::Verdict,
+            Some(Panel::Bills) => Owner::Bills,
             Some(Panel::Batch) => Owner::Batch,
             Some(Panel::Overlay) | None => Owner::Table,
         }
@@ -224,6 +238,11 @@ impl super::state::App {
 
     /// The filter of what is drawn: the batch rows' or the events'.
     pub fn filter(&self) -> &super::state::FilterState {
+        if self.screen.main() == Some(Panel::Bills)
+            && let Some(b) = self.screen.bills()
+        {
+            return &b.filter;
+        }
         match &self.workflow.batch {
             Some(b) if self.screen.main() == Some(Panel::Batch) => &b.filter,
             _ => &self.case.results.filter,
@@ -231,6 +250,10 @@ impl super::state::App {
     }
 
     pub(crate) fn filter_mut(&mut self) -> &mut super::state::FilterState {
+        if self.screen.main() == Some(Panel::Bills) {
+            // Checked above: the bills panel is the one drawn.
+            return &mut self.screen.bills_mut().expect("the bills panel is open").filter;
+        }
         match &mut self.workflow.batch {
             Some(b) if self.screen.main() == Some(Panel::Batch) => &mut b.filter,
             _ => &mut self.case.results.filter,

@@ -14,6 +14,7 @@ use super::screen::{Layer, Owner, Panel};
 use super::state::{App, Confirmable, Focus, Level, Notice, Overlay, Prompt};
 use crate::api::EventsQuery;
 use crate::explorer::features::batch::update as batch;
+use crate::explorer::features::bills::update as bills;
 use crate::explorer::features::events::fetch_all as every_page;
 use crate::explorer::features::events::paging;
 use crate::explorer::features::events::selection;
@@ -178,6 +179,8 @@ impl App {
                 *self.filter_mut() = Default::default();
                 self.rebuild_view();
             }
+            Action::CycleSort if self.owner() == Owner::Bills => bills::bills_sort(self, false),
+            Action::ReverseSort if self.owner() == Owner::Bills => bills::bills_sort(self, true),
             Action::CycleSort if self.batch_open() => batch::batch_sort(self, false),
             Action::ReverseSort if self.batch_open() => batch::batch_sort(self, true),
             Action::CycleSort => {
@@ -193,6 +196,7 @@ impl App {
             }
             Action::ToggleSummary => summary::toggle_summary(self, fx),
             Action::ToggleVerdict => verdict::toggle_verdict(self, fx),
+            Action::ToggleBills => bills::toggle_bills(self, fx),
             Action::ToggleWatch => watch::toggle_watch(self, fx),
             Action::ToggleBatch => batch::toggle_batch(self),
             Action::OpenBatchRow => batch::batch_open_row(self, fx),
@@ -244,6 +248,7 @@ impl App {
                     self.screen.push(Layer::Detail);
                 }
             }
+            Action::ToggleRaw if self.owner() == Owner::Bills => bills::bills_raw(self),
             Action::ToggleRaw => {
                 self.case.results.detail.raw = !self.case.results.detail.raw;
                 self.case.results.detail.scroll = 0;
@@ -317,9 +322,11 @@ impl App {
 
     pub(super) fn paste(&mut self, text: &str, fx: &mut Vec<Effect>) {
         let owner = self.owner();
-        // A URL or cURL line copied from the docs or a colleague, pasted into
-        // the query: its query, as a new case (on this profile's origin only).
-        if owner == Owner::Query
+        // A URL or cURL line copied from the docs or a colleague, pasted over
+        // the query or any panel (not into a prompt, a picker or a filter):
+        // its query, as a new case (on this profile's origin only).
+        let typing_elsewhere = matches!(owner, Owner::Prompt | Owner::Picker | Owner::Filter);
+        if !typing_elsewhere
             && (text.contains("http://") || text.contains("https://"))
             && let Ok(url) = crate::query_url::parse(text)
         {

@@ -3,6 +3,7 @@
 //! view (drawing, a function of `&App`).
 
 pub mod batch;
+pub mod bills;
 pub mod events;
 pub mod export;
 pub mod overlays;

@@ -68,6 +68,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
     if let Some(area) = areas.batch {
         features::batch::view::draw(app, theme, frame, area);
     }
+    if let Some(area) = areas.bills {
+        features::bills::view::draw(app, theme, frame, area);
+    }
     features::events::navigator::draw(app, theme, frame, areas.status);
     features::overlays::view::draw(app, theme, frame);
     info

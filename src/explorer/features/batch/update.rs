@@ -82,6 +82,11 @@ pub(crate) fn batch_open_row(app: &mut App, fx: &mut Vec<Effect>) {
 /// comes back to it).
 pub(crate) fn batch_row_verdict(app: &mut App, fx: &mut Vec<Effect>) {
     if let Some((user, rule, period)) = take_row(app) {
+        // Another customer: a new case (the batch stays beneath the verdict).
+        if app.case.customer().is_some_and(|c| c != user) {
+            app.new_case(fx);
+            app.screen.push(crate::explorer::app::screen::Layer::Batch);
+        }
         crate::explorer::features::verdict::update::want_verdict(app, user, rule, period, fx);
     }
 }

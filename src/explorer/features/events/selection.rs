@@ -40,6 +40,7 @@ pub(crate) fn move_selection(app: &mut App, delta: isize) {
     }
     match app.screen.main() {
         Some(Panel::Verdict) => return verdict::verdict_move(app, delta.signum()),
+        Some(Panel::Bills) => return crate::explorer::features::bills::update::bills_move(app, delta),
         Some(Panel::Batch) => return batch::batch_move(app, delta),
         Some(Panel::Detail) => {
             let max = app.chrome.frame.detail_max_scroll;

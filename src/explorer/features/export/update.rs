@@ -77,6 +77,10 @@ pub(crate) fn copy_shown(app: &mut App, fx: &mut Vec<Effect>) {
             Some(note) => ("The case note (Markdown)".to_string(), note),
             None => return,
         },
+        Owner::Bills => match crate::explorer::features::bills::update::selected_json(app) {
+            Some(bill) => bill,
+            None => return app.flash("No bill selected."),
+        },
         Owner::Batch => match app.batch_row_text() {
             Some(row) => ("The batch row".to_string(), row),
             None => return app.flash("No row selected."),

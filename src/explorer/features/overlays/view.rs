@@ -153,8 +153,8 @@ fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
     }
 }
 
-/// The copied text, each line whole (scrolled, never wrapped), and how it
-/// was sent or how to take it by hand.
+/// The copied text — prose wrapped at words, table rows and commands whole
+/// (scrolled sideways) — and how it was sent or how to take it by hand.
 fn copied(
     theme: &Theme,
     frame: &mut Frame,
@@ -192,7 +192,7 @@ fn copied(
     let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(note).style(theme.muted()).wrap(Wrap { trim: true }), head);
     let lines: Vec<Line> =
-        text.lines().skip(first).take(visible).map(|l| Line::from(crate::sanitize::line(l).into_owned())).collect();
+        super::copied_lines(screen, text).into_iter().skip(first).take(visible).map(Line::from).collect();
     frame.render_widget(Paragraph::new(lines).scroll((0, shift)), body);
 }
 

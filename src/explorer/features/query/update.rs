@@ -177,7 +177,14 @@ pub(crate) fn paste_url(app: &mut App, url: crate::query_url::QueryUrl, fx: &mut
     app.set_field(Field::RuleId, &url.rule_id.to_string());
     app.set_field(Field::PeriodId, &url.period_id.map(|p| p.to_string()).unwrap_or_default());
     app.form.focus = Focus::Table;
-    paging::submit(app, fx);
+    // Its page and page size, as the URL asks (within the profile's largest).
+    let limit = url.limit.map_or(app.case.results.limit, |l| l.clamp(1, app.case.results.max_limit));
+    app.case.results.limit = limit;
+    let page = url.page(app.chrome.connection.offset_mode, limit);
+    match app.query_from_inputs() {
+        Some(q) => paging::new_query(app, q.at_page(page), fx),
+        None => app.flash("Fix the marked fields first: nothing was sent."),
+    }
 }
 
 /// "No events for this rule": when the customer has no target with the

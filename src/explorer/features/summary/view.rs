@@ -182,12 +182,16 @@ fn by_name(theme: &Theme, p: &PeriodSummary, reading: Option<&(String, bool)>, f
     }
     if let Some(achieved) = p.achieved {
         lines.push(Line::default());
-        let label = match reading {
-            Some((at, false)) => format!("API's achieved value (as of {at}):"),
-            Some((at, true)) => format!("API's achieved value (read {at}, before the last arrival):"),
-            None => "API's achieved value:".to_string(),
+        lines.extend(labelled(Span::raw(""), "API's achieved value:", &achieved.to_string(), width, theme.muted()));
+        // When it was read, on its own line(s), wrapped whole.
+        let when = match reading {
+            Some((at, false)) => Some(format!("(as of {at})")),
+            Some((at, true)) => Some(format!("(read {at}, before the last arrival: not compared)")),
+            None => None,
         };
-        lines.extend(labelled(Span::raw(""), &label, &achieved.to_string(), width, theme.muted()));
+        for piece in when.iter().flat_map(|w| columns::wrap_words(w, width)) {
+            lines.push(Line::from(Span::styled(piece, theme.muted())));
+        }
         let stale = reading.is_some_and(|(_, stale)| *stale);
         match p.sum.and_then(|s| achieved.checked_add(Money(-s.0))).filter(|_| !stale) {
             Some(d) if !d.0.is_zero() => lines.extend(labelled(

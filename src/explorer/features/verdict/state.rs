@@ -26,4 +26,6 @@ pub struct VerdictWanted {
     pub rule_id: i64,
     /// The period the query named, shown first.
     pub period_id: Option<i64>,
+    /// Open the period's bills over it once it is shown (`B` from the events).
+    pub open_bills: bool,
 }

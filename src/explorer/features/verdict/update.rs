@@ -49,7 +49,7 @@ pub(crate) fn refresh_verdict(app: &mut App, fx: &mut Vec<Effect>) {
 /// Asks for the verdict of a customer's rule, opening on `period_id`: the
 /// targets and every event of the rule are read anew, side by side.
 pub(crate) fn want_verdict(app: &mut App, user_id: i64, rule_id: i64, period_id: Option<i64>, fx: &mut Vec<Effect>) {
-    app.case.verdict_wanted = Some(VerdictWanted { user_id, rule_id, period_id });
+    app.case.verdict_wanted = Some(VerdictWanted { user_id, rule_id, period_id, open_bills: false });
     app.read_targets(user_id, fx);
     if let Some(old) = app.case.verdict_run.take() {
         fx.push(Effect::Cancel { generation: old.generation });
@@ -184,7 +184,7 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
     }
     match app.screen.verdict_mut() {
         // A refresh (an arrival, fresh targets) keeps its place in the stack and the cursor.
-        Some(open) if open.user_id == want.user_id && open.rule_id == want.rule_id => {
+        Some(open) if open.user_id == want.user_id && open.rule_id == want.rule_id && !want.open_bills => {
             open.target_name = target_name;
             open.selected = open.selected.min(periods.len().saturating_sub(1));
             open.periods = periods;
@@ -199,8 +199,17 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
                 event: 0,
                 in_events: false,
             };
-            // Beneath an overlay open meanwhile (help, a prompt, a picker), never over it.
-            app.screen.push_beneath_overlay(Layer::Verdict(panel));
+            // `B` from the events: the period's bills alone; else the verdict.
+            // Either goes beneath an overlay open meanwhile, never over it.
+            let bills = want
+                .open_bills
+                .then(|| panel.periods.get(panel.selected))
+                .flatten()
+                .and_then(|p| crate::explorer::features::bills::update::panel_for(panel.user_id, p));
+            match bills {
+                Some(b) => app.screen.push_beneath_overlay(Layer::Bills(b)),
+                None => app.screen.push_beneath_overlay(Layer::Verdict(panel)),
+            }
         }
     }
 }
@@ -254,6 +263,14 @@ pub(crate) fn verdict_open_event(app: &mut App) {
             app.form.focus = crate::explorer::app::Focus::Table;
             app.screen.push(Layer::Detail);
         }
-        None => app.flash(&format!("Event {id} counted in {period_name}: not in the table's query.")),
+        None => {
+            // In the query, on a page not loaded; or counted in a period the query leaves out.
+            let in_query = app.base_query().is_some_and(|q| q.period_id.is_none_or(|p| p == period));
+            if in_query {
+                app.flash(&format!("Event {id} is on another page of this query: a loads every page."))
+            } else {
+                app.flash(&format!("Event {id} counted in {period_name}: not in the table's query."))
+            }
+        }
     }
 }

@@ -76,8 +76,15 @@ fn periods(theme: &Theme, panel: &VerdictPanel, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|v| {
             let style = outcome_style(theme, v);
-            let head = format!("{} ", v.name());
-            let line = columns::fit_words(&v.headline(), width.saturating_sub(head.width())).into_owned();
+            // Narrow: the code alone, then the short headline, so the figures stay whole.
+            let (full, short) = (v.headline(), v.short_headline());
+            let code = v.ref_code.clone().unwrap_or_else(|| v.period_id.to_string());
+            let (head, line) =
+                [(format!("{} ", v.name()), &full), (format!("{code} "), &full), (format!("{code} "), &short)]
+                    .into_iter()
+                    .find(|(h, l)| h.width() + l.width() <= width)
+                    .unwrap_or((format!("{code} "), &short));
+            let line = columns::fit_words(line, width.saturating_sub(head.width())).into_owned();
             Row::new(vec![Cell::from(Line::from(vec![Span::raw(head), Span::styled(line, style)]))])
         })
         .collect();

@@ -171,7 +171,8 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
     if let Some(v) = app.screen.verdict() {
         let (user_id, rule_id) = (v.user_id, v.rule_id);
         let period_id = v.periods.get(v.selected).map(|p| p.period_id);
-        let want = crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id };
+        let want =
+            crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id, open_bills: false };
         verdict::show_verdict(app, want);
         app.case.verdict_wanted = Some(want);
     }

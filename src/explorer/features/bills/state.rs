@@ -1,0 +1,108 @@
+//! The bills panel's state: a period's reconciled bills, the rows the
+//! filter and sort leave, and where the cursor is.
+
+use crate::core::reconcile::{BillLine, Fate};
+use crate::explorer::app::state::FilterState;
+
+/// The columns, in order: title, and whether it is a figure.
+pub const COLUMNS: [(&str, bool); 6] =
+    [("When", false), ("Bill", false), ("Store", false), ("Amount", true), ("Type", false), ("What happened", false)];
+
+#[derive(Clone, Debug)]
+pub struct BillsPanel {
+    pub user_id: i64,
+    pub period_id: i64,
+    /// "Sep_2025 (7601)".
+    pub period_name: String,
+    pub lines: Vec<BillLine>,
+    /// Why the bills could not be read, when they could not.
+    pub unread: Option<String>,
+    /// Indices into `lines`, after the filter and sort.
+    pub view: Vec<usize>,
+    pub selected: usize,
+    pub filter: FilterState,
+    /// The column sorted by, and whether descending; None: by time.
+    pub sort: Option<(usize, bool)>,
+    /// The detail shows the bill's raw JSON rather than its fields.
+    pub raw: bool,
+}
+
+impl BillsPanel {
+    pub fn new(
+        user_id: i64,
+        period_id: i64,
+        period_name: String,
+        lines: Vec<BillLine>,
+        unread: Option<String>,
+    ) -> Self {
+        let mut panel = BillsPanel {
+            user_id,
+            period_id,
+            period_name,
+            lines,
+            unread,
+            view: Vec::new(),
+            selected: 0,
+            filter: FilterState::default(),
+            sort: None,
+            raw: false,
+        };
+        panel.rebuild();
+        panel
+    }
+
+    /// A row's cells, as the table shows them.
+    pub fn cells(line: &BillLine) -> [String; 6] {
+        [
+            line.bill.when.clone(),
+            if line.bill.number.is_empty() { line.bill.id.to_string() } else { line.bill.number.clone() },
+            line.bill.store.clone().unwrap_or_default(),
+            line.bill.amount.map_or_else(|| "not exact".into(), |a| a.as_money()),
+            line.bill.kind.clone(),
+            line.fate_words(),
+        ]
+    }
+
+    /// Rebuilds the view after the filter or the sort changed.
+    pub fn rebuild(&mut self) {
+        let needle = self.filter.input.value().trim().to_lowercase();
+        let mut view: Vec<usize> = (0..self.lines.len())
+            .filter(|&i| {
+                needle.is_empty()
+                    || Self::cells(&self.lines[i]).iter().any(|c| c.to_lowercase().contains(&needle))
+                    || self.lines[i].bill.id.to_string().contains(&needle)
+            })
+            .collect();
+        if let Some((col, desc)) = self.sort {
+            let key = |i: &usize| {
+                let l = &self.lines[*i];
+                match col {
+                    3 => (l.bill.amount.map(|a| a.0), String::new()),
+                    _ => (None, Self::cells(l)[col].to_lowercase()),
+                }
+            };
+            view.sort_by_key(key);
+            if desc {
+                view.reverse();
+            }
+        }
+        self.view = view;
+        self.selected = self.selected.min(self.view.len().saturating_sub(1));
+    }
+
+    pub fn selected_line(&self) -> Option<&BillLine> {
+        self.view.get(self.selected).and_then(|&i| self.lines.get(i))
+    }
+
+    /// Puts the cursor on bill `id`, when it is in the view.
+    pub fn select(&mut self, id: i64) {
+        if let Some(at) = self.view.iter().position(|&i| self.lines[i].bill.id == id) {
+            self.selected = at;
+        }
+    }
+
+    /// How many did not count.
+    pub fn not_counted(&self) -> usize {
+        self.lines.iter().filter(|l| matches!(l.fate, Fate::NotCounted(_))).count()
+    }
+}

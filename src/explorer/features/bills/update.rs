@@ -1,0 +1,89 @@
+//! Opening the bills panel (`B`) from the verdict or the events, moving,
+//! sorting and the raw JSON.
+
+use crate::explorer::app::action::Effect;
+use crate::explorer::app::screen::{Layer, Panel};
+use crate::explorer::app::state::App;
+use crate::explorer::features::verdict::update as verdict;
+
+use super::state::{BillsPanel, COLUMNS};
+
+/// `B`: the bills of the period the verdict shows; from the events, the
+/// verdict of the query is made first (the bills open over it). `B` again closes.
+pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.toggled_off(Panel::Bills) {
+        return;
+    }
+    if app.screen.verdict().is_some() {
+        return open_from_verdict(app);
+    }
+    let Some(q) = app.base_query().or_else(|| app.query_from_inputs()) else {
+        return app.flash("Enter a customer and a target rule first: the bills are those of their period.");
+    };
+    verdict::want_verdict(app, q.user_id, q.rule_id, q.period_id, fx);
+    if let Some(w) = app.case.verdict_wanted.as_mut() {
+        w.open_bills = true;
+    }
+}
+
+/// The bills of the verdict's selected period, the bill that would have
+/// reached the target under the cursor.
+pub(crate) fn open_from_verdict(app: &mut App) {
+    let Some(v) = app.screen.verdict() else { return };
+    let Some(p) = v.periods.get(v.selected) else { return };
+    match panel_for(v.user_id, p) {
+        Some(panel) => app.screen.push(Layer::Bills(panel)),
+        None => app.flash("The bills were not read for this verdict: r reads everything again."),
+    }
+}
+
+/// The bills panel of a period's verdict, the bill that would have reached
+/// the target under the cursor; None when the bills were not read.
+pub(crate) fn panel_for(user_id: i64, p: &crate::core::verdict::PeriodVerdict) -> Option<BillsPanel> {
+    let story = p.bills.as_ref()?;
+    let mut panel = BillsPanel::new(user_id, p.period_id, p.name(), story.lines.clone(), story.unread.clone());
+    if let Some(b) = &story.would_have_reached {
+        panel.select(b.id);
+    }
+    Some(panel)
+}
+
+pub(crate) fn bills_move(app: &mut App, delta: isize) {
+    let Some(p) = app.screen.bills_mut() else { return };
+    let n = p.view.len() as isize;
+    p.selected = (p.selected as isize).saturating_add(delta).clamp(0, (n - 1).max(0)) as usize;
+}
+
+pub(crate) fn bills_sort(app: &mut App, reverse: bool) {
+    let Some(p) = app.screen.bills_mut() else { return };
+    p.sort = Some(match (p.sort, reverse) {
+        (Some((c, d)), true) => (c, !d),
+        (None, true) => (0, true),
+        (Some((c, _)), false) => ((c + 1) % COLUMNS.len(), false),
+        (None, false) => (1, false),
+    });
+    p.rebuild();
+    let (col, desc) = p.sort.unwrap_or_default();
+    let order = if desc { ", descending" } else { "" };
+    app.flash(&format!("Bills sorted by {}{order}.", COLUMNS[col].0.to_lowercase()));
+}
+
+pub(crate) fn bills_raw(app: &mut App) {
+    if let Some(p) = app.screen.bills_mut() {
+        p.raw = !p.raw;
+    }
+}
+
+/// The selected bill as the server sent it (made safe), for `y`.
+pub fn selected_json(app: &App) -> Option<(String, String)> {
+    let p = app.screen.bills()?;
+    let line = p.selected_line()?;
+    let raw = app
+        .case
+        .bills
+        .as_ref()
+        .and_then(|b| b.read.as_ref().ok())
+        .and_then(|r| r.bills.iter().find(|b| b.id == line.bill.id))
+        .map(|b| crate::core::export::terminal_safe_json(&b.raw, true))?;
+    Some((format!("Bill {} as JSON", line.bill.named()), raw))
+}

@@ -1,0 +1,151 @@
+//! The bills panel: a row per bill (its time with the offset, number, store,
+//! amount, type and what happened to it), only the rows on screen built,
+//! figures whole; beneath, the selected bill's story or its raw JSON.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use super::state::{BillsPanel, COLUMNS};
+use crate::core::columns::{Kind, Spec, widths};
+use crate::core::reconcile::Fate;
+use crate::explorer::app::App;
+use crate::explorer::ui::columns;
+use crate::explorer::ui::theme::Theme;
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(panel) = app.screen.bills() else { return };
+    let filter = panel.filter.input.value();
+    let title = columns::join_fitting(
+        &[
+            (0, " Bills".to_string()),
+            (0, format!(" · {}", panel.period_name)),
+            (0, format!(" · customer {}", panel.user_id)),
+            (1, format!(" · {}", crate::core::verdict::count(panel.lines.len(), "bill", "bills"))),
+            (1, format!(" · {} not counted", panel.not_counted())),
+            (2, if filter.trim().is_empty() { String::new() } else { format!(" · {} match", panel.view.len()) }),
+            (0, " ".into()),
+        ],
+        area.width.saturating_sub(2) as usize,
+    );
+    let keys = " j/k bill · / filter · o sort · v raw JSON · y copy · B or Esc closes ";
+    let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize / 2);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if let Some(why) = &panel.unread {
+        let text = format!("The bills could not be read: {why}");
+        frame.render_widget(Paragraph::new(text).style(theme.error()).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    if panel.lines.is_empty() {
+        frame.render_widget(Paragraph::new("No bill was read for this period.").style(theme.muted()), inner);
+        return;
+    }
+    let detail_h = (inner.height / 3).clamp(3, 12);
+    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(detail_h)]).spacing(1).areas(inner);
+    table(panel, theme, frame, top);
+    detail(app, panel, theme, frame, bottom);
+}
+
+/// Only the rows on screen are built; figures are whole or their column goes.
+fn table(panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let height = area.height.saturating_sub(1) as usize;
+    let start = panel.selected.saturating_sub(height.saturating_sub(1));
+    let end = (start + height).min(panel.view.len());
+    let window: Vec<[String; 6]> = panel.view[start..end].iter().map(|&i| BillsPanel::cells(&panel.lines[i])).collect();
+    let kinds = [
+        (Kind::Figure, 1),
+        (Kind::Figure, 2),
+        (Kind::Text { min: 6 }, 4),
+        (Kind::Figure, 0),
+        (Kind::Text { min: 4 }, 5),
+        (Kind::Text { min: 12 }, 0),
+    ];
+    let specs: Vec<Spec> = COLUMNS
+        .iter()
+        .zip(kinds)
+        .enumerate()
+        .map(|(i, ((title, _), (kind, priority)))| {
+            let mut s = Spec::new(title, kind, priority);
+            for row in &window {
+                s.fit_cell(&row[i]);
+            }
+            s
+        })
+        .collect();
+    let chosen = widths(&specs, area.width.saturating_sub(2), 1);
+    let cell = |text: &str, w: u16, figure: bool, style: Style| {
+        let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
+        Cell::from(if figure { line.alignment(Alignment::Right) } else { line })
+    };
+    let header = Row::new(
+        COLUMNS.iter().enumerate().filter_map(|(i, (t, fig))| chosen[i].map(|w| cell(t, w, *fig, Style::new()))),
+    )
+    .style(theme.header());
+    let rows = panel.view[start..end].iter().zip(&window).map(|(&i, cells)| {
+        let style = match &panel.lines[i].fate {
+            Fate::NotCounted(_) if panel.lines[i].alone_reaches => theme.negative(),
+            Fate::NotCounted(_) => theme.warning(),
+            Fate::CountedElsewhere { .. } => theme.muted(),
+            Fate::CountedHere { .. } => Style::new(),
+        };
+        Row::new(
+            COLUMNS
+                .iter()
+                .enumerate()
+                .filter_map(|(c, (_, fig))| chosen[c].map(|w| cell(&cells[c], w, *fig, Style::new()))),
+        )
+        .style(style)
+    });
+    let table = Table::new(rows, columns::constraints(&chosen))
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected(true))
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let mut state = TableState::default().with_selected((!panel.view.is_empty()).then_some(panel.selected - start));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The selected bill: what happened to it in a sentence, or its raw JSON.
+fn detail(app: &App, panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(line) = panel.selected_line() else { return };
+    let text = if panel.raw {
+        crate::explorer::features::bills::update::selected_json(app).map_or_else(|| "No raw JSON.".into(), |(_, j)| j)
+    } else {
+        let b = &line.bill;
+        let store = b.store.as_deref().map_or_else(String::new, |s| format!(" at {s}"));
+        let outlier = b.outlier_status.as_deref().map_or_else(String::new, |o| format!(", outlier status {o}"));
+        let reaches = if line.alone_reaches { " Alone it would have reached the target." } else { "" };
+        format!(
+            "{} (type {}{outlier}): {} on {}{store}. {}.{reaches}",
+            b.named(),
+            b.kind,
+            b.amount_text(),
+            b.when,
+            capital(&line.fate_words())
+        )
+    };
+    let style = if line.alone_reaches { theme.negative() } else { Style::new() };
+    let width = area.width as usize;
+    let lines: Vec<Line> = text
+        .lines()
+        .flat_map(|l| {
+            // JSON keeps its indentation; a sentence wraps at words.
+            let pieces = if panel.raw {
+                crate::explorer::features::events::detail::hard_wrap(l, width)
+            } else {
+                columns::wrap_words(l, width)
+            };
+            pieces.into_iter().map(Line::from).collect::<Vec<_>>()
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(style), area);
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+}
