@@ -298,11 +298,20 @@ pub fn reconcile(
             taken.insert(e.event_log_id).then_some((e, MatchedBy::Id))
         })
         .collect();
+    // Purchases by the minute they happened, so each bill looks at three
+    // minutes' events, not all of them.
+    let minute = |t: chrono::NaiveDateTime| t.and_utc().timestamp().div_euclid(60);
+    let mut by_minute: std::collections::HashMap<i64, Vec<&TargetEvent>> = std::collections::HashMap::new();
+    for e in rule_events.iter().copied().filter(|e| purchase(e) && !taken.contains(&e.event_log_id)) {
+        if let Some(t) = minute_of_event(e) {
+            by_minute.entry(minute(t)).or_default().push(e);
+        }
+    }
     for (b, m) in bills.iter().zip(matched.iter_mut()).filter(|(_, m)| m.is_none()) {
         let (Some(amount), Some(at)) = (b.amount, minute_of_bill(b)) else { continue };
-        let found = rule_events.iter().find(|e| {
-            purchase(e)
-                && !taken.contains(&e.event_log_id)
+        let near = (-1..=1).flat_map(|d| by_minute.get(&(minute(at) + d)).into_iter().flatten());
+        let found = near.copied().find(|e| {
+            !taken.contains(&e.event_log_id)
                 && same_amount(e.target_value, amount)
                 && minute_of_event(e).is_some_and(|t| within_a_minute(t, at))
         });

@@ -10,6 +10,7 @@ mod architecture;
 mod batch;
 mod batch_cli;
 mod bills;
+mod bills_panel;
 mod client;
 mod common;
 mod customers;

@@ -20,6 +20,7 @@ enum Panel {
     Detail,
     Summary,
     Verdict,
+    Bills,
     Batch,
     Watch,
     Picker,
@@ -61,6 +62,7 @@ fn serving_the_first(panel: Panel) -> Harness {
         Panel::Detail => h.key(KeyCode::Tab),
         Panel::Summary => h.key(KeyCode::Char('s')),
         Panel::Verdict => h.key(KeyCode::Char('e')),
+        Panel::Bills => h.key(KeyCode::Char('B')),
         Panel::Batch => h.key(KeyCode::Char('b')),
         Panel::Watch => h.key(KeyCode::Char('w')),
         Panel::Picker => h.key(KeyCode::Char('t')),
@@ -134,6 +136,7 @@ fn a_second_caller_by_every_route_over_every_panel_shows_nothing_of_the_first() 
         Panel::Detail,
         Panel::Summary,
         Panel::Verdict,
+        Panel::Bills,
         Panel::Batch,
         Panel::Watch,
         Panel::Picker,
@@ -152,6 +155,8 @@ fn a_second_caller_by_every_route_over_every_panel_shows_nothing_of_the_first() 
             assert!(case.watch.is_none(), "{at}: no watch carries over");
             assert!(h.app.events().iter().all(|e| e.customer_id == SECOND), "{at}: the table");
             assert!(h.app.screen.verdict().is_none_or(|v| v.user_id == SECOND), "{at}: the verdict");
+            assert!(h.app.screen.bills().is_none_or(|b| b.user_id == SECOND), "{at}: the bills");
+            assert!(case.bills.as_ref().is_none_or(|b| b.user_id == SECOND), "{at}: the bills read");
             let text = h.screen_text();
             assert!(!text.contains(&FIRST.to_string()), "{at}: the first caller is still on screen:\n{text}");
             assert!(text.contains(&SECOND.to_string()), "{at}: the second caller is named:\n{text}");

@@ -364,7 +364,7 @@ fn the_summary_looks_up_the_target_however_the_query_was_entered() {
     h.key(KeyCode::Char('s'));
     let lookups = h.pending.iter().filter(|e| matches!(e, Effect::LoadTargets { user_id: 564332013, .. })).count();
     assert_eq!(lookups, 1, "one lookup of the customer's targets");
-    assert!(h.screen_text().contains("looking up the targets"));
+    assert!(h.app.targets_loading(), "the achieved values are read again");
     h.answer_all();
     let text = h.screen_text();
     for figure in ["Cycle_2", "2025-01-13 → 2025-01-21", "5000.00", "3999.54", "-1000.46", "+4000.92"] {

@@ -608,6 +608,9 @@ impl App {
         self.case.results.table.selected =
             self.case.results.table.selected.min(self.case.results.view.len().saturating_sub(1));
         batch::refresh_batch_view(self);
+        if let Some(b) = self.screen.bills_mut() {
+            b.rebuild();
+        }
         self.refresh_summary();
     }
 

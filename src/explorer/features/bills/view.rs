@@ -121,7 +121,7 @@ fn detail(app: &App, panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area:
         let reaches = if line.alone_reaches { " Alone it would have reached the target." } else { "" };
         format!(
             "{} (type {}{outlier}): {} on {}{store}. {}.{reaches}",
-            b.named(),
+            capital(&b.named()),
             b.kind,
             b.amount_text(),
             b.when,

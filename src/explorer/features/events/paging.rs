@@ -51,6 +51,16 @@ pub(crate) fn cancel(app: &mut App, fx: &mut Vec<Effect>) {
         fx.push(Effect::Cancel { generation: f.generation });
         app.flash("Request cancelled.");
     }
+    // The reads beside it (the targets, the bills, the verdict's events) go too.
+    let beside = [
+        app.case.targets_pending.take().map(|p| p.generation),
+        app.case.bills_pending.take(),
+        app.case.verdict_run.take().map(|r| r.generation),
+    ];
+    for generation in beside.into_iter().flatten() {
+        fx.push(Effect::Cancel { generation });
+        app.case.verdict_wanted = None;
+    }
     if let Some(run) = app.case.all_run.take() {
         fx.push(Effect::Cancel { generation: run.generation });
         app.flash(&format!(
@@ -140,6 +150,11 @@ pub(crate) fn finish(
             }
             if query.page == 0 {
                 pickers::remember_recent(app, query, fx);
+            }
+            // The customer's targets, once per case, in the background: the
+            // table's ⇄ needs their periods, and the verdict's bills their days.
+            if !no_events && app.case.targets.is_none() && app.case.targets_pending.is_none() {
+                app.read_targets(query.user_id, fx);
             }
         }
         Err(e) => {

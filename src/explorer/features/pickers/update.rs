@@ -79,9 +79,12 @@ pub(crate) fn targets_loaded(
                 return query::check_rule(app, user, rule, fx);
             }
         }
-        Err(e) if for_summary => {
-            // The verdict waits for the targets too: it waits no more.
+        Err(e) if for_summary && app.case.verdict_wanted.is_some() => {
+            // The verdict waits for the targets: it waits no more.
             app.case.verdict_wanted = None;
+            app.warn(&format!("No verdict: the customer's targets could not be read. {}", e.sentence()))
+        }
+        Err(e) if for_summary && app.screen.summary().is_some() => {
             app.warn(&format!("The summary has no targets: looking them up failed. {}", e.sentence()))
         }
         Err(_) => {}

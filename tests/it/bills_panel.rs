@@ -1,0 +1,125 @@
+//! The bills panel (`B`): a period's bills and what happened to each, from
+//! the verdict and from the events, at 60, 80, 120 and 200 columns; filter,
+//! sort, raw JSON and copy; the verdict with its bills.
+
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use target_events::core::reconcile::{Fate, Why};
+use target_events::explorer::app::Effect;
+use target_events::explorer::app::screen::{Owner, Panel};
+
+use crate::common::harness::Harness;
+
+/// Customer 777000777's September, with the bills panel open from the verdict.
+fn bills(width: u16, height: u16) -> Harness {
+    let mut h = Harness::new(width, height);
+    h.query("777000777", "7610", "7601");
+    h.answer_all();
+    h.key(KeyCode::Char('e'));
+    assert!(
+        h.pending.iter().any(|e| matches!(e, Effect::LoadBills { user_id: 777000777, .. })),
+        "read beside the events"
+    );
+    h.answer_all();
+    h.key(KeyCode::Char('B'));
+    assert_eq!(h.app.owner(), Owner::Bills);
+    h
+}
+
+#[test]
+fn the_bills_at_four_widths_keep_their_figures_whole() {
+    for (w, hh) in [(60, 20), (80, 24), (120, 36), (200, 40)] {
+        let h = bills(w, hh);
+        assert_snapshot!(format!("bills_{w}x{hh}"), h.render().backend());
+    }
+}
+
+#[test]
+fn every_bill_is_there_with_what_happened_and_the_one_to_escalate_is_selected() {
+    let h = bills(120, 36);
+    let panel = h.app.screen.bills().expect("the panel");
+    assert_eq!(panel.period_name, "Sep_2025 (7601)");
+    let why = |id: i64| panel.lines.iter().find(|l| l.bill.id == id).map(|l| l.fate.clone());
+    assert_eq!(why(994000200), Some(Fate::NotCounted(Why::NoSignal)));
+    assert_eq!(why(994000201), Some(Fate::NotCounted(Why::Outlier { status: "OUTLIER".into() })));
+    assert_eq!(why(994000202), Some(Fate::NotCounted(Why::NotInterested)));
+    assert_eq!(why(994000203), Some(Fate::NotCounted(Why::BeforeEnrolment)));
+    assert!(matches!(why(994000104), Some(Fate::CountedElsewhere { period_id: 7602, .. })));
+    assert_eq!(panel.selected_line().map(|l| l.bill.id), Some(994000200), "the bill that alone would have reached");
+    let text = h.screen_text();
+    assert!(text.contains("Bills · Sep_2025 (7601) · customer 777000777"), "{text}");
+    assert!(text.contains("Alone it would have reached the target."), "{text}");
+}
+
+#[test]
+fn filter_sort_raw_json_copy_and_close() {
+    let mut h = bills(120, 36);
+    h.key(KeyCode::Char('/'));
+    h.type_text("outlier");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.screen.bills().unwrap().view.len(), 1, "only the outlier");
+    h.key(KeyCode::Char('/'));
+    h.key(KeyCode::Esc);
+    assert!(h.app.screen.bills().unwrap().view.len() > 5, "the filter cleared");
+    h.key(KeyCode::Char('o'));
+    assert!(h.app.notice_text().unwrap_or_default().starts_with("Bills sorted by"));
+    h.key(KeyCode::Char('v'));
+    assert!(h.screen_text().contains("\"billNumber\""), "the raw JSON: {}", h.screen_text());
+    h.key(KeyCode::Char('y'));
+    let copied = h.pending.iter().chain(&h.other).rev().find_map(|e| match e {
+        Effect::Copy { text, .. } => Some(text.clone()),
+        _ => None,
+    });
+    assert!(copied.is_some_and(|t| t.contains("\"id\"")));
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('B'));
+    assert!(h.app.screen.bills().is_none(), "B closes it");
+    assert_eq!(h.app.screen.main(), Some(Panel::Verdict), "and uncovers the verdict");
+}
+
+#[test]
+fn b_from_the_events_opens_the_querys_period_bills_alone() {
+    let mut h = Harness::new(120, 36);
+    h.query("777000777", "7610", "7601");
+    h.answer_all();
+    h.key(KeyCode::Char('B'));
+    h.answer_all();
+    assert_eq!(h.app.screen.main(), Some(Panel::Bills));
+    assert!(!h.app.screen.contains(Panel::Verdict), "Esc comes back to the events");
+    assert_eq!(h.app.screen.bills().unwrap().period_id, 7601);
+    h.key(KeyCode::Esc);
+    assert!(h.app.screen.is_empty());
+    assert_eq!(h.app.case.results.shown.as_ref().unwrap().query.period_id, Some(7601), "the table kept its query");
+}
+
+#[test]
+fn bills_that_could_not_be_read_leave_the_verdict_whole_and_say_so() {
+    let mut h = Harness::new(120, 36);
+    h.query("777000777", "7610", "7601");
+    h.answer_all();
+    h.key(KeyCode::Char('e'));
+    let mut out: Vec<Effect> = h.pending.drain(..).collect();
+    // Everything answers but the bills, which are refused.
+    for effect in out.drain(..) {
+        match effect {
+            Effect::LoadBills { generation, user_id, .. } => {
+                let refused = crate::common::harness::api_error(
+                    target_events::api::ErrorKind::Auth {
+                        code: Some(401),
+                        message: Some("no access".into()),
+                        hint: String::new(),
+                    },
+                    Some(403),
+                );
+                h.send(target_events::explorer::app::Msg::BillsLoaded { generation, user_id, result: Err(refused) });
+            }
+            other => h.pending.push(other),
+        }
+    }
+    h.answer_all();
+    let v = h.app.screen.verdict().expect("the verdict, whole");
+    assert_eq!(v.periods[0].headline(), "Not reached: 4820.50 of 5000.00 — 179.50 short");
+    let text = h.screen_text();
+    assert!(text.contains("The bills could not be read:"), "{text}");
+    assert!(!text.contains("did not count"), "nothing claimed: {text}");
+}
