@@ -226,7 +226,7 @@ impl Client {
 }
 
 /// Every bill of `user_id` from `from` to `to`: a page of up to 1,000, and
-/// more only while pages come full. The reading of `offset` is tried as the
+/// more only while pages come full and short of the server's count. The reading of `offset` is tried as the
 /// record position the page documents, and as a page number when that brings
 /// nothing new; a page that brings nothing new ends the read.
 pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: NaiveDate) -> Result<BillsRead, ApiError> {
@@ -248,7 +248,11 @@ pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: Naiv
     };
     let first = client.bills_page(user_id, from, to, 0).await?;
     let (count, _) = take(&mut read, first.value, first.meta);
-    let mut full = count >= BILLS_PAGE as usize;
+    // More pages while they come full, until the count is reached (a count
+    // that says more than ever comes is walked until a page brings nothing).
+    let short_of_total =
+        |read: &BillsRead| read.total.is_none_or(|t| ((read.bills.len() + read.unreadable) as u64) < t);
+    let mut full = count >= BILLS_PAGE as usize && short_of_total(&read);
     let mut pages = 1;
     let mut offset_records = u64::from(BILLS_PAGE);
     let mut page_number = 1u64;
@@ -285,7 +289,7 @@ pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: Naiv
             (0, Some(_)) => break,
             _ => read.reading = Some(reading),
         }
-        full = count >= BILLS_PAGE as usize;
+        full = count >= BILLS_PAGE as usize && short_of_total(&read);
         offset_records += u64::from(BILLS_PAGE);
         page_number += 1;
     }
