@@ -229,6 +229,29 @@ fn capital(s: &str) -> String {
 }
 
 impl BillLine {
+    /// What happened to it, for a table cell.
+    pub fn short_fate(&self) -> String {
+        match &self.fate {
+            Fate::CountedHere { event_log_id, matched_by: MatchedBy::Id } => format!("counted: event {event_log_id}"),
+            Fate::CountedHere { event_log_id, .. } => format!("counted: event {event_log_id} (time+amount)"),
+            Fate::CountedElsewhere { event_log_id, period_name, .. } => {
+                format!("counted in {period_name}: event {event_log_id}")
+            }
+            Fate::NotCounted(why) => match why {
+                Why::NotInterested => "not counted: not interested".into(),
+                Why::Outlier { status } => format!("not counted: {status}"),
+                Why::Return => "not counted: a return".into(),
+                Why::CreditNote { number } => format!("not counted: credit note {number}"),
+                Why::OutsidePeriod => "not counted: outside the period".into(),
+                Why::Unsettled => "not settled: no offset".into(),
+                Why::BeforeEnrolment => "not counted: before enrolment".into(),
+                Why::AfterUnenrolment => "not counted: after unenrolment".into(),
+                Why::AmountUnreadable => "amount not exact".into(),
+                Why::NoSignal => "not counted: no reason given".into(),
+            },
+        }
+    }
+
     /// What happened to it, in a few words.
     pub fn fate_words(&self) -> String {
         match &self.fate {

@@ -59,7 +59,7 @@ impl BillsPanel {
             line.bill.store.clone().unwrap_or_default(),
             line.bill.amount.map_or_else(|| "not exact".into(), |a| a.as_money()),
             line.bill.kind.clone(),
-            line.fate_words(),
+            line.short_fate(),
         ]
     }
 

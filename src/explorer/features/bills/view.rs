@@ -55,13 +55,15 @@ fn table(panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area: Rect) {
     let start = panel.selected.saturating_sub(height.saturating_sub(1));
     let end = (start + height).min(panel.view.len());
     let window: Vec<[String; 6]> = panel.view[start..end].iter().map(|&i| BillsPanel::cells(&panel.lines[i])).collect();
+    // The amount, the bill number and what happened first; the time, the
+    // type and the store as room allows (the story beneath has them all).
     let kinds = [
+        (Kind::Figure, 3),
         (Kind::Figure, 1),
-        (Kind::Figure, 2),
-        (Kind::Text { min: 6 }, 4),
+        (Kind::Text { min: 12 }, 5),
         (Kind::Figure, 0),
-        (Kind::Text { min: 4 }, 5),
-        (Kind::Text { min: 12 }, 0),
+        (Kind::Text { min: 8 }, 6),
+        (Kind::Text { min: 28 }, 2),
     ];
     let specs: Vec<Spec> = COLUMNS
         .iter()
