@@ -147,6 +147,9 @@ pub struct PeriodVerdict {
     pub ref_code: Option<String>,
     /// The target's name in this period (made safe): names often carry the month.
     pub target_name: Option<String>,
+    /// What the target counts (`TRANSACTION`, an event…), as the API says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_entity: Option<String>,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
     pub current: bool,
@@ -467,6 +470,7 @@ pub fn period_verdict_read(
         period_id,
         ref_code: target.period_ref_code.as_deref().map(|r| crate::sanitize::line(r).into_owned()),
         target_name: target.target_name.as_deref().map(|n| crate::sanitize::line(n).into_owned()),
+        target_entity: target.target_entity.as_deref().map(|n| crate::sanitize::line(n).into_owned()),
         start,
         end,
         current,

@@ -54,26 +54,31 @@ fn counted_in(e: &EventRef, others: &[PeriodVerdict]) -> String {
 /// moved purchase counted).
 pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
     let when = period_words(v);
+    // A target of purchases speaks of purchases; one of check-ins or visits does not.
+    let purchases = v.target_entity.as_deref().is_none_or(|e| e.eq_ignore_ascii_case("TRANSACTION"));
+    let (yours, that_count, come) = if purchases {
+        ("Your purchases", "the purchases that count", "come")
+    } else {
+        ("Your activity", "what counts", "comes")
+    };
     let target = v.target.map(|t| t.as_money());
     let have = v.have().map(|h| h.as_money());
     let mut out: Vec<String> = Vec::new();
     match (&v.outcome, target) {
         (Outcome::Reached { on, .. }, Some(t)) => {
-            out.push(format!("Your purchases in {when} reached the target of {t} on {}.", day_of_event(on)))
+            out.push(format!("{yours} in {when} reached the target of {t} on {}.", day_of_event(on)))
         }
-        (Outcome::ReachedByApi, Some(t)) => out.push(format!("Your purchases in {when} reached the target of {t}.")),
+        (Outcome::ReachedByApi, Some(t)) => out.push(format!("{yours} in {when} reached the target of {t}.")),
         (Outcome::NotReached { short_by }, Some(t)) if v.current && v.days_left != Some(0) => {
             let have = have.unwrap_or_else(|| "nothing yet".into());
             let more = short_by.map_or(String::new(), |s| format!(": {} more", s.as_money()));
             let by = v.end.map_or(String::new(), |e| format!(" by {}", day(e)));
-            out.push(format!(
-                "So far in {when} the purchases that count come to {have} of the {t} needed{more}{by} reaches it."
-            ));
+            out.push(format!("So far in {when} {that_count} {come} to {have} of the {t} needed{more}{by} reaches it."));
         }
         (Outcome::NotReached { short_by }, Some(t)) => {
             let have = have.unwrap_or_else(|| "nothing".into());
             let short = short_by.map_or(String::new(), |s| format!(", {} short", s.as_money()));
-            out.push(format!("In {when} the purchases that count came to {have} of the {t} needed{short}."));
+            out.push(format!("In {when} {that_count} came to {have} of the {t} needed{short}."));
         }
         _ => out.push(format!("There was no amount to reach in {when}.")),
     }
