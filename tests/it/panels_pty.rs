@@ -18,9 +18,9 @@ fn summary_over_the_verdict_takes_j_and_esc_uncovers_the_verdict() {
     let mut s = at_verdict();
     s.send("s");
     s.wait_for("Summary ·");
-    s.wait_for("Period 7601 by event");
+    s.wait_for("Sep_2025 (7601) by event");
     s.send("j");
-    s.wait_for("Period 7602 by event");
+    s.wait_for("Oct_2025 (7602) by event");
     s.send("\x1b");
     s.wait_gone("Summary ·");
     s.wait_for("Verdict · Sep_2025 (7601) · Spend 5,000 in a month · customer 777000777 · rule 7610");
@@ -37,9 +37,9 @@ fn summary_over_the_detail_pane_takes_j_and_esc_returns_to_it() {
     s.wait_gone("Verdict ·");
     s.send("\t");
     s.send("s");
-    s.wait_for("Period 7601 by event");
+    s.wait_for("Sep_2025 (7601) by event");
     s.send("j");
-    s.wait_for("Period 7602 by event");
+    s.wait_for("Oct_2025 (7602) by event");
     s.send("\x1b");
     s.wait_gone("Summary ·");
     s.wait_for("eventLogId");

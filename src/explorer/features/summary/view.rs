@@ -162,7 +162,15 @@ fn periods_table(app: &App, theme: &Theme, summary: &Summary, frame: &mut Frame,
 /// arrived since.
 fn by_name(theme: &Theme, p: &PeriodSummary, reading: Option<&(String, bool)>, frame: &mut Frame, area: Rect) {
     let width = area.width as usize;
-    let mut lines = vec![Line::from(Span::styled(format!("Period {} by event", p.period_id), theme.header()))];
+    let mut lines = vec![Line::from(Span::styled(
+        {
+            let name = crate::core::verdict::period_name(p.ref_code.as_deref(), p.period_id);
+            // "period 9888" opens a heading as "Period 9888".
+            let name = name.strip_prefix("period ").map_or(name.clone(), |id| format!("Period {id}"));
+            format!("{name} by event")
+        },
+        theme.header(),
+    ))];
     for (name, n) in &p.by_name {
         let style = if n.sum.is_some_and(|s| s.is_negative()) { theme.negative() } else { Style::new() };
         // The figures are laid out first; the name takes what is left, cut with `…`.
