@@ -293,6 +293,12 @@ pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: Naiv
         offset_records += u64::from(BILLS_PAGE);
         page_number += 1;
     }
+    // The server's count says more than ever came: said, not guessed at.
+    if read.incomplete.is_none()
+        && let Some(total) = read.total.filter(|t| *t > (read.bills.len() + read.unreadable) as u64)
+    {
+        read.incomplete = Some(format!("the server counts {total} bills, {} came", read.bills.len() + read.unreadable));
+    }
     Ok(read)
 }
 

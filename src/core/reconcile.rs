@@ -51,7 +51,7 @@ impl BillRef {
     }
 
     pub fn amount_text(&self) -> String {
-        self.amount.map_or_else(|| "an amount that is not exact".into(), |a| a.as_money())
+        self.amount.map_or_else(|| "an amount too long to hold exactly".into(), |a| a.as_money())
     }
 }
 
@@ -88,8 +88,11 @@ pub enum Why {
     Unsettled,
     BeforeEnrolment,
     AfterUnenrolment,
-    /// Its amount is no exact decimal: it could not be matched by amount.
+    /// Its amount has more digits than the tool holds exactly: it could not
+    /// be matched by amount.
     AmountUnreadable,
+    /// It has no time: no period can be said.
+    NoTime,
     /// Nothing the API gives explains it.
     NoSignal,
 }
@@ -102,10 +105,11 @@ impl Why {
             Why::Return => "a return bill".into(),
             Why::CreditNote { number } => format!("returned by credit note {number}"),
             Why::OutsidePeriod => "dated outside the period".into(),
-            Why::Unsettled => "dated so near the period's bounds, without an offset, that the API's dates cannot settle which period it belongs to".into(),
+            Why::Unsettled => "dated so near the period's bounds that the dates (the bill's or the period's lack an offset) cannot settle which period it belongs to".into(),
             Why::BeforeEnrolment => "made before the enrolment".into(),
             Why::AfterUnenrolment => "made after the unenrolment".into(),
-            Why::AmountUnreadable => "its amount is not an exact decimal, so it could not be matched".into(),
+            Why::AmountUnreadable => "its amount has more digits than the tool holds exactly, so it could not be matched".into(),
+            Why::NoTime => "it has no time, so no period can be said".into(),
             Why::NoSignal => "the API gives no reason for it".into(),
         }
     }
@@ -137,9 +141,11 @@ pub struct BillLine {
     pub fate: Fate,
     /// Where its time falls against the period.
     pub inside: bool,
-    /// Not counted, dated in the period (or not settled out of it), the
-    /// target not reached, and adding its amount to what counted reaches it.
+    /// Not counted, dated in the period, the target not reached, and adding
+    /// its amount to what counted reaches it.
     pub alone_reaches: bool,
+    /// The same, for a bill the dates cannot settle in or out of the period.
+    pub might_reach: bool,
 }
 
 /// The bills of a period, read or not.
@@ -157,6 +163,8 @@ pub struct BillsStory {
     pub together: Vec<BillRef>,
     /// What could not be read, with its request id: nothing is claimed from it.
     pub unread: Option<String>,
+    /// Why the bills read may not be all of them, when they may not.
+    pub incomplete: Option<String>,
 }
 
 impl BillsStory {
@@ -183,12 +191,24 @@ impl BillsStory {
             return vec![format!("The bills could not be read: {why}. Nothing is claimed about them.")];
         }
         let mut out = Vec::new();
+        if let Some(why) = &self.incomplete {
+            out.push(format!("Not every bill could be read ({why}): what follows is about the bills read."));
+        }
         if let Some(b) = &self.would_have_reached {
             let why = self.why(b.id).map_or_else(String::new, |w| format!(": {}", w.sentence()));
             let store = b.store.as_deref().map_or_else(String::new, |s| format!(" at {s}"));
             let number = if b.number.is_empty() { String::new() } else { format!(" {}", b.number) };
             out.push(format!(
                 "Bill{number} of {} (id {}), {}{store}, did not count{why}; alone it would have reached the target.",
+                b.amount_text(),
+                b.id,
+                b.when
+            ));
+        } else if let Some(l) = self.lines.iter().filter(|l| l.might_reach).min_by_key(|l| l.bill.amount) {
+            let b = &l.bill;
+            let number = if b.number.is_empty() { String::new() } else { format!(" {}", b.number) };
+            out.push(format!(
+                "Bill{number} of {} (id {}), {}, did not count: if it belongs to this period it alone would have reached the target, but the dates cannot settle which period it belongs to.",
                 b.amount_text(),
                 b.id,
                 b.when
@@ -200,8 +220,18 @@ impl BillsStory {
         }
         let uncounted: Vec<&BillLine> = self.not_counted().filter(|l| l.inside).collect();
         if !uncounted.is_empty() {
-            let sum = uncounted.iter().try_fold(Money::ZERO, |acc, l| acc.checked_add(l.bill.amount?));
-            let sum = sum.map_or_else(|| "an amount not exact".into(), |s| s.as_money());
+            // The amounts that could be read, summed; the others said apart.
+            let unreadable = uncounted.iter().filter(|l| l.bill.amount.is_none()).count();
+            let sum = uncounted.iter().filter_map(|l| l.bill.amount).try_fold(Money::ZERO, |acc, a| acc.checked_add(a));
+            let sum = match (sum, unreadable) {
+                (Some(s), 0) => s.as_money(),
+                (Some(s), n) => format!(
+                    "{} and {} too long to hold",
+                    s.as_money(),
+                    crate::core::verdict::count(n, "amount", "amounts")
+                ),
+                (None, _) => "more than an exact decimal holds".into(),
+            };
             let bills = crate::core::verdict::count(uncounted.len(), "bill", "bills");
             let none = uncounted.iter().filter(|l| matches!(l.fate, Fate::NotCounted(Why::NoSignal))).count();
             let silent = if none > 0 {
@@ -212,6 +242,14 @@ impl BillsStory {
             out.push(format!("{bills} dated in the period did not count ({sum}){silent}."));
         } else if self.lines.iter().any(|l| l.inside) {
             out.push("Every bill read for the period counted.".into());
+        }
+        let timeless = self.not_counted().filter(|l| matches!(l.fate, Fate::NotCounted(Why::NoTime))).count();
+        if timeless > 0 {
+            out.push(format!(
+                "{} no time: which period {} belongs to cannot be said.",
+                capital(&crate::core::verdict::count(timeless, "bill has", "bills have")),
+                if timeless == 1 { "it" } else { "they" }
+            ));
         }
         if !self.events_without_bill.is_empty() {
             out.push(format!(
@@ -246,7 +284,8 @@ impl BillLine {
                 Why::Unsettled => "not settled: no offset".into(),
                 Why::BeforeEnrolment => "not counted: before enrolment".into(),
                 Why::AfterUnenrolment => "not counted: after unenrolment".into(),
-                Why::AmountUnreadable => "amount not exact".into(),
+                Why::AmountUnreadable => "amount too long to match".into(),
+                Why::NoTime => "no time: no period".into(),
                 Why::NoSignal => "not counted: no reason given".into(),
             },
         }
@@ -373,30 +412,40 @@ pub fn reconcile(
                 ),
                 matched_by: *by,
             },
-            None => Fate::NotCounted(why_not(b, placement, enrolled_at, enrolled_local, &unenrolments)),
+            None => Fate::NotCounted(why_not(
+                b,
+                placement,
+                !v.before_enrolment.is_empty(),
+                enrolled_at,
+                enrolled_local,
+                &unenrolments,
+            )),
         };
-        let counts_for_period = matches!(placement, Some(Placement::Inside | Placement::Unsettled));
-        let alone_reaches = matches!(fate, Fate::NotCounted(_))
-            && counts_for_period
+        let reaches = matches!(fate, Fate::NotCounted(_))
             && match (b.amount, have, target_value) {
                 (Some(a), Some(h), Some(t)) => a.0 > rust_decimal::Decimal::ZERO && h.0 < t.0 && h.0 + a.0 >= t.0,
                 _ => false,
             };
-        lines.push(BillLine { bill: BillRef::of(b), fate, inside, alone_reaches });
+        // Only a bill settled inside the period is claimed; one the dates
+        // cannot place is said to be one that might have.
+        let alone_reaches = reaches && inside;
+        let might_reach = reaches && placement == Some(Placement::Unsettled);
+        lines.push(BillLine { bill: BillRef::of(b), fate, inside, alone_reaches, might_reach });
     }
     // The headline bill: one that alone reaches — first one the API gives
     // no reason for (the one to escalate), then the smallest; else the
     // fewest together.
     let rank = |l: &BillLine| match &l.fate {
         Fate::NotCounted(Why::NoSignal) => 0,
-        Fate::NotCounted(Why::Unsettled | Why::AmountUnreadable) => 1,
+        Fate::NotCounted(Why::AmountUnreadable) => 1,
         _ => 2,
     };
     let would_have_reached = short.and(
         lines
             .iter()
             .filter(|l| l.alone_reaches)
-            .min_by_key(|l| (rank(l), l.bill.amount, l.bill.id))
+            // The largest: the purchase an "I spent enough" is most likely about.
+            .min_by_key(|l| (rank(l), std::cmp::Reverse(l.bill.amount), l.bill.id))
             .map(|l| l.bill.clone()),
     );
     let together = match (short, &would_have_reached) {
@@ -427,7 +476,7 @@ pub fn reconcile(
         .filter(|e| !matches!(e.kind(), EventKind::Enrol | EventKind::Unenrol))
         .map(|e| EventRef::of(e))
         .collect();
-    BillsStory { lines, events_without_bill, would_have_reached, together, unread: None }
+    BillsStory { lines, events_without_bill, would_have_reached, together, unread: None, incomplete: None }
 }
 
 /// Why a bill no event matched did not count: the first signal the API
@@ -435,6 +484,7 @@ pub fn reconcile(
 fn why_not(
     b: &Bill,
     placement: Option<Placement>,
+    counted_before_enrolment: bool,
     enrolled_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     enrolled_local: Option<chrono::NaiveDateTime>,
     unenrolments: &[&TargetEvent],
@@ -455,6 +505,9 @@ fn why_not(
     if let Some((number, _)) = b.credit_notes.first() {
         return Why::CreditNote { number: number.clone() };
     }
+    if b.billed_at.is_none() && b.billed_local.is_none() {
+        return Why::NoTime;
+    }
     match placement {
         Some(Placement::Outside) => return Why::OutsidePeriod,
         Some(Placement::Unsettled) => return Why::Unsettled,
@@ -467,7 +520,8 @@ fn why_not(
             _ => false,
         },
     };
-    if before {
+    // Before the enrolment — a signal only while nothing dated before it counted.
+    if before && !counted_before_enrolment {
         return Why::BeforeEnrolment;
     }
     let after_unenrolment = unenrolments.iter().any(|u| match (instant(u.event_date_iso.as_deref()), b.billed_at) {
@@ -509,6 +563,7 @@ pub fn attach(
     targets: &[&UserTarget],
     events: &[TargetEvent],
     bills: Result<&[Bill], &str>,
+    incomplete: Option<&str>,
 ) {
     let names: std::collections::HashMap<i64, String> = targets
         .iter()
@@ -533,12 +588,23 @@ pub fn attach(
             .iter()
             .filter(|b| {
                 ids.contains(&b.id.to_string())
-                    || b.day().is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+                    || b.day().is_none_or(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
             })
             .cloned()
             .collect();
-        v.bills = Some(reconcile(&mine, events, target, v, &name_of));
+        let mut story = reconcile(&mine, events, target, v, &name_of);
+        story.incomplete = incomplete.map(str::to_string);
+        v.bills = Some(story);
     }
+}
+
+/// Why the bills could not be read, for the verdict: the sentence (without
+/// a server page pasted in) and the request id to quote.
+pub fn unread_sentence(e: &crate::api::ApiError) -> String {
+    let sentence = e.sentence();
+    // A server's HTML or text is for the log, not the verdict.
+    let sentence = sentence.split(": \"").next().unwrap_or(&sentence).trim_end_matches('.').to_string();
+    format!("{sentence} (request id {})", e.request_id.as_deref().unwrap_or("none"))
 }
 
 #[cfg(test)]
@@ -708,14 +774,15 @@ mod tests {
             let have = v.have().unwrap().0;
             let window = Window::of(&t);
             for (l, b) in s.lines.iter().zip(&bills) {
-                let in_period = matches!(
-                    window.place(b.billed_at, b.billed_local.or(b.billed_at.map(|t| t.naive_local()))),
-                    Some(Placement::Inside | Placement::Unsettled)
-                );
+                let placed = window.place(b.billed_at, b.billed_local.or(b.billed_at.map(|t| t.naive_local())));
+                let in_period = placed == Some(Placement::Inside);
                 let target = Decimal::new(500_000, 2);
                 let reaches = b.amount.is_some_and(|a| a.0 > Decimal::ZERO && have < target && have + a.0 >= target);
                 let expected = matches!(l.fate, Fate::NotCounted(_)) && in_period && reaches;
                 prop_assert_eq!(l.alone_reaches, expected, "bill {}", b.id);
+                // One the dates cannot settle is never claimed, only said to be one that might.
+                let might = matches!(l.fate, Fate::NotCounted(_)) && placed == Some(Placement::Unsettled) && reaches;
+                prop_assert_eq!(l.might_reach, might, "bill {}", b.id);
             }
             // The headline bill is one of them, and only when the target was missed.
             if let Some(w) = &s.would_have_reached {

@@ -112,17 +112,20 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         let mut periods =
             crate::core::verdict::verdicts_read(&of_rule, rule_id, args.period_id, &all.events, now, readings);
         let unread = match &bills {
-            Some(Err(e)) => Some(format!("{} ({})", e.sentence(), e.facts())),
+            Some(Err(e)) => Some(crate::core::reconcile::unread_sentence(e)),
             _ => None,
         };
         match (&bills, &unread) {
             (Some(Ok(read)), _) => {
-                crate::core::reconcile::attach(&mut periods, &of_rule, &all.events, Ok(&read.bills));
-                if let Some(why) = &read.incomplete {
-                    let _ = writeln!(stderr, "warning: not every bill could be read: {why}.");
-                }
+                crate::core::reconcile::attach(
+                    &mut periods,
+                    &of_rule,
+                    &all.events,
+                    Ok(&read.bills),
+                    read.incomplete.as_deref(),
+                );
             }
-            (_, Some(why)) => crate::core::reconcile::attach(&mut periods, &of_rule, &all.events, Err(why)),
+            (_, Some(why)) => crate::core::reconcile::attach(&mut periods, &of_rule, &all.events, Err(why), None),
             _ => {}
         }
         let mut requests: Vec<&ResponseMeta> = lookup.iter().collect();

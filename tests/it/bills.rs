@@ -146,7 +146,7 @@ fn explain_names_the_uncounted_bill_that_alone_would_have_reached() {
     let text = stdout(&o);
     // An unknown outlier status is a signal all the same; the bill number repeats; a 30-digit amount is refused.
     assert!(text.contains("bill B-504 (id 504) MYSTERY 1250.00 2025-09-28 19:40 +05:30: not counted: marked SOMETHING_NEW by the platform"), "{text}");
-    assert!(text.contains("bill B-504 (id 505) REGULAR an amount that is not exact 2025-09-29 10:00: not counted: its amount is not an exact decimal"), "{text}");
+    assert!(text.contains("bill B-504 (id 505) REGULAR an amount too long to hold exactly 2025-09-29 10:00: not counted: its amount has more digits than the tool holds exactly"), "{text}");
     assert!(
         text.contains("bill B-501 (id 501) REGULAR 4820.50 2025-09-10 11:20 +05:30: counted here: event 1"),
         "{text}"

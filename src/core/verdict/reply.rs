@@ -112,24 +112,19 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
         let number = if b.number.is_empty() { String::new() } else { format!(" (bill number {})", b.number) };
         let amount = b.amount_text();
         use crate::core::reconcile::Why;
-        let what = match story.why(b.id) {
+        let (what, next) = match story.why(b.id) {
             Some(Why::NotInterested) => {
-                "was made without your loyalty number, so it did not count toward the target".to_string()
+                ("was made without your loyalty number, so it did not count toward the target", "")
             }
-            Some(Why::Outlier { .. }) => {
-                "was held for review by our system and did not count toward the target".to_string()
+            Some(Why::Outlier { status }) if status.eq_ignore_ascii_case("OUTLIER") => {
+                ("was held for review by our system and did not count toward the target", "")
             }
-            Some(Why::BeforeEnrolment) => {
-                "was made before you joined, so it did not count toward the target".to_string()
-            }
-            Some(Why::CreditNote { .. } | Why::Return) => {
-                "was returned, so it did not count toward the target".to_string()
-            }
-            _ => "did not count toward the target, and our records give no reason for it: we will look into it"
-                .to_string(),
+            Some(Why::BeforeEnrolment) => ("was made before you joined, so it did not count toward the target", ""),
+            Some(Why::CreditNote { .. } | Why::Return) => ("was returned, so it did not count toward the target", ""),
+            _ => ("did not count toward the target", " We will look into why."),
         };
         out.push(format!(
-            "Your bill of {amount}{on}{number} {what}; with it, {when_p} would have reached the target.",
+            "Your bill of {amount}{on}{number} {what}; with it, {when_p} would have reached the target.{next}",
             when_p = when_words(v)
         ));
     }

@@ -63,8 +63,10 @@ impl BillsPanel {
         ]
     }
 
-    /// Rebuilds the view after the filter or the sort changed.
+    /// Rebuilds the view after the filter or the sort changed; the cursor
+    /// stays on its bill when it is still shown.
     pub fn rebuild(&mut self) {
+        let keep = self.selected_line().map(|l| l.bill.id);
         let needle = self.filter.input.value().trim().to_lowercase();
         let mut view: Vec<usize> = (0..self.lines.len())
             .filter(|&i| {
@@ -88,6 +90,9 @@ impl BillsPanel {
         }
         self.view = view;
         self.selected = self.selected.min(self.view.len().saturating_sub(1));
+        if let Some(id) = keep {
+            self.select(id);
+        }
     }
 
     pub fn selected_line(&self) -> Option<&BillLine> {

@@ -20,7 +20,17 @@ pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(q) = app.base_query().or_else(|| app.query_from_inputs()) else {
         return app.flash("Enter a customer and a target rule first: the bills are those of their period.");
     };
-    verdict::want_verdict(app, q.user_id, q.rule_id, q.period_id, fx);
+    // The period in view: the summary's selected one, the query's, else the
+    // selected event's.
+    let period = app
+        .screen
+        .summary()
+        .filter(|_| app.screen.main() == Some(Panel::Summary))
+        .and_then(|s| s.summary.periods.get(s.selected))
+        .map(|p| p.period_id)
+        .or(q.period_id)
+        .or_else(|| app.selected_event().map(|e| e.period_id));
+    verdict::want_verdict(app, q.user_id, q.rule_id, period, fx);
     if let Some(w) = app.case.verdict_wanted.as_mut() {
         w.open_bills = true;
     }
@@ -85,5 +95,5 @@ pub fn selected_json(app: &App) -> Option<(String, String)> {
         .and_then(|b| b.read.as_ref().ok())
         .and_then(|r| r.bills.iter().find(|b| b.id == line.bill.id))
         .map(|b| crate::core::export::terminal_safe_json(&b.raw, true))?;
-    Some((format!("Bill {} as JSON", line.bill.named()), raw))
+    Some((format!("The {} as JSON", line.bill.named()), raw))
 }

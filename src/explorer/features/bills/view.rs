@@ -18,13 +18,22 @@ use crate::explorer::ui::theme::Theme;
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(panel) = app.screen.bills() else { return };
     let filter = panel.filter.input.value();
+    // Counts only of bills that were read.
+    let read = panel.unread.is_none();
     let title = columns::join_fitting(
         &[
             (0, " Bills".to_string()),
             (0, format!(" · {}", panel.period_name)),
             (0, format!(" · customer {}", panel.user_id)),
-            (1, format!(" · {}", crate::core::verdict::count(panel.lines.len(), "bill", "bills"))),
-            (1, format!(" · {} not counted", panel.not_counted())),
+            (
+                1,
+                if read {
+                    format!(" · {}", crate::core::verdict::count(panel.lines.len(), "bill", "bills"))
+                } else {
+                    String::new()
+                },
+            ),
+            (1, if read { format!(" · {} not counted", panel.not_counted()) } else { String::new() }),
             (2, if filter.trim().is_empty() { String::new() } else { format!(" · {} match", panel.view.len()) }),
             (0, " ".into()),
         ],

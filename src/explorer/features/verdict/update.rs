@@ -95,7 +95,7 @@ pub(crate) fn bills_loaded(
         return;
     }
     app.case.bills_pending = None;
-    let read = result.map(Arc::new).map_err(|e| format!("{} ({})", e.sentence(), e.facts()));
+    let read = result.map(Arc::new).map_err(|e| crate::core::reconcile::unread_sentence(&e));
     app.case.bills = Some(crate::explorer::app::case::BillsCase { user_id, read });
     advance_verdict(app, fx);
 }
@@ -164,7 +164,8 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
     if let Some(bills) = app.case.bills.as_ref().filter(|b| b.user_id == want.user_id) {
         let of_rule: Vec<_> = chosen.iter().copied().filter(|t| t.target_rule_id == want.rule_id).collect();
         let read = bills.read.as_ref().map(|r| r.bills.as_slice()).map_err(String::as_str);
-        crate::core::reconcile::attach(&mut periods, &of_rule, &events.events, read);
+        let incomplete = bills.read.as_ref().ok().and_then(|r| r.incomplete.as_deref());
+        crate::core::reconcile::attach(&mut periods, &of_rule, &events.events, read, incomplete);
     }
     if periods.is_empty() {
         return app.warn(&format!("Customer {} has no target with rule {}.", want.user_id, want.rule_id));
@@ -188,6 +189,22 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
             open.target_name = target_name;
             open.selected = open.selected.min(periods.len().saturating_sub(1));
             open.periods = periods;
+            // An open bills panel shows the bills as now read, not as before.
+            let user_id = open.user_id;
+            let fresh: Vec<_> = open.periods.clone();
+            if let Some(b) = app.screen.bills_mut()
+                && b.user_id == user_id
+                && let Some(p) = fresh.iter().find(|p| p.period_id == b.period_id)
+                && let Some(story) = &p.bills
+            {
+                let selected = b.selected_line().map(|l| l.bill.id);
+                b.lines = story.lines.clone();
+                b.unread = story.unread.clone();
+                b.rebuild();
+                if let Some(id) = selected {
+                    b.select(id);
+                }
+            }
         }
         _ => {
             let panel = VerdictPanel {

@@ -46,7 +46,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let keys = if panel.in_events {
         " j/k event · Enter shows it · Tab periods · x/y note · m reply · e closes "
     } else {
-        " j/k period · Tab events · x/y note · m reply · e closes "
+        " j/k period · Tab events · B bills · x/y note · m reply · e closes "
     };
     let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize / 2);
     let inner = block.inner(area);
