@@ -125,3 +125,25 @@ fn bills_that_could_not_be_read_leave_the_verdict_whole_and_say_so() {
     assert!(text.contains("The bills could not be read:"), "{text}");
     assert!(!text.contains("did not count"), "nothing claimed: {text}");
 }
+
+#[test]
+fn a_bill_after_midnight_at_the_store_is_shown_on_its_own_day_and_not_claimed_for_september() {
+    let mut h = Harness::new(120, 36);
+    h.query("780000780", "7810", "");
+    h.answer_all();
+    // The 500.00 purchase: the string says 30 September, its instant 1 October.
+    let row =
+        h.app.case.results.view.iter().position(|&i| h.app.events()[i as usize].event_log_id == 960000003).unwrap();
+    h.app.case.results.table.selected = row;
+    h.key(KeyCode::Enter);
+    let text = h.screen_text();
+    assert!(text.contains("2025-09-30 21:30:00.0") && text.contains("→ Wed 01 Oct 2025 03:00:00 +05:30"), "{text}");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    let v = h.app.screen.verdict().unwrap();
+    let sep = v.periods.iter().find(|p| p.period_id == 7801).unwrap();
+    assert!(sep.would_have_reached.is_none() && sep.counted_elsewhere.is_empty() && sep.unsettled.is_empty());
+    let said = target_events::core::verdict::report::findings(sep).join(" ");
+    assert!(!said.contains("would have reached"), "{said}");
+}

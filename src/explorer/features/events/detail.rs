@@ -99,11 +99,15 @@ pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-fn date_lines(t: &EventTime) -> Vec<String> {
+/// The API's string, and beneath it the moment it stands for: by the ISO
+/// field with its offset where the API gave one (the legacy string is the
+/// cluster's local time, which can be another day), else the string read.
+fn date_lines(t: &EventTime, iso: Option<&str>) -> Vec<String> {
     let mut v = vec![bounded(&t.raw)];
-    v.push(match t.parsed {
-        Some(p) => format!("→ {}", p.format("%a %d %b %Y %H:%M:%S")),
-        None => "→ (not a date the tool understands)".into(),
+    v.push(match (crate::core::verdict::window::instant(iso), t.parsed) {
+        (Some(at), _) => format!("→ {}", at.format("%a %d %b %Y %H:%M:%S %:z")),
+        (None, Some(p)) => format!("→ {}", p.format("%a %d %b %Y %H:%M:%S")),
+        (None, None) => "→ (not a date the tool understands)".into(),
     });
     v
 }
@@ -123,7 +127,7 @@ fn fields(
         crate::api::model::EventKind::Other => "other",
     };
     let value_style = if e.target_value.is_negative() { theme.negative() } else { Style::new() };
-    let mut processed = date_lines(&e.event_processed_date);
+    let mut processed = date_lines(&e.event_processed_date, e.event_processed_date_iso.as_deref());
     let mut lag_style = Style::new();
     if let Some(lag) = e.processing_lag() {
         if lag > LARGE_LAG {
@@ -142,7 +146,7 @@ fn fields(
         ("targetValue", vec![e.target_value.to_string()], value_style),
         ("uniqueId", vec![bounded(&e.unique_id)], Style::new()),
         ("customerId", vec![e.customer_id.to_string()], Style::new()),
-        ("eventDate", date_lines(&e.event_date), Style::new()),
+        ("eventDate", date_lines(&e.event_date, e.event_date_iso.as_deref()), Style::new()),
         ("eventProcessedDate", processed, lag_style),
         match (dated_elsewhere, e.event_date.parsed) {
             (Some((start, end)), Some(date)) => (
