@@ -372,11 +372,7 @@ fn report() {
                 e["uniqueId"] = serde_json::Value::String(format!("req-{id}"));
             }
         }
-        let server = DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
-        server.with_faults(|p| p.latency_ms = 50);
-        let mut config = ClientConfig::new(server.base_url());
-        config.requests_per_minute = Some(DEFAULT_REQUESTS_PER_MINUTE);
-        let client = Client::new(config).unwrap();
+        let (_server, client) = slow_demo(dataset).await;
         let options = FetchAllOptions::default();
         let query = EventsQuery { user_id: 900_000_004, rule_id: 990_004, period_id: None, limit: 1, page: 0 };
         let mut alone = Vec::new();
@@ -431,11 +427,7 @@ fn report() {
                     "billingTimeInputOffset": "+05:30", "amount": 12.5, "outlierStatus": "NORMAL"})
             })
             .collect();
-        let server = DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
-        server.with_faults(|p| p.latency_ms = 50);
-        let mut config = ClientConfig::new(server.base_url());
-        config.requests_per_minute = Some(DEFAULT_REQUESTS_PER_MINUTE);
-        let client = Client::new(config).unwrap();
+        let (_server, client) = slow_demo(dataset).await;
         let options = FetchAllOptions::default();
         let query = EventsQuery { user_id: 900_000_005, rule_id: 990_005, period_id: None, limit: 1, page: 0 };
         let (mut alone, mut with) = (Vec::new(), Vec::new());
@@ -466,6 +458,16 @@ fn report() {
         }
         None => println!("6. start-up: the release binary was not found; build it with cargo build --release"),
     }
+}
+
+/// The demo API over `dataset`, answering in 50 ms, and the client a user
+/// gets for it (the default quota).
+async fn slow_demo(dataset: Dataset) -> (DemoServer, Client) {
+    let server = DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
+    server.with_faults(|p| p.latency_ms = 50);
+    let mut config = ClientConfig::new(server.base_url());
+    config.requests_per_minute = Some(DEFAULT_REQUESTS_PER_MINUTE);
+    (server, Client::new(config).unwrap())
 }
 
 /// Bills and events of one period for the reconciliation budget: half the

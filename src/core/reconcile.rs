@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::api::bills::Bill;
 use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
 use crate::core::verdict::window::{Placement, Window, instant};
-use crate::core::verdict::{EventRef, Outcome, PeriodVerdict};
+use crate::core::verdict::{EventRef, Outcome, PeriodVerdict, capital};
 
 /// A bill named as evidence.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -259,11 +259,6 @@ impl BillsStory {
         }
         out
     }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
 }
 
 impl BillLine {

@@ -75,6 +75,12 @@ pub fn period_name(ref_code: Option<&str>, id: i64) -> String {
     }
 }
 
+/// `s` with its first letter in capitals ("period 7" → "Period 7").
+pub fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+}
+
 /// "1 event", "2 events".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }

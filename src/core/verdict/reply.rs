@@ -141,7 +141,7 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
         }
         Outcome::NotReached { .. } => out.push(format!(
             "{} has closed, so its total can no longer change. If you made a purchase that is not reflected here, send us its bill number and we will look into it.",
-            capitalised(&when)
+            super::capital(&when)
         )),
         _ => {}
     }
@@ -156,9 +156,4 @@ fn month_of_code(code: &str) -> String {
 
 fn when_words(v: &PeriodVerdict) -> String {
     period_words(v)
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
 }

@@ -75,3 +75,19 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
     features::overlays::view::draw(app, theme, frame);
     info
 }
+
+/// A table whose selected row is highlighted with `▶`, the room for the mark
+/// kept on every row: the batch's and the bills' tables alike.
+pub fn selectable_table<'a>(
+    rows: impl IntoIterator<Item = ratatui::widgets::Row<'a>>,
+    widths: &[Option<u16>],
+    header: ratatui::widgets::Row<'a>,
+    theme: &Theme,
+) -> ratatui::widgets::Table<'a> {
+    ratatui::widgets::Table::new(rows, columns::constraints(widths))
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected(true))
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+}

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
 
 use crate::core::batch::{BatchRow, TABLE_TITLES, is_figure_column, table_cells, table_widths};
 use crate::explorer::app::App;
@@ -77,12 +77,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(&row[i], w, i, Style::new())))).style(style)
     });
-    let table = Table::new(rows, columns::constraints(&chosen))
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme.selected(true))
-        .highlight_symbol("▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let table = crate::explorer::ui::selectable_table(rows, &chosen, header, theme);
     let mut state = TableState::default().with_selected((!view.is_empty()).then_some(selected - start));
     frame.render_stateful_widget(table, inner, &mut state);
 }

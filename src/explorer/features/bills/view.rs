@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
 
 use super::state::{BillsPanel, COLUMNS};
 use crate::core::columns::{Kind, Spec, widths};
@@ -110,12 +110,7 @@ fn table(panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area: Rect) {
         )
         .style(style)
     });
-    let table = Table::new(rows, columns::constraints(&chosen))
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme.selected(true))
-        .highlight_symbol("▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let table = crate::explorer::ui::selectable_table(rows, &chosen, header, theme);
     let mut state = TableState::default().with_selected((!panel.view.is_empty()).then_some(panel.selected - start));
     frame.render_stateful_widget(table, area, &mut state);
 }
@@ -132,11 +127,11 @@ fn detail(app: &App, panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area:
         let reaches = if line.alone_reaches { " Alone it would have reached the target." } else { "" };
         format!(
             "{} (type {}{outlier}): {} on {}{store}. {}.{reaches}",
-            capital(&b.named()),
+            crate::core::verdict::capital(&b.named()),
             b.kind,
             b.amount_text(),
             b.when,
-            capital(&line.fate_words())
+            crate::core::verdict::capital(&line.fate_words())
         )
     };
     let style = if line.alone_reaches { theme.negative() } else { Style::new() };
@@ -154,9 +149,4 @@ fn detail(app: &App, panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area:
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).style(style), area);
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
 }

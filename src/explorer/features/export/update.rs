@@ -58,7 +58,13 @@ pub(crate) fn save_text(app: &mut App, path: PathBuf, kind: TextFile, overwrite:
 }
 
 pub(crate) fn saved(app: &mut App, path: &Path, kind: TextFile, result: Result<(), ExportError>) {
-    let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
+    // The home directory as `~`, so the whole path fits the status line.
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+    let short = match home.as_deref().and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) => format!("~/{}", rest.display()),
+        None => path.display().to_string(),
+    };
+    let shown = crate::sanitize::line(&short).into_owned();
     match result {
         Ok(()) => app.flash(&format!("Wrote {} to {shown}", kind.what())),
         Err(ExportError::Exists) => app.screen.open_overlay(Overlay::Confirm {
