@@ -131,6 +131,9 @@ fn a_bill_after_midnight_at_the_store_is_shown_on_its_own_day_and_not_claimed_fo
     let mut h = Harness::new(120, 36);
     h.query("780000780", "7810", "");
     h.answer_all();
+    // The table dates it by its instant, with the store's offset.
+    let table = h.screen_text();
+    assert!(table.contains("2025-10-01 03:00:00 +05:30"), "{table}");
     // The 500.00 purchase: the string says 30 September, its instant 1 October.
     let row =
         h.app.case.results.view.iter().position(|&i| h.app.events()[i as usize].event_log_id == 960000003).unwrap();

@@ -80,7 +80,12 @@ const MOVED: &str = "⇄";
 
 fn cell_text(col: Col, e: &TargetEvent, fresh: bool, moved: bool) -> Cow<'_, str> {
     match col {
-        Col::Date => e.event_date.short(),
+        // The instant with its offset where the API gives one: the legacy
+        // string is the cluster's local time, which can be another day.
+        Col::Date => match crate::core::verdict::window::instant(e.event_date_iso.as_deref()) {
+            Some(at) => at.format("%Y-%m-%d %H:%M:%S %:z").to_string().into(),
+            None => e.event_date.short(),
+        },
         Col::Event => {
             let new = if fresh { FRESH } else { "" };
             format!("{new}{} {}", e.kind().marker(), sanitize::line_prefix(&e.event_name, CELL_BYTES)).into()
