@@ -27,6 +27,9 @@ pub struct EventRef {
     /// The same moment with its offset, when the API gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_date_iso: Option<String>,
+    /// When it was processed, with its offset, when the API gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_processed_date_iso: Option<String>,
     /// The period it counted in.
     pub period_id: i64,
     /// That period's reference code ("Oct_2025"), when the targets name it.
@@ -42,6 +45,7 @@ impl EventRef {
             event_date: crate::sanitize::line(&e.event_date.raw).into_owned(),
             event_processed_date: crate::sanitize::line(&e.event_processed_date.raw).into_owned(),
             event_date_iso: window::instant(e.event_date_iso.as_deref()).map(|t| t.to_rfc3339()),
+            event_processed_date_iso: window::instant(e.event_processed_date_iso.as_deref()).map(|t| t.to_rfc3339()),
             period_id: e.period_id,
             period_ref: None,
         }
@@ -50,6 +54,11 @@ impl EventRef {
     /// When it is dated, for people: with its offset where the API gave one.
     pub fn dated(&self) -> String {
         window::shown(self.event_date_iso.as_deref(), &self.event_date)
+    }
+
+    /// When it was processed, for people: with its offset where the API gave one.
+    pub fn processed(&self) -> String {
+        window::shown(self.event_processed_date_iso.as_deref(), &self.event_processed_date)
     }
 
     /// The same to the minute, for lists: "2025-09-30 23:50 +05:30".

@@ -250,7 +250,7 @@ impl Report {
                     e.event_name,
                     e.value,
                     e.dated(),
-                    e.event_processed_date
+                    e.processed()
                 ));
             }
             for l in v.bills.iter().flat_map(|b| &b.lines) {
@@ -367,7 +367,7 @@ pub fn markdown_of(reports: &[Report]) -> String {
                         cell(&e.event_name),
                         cell(&e.value.as_money()),
                         cell(&e.dated()),
-                        cell(&e.event_processed_date),
+                        cell(&e.processed()),
                         e.period_id,
                         cell(&why)
                     ));

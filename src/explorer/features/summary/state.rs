@@ -39,9 +39,13 @@ pub struct PeriodSummary {
     /// The exact sum of the loaded events' targetValue.
     pub sum: Sum,
     pub by_name: BTreeMap<String, ByName>,
-    /// Raw dates of the first and last event (in event-date order).
+    /// The first and last event's dates (in the order they happened), with
+    /// the offset where the API gave one.
     pub first: Option<String>,
     pub last: Option<String>,
+    /// When those happened, to order by (UTC where an offset was given).
+    pub first_at: Option<chrono::NaiveDateTime>,
+    pub last_at: Option<chrono::NaiveDateTime>,
     /// Value per calendar day, for the chart.
     pub per_day: BTreeMap<NaiveDate, Money>,
     /// From the customer's targets, when they were looked up.
@@ -103,16 +107,19 @@ pub fn summarise(events: &[TargetEvent], indices: &[u32], groups: Option<&[UserT
         let n = p.by_name.entry(e.event_name.clone()).or_default();
         n.count += 1;
         add(&mut n.sum, e.target_value);
-        let key = |raw: &Option<String>| raw.clone();
-        let later = |a: &str, b: &str| a > b;
-        if key(&p.first).is_none_or(|f| later(&f, &e.event_date.raw)) {
-            p.first = Some(e.event_date.raw.clone());
+        // Ordered by instants where the API gives them (never by the text),
+        // shown with the offset; the day is the one where it happened.
+        let instant = crate::core::verdict::window::instant(e.event_date_iso.as_deref());
+        let at = instant.map(|t| t.naive_utc()).or(e.event_date.parsed);
+        let shown = || crate::core::verdict::window::shown(e.event_date_iso.as_deref(), &e.event_date.raw);
+        if at.is_some() && p.first_at.is_none_or(|f| at.is_some_and(|a| a < f)) {
+            (p.first_at, p.first) = (at, Some(shown()));
         }
-        if key(&p.last).is_none_or(|l| later(&e.event_date.raw, &l)) {
-            p.last = Some(e.event_date.raw.clone());
+        if at.is_some() && p.last_at.is_none_or(|l| at.is_some_and(|a| a > l)) {
+            (p.last_at, p.last) = (at, Some(shown()));
         }
-        if let Some(t) = e.event_date.parsed {
-            let day = p.per_day.entry(t.date()).or_insert(Money::ZERO);
+        if let Some(day) = instant.map(|t| t.date_naive()).or(e.event_date.parsed.map(|t| t.date())) {
+            let day = p.per_day.entry(day).or_insert(Money::ZERO);
             *day = day.checked_add(e.target_value).unwrap_or(*day);
         }
         summary.count += 1;
