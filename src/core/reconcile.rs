@@ -576,14 +576,20 @@ pub fn attach(
             Ok(b) => b,
         };
         let Some(target) = targets.iter().find(|t| t.period_id == Some(v.period_id)) else { continue };
-        let (from, to) = (v.start.and_then(|d| d.pred_opt()), v.end.and_then(|d| d.succ_opt()));
+        // The period's own bills: placed in it (or not settled out of it),
+        // those its events stand for, and those with no time at all.
+        let window = Window::of(target);
         let ids: HashSet<String> =
             events.iter().filter(|e| e.period_id == v.period_id).map(|e| e.unique_id.trim().to_string()).collect();
         let mine: Vec<Bill> = bills
             .iter()
             .filter(|b| {
                 ids.contains(&b.id.to_string())
-                    || b.day().is_none_or(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+                    || b.day().is_none()
+                    || matches!(
+                        window.place(b.billed_at, b.billed_local.or(b.billed_at.map(|t| t.naive_local()))),
+                        Some(Placement::Inside | Placement::Unsettled)
+                    )
             })
             .cloned()
             .collect();

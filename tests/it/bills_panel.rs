@@ -150,3 +150,34 @@ fn a_bill_after_midnight_at_the_store_is_shown_on_its_own_day_and_not_claimed_fo
     let said = target_events::core::verdict::report::findings(sep).join(" ");
     assert!(!said.contains("would have reached"), "{said}");
 }
+
+#[test]
+fn b_from_the_summary_opens_the_selected_periods_bills_and_a_period_lists_only_its_own() {
+    let mut h = Harness::new(120, 36);
+    h.query("777000777", "7610", "");
+    h.answer_all();
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    h.key(KeyCode::Char('s'));
+    h.answer_all();
+    h.key(KeyCode::Char('j'));
+    let selected = h.app.screen.summary().and_then(|s| s.summary.periods.get(s.selected)).map(|p| p.period_id);
+    assert_eq!(selected, Some(7602));
+    h.key(KeyCode::Char('B'));
+    h.answer_all();
+    assert_eq!(h.app.screen.bills().map(|b| b.period_id), Some(7602), "the summary's period, not the verdict's");
+    // 780000780: the bill made at 03:00 on 1 October at the store is October's alone.
+    let mut h = Harness::new(120, 36);
+    h.query("780000780", "7810", "7801");
+    h.answer_all();
+    h.key(KeyCode::Char('B'));
+    h.answer_all();
+    let panel = h.app.screen.bills().expect("September's bills");
+    assert_eq!(panel.period_id, 7801);
+    assert!(
+        panel.lines.iter().all(|l| l.bill.id != 996000102),
+        "{:?}",
+        panel.lines.iter().map(|l| l.bill.id).collect::<Vec<_>>()
+    );
+    assert_eq!(panel.lines.len(), 2);
+}

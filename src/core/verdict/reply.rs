@@ -139,6 +139,12 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
         Outcome::NotReached { .. } if v.current && v.days_left != Some(0) => {
             out.push("Purchases from now until the period ends still count toward it.".into())
         }
+        // Ended by the calendar, but the API still calls it current: purchases
+        // being processed may yet count.
+        Outcome::NotReached { .. } if v.current => out.push(format!(
+            "{} has ended; purchases still being processed may yet count. If you made a purchase that is not reflected here, send us its bill number and we will look into it.",
+            super::capital(&when)
+        )),
         Outcome::NotReached { .. } => out.push(format!(
             "{} has closed, so its total can no longer change. If you made a purchase that is not reflected here, send us its bill number and we will look into it.",
             super::capital(&when)

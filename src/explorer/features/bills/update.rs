@@ -14,7 +14,7 @@ pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
     if app.toggled_off(Panel::Bills) {
         return;
     }
-    if app.screen.verdict().is_some() {
+    if app.screen.main() == Some(Panel::Verdict) {
         return open_from_verdict(app);
     }
     let Some(q) = app.base_query().or_else(|| app.query_from_inputs()) else {
@@ -30,6 +30,13 @@ pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
         .map(|p| p.period_id)
         .or(q.period_id)
         .or_else(|| app.selected_event().map(|e| e.period_id));
+    // A verdict already made (beneath) has that period's bills: no new read.
+    if let Some(v) = app.screen.verdict().filter(|v| v.user_id == q.user_id && v.rule_id == q.rule_id)
+        && let Some(p) = v.periods.iter().find(|p| Some(p.period_id) == period)
+        && let Some(panel) = panel_for(v.user_id, p)
+    {
+        return app.screen.push(Layer::Bills(panel));
+    }
     verdict::want_verdict(app, q.user_id, q.rule_id, period, fx);
     if let Some(w) = app.case.verdict_wanted.as_mut() {
         w.open_bills = true;

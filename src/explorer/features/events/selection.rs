@@ -17,9 +17,13 @@ const WHEEL_ROWS: usize = 3;
 /// selection, the detail pane's scroll or the table's selection.
 /// Scrolls the copied text sideways, up to its longest line.
 pub(crate) fn shift_copied(app: &mut App, delta: i16) {
+    let size = app.chrome.size;
     if let Some(Overlay::Copied { text, shift, .. }) = app.screen.overlay_mut() {
-        let widest = text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0);
-        let max = i64::try_from(widest).unwrap_or(i64::MAX).min(i64::from(u16::MAX));
+        use crate::explorer::features::overlays::{copied_lines, copied_popup_width};
+        let lines = copied_lines(size, text);
+        let widest = lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
+        let room = usize::from(copied_popup_width(size).saturating_sub(2));
+        let max = i64::try_from(widest.saturating_sub(room)).unwrap_or(i64::MAX).min(i64::from(u16::MAX));
         *shift = (i64::from(*shift) + i64::from(delta)).clamp(0, max) as u16;
     }
 }
