@@ -101,7 +101,8 @@ fn periods_table(app: &App, theme: &Theme, summary: &Summary, frame: &mut Frame,
         Spec::new("Loaded sum", Kind::Figure, 0),
         Spec::new("API achieved", Kind::Figure, 2),
         Spec::new("Target", Kind::Figure, 1),
-        Spec::new("To target", Kind::Figure, 1),
+        // The loaded sum against the target (the verdict uses the API's figure).
+        Spec::new("Sum to target", Kind::Figure, 1),
         Spec::new("First event", Kind::Figure, 7),
         Spec::new("Last event", Kind::Figure, 8),
     ];
