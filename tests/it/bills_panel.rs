@@ -181,3 +181,44 @@ fn b_from_the_summary_opens_the_selected_periods_bills_and_a_period_lists_only_i
     );
     assert_eq!(panel.lines.len(), 2);
 }
+
+#[test]
+fn a_bill_that_arrives_as_an_event_while_the_bills_are_open_is_said_to_count() {
+    use target_events::api::EventsOutcome;
+    use target_events::explorer::app::Msg;
+    let mut h = Harness::new(120, 36);
+    h.query("777000777", "7610", "7601");
+    h.answer_all();
+    h.key(KeyCode::Char('B'));
+    h.answer_all();
+    let fate = |h: &Harness| {
+        h.app.screen.bills().and_then(|b| b.lines.iter().find(|l| l.bill.id == 994000200)).map(|l| l.fate.clone())
+    };
+    assert_eq!(fate(&h), Some(Fate::NotCounted(Why::NoSignal)));
+    h.key(KeyCode::Char('w'));
+    let Some(generation) = h.pending.iter().find_map(|e| match e {
+        Effect::WatchAfter { generation, .. } => Some(*generation),
+        _ => None,
+    }) else {
+        panic!("a watch: {:?}", h.pending)
+    };
+    h.pending.clear();
+    h.send(Msg::WatchDue { generation });
+    let Some(Effect::WatchPoll { query, .. }) = h.pending.pop() else { panic!("a poll") };
+    // Bill B-88120 becomes an event of September.
+    let mut page = h.respond(&query).unwrap();
+    if let EventsOutcome::Page(p) = &mut page.value {
+        let mut e = p.events.last().unwrap().clone();
+        e.event_log_id = 940000099;
+        e.unique_id = "994000200".into();
+        e.target_value = target_events::api::Money::parse("1250.00").unwrap();
+        e.event_date_iso = Some("2025-09-28T19:40:00+05:30".into());
+        p.events.push(e);
+    }
+    h.app.chrome.clock = h.app.chrome.clock.map(|c| c + chrono::Duration::seconds(5));
+    h.send(Msg::WatchPolled { generation, result: Ok(page) });
+    h.pending.retain(|e| !matches!(e, Effect::WatchAfter { .. }));
+    h.answer_all();
+    assert!(matches!(fate(&h), Some(Fate::CountedHere { event_log_id: 940000099, .. })), "{:?}", fate(&h));
+    assert_eq!(h.app.screen.main(), Some(Panel::Bills), "still the bills, not the verdict");
+}

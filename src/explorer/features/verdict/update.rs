@@ -224,7 +224,14 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
                 .flatten()
                 .and_then(|p| crate::explorer::features::bills::update::panel_for(panel.user_id, p));
             match bills {
-                Some(b) => app.screen.push_beneath_overlay(Layer::Bills(b)),
+                Some(mut b) => {
+                    // Read again over an open panel of the same period: the cursor stays on its bill.
+                    let open = app.screen.bills().filter(|o| o.user_id == b.user_id && o.period_id == b.period_id);
+                    if let Some(id) = open.and_then(|o| o.selected_line()).map(|l| l.bill.id) {
+                        b.select(id);
+                    }
+                    app.screen.push_beneath_overlay(Layer::Bills(b))
+                }
                 None => app.screen.push_beneath_overlay(Layer::Verdict(panel)),
             }
         }

@@ -175,6 +175,19 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
             crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id, open_bills: false };
         verdict::show_verdict(app, want);
         app.case.verdict_wanted = Some(want);
+    } else if let Some(b) = app.screen.bills().filter(|b| b.user_id == query.user_id) {
+        // The bills alone (B from the events): reconciled again with what
+        // arrived, so a bill that just became an event is not still said not
+        // to have counted; the cursor stays on its bill.
+        let period_id = Some(b.period_id);
+        let want = crate::explorer::features::verdict::state::VerdictWanted {
+            user_id: query.user_id,
+            rule_id: query.rule_id,
+            period_id,
+            open_bills: true,
+        };
+        verdict::show_verdict(app, want);
+        app.case.verdict_wanted = Some(want);
     }
     app.flash(&format!("✚ {arrived} {}", announce.join(" · ")));
 }
