@@ -241,7 +241,16 @@ impl BillsStory {
             };
             out.push(format!("{bills} dated in the period did not count ({sum}){silent}."));
         } else if self.lines.iter().any(|l| l.inside) {
-            out.push("Every bill read for the period counted.".into());
+            // Counted somewhere is not counted here: those are named apart.
+            let elsewhere =
+                self.lines.iter().filter(|l| l.inside && matches!(l.fate, Fate::CountedElsewhere { .. })).count();
+            out.push(match elsewhere {
+                0 => "Every bill read for the period counted toward it.".into(),
+                n => format!(
+                    "Every bill read for the period counted, {} in another period.",
+                    crate::core::verdict::count(n, "bill", "bills").replace("1 bill", "one")
+                ),
+            });
         }
         let timeless = self.not_counted().filter(|l| matches!(l.fate, Fate::NotCounted(Why::NoTime))).count();
         if timeless > 0 {
