@@ -21,6 +21,10 @@ pub const BILLS_PAGE: u32 = 1000;
 /// The most pages one read makes, whatever the server's count says.
 pub const MAX_BILL_PAGES: u32 = 50;
 
+fn describe_pages(n: u32) -> String {
+    if n == 1 { "one page".into() } else { format!("{n} pages") }
+}
+
 /// One bill (transaction) as the list call gives it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bill {
@@ -43,8 +47,9 @@ pub struct Bill {
     pub store: Option<String>,
     /// Credit notes against it: (number, amount).
     pub credit_notes: Vec<(String, Option<Money>)>,
-    /// The bill as the server sent it (made safe where it is shown).
-    pub raw: Value,
+    /// The bill as the server sent it, as compact JSON text (a parsed tree
+    /// costs many times more to hold; made safe where it is shown).
+    pub raw: Box<str>,
 }
 
 impl Bill {
@@ -116,7 +121,7 @@ impl Bill {
             outlier_status: text("outlierStatus"),
             store,
             credit_notes,
-            raw: v.clone(),
+            raw: v.to_string().into_boxed_str(),
         })
     }
 }
@@ -230,6 +235,17 @@ impl Client {
 /// record position the page documents, and as a page number when that brings
 /// nothing new; a page that brings nothing new ends the read.
 pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: NaiveDate) -> Result<BillsRead, ApiError> {
+    read_bills_up_to(client, user_id, from, to, MAX_BILL_PAGES).await
+}
+
+/// [`read_bills`], stopping after `max_pages` pages (said in `incomplete`).
+pub async fn read_bills_up_to(
+    client: &Client,
+    user_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    max_pages: u32,
+) -> Result<BillsRead, ApiError> {
     let mut read = BillsRead::default();
     let mut seen: HashSet<i64> = HashSet::new();
     let mut take = |read: &mut BillsRead, page: BillsPage, meta: ResponseMeta| -> (usize, usize) {
@@ -257,8 +273,8 @@ pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: Naiv
     let mut offset_records = u64::from(BILLS_PAGE);
     let mut page_number = 1u64;
     while full {
-        if pages >= MAX_BILL_PAGES {
-            read.incomplete = Some(format!("the read stopped after {MAX_BILL_PAGES} pages of bills"));
+        if pages >= max_pages {
+            read.incomplete = Some(format!("the read stopped after {} of bills", describe_pages(max_pages)));
             break;
         }
         let (offset, reading) = match read.reading {

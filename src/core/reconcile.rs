@@ -324,18 +324,60 @@ pub fn same_amount(a: Money, b: Money) -> bool {
     (a.0 - b.0).abs() <= unit
 }
 
+/// Whether an event may stand for a bill (a purchase or a return, not a
+/// behavioural event or a membership change).
+pub(crate) fn may_be_a_bill(e: &TargetEvent) -> bool {
+    matches!(e.kind(), EventKind::Transaction | EventKind::Return | EventKind::Other)
+}
+
+/// The minute an event or a bill happened, as a number to look up.
+pub(crate) fn minute_key(t: chrono::NaiveDateTime) -> i64 {
+    t.and_utc().timestamp().div_euclid(60)
+}
+
 /// A moment to compare within a minute: the instant when there is one (in
 /// UTC), else the local time as written.
-fn minute_of_event(e: &TargetEvent) -> Option<chrono::NaiveDateTime> {
+pub(crate) fn minute_of_event(e: &TargetEvent) -> Option<chrono::NaiveDateTime> {
     instant(e.event_date_iso.as_deref()).map(|t| t.naive_utc()).or(e.event_date.parsed)
 }
 
-fn minute_of_bill(b: &Bill) -> Option<chrono::NaiveDateTime> {
+pub(crate) fn minute_of_bill(b: &Bill) -> Option<chrono::NaiveDateTime> {
     b.billed_at.map(|t| t.naive_utc()).or(b.billed_local)
 }
 
 fn within_a_minute(a: chrono::NaiveDateTime, b: chrono::NaiveDateTime) -> bool {
     (a - b).abs() < chrono::TimeDelta::minutes(1)
+}
+
+/// What reconciling a period needs of its verdict: a full [`PeriodVerdict`]
+/// gives it, and so does a batch's running tally, so both tell a bill's
+/// fate alike.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PeriodFacts {
+    pub period_id: i64,
+    /// What the customer has towards the target.
+    pub have: Option<Money>,
+    pub target: Option<Money>,
+    /// What is missing, when not reached.
+    pub short_by: Option<Money>,
+    /// Something dated before the enrolment counted here: then being made
+    /// before it is no reason a bill did not count.
+    pub counted_before_enrolment: bool,
+}
+
+impl PeriodFacts {
+    pub fn of(v: &PeriodVerdict) -> PeriodFacts {
+        PeriodFacts {
+            period_id: v.period_id,
+            have: v.have(),
+            target: v.target,
+            short_by: match &v.outcome {
+                Outcome::NotReached { short_by } => *short_by,
+                _ => None,
+            },
+            counted_before_enrolment: !v.before_enrolment.is_empty(),
+        }
+    }
 }
 
 /// The story of `v`'s period from `bills` (read for its window) and every
@@ -348,10 +390,31 @@ pub fn reconcile(
     v: &PeriodVerdict,
     name_of: &dyn Fn(i64) -> String,
 ) -> BillsStory {
+    let (mut story, matched) = story(bills, events, target, PeriodFacts::of(v), name_of);
+    let period = v.period_id;
+    story.events_without_bill = events
+        .iter()
+        .filter(|e| e.target_rule_id == target.target_rule_id)
+        .filter(|e| e.period_id == period && !matched.contains(&e.event_log_id))
+        .filter(|e| !matches!(e.kind(), EventKind::Enrol | EventKind::Unenrol))
+        .map(EventRef::of)
+        .collect();
+    story
+}
+
+/// Every bill's fate and the headline bills, from the events that may have
+/// become them (any others are never looked at); with the events matched.
+/// Events without a bill are the caller's to say.
+pub fn story(
+    bills: &[Bill],
+    events: &[TargetEvent],
+    target: &UserTarget,
+    v: PeriodFacts,
+    name_of: &dyn Fn(i64) -> String,
+) -> (BillsStory, HashSet<i64>) {
     let window = Window::of(target);
     let period = v.period_id;
     let rule_events: Vec<&TargetEvent> = events.iter().filter(|e| e.target_rule_id == target.target_rule_id).collect();
-    let purchase = |e: &TargetEvent| matches!(e.kind(), EventKind::Transaction | EventKind::Return | EventKind::Other);
     // Each event is the fate of one bill at most.
     let mut taken: HashSet<i64> = HashSet::new();
     let by_id: std::collections::HashMap<&str, &TargetEvent> =
@@ -366,9 +429,9 @@ pub fn reconcile(
         .collect();
     // Purchases by the minute they happened, so each bill looks at three
     // minutes' events, not all of them.
-    let minute = |t: chrono::NaiveDateTime| t.and_utc().timestamp().div_euclid(60);
+    let minute = minute_key;
     let mut by_minute: std::collections::HashMap<i64, Vec<&TargetEvent>> = std::collections::HashMap::new();
-    for e in rule_events.iter().copied().filter(|e| purchase(e) && !taken.contains(&e.event_log_id)) {
+    for e in rule_events.iter().copied().filter(|e| may_be_a_bill(e) && !taken.contains(&e.event_log_id)) {
         if let Some(t) = minute_of_event(e) {
             by_minute.entry(minute(t)).or_default().push(e);
         }
@@ -392,12 +455,9 @@ pub fn reconcile(
     });
     let unenrolments: Vec<&TargetEvent> =
         rule_events.iter().copied().filter(|e| e.kind() == EventKind::Unenrol).collect();
-    let have = v.have();
+    let have = v.have;
     let target_value = v.target.filter(|t| t.0 > rust_decimal::Decimal::ZERO);
-    let short = match &v.outcome {
-        Outcome::NotReached { short_by } => *short_by,
-        _ => None,
-    };
+    let short = v.short_by;
     let mut lines = Vec::with_capacity(bills.len());
     for (b, m) in bills.iter().zip(&matched) {
         let placement = window.place(b.billed_at, b.billed_local.or(b.billed_at.map(|t| t.naive_local())));
@@ -419,7 +479,7 @@ pub fn reconcile(
             None => Fate::NotCounted(why_not(
                 b,
                 placement,
-                !v.before_enrolment.is_empty(),
+                v.counted_before_enrolment,
                 enrolled_at,
                 enrolled_local,
                 &unenrolments,
@@ -474,13 +534,8 @@ pub fn reconcile(
         _ => Vec::new(),
     };
     let matched_events: HashSet<i64> = matched.iter().flatten().map(|(e, _)| e.event_log_id).collect();
-    let events_without_bill = rule_events
-        .iter()
-        .filter(|e| e.period_id == period && !matched_events.contains(&e.event_log_id))
-        .filter(|e| !matches!(e.kind(), EventKind::Enrol | EventKind::Unenrol))
-        .map(|e| EventRef::of(e))
-        .collect();
-    BillsStory { lines, events_without_bill, would_have_reached, together, unread: None, incomplete: None }
+    let story = BillsStory { lines, would_have_reached, together, ..BillsStory::default() };
+    (story, matched_events)
 }
 
 /// Why a bill no event matched did not count: the first signal the API
@@ -585,27 +640,35 @@ pub fn attach(
             Ok(b) => b,
         };
         let Some(target) = targets.iter().find(|t| t.period_id == Some(v.period_id)) else { continue };
-        // The period's own bills: placed in it (or not settled out of it),
-        // those its events stand for, and those with no time at all.
-        let window = Window::of(target);
-        let ids: HashSet<String> =
-            events.iter().filter(|e| e.period_id == v.period_id).map(|e| e.unique_id.trim().to_string()).collect();
-        let mine: Vec<Bill> = bills
-            .iter()
-            .filter(|b| {
-                ids.contains(&b.id.to_string())
-                    || b.day().is_none()
-                    || matches!(
-                        window.place(b.billed_at, b.billed_local.or(b.billed_at.map(|t| t.naive_local()))),
-                        Some(Placement::Inside | Placement::Unsettled)
-                    )
-            })
-            .cloned()
-            .collect();
+        let mine = period_bills(bills, events, target);
         let mut story = reconcile(&mine, events, target, v, &name_of);
         story.incomplete = incomplete.map(str::to_string);
         v.bills = Some(story);
     }
+}
+
+/// A period's own bills among `bills`: placed in it (or not settled out of
+/// it), those its events stand for, and those with no time at all.
+pub fn period_bills(bills: &[Bill], events: &[TargetEvent], target: &UserTarget) -> Vec<Bill> {
+    let window = Window::of(target);
+    let period = target.period_id.unwrap_or_default();
+    let ids: HashSet<&str> = events
+        .iter()
+        .filter(|e| e.period_id == period && e.target_rule_id == target.target_rule_id)
+        .map(|e| e.unique_id.trim())
+        .collect();
+    bills
+        .iter()
+        .filter(|b| {
+            ids.contains(b.id.to_string().as_str())
+                || b.day().is_none()
+                || matches!(
+                    window.place(b.billed_at, b.billed_local.or(b.billed_at.map(|t| t.naive_local()))),
+                    Some(Placement::Inside | Placement::Unsettled)
+                )
+        })
+        .cloned()
+        .collect()
 }
 
 /// Why the bills could not be read, for the verdict: the sentence (without

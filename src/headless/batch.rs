@@ -9,7 +9,10 @@ use std::io::Write;
 use crate::api::Client;
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::config::Settings;
-use crate::core::batch::{Ask, BatchRow, Heard, MAX_FILE_BYTES, TABLE_TITLES, parse_lines, table_cells, table_widths};
+use crate::core::batch::{
+    Ask, BatchRow, Heard, MAX_FILE_BYTES, empty_columns, parse_lines, table_cells, table_column, table_titles,
+    table_widths,
+};
 use crate::core::columns;
 
 /// Whether the results open in the explorer: a terminal, and no format or file asked for.
@@ -30,8 +33,7 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
     let body = match args.format.unwrap_or(BatchFormat::Table) {
         // The table says it is incomplete at its end, where a reader stops.
         BatchFormat::Table => {
-            table(&rows, args.verdict, table_width())
-                + &incomplete.as_ref().map_or(String::new(), |i| format!("# {i}\n"))
+            table(&rows, table_width()) + &incomplete.as_ref().map_or(String::new(), |i| format!("# {i}\n"))
         }
         BatchFormat::Csv => crate::core::batch::csv_text(rows.iter(), args.verdict),
         BatchFormat::Json => {
@@ -142,12 +144,12 @@ fn table_width() -> Option<u16> {
 /// figures whole or their column left out, text cut with `…`. The error
 /// column keeps the code and a short reason; every failure follows the
 /// table whole, with its request id.
-pub fn table(rows: &[BatchRow], verdict: bool, width: Option<u16>) -> String {
+pub fn table(rows: &[BatchRow], width: Option<u16>) -> String {
     use unicode_width::UnicodeWidthStr;
     let cells: Vec<Vec<String>> = rows.iter().map(table_cells).collect();
-    let chosen = table_widths(&cells, verdict, width.unwrap_or(u16::MAX), 2);
+    let chosen = table_widths(&cells, &empty_columns(rows), width.unwrap_or(u16::MAX), 2);
     // Figures right-aligned so their decimal points line up.
-    let right = crate::core::batch::is_figure_column;
+    let right = |i: usize| table_column(i).is_some_and(|c| c.right);
     let line = |row: &[&str]| {
         let mut s = String::new();
         for (i, w) in chosen.iter().enumerate().filter_map(|(i, w)| w.map(|w| (i, w as usize))) {
@@ -166,7 +168,7 @@ pub fn table(rows: &[BatchRow], verdict: bool, width: Option<u16>) -> String {
         }
         s.trim_end().to_string()
     };
-    let mut out = line(&TABLE_TITLES) + "\n";
+    let mut out = line(&table_titles()) + "\n";
     for row in &cells {
         out.push_str(&line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
         out.push('\n');

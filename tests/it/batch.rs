@@ -65,9 +65,15 @@ fn filter_sort_and_enter_open_a_rows_events() {
     assert!(h.app.batch_open(), "b comes back to the batch");
     let b = h.app.workflow.batch.as_ref().unwrap();
     assert_eq!(b.rows[b.view[b.selected]].period_id, Some(31502), "on the row that was opened");
-    // Sorting by what is missing, most first.
-    h.key(KeyCode::Char('o'));
-    h.key(KeyCode::Char('o'));
+    // Sorting by what is missing, most first: `o` steps through the
+    // columns that sort, left to right.
+    for _ in 0..4 {
+        h.key(KeyCode::Char('o'));
+    }
+    assert_eq!(h.app.notice_text(), Some("Sorted by missing."));
+    let b = h.app.workflow.batch.as_ref().unwrap();
+    let missing: Vec<_> = b.view.iter().map(|&i| b.rows[i].missing).collect();
+    assert!(missing.is_sorted(), "{missing:?}");
     h.key(KeyCode::Char('O'));
     assert_eq!(h.app.notice_text(), Some("Sorted by missing, descending."));
 }
@@ -144,13 +150,19 @@ fn the_title_counts_every_customer_that_failed() {
 /// `batch --verdict` makes them: through the verdict core's tally.
 fn verdict_rows(h: &mut Harness) -> Vec<BatchRow> {
     use target_events::api::EventsQuery;
+    use target_events::core::reconcile::bills_window;
+    use target_events::core::verdict::bills_brief::BillsReading;
     use target_events::core::verdict::brief::RuleTally;
     let now = h.app.now();
     let mut rows = Vec::new();
     for (user, rule) in [(777000777, 7610), (808000808, 8080)] {
         let groups = h.targets_for(user).unwrap().value;
         let events = h.all_for(EventsQuery { user_id: user, rule_id: rule, period_id: None, limit: 1, page: 0 });
-        let mut tally = RuleTally::new(groups.iter().flat_map(|g| &g.targets), rule);
+        let targets: Vec<_> = groups.iter().flat_map(|g| &g.targets).collect();
+        let (from, to) = bills_window(targets.iter().copied(), now.date()).unwrap();
+        let bills = h.bills_for(user, from, to).unwrap().bills;
+        let reading = BillsReading::Read { bills: bills.into(), incomplete: None };
+        let mut tally = RuleTally::new(targets.iter().copied(), rule).with_bills(reading);
         tally.add(&events.unwrap().events);
         let briefs = tally.finish(now);
         for mut row in rows_for(&user.to_string(), user, &groups, Some(rule)) {
@@ -202,20 +214,29 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
             .collect::<Vec<_>>()
             .join(" ");
         assert!(
-            story.contains("not reached, 179.50 short; event 940000005 counted elsewhere would have reached it"),
+            story.contains("not reached, 179.50 short; event 940000005 counted elsewhere would have reached it")
+                && story.contains("4 bills dated in the period did not count (3945.00)")
+                && story.contains("bill B-88120 (id 994000200) alone would have reached it"),
             "{width}: {story}"
         );
         for line in h.screen() {
-            for cut in ["179.…", "940000…", "-380.…"] {
+            for cut in ["179.…", "940000…", "-380.…", "3945.…", "(id 9940…"] {
                 assert!(!line.contains(cut), "a figure cut at {width}: {line}");
             }
         }
+        assert_snapshot!(format!("batch_verdict_{width}x20"), h.render().backend());
     }
 
     // The verdict is filtered on, and copied with the row.
     let mut h = with_verdicts(120, 36);
     let text = h.app.batch_row_text().unwrap();
     assert!(text.contains("verdict: not reached") && text.contains("wouldHaveReached: 940000005"), "{text}");
+    assert!(
+        text.contains("uncountedBills: 4")
+            && text.contains("uncountedAmount: 3945.00")
+            && text.contains("billWouldHaveReached: B-88120 (id 994000200)"),
+        "{text}"
+    );
     h.key(KeyCode::Char('/'));
     h.type_text("in progress");
     h.key(KeyCode::Enter);
@@ -223,7 +244,7 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
 
     // Sorted by what is short, most first: 808000808's 1000.00.
     let mut h = with_verdicts(120, 36);
-    for _ in 0..7 {
+    for _ in 0..8 {
         h.key(KeyCode::Char('o'));
     }
     h.key(KeyCode::Char('O'));
@@ -264,6 +285,7 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
 /// width, in the explorer and in `--format table` alike.
 #[test]
 fn extreme_verdicts_are_whole_or_absent_in_both_tables() {
+    use target_events::core::verdict::bills_brief::{BillsBrief, NamedBill};
     use target_events::core::verdict::brief::{Brief, Standing};
     let money = |s: &str| target_events::api::model::Money::parse(s);
     let ids: Vec<i64> = (0..10).map(|i| 9_223_372_036_854_775_797 + i).collect();
@@ -283,10 +305,23 @@ fn extreme_verdicts_are_whole_or_absent_in_both_tables() {
             counted_elsewhere: 123_456,
             would_have_reached: ids.clone(),
             would_have_reached_count: 123_456,
+            bills: Some(BillsBrief {
+                uncounted: Some(987_654),
+                uncounted_amount: money("12345678901234567890.12345678"),
+                would_have_reached: vec![NamedBill { id: i64::MAX, number: "B\u{1b}[31m-118".into(), amount: None }],
+                note: Some("the bills could not be read: \u{1b}]0;x\u{7}".into()),
+            }),
         }),
         ..BatchRow::default()
     };
-    let figures = ["7922816251426433759354395033.5", "-98765432109876543210.123456", "1000000", "123456"];
+    let figures = [
+        "7922816251426433759354395033.5",
+        "-98765432109876543210.123456",
+        "1000000",
+        "123456",
+        "987654",
+        "12345678901234567890.12345678",
+    ];
     let whole = |line: &str, width: u16| {
         for figure in figures {
             let tokens = line.split(|c: char| c.is_whitespace() || c == '┃' || c == '│' || c == '…');
@@ -303,13 +338,13 @@ fn extreme_verdicts_are_whole_or_absent_in_both_tables() {
         h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, 20);
         let text = h.screen_text();
         whole(text.lines().find(|l| l.contains('▶')).unwrap(), width);
-        let table = target_events::headless::batch::table(std::slice::from_ref(&row), true, Some(width));
+        let table = target_events::headless::batch::table(std::slice::from_ref(&row), Some(width));
         let row_line = table.lines().nth(1).unwrap();
         whole(row_line, width);
         assert!(unicode_width::UnicodeWidthStr::width(row_line) <= width as usize, "{row_line}");
     }
     // Wide enough, the short-by and the ids are there whole.
-    let table = target_events::headless::batch::table(std::slice::from_ref(&row), true, None);
+    let table = target_events::headless::batch::table(std::slice::from_ref(&row), None);
     assert!(table.contains("7922816251426433759354395033.5"), "{table}");
     assert!(
         table.contains(&format!("{} +123446 more", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" ")))

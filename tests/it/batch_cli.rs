@@ -235,7 +235,8 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         headers[19..].join(","),
-        "verdict,shortBy,returnsTotal,eventsCounted,countedElsewhere,wouldHaveReached",
+        "verdict,shortBy,returnsTotal,eventsCounted,countedElsewhere,wouldHaveReached,\
+         uncountedBills,uncountedAmount,billWouldHaveReached,billsNote",
         "{headers:?}"
     );
     let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
@@ -243,7 +244,10 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
     assert_eq!(rows.len(), 6);
     let sep = &rows[0];
     assert_eq!((sep[0].as_str(), sep[5].as_str()), ("777000777", "7601"));
-    assert_eq!(&sep[19..], ["not reached", "179.50", "-380.00", "4", "1", "940000005"]);
+    assert_eq!(
+        &sep[19..],
+        ["not reached", "179.50", "-380.00", "4", "1", "940000005", "4", "3945.00", "B-88120 (id 994000200)", ""]
+    );
     assert_eq!(rows[3][19..], rows[0][19..], "a customer listed twice has the same answer");
     assert_eq!(rows[5][19..].join(""), "", "the unknown customer has no verdict");
 
@@ -263,10 +267,31 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
             };
             assert_eq!(row[19], standing, "{user} {id}");
             assert_eq!(row[20], period["outcome"]["shortBy"].as_str().unwrap_or(""), "{user} {id}");
-            assert_eq!(row[21], period["returnsTotal"].as_str().unwrap(), "{user} {id}");
+            // The same money; the batch writes it at the target's scale ("0.00").
+            let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+            assert_eq!(dec(&row[21]), dec(period["returnsTotal"].as_str().unwrap()), "{user} {id}");
             assert_eq!(row[23], period["countedElsewhere"].as_array().unwrap().len().to_string());
             if let Some(moved) = period["wouldHaveReached"]["eventLogId"].as_i64() {
                 assert!(row[24].split(' ').any(|id| id == moved.to_string()), "{user} {id}: {row:?}");
+            }
+            // The bills as explain tells them: the uncounted ones dated in
+            // the period, their sum, the bill that alone would have reached.
+            let bills = &period["bills"];
+            let uncounted: Vec<&Value> = bills["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["fate"]["kind"] == "notCounted" && l["inside"] == true)
+                .collect();
+            assert_eq!(row[25], uncounted.len().to_string(), "{user} {id}");
+            let sum: rust_decimal::Decimal = uncounted
+                .iter()
+                .map(|l| l["bill"]["amount"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap())
+                .sum();
+            assert_eq!(row[26].parse::<rust_decimal::Decimal>().unwrap(), sum, "{user} {id}");
+            match bills["wouldHaveReached"]["id"].as_i64() {
+                Some(bill) => assert!(row[27].ends_with(&format!("(id {bill})")), "{user} {id}: {row:?}"),
+                None => assert_eq!(row[27], "", "{user} {id}"),
             }
         }
     }
@@ -298,8 +323,9 @@ fn without_verdict_a_batch_reads_no_event_and_with_it_each_rule_once() {
     let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "csv", "--verdict"], &env);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let with_verdict = server.api_requests() - before - plain;
-    // Each customer has one rule of one page: the verdict adds those two pages, nothing else.
-    assert_eq!(with_verdict, plain + 2, "plain {plain}, with verdicts {with_verdict}");
+    // Each customer has one rule of one page and bills of one page: the
+    // verdict adds those four pages, nothing else.
+    assert_eq!(with_verdict, plain + 4, "plain {plain}, with verdicts {with_verdict}");
 }
 
 /// Runs the binary and returns its output with its peak resident memory
@@ -349,6 +375,9 @@ fn a_verdict_over_a_hundred_thousand_events_holds_none_of_them() {
     assert_eq!(big["eventsCounted"], 100_000);
     assert_eq!(big["standing"], "reached", "{big}");
     assert_eq!(v[1]["verdict"]["shortBy"], "179.50", "the small customer alongside");
+    // A bill a minute: more than a batch reads for one customer, and said so.
+    let note = big["bills"]["note"].as_str().unwrap_or_default();
+    assert!(note.contains("stopped after 10 pages of bills"), "{big}");
     // The same events fetched and kept whole, for scale.
     let (_, code, kept_kib) = run_measured(
         &sb,
@@ -429,7 +458,7 @@ fn the_table_fits_the_terminal_and_lists_failures_whole_after_it() {
         ..BatchRow::default()
     });
     for width in [60u16, 80, 120, 200] {
-        let text = target_events::headless::batch::table(&rows, true, Some(width));
+        let text = target_events::headless::batch::table(&rows, Some(width));
         let (table, failures) = text.split_once("\n\n").unwrap();
         for line in table.lines() {
             assert!(line.width() <= width as usize, "{width}: {line}");
@@ -444,10 +473,10 @@ fn the_table_fits_the_terminal_and_lists_failures_whole_after_it() {
         assert!(failures.contains("nobody@example.com: 8015 No customer was found"), "{failures}");
         assert!(failures.contains("[request id 7f3a-long-request-id-0001]"), "{failures}");
     }
-    let wide = target_events::headless::batch::table(&rows, true, Some(200));
+    let wide = target_events::headless::batch::table(&rows, Some(200));
     assert!(wide.contains("not reached") && wide.contains("940000005"), "{wide}");
     // The error column keeps the code and the reason's start.
-    let sep = target_events::headless::batch::table(&rows, true, Some(120));
+    let sep = target_events::headless::batch::table(&rows, Some(120));
     assert!(sep.lines().any(|l| l.contains("8015 No customer")), "{sep}");
 }
 

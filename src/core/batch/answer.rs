@@ -8,14 +8,21 @@ use std::sync::Arc;
 use futures::StreamExt;
 
 use super::{BatchLine, BatchRow, Failure, error_text, rows_for};
+use crate::api::bills::Bill;
 use crate::api::fetch_all::{FetchAllOptions, describe_pages, fetch_all_into, with_retries};
 use crate::api::model::UserTargetGroup;
 use crate::api::{ApiError, Client, CustomerRef, EventsQuery};
+use crate::core::verdict::bills_brief::BillsReading;
 use crate::core::verdict::brief::{Brief, RuleTally};
 
 /// The most events of one rule a batch verdict reads (none is kept: only
 /// the ids seen, 8 bytes each).
 pub const VERDICT_MAX_EVENTS: usize = 1_000_000;
+
+/// The most pages of bills (1,000 each) a batch reads for one customer: a
+/// batch holds the bills of the customers in flight, so each is bounded;
+/// past it a row says its bills were read in part.
+pub const BATCH_MAX_BILL_PAGES: u32 = 10;
 
 /// What a batch asks of each customer.
 #[derive(Clone, Copy, Debug, Default)]
@@ -70,8 +77,8 @@ enum VerdictGap {
 /// field finds them: digits that are no id are tried as a mobile) and their
 /// targets fetched under the client's one rate limit, `opts.concurrency` at
 /// a time, with the shared retry policy, until `stop` completes (an
-/// interruption). With `ask.verdict`, each rule's events are read a page at
-/// a time into a [`RuleTally`], never held. Returns the rows of the lines
+/// interruption). With `ask.verdict`, the customer's bills are read once
+/// and each rule's events a page at a time into a [`RuleTally`], never held. Returns the rows of the lines
 /// answered (a failed customer is one row with its error), how many lines
 /// failed, and how many were left unanswered. `hear` is told as it goes.
 pub async fn answer(
@@ -175,8 +182,29 @@ async fn answer_one(
         targets.iter().map(|t| t.target_rule_id).filter(|r| ask.rule.is_none_or(|a| a == *r)).collect();
     rules.sort_unstable();
     rules.dedup();
+    // The customer's bills, read once for every asked rule's periods, before
+    // the events: the tallies keep only the events a bill may be.
+    let today = chrono::Local::now().date_naive();
+    let asked = targets.iter().copied().filter(|t| rules.binary_search(&t.target_rule_id).is_ok());
+    let bills = match crate::core::reconcile::bills_window(asked, today) {
+        Some((from, to)) => {
+            let read = || crate::api::bills::read_bills_up_to(client, user_id, from, to, BATCH_MAX_BILL_PAGES);
+            Some(match with_retries(limiter, opts, read, retry).await {
+                Ok(read) => {
+                    // A row shows no bill's JSON: only what reconciles is kept.
+                    let bills = read.bills.into_iter().map(|b| Bill { raw: Box::default(), ..b }).collect();
+                    BillsReading::Read { bills, incomplete: read.incomplete }
+                }
+                Err(e) => BillsReading::Unread(crate::core::reconcile::unread_sentence(&e)),
+            })
+        }
+        None => None,
+    };
     for rule in rules {
         let mut tally = RuleTally::new(targets.iter().copied(), rule);
+        if let Some(bills) = &bills {
+            tally = tally.with_bills(bills.clone());
+        }
         let mut sink = |events: &[crate::api::model::TargetEvent]| {
             tally.add(events);
             hear(Heard::Events(events.len()));

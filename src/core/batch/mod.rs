@@ -10,12 +10,14 @@ use crate::api::model::{Money, UserTargetGroup};
 use crate::core::verdict::brief::Brief;
 
 mod answer;
+pub mod columns;
 mod lines;
 mod table;
 
 pub use answer::{Answered, Ask, Heard, answer};
+pub use columns::{COLUMNS, Column, Part};
 pub use lines::{BatchLine, MAX_FILE_BYTES, MAX_LINE_CHARS, parse_lines};
-pub use table::{TABLE_TITLES, is_figure_column, table_cells, table_widths};
+pub use table::{empty_columns, table_cells, table_column, table_titles, table_widths};
 
 /// One row: a customer × target × period, or a customer that failed.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -46,79 +48,30 @@ pub struct BatchRow {
     pub verdict: Option<Brief>,
 }
 
-/// The columns CSV adds after [`HEADERS`]: the failure field by field.
-pub const FAILURE_HEADERS: [&str; 4] = ["code", "message", "httpStatus", "requestId"];
-
-/// The columns `--verdict` adds (CSV: after [`FAILURE_HEADERS`]).
-pub const VERDICT_HEADERS: [&str; 6] =
-    ["verdict", "shortBy", "returnsTotal", "eventsCounted", "countedElsewhere", "wouldHaveReached"];
-
-pub const HEADERS: [&str; 15] = [
-    "customer",
-    "userId",
-    "group",
-    "target",
-    "ruleId",
-    "periodId",
-    "refCode",
-    "start",
-    "end",
-    "targetValue",
-    "achieved",
-    "missing",
-    "reached",
-    "current",
-    "error",
-];
-
 impl BatchRow {
-    /// What a filter matches against.
+    /// What a filter matches against: every cell a table or the copied row shows.
     pub fn search_text(&self) -> String {
-        let mut text = self.cells().join(" ");
-        if self.verdict.is_some() {
-            text.push(' ');
-            text.push_str(&self.verdict_cells().join(" "));
-        }
-        text
+        let verdict = self.verdict.is_some();
+        columns::csv_columns(verdict)
+            .filter(|c| c.part != Part::Failure)
+            .map(|c| (c.cell)(self))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
-    pub fn cells(&self) -> [String; 15] {
-        let opt = |v: Option<String>| v.unwrap_or_default();
-        [
-            self.customer.clone(),
-            opt(self.user_id.map(|v| v.to_string())),
-            self.group.clone(),
-            self.target.clone(),
-            opt(self.rule_id.map(|v| v.to_string())),
-            opt(self.period_id.map(|v| v.to_string())),
-            self.ref_code.clone(),
-            self.start.clone(),
-            self.end.clone(),
-            opt(self.target_value.map(|v| v.to_string())),
-            opt(self.achieved.map(|v| v.to_string())),
-            opt(self.missing.map(|v| v.to_string())),
-            opt(self.reached.map(|v| v.to_string())),
-            opt(self.current.map(|v| v.to_string())),
-            self.error.clone(),
-        ]
+    /// The row as `header: value` lines, empty cells left out: what copying a row gives.
+    pub fn as_lines(&self) -> String {
+        columns::csv_columns(self.verdict.is_some())
+            .filter(|c| c.part != Part::Failure)
+            .map(|c| (c.header, (c.cell)(self)))
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(h, v)| format!("{h}: {}", crate::sanitize::line(&v)))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
 impl BatchRow {
-    /// The verdict's cells, in [`VERDICT_HEADERS`] order (empty without one).
-    pub fn verdict_cells(&self) -> [String; 6] {
-        let Some(v) = &self.verdict else { return Default::default() };
-        let money = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
-        [
-            v.standing.word().to_string(),
-            money(v.short_by),
-            money(v.returns_total),
-            v.events_counted.to_string(),
-            v.counted_elsewhere.to_string(),
-            v.would_have_reached_text(),
-        ]
-    }
-
     /// The error cut to its code and first sentence, for a table cell; the
     /// whole of it (and the request id) goes on the row's detail line.
     pub fn short_error(&self) -> String {
@@ -134,28 +87,12 @@ impl BatchRow {
 }
 
 /// Rows as CSV with a header line; cells that a spreadsheet would run as a
-/// formula are neutralised. `verdict` adds [`VERDICT_HEADERS`].
+/// formula are neutralised. `verdict` adds the verdict's columns.
 pub fn csv_text<'a>(rows: impl Iterator<Item = &'a BatchRow>, verdict: bool) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let extra: &[&str] = if verdict { &VERDICT_HEADERS } else { &[] };
-    let _ = w.write_record(HEADERS.iter().chain(&FAILURE_HEADERS).chain(extra));
+    let _ = w.write_record(columns::csv_columns(verdict).map(|c| c.header));
     for r in rows {
-        let f = r.failure.clone().unwrap_or_default();
-        let opt = |v: Option<String>| v.unwrap_or_default();
-        let failure = [
-            opt(f.code.map(|c| c.to_string())),
-            f.message,
-            opt(f.http_status.map(|s| s.to_string())),
-            opt(f.request_id),
-        ];
-        let verdict = if verdict { r.verdict_cells().to_vec() } else { Vec::new() };
-        let cells = r
-            .cells()
-            .into_iter()
-            .chain(failure)
-            .chain(verdict)
-            .map(|c| crate::core::export::csv_cell(&c).into_owned())
-            .collect::<Vec<_>>();
+        let cells = columns::csv_columns(verdict).map(|c| crate::core::export::csv_cell(&(c.cell)(r)).into_owned());
         let _ = w.write_record(cells);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -1,78 +1,52 @@
 //! The batch as a table, for the explorer's batch panel and `--format
 //! table` alike: the cells a row shows, the columns' titles and how each
-//! shrinks, and their widths within a width.
+//! shrinks, and their widths within a width — all from [`super::COLUMNS`].
 
-use super::{BatchRow, HEADERS};
-use crate::core::columns::{self, Kind, Spec};
+use super::BatchRow;
+use super::columns::{Column, table_columns};
+use crate::core::columns::{self, Spec};
 
-/// The verdict's columns as a table titles them: short, so the figures
-/// beneath them keep the room.
-const VERDICT_TITLES: [&str; 6] = ["verdict", "short by", "returns", "events", "elsewhere", "would reach"];
-
-/// Each column's kind and priority (0 kept first) in a table, in
-/// [`HEADERS`] then [`VERDICT_HEADERS`] order: the explorer's batch table
-/// and `--format table` size them alike.
-const COLUMN_KINDS: [(Kind, u8); 21] = [
-    (Kind::Text { min: 10 }, 0),
-    (Kind::Figure, 1),
-    (Kind::Text { min: 6 }, 7),
-    (Kind::Text { min: 6 }, 6),
-    (Kind::Figure, 2),
-    (Kind::Figure, 1),
-    (Kind::Text { min: 4 }, 8),
-    (Kind::Figure, 9),
-    (Kind::Figure, 9),
-    (Kind::Figure, 3),
-    (Kind::Figure, 1),
-    (Kind::Figure, 1),
-    (Kind::Fixed, 4),
-    (Kind::Fixed, 5),
-    (Kind::Text { min: 12 }, 2),
-    (Kind::Fixed, 1),
-    (Kind::Figure, 2),
-    (Kind::Figure, 4),
-    (Kind::Figure, 6),
-    (Kind::Figure, 6),
-    // eventLogIds: whole or absent, like any id.
-    (Kind::Figure, 2),
-];
-
-/// Figures, right-aligned so their decimal points line up.
-pub fn is_figure_column(i: usize) -> bool {
-    matches!(i, 9..=11 | 16..=19)
+/// Every table column's title, in the order of [`table_cells`].
+pub fn table_titles() -> Vec<&'static str> {
+    table_columns().filter_map(|c| c.title).collect()
 }
 
-/// Every column's title, in the order of [`table_cells`].
-pub const TABLE_TITLES: [&str; 21] = {
-    let mut titles = [""; 21];
-    let mut i = 0;
-    while i < 15 {
-        titles[i] = HEADERS[i];
-        i += 1;
-    }
-    while i < 21 {
-        titles[i] = VERDICT_TITLES[i - 15];
-        i += 1;
-    }
-    titles
-};
+/// The table's columns, in the order of [`table_cells`].
+pub fn table_column(i: usize) -> Option<&'static Column> {
+    table_columns().nth(i)
+}
 
 /// A row's cells as a table shows them: the error cut to its code and a
 /// short reason (the whole of it goes on a detail line or after the table),
 /// each cell made safe for a terminal.
 pub fn table_cells(row: &BatchRow) -> Vec<String> {
-    let mut cells: Vec<String> = row.cells().into_iter().chain(row.verdict_cells()).collect();
-    cells[14] = row.short_error();
-    cells.into_iter().map(|c| crate::sanitize::line_prefix(&c, 256).into_owned()).collect()
+    table_columns().map(|c| crate::sanitize::line_prefix(&c.table_cell(row), 256).into_owned()).collect()
+}
+
+/// Which table columns have nothing in any of `rows`: a table leaves them
+/// out, so their room goes to the columns that need it (the verdict's
+/// columns of a batch without one among them).
+pub fn empty_columns<'a>(rows: impl IntoIterator<Item = &'a BatchRow>) -> Vec<bool> {
+    let mut empty = vec![true; table_columns().count()];
+    for row in rows {
+        for (e, c) in empty.iter_mut().zip(table_columns()) {
+            *e = *e && c.table_cell(row).is_empty();
+        }
+    }
+    empty
 }
 
 /// The width of each column (None: left out) for `rows` of [`table_cells`]
-/// within `width`, `spacing` apart; the verdict's columns only with `verdict`.
-pub fn table_widths(rows: &[Vec<String>], verdict: bool, width: u16, spacing: u16) -> Vec<Option<u16>> {
-    let mut specs: Vec<Spec> = TABLE_TITLES.iter().zip(COLUMN_KINDS).map(|(t, (k, p))| Spec::new(t, k, p)).collect();
-    for (i, spec) in specs.iter_mut().enumerate() {
-        spec.hidden = i >= HEADERS.len() && !verdict;
-    }
+/// within `width`, `spacing` apart; a column `empty` marks is left out.
+pub fn table_widths(rows: &[Vec<String>], empty: &[bool], width: u16, spacing: u16) -> Vec<Option<u16>> {
+    let mut specs: Vec<Spec> = table_columns()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut spec = Spec::new(c.title.unwrap_or(c.header), c.kind, c.priority);
+            spec.hidden = empty.get(i).copied().unwrap_or(false);
+            spec
+        })
+        .collect();
     for row in rows {
         for (spec, cell) in specs.iter_mut().zip(row) {
             spec.fit_cell(cell);

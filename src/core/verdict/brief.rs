@@ -6,14 +6,16 @@
 //! the same answer while the rule's events stream past, page by page, keeping
 //! a few numbers per period instead of the events: a period of 100,000
 //! events costs a batch no more memory than one of ten. A property test
-//! holds the two to the same answer.
+//! holds the two to the same answer, with the bills as without.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::bills_brief::{BillsBrief, BillsReading, BillsTally};
 use super::window::{Placement, Window};
-use super::{Outcome, PeriodVerdict, parse_day, placement};
+use super::{Enrolment, Outcome, PeriodVerdict, parse_day, placement};
 use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
+use crate::core::reconcile::PeriodFacts;
 
 /// The most events a brief names as "would have reached it" (smallest first);
 /// `would_have_reached_count` says how many there were.
@@ -60,6 +62,9 @@ pub struct Brief {
     pub would_have_reached: Vec<i64>,
     /// How many such events there were in all.
     pub would_have_reached_count: usize,
+    /// The period's bills in brief, when they were asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bills: Option<BillsBrief>,
 }
 
 impl Brief {
@@ -85,6 +90,7 @@ impl Brief {
             counted_elsewhere: v.counted_elsewhere.len(),
             would_have_reached,
             would_have_reached_count,
+            bills: v.bills.as_ref().map(BillsBrief::of),
         }
     }
 
@@ -129,6 +135,9 @@ struct PeriodTally {
     needed: Option<Money>,
     /// Moved events that may cover the shortfall: (value, eventLogId).
     candidates: Vec<(Money, i64)>,
+    enrolment: Enrolment,
+    /// Something dated before the enrolment counted here.
+    counted_before_enrolment: bool,
 }
 
 /// The briefs of a rule's periods, built from its events as they arrive.
@@ -136,14 +145,17 @@ struct PeriodTally {
 pub struct RuleTally {
     rule_id: i64,
     periods: Vec<PeriodTally>,
+    /// The periods' targets, for the bills (only with them).
+    targets: Vec<UserTarget>,
+    bills: Option<BillsTally>,
 }
 
 impl RuleTally {
     /// The periods of `rule_id` among a customer's targets.
     pub fn new<'a>(targets: impl IntoIterator<Item = &'a UserTarget>, rule_id: i64) -> RuleTally {
+        let targets: Vec<UserTarget> = targets.into_iter().filter(|t| t.target_rule_id == rule_id).cloned().collect();
         let periods = targets
-            .into_iter()
-            .filter(|t| t.target_rule_id == rule_id)
+            .iter()
             .map(|t| {
                 let target = t.target_value;
                 let needed = match (target, t.target_achieved_value) {
@@ -163,18 +175,30 @@ impl RuleTally {
                     counted_elsewhere: 0,
                     needed,
                     candidates: Vec::new(),
+                    enrolment: Enrolment::of(t),
+                    counted_before_enrolment: false,
                 }
             })
             .collect();
-        RuleTally { rule_id, periods }
+        RuleTally { rule_id, periods, targets, bills: None }
+    }
+
+    /// Tells each period's bills too, from those read for the customer.
+    pub fn with_bills(mut self, reading: BillsReading) -> RuleTally {
+        self.bills = Some(BillsTally::new(reading));
+        self
     }
 
     /// Counts a page of events (each event once: the fetch drops repeats).
     pub fn add(&mut self, events: &[TargetEvent]) {
         for e in events.iter().filter(|e| e.target_rule_id == self.rule_id) {
+            if let Some(bills) = &mut self.bills {
+                bills.add(e);
+            }
             for p in &mut self.periods {
                 if e.period_id == p.period_id {
                     p.count += 1;
+                    p.counted_before_enrolment |= p.enrolment.after(e);
                     p.sum = p.sum.and_then(|s| s.checked_add(e.target_value));
                     if e.kind() == EventKind::Return || e.target_value.is_negative() {
                         p.returns_total = p.returns_total.and_then(|s| s.checked_add(e.target_value));
@@ -194,9 +218,11 @@ impl RuleTally {
     /// The brief of each period, by periodId. `now` is the clock, for whether
     /// a current period has days left.
     pub fn finish(self, now: NaiveDateTime) -> Vec<(i64, Brief)> {
+        let (targets, bills) = (self.targets, self.bills);
         self.periods
             .into_iter()
-            .map(|p| {
+            .zip(targets)
+            .map(|(p, target)| {
                 let have = p.achieved.or(p.sum);
                 let (standing, short_by) = match p.target {
                     None => (Standing::NoTarget, None),
@@ -218,6 +244,13 @@ impl RuleTally {
                     }
                 };
                 let (would_have_reached, would_have_reached_count) = covering(p.candidates.into_iter(), short_by);
+                let facts = PeriodFacts {
+                    period_id: p.period_id,
+                    have,
+                    target: p.target,
+                    short_by,
+                    counted_before_enrolment: p.counted_before_enrolment,
+                };
                 let brief = Brief {
                     standing,
                     short_by,
@@ -226,6 +259,7 @@ impl RuleTally {
                     counted_elsewhere: p.counted_elsewhere,
                     would_have_reached,
                     would_have_reached_count,
+                    bills: bills.as_ref().map(|b| b.brief(&target, facts)),
                 };
                 (p.period_id, brief)
             })

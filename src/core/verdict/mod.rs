@@ -5,6 +5,7 @@
 //! Pure: computed from the customer's targets, every event of the rule and a
 //! clock, so each rule is unit-tested over constructed data.
 
+pub mod bills_brief;
 pub mod brief;
 pub mod reply;
 pub mod report;
@@ -315,6 +316,31 @@ fn parse_time(s: &str) -> Option<NaiveDateTime> {
         .or_else(|| crate::api::model::EventTime::parse(s.to_string()).parsed)
 }
 
+/// When the customer enrolled in a target, to tell an event dated before it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Enrolment {
+    at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    local: Option<NaiveDateTime>,
+}
+
+impl Enrolment {
+    pub(crate) fn of(target: &UserTarget) -> Enrolment {
+        Enrolment {
+            at: window::instant(target.enrolled_on_iso.as_deref()),
+            local: target.enrolled_on.as_deref().and_then(parse_time),
+        }
+    }
+
+    /// Whether the enrolment came after `e` was dated: by instants where
+    /// both carry offsets, else by the local strings.
+    pub(crate) fn after(&self, e: &TargetEvent) -> bool {
+        match (self.at, window::instant(e.event_date_iso.as_deref())) {
+            (Some(at), Some(t)) => t < at,
+            _ => self.local.is_some_and(|at| e.event_date.parsed.is_some_and(|d| d < at)),
+        }
+    }
+}
+
 /// Where an event falls against a period: instants where both carry
 /// offsets, else local strings (unsettled near a boundary).
 pub(crate) fn placement(e: &TargetEvent, window: &window::Window) -> Option<window::Placement> {
@@ -457,14 +483,8 @@ pub fn period_verdict_read(
         }
         _ => None,
     };
-    // Before the enrolment: by instants where both carry offsets, else by
-    // the local strings.
-    let enrolled_at = window::instant(target.enrolled_on_iso.as_deref());
-    let before = |e: &TargetEvent| match (enrolled_at, window::instant(e.event_date_iso.as_deref())) {
-        (Some(at), Some(t)) => t < at,
-        _ => enrolled.is_some_and(|at| e.event_date.parsed.is_some_and(|d| d < at)),
-    };
-    let before_enrolment = here.iter().filter(|e| before(e)).map(|e| EventRef::of(e)).collect();
+    let enrolment = Enrolment::of(target);
+    let before_enrolment = here.iter().filter(|e| enrolment.after(e)).map(|e| EventRef::of(e)).collect();
     let membership = rule_events
         .iter()
         .filter(|e| matches!(e.kind(), EventKind::Enrol | EventKind::Unenrol))

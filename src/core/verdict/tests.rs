@@ -368,6 +368,101 @@ mod streamed {
     }
 }
 
+mod streamed_with_bills {
+    use super::*;
+    use crate::api::bills::Bill;
+    use crate::core::verdict::bills_brief::BillsReading;
+    use proptest::prelude::*;
+
+    /// (period 1..=3, cents, day, minute of the day, a return, how its bill is
+    /// found: 0 none, 1 by id, 2 by time and amount)
+    fn arb_event() -> impl Strategy<Value = (i64, i32, u32, u32, bool, u8)> {
+        (1i64..=3, -50_000i32..200_000, 0u32..95, 0u32..1440, any::<bool>(), 0u8..3)
+    }
+
+    /// (cents, day, minute, type, outlier, offset minutes)
+    fn arb_bill() -> impl Strategy<Value = (i32, u32, u32, u8, bool, i32)> {
+        (0i32..400_000, 0u32..95, 0u32..1440, 0u8..4, any::<bool>(), -600i32..=600)
+    }
+
+    fn stamp(day: chrono::NaiveDate, minute: u32, offset_min: i32) -> String {
+        let t = day.and_hms_opt(minute / 60, minute % 60, 0).unwrap();
+        let off = chrono::FixedOffset::east_opt(offset_min * 60).unwrap();
+        t.and_local_timezone(off).unwrap().to_rfc3339()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        /// However the events arrive, the batch's bills in brief are the full
+        /// verdict's: the same uncounted bills, sum and bill that would reach.
+        #[test]
+        fn the_tally_tells_the_bills_as_the_full_verdict(
+            raw in proptest::collection::vec(arb_event(), 0..30),
+            stray in proptest::collection::vec(arb_bill(), 0..12),
+            target_cents in 1i64..2_000_000,
+            achieved in proptest::option::of(0i64..2_000_000),
+            page in 1usize..7,
+        ) {
+            let day = |n: u32| chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap() + chrono::Days::new(u64::from(n));
+            let off = 330;
+            let mut bills: Vec<Bill> = Vec::new();
+            let events: Vec<TargetEvent> = raw.iter().enumerate().map(|(i, &(period, cents, d, m, ret, found))| {
+                let value = rust_decimal::Decimal::new(i64::from(cents), 2);
+                let iso = stamp(day(d), m, off);
+                let local = day(d).and_hms_opt(m / 60, m % 60, 0).unwrap().format("%Y-%m-%d %H:%M:%S.0").to_string();
+                let unique = 10_000 + i as i64;
+                let e = json!({
+                    "eventLogId": i as i64 + 1, "eventName": if ret { "RETURN_BILL" } else { "ADD_TRANSACTION" },
+                    "customerId": 1, "uniqueId": unique.to_string(), "eventDate": local, "eventProcessedDate": local,
+                    "periodId": 7600 + period, "targetGroupId": 9, "targetRuleId": 100,
+                    "targetValue": serde_json::Number::from_string_unchecked(value.to_string()), "eventDateISO": iso
+                });
+                let id = match found { 1 => Some(unique), 2 => Some(50_000 + i as i64), _ => None };
+                if let Some(id) = id {
+                    let amount = value.abs().to_string();
+                    let b = json!({"id": id, "billNumber": format!("B-{id}"), "type": if ret { "RETURN" } else { "REGULAR" },
+                        "billingTime": stamp(day(d), m, off), "amount": serde_json::Number::from_string_unchecked(amount),
+                        "outlierStatus": "NORMAL"});
+                    bills.push(Bill::from_value(&b).unwrap());
+                }
+                TargetEvent::from_raw(&e.to_string()).unwrap()
+            }).collect();
+            for (i, &(cents, d, m, kind, outlier, o)) in stray.iter().enumerate() {
+                let kind = ["REGULAR", "NOT_INTERESTED", "RETURN", "REGULAR"][kind as usize];
+                let amount = rust_decimal::Decimal::new(i64::from(cents), 2).to_string();
+                let b = json!({"id": 90_000 + i as i64, "billNumber": format!("S-{i}"), "type": kind,
+                    "billingTime": stamp(day(d), m, o), "amount": serde_json::Number::from_string_unchecked(amount),
+                    "outlierStatus": if outlier { "OUTLIER" } else { "NORMAL" }});
+                bills.push(Bill::from_value(&b).unwrap());
+            }
+            let cents = |c: i64| rust_decimal::Decimal::new(c, 2).to_string();
+            let targets: Vec<UserTarget> = (1..=3).map(|p| {
+                let start = day(30 * (p as u32 - 1));
+                let end = day(30 * p as u32 - 1);
+                let mut t = target(7600 + p, &start.to_string(), &end.to_string(), &cents(target_cents), "0", false);
+                t.target_achieved_value = achieved.map(|a| crate::api::model::Money(rust_decimal::Decimal::new(a, 2)));
+                t.enrolled_on = Some(format!("{}T00:00:00.000+0530", day(10)));
+                t.enrolled_on_iso = Some(format!("{}T00:00:00+05:30", day(10)));
+                t
+            }).collect();
+            let now = day(120).and_hms_opt(12, 0, 0).unwrap();
+            let refs: Vec<&UserTarget> = targets.iter().collect();
+            let mut full = verdicts_read(&refs, 100, None, &events, now, Readings::default());
+            crate::core::reconcile::attach(&mut full, &refs, &events, Ok(&bills), None);
+            let reading = BillsReading::Read { bills: bills.clone().into(), incomplete: None };
+            let mut tally = brief::RuleTally::new(&targets, 100).with_bills(reading);
+            for chunk in events.chunks(page) {
+                tally.add(chunk);
+            }
+            for (period, b) in tally.finish(now) {
+                let v = full.iter().find(|v| v.period_id == period).unwrap();
+                prop_assert_eq!(&b, &brief::Brief::of(v));
+                prop_assert!(b.bills.is_some());
+            }
+        }
+    }
+}
+
 #[test]
 fn the_reply_names_the_month_the_amount_short_and_where_the_purchase_went_without_ids() {
     let (t, mut events) = late_bill();

@@ -128,15 +128,7 @@ impl App {
     pub fn batch_row_text(&self) -> Option<String> {
         let b = self.workflow.batch.as_ref()?;
         let row = b.view.get(b.selected).and_then(|&i| b.rows.get(i))?;
-        use crate::core::batch::{HEADERS, VERDICT_HEADERS};
-        let lines: Vec<String> = HEADERS
-            .iter()
-            .chain(&VERDICT_HEADERS)
-            .zip(row.cells().into_iter().chain(row.verdict_cells()))
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(h, v)| format!("{h}: {}", crate::sanitize::line(&v)))
-            .collect();
-        Some(lines.join("\n"))
+        Some(row.as_lines())
     }
 
     pub fn selected_event_id(&self) -> Option<i64> {

@@ -2,6 +2,7 @@
 //! view kept from them.
 
 use crate::core::batch::BatchRow;
+use crate::core::batch::columns::{Column, sort_columns};
 use crate::explorer::app::state::FilterState;
 
 /// The batch's rows and how they are viewed.
@@ -12,7 +13,7 @@ pub struct BatchTable {
     pub filter: FilterState,
     pub selected: usize,
     pub offset: usize,
-    /// Sort column (into [`BatchTable::COLUMNS`]) and direction; None keeps the file's order.
+    /// Sort column (into [`BatchTable::sortable`]) and direction; None keeps the file's order.
     pub sort: Option<(usize, bool)>,
     /// The rows shown, filtered and sorted, as indices: kept, not rebuilt per frame.
     pub view: Vec<usize>,
@@ -21,17 +22,29 @@ pub struct BatchTable {
     pub failed: usize,
     /// Whether the batch was run with --verdict (any row carries one).
     pub verdicts: bool,
+    /// The table columns with nothing in any row, left out: found once,
+    /// since the rows never change.
+    pub empty: Vec<bool>,
 }
 
 impl BatchTable {
-    /// Columns that sort: (title, key of a row).
-    pub const COLUMNS: [&'static str; 8] =
-        ["customer", "missing", "achieved", "period", "reached", "verdict", "short by", "error"];
+    /// The columns rows sort by: the verdict's only with one.
+    pub fn sortable(&self) -> Vec<&'static Column> {
+        sort_columns(self.verdicts)
+    }
+
+    /// The title of the column sorted by, and whether descending.
+    pub fn sort_column(&self) -> Option<(&'static str, bool)> {
+        let (col, desc) = self.sort?;
+        let c = self.sortable().get(col).copied()?;
+        Some((c.title.unwrap_or(c.header), desc))
+    }
 
     pub fn new(rows: Vec<BatchRow>) -> Self {
         let failed = rows.iter().filter(|r| !r.error.is_empty()).count();
         let verdicts = rows.iter().any(|r| r.verdict.is_some());
-        let mut table = BatchTable { rows, failed, verdicts, ..Default::default() };
+        let empty = crate::core::batch::empty_columns(&rows);
+        let mut table = BatchTable { rows, failed, verdicts, empty, ..Default::default() };
         table.refresh("");
         table
     }
@@ -53,23 +66,10 @@ impl BatchTable {
         let mut v: Vec<usize> = (0..self.rows.len())
             .filter(|&i| needle.is_empty() || self.rows[i].search_text().to_lowercase().contains(&needle))
             .collect();
-        if let Some((col, desc)) = self.sort {
+        if let Some(by) = self.sort.and_then(|(col, desc)| Some((self.sortable().get(col)?.sort?, desc))) {
+            let (sort, desc) = by;
             v.sort_by(|&a, &b| {
-                let (a, b) = (&self.rows[a], &self.rows[b]);
-                let o = match col {
-                    0 => a.customer.cmp(&b.customer),
-                    1 => a.missing.cmp(&b.missing),
-                    2 => a.achieved.cmp(&b.achieved),
-                    3 => a.period_id.cmp(&b.period_id),
-                    4 => a.reached.cmp(&b.reached),
-                    5 => a
-                        .verdict
-                        .as_ref()
-                        .map(|v| v.standing.word())
-                        .cmp(&b.verdict.as_ref().map(|v| v.standing.word())),
-                    6 => a.verdict.as_ref().and_then(|v| v.short_by).cmp(&b.verdict.as_ref().and_then(|v| v.short_by)),
-                    _ => a.error.cmp(&b.error),
-                };
+                let o = sort(&self.rows[a], &self.rows[b]);
                 if desc { o.reverse() } else { o }
             });
         }

@@ -8,8 +8,6 @@ use crate::explorer::app::screen::{Layer, Panel};
 use crate::explorer::app::state::{App, Focus};
 use crate::explorer::features::events::paging;
 
-use super::state::BatchTable;
-
 /// Rebuilds the batch's view after its filter, sort or rows changed.
 pub(crate) fn refresh_batch_view(app: &mut App) {
     if let Some(b) = &mut app.workflow.batch {
@@ -37,12 +35,13 @@ pub(crate) fn batch_move(app: &mut App, delta: isize) {
 
 pub(crate) fn batch_sort(app: &mut App, reverse: bool) {
     let Some(b) = &mut app.workflow.batch else { return };
-    let (col, desc) = b.sort.unwrap_or((BatchTable::COLUMNS.len() - 1, false));
-    b.sort = Some(if reverse { (col, !desc) } else { ((col + 1) % BatchTable::COLUMNS.len(), false) });
-    let (col, desc) = b.sort.unwrap_or_default();
+    let n = b.sortable().len();
+    let (col, desc) = b.sort.unwrap_or((n.saturating_sub(1), false));
+    b.sort = Some(if reverse { (col, !desc) } else { ((col + 1) % n.max(1), false) });
+    let Some((title, desc)) = b.sort_column() else { return };
     let order = if desc { ", descending" } else { "" };
     refresh_batch_view(app);
-    app.flash(&format!("Sorted by {}{order}.", BatchTable::COLUMNS[col]));
+    app.flash(&format!("Sorted by {title}{order}."));
 }
 
 /// The selected row's customer, rule and period, put in the query form;

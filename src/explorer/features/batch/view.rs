@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
 
-use crate::core::batch::{BatchRow, TABLE_TITLES, is_figure_column, table_cells, table_widths};
+use crate::core::batch::{BatchRow, table_cells, table_column, table_titles, table_widths};
 use crate::explorer::app::App;
 use crate::explorer::features::batch::state::BatchTable;
 use crate::explorer::ui::columns;
@@ -58,24 +58,28 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let height = inner.height.saturating_sub(1) as usize;
     // Only the rows on screen are built.
     let start = selected.saturating_sub(height.saturating_sub(1));
-    let window: Vec<Vec<String>> =
-        view[start..(start + height).min(view.len())].iter().map(|&i| table_cells(&batch.rows[i])).collect();
-    // The verdict's columns only when the batch was run with --verdict.
-    let chosen = table_widths(&window, batch.verdicts, inner.width.saturating_sub(2), 1);
+    let shown = &view[start..(start + height).min(view.len())];
+    let window: Vec<Vec<String>> = shown.iter().map(|&i| table_cells(&batch.rows[i])).collect();
+    // Columns empty in every row (the verdict's without --verdict) are left out.
+    let chosen = table_widths(&window, &batch.empty, inner.width.saturating_sub(2), 1);
     let cell = |text: &str, w: u16, i: usize, style: Style| {
         let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
-        Cell::from(if is_figure_column(i) { line.alignment(Alignment::Right) } else { line })
+        Cell::from(if table_column(i).is_some_and(|c| c.right) { line.alignment(Alignment::Right) } else { line })
     };
-    let n = TABLE_TITLES.len();
-    let header = Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(TABLE_TITLES[i], w, i, Style::new()))))
-        .style(theme.header());
-    let rows = window.iter().map(|row| {
-        let style = match (row[12].as_str(), row[15].as_str()) {
-            ("true", _) | (_, "reached") => theme.behavioural(),
-            _ if !row[14].is_empty() => theme.warning(),
+    let titles = table_titles();
+    let n = titles.len();
+    let header =
+        Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(titles[i], w, i, Style::new())))).style(theme.header());
+    let rows = shown.iter().zip(&window).map(|(&r, cells)| {
+        let row = &batch.rows[r];
+        let reached = row.reached == Some(true)
+            || row.verdict.as_ref().is_some_and(|v| v.standing == crate::core::verdict::brief::Standing::Reached);
+        let style = match () {
+            _ if reached => theme.behavioural(),
+            _ if !row.error.is_empty() => theme.warning(),
             _ => Style::new(),
         };
-        Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(&row[i], w, i, Style::new())))).style(style)
+        Row::new((0..n).filter_map(|i| chosen[i].map(|w| cell(&cells[i], w, i, Style::new())))).style(style)
     });
     let table = crate::explorer::ui::selectable_table(rows, &chosen, header, theme);
     let mut state = TableState::default().with_selected((!view.is_empty()).then_some(selected - start));
@@ -83,10 +87,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn sort_note(batch: &BatchTable) -> String {
-    match batch.sort {
-        Some((col, desc)) => {
-            format!(" · sorted by {}{}", BatchTable::COLUMNS[col], if desc { ", descending" } else { "" })
-        }
+    match batch.sort_column() {
+        Some((title, desc)) => format!(" · sorted by {title}{}", if desc { ", descending" } else { "" }),
         None => String::new(),
     }
 }
@@ -112,9 +114,41 @@ fn describe(row: &BatchRow, theme: &Theme) -> (String, Style) {
                 1 => format!("; event {} counted elsewhere would have reached it", v.would_have_reached_text()),
                 _ => format!("; events {} counted elsewhere would each have reached it", v.would_have_reached_text()),
             };
-            format!(" · {}{short}{moved}", v.standing.word())
+            let bills = v.bills.as_ref().map(bills_words).unwrap_or_default();
+            format!(" · {}{short}{moved}{bills}", v.standing.word())
         }
         None => String::new(),
     };
     (format!("{} → userId {user} · {}{period}{verdict}", row.customer, row.target), theme.muted())
+}
+
+/// The bills' part of a row's line: what did not count, and the bill that
+/// would have reached the target.
+fn bills_words(b: &crate::core::verdict::bills_brief::BillsBrief) -> String {
+    let mut out = String::new();
+    match (b.uncounted, b.uncounted_amount) {
+        (Some(0), _) => out.push_str("; every bill dated in the period counted"),
+        (Some(n), Some(sum)) => out.push_str(&format!(
+            "; {} dated in the period did not count ({})",
+            crate::core::verdict::count(n, "bill", "bills"),
+            sum.as_money()
+        )),
+        (Some(n), None) => out.push_str(&format!(
+            "; {} dated in the period did not count",
+            crate::core::verdict::count(n, "bill", "bills")
+        )),
+        (None, _) => {}
+    }
+    match b.would_have_reached.as_slice() {
+        [] => {}
+        [one] => out.push_str(&format!("; bill {} alone would have reached it", one.named())),
+        many => out.push_str(&format!(
+            "; bills {} together would have reached it",
+            many.iter().map(|b| b.named()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+    if let Some(note) = &b.note {
+        out.push_str(&format!("; {note}"));
+    }
+    out
 }

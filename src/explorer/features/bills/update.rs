@@ -101,6 +101,7 @@ pub fn selected_json(app: &App) -> Option<(String, String)> {
         .as_ref()
         .and_then(|b| b.read.as_ref().ok())
         .and_then(|r| r.bills.iter().find(|b| b.id == line.bill.id))
-        .map(|b| crate::core::export::terminal_safe_json(&b.raw, true))?;
+        .and_then(|b| serde_json::from_str::<serde_json::Value>(&b.raw).ok())
+        .map(|raw| crate::core::export::terminal_safe_json(&raw, true))?;
     Some((format!("The {} as JSON", line.bill.named()), raw))
 }
