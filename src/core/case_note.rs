@@ -96,7 +96,7 @@ pub fn report(facts: NoteFacts<'_>, connection: &ConnectionInfo) -> Report {
         group_name: of_rule.and_then(|(g, _)| name(g.name.as_ref())),
         periods: facts.periods,
         requests: facts.requests.into_iter().map(|m| RequestInfo::of(m, curl_for(connection, &m.url))).collect(),
-        made_at: facts.now.format("%Y-%m-%d %H:%M").to_string(),
+        made_at: crate::core::clock::shown(facts.now, "%Y-%m-%d %H:%M"),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     }
 }

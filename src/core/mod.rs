@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod case_note;
+pub mod clock;
 pub mod columns;
 pub mod customer;
 pub mod doctor;

@@ -237,7 +237,7 @@ fn an_event_dated_outside_the_period_it_counted_in_is_flagged_in_the_table_and_e
         text.lines().filter_map(|l| l.split('┃').nth(1)).map(|l| l.trim().to_string()).collect::<Vec<_>>().join(" ");
     assert!(
         pane.contains(
-            "⇄ dated 30 Sep 2025 23:50, outside this period (2025-10-01 → 2025-10-31): it counted here, not in the period of its date"
+            "⇄ dated 30 Sep 2025 23:50 +05:30, outside this period (2025-10-01 → 2025-10-31): it counted here, not in the period of its date"
         ),
         "{pane}"
     );

@@ -248,7 +248,7 @@ fn opening_the_verdict_reads_the_targets_and_the_events_side_by_side() {
     let events = h.pending.iter().filter(|e| matches!(e, Effect::FetchAll { .. })).count();
     assert_eq!((targets, events), (1, 1));
     h.answer_all();
-    assert!(h.screen_text().contains("API's achieved value (as of 15:00:00)"));
+    assert!(h.screen_text().contains("API's achieved value (as of 15:00:00 +05:30)"));
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn a_new_event_arrives_marked_and_announced_without_moving_the_selection() {
     assert!(h.app.events().iter().any(|e| e.event_log_id == 640199999));
     assert_eq!(h.app.selected_event().unwrap().event_log_id, selected, "the selection stays on its event");
     // When it arrived (the clock), and when it is dated.
-    assert_eq!(h.app.notice_text(), Some("✚ 12:00:00 ADD_TRANSACTION 333.33 (dated 12:00)"));
+    assert_eq!(h.app.notice_text(), Some("✚ 12:00:00 +05:30 ADD_TRANSACTION 333.33 (dated 12:00, no offset)"));
     assert!(matches!(h.pending.last(), Some(Effect::WatchAfter { delay, .. }) if *delay == Duration::from_secs(5)));
     let t = h.render();
     assert_snapshot!("watch_new_event", t.backend());

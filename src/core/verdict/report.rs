@@ -19,7 +19,7 @@ pub struct Report {
     pub group_name: Option<String>,
     pub periods: Vec<PeriodVerdict>,
     pub requests: Vec<RequestInfo>,
-    /// When it was made (local time).
+    /// When it was made (local time, with its offset).
     pub made_at: String,
     pub tool_version: String,
 }
@@ -116,9 +116,9 @@ fn membership_word(e: &EventRef) -> &'static str {
     }
 }
 
-/// "12:00:05", a reading's time.
+/// "12:00:05 +05:30", a reading's time on this machine's clock.
 fn clock(t: chrono::NaiveDateTime) -> String {
-    t.format("%H:%M:%S").to_string()
+    crate::core::clock::shown(t, "%H:%M:%S")
 }
 
 /// What explains the period beyond its figures, one sentence each: a late

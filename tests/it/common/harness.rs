@@ -120,6 +120,8 @@ impl Harness {
         app.chrome.size = Rect::new(0, 0, width, height);
         // A fixed clock, so every time a screen shows ("as of …") is the same each run.
         app.chrome.clock = chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").ok();
+        // …and a fixed zone for it, whatever this machine's.
+        target_events::core::clock::fix_offset(chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap());
         let dataset = shared_dataset();
         let pages = DemoPages { dataset: dataset.clone(), answered: Cell::new(0) };
         Harness { app, theme, dataset, pages, pending: Vec::new(), other: Vec::new() }

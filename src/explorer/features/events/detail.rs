@@ -106,7 +106,8 @@ fn date_lines(t: &EventTime, iso: Option<&str>) -> Vec<String> {
     let mut v = vec![bounded(&t.raw)];
     v.push(match (crate::core::verdict::window::instant(iso), t.parsed) {
         (Some(at), _) => format!("→ {}", at.format("%a %d %b %Y %H:%M:%S %:z")),
-        (None, Some(p)) => format!("→ {}", p.format("%a %d %b %Y %H:%M:%S")),
+        // Only the cluster's local string: no offset to give.
+        (None, Some(p)) => format!("→ {} (no offset)", p.format("%a %d %b %Y %H:%M:%S")),
         (None, None) => "→ (not a date the tool understands)".into(),
     });
     v
@@ -155,7 +156,10 @@ fn fields(
                     e.period_id.to_string(),
                     format!(
                         "⇄ dated {}, outside this period ({start} → {end}): it counted here, not in the period of its date",
-                        date.format("%-d %b %Y %H:%M")
+                        match crate::core::verdict::window::instant(e.event_date_iso.as_deref()) {
+                            Some(at) => at.format("%-d %b %Y %H:%M %:z").to_string(),
+                            None => date.format("%-d %b %Y %H:%M").to_string(),
+                        }
                     ),
                 ],
                 theme.warning(),

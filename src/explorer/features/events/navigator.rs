@@ -94,9 +94,9 @@ fn parts(app: &App, theme: &Theme) -> Vec<Part> {
         let text = if w.polling {
             format!("{count} · checking…")
         } else if w.plan.failures > 0 {
-            format!("{count} · retry at {}", w.next_at.format("%H:%M:%S"))
+            format!("{count} · retry at {}", crate::core::clock::shown(w.next_at, "%H:%M:%S"))
         } else {
-            format!("{count} · next {}", w.next_at.format("%H:%M:%S"))
+            format!("{count} · next {}", crate::core::clock::shown(w.next_at, "%H:%M:%S"))
         };
         parts.push(Part::text(0, text, theme.fresh()));
     }

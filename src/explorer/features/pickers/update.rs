@@ -226,7 +226,7 @@ pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 pub(crate) fn remember_recent(app: &mut App, q: EventsQuery, fx: &mut Vec<Effect>) {
-    let at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    let at = crate::core::clock::shown(app.now(), "%Y-%m-%d %H:%M");
     let typed = app
         .resolved_customer()
         .filter(|(_, id)| *id == q.user_id)

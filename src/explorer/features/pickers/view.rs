@@ -158,7 +158,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     // The achieved values say when they were read.
     let title = match picker.kind {
         PickerKind::Targets { user_id } => match app.case.targets_of(user_id) {
-            Some(t) if !picker.loading => format!("{}· as of {} ", picker.title(), t.read_at.format("%H:%M:%S")),
+            Some(t) if !picker.loading => {
+                format!("{}· as of {} ", picker.title(), crate::core::clock::shown(t.read_at, "%H:%M:%S"))
+            }
             _ => picker.title(),
         },
         _ => picker.title(),

@@ -43,7 +43,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     // The API's figures say when they were read; one read before the last
     // arrival is not compared with the events.
-    let reading = known.map(|t| (t.read_at.format("%H:%M:%S").to_string(), app.case.stale(t.read_at)));
+    let reading = known.map(|t| (crate::core::clock::shown(t.read_at, "%H:%M:%S"), app.case.stale(t.read_at)));
     // Parts are kept whole or dropped, so no figure in the title is cut.
     let title = columns::join_fitting(
         &[

@@ -110,7 +110,7 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
         return;
     }
     let selected_id = app.selected_event_id();
-    let arrived = app.now().format("%H:%M:%S").to_string();
+    let arrived = crate::core::clock::shown(app.now(), "%H:%M:%S");
     let Some(shown) = &mut app.case.results.shown else { return };
     let mut events: Vec<TargetEvent> = match &*shown.outcome {
         EventsOutcome::Page(p) => p.events.clone(),
@@ -119,10 +119,14 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
     let announce: Vec<String> = fresh
         .iter()
         .map(|e| {
-            let at = e
-                .event_date
-                .parsed
-                .map_or_else(|| e.event_date.short().into_owned(), |d| d.format("%H:%M").to_string());
+            // The moment with its offset where the API gives one.
+            let at = match crate::core::verdict::window::instant(e.event_date_iso.as_deref()) {
+                Some(t) => t.format("%H:%M %:z").to_string(),
+                None => e
+                    .event_date
+                    .parsed
+                    .map_or_else(|| e.event_date.short().into_owned(), |d| d.format("%H:%M, no offset").to_string()),
+            };
             format!("{} {} (dated {at})", crate::sanitize::line_prefix(&e.event_name, 40), e.target_value)
         })
         .collect();
