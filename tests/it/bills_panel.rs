@@ -222,3 +222,55 @@ fn a_bill_that_arrives_as_an_event_while_the_bills_are_open_is_said_to_count() {
     assert!(matches!(fate(&h), Some(Fate::CountedHere { event_log_id: 940000099, .. })), "{:?}", fate(&h));
     assert_eq!(h.app.screen.main(), Some(Panel::Bills), "still the bills, not the verdict");
 }
+
+#[test]
+fn an_arrival_reads_the_bills_again_and_its_new_bill_is_found_counted() {
+    use target_events::api::EventsOutcome;
+    use target_events::explorer::app::Msg;
+    let mut h = Harness::new(120, 36);
+    h.query("777000777", "7610", "7601");
+    h.answer_all();
+    h.key(KeyCode::Char('B'));
+    h.answer_all();
+    h.key(KeyCode::Char('w'));
+    let Some(generation) = h.pending.iter().find_map(|e| match e {
+        Effect::WatchAfter { generation, .. } => Some(*generation),
+        _ => None,
+    }) else {
+        panic!("a watch: {:?}", h.pending)
+    };
+    h.pending.clear();
+    h.send(Msg::WatchDue { generation });
+    let Some(Effect::WatchPoll { query, .. }) = h.pending.pop() else { panic!("a poll") };
+    // A purchase made a moment ago arrives: its bill was not among those read.
+    let mut page = h.respond(&query).unwrap();
+    if let EventsOutcome::Page(p) = &mut page.value {
+        let mut e = p.events.last().unwrap().clone();
+        e.event_log_id = 940000098;
+        e.unique_id = "994000777".into();
+        e.target_value = target_events::api::Money::parse("90.00").unwrap();
+        e.event_date_iso = Some("2025-09-29T11:00:00+05:30".into());
+        p.events.push(e);
+    }
+    h.send(Msg::WatchPolled { generation, result: Ok(page) });
+    h.pending.retain(|e| !matches!(e, Effect::WatchAfter { .. }));
+    let Some((bills_generation, from, to)) = h.pending.iter().find_map(|e| match e {
+        Effect::LoadBills { generation, from, to, .. } => Some((*generation, *from, *to)),
+        _ => None,
+    }) else {
+        panic!("the bills are read again: {:?}", h.pending)
+    };
+    h.pending.retain(|e| !matches!(e, Effect::LoadBills { .. }));
+    h.answer_all();
+    // Until they answer, the bills read before stay on screen.
+    assert!(h.app.screen.bills().is_some_and(|b| !b.lines.is_empty()));
+    let mut read = h.bills_for(777000777, from, to).unwrap();
+    let new = serde_json::json!({"id": 994000777, "billNumber": "B-90777", "type": "REGULAR",
+        "billingTime": "2025-09-29T05:30:00Z", "billingTimeInputOffset": "+05:30", "amount": 90, "outlierStatus": "NORMAL"});
+    read.bills.push(target_events::api::bills::Bill::from_value(&new).unwrap());
+    h.send(Msg::BillsLoaded { generation: bills_generation, user_id: 777000777, result: Ok(read) });
+    h.answer_all();
+    let panel = h.app.screen.bills().expect("still the bills");
+    let line = panel.lines.iter().find(|l| l.bill.id == 994000777).expect("the new bill is listed");
+    assert!(matches!(line.fate, Fate::CountedHere { event_log_id: 940000098, .. }), "{:?}", line.fate);
+}

@@ -75,12 +75,28 @@ pub(crate) fn read_bills_for_verdict(app: &mut App, fx: &mut Vec<Effect>) {
     if app.case.bills_pending.is_some() || app.case.bills.as_ref().is_some_and(|b| b.user_id == want.user_id) {
         return;
     }
+    ask_bills(app, want, fx);
+}
+
+/// Asks for the bills of `want`'s periods (a day wider each side), once the
+/// periods' days are known.
+fn ask_bills(app: &mut App, want: VerdictWanted, fx: &mut Vec<Effect>) {
     let Some(targets) = app.case.targets_of(want.user_id) else { return };
     let of_rule = targets.groups.iter().flat_map(|g| &g.targets).filter(|t| t.target_rule_id == want.rule_id);
     let Some((from, to)) = crate::core::reconcile::bills_window(of_rule, app.now().date()) else { return };
     app.generation += 1;
     app.case.bills_pending = Some(app.generation);
     fx.push(Effect::LoadBills { generation: app.generation, user_id: want.user_id, from, to });
+}
+
+/// Reads the wanted verdict's bills again (a watched arrival is likely a
+/// new bill): the bills read before stay shown until the new ones answer.
+pub(crate) fn read_bills_again(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(want) = app.case.verdict_wanted else { return };
+    if let Some(old) = app.case.bills_pending.take() {
+        fx.push(Effect::Cancel { generation: old });
+    }
+    ask_bills(app, want, fx);
 }
 
 /// The bills arrived (or could not be read: the verdict says so, whole otherwise).

@@ -193,5 +193,10 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
         verdict::show_verdict(app, want);
         app.case.verdict_wanted = Some(want);
     }
+    // What arrived is likely a new bill: the bills shown are read again.
+    let bills_shown = app.screen.verdict().is_some() || app.screen.bills().is_some();
+    if bills_shown && app.case.bills.as_ref().is_some_and(|b| b.user_id == query.user_id) {
+        verdict::read_bills_again(app, fx);
+    }
     app.flash(&format!("✚ {arrived} {}", announce.join(" · ")));
 }
