@@ -65,8 +65,24 @@ fn filter_sort_raw_json_copy_and_close() {
     assert!(h.app.screen.bills().unwrap().view.len() > 5, "the filter cleared");
     h.key(KeyCode::Char('o'));
     assert!(h.app.notice_text().unwrap_or_default().starts_with("Bills sorted by"));
+    assert!(h.screen_text().contains("Bill ▲"), "the column sorted by is marked: {}", h.screen_text());
+    h.key(KeyCode::Char('O'));
+    assert!(h.screen_text().contains("Bill ▼"), "and which way: {}", h.screen_text());
     h.key(KeyCode::Char('v'));
     assert!(h.screen_text().contains("\"billNumber\""), "the raw JSON: {}", h.screen_text());
+    // The JSON is longer than its pane: J scrolls it, K back, never past its end.
+    let top = h.screen_text();
+    h.key(KeyCode::Char('J'));
+    h.key(KeyCode::Char('J'));
+    assert_ne!(h.screen_text(), top, "J scrolls the JSON");
+    for _ in 0..200 {
+        h.key(KeyCode::Char('J'));
+    }
+    assert!(h.screen_text().contains('}'), "its end shows: {}", h.screen_text());
+    for _ in 0..300 {
+        h.key(KeyCode::Char('K'));
+    }
+    assert_eq!(h.screen_text(), top, "K comes back to its top");
     h.key(KeyCode::Char('y'));
     let copied = h.pending.iter().chain(&h.other).rev().find_map(|e| match e {
         Effect::Copy { text, .. } => Some(text.clone()),
@@ -273,4 +289,20 @@ fn an_arrival_reads_the_bills_again_and_its_new_bill_is_found_counted() {
     let panel = h.app.screen.bills().expect("still the bills");
     let line = panel.lines.iter().find(|l| l.bill.id == 994000777).expect("the new bill is listed");
     assert!(matches!(line.fate, Fate::CountedHere { event_log_id: 940000098, .. }), "{:?}", line.fate);
+}
+
+#[test]
+fn a_bill_number_that_repeats_is_marked_and_the_bill_told_by_its_id() {
+    use target_events::explorer::features::bills::state::BillsPanel;
+    let h = bills(120, 36);
+    let mut lines = h.app.screen.bills().unwrap().lines.clone();
+    let number = lines[0].bill.number.clone();
+    lines[1].bill.number = number.clone();
+    let (id0, id1) = (lines[0].bill.id, lines[1].bill.id);
+    let panel = BillsPanel::new(777000777, 7601, "Sep_2025 (7601)".into(), lines, None);
+    for line in panel.lines.iter().take(2) {
+        assert_eq!(panel.cells(line)[1], format!("{number} ⚠"));
+    }
+    assert!(!panel.cells(&panel.lines[2])[1].contains('⚠'), "a number of its own is not marked");
+    assert_ne!(id0, id1);
 }

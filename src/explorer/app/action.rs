@@ -174,6 +174,9 @@ pub enum Action {
     Down,
     /// A screen down (PgDn) or up (PgUp): the key says which.
     Screenful,
+    /// Scroll the detail beneath a list (a bill's raw JSON) down or up.
+    DetailDown,
+    DetailUp,
     /// Scroll sideways (copied text, whose lines are never wrapped).
     Left,
     Right,

@@ -286,6 +286,8 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Bills, &[c('o')], Action::CycleSort, "sort by the next column"),
     b(X::Bills, &[c('O')], Action::ReverseSort, "reverse the sort"),
     b(X::Bills, &[c('v')], Action::ToggleRaw, "the bill's raw JSON, or its story"),
+    b(X::Bills, &[c('J')], Action::DetailDown, "scroll the bill's story or JSON down"),
+    b(X::Bills, &[c('K')], Action::DetailUp, "scroll the bill's story or JSON up"),
     b(X::Bills, &[c('y')], Action::Copy, "copy the bill as JSON"),
     b(X::Bills, &[ESC, c('B')], Action::Close, "close"),
     b(X::Verdict, &[c('/')], Action::StartFilter, "no filter here: says so"),

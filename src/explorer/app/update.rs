@@ -249,6 +249,8 @@ impl App {
                 }
             }
             Action::ToggleRaw if self.owner() == Owner::Bills => bills::bills_raw(self),
+            Action::DetailDown => bills::bills_scroll(self, 1),
+            Action::DetailUp => bills::bills_scroll(self, -1),
             Action::ToggleRaw => {
                 self.case.results.detail.raw = !self.case.results.detail.raw;
                 self.case.results.detail.scroll = 0;

@@ -25,6 +25,11 @@ pub struct BillsPanel {
     pub sort: Option<(usize, bool)>,
     /// The detail shows the bill's raw JSON rather than its fields.
     pub raw: bool,
+    /// How far the detail is scrolled down (the view stops it at the end).
+    pub detail_scroll: u16,
+    /// Bill numbers that more than one bill of the period carries: such a
+    /// bill is known by its id.
+    pub repeated: std::collections::HashSet<String>,
 }
 
 impl BillsPanel {
@@ -46,16 +51,30 @@ impl BillsPanel {
             filter: FilterState::default(),
             sort: None,
             raw: false,
+            detail_scroll: 0,
+            repeated: std::collections::HashSet::new(),
         };
+        let mut seen = std::collections::HashSet::new();
+        for l in panel.lines.iter().filter(|l| !l.bill.number.is_empty()) {
+            if !seen.insert(l.bill.number.as_str()) {
+                panel.repeated.insert(l.bill.number.clone());
+            }
+        }
         panel.rebuild();
         panel
     }
 
-    /// A row's cells, as the table shows them.
-    pub fn cells(line: &BillLine) -> [String; 6] {
+    /// A row's cells, as the table shows them (a bill number that repeats
+    /// in the period is marked, and the bill is told by its id beneath).
+    pub fn cells(&self, line: &BillLine) -> [String; 6] {
+        let number = match line.bill.number.as_str() {
+            "" => line.bill.id.to_string(),
+            n if self.repeated.contains(n) => format!("{n} ⚠"),
+            n => n.to_string(),
+        };
         [
             line.bill.when.clone(),
-            if line.bill.number.is_empty() { line.bill.id.to_string() } else { line.bill.number.clone() },
+            number,
             line.bill.store.clone().unwrap_or_default(),
             line.bill.amount.map_or_else(|| "not exact".into(), |a| a.as_money()),
             line.bill.kind.clone(),
@@ -71,7 +90,7 @@ impl BillsPanel {
         let mut view: Vec<usize> = (0..self.lines.len())
             .filter(|&i| {
                 needle.is_empty()
-                    || Self::cells(&self.lines[i]).iter().any(|c| c.to_lowercase().contains(&needle))
+                    || self.cells(&self.lines[i]).iter().any(|c| c.to_lowercase().contains(&needle))
                     || self.lines[i].bill.id.to_string().contains(&needle)
             })
             .collect();
@@ -80,7 +99,7 @@ impl BillsPanel {
                 let l = &self.lines[*i];
                 match col {
                     3 => (l.bill.amount.map(|a| a.0), String::new()),
-                    _ => (None, Self::cells(l)[col].to_lowercase()),
+                    _ => (None, self.cells(l)[col].to_lowercase()),
                 }
             };
             view.sort_by_key(key);

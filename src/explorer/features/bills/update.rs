@@ -69,6 +69,14 @@ pub(crate) fn bills_move(app: &mut App, delta: isize) {
     let Some(p) = app.screen.bills_mut() else { return };
     let n = p.view.len() as isize;
     p.selected = (p.selected as isize).saturating_add(delta).clamp(0, (n - 1).max(0)) as usize;
+    p.detail_scroll = 0;
+}
+
+/// `J`/`K`: the detail beneath scrolls (the view stops it at its end).
+pub(crate) fn bills_scroll(app: &mut App, delta: i16) {
+    if let Some(p) = app.screen.bills_mut() {
+        p.detail_scroll = p.detail_scroll.saturating_add_signed(delta);
+    }
 }
 
 pub(crate) fn bills_sort(app: &mut App, reverse: bool) {
@@ -88,6 +96,7 @@ pub(crate) fn bills_sort(app: &mut App, reverse: bool) {
 pub(crate) fn bills_raw(app: &mut App) {
     if let Some(p) = app.screen.bills_mut() {
         p.raw = !p.raw;
+        p.detail_scroll = 0;
     }
 }
 

@@ -63,7 +63,7 @@ fn table(panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area: Rect) {
     let height = area.height.saturating_sub(1) as usize;
     let start = panel.selected.saturating_sub(height.saturating_sub(1));
     let end = (start + height).min(panel.view.len());
-    let window: Vec<[String; 6]> = panel.view[start..end].iter().map(|&i| BillsPanel::cells(&panel.lines[i])).collect();
+    let window: Vec<[String; 6]> = panel.view[start..end].iter().map(|&i| panel.cells(&panel.lines[i])).collect();
     // The amount, the bill number and what happened first; the time, the
     // type and the store as room allows (the story beneath has them all).
     let kinds = [
@@ -80,6 +80,10 @@ fn table(panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area: Rect) {
         .enumerate()
         .map(|(i, ((title, _), (kind, priority)))| {
             let mut s = Spec::new(title, kind, priority);
+            // Room for the sort mark.
+            if panel.sort.is_some_and(|(c, _)| c == i) {
+                s.fit_cell(&format!("{title} ▲"));
+            }
             for row in &window {
                 s.fit_cell(&row[i]);
             }
@@ -91,8 +95,16 @@ fn table(panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area: Rect) {
         let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
         Cell::from(if figure { line.alignment(Alignment::Right) } else { line })
     };
+    // The column sorted by says so, and which way.
+    let title = |i: usize, t: &str| match panel.sort {
+        Some((c, desc)) if c == i => format!("{t} {}", if desc { "▼" } else { "▲" }),
+        _ => t.to_string(),
+    };
     let header = Row::new(
-        COLUMNS.iter().enumerate().filter_map(|(i, (t, fig))| chosen[i].map(|w| cell(t, w, *fig, Style::new()))),
+        COLUMNS
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (t, fig))| chosen[i].map(|w| cell(&title(i, t), w, *fig, Style::new()))),
     )
     .style(theme.header());
     let rows = panel.view[start..end].iter().zip(&window).map(|(&i, cells)| {
@@ -125,8 +137,13 @@ fn detail(app: &App, panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area:
         let store = b.store.as_deref().map_or_else(String::new, |s| format!(" at {s}"));
         let outlier = b.outlier_status.as_deref().map_or_else(String::new, |o| format!(", outlier status {o}"));
         let reaches = if line.alone_reaches { " Alone it would have reached the target." } else { "" };
+        let repeated = if panel.repeated.contains(&b.number) {
+            format!(" Another bill of the period has the number {} too: quote the id {}.", b.number, b.id)
+        } else {
+            String::new()
+        };
         format!(
-            "{} (type {}{outlier}): {} on {}{store}. {}.{reaches}",
+            "{} (type {}{outlier}): {} on {}{store}. {}.{reaches}{repeated}",
             crate::core::verdict::capital(&b.named()),
             b.kind,
             b.amount_text(),
@@ -148,5 +165,8 @@ fn detail(app: &App, panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area:
             pieces.into_iter().map(Line::from).collect::<Vec<_>>()
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).style(style), area);
+    // Scrolled with J/K, no further than its last line.
+    let max = u16::try_from(lines.len().saturating_sub(area.height as usize)).unwrap_or(u16::MAX);
+    let scroll = panel.detail_scroll.min(max);
+    frame.render_widget(Paragraph::new(lines).style(style).scroll((scroll, 0)), area);
 }

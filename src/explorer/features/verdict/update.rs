@@ -150,10 +150,17 @@ pub(crate) fn rule_events_read(app: &mut App, result: Result<AllEvents, ApiError
 /// Computes the wanted verdict once nothing it needs is on its way.
 pub(crate) fn advance_verdict(app: &mut App, _fx: &mut Vec<Effect>) {
     let Some(want) = app.case.verdict_wanted else { return };
-    let pending = app.case.verdict_run.is_some()
-        || app.case.bills_pending.is_some()
-        || app.case.targets_pending.is_some_and(|p| p.user_id == want.user_id);
+    let pending = app.case.verdict_run.is_some() || app.case.targets_pending.is_some_and(|p| p.user_id == want.user_id);
     if pending {
+        return;
+    }
+    if app.case.bills_pending.is_some() {
+        // Bills read again (after an arrival): shown with those read before
+        // meanwhile, and again when they answer. Read for the first time:
+        // the verdict waits for them.
+        if app.case.bills.as_ref().is_some_and(|b| b.user_id == want.user_id) {
+            show_verdict(app, want);
+        }
         return;
     }
     app.case.verdict_wanted = None;
