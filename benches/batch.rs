@@ -31,7 +31,7 @@ const PER_WINDOW: u32 = 150;
 const WINDOW: Duration = Duration::from_secs(1);
 
 /// Each customer given by card: found by a lookup, then their targets
-/// (and, for the verdict, one page of their rule's events).
+/// (and, for the verdict, one page of their rule's events and one of their bills).
 fn lines() -> Vec<BatchLine> {
     (0..CUSTOMERS)
         .map(|i| {
@@ -84,7 +84,7 @@ fn main() {
     c.final_summary();
 
     println!("\n== Batch budgets ==");
-    for (name, verdict, requests) in [("lookup + targets", false, 2000), ("with --verdict", true, 3000)] {
+    for (name, verdict, requests) in [("lookup + targets", false, 2000), ("with --verdict", true, 4000)] {
         let (took, answered) = rt.block_on(run(&server, verdict));
         // What the rows hold: measured on a copy, so nothing else the run
         // (or the server in this process) allocated counts.
