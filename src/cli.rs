@@ -244,7 +244,7 @@ pub struct FetchArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub page: u32,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, default_value = "table", value_parser = format_parser())]
     pub format: Format,
     /// Fetch every page (at the profile's largest page size) instead of one.
     #[arg(long, conflicts_with = "page")]
@@ -264,4 +264,11 @@ pub struct FetchArgs {
     /// With --watch: seconds between polls (at least 2, and within the profile's rate limit) [default: 5].
     #[arg(long, value_name = "SECS", requires = "watch", value_parser = clap::value_parser!(u32).range(1..=3600))]
     pub interval: Option<u32>,
+}
+
+/// The export formats by name, for `--format` (the core knows no clap).
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Format::NAMES.map(|(n, _)| n))
+        .map(|name| Format::named(&name).unwrap_or(Format::Table))
 }

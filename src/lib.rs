@@ -5,18 +5,20 @@
 // they are built once per failed request, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
-// The layers, bottom up: the API client; the use cases both front ends
-// share; the explorer and the headless commands on top of them.
-pub mod api;
+// The layers, bottom up, each a crate the compiler keeps apart: the API
+// client (capillary-api); the use cases both front ends share
+// (target-events-core); the demo API (target-events-demo, behind the
+// `demo` feature); and here, on top, the explorer and the headless commands.
+pub use capillary_api as api;
+pub use capillary_api::{sanitize, secret};
+pub use target_events_core as core;
+pub use target_events_core::{config, private_file};
+#[cfg(feature = "demo")]
+pub use target_events_demo as demo;
+
 pub mod cli;
-pub mod config;
-pub mod core;
-pub mod demo;
 pub mod explorer;
 pub mod headless;
 pub mod logging;
-pub mod private_file;
 pub mod query_url;
-pub mod sanitize;
-pub mod secret;
 pub mod session;

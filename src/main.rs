@@ -4,7 +4,7 @@ use clap::{CommandFactory, FromArgMatches};
 use target_events::cli::{Cli, Command, ProfileCommand};
 use target_events::headless::{batch as batch_cmd, doctor, explain as explain_cmd, fetch as fetch_cmd, profile};
 use target_events::query_url;
-use target_events::{config, demo, logging, session::Session};
+use target_events::{config, logging, session::Session};
 
 fn main() -> ExitCode {
     let log_default = logging::default_log_path();
@@ -184,7 +184,15 @@ fn clear_recent() -> u8 {
     }
 }
 
+#[cfg(not(feature = "demo"))]
+async fn run_demo_server(_port: u16) -> u8 {
+    eprintln!("error: this build has no demo API (it was built without the `demo` feature).");
+    2
+}
+
+#[cfg(feature = "demo")]
 async fn run_demo_server(port: u16) -> u8 {
+    use target_events::demo;
     let server = match demo::DemoServer::start(demo::DemoOptions { port, live: true, ..Default::default() }).await {
         Ok(s) => s,
         Err(e) => {

@@ -4,13 +4,19 @@
 use crate::api::auth::Credentials;
 use crate::api::{Client, ClientConfig};
 use crate::config::{self, ProfileSource, Settings, Target};
-use crate::demo::{DemoOptions, DemoServer};
 use crate::secret::Secret;
+
+/// The embedded demo API, kept alive while a session on it lives.
+#[cfg(feature = "demo")]
+pub type DemoHandle = crate::demo::DemoServer;
+/// A build without the `demo` feature has no demo API to hold.
+#[cfg(not(feature = "demo"))]
+pub enum DemoHandle {}
 
 pub struct Session {
     pub client: Client,
     /// Kept alive while the session lives; `Some` when on the demo API.
-    pub demo: Option<DemoServer>,
+    pub demo: Option<DemoHandle>,
     /// Shown in the status line: "DEMO", the profile or the host.
     pub label: String,
 }
@@ -18,16 +24,22 @@ pub struct Session {
 impl Session {
     pub async fn open(settings: &Settings) -> anyhow::Result<Session> {
         match &settings.target {
+            #[cfg(feature = "demo")]
             Target::Demo => {
-                let server = DemoServer::start(DemoOptions {
+                let server = crate::demo::DemoServer::start(crate::demo::DemoOptions {
                     offset_mode: settings.offset_mode,
                     live: true,
-                    ..DemoOptions::default()
+                    ..crate::demo::DemoOptions::default()
                 })
                 .await?;
                 let client = client_for(settings, server.base_url(), Credentials::None)?;
                 Ok(Session { client, demo: Some(server), label: "DEMO".into() })
             }
+            #[cfg(not(feature = "demo"))]
+            Target::Demo => anyhow::bail!(
+                "this build has no demo API (it was built without the `demo` feature): \
+                 add a tenant's profile with `target-events profile add`"
+            ),
             Target::Remote(_) => {
                 let (client, label) = remote_client(settings)?;
                 Ok(Session { client, demo: None, label })

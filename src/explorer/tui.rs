@@ -66,7 +66,7 @@ pub async fn run(
         },
         profiles: profiles.choices(),
         recent,
-        empty_hint: if session.demo.is_some() { crate::demo::suggestion_lines() } else { Vec::new() },
+        empty_hint: demo_hint(&session),
         // Start-up warnings would scroll away behind the alternate screen.
         warning: settings.warnings.first().cloned().or(recent_warning),
         prefill: [cli.user_id, cli.rule_id, cli.period_id],
@@ -232,4 +232,15 @@ impl Signals {
         #[cfg(not(unix))]
         std::future::pending::<()>().await
     }
+}
+
+/// The demo customers worth trying, on the demo API.
+#[cfg(feature = "demo")]
+fn demo_hint(session: &Session) -> Vec<String> {
+    if session.demo.is_some() { crate::demo::suggestion_lines() } else { Vec::new() }
+}
+
+#[cfg(not(feature = "demo"))]
+fn demo_hint(_: &Session) -> Vec<String> {
+    Vec::new()
 }

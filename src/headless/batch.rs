@@ -102,7 +102,7 @@ pub async fn collect(client: &Client, args: &BatchArgs, settings: &Settings) -> 
         }
     };
     let opts = settings.fetch_all_options();
-    let bar = crate::core::progress::bar("customers");
+    let bar = crate::headless::progress::bar("customers");
     let distinct: std::collections::HashSet<_> = lines.iter().map(|l| &l.customer).collect();
     bar.set_length(distinct.len() as u64);
     let events = std::sync::atomic::AtomicUsize::new(0);

@@ -231,7 +231,7 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
         first_round: args.concurrency.map_or(defaults.concurrency, |c| c as usize) as u32,
         ..defaults
     };
-    let bar = crate::core::progress::bar("pages");
+    let bar = crate::headless::progress::bar("pages");
     let events_seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let progress = {
         let (bar, seen) = (bar.clone(), events_seen.clone());

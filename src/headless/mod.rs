@@ -7,6 +7,7 @@ pub mod doctor;
 pub mod explain;
 pub mod fetch;
 pub mod profile;
+pub mod progress;
 
 /// The exit status of a run a signal interrupted is 128 and its number.
 pub(crate) fn signal_number(name: &str) -> i32 {

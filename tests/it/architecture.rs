@@ -1,23 +1,95 @@
-//! The layers point one way. At the bottom the API client; above it the
-//! use cases both front ends share (`core`); on top the explorer (its state
-//! in `explorer::app`, drawing in `explorer::ui`, the runtime and terminal
-//! loop) and the headless commands. The API knows nothing of the use cases,
-//! the use cases nothing of either front end, the headless commands nothing
-//! of the explorer, the explorer's state nothing of drawing, and drawing
-//! nothing of the terminal loop.
+//! The layers point one way. At the bottom the API client (the
+//! `capillary-api` crate); above it the use cases both front ends share
+//! (`target-events-core`); beside them the demo API (`target-events-demo`);
+//! on top, in this crate, the explorer (its state in `explorer::app`,
+//! drawing in `explorer::ui`, the runtime and terminal loop) and the
+//! headless commands. Between crates the compiler keeps the direction (a
+//! crate cannot name one it does not depend on): the manifests are checked
+//! here. Inside this crate, the headless commands know nothing of the
+//! explorer, the explorer's state nothing of drawing, and drawing nothing of
+//! the terminal loop.
 
 use std::path::Path;
 
-/// Module paths (below `crate::`) each part of the tree must not use.
-const RULES: [(&str, &[&str]); 7] = [
-    ("src/api", &["core", "explorer", "headless", "demo", "session", "cli"]),
-    ("src/core", &["explorer", "headless", "demo", "session", "cli"]),
+/// Module paths (below `crate::`) each part of this crate must not use.
+const RULES: [(&str, &[&str]); 5] = [
     ("src/headless", &["explorer"]),
     ("src/explorer/app", &["explorer::ui", "explorer::tui", "explorer::runtime", "headless"]),
     ("src/explorer/features", &["explorer::tui", "explorer::runtime", "headless"]),
     ("src/explorer/ui", &["explorer::tui", "explorer::runtime", "headless"]),
     ("src/explorer/runtime.rs", &["headless"]),
 ];
+
+/// What each layer crate may not depend on: the crates above it, and any
+/// terminal, command-line, prompt or progress-bar crate (those belong to the
+/// application); the API and the core have no HTTP server either.
+const CRATE_RULES: [(&str, &[&str]); 3] = [
+    (
+        "crates/capillary-api",
+        &[
+            "target-events",
+            "target-events-core",
+            "target-events-demo",
+            "axum",
+            "ratatui",
+            "crossterm",
+            "clap",
+            "indicatif",
+            "rpassword",
+            "tui-input",
+        ],
+    ),
+    (
+        "crates/target-events-core",
+        &[
+            "target-events",
+            "target-events-demo",
+            "axum",
+            "ratatui",
+            "crossterm",
+            "clap",
+            "indicatif",
+            "rpassword",
+            "tui-input",
+        ],
+    ),
+    (
+        "crates/target-events-demo",
+        &["target-events", "target-events-core", "ratatui", "crossterm", "clap", "indicatif"],
+    ),
+];
+
+#[test]
+fn each_layer_crate_depends_only_downwards() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut broken = Vec::new();
+    for (dir, forbidden) in CRATE_RULES {
+        let text = std::fs::read_to_string(root.join(dir).join("Cargo.toml")).unwrap();
+        let manifest: toml::Table = text.parse().unwrap();
+        let mut tables: Vec<&toml::Table> =
+            manifest.get("dependencies").and_then(|d| d.as_table()).into_iter().collect();
+        // Platform-specific dependencies count too.
+        if let Some(targets) = manifest.get("target").and_then(|t| t.as_table()) {
+            for t in targets.values().filter_map(|t| t.as_table()) {
+                tables.extend(t.get("dependencies").and_then(|d| d.as_table()));
+            }
+        }
+        assert!(!tables.is_empty(), "{dir} has dependencies");
+        for deps in tables {
+            for name in deps.keys() {
+                if forbidden.contains(&name.as_str()) {
+                    broken.push(format!("{dir} depends on {name}"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "layer crates reach up or into the terminal:\n{}", broken.join("\n"));
+    // And the application builds without the demo: its HTTP server is optional.
+    let app: toml::Table = std::fs::read_to_string(root.join("Cargo.toml")).unwrap().parse().unwrap();
+    let demo = &app["dependencies"]["target-events-demo"];
+    assert_eq!(demo.get("optional").and_then(|o| o.as_bool()), Some(true), "{demo:?}");
+    assert!(app["dependencies"].get("axum").is_none(), "no HTTP server in the application itself");
+}
 
 /// Drawing modules: the state and update code must not use them.
 fn is_view(path: &str) -> bool {

@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use crate::api::auth::Credentials;
 use crate::api::model::UserTargetGroup;
 use crate::api::{Client, EventsQuery, ResponseMeta};
-use crate::core::verdict::PeriodVerdict;
-use crate::core::verdict::report::{CustomerInfo, Report, RequestInfo};
+use crate::verdict::PeriodVerdict;
+use crate::verdict::report::{CustomerInfo, Report, RequestInfo};
 
 /// What the cURL copy needs to know about the connection (never a secret).
 #[derive(Clone, Debug)]
@@ -96,7 +96,7 @@ pub fn report(facts: NoteFacts<'_>, connection: &ConnectionInfo) -> Report {
         group_name: of_rule.and_then(|(g, _)| name(g.name.as_ref())),
         periods: facts.periods,
         requests: facts.requests.into_iter().map(|m| RequestInfo::of(m, curl_for(connection, &m.url))).collect(),
-        made_at: crate::core::clock::shown(facts.now, "%Y-%m-%d %H:%M"),
+        made_at: crate::clock::shown(facts.now, "%Y-%m-%d %H:%M"),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     }
 }

@@ -12,8 +12,8 @@ use crate::api::bills::Bill;
 use crate::api::fetch_all::{FetchAllOptions, describe_pages, fetch_all_into, with_retries};
 use crate::api::model::UserTargetGroup;
 use crate::api::{ApiError, Client, CustomerRef, EventsQuery};
-use crate::core::verdict::bills_brief::BillsReading;
-use crate::core::verdict::brief::{Brief, RuleTally};
+use crate::verdict::bills_brief::BillsReading;
+use crate::verdict::brief::{Brief, RuleTally};
 
 /// The most events of one rule a batch verdict reads (none is kept: only
 /// the ids seen, 8 bytes each).
@@ -164,7 +164,7 @@ async fn answer_one(
 ) -> Result<Found, (Option<i64>, ApiError)> {
     let retry = |_, _| hear(Heard::Retrying);
     let limiter = Some(client.limiter());
-    let find = || crate::core::customer::resolve(client, customer, ask.country_code);
+    let find = || crate::customer::resolve(client, customer, ask.country_code);
     let found = with_retries(limiter, opts, find, retry).await.map_err(|e| (None, e))?;
     let user_id = found.user_id;
     let groups = with_retries(limiter, opts, || client.target_groups(user_id), retry)
@@ -186,7 +186,7 @@ async fn answer_one(
     // the events: the tallies keep only the events a bill may be.
     let today = chrono::Local::now().date_naive();
     let asked = targets.iter().copied().filter(|t| rules.binary_search(&t.target_rule_id).is_ok());
-    let bills = match crate::core::reconcile::bills_window(asked, today) {
+    let bills = match crate::reconcile::bills_window(asked, today) {
         Some((from, to)) => {
             let read = || crate::api::bills::read_bills_up_to(client, user_id, from, to, BATCH_MAX_BILL_PAGES);
             Some(match with_retries(limiter, opts, read, retry).await {
@@ -195,7 +195,7 @@ async fn answer_one(
                     let bills = read.bills.into_iter().map(|b| Bill { raw: Box::default(), ..b }).collect();
                     BillsReading::Read { bills, incomplete: read.incomplete }
                 }
-                Err(e) => BillsReading::Unread(crate::core::reconcile::unread_sentence(&e)),
+                Err(e) => BillsReading::Unread(crate::reconcile::unread_sentence(&e)),
             })
         }
         None => None,

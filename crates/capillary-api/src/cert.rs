@@ -68,7 +68,7 @@ mod tests {
     /// The test certificate (tests/fixtures/tls/cert.pem), as DER.
     fn fixture() -> Vec<u8> {
         use base64::Engine;
-        let pem = include_str!("../../tests/fixtures/tls/cert.pem");
+        let pem = include_str!("../../../tests/fixtures/tls/cert.pem");
         let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         base64::engine::general_purpose::STANDARD.decode(body).unwrap()
     }

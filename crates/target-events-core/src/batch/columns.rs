@@ -7,9 +7,9 @@ use std::cmp::Ordering;
 
 use super::BatchRow;
 use crate::api::model::Money;
-use crate::core::columns::Kind;
-use crate::core::verdict::bills_brief::BillsBrief;
-use crate::core::verdict::brief::Brief;
+use crate::columns::Kind;
+use crate::verdict::bills_brief::BillsBrief;
+use crate::verdict::brief::Brief;
 
 /// Which part of a row a column belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

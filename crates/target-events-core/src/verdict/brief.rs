@@ -15,7 +15,7 @@ use super::bills_brief::{BillsBrief, BillsReading, BillsTally};
 use super::window::{Placement, Window};
 use super::{Enrolment, Outcome, PeriodVerdict, parse_day, placement};
 use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
-use crate::core::reconcile::PeriodFacts;
+use crate::reconcile::PeriodFacts;
 
 /// The most events a brief names as "would have reached it" (smallest first);
 /// `would_have_reached_count` says how many there were.

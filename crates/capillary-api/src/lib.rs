@@ -1,4 +1,9 @@
-//! The Capillary v3 API: client, authentication, data model and errors.
+//! The Capillary v3 API: client, authentication, data model and errors,
+//! with no word for a screen: the bottom layer of target-events.
+
+// Errors carry the status, code, request id and URL support staff quote;
+// they are built once per failed request, so their size does not matter.
+#![allow(clippy::result_large_err)]
 
 pub mod auth;
 pub mod bills;
@@ -13,6 +18,8 @@ pub mod paging;
 pub mod probe;
 pub mod query;
 pub mod response;
+pub mod sanitize;
+pub mod secret;
 
 pub use client::{Client, ClientConfig};
 pub use customer::{BadCustomer, CustomerRef};

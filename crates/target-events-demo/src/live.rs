@@ -95,7 +95,7 @@ pub fn as_of(customer: &Customer, clock: Option<LiveClock>) -> Cow<'_, Customer>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::Dataset;
+    use crate::Dataset;
 
     fn clock(secs: u64) -> LiveClock {
         let started = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap().and_hms_opt(12, 0, 0).unwrap();

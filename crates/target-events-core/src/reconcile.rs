@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::api::bills::Bill;
 use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
-use crate::core::verdict::window::{Placement, Window, instant};
-use crate::core::verdict::{EventRef, Outcome, PeriodVerdict, capital};
+use crate::verdict::window::{Placement, Window, instant};
+use crate::verdict::{EventRef, Outcome, PeriodVerdict, capital};
 
 /// A bill named as evidence.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -225,17 +225,15 @@ impl BillsStory {
             let sum = uncounted.iter().filter_map(|l| l.bill.amount).try_fold(Money::ZERO, |acc, a| acc.checked_add(a));
             let sum = match (sum, unreadable) {
                 (Some(s), 0) => s.as_money(),
-                (Some(s), n) => format!(
-                    "{} and {} too long to hold",
-                    s.as_money(),
-                    crate::core::verdict::count(n, "amount", "amounts")
-                ),
+                (Some(s), n) => {
+                    format!("{} and {} too long to hold", s.as_money(), crate::verdict::count(n, "amount", "amounts"))
+                }
                 (None, _) => "more than an exact decimal holds".into(),
             };
-            let bills = crate::core::verdict::count(uncounted.len(), "bill", "bills");
+            let bills = crate::verdict::count(uncounted.len(), "bill", "bills");
             let none = uncounted.iter().filter(|l| matches!(l.fate, Fate::NotCounted(Why::NoSignal))).count();
             let silent = if none > 0 {
-                format!(", {} with no reason the API gives", crate::core::verdict::count(none, "", "").trim())
+                format!(", {} with no reason the API gives", crate::verdict::count(none, "", "").trim())
             } else {
                 String::new()
             };
@@ -248,7 +246,7 @@ impl BillsStory {
                 0 => "Every bill read for the period counted toward it.".into(),
                 n => format!(
                     "Every bill read for the period counted, {} in another period.",
-                    crate::core::verdict::count(n, "bill", "bills").replace("1 bill", "one")
+                    crate::verdict::count(n, "bill", "bills").replace("1 bill", "one")
                 ),
             });
         }
@@ -256,14 +254,14 @@ impl BillsStory {
         if timeless > 0 {
             out.push(format!(
                 "{} no time: which period {} belongs to cannot be said.",
-                capital(&crate::core::verdict::count(timeless, "bill has", "bills have")),
+                capital(&crate::verdict::count(timeless, "bill has", "bills have")),
                 if timeless == 1 { "it" } else { "they" }
             ));
         }
         if !self.events_without_bill.is_empty() {
             out.push(format!(
                 "{} counted here with no bill among those read (behavioural events, or bills outside the window read).",
-                capital(&crate::core::verdict::count(self.events_without_bill.len(), "event", "events"))
+                capital(&crate::verdict::count(self.events_without_bill.len(), "event", "events"))
             ));
         }
         out
@@ -470,7 +468,7 @@ pub fn story(
                 event_log_id: e.event_log_id,
                 period_id: e.period_id,
                 period_name: name_of(e.period_id),
-                processed: crate::core::verdict::window::shown(
+                processed: crate::verdict::window::shown(
                     e.event_processed_date_iso.as_deref(),
                     &e.event_processed_date.raw,
                 ),
@@ -602,7 +600,7 @@ pub fn bills_window<'a>(
     targets: impl IntoIterator<Item = &'a UserTarget>,
     today: chrono::NaiveDate,
 ) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
-    let day = |s: Option<&str>| crate::core::verdict::parse_day(s);
+    let day = |s: Option<&str>| crate::verdict::parse_day(s);
     let (mut from, mut to): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) = (None, None);
     for t in targets {
         if let (Some(s), Some(e)) = (day(t.period_start_date.as_deref()), day(t.period_end_date.as_deref())) {
@@ -626,11 +624,9 @@ pub fn attach(
 ) {
     let names: std::collections::HashMap<i64, String> = targets
         .iter()
-        .filter_map(|t| {
-            Some((t.period_id?, crate::core::verdict::period_name(t.period_ref_code.as_deref(), t.period_id?)))
-        })
+        .filter_map(|t| Some((t.period_id?, crate::verdict::period_name(t.period_ref_code.as_deref(), t.period_id?))))
         .collect();
-    let name_of = |p: i64| names.get(&p).cloned().unwrap_or_else(|| crate::core::verdict::period_name(None, p));
+    let name_of = |p: i64| names.get(&p).cloned().unwrap_or_else(|| crate::verdict::period_name(None, p));
     for v in periods.iter_mut() {
         let bills = match bills {
             Err(why) => {
@@ -683,13 +679,13 @@ pub fn unread_sentence(e: &crate::api::ApiError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::verdict::{Readings, verdicts_read};
+    use crate::verdict::{Readings, verdicts_read};
     use proptest::prelude::*;
     use rust_decimal::Decimal;
     use serde_json::json;
 
     fn event(id: i64, unique: i64, value: &str, iso: &str, period: i64) -> TargetEvent {
-        let t = crate::core::verdict::window::instant(Some(iso)).unwrap();
+        let t = crate::verdict::window::instant(Some(iso)).unwrap();
         let local = t.naive_local().format("%Y-%m-%d %H:%M:%S.0").to_string();
         let raw = json!({
             "eventLogId": id, "eventName": "ADD_TRANSACTION", "customerId": 1, "uniqueId": unique.to_string(),

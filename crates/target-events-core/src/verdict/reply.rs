@@ -111,7 +111,7 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
         let on = when.map_or_else(String::new, |d| format!(" on {}", day(d)));
         let number = if b.number.is_empty() { String::new() } else { format!(" (bill number {})", b.number) };
         let amount = b.amount_text();
-        use crate::core::reconcile::Why;
+        use crate::reconcile::Why;
         let (what, next) = match story.why(b.id) {
             Some(Why::NotInterested) => {
                 ("was made without your loyalty number, so it did not count toward the target", "")

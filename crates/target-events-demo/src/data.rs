@@ -1,4 +1,4 @@
-//! The demo API's data (assets/demo/dataset.json) and the queries it answers,
+//! The demo API's data (assets/dataset.json) and the queries it answers,
 //! with the documented error codes.
 
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use crate::api::paging::OffsetMode;
 
 use super::live::{self, LiveClock, LiveFeed};
 
-pub const EMBEDDED: &str = include_str!("../../assets/demo/dataset.json");
+pub const EMBEDDED: &str = include_str!("../assets/dataset.json");
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

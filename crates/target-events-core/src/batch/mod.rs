@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::ApiError;
 pub use crate::api::error::Failure;
 use crate::api::model::{Money, UserTargetGroup};
-use crate::core::verdict::brief::Brief;
+use crate::verdict::brief::Brief;
 
 mod answer;
 pub mod columns;
@@ -92,7 +92,7 @@ pub fn csv_text<'a>(rows: impl Iterator<Item = &'a BatchRow>, verdict: bool) -> 
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(columns::csv_columns(verdict).map(|c| c.header));
     for r in rows {
-        let cells = columns::csv_columns(verdict).map(|c| crate::core::export::csv_cell(&(c.cell)(r)).into_owned());
+        let cells = columns::csv_columns(verdict).map(|c| crate::export::csv_cell(&(c.cell)(r)).into_owned());
         let _ = w.write_record(cells);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::bills::Bill;
 use crate::api::model::{EventKind, Money, TargetEvent, UserTarget};
-use crate::core::reconcile::{self, BillsStory, PeriodFacts};
+use crate::reconcile::{self, BillsStory, PeriodFacts};
 
 /// The most events a tally keeps to match bills with (each within a minute
 /// of a bill or carrying a bill's id); past it the brief says it is partial.

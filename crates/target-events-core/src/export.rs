@@ -13,12 +13,22 @@ use unicode_width::UnicodeWidthStr;
 use crate::api::model::TargetEvent;
 use crate::sanitize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,
     Jsonl,
     Csv,
+}
+
+impl Format {
+    /// Every format, by the name a command line gives it.
+    pub const NAMES: [(&'static str, Format); 4] =
+        [("table", Format::Table), ("json", Format::Json), ("jsonl", Format::Jsonl), ("csv", Format::Csv)];
+
+    pub fn named(name: &str) -> Option<Format> {
+        Format::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
 }
 
 /// Column headers of the table and CSV forms.
@@ -67,7 +77,7 @@ pub fn write_view(
         crate::api::EventsOutcome::NoEvents { .. } => &[],
     };
     let chosen: Vec<&TargetEvent> = indices.iter().filter_map(|&i| events.get(i as usize)).collect();
-    let mut file = crate::core::output::OutputFile::create(path, overwrite)?;
+    let mut file = crate::output::OutputFile::create(path, overwrite)?;
     write_refs(&mut file, format, &chosen)?;
     file.commit()?;
     Ok(chosen.len())

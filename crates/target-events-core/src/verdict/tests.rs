@@ -371,7 +371,7 @@ mod streamed {
 mod streamed_with_bills {
     use super::*;
     use crate::api::bills::Bill;
-    use crate::core::verdict::bills_brief::BillsReading;
+    use crate::verdict::bills_brief::BillsReading;
     use proptest::prelude::*;
 
     /// (period 1..=3, cents, day, minute of the day, a return, how its bill is
@@ -448,7 +448,7 @@ mod streamed_with_bills {
             let now = day(120).and_hms_opt(12, 0, 0).unwrap();
             let refs: Vec<&UserTarget> = targets.iter().collect();
             let mut full = verdicts_read(&refs, 100, None, &events, now, Readings::default());
-            crate::core::reconcile::attach(&mut full, &refs, &events, Ok(&bills), None);
+            crate::reconcile::attach(&mut full, &refs, &events, Ok(&bills), None);
             let reading = BillsReading::Read { bills: bills.clone().into(), incomplete: None };
             let mut tally = brief::RuleTally::new(&targets, 100).with_bills(reading);
             for chunk in events.chunks(page) {
@@ -569,7 +569,7 @@ mod words {
                 // The figures: the sum of exactly the events counted here, the returns among them.
                 for (label, value) in report::figures(v) {
                     if label.starts_with("Sum of the") {
-                        prop_assert!(label.starts_with(&format!("Sum of the {} counted here", crate::core::verdict::count(here.len(), "event", "events"))), "{}", label);
+                        prop_assert!(label.starts_with(&format!("Sum of the {} counted here", crate::verdict::count(here.len(), "event", "events"))), "{}", label);
                         prop_assert_eq!(value.parse::<Decimal>().ok(), Some(sum));
                     }
                     if label.starts_with("The ") {

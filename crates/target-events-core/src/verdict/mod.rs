@@ -209,7 +209,7 @@ pub struct PeriodVerdict {
     pub milestones: Vec<MilestoneVerdict>,
     /// Every bill of the period and what happened to it, when they were read.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bills: Option<crate::core::reconcile::BillsStory>,
+    pub bills: Option<crate::reconcile::BillsStory>,
 }
 
 /// Enrolment after the period's first day: the days the customer had.

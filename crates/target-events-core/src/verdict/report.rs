@@ -118,7 +118,7 @@ fn membership_word(e: &EventRef) -> &'static str {
 
 /// "12:00:05 +05:30", a reading's time on this machine's clock.
 fn clock(t: chrono::NaiveDateTime) -> String {
-    crate::core::clock::shown(t, "%H:%M:%S")
+    crate::clock::shown(t, "%H:%M:%S")
 }
 
 /// What explains the period beyond its figures, one sentence each: a late
@@ -198,7 +198,7 @@ pub fn figures(v: &PeriodVerdict) -> Vec<(String, String)> {
         (
             format!(
                 "Sum of the {} counted here{}",
-                crate::core::verdict::count(v.events_count, "event", "events"),
+                crate::verdict::count(v.events_count, "event", "events"),
                 as_of(v.readings.events_at)
             ),
             v.events_sum.map_or_else(|| "not exact (beyond 28 digits)".into(), |s| s.as_money()),
@@ -287,7 +287,7 @@ impl Report {
 
     /// JSON with money as exact strings.
     pub fn json(&self) -> String {
-        crate::core::export::terminal_safe_json(&serde_json::to_value(self).unwrap_or_default(), true)
+        crate::export::terminal_safe_json(&serde_json::to_value(self).unwrap_or_default(), true)
     }
 }
 

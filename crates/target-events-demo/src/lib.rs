@@ -1,6 +1,11 @@
 //! The embedded demo API: a real HTTP server on loopback, in this process,
-//! serving the data in assets/demo/ with the documented errors, so the whole
+//! serving the data in assets/ with the documented errors, so the whole
 //! product works on a fresh machine and tests speak real HTTP.
+
+#![allow(clippy::result_large_err)]
+
+/// The API crate, whose model and documented errors the demo serves.
+pub use capillary_api as api;
 
 pub mod data;
 pub mod faults;

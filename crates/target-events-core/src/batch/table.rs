@@ -4,7 +4,7 @@
 
 use super::BatchRow;
 use super::columns::{Column, table_columns};
-use crate::core::columns::{self, Spec};
+use crate::columns::{self, Spec};
 
 /// Every table column's title, in the order of [`table_cells`].
 pub fn table_titles() -> Vec<&'static str> {

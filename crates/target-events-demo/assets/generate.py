@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes dataset.json, the embedded demo API's data.
 
-Deterministic (fixed seed): run `python3 assets/demo/generate.py` from the
+Deterministic (fixed seed): run `python3 crates/target-events-demo/assets/generate.py` from the
 repository root after changing it, and commit both files. Money is written as
 JSON numbers with exact digits (1.000 stays 1.000), as the real API does.
 """
