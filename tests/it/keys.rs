@@ -182,3 +182,78 @@ fn in_the_query_fields_unbound_keys_type() {
         assert_eq!(action_for(&h.app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)), Action::Edit);
     }
 }
+
+/// "j/k" → j, k; "/" is the key itself.
+fn split_keys(keys: &str) -> Vec<&str> {
+    if keys == "/" { vec!["/"] } else { keys.split('/').collect() }
+}
+
+/// The key labels bound where `owner` has the screen.
+fn labels_bound(owner: Owner) -> Vec<String> {
+    let (contexts, _) = target_events::explorer::app::keys::chain(owner);
+    BINDINGS.iter().filter(|b| contexts.contains(&b.context)).flat_map(|b| b.keys.iter().map(|k| k.label())).collect()
+}
+
+/// Every panel's footer names only keys bound where that panel has the
+/// keys, and each does what the footer says: the footers are read from the
+/// binding table, and what is drawn is checked against it.
+#[test]
+fn every_footer_names_only_keys_that_do_what_it_says() {
+    use target_events::explorer::app::keys::{footer, footers, keys_for};
+    let specs: [(Owner, &[target_events::explorer::app::keys::FooterItem]); 5] = [
+        (Owner::Bills, footers::BILLS),
+        (Owner::Summary, footers::SUMMARY),
+        (Owner::Batch, footers::BATCH),
+        (Owner::Verdict, footers::VERDICT_PERIODS),
+        (Owner::Verdict, footers::VERDICT_EVENTS),
+    ];
+    for (owner, items) in specs {
+        for (actions, words) in items {
+            for action in *actions {
+                assert!(keys_for(owner, *action).is_some(), "{owner:?}: {words} names {action:?}, which has no key");
+            }
+        }
+        let text = footer(owner, items);
+        for item in text.trim().split(" · ") {
+            let keys = item.split(' ').next().unwrap();
+            for key in split_keys(keys) {
+                assert!(labels_bound(owner).iter().any(|l| l == key), "{owner:?}'s footer names {key}: {text}");
+            }
+        }
+    }
+    // What is drawn: each panel's bottom line, its keys bound where it has the screen.
+    let mut h = Harness::new(200, 40);
+    h.query("777000777", "7610", "7601");
+    h.answer_all();
+    let drawn = |h: &Harness| -> String {
+        let screen = h.screen();
+        let bottom = screen.iter().rev().find(|l| l.starts_with('┗')).cloned().unwrap_or_default();
+        bottom.trim_matches(|c| c == '┗' || c == '┛' || c == '━').to_string()
+    };
+    let check = |h: &Harness| {
+        let owner = h.app.owner();
+        let text = drawn(h);
+        assert!(!text.trim().is_empty(), "{owner:?} has a footer");
+        for item in text.trim().split(" · ") {
+            for key in split_keys(item.split(' ').next().unwrap()) {
+                assert!(labels_bound(owner).iter().any(|l| l == key), "{owner:?} draws {key}: {text}");
+            }
+        }
+    };
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    check(&h);
+    h.key(KeyCode::Tab);
+    check(&h);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Char('B'));
+    h.answer_all();
+    assert_eq!(h.app.owner(), Owner::Bills);
+    check(&h);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('s'));
+    h.answer_all();
+    assert_eq!(h.app.owner(), Owner::Summary);
+    check(&h);
+}

@@ -423,3 +423,82 @@ pub fn action_for(app: &App, key: KeyEvent) -> Action {
         None => chain(app.owner()).1,
     }
 }
+
+/// A footer's item: the actions it names (their keys joined with `/`) and
+/// the words after them.
+pub type FooterItem = (&'static [Action], &'static str);
+
+/// What each panel's footer names, read from [`BINDINGS`] like help, so a
+/// footer cannot name a key that does something else.
+pub mod footers {
+    use super::Action::*;
+    use super::FooterItem;
+
+    pub const BILLS: &[FooterItem] = &[
+        (&[Down, Up], "bill"),
+        (&[StartFilter], "filter"),
+        (&[CycleSort], "sort"),
+        (&[ToggleRaw], "raw JSON"),
+        (&[DetailDown, DetailUp], "scroll"),
+        (&[Copy], "copy"),
+        (&[Close], "closes"),
+    ];
+    pub const SUMMARY: &[FooterItem] =
+        &[(&[Down, Up], "period"), (&[OpenVerdict], "its verdict"), (&[Copy], "copy"), (&[Close], "closes")];
+    pub const BATCH: &[FooterItem] = &[
+        (&[OpenBatchRow], "events"),
+        (&[BatchRowVerdict], "verdict"),
+        (&[StartFilter], "filter"),
+        (&[CycleSort], "sort"),
+        (&[Close], "hides"),
+    ];
+    pub const VERDICT_PERIODS: &[FooterItem] = &[
+        (&[Down, Up], "period"),
+        (&[VerdictSwitch], "events"),
+        (&[ToggleBills], "bills"),
+        (&[AskExport, Copy], "note"),
+        (&[CopyReply], "reply"),
+        (&[Close], "closes"),
+    ];
+    pub const VERDICT_EVENTS: &[FooterItem] = &[
+        (&[Down, Up], "event"),
+        (&[OpenVerdictEvent], "shows it"),
+        (&[VerdictSwitch], "periods"),
+        (&[AskExport, Copy], "note"),
+        (&[CopyReply], "reply"),
+        (&[Close], "closes"),
+    ];
+}
+
+/// The keys bound to `action` where `owner` has the screen: the first
+/// binding along its chain, as dispatch finds it.
+pub fn keys_for(owner: Owner, action: Action) -> Option<&'static [Key]> {
+    let (contexts, _) = chain(owner);
+    contexts.iter().find_map(|ctx| BINDINGS.iter().find(|b| b.context == *ctx && b.action == action).map(|b| b.keys))
+}
+
+/// A footer for `owner`: " j/k period · Tab events · Esc/e closes ". An item
+/// of one action names each of its keys but arrows and paging keys; an item
+/// of several names each one's first key. An item with no key is left out.
+pub fn footer(owner: Owner, items: &[FooterItem]) -> String {
+    let quiet = |k: &&Key| {
+        !matches!(
+            k.code,
+            KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right | KeyCode::PageUp | KeyCode::PageDown
+        )
+    };
+    let parts: Vec<String> = items
+        .iter()
+        .filter_map(|(actions, words)| {
+            let labels: Vec<String> = match actions {
+                [one] => keys_for(owner, *one)?.iter().filter(quiet).map(|k| k.label()).collect(),
+                many => many
+                    .iter()
+                    .map(|a| keys_for(owner, *a).and_then(|k| k.first()).map(|k| k.label()))
+                    .collect::<Option<_>>()?,
+            };
+            (!labels.is_empty()).then(|| format!("{} {words}", labels.join("/")))
+        })
+        .collect();
+    format!(" {} ", parts.join(" · "))
+}

@@ -11,17 +11,27 @@ use crate::explorer::features;
 use theme::Theme;
 
 /// The frame of a panel drawn over the events (summary, verdict, batch):
-/// thick, its title, and its keys at the bottom right, shortened at a word
-/// to `room` columns.
+/// thick, its title, and its keys at the bottom right within `room` columns.
 pub fn panel_block(theme: &Theme, title: String, keys: &str, room: usize) -> ratatui::widgets::Block<'static> {
     use ratatui::text::{Line, Span};
     ratatui::widgets::Block::bordered()
         .border_type(ratatui::widgets::BorderType::Thick)
         .border_style(theme.border(true))
         .title(Span::styled(title, theme.title(true)))
-        .title_bottom(
-            Line::from(Span::styled(columns::fit_words(keys, room).into_owned(), theme.muted())).right_aligned(),
-        )
+        .title_bottom(Line::from(Span::styled(fit_keys(keys, room), theme.muted())).right_aligned())
+}
+
+/// A footer (" a this · b that · Esc closes ") within `room` columns: whole
+/// items are dropped from before the last (the way out stays) until it
+/// fits; past that, shortened at a word.
+pub fn fit_keys(keys: &str, room: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut items: Vec<&str> = keys.trim().split(" · ").collect();
+    let text = |items: &[&str]| format!(" {} ", items.join(" · "));
+    while text(&items).width() > room && items.len() > 1 {
+        items.remove(items.len() - 2);
+    }
+    columns::fit_words(&text(&items), room).into_owned()
 }
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

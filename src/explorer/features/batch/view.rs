@@ -29,8 +29,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    let keys = " Enter events · e verdict · / filter · o sort · Esc hides ";
-    let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize);
+    use crate::explorer::app::keys::{footer, footers};
+    let keys = footer(crate::explorer::app::screen::Owner::Batch, footers::BATCH);
+    let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
     let selected = batch.selected.min(view.len().saturating_sub(1));

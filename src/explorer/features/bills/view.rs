@@ -39,8 +39,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    let keys = " j/k bill · / filter · o sort · v raw JSON · y copy · B or Esc closes ";
-    let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize / 2);
+    use crate::explorer::app::keys::{footer, footers};
+    let keys = footer(crate::explorer::app::screen::Owner::Bills, footers::BILLS);
+    let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if let Some(why) = &panel.unread {

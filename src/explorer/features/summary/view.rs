@@ -58,8 +58,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    let keys = " j/k period · Enter its verdict · y copy · s or Esc closes ";
-    let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize / 2);
+    use crate::explorer::app::keys::{footer, footers};
+    let keys = footer(crate::explorer::app::screen::Owner::Summary, footers::SUMMARY);
+    let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let table_h = (summary.periods.len() as u16 + 1).min(inner.height / 2).max(2);

@@ -43,12 +43,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    let keys = if panel.in_events {
-        " j/k event · Enter shows it · Tab periods · x/y note · m reply · e closes "
-    } else {
-        " j/k period · Tab events · B bills · x/y note · m reply · e closes "
-    };
-    let block = crate::explorer::ui::panel_block(theme, title, keys, area.width as usize / 2);
+    use crate::explorer::app::keys::{footer, footers};
+    let items = if panel.in_events { footers::VERDICT_EVENTS } else { footers::VERDICT_PERIODS };
+    let keys = footer(crate::explorer::app::screen::Owner::Verdict, items);
+    let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let list_h = (panel.periods.len() as u16).min(inner.height / 3).max(1);
