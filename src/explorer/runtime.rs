@@ -161,10 +161,16 @@ impl Runtime {
                 let result = client.target_groups(user_id).await;
                 let _ = tx.send(Msg::TargetsLoaded { generation, user_id, result });
             }),
-            Effect::LoadBills { generation, user_id, from, to } => self.spawn(generation, async move {
-                let result = crate::api::bills::read_bills(&client, user_id, from, to).await;
-                let _ = tx.send(Msg::BillsLoaded { generation, user_id, result });
-            }),
+            Effect::LoadBills { generation, user_id, from, to } => {
+                let opts = self.all_options;
+                self.spawn(generation, async move {
+                    // A refusal (429, Retry-After) is waited out as for the events.
+                    let read = || crate::api::bills::read_bills(&client, user_id, from, to);
+                    let limiter = Some(client.limiter());
+                    let result = crate::api::fetch_all::with_retries(limiter, &opts, read, |_, _| {}).await;
+                    let _ = tx.send(Msg::BillsLoaded { generation, user_id, result });
+                })
+            }
             Effect::LoadPeriods { generation, group_id } => self.spawn(generation, async move {
                 let result = client.target_periods(group_id).await.map(|f| f.value);
                 let _ = tx.send(Msg::PeriodsLoaded { generation, result });

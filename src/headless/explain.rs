@@ -83,7 +83,12 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         let window = crate::core::reconcile::bills_window(of_rule.iter().copied(), events_at.date());
         let read_bills = async {
             match window {
-                Some((from, to)) => Some(crate::api::bills::read_bills(client, user_id, from, to).await),
+                Some((from, to)) => {
+                    // A refusal (429, Retry-After) is waited out as for the events.
+                    let read = || crate::api::bills::read_bills(client, user_id, from, to);
+                    let opts = settings.fetch_all_options();
+                    Some(crate::api::fetch_all::with_retries(Some(client.limiter()), &opts, read, |_, _| {}).await)
+                }
                 None => None,
             }
         };
@@ -131,9 +136,15 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         let mut requests: Vec<&ResponseMeta> = lookup.iter().collect();
         requests.push(&groups.meta);
         requests.extend(all.requests.iter());
+        // A bills request that failed is listed too, with its request id.
+        let failed = match &bills {
+            Some(Err(e)) => Some(e.meta()),
+            _ => None,
+        };
         if let Some(Ok(read)) = &bills {
             requests.extend(read.requests.iter());
         }
+        requests.extend(failed.as_ref());
         let facts =
             NoteFacts { user_id, found_by: found_by.clone(), rule_id, groups: &groups.value, periods, requests, now };
         reports.push(report(facts, &connection));

@@ -146,7 +146,8 @@ fn explain_names_the_uncounted_bill_that_alone_would_have_reached() {
     let text = stdout(&o);
     // An unknown outlier status is a signal all the same; the bill number repeats; a 30-digit amount is refused.
     assert!(text.contains("bill B-504 (id 504) MYSTERY 1250.00 2025-09-28 19:40 +05:30: not counted: marked SOMETHING_NEW by the platform"), "{text}");
-    assert!(text.contains("bill B-504 (id 505) REGULAR an amount too long to hold exactly 2025-09-29 10:00: not counted: its amount has more digits than the tool holds exactly"), "{text}");
+    assert!(text.contains("bill B-504 (id 505) REGULAR an amount that cannot be read exactly (\"123456789012345678901234567890\" as sent) 2025-09-29 10:00 (no offset): not counted: its amount could not be read exactly"), "{text}");
+    assert!(text.contains("(1250.00 and 1 amount that cannot be read exactly)"), "{text}");
     assert!(
         text.contains("bill B-501 (id 501) REGULAR 4820.50 2025-09-10 11:20 +05:30: counted here: event 1"),
         "{text}"
@@ -161,4 +162,42 @@ fn explain_names_the_uncounted_bill_that_alone_would_have_reached() {
     let lines = v["periods"][0]["bills"]["lines"].as_array().expect("bills in the JSON");
     assert_eq!(lines.len(), 3);
     assert_eq!(v["periods"][0]["bills"]["wouldHaveReached"]["id"], 504);
+}
+
+#[test]
+fn a_bill_without_an_id_is_said_and_two_bills_sharing_an_id_are_both_kept() {
+    let api = tenant(
+        r#"{"pagination":{"total":4},"data":[{"id":501,"billNumber":"B-501","type":"REGULAR","billingTime":"2025-09-10T05:50:00Z","amount":4820.50,"outlierStatus":"NORMAL"},{"billNumber":"B-NOID","type":"REGULAR","billingTime":"2025-09-28T14:10:00Z","amount":1250.00,"outlierStatus":"NORMAL"},{"id":777,"billNumber":"B-1","type":"REGULAR","billingTime":"2025-09-12T05:50:00Z","amount":10.00,"outlierStatus":"NORMAL"},{"id":777,"billNumber":"B-2","type":"REGULAR","billingTime":"2025-09-13T05:50:00Z","amount":20.00,"outlierStatus":"NORMAL"}],"errors":[]}"#,
+        200,
+    );
+    let sb = Sandbox::new("bills-noid");
+    let base = api.base();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let o = sb.run(&["explain", "--user-id", "1", "--rule-id", "3", "--format", "json"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let bills = &v["periods"][0]["bills"];
+    let incomplete = bills["incomplete"].as_str().unwrap_or_default();
+    assert!(incomplete.contains("one element of the list has no id"), "never dropped in silence: {bills}");
+    assert!(!incomplete.contains("counts 4"), "all four came: {incomplete}");
+    let numbers: Vec<&str> =
+        bills["lines"].as_array().unwrap().iter().filter_map(|l| l["bill"]["number"].as_str()).collect();
+    assert!(numbers.contains(&"B-1") && numbers.contains(&"B-2"), "two bills sharing an id are two bills: {numbers:?}");
+    let o = sb.run(&["explain", "--user-id", "1", "--rule-id", "3"], &env);
+    assert!(stdout(&o).contains("Not every bill could be read (one element of the list has no id"), "{}", stdout(&o));
+}
+
+#[test]
+fn an_unreadable_bills_answer_is_one_whole_sentence_and_its_request_is_in_the_note() {
+    let api = tenant(r#"{"data":[{"id":1,"#, 200);
+    let sb = Sandbox::new("bills-cut");
+    let base = api.base();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let o = sb.run(&["explain", "--user-id", "1", "--rule-id", "3", "--format", "markdown"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("The bills could not be read:") && text.contains("(request id bills-req-9)"), "{text}");
+    assert!(!text.contains("It began"), "no sentence cut in its middle: {text}");
+    // The failed request is listed with the others, with its id.
+    assert!(text.lines().any(|l| l.contains("/transactions") && l.contains("bills-req-9")), "{text}");
 }

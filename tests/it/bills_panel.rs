@@ -43,9 +43,9 @@ fn every_bill_is_there_with_what_happened_and_the_one_to_escalate_is_selected() 
     assert_eq!(why(994000200), Some(Fate::NotCounted(Why::NoSignal)));
     assert_eq!(why(994000201), Some(Fate::NotCounted(Why::Outlier { status: "OUTLIER".into() })));
     assert_eq!(why(994000202), Some(Fate::NotCounted(Why::NotInterested)));
-    // Before the enrolment — but a bill of the same days counted all the
-    // same, so that is no reason the API gives.
-    assert_eq!(why(994000203), Some(Fate::NotCounted(Why::NoSignal)));
+    // Before the enrolment — said, and that a purchase of the same days
+    // counted all the same (so it may not be the reason).
+    assert_eq!(why(994000203), Some(Fate::NotCounted(Why::BeforeEnrolment { others_counted: true })));
     assert!(matches!(why(994000104), Some(Fate::CountedElsewhere { period_id: 7602, .. })));
     assert_eq!(panel.selected_line().map(|l| l.bill.id), Some(994000200), "the bill that alone would have reached");
     let text = h.screen_text();

@@ -59,7 +59,10 @@ impl Bill {
         match (self.billed_at, self.store_offset) {
             (Some(t), Some(o)) => t.with_timezone(&o).format("%Y-%m-%d %H:%M %:z").to_string(),
             (Some(t), None) => t.format("%Y-%m-%d %H:%M %:z").to_string(),
-            (None, _) => self.billed_local.map_or_else(|| "no time".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
+            // Only a local time: said, so no one reads it in their own zone.
+            (None, _) => self
+                .billed_local
+                .map_or_else(|| "no time".into(), |t| t.format("%Y-%m-%d %H:%M (no offset)").to_string()),
         }
     }
 
@@ -112,7 +115,8 @@ impl Bill {
         Some(Bill {
             id,
             number: text("billNumber").unwrap_or_default(),
-            kind: text("type").unwrap_or_else(|| "REGULAR".into()),
+            // A missing type is not guessed.
+            kind: text("type").unwrap_or_default(),
             amount: Money::parse(&amount_text),
             amount_text: crate::sanitize::truncate_chars(&crate::sanitize::line(&amount_text), 40).into_owned(),
             billed_at,
@@ -247,7 +251,16 @@ pub async fn read_bills_up_to(
     max_pages: u32,
 ) -> Result<BillsRead, ApiError> {
     let mut read = BillsRead::default();
-    let mut seen: HashSet<i64> = HashSet::new();
+    // A bill seen again (a page repeated) is the same id with the same
+    // content; two different bills that share an id are both kept.
+    // (A hash of the content, not a copy of it: a read holds each bill once.)
+    let mut seen: HashSet<(i64, u64)> = HashSet::new();
+    let content = |b: &Bill| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        b.raw.hash(&mut h);
+        h.finish()
+    };
     let mut take = |read: &mut BillsRead, page: BillsPage, meta: ResponseMeta| -> (usize, usize) {
         read.requests.push(meta);
         read.total = page.total.or(read.total);
@@ -255,7 +268,7 @@ pub async fn read_bills_up_to(
         let count = page.bills.len() + page.unreadable;
         let mut new = 0;
         for b in page.bills {
-            if seen.insert(b.id) {
+            if seen.insert((b.id, content(&b))) {
                 read.bills.push(b);
                 new += 1;
             }
@@ -315,6 +328,17 @@ pub async fn read_bills_up_to(
     {
         read.incomplete = Some(format!("the server counts {total} bills, {} came", read.bills.len() + read.unreadable));
     }
+    // Elements with no id cannot be told apart or matched: said, never dropped in silence.
+    if read.unreadable > 0 {
+        let why = match read.unreadable {
+            1 => "one element of the list has no id and could not be read".to_string(),
+            n => format!("{n} elements of the list have no id and could not be read"),
+        };
+        read.incomplete = Some(match read.incomplete.take() {
+            Some(before) => format!("{before}; {why}"),
+            None => why,
+        });
+    }
     Ok(read)
 }
 
@@ -360,7 +384,7 @@ mod tests {
         // Without an offset: a local time, said without one.
         let local = bill(json!({"billingTime": "2025-09-30 18:20:00"}));
         assert!(local.billed_at.is_none() && local.billed_local.is_some());
-        assert_eq!(local.when(), "2025-09-30 18:20");
+        assert_eq!(local.when(), "2025-09-30 18:20 (no offset)");
         let missing = bill(json!({"billingTime": null}));
         assert!(missing.billed_at.is_none() && missing.billed_local.is_none() && missing.day().is_none());
         assert_eq!(missing.when(), "no time");

@@ -99,6 +99,19 @@ pub struct ApiError {
     pub url: String,
 }
 
+impl ApiError {
+    /// The failed exchange as a request of a case note lists it (status 0
+    /// when no answer came).
+    pub fn meta(&self) -> crate::response::ResponseMeta {
+        crate::response::ResponseMeta {
+            status: self.status.unwrap_or(0),
+            request_id: self.request_id.clone(),
+            elapsed: std::time::Duration::ZERO,
+            url: self.url.clone(),
+        }
+    }
+}
+
 /// A failure as data, field by field, for programs: batch rows and the
 /// JSON formats' errors carry it beside the sentence.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -22,6 +22,8 @@ pub struct BillRef {
     pub number: String,
     pub kind: String,
     pub amount: Option<Money>,
+    /// The amount's text as sent (made safe), for when it is no exact decimal.
+    pub amount_sent: String,
     /// When it was made, in the store's zone where known, with the offset.
     pub when: String,
     pub store: Option<String>,
@@ -35,6 +37,7 @@ impl BillRef {
             number: b.number.clone(),
             kind: b.kind.clone(),
             amount: b.amount,
+            amount_sent: b.amount_text.clone(),
             when: b.when(),
             store: b.store.clone(),
             outlier_status: b.outlier_status.clone(),
@@ -51,7 +54,11 @@ impl BillRef {
     }
 
     pub fn amount_text(&self) -> String {
-        self.amount.map_or_else(|| "an amount too long to hold exactly".into(), |a| a.as_money())
+        match self.amount {
+            Some(a) => a.as_money(),
+            None if self.amount_sent.is_empty() => "no amount".into(),
+            None => format!("an amount that cannot be read exactly (\"{}\" as sent)", self.amount_sent),
+        }
     }
 }
 
@@ -86,7 +93,15 @@ pub enum Why {
     OutsidePeriod,
     /// Only local times, within hours of a bound: which period is not settled.
     Unsettled,
-    BeforeEnrolment,
+    /// Made before the enrolment. When purchases made before it counted all
+    /// the same, that is said too: then it may not be the reason.
+    BeforeEnrolment {
+        others_counted: bool,
+    },
+    /// A type the API does not document (or none): whether it counts cannot be said.
+    UnknownType {
+        kind: String,
+    },
     AfterUnenrolment,
     /// Its amount has more digits than the tool holds exactly: it could not
     /// be matched by amount.
@@ -106,9 +121,18 @@ impl Why {
             Why::CreditNote { number } => format!("returned by credit note {number}"),
             Why::OutsidePeriod => "dated outside the period".into(),
             Why::Unsettled => "dated so near the period's bounds that the dates (the bill's or the period's lack an offset) cannot settle which period it belongs to".into(),
-            Why::BeforeEnrolment => "made before the enrolment".into(),
+            Why::BeforeEnrolment { others_counted: false } => "made before the enrolment".into(),
+            Why::BeforeEnrolment { others_counted: true } => {
+                "made before the enrolment, though purchases made before it counted all the same".into()
+            }
+            Why::UnknownType { kind } if kind.is_empty() => {
+                "it has no type, so whether it counts cannot be said".into()
+            }
+            Why::UnknownType { kind } => {
+                format!("its type {kind} is not one the API documents, so whether it counts cannot be said")
+            }
             Why::AfterUnenrolment => "made after the unenrolment".into(),
-            Why::AmountUnreadable => "its amount has more digits than the tool holds exactly, so it could not be matched".into(),
+            Why::AmountUnreadable => "its amount could not be read exactly, so it could not be matched".into(),
             Why::NoTime => "it has no time, so no period can be said".into(),
             Why::NoSignal => "the API gives no reason for it".into(),
         }
@@ -226,7 +250,11 @@ impl BillsStory {
             let sum = match (sum, unreadable) {
                 (Some(s), 0) => s.as_money(),
                 (Some(s), n) => {
-                    format!("{} and {} too long to hold", s.as_money(), crate::verdict::count(n, "amount", "amounts"))
+                    format!(
+                        "{} and {} that cannot be read exactly",
+                        s.as_money(),
+                        crate::verdict::count(n, "amount", "amounts")
+                    )
                 }
                 (None, _) => "more than an exact decimal holds".into(),
             };
@@ -260,8 +288,13 @@ impl BillsStory {
         }
         if !self.events_without_bill.is_empty() {
             out.push(format!(
-                "{} counted here with no bill among those read (behavioural events, or bills outside the window read).",
-                capital(&crate::verdict::count(self.events_without_bill.len(), "event", "events"))
+                "{} counted here with no bill among those read ({}).",
+                capital(&crate::verdict::count(self.events_without_bill.len(), "event", "events")),
+                if self.incomplete.is_some() {
+                    "bills not read, behavioural events, or bills outside the window read"
+                } else {
+                    "behavioural events, or bills outside the window read"
+                }
             ));
         }
         out
@@ -284,9 +317,11 @@ impl BillLine {
                 Why::CreditNote { number } => format!("not counted: credit note {number}"),
                 Why::OutsidePeriod => "not counted: outside the period".into(),
                 Why::Unsettled => "not settled: no offset".into(),
-                Why::BeforeEnrolment => "not counted: before enrolment".into(),
+                Why::BeforeEnrolment { .. } => "not counted: before enrolment".into(),
+                Why::UnknownType { kind } if kind.is_empty() => "not counted: no type".into(),
+                Why::UnknownType { kind } => format!("not counted: type {kind}?"),
                 Why::AfterUnenrolment => "not counted: after unenrolment".into(),
-                Why::AmountUnreadable => "amount too long to match".into(),
+                Why::AmountUnreadable => "amount unreadable".into(),
                 Why::NoTime => "no time: no period".into(),
                 Why::NoSignal => "not counted: no reason given".into(),
             },
@@ -556,6 +591,10 @@ fn why_not(
     if let Some(status) = b.outlier_status.as_deref().filter(|s| !s.eq_ignore_ascii_case("NORMAL")) {
         return Why::Outlier { status: status.to_string() };
     }
+    const DOCUMENTED: [&str; 6] = ["REGULAR", "RETURN", "NOT_INTERESTED", "NOT_INTERESTED_RETURN", "MIXED", "NI_MIXED"];
+    if !DOCUMENTED.contains(&kind.as_str()) {
+        return Why::UnknownType { kind: b.kind.clone() };
+    }
     if kind == "RETURN" {
         return Why::Return;
     }
@@ -577,9 +616,10 @@ fn why_not(
             _ => false,
         },
     };
-    // Before the enrolment — a signal only while nothing dated before it counted.
-    if before && !counted_before_enrolment {
-        return Why::BeforeEnrolment;
+    // Before the enrolment: said, and when purchases dated before it counted
+    // all the same, said too (then it may not be the reason).
+    if before {
+        return Why::BeforeEnrolment { others_counted: counted_before_enrolment };
     }
     let after_unenrolment = unenrolments.iter().any(|u| match (instant(u.event_date_iso.as_deref()), b.billed_at) {
         (Some(u), Some(t)) => t > u,
@@ -672,7 +712,8 @@ pub fn period_bills(bills: &[Bill], events: &[TargetEvent], target: &UserTarget)
 pub fn unread_sentence(e: &crate::api::ApiError) -> String {
     let sentence = e.sentence();
     // A server's HTML or text is for the log, not the verdict.
-    let sentence = sentence.split(": \"").next().unwrap_or(&sentence).trim_end_matches('.').to_string();
+    let sentence = sentence.split(": \"").next().unwrap_or(&sentence);
+    let sentence = sentence.strip_suffix(". It began").unwrap_or(sentence).trim_end_matches('.').to_string();
     format!("{sentence} (request id {})", e.request_id.as_deref().unwrap_or("none"))
 }
 
@@ -723,6 +764,33 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_or_missing_type_and_an_early_bill_among_early_purchases_are_said_as_they_are() {
+        let t = september("4820.50");
+        // A purchase made before the enrolment counted: an early bill is still said to be early.
+        let events = vec![event(1, 501, "3000.00", "2025-09-03T11:20:00+05:30", 7601)];
+        let bills = vec![
+            bill(501, "3000.00", "2025-09-03T05:50:00Z", json!({})),
+            bill(510, "275.00", "2025-09-01T05:15:00Z", json!({})),
+            bill(511, "600.00", "2025-09-15T05:15:00Z", json!({"type": "LAYAWAY_PARTIAL"})),
+            bill(512, "600.00", "2025-09-16T05:15:00Z", json!({"type": null})),
+            bill(513, "600.00", "2025-09-17T05:15:00Z", json!({"type": "MIXED"})),
+            bill(514, "0", "2025-09-18T05:15:00Z", json!({"amount": "1,250.00"})),
+        ];
+        let s = story(&bills, &events, &t);
+        let fate = |id: i64| &s.lines.iter().find(|l| l.bill.id == id).unwrap().fate;
+        assert_eq!(fate(510), &Fate::NotCounted(Why::BeforeEnrolment { others_counted: true }));
+        assert_eq!(fate(511), &Fate::NotCounted(Why::UnknownType { kind: "LAYAWAY_PARTIAL".into() }));
+        assert_eq!(fate(512), &Fate::NotCounted(Why::UnknownType { kind: String::new() }));
+        assert_eq!(fate(513), &Fate::NotCounted(Why::NoSignal), "MIXED is documented: a purchase and a return");
+        let words = s.lines.iter().find(|l| l.bill.id == 514).unwrap();
+        assert_eq!(words.fate, Fate::NotCounted(Why::AmountUnreadable));
+        assert!(words.bill.amount_text().contains("\"1,250.00\" as sent"), "{}", words.bill.amount_text());
+        let said = s.lines.iter().map(|l| l.fate_words()).collect::<Vec<_>>().join("\n");
+        assert!(said.contains("made before the enrolment, though purchases made before it counted"), "{said}");
+        assert!(said.contains("its type LAYAWAY_PARTIAL is not one the API documents"), "{said}");
+    }
+
+    #[test]
     fn each_bill_is_counted_or_said_not_to_be_with_the_apis_signal() {
         let t = september("4820.50");
         let events = vec![
@@ -750,7 +818,7 @@ mod tests {
         assert_eq!(fate(504), &Fate::NotCounted(Why::NoSignal));
         assert_eq!(fate(505), &Fate::NotCounted(Why::Outlier { status: "OUTLIER".into() }));
         assert_eq!(fate(506), &Fate::NotCounted(Why::NotInterested));
-        assert_eq!(fate(507), &Fate::NotCounted(Why::BeforeEnrolment));
+        assert_eq!(fate(507), &Fate::NotCounted(Why::BeforeEnrolment { others_counted: false }));
         assert_eq!(fate(508), &Fate::NotCounted(Why::OutsidePeriod));
         assert_eq!(fate(509), &Fate::NotCounted(Why::CreditNote { number: "CN-1".into() }));
         // The bill to escalate: no signal, and alone it reaches (4820.50 + 1250.00).

@@ -55,6 +55,8 @@ pub struct Case {
 pub struct BillsCase {
     pub user_id: i64,
     pub read: Result<Arc<crate::api::bills::BillsRead>, String>,
+    /// The request that failed, when they could not be read: the case note lists it.
+    pub failed: Option<crate::api::ResponseMeta>,
 }
 
 /// A read of a customer's targets under way.

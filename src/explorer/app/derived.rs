@@ -103,8 +103,11 @@ impl App {
         requests.extend(targets.and_then(|t| t.meta.as_ref()));
         let events = self.case.rule_events.as_ref().filter(|r| r.user_id == v.user_id && r.rule_id == v.rule_id);
         requests.extend(events.iter().flat_map(|r| &r.requests));
-        let bills = self.case.bills.as_ref().filter(|b| b.user_id == v.user_id).and_then(|b| b.read.as_ref().ok());
+        let case_bills = self.case.bills.as_ref().filter(|b| b.user_id == v.user_id);
+        let bills = case_bills.and_then(|b| b.read.as_ref().ok());
         requests.extend(bills.iter().flat_map(|b| &b.requests));
+        // A bills request that failed is listed too, with its request id.
+        requests.extend(case_bills.and_then(|b| b.failed.as_ref()));
         let groups = targets.map_or(&[][..], |t| t.groups.as_slice());
         let facts = NoteFacts {
             user_id: v.user_id,

@@ -116,10 +116,14 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
             Some(Why::NotInterested) => {
                 ("was made without your loyalty number, so it did not count toward the target", "")
             }
-            Some(Why::Outlier { status }) if status.eq_ignore_ascii_case("OUTLIER") => {
-                ("was held for review by our system and did not count toward the target", "")
+            // What OUTLIER means for targets is not documented: said as it is.
+            Some(Why::Outlier { .. }) => ("was flagged by our system and did not count toward the target", ""),
+            Some(Why::BeforeEnrolment { others_counted: false }) => {
+                ("was made before you joined, so it did not count toward the target", "")
             }
-            Some(Why::BeforeEnrolment) => ("was made before you joined, so it did not count toward the target", ""),
+            Some(Why::BeforeEnrolment { others_counted: true }) => {
+                ("was made before you joined and did not count toward the target", " We will look into why.")
+            }
             Some(Why::CreditNote { .. } | Why::Return) => ("was returned, so it did not count toward the target", ""),
             _ => ("did not count toward the target", " We will look into why."),
         };

@@ -90,6 +90,18 @@ impl Window {
 pub fn shown(iso: Option<&str>, legacy: &str) -> String {
     match instant(iso) {
         Some(t) => t.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+        // The cluster's local string: said to have no offset, so no one reads
+        // it as their own zone's time.
+        None if legacy.trim().is_empty() => String::new(),
+        None => format!("{} (no offset)", crate::sanitize::line(legacy)),
+    }
+}
+
+/// [`shown`] without the words on a missing offset, for a narrow column
+/// whose neighbours say it (the summary's first and last event).
+pub fn shown_plain(iso: Option<&str>, legacy: &str) -> String {
+    match instant(iso) {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
         None => crate::sanitize::line(legacy).into_owned(),
     }
 }
@@ -136,6 +148,6 @@ mod tests {
         }
         assert!(instant(Some("2025-09-30 21:30:00.0")).is_none(), "no offset: no instant");
         assert_eq!(shown(Some("2025-10-01T03:00:00+05:30"), "x"), "2025-10-01 03:00:00 +05:30");
-        assert_eq!(shown(None, "2025-09-30 21:30:00.0"), "2025-09-30 21:30:00.0");
+        assert_eq!(shown(None, "2025-09-30 21:30:00.0"), "2025-09-30 21:30:00.0 (no offset)", "said to have none");
     }
 }

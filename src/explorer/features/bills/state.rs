@@ -17,6 +17,8 @@ pub struct BillsPanel {
     pub lines: Vec<BillLine>,
     /// Why the bills could not be read, when they could not.
     pub unread: Option<String>,
+    /// Why the bills read may not be all of them, when they may not.
+    pub incomplete: Option<String>,
     /// Indices into `lines`, after the filter and sort.
     pub view: Vec<usize>,
     pub selected: usize,
@@ -46,6 +48,7 @@ impl BillsPanel {
             period_name,
             lines,
             unread,
+            incomplete: None,
             view: Vec::new(),
             selected: 0,
             filter: FilterState::default(),

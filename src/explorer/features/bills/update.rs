@@ -59,6 +59,7 @@ pub(crate) fn open_from_verdict(app: &mut App) {
 pub(crate) fn panel_for(user_id: i64, p: &crate::core::verdict::PeriodVerdict) -> Option<BillsPanel> {
     let story = p.bills.as_ref()?;
     let mut panel = BillsPanel::new(user_id, p.period_id, p.name(), story.lines.clone(), story.unread.clone());
+    panel.incomplete = story.incomplete.clone();
     if let Some(b) = &story.would_have_reached {
         panel.select(b.id);
     }

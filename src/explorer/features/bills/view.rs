@@ -34,6 +34,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 },
             ),
             (1, if read { format!(" · {} not counted", panel.not_counted()) } else { String::new() }),
+            // Read in part: every count above is of the bills read.
+            (0, if panel.incomplete.is_some() { " · read in part".to_string() } else { String::new() }),
             (2, if filter.trim().is_empty() { String::new() } else { format!(" · {} match", panel.view.len()) }),
             (0, " ".into()),
         ],

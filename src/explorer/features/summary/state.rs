@@ -111,7 +111,7 @@ pub fn summarise(events: &[TargetEvent], indices: &[u32], groups: Option<&[UserT
         // shown with the offset; the day is the one where it happened.
         let instant = crate::core::verdict::window::instant(e.event_date_iso.as_deref());
         let at = instant.map(|t| t.naive_utc()).or(e.event_date.parsed);
-        let shown = || crate::core::verdict::window::shown(e.event_date_iso.as_deref(), &e.event_date.raw);
+        let shown = || crate::core::verdict::window::shown_plain(e.event_date_iso.as_deref(), &e.event_date.raw);
         if at.is_some() && p.first_at.is_none_or(|f| at.is_some_and(|a| a < f)) {
             (p.first_at, p.first) = (at, Some(shown()));
         }

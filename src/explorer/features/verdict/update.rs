@@ -111,8 +111,9 @@ pub(crate) fn bills_loaded(
         return;
     }
     app.case.bills_pending = None;
+    let failed = result.as_ref().err().map(|e| e.meta());
     let read = result.map(Arc::new).map_err(|e| crate::core::reconcile::unread_sentence(&e));
-    app.case.bills = Some(crate::explorer::app::case::BillsCase { user_id, read });
+    app.case.bills = Some(crate::explorer::app::case::BillsCase { user_id, read, failed });
     advance_verdict(app, fx);
 }
 
