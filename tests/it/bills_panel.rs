@@ -306,3 +306,15 @@ fn a_bill_number_that_repeats_is_marked_and_the_bill_told_by_its_id() {
     assert!(!panel.cells(&panel.lines[2])[1].contains('⚠'), "a number of its own is not marked");
     assert_ne!(id0, id1);
 }
+
+#[test]
+fn g_and_shift_g_go_to_the_first_and_last_bill() {
+    let mut h = bills(120, 36);
+    h.key(KeyCode::Char('G'));
+    let last = h.app.screen.bills().map(|b| (b.selected, b.view.len()));
+    assert!(last.is_some_and(|(s, n)| s + 1 == n), "{last:?}");
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.app.screen.bills().map(|b| b.selected), Some(0));
+    h.key(KeyCode::End);
+    assert!(h.app.screen.bills().is_some_and(|b| b.selected + 1 == b.view.len()));
+}

@@ -28,6 +28,15 @@ pub fn shown(t: NaiveDateTime, format: &str) -> String {
     format!("{} {}", t.format(format), offset_at(t))
 }
 
+/// A local time of the tool's clock in JSON, as an instant with its offset
+/// ("2025-10-22T15:00:00+05:30"), whole seconds.
+pub fn serialize_local<S: serde::Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&format!("{}{}", t.format("%Y-%m-%dT%H:%M:%S"), offset_at(*t))),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

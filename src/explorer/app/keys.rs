@@ -282,6 +282,8 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Bills, &[c('j'), DOWN], Action::Down, "next bill"),
     b(X::Bills, &[c('k'), UP], Action::Up, "previous bill"),
     b(X::Bills, &[PGDN, PGUP], Action::Screenful, "a screenful of bills"),
+    b(X::Bills, &[c('g'), HOME], Action::Top, "first bill"),
+    b(X::Bills, &[c('G'), END], Action::Bottom, "last bill"),
     b(X::Bills, &[c('/')], Action::StartFilter, "filter the bills (every column)"),
     b(X::Bills, &[c('o')], Action::CycleSort, "sort by the next column"),
     b(X::Bills, &[c('O')], Action::ReverseSort, "reverse the sort"),

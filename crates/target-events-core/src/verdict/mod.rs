@@ -103,10 +103,13 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 #[serde(rename_all = "camelCase")]
 pub struct Readings {
     /// When the targets (target, achieved value, enrolment) were asked for.
+    #[serde(serialize_with = "crate::clock::serialize_local")]
     pub targets_at: Option<NaiveDateTime>,
     /// When the events were asked for (or last joined by an arrival).
+    #[serde(serialize_with = "crate::clock::serialize_local")]
     pub events_at: Option<NaiveDateTime>,
     /// When an event last arrived while watching.
+    #[serde(serialize_with = "crate::clock::serialize_local")]
     pub last_arrival: Option<NaiveDateTime>,
 }
 
@@ -347,8 +350,15 @@ pub(crate) fn placement(e: &TargetEvent, window: &window::Window) -> Option<wind
     window.place_event(e)
 }
 
-fn sum<'a>(mut values: impl Iterator<Item = &'a TargetEvent>) -> Option<Money> {
-    values.try_fold(Money::ZERO, |acc, e| acc.checked_add(e.target_value))
+/// Nothing, at the target's scale (at least two decimals): a sum of no
+/// events reads "0.00" beside "5000.00", not "0".
+pub(crate) fn zero_for(target: &UserTarget) -> Money {
+    let scale = target.target_value.map_or(2, |t| t.0.scale()).max(2);
+    Money(rust_decimal::Decimal::new(0, scale))
+}
+
+fn sum<'a>(zero: Money, mut values: impl Iterator<Item = &'a TargetEvent>) -> Option<Money> {
+    values.try_fold(zero, |acc, e| acc.checked_add(e.target_value))
 }
 
 /// The verdict for `target`'s period, from every listed event of its rule
@@ -384,7 +394,7 @@ pub fn period_verdict_read(
     // This period's events, in the order they happened.
     let mut here: Vec<&TargetEvent> = rule_events.iter().copied().filter(|e| e.period_id == period_id).collect();
     here.sort_by_key(|e| (e.event_date.parsed, e.event_log_id));
-    let events_sum = sum(here.iter().copied());
+    let events_sum = sum(zero_for(target), here.iter().copied());
     let achieved = target.target_achieved_value;
     let difference = match (achieved, events_sum) {
         (Some(a), Some(s)) if a != s && readings.comparable() => a.checked_add(Money(-s.0)),
@@ -430,7 +440,7 @@ pub fn period_verdict_read(
 
     let returns: Vec<&TargetEvent> =
         here.iter().copied().filter(|e| e.kind() == EventKind::Return || e.target_value.is_negative()).collect();
-    let returns_total = sum(returns.iter().copied());
+    let returns_total = sum(zero_for(target), returns.iter().copied());
     use window::Placement::{Inside, Outside, Unsettled};
     let window = window::Window::of(target);
     let counted_elsewhere: Vec<&TargetEvent> = rule_events
