@@ -31,7 +31,8 @@ pub struct BillsPanel {
     pub detail_scroll: u16,
     /// Bill numbers that more than one bill of the period carries: such a
     /// bill is known by its id.
-    pub repeated: std::collections::HashSet<String>,
+    /// (number → how many bills of the period carry it, two or more)
+    pub repeated: std::collections::HashMap<String, usize>,
 }
 
 impl BillsPanel {
@@ -55,14 +56,12 @@ impl BillsPanel {
             sort: None,
             raw: false,
             detail_scroll: 0,
-            repeated: std::collections::HashSet::new(),
+            repeated: std::collections::HashMap::new(),
         };
-        let mut seen = std::collections::HashSet::new();
         for l in panel.lines.iter().filter(|l| !l.bill.number.is_empty()) {
-            if !seen.insert(l.bill.number.as_str()) {
-                panel.repeated.insert(l.bill.number.clone());
-            }
+            *panel.repeated.entry(l.bill.number.clone()).or_default() += 1;
         }
+        panel.repeated.retain(|_, n| *n > 1);
         panel.rebuild();
         panel
     }
@@ -72,7 +71,7 @@ impl BillsPanel {
     pub fn cells(&self, line: &BillLine) -> [String; 6] {
         let number = match line.bill.number.as_str() {
             "" => line.bill.id.to_string(),
-            n if self.repeated.contains(n) => format!("{n} ⚠"),
+            n if self.repeated.contains_key(n) => format!("{n} ⚠"),
             n => n.to_string(),
         };
         [

@@ -140,10 +140,12 @@ fn detail(app: &App, panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area:
         let store = b.store.as_deref().map_or_else(String::new, |s| format!(" at {s}"));
         let outlier = b.outlier_status.as_deref().map_or_else(String::new, |o| format!(", outlier status {o}"));
         let reaches = if line.alone_reaches { " Alone it would have reached the target." } else { "" };
-        let repeated = if panel.repeated.contains(&b.number) {
-            format!(" Another bill of the period has the number {} too: quote the id {}.", b.number, b.id)
-        } else {
-            String::new()
+        let repeated = match panel.repeated.get(&b.number) {
+            Some(2) => format!(" Another bill of the period has the number {} too: quote the id {}.", b.number, b.id),
+            Some(n) => {
+                format!(" {} other bills of the period have the number {} too: quote the id {}.", n - 1, b.number, b.id)
+            }
+            None => String::new(),
         };
         format!(
             "{} (type {}{outlier}): {} on {}{store}. {}.{reaches}{repeated}",
