@@ -139,7 +139,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
                 session,
                 &settings,
                 profiles,
-                &cli,
+                [cli.user_id, cli.rule_id, cli.period_id],
                 start_page,
                 log_path,
                 Some(rows),
@@ -154,8 +154,16 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
             }
         }
         Some(Command::Batch(args)) => batch_cmd::run(&session.client, args, &settings).await as u8,
-        _ => match target_events::explorer::tui::run(session, &settings, profiles, &cli, start_page, log_path, None)
-            .await
+        _ => match target_events::explorer::tui::run(
+            session,
+            &settings,
+            profiles,
+            [cli.user_id, cli.rule_id, cli.period_id],
+            start_page,
+            log_path,
+            None,
+        )
+        .await
         {
             Ok(()) => 0,
             Err(e) => {

@@ -19,7 +19,6 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::{self};
 
-use crate::cli::Cli;
 use crate::config::{ProfileSource, Settings};
 use crate::core::case_note::connection_info;
 use crate::explorer::app::layout::FrameInfo;
@@ -41,14 +40,15 @@ pub async fn run(
     session: Session,
     settings: &Settings,
     profiles: ProfileSource,
-    cli: &Cli,
+    // The customer, rule and period the command line named.
+    prefill: [Option<i64>; 3],
     start_page: u32,
     log_path: PathBuf,
     batch: Option<Vec<crate::core::batch::BatchRow>>,
 ) -> anyhow::Result<()> {
     // A URL whose origin has no profile (or several) sends nothing until the
     // user picks one.
-    let prefilled = cli.user_id.is_some() && cli.rule_id.is_some() && settings.origin_problem.is_none();
+    let prefilled = prefill[0].is_some() && prefill[1].is_some() && settings.origin_problem.is_none();
     let recent_path = recent::default_path();
     let (recent, recent_warning) = recent_path.as_deref().map(recent::load).unwrap_or_default();
     if let Some(w) = &recent_warning {
@@ -69,7 +69,7 @@ pub async fn run(
         empty_hint: demo_hint(&session),
         // Start-up warnings would scroll away behind the alternate screen.
         warning: settings.warnings.first().cloned().or(recent_warning),
-        prefill: [cli.user_id, cli.rule_id, cli.period_id],
+        prefill,
         batch,
         country_code: settings.default_country_code.clone(),
         notes_dir: settings.notes_dir.clone(),

@@ -13,11 +13,13 @@ fn at_the_first(panel: &str) -> Session {
     let mut s = Session::start(&["--demo"]);
     s.wait_for("Type what the caller gives");
     // The second caller was served earlier today: the recent list has them.
+    // Each answered (its rows on screen, the table focused) before the next key:
+    // a key sent while the query is on its way would go to the fields.
     s.send("564332013\t1986\r");
-    s.wait_for("Events · customer 564332013");
+    s.wait_for_all(&["Events · customer 564332013", "┃▶ "]);
     s.send("u");
     s.send(&format!("{FIRST}\t7610\r"));
-    s.wait_for(&format!("Events · customer {FIRST}"));
+    s.wait_for_all(&[&format!("Events · customer {FIRST}"), "┃▶ "]);
     s.send(panel);
     s
 }

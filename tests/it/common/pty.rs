@@ -90,6 +90,19 @@ impl Session {
         panic!("{text:?} never appeared; the screen was:\n{}", self.screen());
     }
 
+    /// Waits until every one of `texts` is on screen at once.
+    pub fn wait_for_all(&self, texts: &[&str]) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("{texts:?} never all appeared; the screen was:\n{}", self.screen());
+    }
+
     pub fn wait_gone(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
         while Instant::now() < deadline {

@@ -329,14 +329,92 @@ pub fn profile_from_env(get: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<
     })
 }
 
-/// Resolves the settings. `prompt` asks for a missing password (None when
-/// nobody can answer).
+/// Resolves the settings in two steps: a pure [`choose`] of the profile,
+/// the origin and what each source lends, then the secrets fetched
+/// ([`fetch_secrets`]: a command, the keychain, or `prompt`, which asks for
+/// a missing one and is None when nobody can answer).
 pub fn resolve(
     file: Option<(&Path, ConfigFile)>,
     env: &dyn Fn(&str) -> Option<String>,
     flags: &Flags,
     prompt: &dyn Fn(&str) -> Option<Secret>,
 ) -> anyhow::Result<Settings> {
+    let choice = choose(file, env, flags)?;
+    let credentials = fetch_secrets(choice.wanted(), choice.profile_name.as_deref(), prompt)?;
+    settle(choice, credentials, flags)
+}
+
+/// What a run is to use, chosen before any secret is fetched: the profile,
+/// the origin, and the connection settings each source lent it.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub profile_name: Option<String>,
+    /// Where requests go, when an origin was named (else the demo, or an error).
+    pub target: Option<Url>,
+    /// The profile as merged from the file, the environment and the flags.
+    pub profile: Profile,
+    pub notes_dir: Option<PathBuf>,
+    pub warnings: Vec<String>,
+    pub origin_problem: Option<OriginProblem>,
+}
+
+/// Where a secret comes from: the first source a profile names.
+#[derive(Clone, Debug)]
+pub enum SecretSource {
+    /// Written in the file or the environment.
+    Given(Secret),
+    /// The first line a command prints.
+    Command(String),
+    /// The platform keychain (account `PROFILE/KEY`).
+    Keyring,
+    /// None named: asked for, when someone can answer.
+    Ask,
+}
+
+impl SecretSource {
+    fn of(given: &Option<Secret>, command: &Option<String>, keyring: Option<bool>) -> SecretSource {
+        match (given, command, keyring) {
+            (Some(secret), _, _) => SecretSource::Given(secret.clone()),
+            (None, Some(command), _) => SecretSource::Command(command.clone()),
+            (None, None, Some(true)) => SecretSource::Keyring,
+            _ => SecretSource::Ask,
+        }
+    }
+}
+
+/// The credentials a choice needs, with where each secret comes from.
+#[derive(Clone, Debug)]
+pub enum Wanted {
+    None,
+    Basic { username: String, password: SecretSource, password_is_md5: bool },
+    OAuth { key: String, secret: SecretSource },
+}
+
+impl Choice {
+    pub fn wanted(&self) -> Wanted {
+        let p = &self.profile;
+        match (&p.oauth_key, &p.username) {
+            (Some(key), _) => Wanted::OAuth {
+                key: key.clone(),
+                secret: SecretSource::of(&p.oauth_secret, &p.oauth_secret_command, p.oauth_secret_keyring),
+            },
+            (None, Some(user)) => Wanted::Basic {
+                username: user.clone(),
+                password: SecretSource::of(&p.password, &p.password_command, p.password_keyring),
+                password_is_md5: p.password_is_md5.unwrap_or(false),
+            },
+            (None, None) => Wanted::None,
+        }
+    }
+}
+
+/// The first step: which profile, which origin, what each source lends.
+/// Reads nothing but what it is given, runs nothing, asks nothing.
+pub fn choose(
+    file: Option<(&Path, ConfigFile)>,
+    env: &dyn Fn(&str) -> Option<String>,
+    flags: &Flags,
+) -> anyhow::Result<Choice> {
     let mut warnings = Vec::new();
     let env_profile = profile_from_env(env)?;
     let env_base = env_profile.base()?;
@@ -438,43 +516,52 @@ pub fn resolve(
         profile.username = flags.username.clone();
     }
 
-    // Each secret from the first source the profile names: the file, a
-    // command, the keychain, else a prompt.
-    let profile_key = profile_name.clone().unwrap_or_else(|| "default".into());
-    let secret = |source: SecretSource<'_>, account: &str, name: &str, env: &str| -> anyhow::Result<Secret> {
-        let what = match &profile_name {
+    Ok(Choice { profile_name, target, profile, notes_dir, warnings, origin_problem })
+}
+
+/// The second step: each secret from its source — a command, the keychain,
+/// else `prompt`.
+pub fn fetch_secrets(
+    wanted: Wanted,
+    profile_name: Option<&str>,
+    prompt: &dyn Fn(&str) -> Option<Secret>,
+) -> anyhow::Result<Credentials> {
+    let profile_key = profile_name.unwrap_or("default");
+    let secret = |source: SecretSource, account: &str, name: &str, env: &str| -> anyhow::Result<Secret> {
+        let what = match profile_name {
             Some(profile) => format!("the {name} of profile \"{profile}\""),
             None => format!("the {name}"),
         };
         match source {
-            (Some(secret), _, _) => Ok(secret.clone()),
-            (None, Some(command), _) => {
-                secret_source::from_command(command, &what, secret_source::COMMAND_TIMEOUT).map_err(anyhow::Error::msg)
+            SecretSource::Given(secret) => Ok(secret),
+            SecretSource::Command(command) => {
+                secret_source::from_command(&command, &what, secret_source::COMMAND_TIMEOUT).map_err(anyhow::Error::msg)
             }
-            (None, None, Some(true)) => {
-                secret_source::from_keyring(&profile_key, account, &what).map_err(anyhow::Error::msg)
+            SecretSource::Keyring => {
+                secret_source::from_keyring(profile_key, account, &what).map_err(anyhow::Error::msg)
             }
-            _ => prompt(&format!("The {name} for {account}: ")).with_context(|| {
+            SecretSource::Ask => prompt(&format!("The {name} for {account}: ")).with_context(|| {
                 format!("no {name} for {account}: set {env}, or the profile's {name} command (profile add)")
             }),
         }
     };
-    let credentials = match (&profile.oauth_key, &profile.username) {
-        (Some(key), _) => {
-            let source = (&profile.oauth_secret, &profile.oauth_secret_command, profile.oauth_secret_keyring);
-            Credentials::OAuth { key: key.clone(), secret: secret(source, key, "OAuth secret", "CAP_OAUTH_SECRET")? }
+    Ok(match wanted {
+        Wanted::OAuth { key, secret: source } => {
+            let secret = secret(source, &key, "OAuth secret", "CAP_OAUTH_SECRET")?;
+            Credentials::OAuth { key, secret }
         }
-        (None, Some(user)) => {
-            let source = (&profile.password, &profile.password_command, profile.password_keyring);
-            Credentials::Basic {
-                username: user.clone(),
-                password: secret(source, user, "password", "CAP_PASSWORD")?,
-                password_is_md5: profile.password_is_md5.unwrap_or(false),
-            }
+        Wanted::Basic { username, password, password_is_md5 } => {
+            let password = secret(password, &username, "password", "CAP_PASSWORD")?;
+            Credentials::Basic { username, password, password_is_md5 }
         }
-        (None, None) => Credentials::None,
-    };
+        Wanted::None => Credentials::None,
+    })
+}
 
+/// The settings of a choice with its credentials: the demo or a remote
+/// origin, and every limit clamped.
+pub fn settle(choice: Choice, credentials: Credentials, flags: &Flags) -> anyhow::Result<Settings> {
+    let Choice { profile_name, target, profile, notes_dir, warnings, origin_problem } = choice;
     let target = if flags.demo {
         Target::Demo
     } else {
@@ -519,9 +606,6 @@ pub fn resolve(
         origin_problem,
     })
 }
-
-/// A secret in the file, a command that prints it, or the keychain.
-type SecretSource<'a> = (&'a Option<Secret>, &'a Option<String>, Option<bool>);
 
 /// The demo's customers have Indian mobiles.
 pub const DEMO_COUNTRY_CODE: &str = "91";

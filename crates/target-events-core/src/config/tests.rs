@@ -158,3 +158,36 @@ fn a_readable_secret_file_is_refused_with_the_fix() {
     assert!(load_file(&dir).unwrap_err().to_string().contains("is a directory"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn choosing_runs_no_command_and_says_where_each_secret_comes_from() {
+    // A command that would leave a mark if it ran.
+    let mark = std::env::temp_dir().join(format!("te-choose-{}", std::process::id()));
+    let file =
+        format!("[profiles.p]\ncluster = \"eu\"\nusername = \"u\"\npassword_command = \"touch {}\"\n", mark.display());
+    let choice = choose(with_file(&file), &env(&[]), &Flags::default()).unwrap();
+    assert_eq!(choice.profile_name.as_deref(), Some("p"));
+    assert!(!mark.exists(), "choosing ran the command");
+    match choice.wanted() {
+        Wanted::Basic { username, password: SecretSource::Command(c), .. } => {
+            assert_eq!(username, "u");
+            assert!(c.starts_with("touch "));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Written, in the keychain, or asked for: one enum says which.
+    let written = choose(with_file(EU_FILE), &env(&[]), &Flags::default()).unwrap();
+    assert!(matches!(written.wanted(), Wanted::Basic { password: SecretSource::Given(_), .. }));
+    let keyring = "[profiles.k]\ncluster = \"eu\"\nusername = \"u\"\npassword_keyring = true\n";
+    assert!(matches!(
+        choose(with_file(keyring), &env(&[]), &Flags::default()).unwrap().wanted(),
+        Wanted::Basic { password: SecretSource::Keyring, .. }
+    ));
+    let ask = "[profiles.a]\ncluster = \"eu\"\nusername = \"u\"\n";
+    assert!(matches!(
+        choose(with_file(ask), &env(&[]), &Flags::default()).unwrap().wanted(),
+        Wanted::Basic { password: SecretSource::Ask, .. }
+    ));
+    // The Debug of a choice never shows a written secret.
+    assert!(!format!("{written:?}").contains("from-file"));
+}
