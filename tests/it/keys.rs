@@ -257,3 +257,18 @@ fn every_footer_names_only_keys_that_do_what_it_says() {
     assert_eq!(h.app.owner(), Owner::Summary);
     check(&h);
 }
+
+/// The keys messages name are found in the binding table where the message
+/// is shown: a hint never names "?" for want of a binding.
+#[test]
+fn the_keys_messages_name_are_bound_where_they_are_shown() {
+    use target_events::explorer::app::keys::key_of;
+    for (owner, action, key) in [
+        (Owner::Verdict, Action::Refresh, "r"),
+        (Owner::Table, Action::Cancel, "Esc"),
+        (Owner::Bills, Action::Close, "Esc"),
+        (Owner::Verdict, Action::ToggleBills, "B"),
+    ] {
+        assert_eq!(key_of(owner, action), key, "{owner:?} {action:?}");
+    }
+}

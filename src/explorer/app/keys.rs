@@ -504,3 +504,10 @@ pub fn footer(owner: Owner, items: &[FooterItem]) -> String {
         .collect();
     format!(" {} ", parts.join(" · "))
 }
+
+/// The key a message names for `action` where `owner` has the screen ("r",
+/// "Esc"), read from [`BINDINGS`] so a hint cannot name a key that does
+/// something else; "?" when none is bound (a test keeps that from happening).
+pub fn key_of(owner: Owner, action: Action) -> String {
+    keys_for(owner, action).and_then(|k| k.first()).map_or_else(|| "?".into(), |k| k.label())
+}

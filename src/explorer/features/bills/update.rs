@@ -2,7 +2,7 @@
 //! sorting and the raw JSON.
 
 use crate::explorer::app::action::Effect;
-use crate::explorer::app::screen::{Layer, Panel};
+use crate::explorer::app::screen::{Layer, Owner, Panel};
 use crate::explorer::app::state::App;
 use crate::explorer::features::verdict::update as verdict;
 
@@ -50,7 +50,10 @@ pub(crate) fn open_from_verdict(app: &mut App) {
     let Some(p) = v.periods.get(v.selected) else { return };
     match panel_for(v.user_id, p) {
         Some(panel) => app.screen.push(Layer::Bills(panel)),
-        None => app.flash("The bills were not read for this verdict: r reads everything again."),
+        None => {
+            let r = crate::explorer::app::keys::key_of(Owner::Verdict, crate::explorer::app::Action::Refresh);
+            app.flash(&format!("The bills were not read for this verdict: {r} reads everything again."))
+        }
     }
 }
 

@@ -86,7 +86,11 @@ pub(crate) fn request(app: &mut App, query: EventsQuery, focus_table: bool, fres
     // meanwhile would race it for the table, and whichever came last would
     // win. A new query (which stops the run) is the way past it.
     if app.case.all_run.is_some() {
-        return app.flash("Every page is being fetched: ask for a page once it is in (Esc cancels it).");
+        let esc = crate::explorer::app::keys::key_of(
+            crate::explorer::app::screen::Owner::Table,
+            crate::explorer::app::Action::Cancel,
+        );
+        return app.flash(&format!("Every page is being fetched: ask for a page once it is in ({esc} cancels it)."));
     }
     if let Some(old) = app.case.results.in_flight.take() {
         fx.push(Effect::Cancel { generation: old.generation });
