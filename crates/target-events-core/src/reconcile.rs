@@ -307,9 +307,8 @@ impl BillLine {
         match &self.fate {
             Fate::CountedHere { event_log_id, matched_by: MatchedBy::Id } => format!("counted: event {event_log_id}"),
             Fate::CountedHere { event_log_id, .. } => format!("counted: event {event_log_id} (time+amount)"),
-            Fate::CountedElsewhere { event_log_id, period_name, .. } => {
-                format!("counted in {period_name}: event {event_log_id}")
-            }
+            // The period is what matters in a cell; the event is in the story beneath.
+            Fate::CountedElsewhere { period_name, .. } => format!("counted in {period_name}"),
             Fate::NotCounted(why) => match why {
                 Why::NotInterested => "not counted: not interested".into(),
                 Why::Outlier { status } => format!("not counted: {status}"),
