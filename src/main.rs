@@ -135,42 +135,30 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
                 Ok(collected) => collected.answered.rows,
                 Err(code) => return code as u8,
             };
-            match target_events::explorer::tui::run(
-                session,
-                &settings,
-                profiles,
-                [cli.user_id, cli.rule_id, cli.period_id],
-                start_page,
-                log_path,
-                Some(rows),
-            )
-            .await
-            {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    1
-                }
-            }
+            explore(session, &settings, profiles, &cli, start_page, log_path, Some(rows)).await
         }
         Some(Command::Batch(args)) => batch_cmd::run(&session.client, args, &settings).await as u8,
-        _ => match target_events::explorer::tui::run(
-            session,
-            &settings,
-            profiles,
-            [cli.user_id, cli.rule_id, cli.period_id],
-            start_page,
-            log_path,
-            None,
-        )
-        .await
-        {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                1
-            }
-        },
+        _ => explore(session, &settings, profiles, &cli, start_page, log_path, None).await,
+    }
+}
+
+/// The explorer on the query the command line names (and a batch's rows).
+async fn explore(
+    session: Session,
+    settings: &config::Settings,
+    profiles: config::ProfileSource,
+    cli: &Cli,
+    start_page: u32,
+    log_path: std::path::PathBuf,
+    batch: Option<Vec<target_events::core::batch::BatchRow>>,
+) -> u8 {
+    let prefill = [cli.user_id, cli.rule_id, cli.period_id];
+    match target_events::explorer::tui::run(session, settings, profiles, prefill, start_page, log_path, batch).await {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
     }
 }
 

@@ -211,16 +211,7 @@ fn a_bill_that_arrives_as_an_event_while_the_bills_are_open_is_said_to_count() {
         h.app.screen.bills().and_then(|b| b.lines.iter().find(|l| l.bill.id == 994000200)).map(|l| l.fate.clone())
     };
     assert_eq!(fate(&h), Some(Fate::NotCounted(Why::NoSignal)));
-    h.key(KeyCode::Char('w'));
-    let Some(generation) = h.pending.iter().find_map(|e| match e {
-        Effect::WatchAfter { generation, .. } => Some(*generation),
-        _ => None,
-    }) else {
-        panic!("a watch: {:?}", h.pending)
-    };
-    h.pending.clear();
-    h.send(Msg::WatchDue { generation });
-    let Some(Effect::WatchPoll { query, .. }) = h.pending.pop() else { panic!("a poll") };
+    let (generation, query) = watch_and_poll(&mut h);
     // Bill B-88120 becomes an event of September.
     let mut page = h.respond(&query).unwrap();
     if let EventsOutcome::Page(p) = &mut page.value {
@@ -248,16 +239,7 @@ fn an_arrival_reads_the_bills_again_and_its_new_bill_is_found_counted() {
     h.answer_all();
     h.key(KeyCode::Char('B'));
     h.answer_all();
-    h.key(KeyCode::Char('w'));
-    let Some(generation) = h.pending.iter().find_map(|e| match e {
-        Effect::WatchAfter { generation, .. } => Some(*generation),
-        _ => None,
-    }) else {
-        panic!("a watch: {:?}", h.pending)
-    };
-    h.pending.clear();
-    h.send(Msg::WatchDue { generation });
-    let Some(Effect::WatchPoll { query, .. }) = h.pending.pop() else { panic!("a poll") };
+    let (generation, query) = watch_and_poll(&mut h);
     // A purchase made a moment ago arrives: its bill was not among those read.
     let mut page = h.respond(&query).unwrap();
     if let EventsOutcome::Page(p) = &mut page.value {
@@ -317,4 +299,21 @@ fn g_and_shift_g_go_to_the_first_and_last_bill() {
     assert_eq!(h.app.screen.bills().map(|b| b.selected), Some(0));
     h.key(KeyCode::End);
     assert!(h.app.screen.bills().is_some_and(|b| b.selected + 1 == b.view.len()));
+}
+
+/// Starts a watch on the query shown and makes its first poll due: the
+/// watch's generation and the query polled.
+fn watch_and_poll(h: &mut Harness) -> (u64, target_events::api::EventsQuery) {
+    use target_events::explorer::app::Msg;
+    h.key(KeyCode::Char('w'));
+    let Some(generation) = h.pending.iter().find_map(|e| match e {
+        Effect::WatchAfter { generation, .. } => Some(*generation),
+        _ => None,
+    }) else {
+        panic!("a watch: {:?}", h.pending)
+    };
+    h.pending.clear();
+    h.send(Msg::WatchDue { generation });
+    let Some(Effect::WatchPoll { query, .. }) = h.pending.pop() else { panic!("a poll") };
+    (generation, query)
 }
