@@ -25,9 +25,9 @@ fn query_page_help_quit_in_a_real_terminal() {
     s.wait_for("events 51–100 of 1317");
 
     s.send("?");
-    s.wait_for("Esc or ? closes");
+    s.wait_for("Esc/? closes");
     s.send("\x1b");
-    s.wait_gone("Esc or ? closes");
+    s.wait_gone("Esc/? closes");
 
     s.send("q");
     assert!(s.wait_exit(), "q quits cleanly");

@@ -462,6 +462,11 @@ pub mod footers {
         (&[CopyReply], "reply"),
         (&[Close], "closes"),
     ];
+    pub const HELP: &[FooterItem] = &[(&[Down, Up], "scroll"), (&[CloseOverlay], "closes")];
+    pub const HELP_WHOLE: &[FooterItem] = &[(&[CloseOverlay], "closes")];
+    pub const COPIED: &[FooterItem] =
+        &[(&[Down, Up], "scroll"), (&[Left, Right], "sideways"), (&[CloseOverlay], "closes")];
+    pub const COPIED_WHOLE: &[FooterItem] = &[(&[Left, Right], "sideways"), (&[CloseOverlay], "closes")];
     pub const VERDICT_EVENTS: &[FooterItem] = &[
         (&[Down, Up], "event"),
         (&[OpenVerdictEvent], "shows it"),
@@ -480,8 +485,9 @@ pub fn keys_for(owner: Owner, action: Action) -> Option<&'static [Key]> {
 }
 
 /// A footer for `owner`: " j/k period · Tab events · Esc/e closes ". An item
-/// of one action names each of its keys but arrows and paging keys; an item
-/// of several names each one's first key. An item with no key is left out.
+/// of one action names its first two keys that are not arrows or paging
+/// keys; an item of several names each one's first key. An item with no key
+/// is left out.
 pub fn footer(owner: Owner, items: &[FooterItem]) -> String {
     let quiet = |k: &&Key| {
         !matches!(
@@ -493,7 +499,7 @@ pub fn footer(owner: Owner, items: &[FooterItem]) -> String {
         .iter()
         .filter_map(|(actions, words)| {
             let labels: Vec<String> = match actions {
-                [one] => keys_for(owner, *one)?.iter().filter(quiet).map(|k| k.label()).collect(),
+                [one] => keys_for(owner, *one)?.iter().filter(quiet).take(2).map(|k| k.label()).collect(),
                 many => many
                     .iter()
                     .map(|a| keys_for(owner, *a).and_then(|k| k.first()).map(|k| k.label()))

@@ -1,5 +1,7 @@
 //! Things drawn over the screen: help, prompts, and the too-small notice.
 
+use crate::explorer::app::keys::{footer, footers};
+use crate::explorer::app::screen::Owner;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
@@ -140,7 +142,7 @@ fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
         .border_style(theme.border(true))
         .title(" Keys ")
         .title_bottom(
-            Line::from(if more { " j/k scroll · Esc or ? closes " } else { " Esc or ? closes " }).right_aligned(),
+            Line::from(footer(Owner::Help, if more { footers::HELP } else { footers::HELP_WHOLE })).right_aligned(),
         );
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -178,9 +180,9 @@ fn copied(
     frame.render_widget(Clear, area);
     let first = (scroll as usize).min(total.saturating_sub(visible));
     let more = if total > visible {
-        format!(" lines {}–{} of {total} · j/k ↑↓ PgUp PgDn · h/l ←→ · Esc closes ", first + 1, first + visible)
+        format!(" lines {}–{} of {total} ·{}", first + 1, first + visible, footer(Owner::Copied, footers::COPIED))
     } else {
-        " h/l ←→ · Esc closes ".to_string()
+        footer(Owner::Copied, footers::COPIED_WHOLE)
     };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
