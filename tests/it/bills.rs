@@ -126,7 +126,7 @@ fn explain_says_when_the_bills_could_not_be_read_and_keeps_the_verdict_whole() {
     assert!(text.contains("Not reached: 4820.50 of 5000.00 — 179.50 short"), "{text}");
     assert!(
         text.contains(
-            "The bills could not be read: The credentials are valid but not allowed to read the customer's bills"
+            "The bills could not be read: the credentials are valid but not allowed to read the customer's bills"
         ),
         "{text}"
     );

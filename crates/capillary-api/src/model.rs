@@ -41,9 +41,13 @@ impl Money {
     /// The exact sum, or `None` when it overflows or would be rounded: a
     /// Decimal holds 28 digits, and a sum needing more is not shown wrong.
     pub fn checked_add(self, other: Money) -> Option<Money> {
-        let sum = self.0.checked_add(other.0)?;
-        // Decimal aligns to the larger scale; a smaller one means it rounded.
-        (sum.scale() == self.0.scale().max(other.0.scale())).then_some(Money(sum))
+        // Both mantissas aligned to the larger scale and added as integers:
+        // exact, or None when the sum needs more digits than a Decimal holds
+        // (the decimal library's own addition rounds, or drops a scale).
+        let scale = self.0.scale().max(other.0.scale());
+        let aligned = |d: Decimal| d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?);
+        let sum = aligned(self.0)?.checked_add(aligned(other.0)?)?;
+        Decimal::try_from_i128_with_scale(sum, scale).ok().map(Money)
     }
 
     pub fn to_json_number(self) -> Number {
@@ -632,5 +636,23 @@ mod tests {
         let e = TargetEvent::from_raw(&raw).unwrap();
         assert_eq!(e.event_display_name, None);
         assert_eq!(e.unique_id, "881101809");
+    }
+}
+
+#[cfg(test)]
+mod sums {
+    use super::*;
+
+    #[test]
+    fn sums_keep_every_digit_whatever_the_scales() {
+        let m = |s: &str| Money::parse(s).unwrap();
+        let zero = Money(Decimal::new(0, 2));
+        assert_eq!(zero.checked_add(m("350.0")).map(|s| s.to_string()), Some("350.00".into()));
+        assert_eq!(m("350.0").checked_add(m("-380.00")).map(|s| s.to_string()), Some("-30.00".into()));
+        assert_eq!(m("1.000").checked_add(m("2")).map(|s| s.to_string()), Some("3.000".into()));
+        // More digits than a Decimal holds: refused, never rounded.
+        let big = m("7922816251426433759354395033.5");
+        assert_eq!(big.checked_add(m("0.05")), None);
+        assert_eq!(m("79228162514264337593543950335").checked_add(m("1")), None);
     }
 }

@@ -201,9 +201,10 @@ impl BillsStory {
         self.lines.iter().filter(|l| matches!(l.fate, Fate::NotCounted(_)))
     }
 
-    /// Why a bill of the story did not count, when it did not.
-    pub fn why(&self, id: i64) -> Option<&Why> {
-        self.lines.iter().find(|l| l.bill.id == id).and_then(|l| match &l.fate {
+    /// Why a bill of the story did not count, when it did not. The bill
+    /// whole, not its id: two bills can share an id.
+    pub fn why(&self, bill: &BillRef) -> Option<&Why> {
+        self.lines.iter().find(|l| l.bill == *bill).and_then(|l| match &l.fate {
             Fate::NotCounted(why) => Some(why),
             _ => None,
         })
@@ -219,7 +220,7 @@ impl BillsStory {
             out.push(format!("Not every bill could be read ({why}): what follows is about the bills read."));
         }
         if let Some(b) = &self.would_have_reached {
-            let why = self.why(b.id).map_or_else(String::new, |w| format!(": {}", w.sentence()));
+            let why = self.why(b).map_or_else(String::new, |w| format!(": {}", w.sentence()));
             let store = b.store.as_deref().map_or_else(String::new, |s| format!(" at {s}"));
             let number = if b.number.is_empty() { String::new() } else { format!(" {}", b.number) };
             out.push(format!(
@@ -712,7 +713,16 @@ pub fn unread_sentence(e: &crate::api::ApiError) -> String {
     let sentence = e.sentence();
     // A server's HTML or text is for the log, not the verdict.
     let sentence = sentence.split(": \"").next().unwrap_or(&sentence);
-    let sentence = sentence.strip_suffix(". It began").unwrap_or(sentence).trim_end_matches('.').to_string();
+    let sentence = sentence.strip_suffix(". It began").unwrap_or(sentence).trim_end_matches('.');
+    // It follows a colon: "…could not be read: the server's answer…" (an
+    // acronym such as "HTTP" keeps its capitals).
+    let mut chars = sentence.chars();
+    let sentence = match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(sentence.chars().skip(1)).collect()
+        }
+        _ => sentence.to_string(),
+    };
     format!("{sentence} (request id {})", e.request_id.as_deref().unwrap_or("none"))
 }
 
@@ -787,6 +797,32 @@ mod tests {
         let said = s.lines.iter().map(|l| l.fate_words()).collect::<Vec<_>>().join("\n");
         assert!(said.contains("made before the enrolment, though purchases made before it counted"), "{said}");
         assert!(said.contains("its type LAYAWAY_PARTIAL is not one the API documents"), "{said}");
+    }
+
+    #[test]
+    fn two_bills_sharing_an_id_are_each_told_with_their_own_reason() {
+        let t = september("4820.50");
+        let events = vec![event(1, 501, "3000.00", "2025-09-10T11:20:00+05:30", 7601)];
+        let mut early = bill(600, "275.00", "2025-09-01T05:15:00Z", json!({}));
+        early.number = "B-EARLY".into();
+        let bills = vec![early, bill(600, "1250.00", "2025-09-28T14:10:00Z", json!({}))];
+        let s = story(&bills, &events, &t);
+        assert_eq!(s.lines.len(), 2);
+        for l in &s.lines {
+            let own = match &l.fate {
+                Fate::NotCounted(why) => Some(why),
+                _ => None,
+            };
+            assert_eq!(s.why(&l.bill), own, "{}", l.bill.named());
+        }
+        let headline = s.would_have_reached.as_ref().expect("the 1250.00 bill alone reaches");
+        assert_eq!(headline.number, "B-600");
+        let said = s.sentences().join(" ");
+        assert!(
+            said.contains("the API gives no reason for it")
+                && !said.contains("B-600 of 1250.00 (id 600), 2025-09-28 19:40 +05:30, did not count: made before"),
+            "{said}"
+        );
     }
 
     #[test]

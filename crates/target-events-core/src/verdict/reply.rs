@@ -112,7 +112,7 @@ pub fn reply(v: &PeriodVerdict, all: &[PeriodVerdict]) -> String {
         let number = if b.number.is_empty() { String::new() } else { format!(" (bill number {})", b.number) };
         let amount = b.amount_text();
         use crate::reconcile::Why;
-        let (what, next) = match story.why(b.id) {
+        let (what, next) = match story.why(b) {
             Some(Why::NotInterested) => {
                 ("was made without your loyalty number, so it did not count toward the target", "")
             }

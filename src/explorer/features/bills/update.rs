@@ -113,7 +113,12 @@ pub fn selected_json(app: &App) -> Option<(String, String)> {
         .bills
         .as_ref()
         .and_then(|b| b.read.as_ref().ok())
-        .and_then(|r| r.bills.iter().find(|b| b.id == line.bill.id))
+        // Two bills can share an id: the one whose number and amount are this line's.
+        .and_then(|r| {
+            r.bills.iter().find(|b| {
+                b.id == line.bill.id && b.number == line.bill.number && b.amount_text == line.bill.amount_sent
+            })
+        })
         .and_then(|b| serde_json::from_str::<serde_json::Value>(&b.raw).ok())
         .map(|raw| crate::core::export::terminal_safe_json(&raw, true))?;
     Some((format!("The {} as JSON", line.bill.named()), raw))
