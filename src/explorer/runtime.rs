@@ -164,10 +164,7 @@ impl Runtime {
             Effect::LoadBills { generation, user_id, from, to } => {
                 let opts = self.all_options;
                 self.spawn(generation, async move {
-                    // A refusal (429, Retry-After) is waited out as for the events.
-                    let read = || crate::api::bills::read_bills(&client, user_id, from, to);
-                    let limiter = Some(client.limiter());
-                    let result = crate::api::fetch_all::with_retries(limiter, &opts, read, |_, _| {}).await;
+                    let result = crate::api::bills::read_bills(&client, user_id, (from, to), &opts).await;
                     let _ = tx.send(Msg::BillsLoaded { generation, user_id, result });
                 })
             }

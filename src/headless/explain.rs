@@ -83,11 +83,8 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
         let window = crate::core::reconcile::bills_window(of_rule.iter().copied(), events_at.date());
         let read_bills = async {
             match window {
-                Some((from, to)) => {
-                    // A refusal (429, Retry-After) is waited out as for the events.
-                    let read = || crate::api::bills::read_bills(client, user_id, from, to);
-                    let opts = settings.fetch_all_options();
-                    Some(crate::api::fetch_all::with_retries(Some(client.limiter()), &opts, read, |_, _| {}).await)
+                Some(days) => {
+                    Some(crate::api::bills::read_bills(client, user_id, days, &settings.fetch_all_options()).await)
                 }
                 None => None,
             }

@@ -37,7 +37,8 @@ fn client(api: &Scripted) -> Client {
 fn read(api: &Scripted) -> Result<target_events::api::bills::BillsRead, target_events::api::ApiError> {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    rt.block_on(read_bills(&client(api), 1, day("2025-08-31"), day("2025-10-01")))
+    let opts = target_events::api::fetch_all::FetchAllOptions::default();
+    rt.block_on(read_bills(&client(api), 1, (day("2025-08-31"), day("2025-10-01")), &opts))
 }
 
 #[test]
@@ -200,4 +201,21 @@ fn an_unreadable_bills_answer_is_one_whole_sentence_and_its_request_is_in_the_no
     assert!(!text.contains("It began"), "no sentence cut in its middle: {text}");
     // The failed request is listed with the others, with its id.
     assert!(text.lines().any(|l| l.contains("/transactions") && l.contains("bills-req-9")), "{text}");
+}
+
+#[test]
+fn a_later_page_refused_is_waited_out_and_the_read_is_whole() {
+    const ALL: u64 = 1500;
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let api = Scripted::start(move |r, _| {
+        let (offset, limit) = offset_and_limit(r.path());
+        // The second page is refused once, with a short wait.
+        if offset > 0 && asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return json(429, "Retry-After: 1\r\n", r#"{"errors":[{"code":429,"message":"slow down"}]}"#);
+        }
+        json(200, "", &bills_body(offset.min(ALL)..(offset + limit).min(ALL), ALL))
+    });
+    let got = read(&api).unwrap();
+    assert_eq!(got.bills.len(), ALL as usize, "{:?}", got.incomplete);
+    assert_eq!(got.incomplete, None);
 }

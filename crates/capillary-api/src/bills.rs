@@ -7,12 +7,14 @@
 //! offset stays a local string.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde_json::Value;
 
 use super::client::Client;
 use super::error::ApiError;
+use super::fetch_all::{FetchAllOptions, with_retries};
 use super::model::Money;
 use super::response::{Fetched, ResponseMeta, malformed};
 
@@ -238,18 +240,31 @@ impl Client {
 /// more only while pages come full and short of the server's count. The reading of `offset` is tried as the
 /// record position the page documents, and as a page number when that brings
 /// nothing new; a page that brings nothing new ends the read.
-pub async fn read_bills(client: &Client, user_id: i64, from: NaiveDate, to: NaiveDate) -> Result<BillsRead, ApiError> {
-    read_bills_up_to(client, user_id, from, to, MAX_BILL_PAGES).await
+/// Each page refused (429, Retry-After) is waited out and asked again under
+/// the client's one rate limit, by `opts`' retry policy, as for the events.
+pub async fn read_bills(
+    client: &Client,
+    user_id: i64,
+    (from, to): (NaiveDate, NaiveDate),
+    opts: &FetchAllOptions,
+) -> Result<BillsRead, ApiError> {
+    read_bills_up_to(client, user_id, (from, to), opts, MAX_BILL_PAGES, &|_, _| {}).await
 }
 
-/// [`read_bills`], stopping after `max_pages` pages (said in `incomplete`).
+/// [`read_bills`], stopping after `max_pages` pages (said in `incomplete`);
+/// `on_retry` is told of each refusal waited out.
 pub async fn read_bills_up_to(
     client: &Client,
     user_id: i64,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    opts: &FetchAllOptions,
     max_pages: u32,
+    on_retry: &(dyn Fn(u32, Duration) + Sync),
 ) -> Result<BillsRead, ApiError> {
+    let page = |offset: u64| {
+        let ask = move || client.bills_page(user_id, from, to, offset);
+        with_retries(Some(client.limiter()), opts, ask, on_retry)
+    };
     let mut read = BillsRead::default();
     // A bill seen again (a page repeated) is the same id with the same
     // content; two different bills that share an id are both kept.
@@ -275,7 +290,7 @@ pub async fn read_bills_up_to(
         }
         (count, new)
     };
-    let first = client.bills_page(user_id, from, to, 0).await?;
+    let first = page(0).await?;
     let (count, _) = take(&mut read, first.value, first.meta);
     // More pages while they come full, until the count is reached (a count
     // that says more than ever comes is walked until a page brings nothing).
@@ -294,7 +309,7 @@ pub async fn read_bills_up_to(
             Some(OffsetReading::Pages) => (page_number, OffsetReading::Pages),
             _ => (offset_records, OffsetReading::Records),
         };
-        let next = client.bills_page(user_id, from, to, offset).await;
+        let next = page(offset).await;
         pages += 1;
         let next = match next {
             Ok(n) => n,

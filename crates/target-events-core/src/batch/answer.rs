@@ -187,9 +187,9 @@ async fn answer_one(
     let today = chrono::Local::now().date_naive();
     let asked = targets.iter().copied().filter(|t| rules.binary_search(&t.target_rule_id).is_ok());
     let bills = match crate::reconcile::bills_window(asked, today) {
-        Some((from, to)) => {
-            let read = || crate::api::bills::read_bills_up_to(client, user_id, from, to, BATCH_MAX_BILL_PAGES);
-            Some(match with_retries(limiter, opts, read, retry).await {
+        Some(days) => {
+            let read = crate::api::bills::read_bills_up_to(client, user_id, days, opts, BATCH_MAX_BILL_PAGES, &retry);
+            Some(match read.await {
                 Ok(read) => {
                     // A row shows no bill's JSON: only what reconciles is kept.
                     let bills = read.bills.into_iter().map(|b| Bill { raw: Box::default(), ..b }).collect();
