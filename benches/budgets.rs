@@ -79,8 +79,8 @@ fn events(n: usize) -> Vec<TargetEvent> {
 fn app_with(n: usize, w: u16, h: u16) -> App {
     let mut app = App::new(target_events::explorer::app::state::AppOptions::new("DEMO", 10, 1000));
     app.chrome.size = Rect::new(0, 0, w, h);
-    app.set_field(target_events::api::Field::UserId, "900000001");
-    app.set_field(target_events::api::Field::RuleId, "990001");
+    app.set_field(target_events::explorer::app::Field::UserId, "900000001");
+    app.set_field(target_events::explorer::app::Field::RuleId, "990001");
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     let Some(Effect::Fetch { generation, query }) = fx.into_iter().find(|e| matches!(e, Effect::Fetch { .. })) else {
         panic!("a fetch")
@@ -534,8 +534,8 @@ async fn verdict_through_the_runtime_for(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runtime = Runtime::new(client.clone(), tx, options, None);
     let mut app = App::new(target_events::explorer::app::state::AppOptions::new("DEMO", 10, 1000));
-    app.set_field(target_events::api::Field::UserId, user);
-    app.set_field(target_events::api::Field::RuleId, rule);
+    app.set_field(target_events::explorer::app::Field::UserId, user);
+    app.set_field(target_events::explorer::app::Field::RuleId, rule);
     runtime.handle(&mut app, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     // The page, and the targets read beside it in the background, as an
     // agent would see them before pressing e.

@@ -124,7 +124,7 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
                     &of_rule,
                     &all.events,
                     Ok(&read.bills),
-                    read.incomplete.as_deref(),
+                    crate::core::told::bills_incomplete(read).as_deref(),
                 );
             }
             (_, Some(why)) => crate::core::reconcile::attach(&mut periods, &of_rule, &all.events, Err(why), None),

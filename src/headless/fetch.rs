@@ -3,6 +3,8 @@
 //! fetch-all that is incomplete (missing pages, a cap, a server repeating
 //! itself); 2 a usage problem found before anything was sent.
 
+use crate::api::Param;
+use crate::core::told::{Remedy, Told};
 use std::io::Write;
 
 use std::sync::Arc;
@@ -184,8 +186,21 @@ pub fn report(out: &mut dyn Write, e: &ApiError) {
     }
     let _ = writeln!(out, "  request id: {}", e.request_id.as_deref().unwrap_or("-"));
     let _ = writeln!(out, "  url:        {}", e.url);
-    if let Some(hint) = e.hint() {
-        let _ = writeln!(out, "  hint:       {hint}");
+    if let Some(remedy) = e.remedy() {
+        let _ = writeln!(out, "  hint:       {}", remedy_said(&remedy));
+    }
+}
+
+/// The remedy for the command line: what to run or pass, never a key.
+pub fn remedy_said(r: &Remedy) -> String {
+    match r {
+        Remedy::RetryAfterWait => "Run the command again once the wait is over.".into(),
+        Remedy::RetryThenEscalate => "Run the command again; if it persists, escalate with the request id.".into(),
+        Remedy::CheckConnection => "Check the connection (VPN?), then run the command again.".into(),
+        Remedy::Correct(Param::UserId) => "Check the customer given (--user-id or --customer).".into(),
+        Remedy::Correct(Param::RuleId) => "Check the target rule given (--rule-id).".into(),
+        Remedy::Correct(Param::PeriodId) => "Check the period given (--period-id), or leave it out.".into(),
+        other => other.plain(),
     }
 }
 
@@ -202,7 +217,7 @@ impl Tell {
     pub fn failure(self, e: &ApiError) {
         report(&mut std::io::stderr(), e);
         if self == Tell::Json {
-            let failure = serde_json::json!({ "error": crate::api::error::Failure::of(e) });
+            let failure = serde_json::json!({ "error": e.failure() });
             println!("{}", crate::core::export::terminal_safe_json(&failure, false));
         }
     }

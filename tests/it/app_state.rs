@@ -4,7 +4,8 @@
 use crate::common;
 
 use crossterm::event::KeyCode;
-use target_events::api::{EventsQuery, Field};
+use target_events::api::EventsQuery;
+use target_events::explorer::app::Field;
 use target_events::explorer::app::{Effect, Focus, Msg};
 
 use crate::common::harness::Harness;

@@ -3,9 +3,9 @@
 
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
-use target_events::api::Field;
 use target_events::core::batch::{BatchRow, rows_for};
 use target_events::explorer::app::Effect;
+use target_events::explorer::app::Field;
 use target_events::explorer::app::state::AppOptions;
 
 use crate::common::harness::Harness;

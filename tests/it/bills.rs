@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use target_events::api::bills::{OffsetReading, read_bills};
 use target_events::api::{Client, ClientConfig};
+use target_events::core::told::Told;
 
 use crate::common::sandbox::{Sandbox, stderr, stdout};
 use crate::common::scripted::{Scripted, json};

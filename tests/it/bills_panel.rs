@@ -125,7 +125,7 @@ fn bills_that_could_not_be_read_leave_the_verdict_whole_and_say_so() {
                     target_events::api::ErrorKind::Auth {
                         code: Some(401),
                         message: Some("no access".into()),
-                        hint: String::new(),
+                        sent: target_events::api::SentCredentials::None,
                     },
                     Some(403),
                 );

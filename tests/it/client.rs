@@ -3,12 +3,14 @@
 //! error with status and request id.
 
 use std::time::Duration;
+use target_events::core::told::Told;
 
 use serde_json::Value;
 use target_events::api::auth::Credentials;
 use target_events::api::error::NetCause;
-use target_events::api::{ApiError, Client, ClientConfig, ErrorKind, EventsOutcome, EventsQuery, Field};
+use target_events::api::{ApiError, Client, ClientConfig, ErrorKind, EventsOutcome, EventsQuery};
 use target_events::demo::Fault;
+use target_events::explorer::app::Field;
 
 use crate::common::*;
 
@@ -82,7 +84,7 @@ async fn documented_codes_blame_their_field() {
     ] {
         let e = error_for(&server, q).await;
         assert_eq!(e.code(), Some(code));
-        assert_eq!(e.field(), Some(field));
+        assert_eq!(e.param().map(Field::sending), Some(field));
         assert_eq!(e.status, Some(400));
         assert!(e.request_id.is_some(), "{e}");
         assert!(e.to_string().contains(&code.to_string()));
@@ -115,7 +117,7 @@ async fn fault_error(fault: Fault) -> ApiError {
 async fn http_failures_yield_typed_errors() {
     let e = fault_error(Fault::Envelope { status: 401, code: 401, message: "Authentication failed".into() }).await;
     assert!(matches!(e.kind, ErrorKind::Auth { .. }) && e.status == Some(401) && e.request_id.is_some(), "{e:?}");
-    assert!(e.hint().unwrap().contains("credentials"));
+    assert!(e.remedy().unwrap().plain().contains("credentials"));
 
     let e =
         fault_error(Fault::Envelope { status: 403, code: 4000, message: "Not authorized. Access is denied!".into() })
@@ -211,7 +213,7 @@ async fn basic_auth_sends_the_md5_of_the_password() {
     };
     let e = client(&server, wrong).events(&query(564332013, 1986, None, 10)).await.unwrap_err();
     assert!(matches!(e.kind, ErrorKind::Auth { .. }) && e.status == Some(401));
-    assert!(e.hint().unwrap().contains(USER));
+    assert!(e.remedy().unwrap().plain().contains(USER));
     let e = client(&server, Credentials::None).events(&query(564332013, 1986, None, 10)).await.unwrap_err();
     assert_eq!(e.status, Some(401));
 }
@@ -265,7 +267,7 @@ async fn wrong_oauth_secret_is_an_auth_error() {
     let creds = Credentials::OAuth { key: OAUTH_KEY.into(), secret: target_events::secret::Secret::new("nope") };
     let e = client(&server, creds).events(&query(564332013, 1986, None, 10)).await.unwrap_err();
     assert!(matches!(e.kind, ErrorKind::Auth { .. }), "{e:?}");
-    assert!(e.hint().unwrap().contains(OAUTH_KEY));
+    assert!(e.remedy().unwrap().plain().contains(OAUTH_KEY));
 }
 
 #[tokio::test]
@@ -338,12 +340,13 @@ async fn a_customer_is_found_by_every_kind_of_identifier() {
 
 #[tokio::test]
 async fn an_unknown_customer_is_8015_and_credentials_are_checked() {
-    use target_events::api::{CustomerRef, Field};
+    use target_events::api::CustomerRef;
+    use target_events::explorer::app::Field;
     let server = server(Some(demo_auth(Duration::from_secs(300)))).await;
     let who = CustomerRef::parse("nobody@example.com").unwrap();
     let e = client(&server, basic()).lookup(&who).await.unwrap_err();
     assert_eq!(e.code(), Some(8015));
-    assert_eq!(e.field(), Some(Field::UserId), "8015 blames the customer field");
+    assert_eq!(e.param().map(Field::sending), Some(Field::UserId), "8015 blames the customer field");
     assert!(e.request_id.is_some());
     let e = client(&server, Credentials::None).lookup(&who).await.unwrap_err();
     assert_eq!(e.status, Some(401), "{e}");

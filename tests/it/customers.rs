@@ -3,8 +3,8 @@
 
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
-use target_events::api::Field;
 use target_events::explorer::app::Effect;
+use target_events::explorer::app::Field;
 use target_events::explorer::app::state::Overlay;
 
 use crate::common::harness::Harness;

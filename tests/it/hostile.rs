@@ -3,6 +3,7 @@
 //! never reaches the screen, an export or the clipboard as itself.
 
 use std::time::Duration;
+use target_events::core::told::Told;
 
 use crate::common::harness::Harness;
 use crossterm::event::KeyCode;

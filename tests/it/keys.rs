@@ -4,7 +4,7 @@
 //! a binding of the table (so help names it).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use target_events::api::Field;
+use target_events::explorer::app::Field;
 use target_events::explorer::app::keys::{BINDINGS, Binding, Context, When, action_for, binding_for, help_sections};
 use target_events::explorer::app::screen::Owner;
 use target_events::explorer::app::state::{Confirmable, Overlay};
@@ -289,4 +289,79 @@ fn the_keys_messages_name_are_bound_where_they_are_shown() {
     ] {
         assert_eq!(key_of(owner, action), key, "{owner:?} {action:?}");
     }
+}
+
+/// The keys a text on screen names: key names (Enter, Esc, Tab, Ctrl-…) and
+/// whatever follows "press". "Enter" before "a"/"an"/"the" is the verb.
+fn keys_named(screen: &str) -> Vec<String> {
+    let words: Vec<&str> = screen.split(|c: char| c.is_whitespace() || "│┃║(),.;:·╯╰─━┗┛".contains(c)).collect();
+    let mut named = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let next = words[i + 1..].iter().find(|w| !w.is_empty()).copied().unwrap_or("");
+        if word.eq_ignore_ascii_case("press") && !next.is_empty() {
+            named.push(next.to_string());
+            continue;
+        }
+        for part in word.split('/') {
+            let verb = part == "Enter" && matches!(next, "a" | "an" | "the");
+            if ["Enter", "Esc", "Tab", "Shift-Tab", "PgUp", "PgDn", "Backspace"].contains(&part) && !verb
+                || part.starts_with("Ctrl-") && part.len() > 5
+            {
+                named.push(part.to_string());
+            }
+        }
+    }
+    named.dedup();
+    named
+}
+
+/// No text on screen names a key that does nothing there: for every
+/// binding's state, an error banner in the fields and over the table, a
+/// fetch-all under way and the empty start, each key a line names (a hint,
+/// a footer, a message, a remedy) is bound where the screen's owner reads
+/// keys. Help lists every context, so its keys need only be bound somewhere.
+#[test]
+fn no_text_on_screen_names_a_key_no_binding_has() {
+    use target_events::api::ErrorKind;
+    let check = |h: &Harness, what: &str| {
+        let owner = h.app.owner();
+        let bound: Vec<String> = if owner == Owner::Help {
+            BINDINGS.iter().flat_map(|b| b.keys.iter().map(|k| k.label())).collect()
+        } else {
+            labels_bound(owner)
+        };
+        let text = h.screen_text();
+        for key in keys_named(&text) {
+            assert!(bound.contains(&key), "{what} ({owner:?}) names {key}, which is not bound there:\n{text}");
+        }
+    };
+    for b in BINDINGS {
+        let h = state_for(b.context, b.when);
+        check(&h, &format!("{:?}/{:?}", b.context, b.when));
+    }
+    // The empty start.
+    check(&Harness::new(120, 36), "the start");
+    // A server failure in the fields (Enter asks again) and over the table (r does).
+    let mut h = Harness::new(120, 36);
+    h.query("712004518", "2410", "");
+    h.answer_with(Err(crate::common::harness::api_error(ErrorKind::Server { snippet: String::new() }, Some(503))));
+    assert!(h.screen_text().contains("retry"), "{}", h.screen_text());
+    check(&h, "a failure with the cursor in a field");
+    h.key(KeyCode::Esc);
+    check(&h, "a failure over the table");
+    // A field the API blames.
+    let mut h = Harness::new(120, 36);
+    h.query("712004518", "2410", "5");
+    h.answer_all();
+    check(&h, "a blamed field");
+    // Every page being fetched.
+    let mut h = loaded();
+    h.key(KeyCode::Char('a'));
+    check(&h, "fetch-all under way");
+}
+
+#[test]
+fn a_hint_names_the_keys_not_the_verb() {
+    assert_eq!(keys_named("Enter a customer id, then press Enter."), vec!["Enter"]);
+    assert_eq!(keys_named(" Enter/Tab keeps · Esc clears · Press r to retry"), vec!["Enter", "Tab", "Esc", "r"]);
 }

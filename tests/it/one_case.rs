@@ -3,8 +3,8 @@
 //! titles are drawn from the case; the API's figures say when they were read.
 
 use crossterm::event::KeyCode;
-use target_events::api::Field;
 use target_events::core::batch::rows_for;
+use target_events::explorer::app::Field;
 use target_events::explorer::app::state::{AppOptions, Overlay};
 use target_events::explorer::app::{App, Effect, Msg};
 

@@ -3,6 +3,7 @@
 //! any size; arbitrary response bodies always yield a value or a typed error.
 
 use std::time::Duration;
+use target_events::core::told::Told;
 
 use crossterm::event::KeyCode;
 use proptest::prelude::*;

@@ -174,9 +174,14 @@ fn with_error(kind: ErrorKind, status: Option<u16>) -> Harness {
 
 #[test]
 fn unauthorised_401() {
-    let hint = "Check the till username (store123) and its password (CAP_PASSWORD or the profile's password), and that the till's access group allows this API.".to_string();
-    let h =
-        with_error(ErrorKind::Auth { code: Some(401), message: Some("Authentication failed".into()), hint }, Some(401));
+    let h = with_error(
+        ErrorKind::Auth {
+            code: Some(401),
+            message: Some("Authentication failed".into()),
+            sent: target_events::api::SentCredentials::Basic { username: "store123".into() },
+        },
+        Some(401),
+    );
     let t = h.render();
     assert_snapshot!(t.backend());
     let b = t.backend().buffer();

@@ -4,6 +4,7 @@
 
 use std::process::Command;
 use std::time::Duration;
+use target_events::core::told::Told;
 
 use target_events::api::auth::md5_hex;
 use target_events::api::{Client, ClientConfig, EventsQuery};
@@ -55,7 +56,7 @@ async fn errors_never_show_a_secret() {
             let e = client.events(&q()).await.unwrap_err();
             assert_clean("error Display", &e.to_string());
             assert_clean("error Debug", &format!("{e:?}"));
-            assert_clean("error hint", &e.hint().unwrap_or_default());
+            assert_clean("error hint", &e.remedy().map(|r| r.plain()).unwrap_or_default());
         }
         // And the success path's metadata.
         server.with_faults(|p| p.queue.clear());

@@ -3,6 +3,7 @@
 //! or exhausts the client, and 4xx answers are the client's errors.
 
 use crate::common;
+use target_events::core::told::Told;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -7,9 +7,9 @@ use crate::common;
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use ratatui::style::Color;
-use target_events::api::Field;
 use target_events::api::fetch_all::Progress;
 use target_events::core::case_note::AuthKind;
+use target_events::explorer::app::Field;
 use target_events::explorer::app::state::Overlay;
 use target_events::explorer::app::{Effect, Msg};
 

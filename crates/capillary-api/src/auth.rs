@@ -50,18 +50,15 @@ impl Credentials {
         }
     }
 
-    /// The environment variable a user should check when these are rejected.
-    pub fn hint(&self) -> String {
+    /// What a refusal of these should name: never a secret.
+    pub fn sent(&self) -> crate::error::SentCredentials {
+        use crate::error::SentCredentials;
         match self {
-            Credentials::None => "No credentials are configured: set CAP_USERNAME and CAP_PASSWORD, or CAP_OAUTH_KEY and CAP_OAUTH_SECRET, or a profile.".into(),
-            Credentials::Basic { username, .. } => format!(
-                "Check the till username ({}) and its password (CAP_PASSWORD or the profile's password), and that the till's access group allows this API.",
-                crate::sanitize::line(username)
-            ),
-            Credentials::OAuth { key, .. } => format!(
-                "Check the OAuth key ({}) and secret (CAP_OAUTH_SECRET or the profile's oauth_secret), and the client's access group.",
-                crate::sanitize::line(key)
-            ),
+            Credentials::None => SentCredentials::None,
+            Credentials::Basic { username, .. } => {
+                SentCredentials::Basic { username: crate::sanitize::line(username).into_owned() }
+            }
+            Credentials::OAuth { key, .. } => SentCredentials::OAuth { key: crate::sanitize::line(key).into_owned() },
         }
     }
 }

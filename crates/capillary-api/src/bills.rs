@@ -203,6 +203,8 @@ pub struct BillsRead {
     pub unreadable: usize,
     /// Why the bills may not all be here, when they may not.
     pub incomplete: Option<String>,
+    /// The refusal of a later page, when that is why.
+    pub failed_page: Option<ApiError>,
 }
 
 impl Client {
@@ -314,8 +316,8 @@ pub async fn read_bills_up_to(
         let next = match next {
             Ok(n) => n,
             Err(e) => {
-                read.incomplete =
-                    Some(format!("a later page of bills could not be read: {} ({})", e.sentence(), e.facts()));
+                read.incomplete = Some("a later page of bills could not be read".into());
+                read.failed_page = Some(e);
                 break;
             }
         };

@@ -240,7 +240,7 @@ impl Client {
                 tracing::info!(status = answer.meta.status, "token rejected; renewing once");
                 continue;
             }
-            return classify(answer, self.inner.auth_hint());
+            return classify(answer, self.inner.sent_credentials());
         }
     }
 
@@ -310,7 +310,7 @@ impl Client {
             .header("Content-Type", "application/json")
             .body(serde_json::json!({ "key": key, "secret": secret.expose() }).to_string());
         let answer = self.exchange(&token_url, request).await.map_err(|(e, _)| e)?;
-        let answer = classify(answer, self.inner.auth_hint()).map_err(|(e, _)| e)?;
+        let answer = classify(answer, self.inner.sent_credentials()).map_err(|(e, _)| e)?;
         let body: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
         let Some((value, ttl)) = auth::parse_token_response(&body) else {
             let detail = "the token response has no data.accessToken".to_string();
@@ -371,8 +371,8 @@ impl Client {
 }
 
 impl Inner {
-    fn auth_hint(&self) -> String {
-        self.config.credentials.hint()
+    fn sent_credentials(&self) -> crate::error::SentCredentials {
+        self.config.credentials.sent()
     }
 }
 

@@ -10,29 +10,29 @@ use std::time::Duration;
 
 use super::model::ApiMessage;
 
-/// The query input an API error code blames.
+/// The query parameter a documented error code blames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Field {
+pub enum Param {
     UserId,
     RuleId,
     PeriodId,
 }
 
-impl Field {
+impl Param {
     pub fn label(self) -> &'static str {
         match self {
-            Field::UserId => "userId",
-            Field::RuleId => "targetRuleId",
-            Field::PeriodId => "periodId",
+            Param::UserId => "userId",
+            Param::RuleId => "targetRuleId",
+            Param::PeriodId => "periodId",
         }
     }
 
     /// Which input a documented error code blames.
-    pub fn blamed_by(code: i64) -> Option<Field> {
+    pub fn blamed_by(code: i64) -> Option<Param> {
         match code {
-            codes::INVALID_USER | codes::CUSTOMER_NOT_FOUND => Some(Field::UserId),
-            codes::RULE_NOT_FOUND => Some(Field::RuleId),
-            codes::PERIOD_NOT_FOUND => Some(Field::PeriodId),
+            codes::INVALID_USER | codes::CUSTOMER_NOT_FOUND => Some(Param::UserId),
+            codes::RULE_NOT_FOUND => Some(Param::RuleId),
+            codes::PERIOD_NOT_FOUND => Some(Param::PeriodId),
             _ => None,
         }
     }
@@ -60,12 +60,21 @@ pub enum NetCause {
     Other,
 }
 
+/// Which credentials a refused request carried (names only, sanitised),
+/// so the refusal can say what to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SentCredentials {
+    None,
+    Basic { username: String },
+    OAuth { key: String },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The server answered with the v3 error envelope.
     Api { code: Option<i64>, message: String, more: Vec<ApiMessage> },
     /// 401, 403 or 498.
-    Auth { code: Option<i64>, message: Option<String>, hint: String },
+    Auth { code: Option<i64>, message: Option<String>, sent: SentCredentials },
     /// 404 with no envelope: the base URL or path is wrong.
     NotFound,
     /// 429.
@@ -123,12 +132,6 @@ pub struct Failure {
     pub request_id: Option<String>,
 }
 
-impl Failure {
-    pub fn of(e: &ApiError) -> Failure {
-        Failure { code: e.code(), message: e.sentence(), http_status: e.status, request_id: e.request_id.clone() }
-    }
-}
-
 impl ApiError {
     pub fn new(kind: ErrorKind, status: Option<u16>, request_id: Option<String>, url: &str) -> Self {
         ApiError {
@@ -147,9 +150,9 @@ impl ApiError {
         }
     }
 
-    /// The input this error blames, for highlighting it.
-    pub fn field(&self) -> Option<Field> {
-        self.code().and_then(Field::blamed_by)
+    /// The query parameter this error blames.
+    pub fn param(&self) -> Option<Param> {
+        self.code().and_then(Param::blamed_by)
     }
 
     /// The server's own message, when it sent one.
@@ -183,101 +186,6 @@ impl ApiError {
         }
     }
 
-    /// One sentence: what went wrong, in a support agent's words.
-    pub fn sentence(&self) -> String {
-        match &self.kind {
-            ErrorKind::Api { code: Some(codes::CUSTOMER_NOT_FOUND), message, .. } => {
-                format!("No customer was found with that identifier ({message}).")
-            }
-            ErrorKind::Api { code, message, .. } => match code.and_then(Field::blamed_by) {
-                Some(field) => format!("The API rejected the {}: {message}.", field.label()),
-                None => format!("The API reported an error: {message}."),
-            },
-            ErrorKind::Auth { message, .. } => {
-                let what = match self.status {
-                    Some(403) if self.url.contains("/transactions") => {
-                        "The credentials are valid but not allowed to read the customer's bills"
-                    }
-                    Some(403) => "The credentials are valid but not allowed to read target events",
-                    Some(498) => "The OAuth token has expired and could not be renewed",
-                    _ => "The API did not accept the credentials",
-                };
-                match message {
-                    Some(m) if !m.is_empty() => format!("{what} ({m})."),
-                    _ => format!("{what}."),
-                }
-            }
-            ErrorKind::NotFound => "The server has no such endpoint: the base URL or cluster is probably wrong.".into(),
-            ErrorKind::RateLimited { retry_after, .. } => match retry_after {
-                Some(d) => {
-                    format!("Too many requests: the API asks to wait {} s before trying again.", d.as_secs().max(1))
-                }
-                None => {
-                    "Too many requests: the API is rate limiting this key; wait a moment before trying again.".into()
-                }
-            },
-            ErrorKind::Server { snippet } if snippet.is_empty() => {
-                format!("The server failed ({}) and sent an empty answer.", self.status_text())
-            }
-            ErrorKind::Server { snippet } => format!("The server failed ({}): \"{snippet}\".", self.status_text()),
-            ErrorKind::Malformed { detail, snippet } => {
-                format!(
-                    "The server's answer ({}) could not be read: {detail}. It began: \"{snippet}\".",
-                    self.status_text()
-                )
-            }
-            ErrorKind::TooLarge { limit } => {
-                format!("The server's answer was larger than the {} MiB limit.", limit / (1024 * 1024))
-            }
-            ErrorKind::Network { host, cause, detail } => match cause {
-                NetCause::Refused => format!("Could not connect to {host}: the connection was refused."),
-                NetCause::Dns => format!("Could not find the host {host}: check the base URL or cluster."),
-                NetCause::Tls => format!("Could not establish a secure connection to {host} ({detail})."),
-                NetCause::Timeout => format!("{host} did not answer in time."),
-                NetCause::Interrupted => format!("The connection to {host} broke off before the answer was complete."),
-                NetCause::Other => format!("Could not reach {host} ({detail})."),
-            },
-            ErrorKind::InsecureTransport { host } => format!(
-                "Refusing to send credentials over plain http to {host}; use https or pass --allow-insecure-http."
-            ),
-            ErrorKind::Rejected { snippet } if snippet.is_empty() => {
-                format!("The server refused the request ({}) without saying why.", self.status_text())
-            }
-            ErrorKind::Rejected { snippet } => {
-                format!("The server refused the request ({}): \"{snippet}\".", self.status_text())
-            }
-            ErrorKind::Redirected { location } => format!(
-                "The server redirected the request ({}) to {location}; redirects to another host or to plain http are not followed, so nothing was sent there.",
-                self.status_text()
-            ),
-            ErrorKind::ForeignOrigin { origin, owner } => {
-                format!("Refusing to send credentials to {origin}: they belong to {owner}.")
-            }
-        }
-    }
-
-    /// What the agent can do about it.
-    pub fn hint(&self) -> Option<String> {
-        match &self.kind {
-            ErrorKind::Auth { hint, .. } => Some(hint.clone()),
-            ErrorKind::RateLimited { .. } => Some("Press r to retry once the wait is over.".into()),
-            ErrorKind::Server { .. } | ErrorKind::Malformed { .. } | ErrorKind::TooLarge { .. } => {
-                Some("Press r to retry; if it persists, escalate with the request id.".into())
-            }
-            ErrorKind::Redirected { .. } => {
-                Some("If the new address is right, set it as the profile's base_url.".into())
-            }
-            ErrorKind::Network { cause: NetCause::Dns | NetCause::Refused, .. } | ErrorKind::NotFound => {
-                Some("Check the profile's base_url or cluster.".into())
-            }
-            ErrorKind::Network { .. } => Some("Check the connection (VPN?), then press r to retry.".into()),
-            ErrorKind::Api { code, .. } if code.and_then(Field::blamed_by).is_some() => {
-                Some("Correct the highlighted field and press Enter.".into())
-            }
-            _ => None,
-        }
-    }
-
     /// "HTTP 503 · code 310011 · request id …": the facts support staff quote.
     pub fn facts(&self) -> String {
         let mut parts = Vec::new();
@@ -289,31 +197,31 @@ impl ApiError {
         parts.join(" · ")
     }
 
-    /// What an error banner says: the sentence, the facts, the hint if any.
-    pub fn banner_lines(&self) -> Vec<String> {
-        let mut v = vec![self.sentence(), self.facts()];
-        v.extend(self.hint());
-        v
-    }
-
-    fn status_text(&self) -> String {
+    /// "HTTP 503" or "no status".
+    pub fn status_text(&self) -> String {
         self.status.map_or_else(|| "no status".into(), |s| format!("HTTP {s}"))
     }
 }
 
+/// A terse technical form for logs; what an agent reads is worded by the
+/// layer above (`target_events_core::told`).
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.sentence())?;
-        if let Some(code) = self.code() {
-            write!(f, " [code {code}]")?;
+        match &self.kind {
+            ErrorKind::Api { message, .. } => write!(f, "API error: {message}")?,
+            ErrorKind::Auth { .. } => f.write_str("credentials refused")?,
+            ErrorKind::NotFound => f.write_str("no such endpoint")?,
+            ErrorKind::RateLimited { .. } => f.write_str("rate limited")?,
+            ErrorKind::Server { .. } => f.write_str("server failure")?,
+            ErrorKind::Malformed { detail, .. } => write!(f, "unreadable answer: {detail}")?,
+            ErrorKind::TooLarge { limit } => write!(f, "answer over {limit} bytes")?,
+            ErrorKind::Network { host, cause, .. } => write!(f, "network ({cause:?}) to {host}")?,
+            ErrorKind::InsecureTransport { host } => write!(f, "credentials refused over plain http to {host}")?,
+            ErrorKind::Rejected { .. } => f.write_str("request refused")?,
+            ErrorKind::Redirected { location } => write!(f, "redirect to {location} not followed")?,
+            ErrorKind::ForeignOrigin { origin, .. } => write!(f, "credentials kept from {origin}")?,
         }
-        if let Some(status) = self.status {
-            write!(f, " [HTTP {status}]")?;
-        }
-        if let Some(id) = &self.request_id {
-            write!(f, " [request id {id}]")?;
-        }
-        Ok(())
+        write!(f, " ({})", self.facts())
     }
 }
 
@@ -332,10 +240,10 @@ mod tests {
 
     #[test]
     fn codes_blame_their_field() {
-        assert_eq!(Field::blamed_by(310011), Some(Field::UserId));
-        assert_eq!(Field::blamed_by(310018), Some(Field::RuleId));
-        assert_eq!(Field::blamed_by(310019), Some(Field::PeriodId));
-        assert_eq!(Field::blamed_by(310149), None);
+        assert_eq!(Param::blamed_by(310011), Some(Param::UserId));
+        assert_eq!(Param::blamed_by(310018), Some(Param::RuleId));
+        assert_eq!(Param::blamed_by(310019), Some(Param::PeriodId));
+        assert_eq!(Param::blamed_by(310149), None);
     }
 
     #[test]
@@ -346,10 +254,7 @@ mod tests {
             Some("req-1".into()),
             "http://x/v3/users/1/trackedTargetEvents/2",
         );
-        assert_eq!(
-            e.to_string(),
-            "The API rejected the userId: Invalid userId. [code 310011] [HTTP 400] [request id req-1]"
-        );
+        assert_eq!(e.to_string(), "API error: Invalid userId (HTTP 400 · code 310011 · request id req-1)");
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub mod secret;
 
 pub use client::{Client, ClientConfig};
 pub use customer::{BadCustomer, CustomerRef};
-pub use error::{ApiError, ErrorKind, Field};
+pub use error::{ApiError, ErrorKind, Param, SentCredentials};
 pub use model::{EventsPage, Money, TargetEvent};
 pub use paging::{MAX_PAGE_SIZE, OffsetMode, PageInfo};
 pub use query::EventsQuery;

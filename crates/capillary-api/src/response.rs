@@ -121,7 +121,10 @@ pub(super) fn envelope_errors(body: &[u8]) -> Option<Vec<ApiMessage>> {
 }
 
 /// Turns an answer into success or the error it stands for, whatever its status.
-pub(super) fn classify(answer: Answer, auth_hint: String) -> Result<Answer, (ApiError, ResponseMeta)> {
+pub(super) fn classify(
+    answer: Answer,
+    sent: crate::error::SentCredentials,
+) -> Result<Answer, (ApiError, ResponseMeta)> {
     let status = answer.meta.status;
     let errors = envelope_errors(&answer.body);
     let err = |kind| {
@@ -132,7 +135,7 @@ pub(super) fn classify(answer: Answer, auth_hint: String) -> Result<Answer, (Api
         return err(ErrorKind::Auth {
             code: first.as_ref().and_then(|m| m.code),
             message: first.map(|m| m.message),
-            hint: auth_hint,
+            sent,
         });
     }
     if let Some(location) = &answer.location {
@@ -188,7 +191,7 @@ pub fn interpret_events(
     let classified = if status == 429 {
         Err(rate_limited(&answer, retry_after))
     } else {
-        classify(answer, Credentials::None.hint())
+        classify(answer, Credentials::None.sent())
     };
     events_outcome(classified)
 }

@@ -21,5 +21,6 @@ pub mod export;
 pub mod output;
 pub mod private_file;
 pub mod reconcile;
+pub mod told;
 pub mod verdict;
 pub mod watch_plan;

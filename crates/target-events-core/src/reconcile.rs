@@ -5,6 +5,7 @@
 //! number and id to escalate with. Pure: bills, the rule's events, the
 //! period's verdict and target in; the story out. Both front ends call it.
 
+use crate::told::Told;
 use std::collections::HashSet;
 
 use serde::Serialize;

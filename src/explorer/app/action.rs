@@ -129,8 +129,16 @@ pub enum Action {
     PickRecent,
     /// Open the profile picker.
     PickProfile,
-    /// The key goes to the open picker.
+    /// The key goes to the open picker (typing narrows the list).
     PickerKey,
+    /// Move through the picker's list.
+    PickerMove,
+    /// Recent queries: forget the entry selected.
+    ForgetRecent,
+    /// Recent queries: forget them all.
+    ForgetAllRecent,
+    /// Recent queries: show other tenants' too, or not.
+    OtherTenants,
     /// Fetch every page of the current query.
     FetchAll,
     /// Start typing the filter of what is drawn.

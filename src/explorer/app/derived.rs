@@ -7,7 +7,10 @@ use crate::explorer::app::state::App;
 
 impl App {
     pub fn flash_no_query(&mut self) {
-        self.flash("Enter a customer id and a target rule id first, then press Enter.");
+        self.flash(&format!(
+            "Enter a customer id and a target rule id first, then press {}.",
+            super::keys::key_of(super::screen::Owner::Query, super::action::Action::Submit)
+        ));
     }
 
     /// A fetch-all under way, for the table or the verdict (ticks the spinner).

@@ -168,7 +168,7 @@ pub enum When {
 
 impl When {
     pub fn holds(self, app: &App) -> bool {
-        use crate::api::Field;
+        use crate::explorer::app::Field;
         let in_customer = app.form.focus == super::Focus::Input(Field::UserId);
         match self {
             When::Always => true,
@@ -331,16 +331,16 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Filter, &[ENTER, TAB], Action::EndFilter, "keep the filter, back to the rows"),
     b(X::Filter, &[ESC], Action::ClearFilter, "clear the filter"),
     // Pickers: typing narrows the list.
-    b(X::Picker, &[DOWN, UP, PGDN, PGUP], Action::PickerKey, "move through the list"),
-    when(X::Picker, &[k(KeyCode::Delete)], When::RecentPicker, Action::PickerKey, "recent: forget the entry"),
-    when(X::Picker, &[ctrl('k')], When::RecentPicker, Action::PickerKey, "recent: forget them all"),
-    when(X::Picker, &[TAB], When::RecentPicker, Action::PickerKey, "recent: other tenants' too, or not"),
+    b(X::Picker, &[DOWN, UP, PGDN, PGUP], Action::PickerMove, "move through the list"),
+    when(X::Picker, &[k(KeyCode::Delete)], When::RecentPicker, Action::ForgetRecent, "recent: forget the entry"),
+    when(X::Picker, &[ctrl('k')], When::RecentPicker, Action::ForgetAllRecent, "recent: forget them all"),
+    when(X::Picker, &[TAB], When::RecentPicker, Action::OtherTenants, "recent: other tenants' too, or not"),
     b(X::Picker, &[ENTER], Action::Confirm, "choose"),
     b(X::Picker, &[ESC], Action::CloseOverlay, "close"),
     b(X::Prompt, &[ENTER], Action::Confirm, "go"),
     b(X::Prompt, &[ESC], Action::CloseOverlay, "close"),
     b(X::Confirm, &[c('y'), c('Y')], Action::Confirm, "yes"),
-    b(X::Confirm, &[c('n'), c('N'), ESC, ENTER, c('q')], Action::CloseOverlay, "no"),
+    b(X::Confirm, &[c('n'), ESC, c('N'), ENTER, c('q')], Action::CloseOverlay, "no"),
     b(X::Copied, &[c('j'), DOWN], Action::Down, "scroll down"),
     b(X::Copied, &[c('k'), UP], Action::Up, "scroll up"),
     b(X::Copied, &[PGDN, PGUP], Action::Screenful, "scroll a screenful"),
@@ -462,6 +462,17 @@ pub mod footers {
         (&[CopyReply], "reply"),
         (&[Close], "closes"),
     ];
+    pub const PICKER: &[FooterItem] = &[(&[PickerMove], "move"), (&[Confirm], "choose"), (&[CloseOverlay], "closes")];
+    pub const PICKER_RECENT: &[FooterItem] = &[
+        (&[Confirm], "opens"),
+        (&[OtherTenants], "tenants"),
+        (&[ForgetRecent], "removes"),
+        (&[ForgetAllRecent], "clears"),
+        (&[CloseOverlay], "closes"),
+    ];
+    pub const CONFIRM: &[FooterItem] = &[(&[Confirm], "yes"), (&[CloseOverlay], "no")];
+    pub const PROMPT: &[FooterItem] = &[(&[Confirm], "goes"), (&[CloseOverlay], "cancels")];
+    pub const FILTER: &[FooterItem] = &[(&[EndFilter], "keeps"), (&[ClearFilter], "clears")];
     pub const HELP: &[FooterItem] = &[(&[Down, Up], "scroll"), (&[CloseOverlay], "closes")];
     pub const HELP_WHOLE: &[FooterItem] = &[(&[CloseOverlay], "closes")];
     pub const COPIED: &[FooterItem] =
@@ -499,7 +510,12 @@ pub fn footer(owner: Owner, items: &[FooterItem]) -> String {
         .iter()
         .filter_map(|(actions, words)| {
             let labels: Vec<String> = match actions {
-                [one] => keys_for(owner, *one)?.iter().filter(quiet).take(2).map(|k| k.label()).collect(),
+                [one] => {
+                    let keys = keys_for(owner, *one)?;
+                    // Arrows are named only when nothing else does it.
+                    let named: Vec<String> = keys.iter().filter(quiet).take(2).map(|k| k.label()).collect();
+                    if named.is_empty() { keys.iter().take(2).map(|k| k.label()).collect() } else { named }
+                }
                 many => many
                     .iter()
                     .map(|a| keys_for(owner, *a).and_then(|k| k.first()).map(|k| k.label()))

@@ -27,11 +27,11 @@ pub fn too_small(size: Rect) -> bool {
 
 /// Rows the error banner needs at this size: its lines as the paragraph wraps
 /// them, at most eight rows with the border; one line only on short terminals.
-pub fn banner_height(e: &ApiError, size: Rect) -> u16 {
+pub fn banner_height(e: &ApiError, size: Rect, owner: super::screen::Owner) -> u16 {
     if size.height < 24 {
         return 3;
     }
-    let lines: Vec<Line> = e.banner_lines().into_iter().map(Line::from).collect();
+    let lines: Vec<Line> = crate::explorer::app::told::banner_lines(e, owner).into_iter().map(Line::from).collect();
     let rows = Paragraph::new(lines).wrap(Wrap { trim: true }).line_count(size.width.saturating_sub(2).max(1));
     (u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2)).min(8)
 }
@@ -80,7 +80,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     if too_small(size) {
         return Areas { too_small: true, ..Areas::default() };
     }
-    let banner_h = app.case.results.error.as_ref().map_or(0, |e| banner_height(e, size));
+    let banner_h = app.case.results.error.as_ref().map_or(0, |e| banner_height(e, size, app.owner()));
     let [query, banner, main, status] = Layout::vertical([
         Constraint::Length(QUERY_HEIGHT),
         Constraint::Length(banner_h),
@@ -90,10 +90,11 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     .areas(size);
     let inner = Rect::new(query.x + 1, query.y + 1, query.width.saturating_sub(2), 2);
     let [a, b, c] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).spacing(1).areas(inner);
-    // The panel on top of the stack takes the main area; the detail pane
-    // keeps the table beside it.
+    // The panel the stack draws takes the main area. Under no panel the
+    // table is drawn with the selected event's detail beside it when there
+    // is room (a preview, as in any list-and-detail tool); the Detail layer
+    // gives that pane the keys, and on a short screen the whole area.
     let main_panel = app.screen.main().filter(|p| *p != Panel::Detail);
-    let main_panel = main_panel.filter(|p| *p != Panel::Batch || app.workflow.batch.is_some());
     let (table, detail) = if main_panel.is_some() {
         (None, None)
     } else if size.width >= SIDE_BY_SIDE {

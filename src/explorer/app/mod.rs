@@ -11,7 +11,8 @@ pub mod keys;
 pub mod layout;
 pub mod screen;
 pub mod state;
+pub mod told;
 pub mod update;
 
 pub use action::{Action, Effect, Msg};
-pub use state::{App, Focus};
+pub use state::{App, Field, Focus};

@@ -233,7 +233,7 @@ impl super::state::App {
 
     /// Whether the batch table is the panel drawn.
     pub fn batch_open(&self) -> bool {
-        self.screen.main() == Some(Panel::Batch) && self.workflow.batch.is_some()
+        self.screen.main() == Some(Panel::Batch)
     }
 
     /// The filter of what is drawn: the batch rows' or the events'.

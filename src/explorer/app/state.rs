@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use tui_input::Input;
 
 use crate::api::{
-    ApiError, BadCustomer, CustomerRef, EventsOutcome, EventsQuery, Field, PageInfo, ResponseMeta, TargetEvent,
+    ApiError, BadCustomer, CustomerRef, EventsOutcome, EventsQuery, PageInfo, Param, ResponseMeta, TargetEvent,
 };
 use crate::explorer::features::batch::update as batch;
 
@@ -26,6 +26,40 @@ pub enum Level {
 pub struct Notice {
     pub level: Level,
     pub text: String,
+}
+
+/// One of the query form's inputs. Each sends one query parameter, so an
+/// API error that blames a parameter marks its field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    UserId,
+    RuleId,
+    PeriodId,
+}
+
+impl Field {
+    /// The field that sends `param`.
+    pub fn sending(param: Param) -> Field {
+        match param {
+            Param::UserId => Field::UserId,
+            Param::RuleId => Field::RuleId,
+            Param::PeriodId => Field::PeriodId,
+        }
+    }
+
+    /// The parameter's name, as the API documents it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::UserId => Param::UserId.label(),
+            Field::RuleId => Param::RuleId.label(),
+            Field::PeriodId => Param::PeriodId.label(),
+        }
+    }
+
+    /// The field an API error blames, if any.
+    pub fn blamed(e: &ApiError) -> Option<Field> {
+        e.param().map(Field::sending)
+    }
 }
 
 /// Whether a query field has the cursor, or what is drawn below it (the

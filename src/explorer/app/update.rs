@@ -99,7 +99,7 @@ impl App {
             Msg::Quit => self.chrome.should_quit = true,
         }
         selection::fit_table(self);
-        if self.form.focus != Focus::Input(crate::api::Field::UserId) {
+        if self.form.focus != Focus::Input(crate::explorer::app::Field::UserId) {
             self.form.selected = false;
         }
         fx
@@ -119,9 +119,15 @@ impl App {
             Action::NextPage | Action::PrevPage | Action::FirstPage | Action::LastPage | Action::AskPage
                 if self.showing_all() =>
             {
-                self.flash(
-                    "Every event is loaded: j/k to move, / to filter, s for the summary, Enter in the query for pages.",
-                )
+                let key = |owner, action| keys::key_of(owner, action);
+                self.flash(&format!(
+                    "Every event is loaded: {}/{} to move, {} to filter, {} for the summary, {} in the query for pages.",
+                    key(Owner::Table, Action::Down),
+                    key(Owner::Table, Action::Up),
+                    key(Owner::Table, Action::StartFilter),
+                    key(Owner::Table, Action::ToggleSummary),
+                    key(Owner::Query, Action::Submit),
+                ))
             }
             Action::NextPage => paging::next_page(self, fx),
             Action::PrevPage => match self.base_query() {
@@ -161,7 +167,11 @@ impl App {
             Action::PickTarget => pickers::pick_target(self, fx),
             Action::PickPeriod => pickers::pick_period(self, fx),
             Action::PickRecent => pickers::pick_recent(self),
-            Action::PickerKey => pickers::picker_key(self, key, fx),
+            Action::PickerKey
+            | Action::PickerMove
+            | Action::ForgetRecent
+            | Action::ForgetAllRecent
+            | Action::OtherTenants => pickers::picker_key(self, key, fx),
             Action::FetchAll => every_page::fetch_all(self, fx),
             Action::StartFilter if self.owner() == Owner::Verdict => {
                 self.flash("The verdict counts every event of the rule: there is nothing to filter here.")
@@ -272,7 +282,7 @@ impl App {
     /// Tab: query fields, then the table, then the detail pane, then back to
     /// the fields. Over a panel, from the panel to the fields.
     fn focus_next(&mut self) {
-        use crate::api::Field;
+        use crate::explorer::app::Field;
         self.form.focus = match (self.form.focus, self.screen.main()) {
             (Focus::Input(Field::UserId), _) => Focus::Input(Field::RuleId),
             (Focus::Input(Field::RuleId), _) => Focus::Input(Field::PeriodId),
@@ -290,7 +300,7 @@ impl App {
     }
 
     fn focus_prev(&mut self) {
-        use crate::api::Field;
+        use crate::explorer::app::Field;
         self.form.focus = match (self.form.focus, self.screen.main()) {
             (Focus::Input(Field::PeriodId), _) => Focus::Input(Field::RuleId),
             (Focus::Input(Field::RuleId), _) => Focus::Input(Field::UserId),
@@ -366,7 +376,7 @@ impl App {
             self.rebuild_view();
         }
         // A customer pasted is another customer, as one typed is.
-        if owner == Owner::Query && self.form.focus == Focus::Input(crate::api::Field::UserId) {
+        if owner == Owner::Query && self.form.focus == Focus::Input(crate::explorer::app::Field::UserId) {
             query::customer_changed(self, fx);
         }
     }

@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use super::{BatchLine, BatchRow, Failure, error_text, rows_for};
+use super::{BatchLine, BatchRow, error_text, rows_for};
 use crate::api::bills::Bill;
 use crate::api::fetch_all::{FetchAllOptions, describe_pages, fetch_all_into, with_retries};
 use crate::api::model::UserTargetGroup;
 use crate::api::{ApiError, Client, CustomerRef, EventsQuery};
+use crate::told::Told;
 use crate::verdict::bills_brief::BillsReading;
 use crate::verdict::brief::{Brief, RuleTally};
 
@@ -127,7 +128,7 @@ pub async fn answer(
                     if let Some(why) = found.unexplained.get(&rule) {
                         gap = true;
                         let (error, failure) = match why {
-                            VerdictGap::Failed(e) => (error_text(e), Some(Failure::of(e))),
+                            VerdictGap::Failed(e) => (error_text(e), Some(e.failure())),
                             VerdictGap::Incomplete(s) => (s.clone(), None),
                         };
                         row.error = format!("no verdict: {error}");
@@ -145,7 +146,7 @@ pub async fn answer(
                     customer: crate::sanitize::line(&l.given).into_owned(),
                     user_id: *user_id,
                     error: error_text(e),
-                    failure: Some(Failure::of(e)),
+                    failure: Some(e.failure()),
                     ..BatchRow::default()
                 });
             }
@@ -192,8 +193,9 @@ async fn answer_one(
             Some(match read.await {
                 Ok(read) => {
                     // A row shows no bill's JSON: only what reconciles is kept.
+                    let incomplete = crate::told::bills_incomplete(&read);
                     let bills = read.bills.into_iter().map(|b| Bill { raw: Box::default(), ..b }).collect();
-                    BillsReading::Read { bills, incomplete: read.incomplete }
+                    BillsReading::Read { bills, incomplete }
                 }
                 Err(e) => BillsReading::Unread(crate::reconcile::unread_sentence(&e)),
             })

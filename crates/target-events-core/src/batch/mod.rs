@@ -2,6 +2,7 @@
 //! customer × target × period (or the customer's error). Pure: the headless
 //! command fetches, the explorer shows.
 
+use crate::told::Told;
 use serde::{Deserialize, Serialize};
 
 use crate::api::ApiError;

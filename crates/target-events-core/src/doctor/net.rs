@@ -1,5 +1,6 @@
 //! The checks that go over the network, in the order a request meets them.
 
+use crate::told::Told;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -283,7 +284,7 @@ fn refused(name: &'static str, e: &ApiError, fix: &str) -> Check {
             "the base URL answers, but not as the Capillary API: check it (https://CLUSTER.api.capillarytech.com)"
                 .to_string()
         }
-        _ => e.hint().unwrap_or_else(|| fix.to_string()),
+        _ => e.remedy().map_or_else(|| fix.to_string(), |r| r.plain()),
     };
     Check::fail(name, format!("{}{id}", e.sentence()), fix)
 }

@@ -2,7 +2,7 @@
 //! and filterable like the events; Enter opens that customer's events for the
 //! row's rule and period, and `b` comes back to the table.
 
-use crate::api::Field;
+use crate::explorer::app::Field;
 use crate::explorer::app::action::Effect;
 use crate::explorer::app::screen::{Layer, Panel};
 use crate::explorer::app::state::{App, Focus};

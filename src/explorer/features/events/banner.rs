@@ -1,6 +1,7 @@
 //! The error banner above the table for errors that blame no input:
 //! authentication, rate limits, server and network trouble.
 
+use crate::core::told::Told;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -15,8 +16,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Double)
         .border_style(theme.error())
         .title(Span::styled(" ✗ Request failed ", theme.error()))
-        .title_bottom(Line::from(Span::styled(" r retry ", theme.muted())).right_aligned());
-    let mut text = e.banner_lines().into_iter();
+        .title_bottom(
+            Line::from(Span::styled(
+                crate::explorer::app::told::retry_key(app.owner()).map_or_else(String::new, |k| format!(" {k} retry ")),
+                theme.muted(),
+            ))
+            .right_aligned(),
+        );
+    let mut text = crate::explorer::app::told::banner_lines(e, app.owner()).into_iter();
     let mut lines = vec![Line::from(Span::styled(text.next().unwrap_or_default(), theme.error()))];
     lines.extend(text.next().map(Line::from));
     lines.extend(text.map(|hint| Line::from(Span::styled(hint, theme.muted()))));

@@ -123,7 +123,11 @@ fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         (Some(b), _) if app.batch_open() => (b.view.len(), b.rows.len()),
         _ => (app.case.results.view.len(), app.events().len()),
     };
-    let count = format!("  {shown} of {of} match · Enter keeps · Esc clears");
+    let keys = crate::explorer::app::keys::footer(
+        crate::explorer::app::screen::Owner::Filter,
+        crate::explorer::app::keys::footers::FILTER,
+    );
+    let count = format!("  {shown} of {of} match ·{}", keys.trim_end());
     let line = Line::from(vec![
         Span::styled(" / ", theme.key()),
         Span::styled(text, theme.input(true)),
@@ -142,11 +146,15 @@ fn draw_progress(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, run: &
     let ratio = if run.pages == 0 { 0.0 } else { (f64::from(run.pages_done) / f64::from(run.pages)).clamp(0.0, 1.0) };
     let retries = if run.retries > 0 { format!(" · {} retries", run.retries) } else { String::new() };
     let label = format!(
-        " {} Fetching every page: {}/{} · {} events{retries} · Esc cancels ",
+        " {} Fetching every page: {}/{} · {} events{retries} · {} cancels ",
         crate::explorer::ui::spinner(app),
         run.pages_done,
         if run.pages == 0 { "?".to_string() } else { run.pages.to_string() },
-        run.events
+        run.events,
+        crate::explorer::app::keys::key_of(
+            crate::explorer::app::screen::Owner::Table,
+            crate::explorer::app::action::Action::Cancel
+        )
     );
     let gauge = ratatui::widgets::LineGauge::default()
         .ratio(ratio)

@@ -170,7 +170,7 @@ pub(crate) fn finish(
             {
                 return;
             }
-            match (e.field(), e.code()) {
+            match (crate::explorer::app::Field::blamed(&e), e.code()) {
                 (Some(field), Some(code)) => {
                     let message = e.server_message().unwrap_or_default().to_string();
                     app.field_mut(field).api_error = Some((code, message));

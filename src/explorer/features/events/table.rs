@@ -182,7 +182,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mut lines = vec![Line::from(if app.is_loading() {
             format!("{} Loading…", crate::explorer::ui::spinner(app))
         } else {
-            "Type what the caller gives (id, phone, email, card), then press Enter.".to_string()
+            format!(
+                "Type what the caller gives (id, phone, email, card), then press {}.",
+                crate::explorer::app::keys::key_of(
+                    crate::explorer::app::screen::Owner::Query,
+                    crate::explorer::app::action::Action::Submit
+                )
+            )
         })];
         if !app.is_loading() && !app.chrome.empty_hint.is_empty() {
             lines.push(Line::default());
@@ -210,9 +216,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let events = shown.events();
     if app.case.results.view.is_empty() {
         let text = if events.is_empty() {
-            "No events on this page."
+            "No events on this page.".to_string()
         } else {
-            "No loaded event matches the filter (Esc clears it)."
+            format!(
+                "No loaded event matches the filter ({} clears it).",
+                crate::explorer::app::keys::key_of(
+                    crate::explorer::app::screen::Owner::Table,
+                    crate::explorer::app::action::Action::ClearFilter
+                )
+            )
         };
         let p = Paragraph::new(text).style(theme.muted()).alignment(Alignment::Center);
         frame.render_widget(p, centered_band(inner, 4));
@@ -269,7 +281,10 @@ fn title(app: &App, width: u16) -> String {
         // The customer as the field holds it, and the id it stands for.
         let customer = match app.resolved_customer() {
             Some((_, id)) if id == q.user_id => {
-                let typed = crate::sanitize::line_prefix(app.field(crate::api::Field::UserId).input.value().trim(), 60);
+                let typed = crate::sanitize::line_prefix(
+                    app.field(crate::explorer::app::Field::UserId).input.value().trim(),
+                    60,
+                );
                 format!(" · customer {typed} → {id}")
             }
             _ => format!(" · customer {}", q.user_id),

@@ -35,14 +35,15 @@ fn confirm(theme: &Theme, frame: &mut Frame, question: &str) {
     frame.render_widget(block, area);
     let lines = vec![
         Line::from(Span::styled(crate::sanitize::line(question).into_owned(), theme.warning())),
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" yes · "),
-            Span::styled("n", theme.key()),
-            Span::raw("/"),
-            Span::styled("Esc", theme.key()),
-            Span::raw(" no"),
-        ]),
+        Line::from(Span::styled(
+            crate::explorer::app::keys::footer(
+                crate::explorer::app::screen::Owner::Confirm,
+                crate::explorer::app::keys::footers::CONFIRM,
+            )
+            .trim()
+            .to_string(),
+            theme.key(),
+        )),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
@@ -198,14 +199,24 @@ fn copied(
     frame.render_widget(Paragraph::new(lines).scroll((0, shift)), body);
 }
 
+/// " Enter goes · Esc cancels", from the binding table.
+fn prompt_keys() -> String {
+    crate::explorer::app::keys::footer(
+        crate::explorer::app::screen::Owner::Prompt,
+        crate::explorer::app::keys::footers::PROMPT,
+    )
+    .trim_end()
+    .to_string()
+}
+
 fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, error: Option<&str>) {
     let (title, input, hint) = match prompt {
         Prompt::GoToPage(i) => {
             let pages = app.known_pages().map_or(String::new(), |n| format!(" (1–{n})"));
-            (" Go to page ", i, format!("Page number{pages}, Enter to go, Esc to cancel"))
+            (" Go to page ", i, format!("Page number{pages},{}", prompt_keys()))
         }
         Prompt::PageSize(i) => {
-            (" Page size ", i, format!("Events per page (1–{}), Enter to apply", app.case.results.max_limit))
+            (" Page size ", i, format!("Events per page (1–{}),{}", app.case.results.max_limit, prompt_keys()))
         }
         Prompt::SaveText(i, TextFile::CaseNote) => (
             " Save the case note ",

@@ -51,7 +51,7 @@ pub(crate) fn profile_changed(app: &mut App, result: Result<ProfileSwitch, Strin
     app.rebuild_view();
     match app.query_from_inputs() {
         Some(q) => paging::new_query(app, q, fx),
-        None => app.form.focus = Focus::Input(crate::api::Field::UserId),
+        None => app.form.focus = Focus::Input(crate::explorer::app::Field::UserId),
     }
     app.flash(&format!("Now using profile {}.", app.chrome.label));
 }

@@ -1,12 +1,14 @@
 //! The target, period and recent-query pickers: opening them, their answers,
 //! and what choosing an item does.
 
+use crate::core::told::Told;
 use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 
 use crate::api::model::{TargetPeriod, UserTargetGroup};
-use crate::api::{ApiError, CustomerRef, EventsQuery, Fetched, Field};
+use crate::api::{ApiError, CustomerRef, EventsQuery, Fetched};
+use crate::explorer::app::Field;
 use crate::explorer::app::action::Effect;
 use crate::explorer::app::case::Targets;
 use crate::explorer::app::state::{App, Overlay};

@@ -1,6 +1,7 @@
 //! The picker overlay: the customer's targets (with a gauge of achieved over
 //! target), a group's periods, or recent queries; typing narrows the list.
 
+use crate::core::told::Told;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position};
 use ratatui::style::Style;
@@ -151,10 +152,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     let height = screen.height.saturating_sub(4).min(22).min(wanted);
     let area = screen.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, area);
-    let footer = match picker.kind {
-        PickerKind::Recent => " type to narrow · ↑↓ · Enter opens · Tab tenants · Del removes · Ctrl-K clears · Esc ",
-        _ => " type to narrow · ↑↓ move · Enter choose · Esc close ",
+    let items = match picker.kind {
+        PickerKind::Recent => crate::explorer::app::keys::footers::PICKER_RECENT,
+        _ => crate::explorer::app::keys::footers::PICKER,
     };
+    let footer = format!(
+        " type to narrow ·{}",
+        crate::explorer::app::keys::footer(crate::explorer::app::screen::Owner::Picker, items)
+    );
     // The achieved values say when they were read.
     let title = match picker.kind {
         PickerKind::Targets { user_id } => match app.case.targets_of(user_id) {
@@ -205,7 +210,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
         let lines = vec![
             Line::from(Span::styled(e.sentence(), theme.error())),
             Line::from(e.facts()),
-            Line::from(Span::styled(e.hint().unwrap_or_default(), theme.muted())),
+            Line::from(Span::styled(
+                e.remedy()
+                    .map(|r| crate::explorer::app::told::remedy(&r, crate::explorer::app::screen::Owner::Picker))
+                    .unwrap_or_default(),
+                theme.muted(),
+            )),
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), body);
         return;

@@ -3,8 +3,9 @@
 //! would with the id.
 
 use crate::api::error::codes;
-use crate::api::{ApiError, CustomerRef, Field};
+use crate::api::{ApiError, CustomerRef};
 use crate::core::customer::{Found, FoundBy};
+use crate::explorer::app::Field;
 use crate::explorer::app::action::Effect;
 use crate::explorer::app::state::{AfterLookup, App, Focus, LastRequest, Resolving};
 use crate::explorer::features::events::paging;

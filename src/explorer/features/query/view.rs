@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use crate::api::Field;
+use crate::explorer::app::Field;
 use crate::explorer::app::layout::Areas;
 use crate::explorer::app::state::Invalid;
 use crate::explorer::app::{App, Focus};

@@ -5,6 +5,7 @@
 //! table, whose query never changes under it — and it is computed when
 //! both are in.
 
+use crate::core::told::Told;
 use std::sync::Arc;
 
 use crate::api::fetch_all::AllEvents;
@@ -188,8 +189,8 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
     if let Some(bills) = app.case.bills.as_ref().filter(|b| b.user_id == want.user_id) {
         let of_rule: Vec<_> = chosen.iter().copied().filter(|t| t.target_rule_id == want.rule_id).collect();
         let read = bills.read.as_ref().map(|r| r.bills.as_slice()).map_err(String::as_str);
-        let incomplete = bills.read.as_ref().ok().and_then(|r| r.incomplete.as_deref());
-        crate::core::reconcile::attach(&mut periods, &of_rule, &events.events, read, incomplete);
+        let incomplete = bills.read.as_ref().ok().and_then(|r| crate::core::told::bills_incomplete(r));
+        crate::core::reconcile::attach(&mut periods, &of_rule, &events.events, read, incomplete.as_deref());
     }
     if periods.is_empty() {
         return app.warn(&format!("Customer {} has no target with rule {}.", want.user_id, want.rule_id));
@@ -291,7 +292,17 @@ pub(crate) fn verdict_open_event(app: &mut App) {
     let Some((id, period)) = v.periods.get(v.selected).and_then(|p| {
         crate::core::verdict::report::notable(p).get(v.event).map(|(e, _)| (e.event_log_id, e.period_id))
     }) else {
-        return app.flash("Tab to the events, then Enter shows one in the table.");
+        return app.flash(&format!(
+            "{} to the events, then {} shows one in the table.",
+            crate::explorer::app::keys::key_of(
+                crate::explorer::app::screen::Owner::Verdict,
+                crate::explorer::app::action::Action::VerdictSwitch
+            ),
+            crate::explorer::app::keys::key_of(
+                crate::explorer::app::screen::Owner::Verdict,
+                crate::explorer::app::action::Action::OpenVerdictEvent
+            )
+        ));
     };
     let period_name = v.periods.iter().find(|p| p.period_id == period).map_or(period.to_string(), |p| p.name());
     let row = |app: &App| {
