@@ -78,7 +78,7 @@ fn events(n: usize) -> Vec<TargetEvent> {
 /// An app showing `n` loaded events at `w`×`h`, with the selection mid-way.
 fn app_with(n: usize, w: u16, h: u16) -> App {
     let mut app = App::new(target_events::explorer::app::state::AppOptions::new("DEMO", 10, 1000));
-    app.chrome.size = Rect::new(0, 0, w, h);
+    app.update(target_events::explorer::app::Msg::Resize(w, h));
     app.set_field(target_events::explorer::app::Field::UserId, "900000001");
     app.set_field(target_events::explorer::app::Field::RuleId, "990001");
     let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
@@ -347,7 +347,7 @@ fn report() {
             times.push(start.elapsed());
             freed.join().unwrap();
             let text: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
-            if text.contains("900000001") || app.case.customer().is_some() {
+            if text.contains("900000001") || app.case_customer().is_some() {
                 stale += 1;
             }
         }
@@ -539,13 +539,13 @@ async fn verdict_through_the_runtime_for(
     runtime.handle(&mut app, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     // The page, and the targets read beside it in the background, as an
     // agent would see them before pressing e.
-    while app.case.results.shown.is_none() || app.case.targets_pending.is_some() {
+    while app.shown_query().is_none() || app.targets_awaited() {
         let msg = rx.recv().await.unwrap();
         runtime.handle(&mut app, msg);
     }
     let start = Instant::now();
     runtime.handle(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)));
-    while app.screen.verdict().is_none() {
+    while app.verdict().is_none() {
         let msg = rx.recv().await.unwrap();
         runtime.handle(&mut app, msg);
     }

@@ -24,7 +24,6 @@ use crate::core::case_note::connection_info;
 use crate::explorer::app::layout::FrameInfo;
 use crate::explorer::app::state::AppOptions;
 use crate::explorer::app::{App, Msg};
-use crate::explorer::features::pickers::profiles;
 use crate::explorer::features::pickers::recent;
 use crate::explorer::features::pickers::recent::DEMO_TENANT;
 use crate::explorer::runtime::Runtime;
@@ -73,11 +72,12 @@ pub async fn run(
         batch,
         country_code: settings.default_country_code.clone(),
         notes_dir: settings.notes_dir.clone(),
+        ask_profile: settings
+            .origin_problem
+            .as_ref()
+            .map(|problem| (problem.sentence(), problem.candidates().map(<[String]>::to_vec))),
         ..AppOptions::new(session.label.clone(), settings.page_size, settings.max_page_size)
     });
-    if let Some(problem) = &settings.origin_problem {
-        profiles::pick_profile(&mut app, Some(problem.sentence()), problem.candidates());
-    }
 
     install_panic_hook(log_path);
     let mut terminal = enter()?;

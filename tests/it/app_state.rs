@@ -11,7 +11,7 @@ use target_events::explorer::app::{Effect, Focus, Msg};
 use crate::common::harness::Harness;
 
 fn shown_page(h: &Harness) -> Option<u32> {
-    h.app.case.results.shown.as_ref().map(|s| s.query.page)
+    h.app.shown_query().map(|q| q.page)
 }
 
 #[test]
@@ -24,7 +24,7 @@ fn enter_fetches_page_one_and_moves_to_the_table() {
         Effect::Fetch { query: EventsQuery { user_id: 564332013, rule_id: 1986, page: 0, .. }, .. }
     ));
     h.answer_all();
-    assert_eq!(h.app.form.focus, Focus::Table);
+    assert_eq!(h.app.focus(), Focus::Table);
     assert_eq!(h.app.events().len(), 10);
     assert!(!h.app.is_loading());
 }
@@ -98,13 +98,7 @@ fn the_next_page_is_prefetched_and_shown_at_once() {
     let mut h = Harness::new(120, 36);
     h.query("712004518", "2410", "");
     h.answer_all();
-    assert!(h.app.case.results.cache.contains_key(&EventsQuery {
-        user_id: 712004518,
-        rule_id: 2410,
-        period_id: None,
-        limit: 10,
-        page: 1
-    }));
+    assert!(h.app.is_cached(&EventsQuery { user_id: 712004518, rule_id: 2410, period_id: None, limit: 10, page: 1 }));
     h.key(KeyCode::Char('n'));
     assert_eq!(shown_page(&h), Some(1), "served from the prefetch cache");
     assert!(!h.app.is_loading());
@@ -157,7 +151,7 @@ fn first_last_and_go_to_page() {
     h.key(KeyCode::Char(':'));
     h.type_text("500");
     h.key(KeyCode::Enter);
-    assert!(h.app.screen.overlay().is_some(), "an out-of-range page keeps the prompt open");
+    assert!(h.app.overlay().is_some(), "an out-of-range page keeps the prompt open");
     for _ in 0..3 {
         h.key(KeyCode::Backspace);
     }
@@ -165,7 +159,7 @@ fn first_last_and_go_to_page() {
     h.key(KeyCode::Enter);
     h.answer_all();
     assert_eq!(shown_page(&h), Some(56));
-    assert!(h.app.screen.overlay().is_none());
+    assert!(h.app.overlay().is_none());
 }
 
 #[test]
@@ -184,7 +178,7 @@ fn changing_the_page_size_keeps_the_first_event_in_view() {
     h.type_text("25");
     h.key(KeyCode::Enter);
     h.answer_all();
-    let info = h.app.case.results.shown.as_ref().unwrap().info();
+    let info = h.app.shown_info().unwrap();
     assert_eq!((info.limit, info.page), (25, 1));
     assert!(info.first_record() <= 41 && 41 <= info.last_record());
 }
@@ -195,10 +189,10 @@ fn api_codes_mark_their_field_until_it_is_edited() {
     h.query("564332013", "1986", "5");
     h.answer_all();
     let period = h.app.field(Field::PeriodId);
-    assert_eq!(period.api_error.as_ref().map(|e| e.0), Some(310019));
-    assert_eq!(h.app.form.focus, Focus::Input(Field::PeriodId), "focus goes to the blamed field");
+    assert_eq!(period.complaint().map(|e| e.0), Some(310019));
+    assert_eq!(h.app.focus(), Focus::Input(Field::PeriodId), "focus goes to the blamed field");
     h.key(KeyCode::Backspace);
-    assert!(h.app.field(Field::PeriodId).api_error.is_none());
+    assert!(h.app.field(Field::PeriodId).complaint().is_none());
 }
 
 #[test]
@@ -209,11 +203,11 @@ fn errors_keep_the_previous_results_on_screen() {
     h.answer_all();
     h.key(KeyCode::Char('r'));
     h.answer_with(Err(common::harness::api_error(ErrorKind::Server { snippet: "<html>".into() }, Some(503))));
-    assert!(h.app.case.results.error.is_some());
+    assert!(h.app.banner_error().is_some());
     assert_eq!(h.app.events().len(), 10, "the old page stays under the error");
     h.key(KeyCode::Char('r'));
     h.answer_all();
-    assert!(h.app.case.results.error.is_none(), "r recovers");
+    assert!(h.app.banner_error().is_none(), "r recovers");
 }
 
 #[test]
@@ -242,34 +236,34 @@ fn selection_stays_in_view() {
     for _ in 0..40 {
         h.key(KeyCode::Char('j'));
     }
-    let t = h.app.case.results.table;
+    let t = h.app.table_view();
     assert_eq!(t.selected, 40);
     assert!(t.offset <= t.selected && t.selected < t.offset + rows);
     h.key(KeyCode::End);
-    assert_eq!(h.app.case.results.table.selected, 99);
-    assert!(h.app.case.results.table.offset + rows > 99);
+    assert_eq!(h.app.table_view().selected, 99);
+    assert!(h.app.table_view().offset + rows > 99);
     h.key(KeyCode::Home);
-    assert_eq!((h.app.case.results.table.selected, h.app.case.results.table.offset), (0, 0));
+    assert_eq!((h.app.table_view().selected, h.app.table_view().offset), (0, 0));
 }
 
 #[test]
 fn quit_keys() {
     let mut h = Harness::new(120, 36);
     h.type_text("q");
-    assert!(!h.app.chrome.should_quit, "q in an input is text");
+    assert!(!h.app.should_quit(), "q in an input is text");
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('q'));
-    assert!(h.app.chrome.should_quit);
+    assert!(h.app.should_quit());
     let mut h = Harness::new(120, 36);
     h.key_mod(KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL);
-    assert!(h.app.chrome.should_quit);
+    assert!(h.app.should_quit());
 }
 
 #[test]
 fn q_quits_a_too_small_terminal_even_from_an_input() {
     let mut h = Harness::new(30, 8);
     h.key(KeyCode::Char('q'));
-    assert!(h.app.chrome.should_quit);
+    assert!(h.app.should_quit());
 }
 
 #[test]
@@ -279,24 +273,24 @@ fn mouse_click_selects_and_wheel_scrolls() {
     let mut h = Harness::new(120, 36);
     h.query("564332013", "1986", "");
     h.answer_all();
-    let areas = layout::areas(h.app.chrome.size, &h.app);
+    let areas = layout::areas(h.app.size(), &h.app);
     let table = areas.table.unwrap();
     let mouse = |kind, column, row| Msg::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE });
     // The fourth row (under the border and the header).
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), table.x + 5, table.y + 2 + 3));
-    assert_eq!(h.app.case.results.table.selected, 3);
-    assert_eq!(h.app.form.focus, Focus::Table);
+    assert_eq!(h.app.table_view().selected, 3);
+    assert_eq!(h.app.focus(), Focus::Table);
     h.send(mouse(MouseEventKind::ScrollDown, table.x + 5, table.y + 5));
-    assert_eq!(h.app.case.results.table.selected, 6);
+    assert_eq!(h.app.table_view().selected, 6);
     h.send(mouse(MouseEventKind::ScrollUp, table.x + 5, table.y + 5));
-    assert_eq!(h.app.case.results.table.selected, 3);
+    assert_eq!(h.app.table_view().selected, 3);
     // A click on the rule input focuses it.
     let rule = areas.fields[1];
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), rule.x + 2, rule.y));
-    assert_eq!(h.app.form.focus, Focus::Input(Field::RuleId));
+    assert_eq!(h.app.focus(), Focus::Input(Field::RuleId));
     // A click below the last row selects nothing new.
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), table.x + 5, table.y + table.height - 2));
-    assert_eq!(h.app.case.results.table.selected, 3);
+    assert_eq!(h.app.table_view().selected, 3);
 }
 
 #[test]
@@ -305,11 +299,11 @@ fn resize_keeps_the_selection_in_view() {
     h.query("712004518", "2410", "");
     h.answer_all();
     h.key(KeyCode::Char('G'));
-    assert_eq!(h.app.case.results.table.selected, 9);
+    assert_eq!(h.app.table_view().selected, 9);
     h.send(Msg::Resize(80, 16));
     let rows = h.app.page_rows();
     assert!(rows < 10);
-    let t = h.app.case.results.table;
+    let t = h.app.table_view();
     assert!(t.offset <= t.selected && t.selected < t.offset + rows, "{t:?} rows {rows}");
     assert!(h.screen_text().contains("▶"));
 }
@@ -318,7 +312,7 @@ fn resize_keeps_the_selection_in_view() {
 fn pasted_ids_are_accepted_without_control_characters() {
     let mut h = Harness::new(120, 36);
     h.send(Msg::Paste(" 564332013\u{1b}[31m ".into()));
-    assert_eq!(h.app.field(Field::UserId).input.value(), " 564332013[31m ");
+    assert_eq!(h.app.field(Field::UserId).text(), " 564332013[31m ");
     let mut h = Harness::new(120, 36);
     h.send(Msg::Paste(" 564332013 ".into()));
     h.key(KeyCode::Tab);
@@ -336,8 +330,8 @@ fn help_scrolls_on_a_short_screen() {
     for _ in 0..200 {
         h.key(KeyCode::Char('j'));
     }
-    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Help { scroll }) if *scroll > 0));
+    assert!(matches!(h.app.overlay(), Some(Overlay::Help { scroll }) if *scroll > 0));
     assert!(h.screen_text().contains("Ctrl-C"), "j scrolls to the end:\n{}", h.screen_text());
     h.key(KeyCode::Esc);
-    assert!(h.app.screen.overlay().is_none());
+    assert!(h.app.overlay().is_none());
 }

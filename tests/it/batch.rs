@@ -28,8 +28,8 @@ fn with_batch(width: u16, height: u16) -> Harness {
     let mut h = Harness::new(width, height);
     let options = AppOptions { batch: Some(rows(&h)), ..AppOptions::new("DEMO", 10, 1000) };
     h.app = target_events::explorer::app::App::new(options);
-    h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
-    assert_eq!(h.app.form.focus, target_events::explorer::app::Focus::Table, "the batch has the keyboard");
+    h.app.update(target_events::explorer::app::Msg::Resize(width, height));
+    assert_eq!(h.app.focus(), target_events::explorer::app::Focus::Table, "the batch has the keyboard");
     h
 }
 
@@ -54,25 +54,25 @@ fn filter_sort_and_enter_open_a_rows_events() {
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Enter);
     assert!(!h.app.batch_open(), "the events are shown");
-    assert_eq!(h.app.field(Field::UserId).input.value(), "498221730");
-    assert_eq!(h.app.field(Field::RuleId).input.value(), "3150");
-    assert_eq!(h.app.field(Field::PeriodId).input.value(), "31502");
+    assert_eq!(h.app.field(Field::UserId).text(), "498221730");
+    assert_eq!(h.app.field(Field::RuleId).text(), "3150");
+    assert_eq!(h.app.field(Field::PeriodId).text(), "31502");
     assert!(h.pending.iter().any(
         |e| matches!(e, Effect::Fetch { query, .. } if query.user_id == 498221730 && query.period_id == Some(31502))
     ));
     h.answer_all();
     h.key(KeyCode::Char('b'));
     assert!(h.app.batch_open(), "b comes back to the batch");
-    let b = h.app.workflow.batch.as_ref().unwrap();
-    assert_eq!(b.rows[b.view[b.selected]].period_id, Some(31502), "on the row that was opened");
+    let b = h.app.batch().unwrap();
+    assert_eq!(b.rows()[b.view()[b.selected()]].period_id, Some(31502), "on the row that was opened");
     // Sorting by what is missing, most first: `o` steps through the
     // columns that sort, left to right.
     for _ in 0..4 {
         h.key(KeyCode::Char('o'));
     }
     assert_eq!(h.app.notice_text(), Some("Sorted by missing."));
-    let b = h.app.workflow.batch.as_ref().unwrap();
-    let missing: Vec<_> = b.view.iter().map(|&i| b.rows[i].missing).collect();
+    let b = h.app.batch().unwrap();
+    let missing: Vec<_> = b.view().iter().map(|&i| b.rows()[i].missing).collect();
     assert!(missing.is_sorted(), "{missing:?}");
     h.key(KeyCode::Char('O'));
     assert_eq!(h.app.notice_text(), Some("Sorted by missing, descending."));
@@ -112,7 +112,7 @@ fn extreme_figures_and_hostile_names_are_whole_or_absent() {
         let mut h = Harness::new(width, height);
         let options = AppOptions { batch: Some(rows.clone()), ..AppOptions::new("DEMO", 10, 1000) };
         h.app = target_events::explorer::app::App::new(options);
-        h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
+        h.app.update(target_events::explorer::app::Msg::Resize(width, height));
         let text = h.screen_text();
         assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text}");
         // The table's line (the one with the marker) holds each figure whole or not at all.
@@ -142,7 +142,7 @@ fn the_title_counts_every_customer_that_failed() {
     });
     h.app =
         target_events::explorer::app::App::new(AppOptions { batch: Some(all), ..AppOptions::new("DEMO", 10, 1000) });
-    h.app.chrome.size = ratatui::layout::Rect::new(0, 0, 120, 36);
+    h.app.update(target_events::explorer::app::Msg::Resize(120, 36));
     assert!(h.screen_text().contains("2 not found or failed"), "{}", h.screen_text());
 }
 
@@ -175,14 +175,13 @@ fn verdict_rows(h: &mut Harness) -> Vec<BatchRow> {
 
 fn with_verdicts(width: u16, height: u16) -> Harness {
     let mut h = Harness::new(width, height);
-    h.app.chrome.clock =
-        Some(chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    h.app.set_clock(Some(chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").unwrap()));
     let rows = verdict_rows(&mut h);
-    let clock = h.app.chrome.clock;
+    let clock = h.app.clock();
     let options = AppOptions { batch: Some(rows), ..AppOptions::new("DEMO", 10, 1000) };
     h.app = target_events::explorer::app::App::new(options);
-    h.app.chrome.clock = clock;
-    h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
+    h.app.set_clock(clock);
+    h.app.update(target_events::explorer::app::Msg::Resize(width, height));
     h
 }
 
@@ -249,34 +248,34 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
     }
     h.key(KeyCode::Char('O'));
     assert_eq!(h.app.notice_text(), Some("Sorted by short by, descending."));
-    let b = h.app.workflow.batch.as_ref().unwrap();
-    assert_eq!(b.rows[b.view[0]].customer, "808000808");
+    let b = h.app.batch().unwrap();
+    assert_eq!(b.rows()[b.view()[0]].customer, "808000808");
 
     // `e` on October's row: that period's full verdict over the table; Esc comes back.
     let mut h = with_verdicts(120, 36);
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Char('e'));
     h.answer_all();
-    let panel = h.app.screen.verdict().expect("the verdict is drawn");
-    assert_eq!((panel.user_id, panel.rule_id), (777000777, 7610));
-    assert_eq!(panel.periods[panel.selected].period_id, 7602, "the row's period");
+    let panel = h.app.verdict().expect("the verdict is drawn");
+    assert_eq!((panel.user_id(), panel.rule_id()), (777000777, 7610));
+    assert_eq!(panel.periods()[panel.selected()].period_id, 7602, "the row's period");
     assert!(h.screen_text().contains("Not reached yet: 4350.00 of 5000.00"), "{}", h.screen_text());
     h.key(KeyCode::Esc);
     assert!(h.app.batch_open(), "Esc uncovers the batch table");
-    assert_eq!(h.app.workflow.batch.as_ref().unwrap().selected, 1, "on the same row");
+    assert_eq!(h.app.batch().unwrap().selected(), 1, "on the same row");
     // The next customer's row: their verdict, nothing of the first's.
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Char('e'));
     h.answer_all();
-    let panel = h.app.screen.verdict().expect("the second customer's verdict");
-    assert_eq!((panel.user_id, panel.rule_id), (808000808, 8080));
-    assert_eq!(panel.periods.iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![8001]);
-    assert_eq!(h.app.field(Field::UserId).input.value(), "808000808");
+    let panel = h.app.verdict().expect("the second customer's verdict");
+    assert_eq!((panel.user_id(), panel.rule_id()), (808000808, 8080));
+    assert_eq!(panel.periods().iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![8001]);
+    assert_eq!(h.app.field(Field::UserId).text(), "808000808");
     assert!(!h.screen_text().contains("777000777"), "{}", h.screen_text());
     // Help over the verdict over the batch takes the keys, and Esc peels one at a time.
     h.key(KeyCode::Char('?'));
     h.key(KeyCode::Esc);
-    assert!(h.app.screen.verdict().is_some());
+    assert!(h.app.verdict().is_some());
     h.key(KeyCode::Esc);
     assert!(h.app.batch_open());
 }
@@ -335,7 +334,7 @@ fn extreme_verdicts_are_whole_or_absent_in_both_tables() {
         let mut h = Harness::new(width, 20);
         let options = AppOptions { batch: Some(vec![row.clone()]), ..AppOptions::new("DEMO", 10, 1000) };
         h.app = target_events::explorer::app::App::new(options);
-        h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, 20);
+        h.app.update(target_events::explorer::app::Msg::Resize(width, 20));
         let text = h.screen_text();
         whole(text.lines().find(|l| l.contains('▶')).unwrap(), width);
         let table = target_events::headless::batch::table(std::slice::from_ref(&row), Some(width));

@@ -37,9 +37,9 @@ fn the_bills_at_four_widths_keep_their_figures_whole() {
 #[test]
 fn every_bill_is_there_with_what_happened_and_the_one_to_escalate_is_selected() {
     let h = bills(120, 36);
-    let panel = h.app.screen.bills().expect("the panel");
-    assert_eq!(panel.period_name, "Sep_2025 (7601)");
-    let why = |id: i64| panel.lines.iter().find(|l| l.bill.id == id).map(|l| l.fate.clone());
+    let panel = h.app.bills().expect("the panel");
+    assert_eq!(panel.period_name(), "Sep_2025 (7601)");
+    let why = |id: i64| panel.lines().iter().find(|l| l.bill.id == id).map(|l| l.fate.clone());
     assert_eq!(why(994000200), Some(Fate::NotCounted(Why::NoSignal)));
     assert_eq!(why(994000201), Some(Fate::NotCounted(Why::Outlier { status: "OUTLIER".into() })));
     assert_eq!(why(994000202), Some(Fate::NotCounted(Why::NotInterested)));
@@ -59,10 +59,10 @@ fn filter_sort_raw_json_copy_and_close() {
     h.key(KeyCode::Char('/'));
     h.type_text("outlier");
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.screen.bills().unwrap().view.len(), 1, "only the outlier");
+    assert_eq!(h.app.bills().unwrap().view().len(), 1, "only the outlier");
     h.key(KeyCode::Char('/'));
     h.key(KeyCode::Esc);
-    assert!(h.app.screen.bills().unwrap().view.len() > 5, "the filter cleared");
+    assert!(h.app.bills().unwrap().view().len() > 5, "the filter cleared");
     h.key(KeyCode::Char('o'));
     assert!(h.app.notice_text().unwrap_or_default().starts_with("Bills sorted by"));
     assert!(h.screen_text().contains("Bill ▲"), "the column sorted by is marked: {}", h.screen_text());
@@ -91,8 +91,8 @@ fn filter_sort_raw_json_copy_and_close() {
     assert!(copied.is_some_and(|t| t.contains("\"id\"")));
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('B'));
-    assert!(h.app.screen.bills().is_none(), "B closes it");
-    assert_eq!(h.app.screen.main(), Some(Panel::Verdict), "and uncovers the verdict");
+    assert!(h.app.bills().is_none(), "B closes it");
+    assert_eq!(h.app.main_panel(), Some(Panel::Verdict), "and uncovers the verdict");
 }
 
 #[test]
@@ -102,12 +102,12 @@ fn b_from_the_events_opens_the_querys_period_bills_alone() {
     h.answer_all();
     h.key(KeyCode::Char('B'));
     h.answer_all();
-    assert_eq!(h.app.screen.main(), Some(Panel::Bills));
-    assert!(!h.app.screen.contains(Panel::Verdict), "Esc comes back to the events");
-    assert_eq!(h.app.screen.bills().unwrap().period_id, 7601);
+    assert_eq!(h.app.main_panel(), Some(Panel::Bills));
+    assert!(!h.app.is_open(Panel::Verdict), "Esc comes back to the events");
+    assert_eq!(h.app.bills().unwrap().period_id(), 7601);
     h.key(KeyCode::Esc);
-    assert!(h.app.screen.is_empty());
-    assert_eq!(h.app.case.results.shown.as_ref().unwrap().query.period_id, Some(7601), "the table kept its query");
+    assert!(h.app.nothing_open());
+    assert_eq!(h.app.shown_query().unwrap().period_id, Some(7601), "the table kept its query");
 }
 
 #[test]
@@ -135,8 +135,8 @@ fn bills_that_could_not_be_read_leave_the_verdict_whole_and_say_so() {
         }
     }
     h.answer_all();
-    let v = h.app.screen.verdict().expect("the verdict, whole");
-    assert_eq!(v.periods[0].headline(), "Not reached: 4820.50 of 5000.00 — 179.50 short");
+    let v = h.app.verdict().expect("the verdict, whole");
+    assert_eq!(v.periods()[0].headline(), "Not reached: 4820.50 of 5000.00 — 179.50 short");
     let text = h.screen_text();
     assert!(text.contains("The bills could not be read:"), "{text}");
     assert!(!text.contains("did not count"), "nothing claimed: {text}");
@@ -151,17 +151,16 @@ fn a_bill_after_midnight_at_the_store_is_shown_on_its_own_day_and_not_claimed_fo
     let table = h.screen_text();
     assert!(table.contains("2025-10-01 03:00:00 +05:30"), "{table}");
     // The 500.00 purchase: the string says 30 September, its instant 1 October.
-    let row =
-        h.app.case.results.view.iter().position(|&i| h.app.events()[i as usize].event_log_id == 960000003).unwrap();
-    h.app.case.results.table.selected = row;
+    let row = h.app.row_of(960000003).unwrap();
+    h.select_row(row);
     h.key(KeyCode::Enter);
     let text = h.screen_text();
     assert!(text.contains("2025-09-30 21:30:00.0") && text.contains("→ Wed 01 Oct 2025 03:00:00 +05:30"), "{text}");
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('e'));
     h.answer_all();
-    let v = h.app.screen.verdict().unwrap();
-    let sep = v.periods.iter().find(|p| p.period_id == 7801).unwrap();
+    let v = h.app.verdict().unwrap();
+    let sep = v.periods().iter().find(|p| p.period_id == 7801).unwrap();
     assert!(sep.would_have_reached.is_none() && sep.counted_elsewhere.is_empty() && sep.unsettled.is_empty());
     let said = target_events::core::verdict::report::findings(sep).join(" ");
     assert!(!said.contains("would have reached"), "{said}");
@@ -177,25 +176,25 @@ fn b_from_the_summary_opens_the_selected_periods_bills_and_a_period_lists_only_i
     h.key(KeyCode::Char('s'));
     h.answer_all();
     h.key(KeyCode::Char('j'));
-    let selected = h.app.screen.summary().and_then(|s| s.summary.periods.get(s.selected)).map(|p| p.period_id);
+    let selected = h.app.summary().and_then(|s| s.period_id);
     assert_eq!(selected, Some(7602));
     h.key(KeyCode::Char('B'));
     h.answer_all();
-    assert_eq!(h.app.screen.bills().map(|b| b.period_id), Some(7602), "the summary's period, not the verdict's");
+    assert_eq!(h.app.bills().map(|b| b.period_id()), Some(7602), "the summary's period, not the verdict's");
     // 780000780: the bill made at 03:00 on 1 October at the store is October's alone.
     let mut h = Harness::new(120, 36);
     h.query("780000780", "7810", "7801");
     h.answer_all();
     h.key(KeyCode::Char('B'));
     h.answer_all();
-    let panel = h.app.screen.bills().expect("September's bills");
-    assert_eq!(panel.period_id, 7801);
+    let panel = h.app.bills().expect("September's bills");
+    assert_eq!(panel.period_id(), 7801);
     assert!(
-        panel.lines.iter().all(|l| l.bill.id != 996000102),
+        panel.lines().iter().all(|l| l.bill.id != 996000102),
         "{:?}",
-        panel.lines.iter().map(|l| l.bill.id).collect::<Vec<_>>()
+        panel.lines().iter().map(|l| l.bill.id).collect::<Vec<_>>()
     );
-    assert_eq!(panel.lines.len(), 2);
+    assert_eq!(panel.lines().len(), 2);
 }
 
 #[test]
@@ -208,7 +207,7 @@ fn a_bill_that_arrives_as_an_event_while_the_bills_are_open_is_said_to_count() {
     h.key(KeyCode::Char('B'));
     h.answer_all();
     let fate = |h: &Harness| {
-        h.app.screen.bills().and_then(|b| b.lines.iter().find(|l| l.bill.id == 994000200)).map(|l| l.fate.clone())
+        h.app.bills().and_then(|b| b.lines().iter().find(|l| l.bill.id == 994000200)).map(|l| l.fate.clone())
     };
     assert_eq!(fate(&h), Some(Fate::NotCounted(Why::NoSignal)));
     let (generation, query) = watch_and_poll(&mut h);
@@ -222,12 +221,12 @@ fn a_bill_that_arrives_as_an_event_while_the_bills_are_open_is_said_to_count() {
         e.event_date_iso = Some("2025-09-28T19:40:00+05:30".into());
         p.events.push(e);
     }
-    h.app.chrome.clock = h.app.chrome.clock.map(|c| c + chrono::Duration::seconds(5));
+    h.app.set_clock(h.app.clock().map(|c| c + chrono::Duration::seconds(5)));
     h.send(Msg::WatchPolled { generation, result: Ok(page) });
     h.pending.retain(|e| !matches!(e, Effect::WatchAfter { .. }));
     h.answer_all();
     assert!(matches!(fate(&h), Some(Fate::CountedHere { event_log_id: 940000099, .. })), "{:?}", fate(&h));
-    assert_eq!(h.app.screen.main(), Some(Panel::Bills), "still the bills, not the verdict");
+    assert_eq!(h.app.main_panel(), Some(Panel::Bills), "still the bills, not the verdict");
 }
 
 #[test]
@@ -261,15 +260,15 @@ fn an_arrival_reads_the_bills_again_and_its_new_bill_is_found_counted() {
     h.pending.retain(|e| !matches!(e, Effect::LoadBills { .. }));
     h.answer_all();
     // Until they answer, the bills read before stay on screen.
-    assert!(h.app.screen.bills().is_some_and(|b| !b.lines.is_empty()));
+    assert!(h.app.bills().is_some_and(|b| !b.lines().is_empty()));
     let mut read = h.bills_for(777000777, from, to).unwrap();
     let new = serde_json::json!({"id": 994000777, "billNumber": "B-90777", "type": "REGULAR",
         "billingTime": "2025-09-29T05:30:00Z", "billingTimeInputOffset": "+05:30", "amount": 90, "outlierStatus": "NORMAL"});
     read.bills.push(target_events::api::bills::Bill::from_value(&new).unwrap());
     h.send(Msg::BillsLoaded { generation: bills_generation, user_id: 777000777, result: Ok(read) });
     h.answer_all();
-    let panel = h.app.screen.bills().expect("still the bills");
-    let line = panel.lines.iter().find(|l| l.bill.id == 994000777).expect("the new bill is listed");
+    let panel = h.app.bills().expect("still the bills");
+    let line = panel.lines().iter().find(|l| l.bill.id == 994000777).expect("the new bill is listed");
     assert!(matches!(line.fate, Fate::CountedHere { event_log_id: 940000098, .. }), "{:?}", line.fate);
 }
 
@@ -277,15 +276,15 @@ fn an_arrival_reads_the_bills_again_and_its_new_bill_is_found_counted() {
 fn a_bill_number_that_repeats_is_marked_and_the_bill_told_by_its_id() {
     use target_events::explorer::features::bills::state::BillsPanel;
     let h = bills(120, 36);
-    let mut lines = h.app.screen.bills().unwrap().lines.clone();
+    let mut lines = h.app.bills().unwrap().lines().to_vec();
     let number = lines[0].bill.number.clone();
     lines[1].bill.number = number.clone();
     let (id0, id1) = (lines[0].bill.id, lines[1].bill.id);
     let panel = BillsPanel::new(777000777, 7601, "Sep_2025 (7601)".into(), lines, None);
-    for line in panel.lines.iter().take(2) {
+    for line in panel.lines().iter().take(2) {
         assert_eq!(panel.cells(line)[1], format!("{number} ⚠"));
     }
-    assert!(!panel.cells(&panel.lines[2])[1].contains('⚠'), "a number of its own is not marked");
+    assert!(!panel.cells(&panel.lines()[2])[1].contains('⚠'), "a number of its own is not marked");
     assert_ne!(id0, id1);
 }
 
@@ -293,12 +292,12 @@ fn a_bill_number_that_repeats_is_marked_and_the_bill_told_by_its_id() {
 fn g_and_shift_g_go_to_the_first_and_last_bill() {
     let mut h = bills(120, 36);
     h.key(KeyCode::Char('G'));
-    let last = h.app.screen.bills().map(|b| (b.selected, b.view.len()));
+    let last = h.app.bills().map(|b| (b.selected(), b.view().len()));
     assert!(last.is_some_and(|(s, n)| s + 1 == n), "{last:?}");
     h.key(KeyCode::Char('g'));
-    assert_eq!(h.app.screen.bills().map(|b| b.selected), Some(0));
+    assert_eq!(h.app.bills().map(|b| b.selected()), Some(0));
     h.key(KeyCode::End);
-    assert!(h.app.screen.bills().is_some_and(|b| b.selected + 1 == b.view.len()));
+    assert!(h.app.bills().is_some_and(|b| b.selected() + 1 == b.view().len()));
 }
 
 /// Starts a watch on the query shown and makes its first poll due: the

@@ -25,7 +25,7 @@ fn an_email_is_looked_up_then_the_targets_open() {
     assert_snapshot!("customer_resolving", h.render().backend());
     h.answer_all();
     assert!(
-        matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("564332013")),
+        matches!(h.app.overlay(), Some(Overlay::Picker(p)) if p.title().contains("564332013")),
         "the target picker of the customer found"
     );
     h.key(KeyCode::Esc);
@@ -41,10 +41,10 @@ fn a_mobile_with_a_rule_goes_straight_to_the_events_and_is_remembered() {
     h.query("+910564332013", "1986", "");
     assert_eq!(lookups(&h), 1);
     h.answer_all();
-    assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query.user_id), Some(564332013));
+    assert_eq!(h.app.shown_query().map(|q| q.user_id), Some(564332013));
     // The title says the customer as the field holds it, and the id found.
     assert!(h.screen_text().contains("customer +910564332013 → 564332013"), "{}", h.screen_text());
-    let recent = &h.app.workflow.recent[0];
+    let recent = &h.app.recent()[0];
     assert_eq!((recent.typed.as_deref(), recent.user_id), (Some("+910564332013"), 564332013));
 }
 
@@ -54,10 +54,10 @@ fn an_unknown_customer_marks_the_field_with_8015() {
     h.type_text("email:nobody@example.com");
     h.key(KeyCode::Enter);
     h.answer_all();
-    let (code, message) = h.app.field(Field::UserId).api_error.clone().expect("the field is marked");
+    let (code, message) = h.app.field(Field::UserId).complaint().cloned().expect("the field is marked");
     assert_eq!(code, 8015);
     assert!(message.starts_with("no customer with email nobody@example.com · request id 8c1f02d7-"), "{message}");
-    assert!(h.app.case.results.error.is_none(), "not a banner: the field is to blame");
+    assert!(h.app.banner_error().is_none(), "not a banner: the field is to blame");
     assert_snapshot!("customer_not_found", h.render().backend());
 }
 
@@ -78,9 +78,7 @@ fn each_form_is_validated_as_it_is_typed() {
 
 /// A harness whose profile completes national numbers with 91, as the demo's.
 fn with_country_code() -> Harness {
-    let mut h = Harness::new(120, 36);
-    h.app.form.country_code = Some("91".into());
-    h
+    Harness::with_options(120, 36, |o| o.country_code = Some("91".into()))
 }
 
 #[test]
@@ -97,7 +95,7 @@ fn a_number_as_it_is_spoken_is_a_mobile() {
         );
         h.answer_all();
         assert!(
-            matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("777000777")),
+            matches!(h.app.overlay(), Some(Overlay::Picker(p)) if p.title().contains("777000777")),
             "{spoken}: the targets of the customer found"
         );
     }
@@ -113,18 +111,18 @@ fn digits_no_customer_has_as_id_are_found_as_the_mobile_within_the_same_enter() 
     h.query("919800000007", "7610", "");
     assert!(matches!(h.pending[0], Effect::Fetch { .. }), "tried as an id first: {:?}", h.pending);
     h.answer_all();
-    assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query.user_id), Some(777000777));
+    assert_eq!(h.app.shown_query().map(|q| q.user_id), Some(777000777));
     let text = h.screen_text();
     assert!(text.contains("No customer 919800000007; found by mobile +91 98000 00007 → 777000777"), "{text}");
     assert!(text.contains("→ 777000777 by mobile +91 98000 00007"), "{text}");
-    assert!(h.app.field(Field::UserId).api_error.is_none(), "the field is not blamed");
+    assert!(h.app.field(Field::UserId).complaint().is_none(), "the field is not blamed");
 
     // Customer alone: the same through the targets.
     let mut h = with_country_code();
     h.type_text("9800000007");
     h.key(KeyCode::Enter);
     h.answer_all();
-    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("777000777")));
+    assert!(matches!(h.app.overlay(), Some(Overlay::Picker(p)) if p.title().contains("777000777")));
 }
 
 #[test]
@@ -134,14 +132,14 @@ fn a_number_that_is_both_an_id_and_a_mobile_is_the_id_and_neither_says_so() {
     h.query("564332013", "1986", "");
     assert!(matches!(h.pending[0], Effect::Fetch { .. }));
     h.answer_all();
-    assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query.user_id), Some(564332013));
-    assert!(lookups(&h) == 0 && h.app.workflow.found_how.is_empty());
+    assert_eq!(h.app.shown_query().map(|q| q.user_id), Some(564332013));
+    assert!(lookups(&h) == 0 && h.app.lookups_found() == 0);
 
     // 15 digits nobody has, as id or as mobile: both are named, the field is marked.
     let mut h = with_country_code();
     h.query("999999999999999", "1986", "");
     h.answer_all();
-    let (code, message) = h.app.field(Field::UserId).api_error.clone().expect("marked");
+    let (code, message) = h.app.field(Field::UserId).complaint().cloned().expect("marked");
     assert_eq!(code, 8015);
     assert!(message.contains("id 999999999999999 nor mobile +999999999999999"), "{message}");
 
@@ -149,7 +147,7 @@ fn a_number_that_is_both_an_id_and_a_mobile_is_the_id_and_neither_says_so() {
     let mut h = with_country_code();
     h.query("12345678", "1986", "");
     h.answer_all();
-    assert_eq!(h.app.field(Field::UserId).api_error.as_ref().map(|e| e.0), Some(310011));
+    assert_eq!(h.app.field(Field::UserId).complaint().map(|e| e.0), Some(310011));
 }
 
 #[test]
@@ -159,20 +157,20 @@ fn a_new_caller_starts_clean() {
     h.answer_all();
     h.key(KeyCode::Char('s'));
     h.answer_all();
-    assert!(h.app.screen.summary().is_some());
+    assert!(h.app.summary().is_some());
     // u selects the customer: typing replaces it, the rule and period go.
     h.key(KeyCode::Char('u'));
-    assert!(h.app.form.selected);
+    assert!(h.app.customer_selected());
     h.type_text("712004518");
-    assert_eq!(h.app.field(Field::UserId).input.value(), "712004518");
-    assert_eq!(h.app.field(Field::RuleId).input.value(), "", "the last caller's rule does not carry over");
-    assert_eq!(h.app.field(Field::PeriodId).input.value(), "");
-    assert!(h.app.screen.is_empty(), "nor their panels");
+    assert_eq!(h.app.field(Field::UserId).text(), "712004518");
+    assert_eq!(h.app.field(Field::RuleId).text(), "", "the last caller's rule does not carry over");
+    assert_eq!(h.app.field(Field::PeriodId).text(), "");
+    assert!(h.app.nothing_open(), "nor their panels");
     // Enter opens the new customer's targets, not the old rule's events.
     h.key(KeyCode::Enter);
     assert!(matches!(h.pending[..], [Effect::LoadTargets { user_id: 712004518, .. }]), "{:?}", h.pending);
     h.answer_all();
-    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("712004518")));
+    assert!(matches!(h.app.overlay(), Some(Overlay::Picker(p)) if p.title().contains("712004518")));
 
     // Other keys keep the selected text: ← moves, then typing inserts.
     let mut h = Harness::new(120, 36);
@@ -181,12 +179,12 @@ fn a_new_caller_starts_clean() {
     h.key(KeyCode::Char('u'));
     h.key(KeyCode::End);
     h.type_text("9");
-    assert_eq!(h.app.field(Field::UserId).input.value(), "5643320139");
+    assert_eq!(h.app.field(Field::UserId).text(), "5643320139");
     // Backspace over selected text empties the field.
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('u'));
     h.key(KeyCode::Backspace);
-    assert_eq!(h.app.field(Field::UserId).input.value(), "");
+    assert_eq!(h.app.field(Field::UserId).text(), "");
 }
 
 #[test]
@@ -195,9 +193,9 @@ fn no_events_for_a_rule_the_customer_has_no_target_in_offers_their_targets() {
     h.query("564332013", "7610", "");
     h.answer_all();
     assert!(
-        matches!(h.app.screen.overlay(), Some(Overlay::Picker(p)) if p.title().contains("564332013")),
+        matches!(h.app.overlay(), Some(Overlay::Picker(p)) if p.title().contains("564332013")),
         "their targets are offered: {:?}",
-        h.app.screen
+        h.app.open_panels()
     );
     assert!(
         h.app.notice_text().is_some_and(|n| n.contains("has no target with rule 7610")),
@@ -208,7 +206,7 @@ fn no_events_for_a_rule_the_customer_has_no_target_in_offers_their_targets() {
     let mut h = Harness::new(120, 36);
     h.query("610000042", "1986", "");
     h.answer_all();
-    assert!(h.app.screen.overlay().is_none());
+    assert!(h.app.overlay().is_none());
 }
 
 #[test]
@@ -221,15 +219,14 @@ fn an_event_dated_outside_the_period_it_counted_in_is_flagged_in_the_table_and_e
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);
     h.answer_all();
-    assert_eq!(h.app.case.results.shown.as_ref().and_then(|s| s.query.period_id), Some(7602));
+    assert_eq!(h.app.shown_query().and_then(|q| q.period_id), Some(7602));
     let text = h.screen_text();
     // 940000005: dated 30 Sep 23:50, processed 30 minutes later, counted in October.
     let row = text.lines().find(|l| l.contains("2025-09-30 23:50")).expect("the late bill's row");
     assert!(row.contains("7602 ⇄"), "flagged whatever its processing delay: {row}");
     assert!(!text.lines().filter(|l| l.contains("2025-10-04")).any(|l| l.contains('⇄')), "others are not");
-    let at =
-        h.app.case.results.view.iter().position(|&i| h.app.events()[i as usize].event_log_id == 940000005).unwrap();
-    h.app.case.results.table.selected = at;
+    let at = h.app.row_of(940000005).unwrap();
+    h.select_row(at);
     h.key(KeyCode::Enter);
     let text = h.screen_text();
     // Wrapped at words in the pane: the sentence read whole.
@@ -254,12 +251,13 @@ fn recent_queries_belong_to_their_tenant() {
         typed: None,
         tenant: Some(tenant.into()),
     };
-    let mut h = Harness::new(120, 36);
-    h.app.chrome.connection.tenant = "https://eu.api.capillarytech.com".into();
-    h.app.workflow.recent = vec![entry(564332013, "demo"), entry(498221730, "https://eu.api.capillarytech.com")];
+    let mut h = Harness::with_options(120, 36, |o| {
+        o.connection.tenant = "https://eu.api.capillarytech.com".into();
+        o.recent = vec![entry(564332013, "demo"), entry(498221730, "https://eu.api.capillarytech.com")];
+    });
     // ↑ in the customer field opens the recent list, as h does from the table.
     h.key(KeyCode::Up);
-    let shown = |h: &Harness| match h.app.screen.overlay() {
+    let shown = |h: &Harness| match h.app.overlay() {
         Some(Overlay::Picker(p)) => p.visible().len(),
         _ => 0,
     };
@@ -274,7 +272,7 @@ fn recent_queries_belong_to_their_tenant() {
     assert!(text.contains("Tenant") && text.contains("demo"), "{text}");
     // The other tenant's query (first, the most recent) is not sent here.
     h.pending.clear();
-    let picked = match h.app.screen.overlay() {
+    let picked = match h.app.overlay() {
         Some(Overlay::Picker(p)) => p.selected_item().cloned(),
         _ => None,
     };

@@ -9,7 +9,6 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
 use target_events::api::error::{ErrorKind, NetCause};
 use target_events::api::fetch_all::FetchAllOptions;
 use target_events::api::{Client, ClientConfig};
@@ -39,9 +38,10 @@ impl Live {
             backoff: Duration::from_millis(20),
             ..FetchAllOptions::default()
         };
-        let mut app = App::new(target_events::explorer::app::state::AppOptions::new("DEMO", 10, 1000));
-        app.chrome.size = Rect::new(0, 0, 120, 36);
-        app.workflow.all_options = options;
+        let mut app_options = target_events::explorer::app::state::AppOptions::new("DEMO", 10, 1000);
+        app_options.all_options = options;
+        let mut app = App::new(app_options);
+        app.update(target_events::explorer::app::Msg::Resize(120, 36));
         Live { app, runtime: Runtime::new(client, tx, options, None), rx }
     }
 
@@ -52,7 +52,8 @@ impl Live {
     fn query(&mut self, user: &str, rule: &str) {
         self.app.set_field(Field::UserId, user);
         self.app.set_field(Field::RuleId, rule);
-        self.app.form.focus = target_events::explorer::app::Focus::Input(Field::RuleId);
+        // The cursor to the rule field, as a user would; Enter fetches.
+        self.key(KeyCode::Tab);
         self.key(KeyCode::Enter);
     }
 
@@ -70,7 +71,7 @@ impl Live {
 
     /// Until nothing is in flight.
     async fn settle(&mut self) {
-        self.until("the request to finish", |a| !a.is_loading() && a.case.all_run.is_none()).await;
+        self.until("the request to finish", |a| !a.is_loading() && !a.fetching_all()).await;
     }
 
     fn screen(&self) -> String {
@@ -95,7 +96,7 @@ async fn fault_then_recover(fault: Fault, check: impl Fn(&ErrorKind) -> bool, sh
     server.with_faults(|p| p.always = Some(fault.clone()));
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    let e = live.app.case.results.error.clone().unwrap_or_else(|| panic!("{fault:?} should fail"));
+    let e = live.app.banner_error().cloned().unwrap_or_else(|| panic!("{fault:?} should fail"));
     assert!(check(&e.kind), "{fault:?} gave {e:?}");
     assert_eq!(live.app.events()[0].event_log_id, first, "the previous page stays on screen");
     let screen = live.screen();
@@ -104,7 +105,7 @@ async fn fault_then_recover(fault: Fault, check: impl Fn(&ErrorKind) -> bool, sh
     server.with_faults(|p| p.always = None);
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    assert!(live.app.case.results.error.is_none(), "r recovers once the fault clears");
+    assert!(live.app.banner_error().is_none(), "r recovers once the fault clears");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -147,7 +148,7 @@ async fn a_hung_server_keeps_the_ui_responsive_and_esc_cancels() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     // Keys are answered while the request waits.
     live.key(KeyCode::Char('j'));
-    assert_eq!(live.app.case.results.table.selected, 1);
+    assert_eq!(live.app.table_view().selected, 1);
     live.key(KeyCode::Esc);
     assert!(!live.app.is_loading());
     assert!(live.runtime.tasks.is_empty(), "the task was aborted");
@@ -161,11 +162,10 @@ async fn the_server_going_away_mid_fetch_all() {
     server.with_faults(|p| p.latency_ms = 60);
     let mut live = loaded(&server, Duration::from_secs(5)).await;
     live.key(KeyCode::Char('a'));
-    live.until("four pages", |a| a.case.all_run.as_ref().is_some_and(|r| r.pages_done >= 4)).await;
+    live.until("four pages", |a| a.fetch_all_progress().is_some_and(|(done, _)| done >= 4)).await;
     server.kill();
     live.settle().await;
-    let shown = live.app.case.results.shown.clone().unwrap();
-    let all = shown.all.clone().expect("what was fetched is shown");
+    let all = live.app.shown_all().cloned().expect("what was fetched is shown");
     assert!(!all.missing.is_empty(), "the lost pages are named");
     let ids: HashSet<i64> = live.app.events().iter().map(|e| e.event_log_id).collect();
     assert_eq!(ids.len(), live.app.events().len(), "no event twice");
@@ -178,7 +178,7 @@ async fn the_server_going_away_mid_fetch_all() {
     let _server = DemoServer::start(DemoOptions { port, ..DemoOptions::default() }).await.unwrap();
     live.key(KeyCode::Char('r'));
     live.settle().await;
-    let all = live.app.case.results.shown.as_ref().unwrap().all.clone().unwrap();
+    let all = live.app.shown_all().cloned().unwrap();
     assert!(all.missing.is_empty());
     assert_eq!(live.app.events().len(), 1317);
 }
@@ -194,7 +194,7 @@ async fn pickers_over_real_http() {
     // The picker opens on the latest period that ended short (✗): Enter shows its events.
     live.key(KeyCode::Enter);
     live.settle().await;
-    let period: i64 = live.app.field(Field::PeriodId).input.value().parse().unwrap();
+    let period: i64 = live.app.field(Field::PeriodId).text().parse().unwrap();
     assert_eq!(period, 31501, "Q1_2025 ended short of its target");
     assert_eq!(live.app.events().len(), 7);
     assert!(live.app.events().iter().all(|e| e.period_id == period));

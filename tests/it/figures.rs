@@ -123,8 +123,8 @@ fn assert_whole(h: &Harness, screen: &str) {
             if let Some(f) = figures.iter().find(|f| f.contains(&run)) {
                 panic!(
                     "{screen} at {}×{}: {run:?} is a cut piece of {f}\n{}",
-                    h.app.chrome.size.width,
-                    h.app.chrome.size.height,
+                    h.app.size().width,
+                    h.app.size().height,
                     lines.join("\n")
                 );
             }
@@ -203,29 +203,29 @@ fn the_figures_are_on_screen_where_there_is_room() {
     assert!(text.contains('…'), "long names are cut with a mark");
 }
 
-/// A target picker over names of 40 characters and figures of 1234567.891.
+/// A target picker over names of 40 characters and figures of 1234567.891,
+/// reached as an agent reaches it: the customer typed, `t`, the targets read.
 fn picker_with_long_names(width: u16, same_name: bool) -> Harness {
-    use target_events::explorer::app::state::Overlay;
-    use target_events::explorer::features::pickers::picker::{Picker, PickerItem, PickerKind, TargetChoice};
     let name = "Spend 1,234,567.89 in the September Sprt"; // 40 characters
     assert_eq!(name.chars().count(), 40);
-    let choice = |period: i64| TargetChoice {
-        group_id: 1,
-        group_name: if same_name { name.into() } else { "Festive Spend Club of the Great Northern".into() },
-        target_name: name.into(),
-        rule_id: 880_000_000_002,
-        period_id: Some(period),
-        ref_code: "Sep_2025".into(),
-        start: "2025-09-01".into(),
-        end: "2025-09-30".into(),
-        target: target_events::api::Money::parse("1234567.891"),
-        achieved: target_events::api::Money::parse("1234567.890"),
-        current: period == 2,
-        missed: false,
+    let group = if same_name { name } else { "Festive Spend Club of the Great Northern" };
+    let target = |period: i64| {
+        serde_json::json!({
+            "targetId": period, "periodId": period, "periodRefCode": "Sep_2025",
+            "periodStartDate": "2025-09-01", "periodEndDate": "2025-09-30",
+            "targetValue": "1234567.891", "targetAchievedValue": "1234567.890",
+            "targetName": name, "targetRuleId": 880_000_000_002_i64, "currentPeriod": period == 2,
+        })
     };
+    let groups = serde_json::json!([{ "id": 1, "name": group, "targets": [target(1), target(2)] }]);
     let mut h = Harness::new(width, 36);
-    let items = vec![PickerItem::Target(choice(1)), PickerItem::Target(choice(2))];
-    h.app.screen.open_overlay(Overlay::Picker(Picker::with_items(PickerKind::Targets { user_id: USER }, items)));
+    // Enter on a customer alone offers their targets.
+    h.type_text(&USER.to_string());
+    h.key(KeyCode::Enter);
+    let i = h.pending.iter().position(|e| matches!(e, Effect::LoadTargets { .. })).expect("the targets are asked for");
+    let Effect::LoadTargets { generation, user_id } = h.pending.remove(i) else { unreachable!() };
+    let value = serde_json::from_value(groups).expect("groups parse");
+    h.send(Msg::TargetsLoaded { generation, user_id, result: Ok(Fetched { value, meta: ResponseMeta::default() }) });
     h
 }
 

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use target_events::explorer::app::Field;
 use target_events::explorer::app::keys::{BINDINGS, Binding, Context, When, action_for, binding_for, help_sections};
 use target_events::explorer::app::screen::Owner;
-use target_events::explorer::app::state::{Confirmable, Overlay};
+use target_events::explorer::app::state::Overlay;
 use target_events::explorer::app::{Action, Focus};
 
 use crate::common::harness::Harness;
@@ -67,13 +67,17 @@ fn state_for(context: Context, when: When) -> Harness {
             h.answer_all();
         }
         Context::Prompt => h.key(KeyCode::Char(':')),
-        Context::Confirm => h.app.screen.open_overlay(Overlay::Confirm {
-            question: "Replace it?".into(),
-            on_yes: Confirmable::OverwriteExport {
-                path: "x.csv".into(),
-                format: target_events::core::export::Format::Csv,
-            },
-        }),
+        Context::Confirm => {
+            // An export to a file that exists asks before replacing it.
+            h.key(KeyCode::Char('x'));
+            h.key(KeyCode::Enter);
+            let Some(target_events::explorer::app::Effect::Export { path, .. }) = h.pending.pop() else {
+                panic!("an export")
+            };
+            let exists = Err(target_events::explorer::app::action::ExportError::Exists);
+            h.send(target_events::explorer::app::Msg::Exported { path, result: exists });
+            assert!(matches!(h.app.overlay(), Some(Overlay::Confirm { .. })));
+        }
         Context::Copied => h.key(KeyCode::Char('y')),
         Context::Help => h.key(KeyCode::Char('?')),
     }
@@ -177,7 +181,7 @@ fn every_key_that_acts_outside_text_fields_is_a_binding() {
 fn in_the_query_fields_unbound_keys_type() {
     let mut h = loaded();
     h.key(KeyCode::Char('u'));
-    assert_eq!(h.app.form.focus, Focus::Input(Field::UserId));
+    assert_eq!(h.app.focus(), Focus::Input(Field::UserId));
     for c in ['j', 'q', 'e', '@', '+'] {
         assert_eq!(action_for(&h.app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)), Action::Edit);
     }

@@ -44,10 +44,10 @@ fn serving_the_first(panel: Panel) -> Harness {
     let groups = h.targets_for(SECOND).unwrap().value;
     let options =
         AppOptions { batch: Some(rows_for("564332013", SECOND, &groups, None)), ..AppOptions::new("DEMO", 10, 1000) };
-    let clock = h.app.chrome.clock;
+    let clock = h.app.clock();
     h.app = App::new(options);
-    h.app.chrome.size = ratatui::layout::Rect::new(0, 0, 120, 36);
-    h.app.chrome.clock = clock;
+    h.app.update(target_events::explorer::app::Msg::Resize(120, 36));
+    h.app.set_clock(clock);
     // The second customer was asked about earlier: the recent list has them.
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('u'));
@@ -56,7 +56,7 @@ fn serving_the_first(panel: Panel) -> Harness {
     h.key(KeyCode::Char('u'));
     h.query(&FIRST.to_string(), "7610", "");
     h.answer_all();
-    assert_eq!(h.app.case.customer(), Some(FIRST));
+    assert_eq!(h.app.case_customer(), Some(FIRST));
     match panel {
         Panel::Events => {}
         Panel::Detail => h.key(KeyCode::Tab),
@@ -70,7 +70,7 @@ fn serving_the_first(panel: Panel) -> Harness {
     }
     h.answer_all();
     if matches!(panel, Panel::Watch) {
-        assert!(h.app.case.watch.is_some());
+        assert!(h.app.watching());
     }
     h
 }
@@ -78,7 +78,7 @@ fn serving_the_first(panel: Panel) -> Harness {
 /// The agent turns to the second caller by `route`, from wherever the
 /// screen is (an overlay is closed first, as an agent does).
 fn turn_to_the_second(h: &mut Harness, route: Route) {
-    if matches!(h.app.screen.overlay(), Some(Overlay::Help { .. } | Overlay::Picker(_))) {
+    if matches!(h.app.overlay(), Some(Overlay::Help { .. } | Overlay::Picker(_))) {
         h.key(KeyCode::Esc);
     }
     match route {
@@ -98,13 +98,13 @@ fn turn_to_the_second(h: &mut Harness, route: Route) {
         }
         Route::PastedUrl => {
             h.key(KeyCode::Char('u'));
-            let base = h.app.chrome.connection.base_url.as_str().trim_end_matches('/').to_string();
+            let base = h.app.connection().base_url.as_str().trim_end_matches('/').to_string();
             let line = format!("curl --location '{base}/v3/users/{SECOND}/trackedTargetEvents/1986?limit=10&offset=0'");
             h.send(Msg::Paste(line));
         }
         Route::Recent => {
             h.key(KeyCode::Char('h'));
-            assert!(matches!(h.app.screen.overlay(), Some(Overlay::Picker(_))), "the recent list");
+            assert!(matches!(h.app.overlay(), Some(Overlay::Picker(_))), "the recent list");
             h.type_text(&SECOND.to_string());
             h.key(KeyCode::Enter);
         }
@@ -121,7 +121,7 @@ fn turn_to_the_second(h: &mut Harness, route: Route) {
             h.send(Msg::ProfileChanged {
                 result: Ok(target_events::explorer::app::action::ProfileSwitch {
                     label: "other".into(),
-                    connection: h.app.chrome.connection.clone(),
+                    connection: h.app.connection().clone(),
                 }),
             });
         }
@@ -147,16 +147,15 @@ fn a_second_caller_by_every_route_over_every_panel_shows_nothing_of_the_first() 
         for route in routes {
             let mut h = serving_the_first(panel);
             turn_to_the_second(&mut h, route);
-            let case = &h.app.case;
             let at = format!("{route:?} over {panel:?}");
-            assert_eq!(case.customer(), Some(SECOND), "{at}: the case is the second caller's");
-            assert!(case.targets.as_ref().is_none_or(|t| t.user_id == SECOND), "{at}: targets");
-            assert!(case.rule_events.as_ref().is_none_or(|r| r.user_id == SECOND), "{at}: the verdict's events");
-            assert!(case.watch.is_none(), "{at}: no watch carries over");
+            assert_eq!(h.app.case_customer(), Some(SECOND), "{at}: the case is the second caller's");
+            assert!(h.app.targets_read_for().is_none_or(|u| u == SECOND), "{at}: targets");
+            assert!(h.app.rule_events().is_none_or(|(u, _)| u == SECOND), "{at}: the verdict's events");
+            assert!(!h.app.watching(), "{at}: no watch carries over");
             assert!(h.app.events().iter().all(|e| e.customer_id == SECOND), "{at}: the table");
-            assert!(h.app.screen.verdict().is_none_or(|v| v.user_id == SECOND), "{at}: the verdict");
-            assert!(h.app.screen.bills().is_none_or(|b| b.user_id == SECOND), "{at}: the bills");
-            assert!(case.bills.as_ref().is_none_or(|b| b.user_id == SECOND), "{at}: the bills read");
+            assert!(h.app.verdict().is_none_or(|v| v.user_id() == SECOND), "{at}: the verdict");
+            assert!(h.app.bills().is_none_or(|b| b.user_id() == SECOND), "{at}: the bills");
+            assert!(h.app.bills_read_for().is_none_or(|u| u == SECOND), "{at}: the bills read");
             let text = h.screen_text();
             assert!(!text.contains(&FIRST.to_string()), "{at}: the first caller is still on screen:\n{text}");
             assert!(text.contains(&SECOND.to_string()), "{at}: the second caller is named:\n{text}");
@@ -182,7 +181,7 @@ fn a_url_pasted_from_another_origin_sends_nothing() {
     assert!(
         h.app.notice_text().unwrap_or_default().contains("https://eu.api.capillarytech.com, not this profile's origin")
     );
-    assert_eq!(h.app.case.customer(), Some(FIRST), "nothing changed");
+    assert_eq!(h.app.case_customer(), Some(FIRST), "nothing changed");
 }
 
 #[test]
@@ -205,8 +204,8 @@ fn a_late_answer_for_the_first_caller_lands_nowhere() {
             _ => {}
         }
     }
-    assert!(h.app.screen.verdict().is_none(), "the first caller's verdict does not open over the second");
-    assert!(h.app.case.targets.as_ref().is_none_or(|t| t.user_id == SECOND));
+    assert!(h.app.verdict().is_none(), "the first caller's verdict does not open over the second");
+    assert!(h.app.targets_read_for().is_none_or(|u| u == SECOND));
     assert!(!h.screen_text().contains(&FIRST.to_string()));
 }
 
@@ -215,20 +214,20 @@ fn the_verdict_opened_and_closed_never_changes_the_query_beneath_it() {
     let mut h = Harness::new(120, 36);
     h.query(&FIRST.to_string(), "7610", "7602");
     h.answer_all();
-    let before = h.app.case.results.shown.as_ref().map(|s| s.query);
+    let before = h.app.shown_query();
     let rows = h.app.events().len();
     h.key(KeyCode::Char('e'));
     h.answer_all();
-    let v = h.app.screen.verdict().expect("the verdict");
-    assert_eq!(v.periods[v.selected].period_id, 7602, "the period the field names");
+    let v = h.app.verdict().expect("the verdict");
+    assert_eq!(v.periods()[v.selected()].period_id, 7602, "the period the field names");
     assert!(h.screen_text().contains("Verdict · Oct_2025 (7602)"), "the title names the period shown");
-    assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query), before, "the table's query");
+    assert_eq!(h.app.shown_query(), before, "the table's query");
     assert_eq!(h.app.events().len(), rows);
     h.key(KeyCode::Char('k'));
     assert!(h.screen_text().contains("Verdict · Sep_2025 (7601)"), "the title follows the period shown");
     h.key(KeyCode::Esc);
-    assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query), before);
-    assert_eq!(h.app.field(Field::PeriodId).input.value(), "7602");
+    assert_eq!(h.app.shown_query(), before);
+    assert_eq!(h.app.field(Field::PeriodId).text(), "7602");
     assert!(h.screen_text().contains("period 7602"), "{}", h.screen_text());
 }
 
@@ -260,13 +259,13 @@ fn a_verdict_that_arrives_goes_beneath_an_open_overlay() {
         h.key(KeyCode::Char('e'));
         let out: Vec<Effect> = h.pending.drain(..).collect();
         h.key(open);
-        let overlay_before = format!("{:?}", h.app.screen.overlay().map(std::mem::discriminant));
+        let overlay_before = format!("{:?}", h.app.overlay().map(std::mem::discriminant));
         h.pending.extend(out);
         h.answer_all();
-        assert!(h.app.screen.overlay().is_some(), "{open:?}: the overlay stays on top");
-        assert_eq!(format!("{:?}", h.app.screen.overlay().map(std::mem::discriminant)), overlay_before);
-        assert!(h.app.screen.verdict().is_some(), "{open:?}: the verdict is beneath it");
+        assert!(h.app.overlay().is_some(), "{open:?}: the overlay stays on top");
+        assert_eq!(format!("{:?}", h.app.overlay().map(std::mem::discriminant)), overlay_before);
+        assert!(h.app.verdict().is_some(), "{open:?}: the verdict is beneath it");
         h.key(KeyCode::Esc);
-        assert_eq!(h.app.screen.main(), Some(target_events::explorer::app::screen::Panel::Verdict));
+        assert_eq!(h.app.main_panel(), Some(target_events::explorer::app::screen::Panel::Verdict));
     }
 }

@@ -20,15 +20,15 @@ pub fn with_verdict(width: u16, height: u16) -> Harness {
         rows.extend(rows_for(given, user, &h.targets_for(user).unwrap().value, None));
     }
     h.app = App::new(AppOptions { batch: Some(rows), ..AppOptions::new("DEMO", 10, 1000) });
-    h.app.chrome.size = ratatui::layout::Rect::new(0, 0, width, height);
-    h.app.chrome.clock = Some(NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    h.app.update(target_events::explorer::app::Msg::Resize(width, height));
+    h.app.set_clock(Some(NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").unwrap()));
     h.key(KeyCode::Char('b'));
     h.key(KeyCode::Char('u'));
     h.query("777000777", "7610", "");
     h.answer_all();
     h.key(KeyCode::Char('e'));
     h.answer_all();
-    assert_eq!(h.app.owner(), Owner::Verdict, "{:?}", h.app.screen);
+    assert_eq!(h.app.owner(), Owner::Verdict, "{:?}", h.app.open_panels());
     h
 }
 
@@ -46,9 +46,9 @@ const PANELS: [(Panel, char); 6] = [
 fn with(below: Panel) -> Harness {
     let mut h = with_verdict(120, 36);
     h.key(KeyCode::Esc);
-    assert!(h.app.screen.is_empty());
+    assert!(h.app.nothing_open());
     open(&mut h, below);
-    assert_eq!(h.app.screen.main(), Some(below));
+    assert_eq!(h.app.main_panel(), Some(below));
     h
 }
 
@@ -61,18 +61,18 @@ fn open(h: &mut Harness, panel: Panel) {
 /// What a panel's keys change, to see it did (or did not) react.
 fn state_of(app: &App, panel: Panel) -> String {
     match panel {
-        Panel::Detail => format!("{:?} {:?}", app.case.results.detail, app.case.results.table),
-        Panel::Summary => format!("{:?}", app.screen.summary().map(|s| s.selected)),
-        Panel::Verdict => format!("{:?}", app.screen.verdict().map(|v| (v.selected, v.event, v.in_events))),
+        Panel::Detail => format!("{:?} {:?}", app.detail_view(), app.table_view()),
+        Panel::Summary => format!("{:?}", app.summary().map(|s| s.selected)),
+        Panel::Verdict => format!("{:?}", app.verdict().map(|v| (v.selected(), v.event(), v.in_events()))),
         Panel::Bills => format!(
             "{:?}",
-            app.screen.bills().map(|b| (b.selected, b.filter.input.value().to_string(), b.filter.editing, b.raw))
+            app.bills().map(|b| (b.selected(), b.filter_text().to_string(), b.filter_typing(), b.raw()))
         ),
         Panel::Batch => {
-            let b = app.workflow.batch.as_ref().unwrap();
-            format!("{} {} {:?}", b.selected, b.filter.input.value(), b.filter.editing)
+            let b = app.batch().unwrap();
+            format!("{} {} {:?}", b.selected(), b.filter_text(), b.filter_typing())
         }
-        Panel::Overlay => format!("{:?}", app.screen.overlay().map(|o| format!("{o:?}"))),
+        Panel::Overlay => format!("{:?}", app.overlay().map(|o| format!("{o:?}"))),
     }
 }
 
@@ -92,7 +92,7 @@ fn every_panel_over_every_other_takes_the_keys_and_esc_uncovers_the_one_below() 
                 let mut h = with(below);
                 open(&mut h, top);
                 let context = format!("{top:?} over {below:?}, key {key:?}");
-                assert_eq!(h.app.screen.top(), Some(top), "{context}: the new panel is on top");
+                assert_eq!(h.app.top_panel(), Some(top), "{context}: the new panel is on top");
                 let before = state_of(&h.app, below);
                 let top_before = state_of(&h.app, top);
                 h.key(match key {
@@ -101,13 +101,13 @@ fn every_panel_over_every_other_takes_the_keys_and_esc_uncovers_the_one_below() 
                     '\n' => KeyCode::Enter,
                     c => KeyCode::Char(c),
                 });
-                if h.app.screen.contains(below) && key != '\n' {
+                if h.app.is_open(below) && key != '\n' {
                     assert_eq!(state_of(&h.app, below), before, "{context}: the hidden panel did not react");
                 }
                 match key {
                     '\x1b' => {
-                        assert!(!h.app.screen.contains(top), "{context}: Esc closes the panel drawn");
-                        assert_eq!(h.app.screen.main(), Some(below), "{context}: and uncovers the one below");
+                        assert!(!h.app.is_open(top), "{context}: Esc closes the panel drawn");
+                        assert_eq!(h.app.main_panel(), Some(below), "{context}: and uncovers the one below");
                     }
                     'j' if top == Panel::Verdict => {
                         assert_ne!(state_of(&h.app, top), top_before, "{context}: j moves the verdict")
@@ -116,7 +116,7 @@ fn every_panel_over_every_other_takes_the_keys_and_esc_uncovers_the_one_below() 
                         assert_ne!(state_of(&h.app, top), top_before, "{context}: j moves the batch")
                     }
                     'x' => {
-                        let prompt = match h.app.screen.overlay() {
+                        let prompt = match h.app.overlay() {
                             Some(Overlay::Prompt { prompt, .. }) => Some(prompt.clone()),
                             _ => None,
                         };
@@ -136,7 +136,7 @@ fn every_panel_over_every_other_takes_the_keys_and_esc_uncovers_the_one_below() 
                         }
                     }
                     'y' => {
-                        let title = match h.app.screen.overlay() {
+                        let title = match h.app.overlay() {
                             Some(Overlay::Copied { title, .. }) => title.clone(),
                             _ => String::new(),
                         };
@@ -149,8 +149,8 @@ fn every_panel_over_every_other_takes_the_keys_and_esc_uncovers_the_one_below() 
                         assert!(title.contains(expected), "{context}: y copied {title:?}");
                     }
                     '/' => {
-                        let batch_filter = h.app.workflow.batch.as_ref().unwrap().filter.editing;
-                        let events_filter = h.app.case.results.filter.editing;
+                        let batch_filter = h.app.batch().unwrap().filter_typing();
+                        let events_filter = h.app.events_filter_typing();
                         match top {
                             Panel::Batch => assert!(batch_filter && !events_filter, "{context}: the rows' filter"),
                             Panel::Summary => assert!(events_filter && !batch_filter, "{context}: the events' filter"),
@@ -158,11 +158,11 @@ fn every_panel_over_every_other_takes_the_keys_and_esc_uncovers_the_one_below() 
                         }
                     }
                     '\t' => match top {
-                        Panel::Verdict => assert!(h.app.screen.verdict().unwrap().in_events, "{context}"),
-                        Panel::Overlay => assert_eq!(h.app.screen.top(), Some(top), "{context}"),
+                        Panel::Verdict => assert!(h.app.verdict().unwrap().in_events(), "{context}"),
+                        Panel::Overlay => assert_eq!(h.app.top_panel(), Some(top), "{context}"),
                         _ => {
                             assert_eq!(h.app.owner(), Owner::Query, "{context}: Tab goes to the fields");
-                            assert_eq!(h.app.screen.main(), Some(top), "{context}: the panel stays drawn");
+                            assert_eq!(h.app.main_panel(), Some(top), "{context}: the panel stays drawn");
                         }
                     },
                     _ => {}
@@ -179,8 +179,8 @@ fn the_three_reported_cases() {
     h.key(KeyCode::Char('s'));
     assert_eq!(h.app.owner(), Owner::Summary);
     h.key(KeyCode::Char('j'));
-    assert_eq!(h.app.screen.summary().unwrap().selected, 1);
-    assert_eq!(h.app.screen.verdict().unwrap().selected, 0, "the verdict below did not move");
+    assert_eq!(h.app.summary().unwrap().selected, 1);
+    assert_eq!(h.app.verdict().unwrap().selected(), 0, "the verdict below did not move");
     h.key(KeyCode::Esc);
     assert_eq!(h.app.owner(), Owner::Verdict, "Esc uncovered the verdict");
     h.key(KeyCode::Esc);
@@ -190,10 +190,10 @@ fn the_three_reported_cases() {
     h.key(KeyCode::Tab);
     assert_eq!(h.app.owner(), Owner::Detail);
     h.key(KeyCode::Char('s'));
-    let detail = h.app.case.results.detail;
+    let detail = h.app.detail_view();
     h.key(KeyCode::Char('j'));
-    assert_eq!(h.app.case.results.detail, detail);
-    assert_eq!(h.app.screen.summary().unwrap().selected, 1);
+    assert_eq!(h.app.detail_view(), detail);
+    assert_eq!(h.app.summary().unwrap().selected, 1);
     h.key(KeyCode::Esc);
     assert_eq!(h.app.owner(), Owner::Detail, "Esc uncovered the detail pane");
 
@@ -215,10 +215,10 @@ fn a_new_query_closes_every_panel_of_the_last_one() {
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Char('u'));
     assert_eq!(h.app.owner(), Owner::Query);
-    assert_eq!(h.app.screen.main(), Some(Panel::Summary), "the fields take the keys; the summary stays drawn");
+    assert_eq!(h.app.main_panel(), Some(Panel::Summary), "the fields take the keys; the summary stays drawn");
     h.key(KeyCode::Enter);
-    assert!(h.app.screen.is_empty(), "{:?}", h.app.screen);
+    assert!(h.app.nothing_open(), "{:?}", h.app.open_panels());
     h.answer_all();
-    assert_eq!(h.app.form.focus, Focus::Table);
+    assert_eq!(h.app.focus(), Focus::Table);
     assert_eq!(h.app.owner(), Owner::Table);
 }

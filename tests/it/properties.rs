@@ -115,20 +115,20 @@ proptest! {
             // Whatever happens, a frame can be drawn.
             let _ = h.render();
         }
-        let asked = h.app.case.results.in_flight.as_ref().map(|f| f.query);
-        let shown_before = h.app.case.results.shown.as_ref().map(|s| s.query);
+        let asked = h.app.asked();
+        let shown_before = h.app.shown_query();
         // A fetch-all for the table loads every page; one for the verdict
         // (Enter in the summary, e) leaves the table as it is.
-        let every_page = h.app.case.all_run.is_some();
+        let every_page = h.app.fetch_all_progress().is_some();
         h.answer_all();
-        prop_assert!(h.app.case.results.in_flight.is_none());
+        prop_assert!(h.app.asked().is_none());
         match asked {
-            _ if every_page => prop_assert!(h.app.showing_all() || h.app.case.results.error.is_some()),
-            Some(q) => prop_assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query), Some(q)),
-            None => prop_assert_eq!(h.app.case.results.shown.as_ref().map(|s| s.query), shown_before),
+            _ if every_page => prop_assert!(h.app.showing_all() || h.app.banner_error().is_some()),
+            Some(q) => prop_assert_eq!(h.app.shown_query(), Some(q)),
+            None => prop_assert_eq!(h.app.shown_query(), shown_before),
         }
         // The selection is always inside the view.
-        prop_assert!(h.app.case.results.view.is_empty() || h.app.case.results.table.selected < h.app.case.results.view.len());
+        prop_assert!(h.app.row_count() == 0 || h.app.table_view().selected < h.app.row_count());
     }
 
     #[test]
@@ -213,7 +213,9 @@ fn rich_screens() -> [Harness; 2] {
 fn render_at(h: &mut Harness, w: u16, hh: u16) {
     h.send(Msg::Resize(w, hh));
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, hh)).unwrap();
-    terminal.draw(|f| h.app.chrome.frame = target_events::explorer::ui::draw(&h.app, &h.theme, f)).unwrap();
+    let mut info = Default::default();
+    terminal.draw(|f| info = target_events::explorer::ui::draw(&h.app, &h.theme, f)).unwrap();
+    h.app.frame_drawn(info);
 }
 
 /// Every width at the edge heights and every height at the edge widths, plus

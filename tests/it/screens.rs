@@ -275,8 +275,7 @@ fn no_color_carries_meaning_without_colour() {
 
 #[test]
 fn the_demo_names_its_customers_on_the_empty_table() {
-    let mut h = Harness::new(120, 36);
-    h.app.chrome.empty_hint = target_events::demo::suggestion_lines();
+    let h = Harness::with_options(120, 36, |o| o.empty_hint = target_events::demo::suggestion_lines());
     assert_snapshot!(h.render().backend());
 }
 

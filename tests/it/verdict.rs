@@ -10,8 +10,16 @@ use target_events::explorer::app::state::Overlay;
 use crate::common::harness::Harness;
 
 fn opened(width: u16, height: u16) -> Harness {
-    let mut h = Harness::new(width, height);
-    h.app.chrome.clock = Some(NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    verdict_in(Harness::new(width, height))
+}
+
+/// The same, where no clipboard is reachable: copies show in a popup.
+fn opened_without_clipboard(width: u16, height: u16) -> Harness {
+    verdict_in(Harness::with_options(width, height, |o| o.connection.clipboard = false))
+}
+
+fn verdict_in(mut h: Harness) -> Harness {
+    h.app.set_clock(Some(NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").unwrap()));
     h.query("777000777", "7610", "7601");
     h.answer_all();
     h.key(KeyCode::Char('e'));
@@ -23,15 +31,15 @@ fn opened(width: u16, height: u16) -> Harness {
 #[test]
 fn e_loads_the_targets_and_every_period_then_shows_the_verdict() {
     let h = opened(120, 36);
-    let panel = h.app.screen.verdict().expect("the panel is open");
-    assert_eq!(panel.periods.iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![7601, 7602]);
-    assert_eq!(panel.selected, 0, "the query's period first");
+    let panel = h.app.verdict().expect("the panel is open");
+    assert_eq!(panel.periods().iter().map(|v| v.period_id).collect::<Vec<_>>(), vec![7601, 7602]);
+    assert_eq!(panel.selected(), 0, "the query's period first");
     // Every period is read for the verdict, apart from the table, whose
     // query (period 7601, its first page) stays as the fields say.
-    let read = h.app.case.rule_events.as_ref().expect("every event of the rule");
-    assert!(read.events.iter().any(|e| e.period_id == 7602) && read.events.iter().any(|e| e.period_id == 7601));
+    let (_, read) = h.app.rule_events().expect("every event of the rule");
+    assert!(read.iter().any(|e| e.period_id == 7602) && read.iter().any(|e| e.period_id == 7601));
     assert!(!h.app.showing_all(), "the table is not turned into every page");
-    assert_eq!(h.app.case.results.shown.as_ref().unwrap().query.period_id, Some(7601));
+    assert_eq!(h.app.shown_query().unwrap().period_id, Some(7601));
     let text = h.screen_text();
     assert!(text.contains("Not reached: 4820.50 of 5000.00 — 179.50 short"), "{text}");
     assert!(text.contains("Not reached yet: 4350.00 of 5000.00 — 650.00 still needed, 10 days left"), "{text}");
@@ -50,37 +58,37 @@ fn the_panel_at_60x16_keeps_its_figures_whole() {
 fn j_k_tab_and_enter_select_the_event_in_the_table() {
     let mut h = opened(120, 36);
     h.key(KeyCode::Char('j'));
-    assert_eq!(h.app.screen.verdict().unwrap().selected, 1);
+    assert_eq!(h.app.verdict().unwrap().selected(), 1);
     h.key(KeyCode::Char('k'));
     h.key(KeyCode::Tab);
     // The late bill counted in October: the table (September) does not hold
     // it, and says so rather than changing its query.
     h.key(KeyCode::Enter);
-    assert!(h.app.screen.verdict().is_some());
-    assert_eq!(h.app.case.results.shown.as_ref().unwrap().query.period_id, Some(7601));
+    assert!(h.app.verdict().is_some());
+    assert_eq!(h.app.shown_query().unwrap().period_id, Some(7601));
     let said = h.app.notice_text().unwrap_or_default().to_string();
     assert_eq!(said, "Event 940000005 counted in Oct_2025 (7602): not in the table's query.");
     // The next notable event is September's: its row, with its detail, over the verdict.
     h.key(KeyCode::Char('j'));
     let wanted = {
-        let v = h.app.screen.verdict().unwrap();
-        target_events::core::verdict::report::notable(&v.periods[0])[1].0.event_log_id
+        let v = h.app.verdict().unwrap();
+        target_events::core::verdict::report::notable(&v.periods()[0])[1].0.event_log_id
     };
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.screen.main(), Some(target_events::explorer::app::screen::Panel::Detail));
+    assert_eq!(h.app.main_panel(), Some(target_events::explorer::app::screen::Panel::Detail));
     assert_eq!(h.app.selected_event().map(|e| e.event_log_id), Some(wanted));
     // Esc comes back to the verdict, where it was.
     h.key(KeyCode::Esc);
-    let v = h.app.screen.verdict().expect("the verdict again");
-    assert!(v.in_events && v.event == 1);
-    assert_eq!(h.app.screen.main(), Some(target_events::explorer::app::screen::Panel::Verdict));
+    let v = h.app.verdict().expect("the verdict again");
+    assert!(v.in_events() && v.event() == 1);
+    assert_eq!(h.app.main_panel(), Some(target_events::explorer::app::screen::Panel::Verdict));
 }
 
 #[test]
 fn the_case_note_is_saved_and_copied() {
     let mut h = opened(120, 36);
     h.key(KeyCode::Char('x'));
-    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Prompt { .. })));
+    assert!(matches!(h.app.overlay(), Some(Overlay::Prompt { .. })));
     h.key(KeyCode::Enter);
     let Some(Effect::WriteFile { path, text, overwrite: false, .. }) = h.pending.pop() else {
         panic!("a note to write")
@@ -111,7 +119,7 @@ fn the_case_note_says_how_the_customer_was_found() {
 #[test]
 fn a_lifetime_periods_chart_stops_at_today() {
     let mut h = Harness::new(120, 36);
-    h.app.chrome.clock = Some(NaiveDateTime::parse_from_str("2026-11-26 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    h.app.set_clock(Some(NaiveDateTime::parse_from_str("2026-11-26 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap()));
     h.query("808000808", "8080", "");
     h.answer_all();
     h.key(KeyCode::Char('e'));
@@ -154,15 +162,14 @@ fn m_copies_a_reply_for_the_customer_without_any_id() {
     for id in ["940000005", "7610", "7601", "777000777", "8c1f02d7"] {
         assert!(!reply.contains(id), "{id} in the reply: {reply}");
     }
-    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Copied { .. })));
+    assert!(matches!(h.app.overlay(), Some(Overlay::Copied { .. })));
 }
 
 #[test]
 fn the_copied_note_scrolls_and_keeps_its_table_rows_whole() {
-    let mut h = opened(80, 24);
-    h.app.chrome.connection.clipboard = false;
+    let mut h = opened_without_clipboard(80, 24);
     h.key(KeyCode::Char('y'));
-    let Some(Overlay::Copied { text, .. }) = h.app.screen.overlay().cloned() else { panic!("the popup") };
+    let Some(Overlay::Copied { text, .. }) = h.app.overlay().cloned() else { panic!("the popup") };
     let row = text.lines().find(|l| l.starts_with("| 940000005 |")).expect("a table row").to_string();
     assert!(row.chars().count() > 80, "a row wider than the screen");
     let screen = h.screen_text();
@@ -187,8 +194,7 @@ fn the_copied_note_scrolls_and_keeps_its_table_rows_whole() {
 
 #[test]
 fn the_reply_popup_wraps_at_words_at_60_columns() {
-    let mut h = opened(60, 24);
-    h.app.chrome.connection.clipboard = false;
+    let mut h = opened_without_clipboard(60, 24);
     h.key(KeyCode::Char('m'));
     let screen = h.screen_text();
     assert!(screen.contains("179.50 short."), "every word on screen, wrapped: {screen}");

@@ -16,7 +16,7 @@ use crate::common::harness::{Harness, api_error, find};
 
 fn watching() -> (Harness, u64) {
     let mut h = Harness::new(120, 36);
-    h.app.chrome.clock = Some(NaiveDateTime::parse_from_str("2025-05-20 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap());
+    h.app.set_clock(Some(NaiveDateTime::parse_from_str("2025-05-20 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap()));
     h.query("498221730", "3150", "");
     h.answer_all();
     h.key(KeyCode::Char('j'));
@@ -88,22 +88,22 @@ fn an_error_while_watching_backs_off_and_keeps_watching() {
     h.pending.clear();
     let e = api_error(ErrorKind::Server { snippet: "<html>busy</html>".into() }, Some(503));
     h.send(Msg::WatchPolled { generation, result: Err(e) });
-    assert!(h.app.case.watch.is_some(), "still watching");
-    assert!(h.app.case.results.error.is_some(), "the error is in the banner");
+    assert!(h.app.watching(), "still watching");
+    assert!(h.app.banner_error().is_some(), "the error is in the banner");
     assert!(matches!(h.pending.last(), Some(Effect::WatchAfter { delay, .. }) if *delay == Duration::from_secs(10)));
     assert_snapshot!("watch_error", h.render().backend());
     // The next answer clears the banner.
     h.send(Msg::WatchDue { generation });
     let page = with_new_event(&mut h);
     h.send(Msg::WatchPolled { generation, result: Ok(page) });
-    assert!(h.app.case.results.error.is_none());
+    assert!(h.app.banner_error().is_none());
 }
 
 #[test]
 fn w_esc_or_a_new_query_stops_the_watch_and_late_answers_are_dropped() {
     let (mut h, generation) = watching();
     h.key(KeyCode::Char('w'));
-    assert!(h.app.case.watch.is_none());
+    assert!(!h.app.watching());
     assert!(h.pending.iter().any(|e| matches!(e, Effect::Cancel { generation: g } if *g == generation)));
     assert_snapshot!("watch_stopped", h.render().backend());
     // A late answer to the stopped watch changes nothing.
@@ -114,11 +114,11 @@ fn w_esc_or_a_new_query_stops_the_watch_and_late_answers_are_dropped() {
     h.key(KeyCode::Char('w'));
     h.pending.clear();
     h.key(KeyCode::Esc);
-    assert!(h.app.case.watch.is_none(), "Esc stops it");
+    assert!(!h.app.watching(), "Esc stops it");
     h.key(KeyCode::Char('w'));
     h.key(KeyCode::Char('u'));
     h.key(KeyCode::Enter);
-    assert!(h.app.case.watch.is_none(), "a new query stops it");
+    assert!(!h.app.watching(), "a new query stops it");
 }
 
 fn with_new_event_from_scratch(h: &mut Harness) -> Fetched<EventsOutcome> {
@@ -141,21 +141,21 @@ fn the_verdict_follows_what_arrives_and_asks_the_api_again() {
     h.key(KeyCode::Char('e'));
     h.answer_all();
     let counted = |h: &Harness| {
-        let v = h.app.screen.verdict().expect("the verdict is open");
-        v.periods.iter().find(|p| p.period_id == 31502).map(|p| p.events_count).unwrap_or_default()
+        let v = h.app.verdict().expect("the verdict is open");
+        v.periods().iter().find(|p| p.period_id == 31502).map(|p| p.events_count).unwrap_or_default()
     };
     let before = counted(&h);
-    assert!(h.app.case.watch.is_some(), "still watching");
+    assert!(h.app.watching(), "still watching");
     h.pending.retain(|e| !matches!(e, Effect::WatchAfter { .. }));
     h.send(Msg::WatchDue { generation });
     let page = with_new_event(&mut h);
     // The purchase arrives a few seconds after the targets were read.
-    h.app.chrome.clock = h.app.chrome.clock.map(|c| c + chrono::Duration::seconds(5));
+    h.app.set_clock(h.app.clock().map(|c| c + chrono::Duration::seconds(5)));
     h.send(Msg::WatchPolled { generation, result: Ok(page) });
     // The verdict takes the arrival in at once; the API's achieved values,
     // read before it, are not compared with the events until asked again.
-    let v = h.app.screen.verdict().expect("the verdict stays open");
-    assert!(v.periods.iter().all(|p| p.readings.targets_stale() && p.difference.is_none()));
+    let v = h.app.verdict().expect("the verdict stays open");
+    assert!(v.periods().iter().all(|p| p.readings.targets_stale() && p.difference.is_none()));
     assert_eq!(counted(&h), before + 1, "the new purchase is in the verdict at once");
     let Some(Effect::LoadTargets { generation: g, user_id }) =
         h.pending.iter().find(|e| matches!(e, Effect::LoadTargets { .. })).cloned()
@@ -166,8 +166,8 @@ fn the_verdict_follows_what_arrives_and_asks_the_api_again() {
     let result = h.targets_for(user_id);
     h.send(Msg::TargetsLoaded { generation: g, user_id, result });
     assert_eq!(counted(&h), before + 1, "the new purchase is in the verdict");
-    let v = h.app.screen.verdict().expect("the verdict stays open");
-    assert!(v.periods.iter().all(|p| p.readings.comparable()), "read again after the arrival");
+    let v = h.app.verdict().expect("the verdict stays open");
+    assert!(v.periods().iter().all(|p| p.readings.comparable()), "read again after the arrival");
     // Closing it while a refresh is on its way does not bring it back.
     h.send(Msg::WatchDue { generation });
     let page = with_new_event(&mut h);
@@ -179,7 +179,7 @@ fn the_verdict_follows_what_arrives_and_asks_the_api_again() {
     }
     h.send(Msg::WatchPolled { generation, result: Ok(page) });
     h.key(KeyCode::Char('e'));
-    assert!(h.app.screen.verdict().is_none());
+    assert!(h.app.verdict().is_none());
     h.answer_all();
-    assert!(h.app.screen.verdict().is_none(), "closed stays closed");
+    assert!(h.app.verdict().is_none(), "closed stays closed");
 }

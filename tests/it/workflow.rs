@@ -14,7 +14,6 @@ use target_events::explorer::app::state::Overlay;
 use target_events::explorer::app::{Effect, Msg};
 
 use crate::common::harness::{Harness, find};
-use target_events::explorer::features::pickers::profiles;
 
 fn all_generation(h: &Harness) -> u64 {
     h.pending
@@ -42,8 +41,8 @@ fn target_picker_from_the_customer_alone() {
     h.type_text("cycle_2");
     assert!(h.screen_text().contains("1 of 3"));
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.field(Field::RuleId).input.value(), "1986");
-    assert_eq!(h.app.field(Field::PeriodId).input.value(), "9888");
+    assert_eq!(h.app.field(Field::RuleId).text(), "1986");
+    assert_eq!(h.app.field(Field::PeriodId).text(), "9888");
     h.answer_all();
     assert_eq!(h.app.events().len(), 3);
 }
@@ -56,7 +55,7 @@ fn customer_enter_enter_opens_the_current_period() {
     h.answer_all();
     h.key(KeyCode::Enter);
     // Cycle_2 ended short of its target: the period a caller complains about.
-    assert_eq!(h.app.field(Field::PeriodId).input.value(), "9888", "the ✗ period was selected");
+    assert_eq!(h.app.field(Field::PeriodId).text(), "9888", "the ✗ period was selected");
     h.answer_all();
     assert!(h.app.events().iter().all(|e| e.period_id == 9888) && !h.app.events().is_empty());
 }
@@ -73,7 +72,7 @@ fn period_picker_for_the_group() {
     h.key(KeyCode::Down);
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.field(Field::PeriodId).input.value(), "9889");
+    assert_eq!(h.app.field(Field::PeriodId).text(), "9889");
     h.answer_all();
     assert_eq!(h.app.events().len(), 2);
 }
@@ -93,7 +92,7 @@ fn fetch_all_shows_progress_and_cancels_cleanly() {
     let mut h = Harness::new(120, 36);
     h.query("712004518", "2410", "");
     h.answer_fetch_only();
-    let before = h.app.case.results.shown.as_ref().unwrap().query;
+    let before = h.app.shown_query().unwrap();
     h.key(KeyCode::Char('a'));
     let generation = all_generation(&h);
     h.pending.clear();
@@ -114,14 +113,14 @@ fn fetch_all_shows_progress_and_cancels_cleanly() {
     // Esc cancels: the task is aborted and the table is as it was.
     h.key(KeyCode::Esc);
     assert!(h.pending.contains(&Effect::Cancel { generation }));
-    assert!(h.app.case.all_run.is_none());
-    assert_eq!(h.app.case.results.shown.as_ref().unwrap().query, before);
-    assert!(h.app.case.results.shown.as_ref().unwrap().all.is_none());
+    assert!(h.app.fetch_all_progress().is_none());
+    assert_eq!(h.app.shown_query().unwrap(), before);
+    assert!(h.app.shown_all().is_none());
     assert!(h.app.notice_text().unwrap().contains("cancelled after 7 of 14 pages"));
     // A late answer from the cancelled fetch is dropped.
     let late = h.all_for(before);
     h.send(Msg::AllDone { generation, query: before, result: late });
-    assert!(h.app.case.results.shown.as_ref().unwrap().all.is_none());
+    assert!(h.app.shown_all().is_none());
 }
 
 #[test]
@@ -130,7 +129,7 @@ fn a_page_asked_for_while_every_page_loads_does_not_race_it() {
     h.query("712004518", "2410", "");
     h.answer_all();
     h.key(KeyCode::Char('a'));
-    assert!(h.app.case.all_run.is_some());
+    assert!(h.app.fetch_all_progress().is_some());
     // n, p, r and a page number would each show a page the fetch-all then replaces.
     for key in [KeyCode::Char('n'), KeyCode::Char('r'), KeyCode::Char('}')] {
         h.key(key);
@@ -182,10 +181,10 @@ fn filter_shows_its_count() {
     h.type_text("RETURN");
     assert_snapshot!("filter_typing", h.render().backend());
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.case.results.view.len(), 83);
+    assert_eq!(h.app.row_count(), 83);
     assert_snapshot!("filter_applied", h.render().backend());
     h.key(KeyCode::Esc);
-    assert_eq!(h.app.case.results.view.len(), 1317, "Esc clears the filter");
+    assert_eq!(h.app.row_count(), 1317, "Esc clears the filter");
 }
 
 #[test]
@@ -218,7 +217,7 @@ fn export_asks_for_a_path_and_confirms() {
     let Some(Effect::Export { path, indices, .. }) = h.other.pop() else { panic!("an export effect") };
     assert_eq!(path.to_str(), Some("target-events-712004518-2410-all.csv"));
     assert_eq!(indices.len(), 83);
-    assert_eq!(indices.len(), h.app.case.results.view.len());
+    assert_eq!(indices.len(), h.app.row_count());
     h.send(Msg::Exported {
         path: "/home/agent/target-events-712004518-2410-all.csv".into(),
         result: Ok(indices.len()),
@@ -231,14 +230,15 @@ fn export_asks_for_a_path_and_confirms() {
     }
     h.type_text("xls");
     h.key(KeyCode::Enter);
-    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Prompt { error: Some(e), .. }) if e.contains(".csv")));
+    assert!(matches!(h.app.overlay(), Some(Overlay::Prompt { error: Some(e), .. }) if e.contains(".csv")));
 }
 
 #[test]
 fn copies_are_sanitised_and_the_curl_has_no_secret() {
-    let mut h = Harness::new(120, 36);
-    h.app.chrome.connection.base_url = "https://eu.api.capillarytech.com/".parse().unwrap();
-    h.app.chrome.connection.auth = AuthKind::Basic;
+    let mut h = Harness::with_options(120, 36, |o| {
+        o.connection.base_url = "https://eu.api.capillarytech.com/".parse().unwrap();
+        o.connection.auth = AuthKind::Basic;
+    });
     h.query("666000666", "4040", "");
     h.answer_all();
     h.key(KeyCode::Char('y'));
@@ -280,19 +280,19 @@ fn recent_queries_are_remembered_and_recalled() {
     h.query("564332013", "1986", "9889");
     h.answer_all();
     assert!(h.other.iter().any(|e| matches!(e, Effect::SaveRecent(list) if list[0].user_id == 564332013)));
-    let mut h2 = Harness::new(120, 36);
-    h2.app.workflow.recent = h.app.workflow.recent.clone();
+    let recent = h.app.recent().to_vec();
+    let mut h2 = Harness::with_options(120, 36, |o| o.recent = recent);
     h2.key(KeyCode::Up);
-    assert!(matches!(h2.app.screen.overlay(), Some(Overlay::Picker(_))));
+    assert!(matches!(h2.app.overlay(), Some(Overlay::Picker(_))));
     h2.key(KeyCode::Enter);
-    assert_eq!(h2.app.field(Field::PeriodId).input.value(), "9889");
+    assert_eq!(h2.app.field(Field::PeriodId).text(), "9889");
     assert!(matches!(h2.pending[0], Effect::Fetch { .. }));
     // Ctrl-K in the list clears it.
     h2.answer_all();
     h2.key(KeyCode::Char('h'));
     h2.key_mod(KeyCode::Char('k'), crossterm::event::KeyModifiers::CONTROL);
     h2.answer_all();
-    assert!(h2.app.workflow.recent.is_empty());
+    assert!(h2.app.recent().is_empty());
     assert!(matches!(h2.other.last(), Some(Effect::SaveRecent(list)) if list.is_empty()));
 }
 
@@ -316,9 +316,9 @@ fn a_new_query_stops_a_fetch_all_of_the_old_one() {
     h.type_text("1986");
     h.key(KeyCode::Enter);
     assert!(h.pending.contains(&Effect::Cancel { generation }));
-    assert!(h.app.case.all_run.is_none());
+    assert!(h.app.fetch_all_progress().is_none());
     h.answer_all();
-    assert_eq!(h.app.case.results.shown.as_ref().unwrap().query.user_id, 564332013);
+    assert_eq!(h.app.shown_query().unwrap().user_id, 564332013);
 }
 
 #[test]
@@ -326,17 +326,21 @@ fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
     use target_events::config::ProfileChoice;
     use target_events::core::case_note::ConnectionInfo;
     use target_events::explorer::app::action::ProfileSwitch;
-    let mut h = Harness::new(120, 36);
-    h.app.workflow.profiles = vec![
-        ProfileChoice { name: "eu".into(), origin: "https://eu.api.capillarytech.com".into() },
-        ProfileChoice { name: "local".into(), origin: "http://127.0.0.1:9000".into() },
-    ];
+    let note = "no profile for http://127.0.0.1:18777 — choose one with --profile or add it to the config";
+    let mut h = Harness::with_options(120, 36, |o| {
+        o.profiles = vec![
+            ProfileChoice { name: "eu".into(), origin: "https://eu.api.capillarytech.com".into() },
+            ProfileChoice { name: "local".into(), origin: "http://127.0.0.1:9000".into() },
+        ];
+        o.ask_profile = Some((note.into(), None));
+    });
+    // The explorer opens on the question.
+    assert_snapshot!("profile_picker_for_an_unknown_origin", h.render().backend());
+    h.key(KeyCode::Esc);
     h.query("564332013", "1986", "");
     h.answer_all();
-    assert!(!h.app.case.results.cache.is_empty());
-    let note = "no profile for http://127.0.0.1:18777 — choose one with --profile or add it to the config";
-    profiles::pick_profile(&mut h.app, Some(note.into()), None);
-    assert_snapshot!("profile_picker_for_an_unknown_origin", h.render().backend());
+    assert!(h.app.cached_pages() > 0);
+    h.key(KeyCode::Char('T'));
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);
     let Some(Effect::UseProfile { name }) = h.pending.pop() else { panic!("a profile switch") };
@@ -345,12 +349,12 @@ fn a_url_without_a_profile_asks_for_one_and_switching_starts_afresh() {
         ConnectionInfo { base_url: "http://127.0.0.1:9000/".parse().unwrap(), ..ConnectionInfo::default() };
     h.send(Msg::ProfileChanged { result: Ok(ProfileSwitch { label: "local".into(), connection }) });
     // Nothing learnt from the old origin is kept; the query goes to the new one.
-    assert_eq!(h.app.chrome.label, "local");
-    assert!(h.app.case.results.cache.is_empty() && h.app.case.results.shown.is_none());
+    assert_eq!(h.app.label(), "local");
+    assert!(h.app.cached_pages() == 0 && h.app.shown_query().is_none());
     assert!(h.pending.iter().any(|e| matches!(e, Effect::Fetch { query, .. } if query.user_id == 564332013)));
     // A profile that cannot be used says why and changes nothing.
     h.send(Msg::ProfileChanged { result: Err("no password for till".into()) });
-    assert_eq!(h.app.chrome.label, "local");
+    assert_eq!(h.app.label(), "local");
     assert!(h.screen_text().contains("Could not switch profile: no password for till"));
 }
 
@@ -386,11 +390,11 @@ fn an_existing_export_is_replaced_only_after_a_yes() {
     h.key(KeyCode::Enter);
     let Some(Effect::Export { path, overwrite: false, .. }) = h.pending.pop() else { panic!("a first export") };
     h.send(Msg::Exported { path: path.clone(), result: Err(ExportError::Exists) });
-    assert!(matches!(h.app.screen.overlay(), Some(Overlay::Confirm { .. })));
+    assert!(matches!(h.app.overlay(), Some(Overlay::Confirm { .. })));
     assert!(h.screen_text().contains("already exists. Replace it? (y/n)"));
     // No closes it, writing nothing.
     h.key(KeyCode::Char('n'));
-    assert!(h.app.screen.overlay().is_none() && h.pending.is_empty());
+    assert!(h.app.overlay().is_none() && h.pending.is_empty());
     h.send(Msg::Exported { path: path.clone(), result: Err(ExportError::Exists) });
     h.key(KeyCode::Char('y'));
     assert!(matches!(h.pending.pop(), Some(Effect::Export { overwrite: true, path: p, .. }) if p == path));

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod case;
 pub mod derived;
+pub mod inspect;
 pub mod keys;
 pub mod layout;
 pub mod screen;

@@ -78,8 +78,20 @@ impl Focus {
 /// One query input: the text, and the API's complaint about it until edited.
 #[derive(Clone, Debug, Default)]
 pub struct FieldInput {
-    pub input: Input,
-    pub api_error: Option<(i64, String)>,
+    pub(crate) input: Input,
+    pub(crate) api_error: Option<(i64, String)>,
+}
+
+impl FieldInput {
+    /// The text typed.
+    pub fn text(&self) -> &str {
+        self.input.value()
+    }
+
+    /// The API's code and message blaming this field, until it is edited.
+    pub fn complaint(&self) -> Option<&(i64, String)> {
+        self.api_error.as_ref()
+    }
 }
 
 /// Why a field's text cannot be sent.
@@ -310,6 +322,9 @@ pub struct AppOptions {
     pub country_code: Option<String>,
     /// Where case notes are saved (the working directory when None).
     pub notes_dir: Option<std::path::PathBuf>,
+    /// Open on the profile picker: why, and the profiles to offer (every
+    /// one when None). For a URL no profile owns.
+    pub ask_profile: Option<(String, Option<Vec<String>>)>,
 }
 
 impl AppOptions {
@@ -328,6 +343,7 @@ impl AppOptions {
             batch: None,
             country_code: None,
             notes_dir: None,
+            ask_profile: None,
         }
     }
 }
@@ -337,15 +353,15 @@ pub const CACHE_PAGES: usize = 64;
 
 pub struct App {
     /// What is open over the events table; its top owns the screen.
-    pub screen: super::screen::Stack,
-    pub form: QueryForm,
+    pub(crate) screen: super::screen::Stack,
+    pub(crate) form: QueryForm,
     /// The customer being served: replaced whole when the customer changes.
-    pub case: super::case::Case,
-    pub workflow: Workflow,
-    pub chrome: Chrome,
+    pub(crate) case: super::case::Case,
+    pub(crate) workflow: Workflow,
+    pub(crate) chrome: Chrome,
     /// Bumped for every request whose answer is awaited; answers carry it,
     /// so a late answer to a superseded request is dropped.
-    pub generation: u64,
+    pub(crate) generation: u64,
 }
 
 /// The query inputs and which pane has the keyboard.
@@ -541,6 +557,9 @@ impl App {
         // A customer alone: the rule is what is typed next.
         if user.is_some() && rule.is_none() {
             app.form.focus = Focus::Input(Field::RuleId);
+        }
+        if let Some((note, only)) = options.ask_profile {
+            crate::explorer::features::pickers::profiles::pick_profile(&mut app, Some(note), only.as_deref());
         }
         // Opened on a batch: its table has the keyboard.
         if app.workflow.batch.is_some() {

@@ -8,7 +8,6 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 use target_events::api::error::ErrorKind;
 use target_events::api::fetch_all::{AllEvents, PageSource, fetch_all_from};
 use target_events::api::response::interpret_events;
@@ -108,6 +107,8 @@ pub struct Harness {
     pub pending: Vec<Effect>,
     /// Effects the harness does not carry out (export, copy, save), for inspection.
     pub other: Vec<Effect>,
+    /// How fetch-all runs, as the app was given it.
+    pub all_options: target_events::api::fetch_all::FetchAllOptions,
 }
 
 impl Harness {
@@ -116,15 +117,28 @@ impl Harness {
     }
 
     pub fn with_theme(width: u16, height: u16, theme: Theme) -> Harness {
-        let mut app = App::new(AppOptions::new("DEMO", 10, 1000));
-        app.chrome.size = Rect::new(0, 0, width, height);
+        Harness::built(width, height, theme, |_| {})
+    }
+
+    /// A harness whose app starts with the options `shape` gives it (a
+    /// connection, profiles, recent queries, a country code…).
+    pub fn with_options(width: u16, height: u16, shape: impl FnOnce(&mut AppOptions)) -> Harness {
+        Harness::built(width, height, Theme::COLOR, shape)
+    }
+
+    fn built(width: u16, height: u16, theme: Theme, shape: impl FnOnce(&mut AppOptions)) -> Harness {
+        let mut options = AppOptions::new("DEMO", 10, 1000);
+        shape(&mut options);
+        let all_options = options.all_options;
+        let mut app = App::new(options);
+        app.update(target_events::explorer::app::Msg::Resize(width, height));
         // A fixed clock, so every time a screen shows ("as of …") is the same each run.
-        app.chrome.clock = chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").ok();
+        app.set_clock(chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").ok());
         // …and a fixed zone for it, whatever this machine's.
         target_events::core::clock::fix_offset(chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap());
         let dataset = shared_dataset();
         let pages = DemoPages { dataset: dataset.clone(), answered: Cell::new(0) };
-        Harness { app, theme, dataset, pages, pending: Vec::new(), other: Vec::new() }
+        Harness { app, theme, dataset, pages, pending: Vec::new(), other: Vec::new(), all_options }
     }
 
     /// Feeds one message to `update` and draws, storing what the frame
@@ -133,7 +147,8 @@ impl Harness {
         let fx = self.app.update(msg);
         // A retired case is freed, as the runtime does (off its thread there).
         self.pending.extend(fx.into_iter().filter(|e| !matches!(e, Effect::Retire(_))));
-        self.app.chrome.frame = draw_app(&self.app, &self.theme).1;
+        let info = draw_app(&self.app, &self.theme).1;
+        self.app.frame_drawn(info);
     }
 
     pub fn key(&mut self, code: KeyCode) {
@@ -159,6 +174,15 @@ impl Harness {
         self.key(KeyCode::Tab);
         self.type_text(period);
         self.key(KeyCode::Enter);
+    }
+
+    /// Selects row `row` of the events table as a user would: the first
+    /// row, then down.
+    pub fn select_row(&mut self, row: usize) {
+        self.key(KeyCode::Char('g'));
+        for _ in 0..row {
+            self.key(KeyCode::Char('j'));
+        }
     }
 
     /// The demo API's answer to `query`, with a fixed duration and request id.
@@ -188,7 +212,7 @@ impl Harness {
     /// Every page of `query` from the dataset, as fetch-all would assemble it.
     pub fn all_for(&mut self, query: EventsQuery) -> Result<AllEvents, ApiError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
-        runtime.block_on(fetch_all_from(&self.pages, query, self.app.workflow.all_options, std::sync::Arc::new(|_| {})))
+        runtime.block_on(fetch_all_from(&self.pages, query, self.all_options, std::sync::Arc::new(|_| {})))
     }
 
     /// The demo's bills of `user_id` from `from` to `to`, as read.
@@ -269,7 +293,8 @@ impl Harness {
         self.send(Msg::Fetched { generation, query, elapsed: Duration::from_millis(143), result });
     }
 
-    /// Drops prefetches, as if they never answered.
+    /// Prefetches fail, as when the connection drops before they answer:
+    /// nothing is kept for those pages.
     pub fn forget_prefetches(&mut self) {
         let queries: Vec<EventsQuery> = self
             .pending
@@ -277,7 +302,17 @@ impl Harness {
             .filter_map(|e| if let Effect::Prefetch { query } = e { Some(*query) } else { None })
             .collect();
         self.pending.retain(|e| !matches!(e, Effect::Prefetch { .. }));
-        self.app.case.results.prefetching.retain(|q| !queries.contains(q));
+        for query in queries {
+            let lost = api_error(
+                ErrorKind::Network {
+                    host: "127.0.0.1".into(),
+                    cause: target_events::api::error::NetCause::Interrupted,
+                    detail: String::new(),
+                },
+                None,
+            );
+            self.send(Msg::Prefetched { query, result: Err(lost) });
+        }
     }
 
     pub fn render(&self) -> Terminal<TestBackend> {
@@ -301,8 +336,7 @@ pub fn render_app(app: &App, theme: &Theme) -> Terminal<TestBackend> {
 
 /// Draws `app` and returns the terminal and what the frame reported.
 pub fn draw_app(app: &App, theme: &Theme) -> (Terminal<TestBackend>, FrameInfo) {
-    let mut terminal =
-        Terminal::new(TestBackend::new(app.chrome.size.width.max(1), app.chrome.size.height.max(1))).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(app.size().width.max(1), app.size().height.max(1))).unwrap();
     let mut info = FrameInfo::default();
     terminal.draw(|f| info = target_events::explorer::ui::draw(app, theme, f)).unwrap();
     (terminal, info)

@@ -8,26 +8,48 @@ use crate::explorer::app::state::FilterState;
 /// The batch's rows and how they are viewed.
 #[derive(Clone, Debug, Default)]
 pub struct BatchTable {
-    pub rows: Vec<BatchRow>,
+    pub(crate) rows: Vec<BatchRow>,
     /// The rows' own filter (the events keep theirs).
-    pub filter: FilterState,
-    pub selected: usize,
-    pub offset: usize,
+    pub(crate) filter: FilterState,
+    pub(crate) selected: usize,
     /// Sort column (into [`BatchTable::sortable`]) and direction; None keeps the file's order.
-    pub sort: Option<(usize, bool)>,
+    pub(crate) sort: Option<(usize, bool)>,
     /// The rows shown, filtered and sorted, as indices: kept, not rebuilt per frame.
-    pub view: Vec<usize>,
+    pub(crate) view: Vec<usize>,
     /// Rows with an error (a customer not found or not fetched, no verdict):
     /// counted once, since the rows never change, not on every frame.
-    pub failed: usize,
+    pub(crate) failed: usize,
     /// Whether the batch was run with --verdict (any row carries one).
-    pub verdicts: bool,
+    pub(crate) verdicts: bool,
     /// The table columns with nothing in any row, left out: found once,
     /// since the rows never change.
-    pub empty: Vec<bool>,
+    pub(crate) empty: Vec<bool>,
 }
 
 impl BatchTable {
+    // What may be read from outside the batch (drawing elsewhere, tests).
+    pub fn rows(&self) -> &[BatchRow] {
+        &self.rows
+    }
+
+    /// Indices into the rows, after the filter and sort.
+    pub fn view(&self) -> &[usize] {
+        &self.view
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn filter_text(&self) -> &str {
+        self.filter.input.value()
+    }
+
+    /// The filter is being typed.
+    pub fn filter_typing(&self) -> bool {
+        self.filter.editing
+    }
+
     /// The columns rows sort by: the verdict's only with one.
     pub fn sortable(&self) -> Vec<&'static Column> {
         sort_columns(self.verdicts)

@@ -10,32 +10,73 @@ pub const COLUMNS: [(&str, bool); 6] =
 
 #[derive(Clone, Debug)]
 pub struct BillsPanel {
-    pub user_id: i64,
-    pub period_id: i64,
+    pub(crate) user_id: i64,
+    pub(crate) period_id: i64,
     /// "Sep_2025 (7601)".
-    pub period_name: String,
-    pub lines: Vec<BillLine>,
+    pub(crate) period_name: String,
+    pub(crate) lines: Vec<BillLine>,
     /// Why the bills could not be read, when they could not.
-    pub unread: Option<String>,
+    pub(crate) unread: Option<String>,
     /// Why the bills read may not be all of them, when they may not.
-    pub incomplete: Option<String>,
+    pub(crate) incomplete: Option<String>,
     /// Indices into `lines`, after the filter and sort.
-    pub view: Vec<usize>,
-    pub selected: usize,
-    pub filter: FilterState,
+    pub(crate) view: Vec<usize>,
+    pub(crate) selected: usize,
+    pub(crate) filter: FilterState,
     /// The column sorted by, and whether descending; None: by time.
-    pub sort: Option<(usize, bool)>,
+    pub(crate) sort: Option<(usize, bool)>,
     /// The detail shows the bill's raw JSON rather than its fields.
-    pub raw: bool,
+    pub(crate) raw: bool,
     /// How far the detail is scrolled down (the view stops it at the end).
-    pub detail_scroll: u16,
+    pub(crate) detail_scroll: u16,
     /// Bill numbers that more than one bill of the period carries: such a
     /// bill is known by its id.
     /// (number → how many bills of the period carry it, two or more)
-    pub repeated: std::collections::HashMap<String, usize>,
+    pub(crate) repeated: std::collections::HashMap<String, usize>,
 }
 
 impl BillsPanel {
+    // What may be read from outside the panel (tests).
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn period_id(&self) -> i64 {
+        self.period_id
+    }
+
+    pub fn period_name(&self) -> &str {
+        &self.period_name
+    }
+
+    /// Every bill of the period, with its fate.
+    pub fn lines(&self) -> &[BillLine] {
+        &self.lines
+    }
+
+    /// Indices into the lines, after the filter and sort.
+    pub fn view(&self) -> &[usize] {
+        &self.view
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// The raw JSON is shown instead of the story.
+    pub fn raw(&self) -> bool {
+        self.raw
+    }
+
+    pub fn filter_text(&self) -> &str {
+        self.filter.input.value()
+    }
+
+    /// The filter is being typed.
+    pub fn filter_typing(&self) -> bool {
+        self.filter.editing
+    }
+
     pub fn new(
         user_id: i64,
         period_id: i64,

@@ -151,19 +151,19 @@ pub enum PickerKind {
 
 #[derive(Clone, Debug)]
 pub struct Picker {
-    pub kind: PickerKind,
-    pub items: Vec<PickerItem>,
-    pub filter: Input,
+    pub(crate) kind: PickerKind,
+    pub(crate) items: Vec<PickerItem>,
+    pub(crate) filter: Input,
     /// Index into [`Picker::visible`].
-    pub selected: usize,
-    pub loading: bool,
-    pub error: Option<ApiError>,
+    pub(crate) selected: usize,
+    pub(crate) loading: bool,
+    pub(crate) error: Option<ApiError>,
     /// Why the picker was opened, shown above the list.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Which lookup this picker waits for.
-    pub generation: u64,
+    pub(crate) generation: u64,
     /// The recent list shows every tenant's queries, not only this one's.
-    pub all_tenants: bool,
+    pub(crate) all_tenants: bool,
 }
 
 impl Picker {

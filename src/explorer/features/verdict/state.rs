@@ -6,17 +6,17 @@ use crate::core::verdict::PeriodVerdict;
 /// What the panel shows.
 #[derive(Clone, Debug)]
 pub struct VerdictPanel {
-    pub user_id: i64,
-    pub rule_id: i64,
+    pub(crate) user_id: i64,
+    pub(crate) rule_id: i64,
     /// The target's name (made safe), when the targets give one.
-    pub target_name: Option<String>,
-    pub periods: Vec<PeriodVerdict>,
+    pub(crate) target_name: Option<String>,
+    pub(crate) periods: Vec<PeriodVerdict>,
     /// The period shown in detail.
-    pub selected: usize,
+    pub(crate) selected: usize,
     /// The notable event under the cursor, in the selected period's list.
-    pub event: usize,
+    pub(crate) event: usize,
     /// Whether j/k move through the events rather than the periods.
-    pub in_events: bool,
+    pub(crate) in_events: bool,
 }
 
 /// A verdict waiting for the targets or the events.
@@ -28,4 +28,35 @@ pub struct VerdictWanted {
     pub period_id: Option<i64>,
     /// Open the period's bills over it once it is shown (`B` from the events).
     pub open_bills: bool,
+}
+
+impl VerdictPanel {
+    // What may be read from outside the panel (tests).
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn rule_id(&self) -> i64 {
+        self.rule_id
+    }
+
+    /// Each period's verdict, in the order shown.
+    pub fn periods(&self) -> &[PeriodVerdict] {
+        &self.periods
+    }
+
+    /// The period selected.
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// The event selected in the period's list.
+    pub fn event(&self) -> usize {
+        self.event
+    }
+
+    /// The period's events have the keys, not the periods.
+    pub fn in_events(&self) -> bool {
+        self.in_events
+    }
 }
