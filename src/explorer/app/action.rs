@@ -323,3 +323,20 @@ pub struct ProfileSwitch {
     pub label: String,
     pub connection: crate::core::case_note::ConnectionInfo,
 }
+
+impl Action {
+    /// How far a movement goes: a row, a screenful of `rows` (PageUp back,
+    /// PageDown on), or to either end. None for an action that is no movement.
+    pub fn step(self, key: KeyEvent, rows: usize) -> Option<isize> {
+        let rows = rows.max(1) as isize;
+        match self {
+            Action::Down => Some(1),
+            Action::Up => Some(-1),
+            Action::Screenful if key.code == crossterm::event::KeyCode::PageUp => Some(-rows),
+            Action::Screenful => Some(rows),
+            Action::Top => Some(isize::MIN / 2),
+            Action::Bottom => Some(isize::MAX / 2),
+            _ => None,
+        }
+    }
+}

@@ -105,7 +105,98 @@ impl App {
         fx
     }
 
-    pub(super) fn apply(&mut self, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) {
+    /// An action goes first to whoever owns the screen (a panel or an
+    /// overlay: each handles its own keys); what the owner leaves is shared:
+    /// the query, paging, pickers, the toggles that open panels, quitting.
+    pub(crate) fn apply(&mut self, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let handled = match self.owner() {
+            Owner::Help => self.help_action(action),
+            Owner::Copied => self.copied_action(action, key),
+            Owner::Confirm | Owner::Prompt => self.prompt_action(action, key, fx),
+            Owner::Picker => pickers::on_action(self, action, key, fx),
+            Owner::Verdict => verdict::on_action(self, action, key, fx),
+            Owner::Bills => bills::on_action(self, action, key, fx),
+            Owner::Batch => batch::on_action(self, action, key, fx),
+            Owner::Summary => summary::on_action(self, action, key, fx),
+            Owner::Detail => self.detail_action(action, key),
+            Owner::Filter | Owner::Query | Owner::Table => false,
+        };
+        if !handled {
+            self.apply_shared(action, key, fx);
+        }
+    }
+
+    /// The help overlay: it scrolls and closes.
+    fn help_action(&mut self, action: Action) -> bool {
+        let max = self.chrome.frame.help_max_scroll;
+        match (action, self.screen.overlay_mut()) {
+            (Action::Up | Action::Down, Some(Overlay::Help { scroll })) => {
+                let delta: i64 = if action == Action::Down { 1 } else { -1 };
+                *scroll = (i64::from(*scroll) + delta).clamp(0, i64::from(max)) as u16;
+            }
+            (Action::CloseOverlay, _) => {
+                self.screen.close_overlay();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Copied text: it scrolls both ways and closes.
+    fn copied_action(&mut self, action: Action, key: KeyEvent) -> bool {
+        let size = self.chrome.size;
+        if let Some(delta) = action.step(key, 8)
+            && let Some(Overlay::Copied { text, scroll, .. }) = self.screen.overlay_mut()
+        {
+            let (total, visible) = crate::explorer::features::overlays::copied_rows(size, text);
+            let max = total.saturating_sub(visible) as i64;
+            let step = (delta as i64).clamp(-(u16::MAX as i64), u16::MAX as i64);
+            *scroll = (i64::from(*scroll) + step).clamp(0, max) as u16;
+            return true;
+        }
+        match action {
+            Action::Left => selection::shift_copied(self, -8),
+            Action::Right => selection::shift_copied(self, 8),
+            Action::CloseOverlay => {
+                self.screen.close_overlay();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// A prompt or a yes/no question: typed into, answered or closed.
+    fn prompt_action(&mut self, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+        match action {
+            Action::Confirm => self.confirm_prompt(fx),
+            Action::PromptEdit => {
+                if let Some(Overlay::Prompt { prompt, error }) = self.screen.overlay_mut() {
+                    prompt.input_mut().handle_event(&Event::Key(key));
+                    *error = None;
+                }
+            }
+            Action::CloseOverlay => {
+                self.screen.close_overlay();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The detail pane with the keys: it scrolls; the table's other keys
+    /// work beside it.
+    fn detail_action(&mut self, action: Action, key: KeyEvent) -> bool {
+        let Some(delta) = action.step(key, self.page_rows()) else { return false };
+        let max = self.chrome.frame.detail_max_scroll;
+        let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };
+        let next = (i64::from(self.case.results.detail.scroll) + step.signum() * step.abs().min(i64::from(u16::MAX)))
+            .clamp(0, i64::from(max));
+        self.case.results.detail.scroll = next as u16;
+        true
+    }
+
+    /// What no owner took: the query, the table, paging and the toggles.
+    fn apply_shared(&mut self, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) {
         match action {
             Action::None => {}
             Action::Quit => self.chrome.should_quit = true,
@@ -156,26 +247,11 @@ impl App {
                 let current = Input::new(self.case.results.limit.to_string());
                 self.screen.open_overlay(Overlay::Prompt { prompt: Prompt::PageSize(current), error: None });
             }
-            Action::Confirm => self.confirm_prompt(fx),
             Action::PickProfile => profiles::pick_profile(self, None, None),
-            Action::PromptEdit => {
-                if let Some(Overlay::Prompt { prompt, error }) = self.screen.overlay_mut() {
-                    prompt.input_mut().handle_event(&Event::Key(key));
-                    *error = None;
-                }
-            }
             Action::PickTarget => pickers::pick_target(self, fx),
             Action::PickPeriod => pickers::pick_period(self, fx),
             Action::PickRecent => pickers::pick_recent(self),
-            Action::PickerKey
-            | Action::PickerMove
-            | Action::ForgetRecent
-            | Action::ForgetAllRecent
-            | Action::OtherTenants => pickers::picker_key(self, key, fx),
             Action::FetchAll => every_page::fetch_all(self, fx),
-            Action::StartFilter if self.owner() == Owner::Verdict => {
-                self.flash("The verdict counts every event of the rule: there is nothing to filter here.")
-            }
             Action::StartFilter => self.filter_mut().editing = true,
             Action::FilterKey => {
                 self.filter_mut().input.handle_event(&Event::Key(key));
@@ -189,10 +265,6 @@ impl App {
                 *self.filter_mut() = Default::default();
                 self.rebuild_view();
             }
-            Action::CycleSort if self.owner() == Owner::Bills => bills::bills_sort(self, false),
-            Action::ReverseSort if self.owner() == Owner::Bills => bills::bills_sort(self, true),
-            Action::CycleSort if self.batch_open() => batch::batch_sort(self, false),
-            Action::ReverseSort if self.batch_open() => batch::batch_sort(self, true),
             Action::CycleSort => {
                 self.case.results.sort.0 = self.case.results.sort.0.next();
                 self.rebuild_view();
@@ -209,25 +281,34 @@ impl App {
             Action::ToggleBills => bills::toggle_bills(self, fx),
             Action::ToggleWatch => watch::toggle_watch(self, fx),
             Action::ToggleBatch => batch::toggle_batch(self),
-            Action::OpenBatchRow => batch::batch_open_row(self, fx),
-            Action::BatchRowVerdict => batch::batch_row_verdict(self, fx),
-            Action::OpenVerdict => summary::summary_open_verdict(self, fx),
-            Action::VerdictSwitch => verdict::verdict_switch(self),
-            Action::OpenVerdictEvent => verdict::verdict_open_event(self),
-            Action::AskExport => exports::ask_export(self),
-            Action::Copy => exports::copy_shown(self, fx),
+            Action::AskExport => exports::ask_export_events(self),
+            Action::Copy => exports::copy_event(self, fx),
             Action::CopyCurl => exports::copy_curl(self, fx),
             Action::CopyReply => exports::copy_reply(self, fx),
-            Action::CloseOverlay => {
-                self.screen.close_overlay();
-            }
+            // Answered by the overlay that owns the screen, and by nothing else.
+            Action::CloseOverlay
+            | Action::Confirm
+            | Action::PromptEdit
+            | Action::PickerKey
+            | Action::PickerMove
+            | Action::ForgetRecent
+            | Action::ForgetAllRecent
+            | Action::OtherTenants
+            | Action::Left
+            | Action::Right
+            | Action::DetailDown
+            | Action::DetailUp
+            | Action::OpenBatchRow
+            | Action::BatchRowVerdict
+            | Action::OpenVerdict
+            | Action::VerdictSwitch
+            | Action::OpenVerdictEvent => {}
             Action::Close => self.close_panel(fx),
             Action::ToggleHelp => {
                 if self.screen.close_overlay().is_none() {
                     self.screen.open_overlay(Overlay::Help { scroll: 0 });
                 }
             }
-            Action::Refresh if self.owner() == Owner::Verdict => verdict::refresh_verdict(self, fx),
             Action::Refresh if self.showing_all() => every_page::fetch_all(self, fx),
             Action::Refresh => match self.base_query() {
                 Some(q) => {
@@ -240,27 +321,15 @@ impl App {
                 }
                 None => paging::submit(self, fx),
             },
-            Action::Up => selection::move_selection(self, -1),
-            Action::Down => selection::move_selection(self, 1),
-            Action::Screenful => {
-                let rows = self.page_rows() as isize;
-                selection::move_selection(
-                    self,
-                    if key.code == crossterm::event::KeyCode::PageUp { -rows } else { rows },
-                )
+            Action::Up | Action::Down | Action::Screenful | Action::Top | Action::Bottom => {
+                let delta = action.step(key, self.page_rows()).unwrap_or_default();
+                selection::move_selection(self, delta)
             }
-            Action::Left => selection::shift_copied(self, -8),
-            Action::Right => selection::shift_copied(self, 8),
-            Action::Top => selection::move_selection(self, isize::MIN / 2),
-            Action::Bottom => selection::move_selection(self, isize::MAX / 2),
             Action::OpenDetail => {
                 if self.selected_event().is_some() {
                     self.screen.push(Layer::Detail);
                 }
             }
-            Action::ToggleRaw if self.owner() == Owner::Bills => bills::bills_raw(self),
-            Action::DetailDown => bills::bills_scroll(self, 1),
-            Action::DetailUp => bills::bills_scroll(self, -1),
             Action::ToggleRaw => {
                 self.case.results.detail.raw = !self.case.results.detail.raw;
                 self.case.results.detail.scroll = 0;

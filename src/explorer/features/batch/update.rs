@@ -3,7 +3,7 @@
 //! row's rule and period, and `b` comes back to the table.
 
 use crate::explorer::app::Field;
-use crate::explorer::app::action::Effect;
+use crate::explorer::app::action::{Action, Effect};
 use crate::explorer::app::screen::{Layer, Panel};
 use crate::explorer::app::state::{App, Focus};
 use crate::explorer::features::events::paging;
@@ -88,4 +88,29 @@ pub(crate) fn batch_row_verdict(app: &mut App, fx: &mut Vec<Effect>) {
         }
         crate::explorer::features::verdict::update::want_verdict(app, user, rule, period, fx);
     }
+}
+
+/// The keys of the batch table, when it owns the screen.
+pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    if let Some(delta) = action.step(key, app.page_rows()) {
+        batch_move(app, delta);
+        return true;
+    }
+    match action {
+        Action::CycleSort => batch_sort(app, false),
+        Action::ReverseSort => batch_sort(app, true),
+        Action::OpenBatchRow => batch_open_row(app, fx),
+        Action::BatchRowVerdict => batch_row_verdict(app, fx),
+        Action::Copy => match app.batch_row_text() {
+            Some(row) => crate::explorer::features::export::update::copy(app, "The batch row".into(), row, fx),
+            None => app.flash("No row selected."),
+        },
+        Action::AskExport => crate::explorer::features::export::update::ask_save_text(
+            app,
+            "target-events-batch.csv".into(),
+            crate::explorer::app::state::TextFile::BatchRows,
+        ),
+        _ => return false,
+    }
+    true
 }

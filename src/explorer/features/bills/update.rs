@@ -1,7 +1,7 @@
 //! Opening the bills panel (`B`) from the verdict or the events, moving,
 //! sorting and the raw JSON.
 
-use crate::explorer::app::action::Effect;
+use crate::explorer::app::action::{Action, Effect};
 use crate::explorer::app::screen::{Layer, Owner, Panel};
 use crate::explorer::app::state::App;
 use crate::explorer::features::verdict::update as verdict;
@@ -122,4 +122,26 @@ pub fn selected_json(app: &App) -> Option<(String, String)> {
         .and_then(|b| serde_json::from_str::<serde_json::Value>(&b.raw).ok())
         .map(|raw| crate::core::export::terminal_safe_json(&raw, true))?;
     Some((format!("The {} as JSON", line.bill.named()), raw))
+}
+
+/// The keys of the bills panel, when it owns the screen; false leaves the
+/// action to what is shared (the query, pickers, quitting).
+pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    if let Some(delta) = action.step(key, app.page_rows()) {
+        bills_move(app, delta);
+        return true;
+    }
+    match action {
+        Action::CycleSort => bills_sort(app, false),
+        Action::ReverseSort => bills_sort(app, true),
+        Action::ToggleRaw => bills_raw(app),
+        Action::DetailDown => bills_scroll(app, 1),
+        Action::DetailUp => bills_scroll(app, -1),
+        Action::Copy => match selected_json(app) {
+            Some((title, text)) => crate::explorer::features::export::update::copy(app, title, text, fx),
+            None => app.flash("No bill selected."),
+        },
+        _ => return false,
+    }
+    true
 }

@@ -4,11 +4,10 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
+use crate::explorer::app::action::Action;
 use crate::explorer::app::layout;
 use crate::explorer::app::screen::{Layer, Owner, Panel};
 use crate::explorer::app::state::{App, Focus, Overlay};
-use crate::explorer::features::batch::update as batch;
-use crate::explorer::features::verdict::update as verdict;
 
 /// Rows the mouse wheel moves per notch.
 const WHEEL_ROWS: usize = 3;
@@ -28,42 +27,8 @@ pub(crate) fn shift_copied(app: &mut App, delta: i16) {
     }
 }
 
+/// Moves the table's selection (the panels and overlays move their own).
 pub(crate) fn move_selection(app: &mut App, delta: isize) {
-    let help_max = app.chrome.frame.help_max_scroll;
-    if let Some(Overlay::Help { scroll }) = app.screen.overlay_mut() {
-        *scroll = (i64::from(*scroll) + delta.signum() as i64).clamp(0, i64::from(help_max)) as u16;
-        return;
-    }
-    let size = app.chrome.size;
-    if let Some(Overlay::Copied { text, scroll, .. }) = app.screen.overlay_mut() {
-        let (total, visible) = crate::explorer::features::overlays::copied_rows(size, text);
-        let max = total.saturating_sub(visible) as i64;
-        let step = (delta as i64).clamp(-(u16::MAX as i64), u16::MAX as i64);
-        *scroll = (i64::from(*scroll) + step).clamp(0, max) as u16;
-        return;
-    }
-    match app.screen.main() {
-        Some(Panel::Verdict) => return verdict::verdict_move(app, delta.signum()),
-        Some(Panel::Bills) => return crate::explorer::features::bills::update::bills_move(app, delta),
-        Some(Panel::Batch) => return batch::batch_move(app, delta),
-        Some(Panel::Detail) => {
-            let max = app.chrome.frame.detail_max_scroll;
-            let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };
-            let next = (i64::from(app.case.results.detail.scroll)
-                + step.signum() * step.abs().min(i64::from(u16::MAX)))
-            .clamp(0, i64::from(max));
-            app.case.results.detail.scroll = next as u16;
-            return;
-        }
-        Some(Panel::Summary) => {
-            if let Some(panel) = app.screen.summary_mut() {
-                let n = panel.summary.periods.len() as isize;
-                panel.selected = (panel.selected as isize).saturating_add(delta).clamp(0, (n - 1).max(0)) as usize;
-            }
-            return;
-        }
-        Some(Panel::Overlay) | None => {}
-    }
     let len = app.case.results.view.len();
     if len == 0 {
         return;
@@ -104,7 +69,13 @@ pub(crate) fn mouse(app: &mut App, m: MouseEvent) {
             } else if areas.table.is_some_and(|r| r.contains(at)) {
                 focus_table(app);
             }
-            move_selection(app, step);
+            // The wheel is a movement of whoever owns the screen there.
+            // A notch is a few rows of a table, one step of a panel's list.
+            let action = if step > 0 { Action::Down } else { Action::Up };
+            let rows = matches!(app.owner(), Owner::Table | Owner::Detail);
+            for _ in 0..if rows { step.unsigned_abs() } else { 1 } {
+                app.apply(action, crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null), &mut Vec::new());
+            }
         }
         MouseEventKind::Down(MouseButton::Left) => {
             if let Some(i) = areas.fields.iter().position(|r| r.contains(at)) {

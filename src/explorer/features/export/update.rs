@@ -8,28 +8,13 @@ use tui_input::Input;
 use crate::core::case_note::curl_command;
 use crate::core::export::{self, Format};
 use crate::explorer::app::action::{Effect, ExportError};
-use crate::explorer::app::screen::Owner;
 use crate::explorer::app::state::{App, Confirmable, Overlay, Prompt, TextFile};
 
 /// `x`: what is drawn goes to a file: the verdict's case note, the
 /// batch's rows, or the events of the view (table, detail, summary).
-pub(crate) fn ask_export(app: &mut App) {
-    let (input, kind) = match app.owner() {
-        Owner::Verdict => match app.screen.verdict() {
-            Some(v) => {
-                // Named for the customer, rule and period shown, in the notes
-                // directory, the whole path in the prompt.
-                let period = v.periods.get(v.selected).map_or(String::new(), |p| format!("-{}", p.period_id));
-                let name = format!("case-note-{}-{}{period}.md", v.user_id, v.rule_id);
-                let path = app.chrome.notes_dir.as_ref().map_or_else(|| name.clone().into(), |d| d.join(&name));
-                (path.display().to_string(), TextFile::CaseNote)
-            }
-            None => return,
-        },
-        Owner::Batch => ("target-events-batch.csv".to_string(), TextFile::BatchRows),
-        _ => return ask_export_events(app),
-    };
-    app.screen.open_overlay(Overlay::Prompt { prompt: Prompt::SaveText(Input::new(input), kind), error: None });
+/// Asks where to save a text (the case note, the batch's rows), `path` offered.
+pub(crate) fn ask_save_text(app: &mut App, path: String, kind: TextFile) {
+    app.screen.open_overlay(Overlay::Prompt { prompt: Prompt::SaveText(Input::new(path), kind), error: None });
 }
 
 pub(crate) fn ask_export_events(app: &mut App) {
@@ -75,34 +60,12 @@ pub(crate) fn saved(app: &mut App, path: &Path, kind: TextFile, result: Result<(
     }
 }
 
-/// `y`: what is drawn goes to the clipboard: the case note, the batch
-/// row, the summary, or the selected event.
-pub(crate) fn copy_shown(app: &mut App, fx: &mut Vec<Effect>) {
-    let (title, text) = match app.owner() {
-        Owner::Verdict => match app.case_note() {
-            Some(note) => ("The case note (Markdown)".to_string(), note),
-            None => return,
-        },
-        Owner::Bills => match crate::explorer::features::bills::update::selected_json(app) {
-            Some(bill) => bill,
-            None => return app.flash("No bill selected."),
-        },
-        Owner::Batch => match app.batch_row_text() {
-            Some(row) => ("The batch row".to_string(), row),
-            None => return app.flash("No row selected."),
-        },
-        Owner::Summary => match app.screen.summary() {
-            Some(panel) => {
-                ("The summary".to_string(), crate::explorer::features::summary::state::as_text(&panel.summary))
-            }
-            None => return,
-        },
-        _ => {
-            let Some(e) = app.selected_event() else { return app.flash("Select an event first.") };
-            let title = format!("Event {} as JSON", e.event_log_id);
-            (title, export::terminal_safe_json(&e.as_sent(), true))
-        }
-    };
+/// `y` over the table: the selected event as JSON. (Each panel copies
+/// what it shows itself.)
+pub(crate) fn copy_event(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(e) = app.selected_event() else { return app.flash("Select an event first.") };
+    let title = format!("Event {} as JSON", e.event_log_id);
+    let text = export::terminal_safe_json(&e.as_sent(), true);
     copy(app, title, text, fx);
 }
 

@@ -238,3 +238,26 @@ pub(crate) fn remember_recent(app: &mut App, q: EventsQuery, fx: &mut Vec<Effect
     recent::remember(&mut app.workflow.recent, entry);
     fx.push(Effect::SaveRecent(app.workflow.recent.clone()));
 }
+
+/// The keys of an open picker: typing narrows, Enter chooses, Esc closes.
+pub(crate) fn on_action(
+    app: &mut App,
+    action: crate::explorer::app::action::Action,
+    key: KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> bool {
+    use crate::explorer::app::action::Action;
+    match action {
+        Action::PickerKey
+        | Action::PickerMove
+        | Action::ForgetRecent
+        | Action::ForgetAllRecent
+        | Action::OtherTenants => picker_key(app, key, fx),
+        Action::Confirm => choose_picked(app, fx),
+        Action::CloseOverlay => {
+            app.screen.close_overlay();
+        }
+        _ => return false,
+    }
+    true
+}

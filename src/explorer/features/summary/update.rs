@@ -29,3 +29,30 @@ pub(crate) fn summary_open_verdict(app: &mut App, fx: &mut Vec<crate::explorer::
     let Some(q) = app.base_query() else { return };
     verdict::want_verdict(app, q.user_id, q.rule_id, period, fx);
 }
+
+/// The keys of the summary, when it owns the screen.
+pub(crate) fn on_action(
+    app: &mut App,
+    action: crate::explorer::app::action::Action,
+    key: crossterm::event::KeyEvent,
+    fx: &mut Vec<crate::explorer::app::action::Effect>,
+) -> bool {
+    use crate::explorer::app::action::Action;
+    if let Some(delta) = action.step(key, 1) {
+        if let Some(panel) = app.screen.summary_mut() {
+            let n = panel.summary.periods.len() as isize;
+            panel.selected = (panel.selected as isize).saturating_add(delta).clamp(0, (n - 1).max(0)) as usize;
+        }
+        return true;
+    }
+    match action {
+        Action::OpenVerdict => summary_open_verdict(app, fx),
+        Action::Copy => {
+            let Some(panel) = app.screen.summary() else { return true };
+            let text = super::state::as_text(&panel.summary);
+            crate::explorer::features::export::update::copy(app, "The summary".into(), text, fx);
+        }
+        _ => return false,
+    }
+    true
+}

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::api::fetch_all::AllEvents;
 use crate::api::{ApiError, EventsQuery};
 use crate::core::verdict::{Readings, verdicts_read};
-use crate::explorer::app::action::Effect;
+use crate::explorer::app::action::{Action, Effect};
 use crate::explorer::app::case::RuleEvents;
 use crate::explorer::app::screen::{Layer, Panel};
 use crate::explorer::app::state::{AllRun, App};
@@ -332,4 +332,41 @@ pub(crate) fn verdict_open_event(app: &mut App) {
             }
         }
     }
+}
+
+/// The keys of the verdict, when it owns the screen.
+pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    if let Some(delta) = action.step(key, 1) {
+        verdict_move(app, delta.signum());
+        return true;
+    }
+    match action {
+        Action::VerdictSwitch => verdict_switch(app),
+        Action::OpenVerdictEvent => verdict_open_event(app),
+        Action::StartFilter => {
+            app.flash("The verdict counts every event of the rule: there is nothing to filter here.")
+        }
+        Action::Refresh => refresh_verdict(app, fx),
+        Action::Close => close_verdict(app, fx),
+        Action::Copy => {
+            if let Some(note) = app.case_note() {
+                crate::explorer::features::export::update::copy(app, "The case note (Markdown)".into(), note, fx);
+            }
+        }
+        Action::AskExport => {
+            let Some(v) = app.screen.verdict() else { return true };
+            // Named for the customer, rule and period shown, in the notes
+            // directory, the whole path in the prompt.
+            let period = v.periods.get(v.selected).map_or(String::new(), |p| format!("-{}", p.period_id));
+            let name = format!("case-note-{}-{}{period}.md", v.user_id, v.rule_id);
+            let path = app.chrome.notes_dir.as_ref().map_or_else(|| name.clone().into(), |d| d.join(&name));
+            crate::explorer::features::export::update::ask_save_text(
+                app,
+                path.display().to_string(),
+                crate::explorer::app::state::TextFile::CaseNote,
+            );
+        }
+        _ => return false,
+    }
+    true
 }
