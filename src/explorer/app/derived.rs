@@ -24,7 +24,7 @@ impl App {
         self.case
             .rule_events
             .as_ref()
-            .filter(|r| r.user_id == v.user_id && r.rule_id == v.rule_id)
+            .filter(|r| r.user_id == v.user_id() && r.rule_id == v.rule_id())
             .map_or(&[], |r| r.events.as_slice())
     }
 
@@ -99,25 +99,25 @@ impl App {
     pub fn case_note(&self) -> Option<String> {
         use crate::core::case_note::{NoteFacts, report};
         let v = self.screen.verdict()?;
-        let found = self.resolved_customer().filter(|(_, id)| *id == v.user_id).map(|(c, _)| c);
+        let found = self.resolved_customer().filter(|(_, id)| *id == v.user_id()).map(|(c, _)| c);
         let mut requests: Vec<&crate::api::ResponseMeta> =
             found.as_ref().and_then(|c| self.workflow.lookup_requests.get(c)).into_iter().collect();
-        let targets = self.case.targets_of(v.user_id);
+        let targets = self.case.targets_of(v.user_id());
         requests.extend(targets.and_then(|t| t.meta.as_ref()));
-        let events = self.case.rule_events.as_ref().filter(|r| r.user_id == v.user_id && r.rule_id == v.rule_id);
+        let events = self.case.rule_events.as_ref().filter(|r| r.user_id == v.user_id() && r.rule_id == v.rule_id());
         requests.extend(events.iter().flat_map(|r| &r.requests));
-        let case_bills = self.case.bills.as_ref().filter(|b| b.user_id == v.user_id);
+        let case_bills = self.case.bills.as_ref().filter(|b| b.user_id == v.user_id());
         let bills = case_bills.and_then(|b| b.read.as_ref().ok());
         requests.extend(bills.iter().flat_map(|b| &b.requests));
         // A bills request that failed is listed too, with its request id.
         requests.extend(case_bills.and_then(|b| b.failed.as_ref()));
         let groups = targets.map_or(&[][..], |t| t.groups.as_slice());
         let facts = NoteFacts {
-            user_id: v.user_id,
+            user_id: v.user_id(),
             found_by: found.map(|c| self.workflow.found_how.get(&c).cloned().unwrap_or_else(|| c.to_string())),
-            rule_id: v.rule_id,
+            rule_id: v.rule_id(),
             groups,
-            periods: v.periods.clone(),
+            periods: v.periods().to_vec(),
             requests,
             now: self.now(),
         };
@@ -127,13 +127,13 @@ impl App {
     /// The rows shown (filtered and sorted), as CSV: what `x` writes.
     pub fn batch_csv(&self) -> Option<String> {
         let b = self.workflow.batch.as_ref()?;
-        Some(crate::core::batch::csv_text(b.view.iter().filter_map(|&i| b.rows.get(i)), b.verdicts))
+        Some(crate::core::batch::csv_text(b.view().iter().filter_map(|&i| b.rows().get(i)), b.verdicts()))
     }
 
     /// The selected row as `header: value` lines: what `y` copies.
     pub fn batch_row_text(&self) -> Option<String> {
         let b = self.workflow.batch.as_ref()?;
-        let row = b.view.get(b.selected).and_then(|&i| b.rows.get(i))?;
+        let row = b.view().get(b.selected()).and_then(|&i| b.rows().get(i))?;
         Some(row.as_lines())
     }
 

@@ -241,10 +241,10 @@ impl super::state::App {
         if self.screen.main() == Some(Panel::Bills)
             && let Some(b) = self.screen.bills()
         {
-            return &b.filter;
+            return b.filter_state();
         }
         match &self.workflow.batch {
-            Some(b) if self.screen.main() == Some(Panel::Batch) => &b.filter,
+            Some(b) if self.screen.main() == Some(Panel::Batch) => b.filter_state(),
             _ => &self.case.results.filter,
         }
     }
@@ -252,10 +252,10 @@ impl super::state::App {
     pub(crate) fn filter_mut(&mut self) -> &mut super::state::FilterState {
         if self.screen.main() == Some(Panel::Bills) {
             // Checked above: the bills panel is the one drawn.
-            return &mut self.screen.bills_mut().expect("the bills panel is open").filter;
+            return self.screen.bills_mut().expect("the bills panel is open").filter_state_mut();
         }
         match &mut self.workflow.batch {
-            Some(b) if self.screen.main() == Some(Panel::Batch) => &mut b.filter,
+            Some(b) if self.screen.main() == Some(Panel::Batch) => b.filter_state_mut(),
             _ => &mut self.case.results.filter,
         }
     }

@@ -8,22 +8,22 @@ use crate::explorer::app::state::FilterState;
 /// The batch's rows and how they are viewed.
 #[derive(Clone, Debug, Default)]
 pub struct BatchTable {
-    pub(crate) rows: Vec<BatchRow>,
+    pub(in crate::explorer::features::batch) rows: Vec<BatchRow>,
     /// The rows' own filter (the events keep theirs).
-    pub(crate) filter: FilterState,
-    pub(crate) selected: usize,
+    pub(in crate::explorer::features::batch) filter: FilterState,
+    pub(in crate::explorer::features::batch) selected: usize,
     /// Sort column (into [`BatchTable::sortable`]) and direction; None keeps the file's order.
-    pub(crate) sort: Option<(usize, bool)>,
+    pub(in crate::explorer::features::batch) sort: Option<(usize, bool)>,
     /// The rows shown, filtered and sorted, as indices: kept, not rebuilt per frame.
-    pub(crate) view: Vec<usize>,
+    pub(in crate::explorer::features::batch) view: Vec<usize>,
     /// Rows with an error (a customer not found or not fetched, no verdict):
     /// counted once, since the rows never change, not on every frame.
-    pub(crate) failed: usize,
+    pub(in crate::explorer::features::batch) failed: usize,
     /// Whether the batch was run with --verdict (any row carries one).
-    pub(crate) verdicts: bool,
+    pub(in crate::explorer::features::batch) verdicts: bool,
     /// The table columns with nothing in any row, left out: found once,
     /// since the rows never change.
-    pub(crate) empty: Vec<bool>,
+    pub(in crate::explorer::features::batch) empty: Vec<bool>,
 }
 
 impl BatchTable {
@@ -39,6 +39,20 @@ impl BatchTable {
 
     pub fn selected(&self) -> usize {
         self.selected
+    }
+
+    /// The rows carry verdicts (`batch --verdict`).
+    pub fn verdicts(&self) -> bool {
+        self.verdicts
+    }
+
+    /// The rows' own filter, for the explorer's one filter line.
+    pub(crate) fn filter_state(&self) -> &FilterState {
+        &self.filter
+    }
+
+    pub(crate) fn filter_state_mut(&mut self) -> &mut FilterState {
+        &mut self.filter
     }
 
     pub fn filter_text(&self) -> &str {

@@ -10,29 +10,29 @@ pub const COLUMNS: [(&str, bool); 6] =
 
 #[derive(Clone, Debug)]
 pub struct BillsPanel {
-    pub(crate) user_id: i64,
-    pub(crate) period_id: i64,
+    pub(in crate::explorer::features::bills) user_id: i64,
+    pub(in crate::explorer::features::bills) period_id: i64,
     /// "Sep_2025 (7601)".
-    pub(crate) period_name: String,
-    pub(crate) lines: Vec<BillLine>,
+    pub(in crate::explorer::features::bills) period_name: String,
+    pub(in crate::explorer::features::bills) lines: Vec<BillLine>,
     /// Why the bills could not be read, when they could not.
-    pub(crate) unread: Option<String>,
+    pub(in crate::explorer::features::bills) unread: Option<String>,
     /// Why the bills read may not be all of them, when they may not.
-    pub(crate) incomplete: Option<String>,
+    pub(in crate::explorer::features::bills) incomplete: Option<String>,
     /// Indices into `lines`, after the filter and sort.
-    pub(crate) view: Vec<usize>,
-    pub(crate) selected: usize,
-    pub(crate) filter: FilterState,
+    pub(in crate::explorer::features::bills) view: Vec<usize>,
+    pub(in crate::explorer::features::bills) selected: usize,
+    pub(in crate::explorer::features::bills) filter: FilterState,
     /// The column sorted by, and whether descending; None: by time.
-    pub(crate) sort: Option<(usize, bool)>,
+    pub(in crate::explorer::features::bills) sort: Option<(usize, bool)>,
     /// The detail shows the bill's raw JSON rather than its fields.
-    pub(crate) raw: bool,
+    pub(in crate::explorer::features::bills) raw: bool,
     /// How far the detail is scrolled down (the view stops it at the end).
-    pub(crate) detail_scroll: u16,
+    pub(in crate::explorer::features::bills) detail_scroll: u16,
     /// Bill numbers that more than one bill of the period carries: such a
     /// bill is known by its id.
     /// (number → how many bills of the period carry it, two or more)
-    pub(crate) repeated: std::collections::HashMap<String, usize>,
+    pub(in crate::explorer::features::bills) repeated: std::collections::HashMap<String, usize>,
 }
 
 impl BillsPanel {
@@ -66,6 +66,26 @@ impl BillsPanel {
     /// The raw JSON is shown instead of the story.
     pub fn raw(&self) -> bool {
         self.raw
+    }
+
+    /// The bills as read again: the same bill stays selected.
+    pub(crate) fn read_again(&mut self, lines: Vec<BillLine>, unread: Option<String>) {
+        let selected = self.selected_line().map(|l| l.bill.id);
+        self.lines = lines;
+        self.unread = unread;
+        self.rebuild();
+        if let Some(id) = selected {
+            self.select(id);
+        }
+    }
+
+    /// The rows' own filter, for the explorer's one filter line.
+    pub(crate) fn filter_state(&self) -> &FilterState {
+        &self.filter
+    }
+
+    pub(crate) fn filter_state_mut(&mut self) -> &mut FilterState {
+        &mut self.filter
     }
 
     pub fn filter_text(&self) -> &str {

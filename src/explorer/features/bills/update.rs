@@ -31,9 +31,9 @@ pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
         .or(q.period_id)
         .or_else(|| app.selected_event().map(|e| e.period_id));
     // A verdict already made (beneath) has that period's bills: no new read.
-    if let Some(v) = app.screen.verdict().filter(|v| v.user_id == q.user_id && v.rule_id == q.rule_id)
-        && let Some(p) = v.periods.iter().find(|p| Some(p.period_id) == period)
-        && let Some(panel) = panel_for(v.user_id, p)
+    if let Some(v) = app.screen.verdict().filter(|v| v.user_id() == q.user_id && v.rule_id() == q.rule_id)
+        && let Some(p) = v.periods().iter().find(|p| Some(p.period_id) == period)
+        && let Some(panel) = panel_for(v.user_id(), p)
     {
         return app.screen.push(Layer::Bills(panel));
     }
@@ -47,8 +47,8 @@ pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
 /// reached the target under the cursor.
 pub(crate) fn open_from_verdict(app: &mut App) {
     let Some(v) = app.screen.verdict() else { return };
-    let Some(p) = v.periods.get(v.selected) else { return };
-    match panel_for(v.user_id, p) {
+    let Some(p) = v.periods().get(v.selected()) else { return };
+    match panel_for(v.user_id(), p) {
         Some(panel) => app.screen.push(Layer::Bills(panel)),
         None => {
             let r = crate::explorer::app::keys::key_of(Owner::Verdict, crate::explorer::app::Action::Refresh);

@@ -119,8 +119,8 @@ fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let text = crate::sanitize::line(filter.input.value()).into_owned();
     let bills = app.screen.bills().filter(|_| app.screen.main() == Some(crate::explorer::app::screen::Panel::Bills));
     let (shown, of) = match (&app.workflow.batch, bills) {
-        (_, Some(b)) => (b.view.len(), b.lines.len()),
-        (Some(b), _) if app.batch_open() => (b.view.len(), b.rows.len()),
+        (_, Some(b)) => (b.view().len(), b.lines().len()),
+        (Some(b), _) if app.batch_open() => (b.view().len(), b.rows().len()),
         _ => (app.case.results.view.len(), app.events().len()),
     };
     let keys = crate::explorer::app::keys::footer(

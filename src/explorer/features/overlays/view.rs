@@ -224,7 +224,7 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
             "Markdown, to this file; an existing one is replaced only after a yes".to_string(),
         ),
         Prompt::SaveText(i, TextFile::BatchRows) => {
-            let n = app.workflow.batch.as_ref().map_or(0, |b| b.view.len());
+            let n = app.workflow.batch.as_ref().map_or(0, |b| b.view().len());
             (" Export the batch ", i, format!("The {n} rows shown, as CSV; an existing file only after a yes"))
         }
         Prompt::Export(i) => {

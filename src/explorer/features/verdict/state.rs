@@ -6,17 +6,17 @@ use crate::core::verdict::PeriodVerdict;
 /// What the panel shows.
 #[derive(Clone, Debug)]
 pub struct VerdictPanel {
-    pub(crate) user_id: i64,
-    pub(crate) rule_id: i64,
+    pub(in crate::explorer::features::verdict) user_id: i64,
+    pub(in crate::explorer::features::verdict) rule_id: i64,
     /// The target's name (made safe), when the targets give one.
-    pub(crate) target_name: Option<String>,
-    pub(crate) periods: Vec<PeriodVerdict>,
+    pub(in crate::explorer::features::verdict) target_name: Option<String>,
+    pub(in crate::explorer::features::verdict) periods: Vec<PeriodVerdict>,
     /// The period shown in detail.
-    pub(crate) selected: usize,
+    pub(in crate::explorer::features::verdict) selected: usize,
     /// The notable event under the cursor, in the selected period's list.
-    pub(crate) event: usize,
+    pub(in crate::explorer::features::verdict) event: usize,
     /// Whether j/k move through the events rather than the periods.
-    pub(crate) in_events: bool,
+    pub(in crate::explorer::features::verdict) in_events: bool,
 }
 
 /// A verdict waiting for the targets or the events.

@@ -218,17 +218,11 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
             let user_id = open.user_id;
             let fresh: Vec<_> = open.periods.clone();
             if let Some(b) = app.screen.bills_mut()
-                && b.user_id == user_id
-                && let Some(p) = fresh.iter().find(|p| p.period_id == b.period_id)
+                && b.user_id() == user_id
+                && let Some(p) = fresh.iter().find(|p| p.period_id == b.period_id())
                 && let Some(story) = &p.bills
             {
-                let selected = b.selected_line().map(|l| l.bill.id);
-                b.lines = story.lines.clone();
-                b.unread = story.unread.clone();
-                b.rebuild();
-                if let Some(id) = selected {
-                    b.select(id);
-                }
+                b.read_again(story.lines.clone(), story.unread.clone());
             }
         }
         _ => {
@@ -251,7 +245,7 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
             match bills {
                 Some(mut b) => {
                     // Read again over an open panel of the same period: the cursor stays on its bill.
-                    let open = app.screen.bills().filter(|o| o.user_id == b.user_id && o.period_id == b.period_id);
+                    let open = app.screen.bills().filter(|o| o.user_id() == b.user_id() && o.period_id() == b.period_id());
                     if let Some(id) = open.and_then(|o| o.selected_line()).map(|l| l.bill.id) {
                         b.select(id);
                     }

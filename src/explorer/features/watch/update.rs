@@ -173,17 +173,17 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
         r.read_at = now;
     }
     if let Some(v) = app.screen.verdict() {
-        let (user_id, rule_id) = (v.user_id, v.rule_id);
-        let period_id = v.periods.get(v.selected).map(|p| p.period_id);
+        let (user_id, rule_id) = (v.user_id(), v.rule_id());
+        let period_id = v.periods().get(v.selected()).map(|p| p.period_id);
         let want =
             crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id, open_bills: false };
         verdict::show_verdict(app, want);
         app.case.verdict_wanted = Some(want);
-    } else if let Some(b) = app.screen.bills().filter(|b| b.user_id == query.user_id) {
+    } else if let Some(b) = app.screen.bills().filter(|b| b.user_id() == query.user_id) {
         // The bills alone (B from the events): reconciled again with what
         // arrived, so a bill that just became an event is not still said not
         // to have counted; the cursor stays on its bill.
-        let period_id = Some(b.period_id);
+        let period_id = Some(b.period_id());
         let want = crate::explorer::features::verdict::state::VerdictWanted {
             user_id: query.user_id,
             rule_id: query.rule_id,
