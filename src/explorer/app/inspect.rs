@@ -184,10 +184,9 @@ impl App {
 
     /// The summary, when it is open.
     pub fn summary(&self) -> Option<SummarySeen> {
-        self.screen.summary().map(|s| SummarySeen {
-            selected: s.selected,
-            period_id: s.summary.periods.get(s.selected).map(|p| p.period_id),
-        })
+        self.screen
+            .summary()
+            .map(|s| SummarySeen { selected: s.selected(), period_id: s.selected_period().map(|p| p.period_id) })
     }
 
     /// The batch's rows, when the explorer was opened on a batch.

@@ -183,7 +183,7 @@ impl When {
             When::Filtering => app.filter().is_active(),
             When::RecentPicker => matches!(
                 app.screen.overlay(),
-                Some(super::state::Overlay::Picker(p)) if p.kind == crate::explorer::features::pickers::picker::PickerKind::Recent
+                Some(super::state::Overlay::Picker(p)) if p.kind() == crate::explorer::features::pickers::picker::PickerKind::Recent
             ),
         }
     }

@@ -4,7 +4,6 @@
 //! Drawing, key dispatch, help, the mouse, export and copy all read it.
 
 use super::state::{Focus, Overlay};
-use crate::explorer::features::summary::state::Summary;
 use crate::explorer::features::verdict::state::VerdictPanel;
 
 /// One thing open over the events table. The stack holds a handful at most,
@@ -48,12 +47,7 @@ impl Layer {
     }
 }
 
-/// The summary pane's state: the totals of the view and the period selected.
-#[derive(Clone, Debug, Default)]
-pub struct SummaryPanel {
-    pub summary: Summary,
-    pub selected: usize,
-}
+pub use crate::explorer::features::summary::state::SummaryPanel;
 
 /// The stack of open layers, bottom first.
 #[derive(Clone, Debug, Default)]

@@ -633,7 +633,7 @@ impl App {
 
     /// A picker waiting for its list (its spinner needs ticks).
     pub fn overlay_loading(&self) -> bool {
-        matches!(self.screen.overlay(), Some(Overlay::Picker(p)) if p.loading)
+        matches!(self.screen.overlay(), Some(Overlay::Picker(p)) if p.loading())
     }
 
     pub fn events(&self) -> &[TargetEvent] {
@@ -674,8 +674,7 @@ impl App {
         }
         let summary = self.summarise();
         if let Some(panel) = self.screen.summary_mut() {
-            panel.selected = panel.selected.min(summary.periods.len().saturating_sub(1));
-            panel.summary = summary;
+            panel.set_summary(summary);
         }
     }
 

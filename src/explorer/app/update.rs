@@ -419,10 +419,7 @@ impl App {
                 _ => return,
             },
             (Owner::Picker, _) => match self.screen.overlay_mut() {
-                Some(Overlay::Picker(p)) => {
-                    p.selected = 0;
-                    &mut p.filter
-                }
+                Some(Overlay::Picker(p)) => p.filter_for_paste(),
                 _ => return,
             },
             (Owner::Filter, _) => &mut self.filter_mut().input,

@@ -26,7 +26,7 @@ pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
         .screen
         .summary()
         .filter(|_| app.screen.main() == Some(Panel::Summary))
-        .and_then(|s| s.summary.periods.get(s.selected))
+        .and_then(|s| s.selected_period())
         .map(|p| p.period_id)
         .or(q.period_id)
         .or_else(|| app.selected_event().map(|e| e.period_id));

@@ -151,22 +151,38 @@ pub enum PickerKind {
 
 #[derive(Clone, Debug)]
 pub struct Picker {
-    pub(crate) kind: PickerKind,
-    pub(crate) items: Vec<PickerItem>,
-    pub(crate) filter: Input,
+    pub(in crate::explorer::features::pickers) kind: PickerKind,
+    pub(in crate::explorer::features::pickers) items: Vec<PickerItem>,
+    pub(in crate::explorer::features::pickers) filter: Input,
     /// Index into [`Picker::visible`].
-    pub(crate) selected: usize,
-    pub(crate) loading: bool,
-    pub(crate) error: Option<ApiError>,
+    pub(in crate::explorer::features::pickers) selected: usize,
+    pub(in crate::explorer::features::pickers) loading: bool,
+    pub(in crate::explorer::features::pickers) error: Option<ApiError>,
     /// Why the picker was opened, shown above the list.
-    pub(crate) note: Option<String>,
+    pub(in crate::explorer::features::pickers) note: Option<String>,
     /// Which lookup this picker waits for.
-    pub(crate) generation: u64,
+    pub(in crate::explorer::features::pickers) generation: u64,
     /// The recent list shows every tenant's queries, not only this one's.
-    pub(crate) all_tenants: bool,
+    pub(in crate::explorer::features::pickers) all_tenants: bool,
 }
 
 impl Picker {
+    /// What the picker lists.
+    pub fn kind(&self) -> PickerKind {
+        self.kind
+    }
+
+    /// Waiting for its list.
+    pub fn loading(&self) -> bool {
+        self.loading
+    }
+
+    /// The narrowing text, for a paste: the list starts again from its top.
+    pub(crate) fn filter_for_paste(&mut self) -> &mut tui_input::Input {
+        self.selected = 0;
+        &mut self.filter
+    }
+
     pub fn new(kind: PickerKind, generation: u64) -> Picker {
         Picker {
             kind,

@@ -205,3 +205,36 @@ mod tests {
         assert_eq!(s.periods[1].sum.map(|m| m.to_string()).as_deref(), Some("3999.54"));
     }
 }
+
+/// The summary pane's state: the totals of the view and the period selected.
+#[derive(Clone, Debug, Default)]
+pub struct SummaryPanel {
+    pub(in crate::explorer::features::summary) summary: Summary,
+    pub(in crate::explorer::features::summary) selected: usize,
+}
+
+impl SummaryPanel {
+    /// A summary opened on the period `selected` (kept when it is opened again).
+    pub(crate) fn opened_at(selected: usize) -> SummaryPanel {
+        SummaryPanel { summary: Summary::default(), selected }
+    }
+
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// The period selected, when there is one.
+    pub fn selected_period(&self) -> Option<&PeriodSummary> {
+        self.summary.periods.get(self.selected)
+    }
+
+    /// New totals: the selection stays inside them.
+    pub(crate) fn set_summary(&mut self, summary: Summary) {
+        self.selected = self.selected.min(summary.periods.len().saturating_sub(1));
+        self.summary = summary;
+    }
+}

@@ -16,7 +16,7 @@ pub(crate) fn toggle_summary(app: &mut App, fx: &mut Vec<crate::explorer::app::a
         return app.flash("Nothing to summarise: load some events first.");
     }
     let selected = app.screen.summary().map_or(0, |p| p.selected);
-    app.screen.push(Layer::Summary(SummaryPanel { summary: Default::default(), selected }));
+    app.screen.push(Layer::Summary(SummaryPanel::opened_at(selected)));
     app.refresh_summary();
     // The achieved values move with every purchase: read them again.
     let Some(user_id) = app.case.results.shown.as_ref().map(|s| s.query.user_id) else { return };

@@ -245,7 +245,8 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
             match bills {
                 Some(mut b) => {
                     // Read again over an open panel of the same period: the cursor stays on its bill.
-                    let open = app.screen.bills().filter(|o| o.user_id() == b.user_id() && o.period_id() == b.period_id());
+                    let open =
+                        app.screen.bills().filter(|o| o.user_id() == b.user_id() && o.period_id() == b.period_id());
                     if let Some(id) = open.and_then(|o| o.selected_line()).map(|l| l.bill.id) {
                         b.select(id);
                     }
