@@ -231,3 +231,40 @@ fn the_checker_sees_both_forms() {
     );
     assert!(inside("explorer::ui::theme", "explorer::ui") && !inside("explorer::uix", "explorer::ui"));
 }
+
+/// Features never name one another: one asks another through an `Ask`
+/// message that the explorer's core routes (app/asks.rs), so a feature can
+/// change without the others. Drawing a feature's panel and routing asks
+/// are the core's and ui's business, not a feature's.
+#[test]
+fn features_ask_one_another_and_never_call() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/explorer/features");
+    let features: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(features.len() >= 8, "{features:?}");
+    let mut broken = Vec::new();
+    for feature in &features {
+        let mut files = Vec::new();
+        rust_files(&root.join(feature), &mut files);
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                for name in named_modules(line) {
+                    let other =
+                        features.iter().find(|f| *f != feature && inside(&name, &format!("explorer::features::{f}")));
+                    if let Some(other) = other {
+                        broken.push(format!("{}:{}: {feature} names {other}", file.display(), n + 1));
+                    }
+                }
+                if line.contains("super::super::") {
+                    broken.push(format!("{}:{}: {feature} reaches out by super::super", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "features calling one another:\n{}", broken.join("\n"));
+}

@@ -165,6 +165,46 @@ pub fn join_fitting(parts: &[(u8, String)], width: usize) -> String {
 /// in the next.
 pub const BROKEN: char = '↵';
 
+/// Cuts `text` into pieces at most `width` columns wide. A run of digits
+/// that would be split moves whole to the next piece when it fits there, so a
+/// number is never read in two halves.
+pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let is_num = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    // Byte offset and width where the current run of digits began in this piece.
+    let mut run: Option<(usize, usize)> = None;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && used > 0 {
+            let line = out.last_mut().expect("never empty");
+            match run {
+                Some((at, at_w)) if at > 0 && is_num(c) && used - at_w + w <= width => {
+                    let carried = line.split_off(at);
+                    used -= at_w;
+                    out.push(carried);
+                    run = Some((0, 0));
+                }
+                _ => {
+                    out.push(String::new());
+                    used = 0;
+                    run = None;
+                }
+            }
+        }
+        let line = out.last_mut().expect("never empty");
+        if is_num(c) {
+            run.get_or_insert((line.len(), used));
+        } else {
+            run = None;
+        }
+        line.push(c);
+        used += w;
+    }
+    out
+}
+
 /// Wraps `text` into lines of at most `width` columns at spaces, so a word
 /// (a number, a date) is never split when it fits a line; a word wider than
 /// a line (a long store code, an email) is broken across lines, each piece

@@ -221,6 +221,43 @@ impl std::fmt::Debug for Retired {
     }
 }
 
+/// What one feature asks of another. Features never call one another: one
+/// pushes an `Ask` ([`App::ask`](super::state::App::ask)) and `update` hands
+/// it, in the order asked and after the message that raised it, to the
+/// feature that answers it (`app/asks.rs`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ask {
+    /// The verdict of a customer's rule, opening on a period; the bills of
+    /// that period alone when `open_bills`.
+    Verdict { user_id: i64, rule_id: i64, period_id: Option<i64>, open_bills: bool },
+    /// The verdict (or bills) shown, made again from what is read now.
+    Reconcile { user_id: i64, rule_id: i64, period_id: Option<i64>, open_bills: bool },
+    /// A period's bills alone, beneath any overlay open meanwhile.
+    ShowBills { user_id: i64, period: Box<crate::core::verdict::PeriodVerdict> },
+    /// The bills shown read again (a watched arrival may be a new bill).
+    ReadBillsAgain,
+    /// A query from page 1 into the table (a new case for another customer).
+    NewQuery(EventsQuery),
+    /// What Enter in the query does: fetch page 1 of the fields' query.
+    Submit,
+    /// The customer's targets, to pick one.
+    PickTarget,
+    /// The query shown goes to the top of the recent list.
+    RememberRecent(EventsQuery),
+    /// The customer has a target with this rule, or is offered theirs.
+    CheckRule { user_id: i64, rule_id: i64 },
+    /// A text to the clipboard (and shown).
+    Copy { title: String, text: String },
+    /// Where to save a text, `path` offered.
+    SaveText { path: String, kind: super::state::TextFile },
+    /// The cursor to the customer field, its text selected.
+    SelectCustomer,
+    /// A warning, said after what was asked before it.
+    Warn(String),
+    /// A passing notice, said after what was asked before it.
+    Flash(String),
+}
+
 /// What `update` asks the runtime to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {

@@ -5,11 +5,13 @@
 //! drawing and the mouse share.
 
 pub mod action;
+mod asks;
 pub mod case;
 pub mod derived;
 pub mod inspect;
 pub mod keys;
 pub mod layout;
+mod lookup;
 pub mod screen;
 pub mod state;
 pub mod told;

@@ -362,6 +362,8 @@ pub struct App {
     /// Bumped for every request whose answer is awaited; answers carry it,
     /// so a late answer to a superseded request is dropped.
     pub(crate) generation: u64,
+    /// What features asked of one another during this message.
+    pub(crate) asks: std::collections::VecDeque<super::action::Ask>,
 }
 
 /// The query inputs and which pane has the keyboard.
@@ -547,6 +549,7 @@ impl App {
                 notes_dir: options.notes_dir,
             },
             generation: 0,
+            asks: Default::default(),
         };
         let [user, rule, period] = options.prefill;
         for (field, id) in [(Field::UserId, user), (Field::RuleId, rule), (Field::PeriodId, period)] {

@@ -93,11 +93,10 @@ impl App {
             Msg::WatchDue { generation } => watch::watch_due(self, generation, &mut fx),
             Msg::WatchPolled { generation, result } => watch::watch_polled(self, generation, result, &mut fx),
             Msg::ProfileChanged { result } => profiles::profile_changed(self, result, &mut fx),
-            Msg::LookedUp { generation, customer, result } => {
-                query::looked_up(self, generation, customer, result, &mut fx)
-            }
+            Msg::LookedUp { generation, customer, result } => query::looked_up(self, generation, customer, result),
             Msg::Quit => self.chrome.should_quit = true,
         }
+        self.answer_asks(&mut fx);
         selection::fit_table(self);
         if self.form.focus != Focus::Input(crate::explorer::app::Field::UserId) {
             self.form.selected = false;
@@ -115,9 +114,9 @@ impl App {
             Owner::Confirm | Owner::Prompt => self.prompt_action(action, key, fx),
             Owner::Picker => pickers::on_action(self, action, key, fx),
             Owner::Verdict => verdict::on_action(self, action, key, fx),
-            Owner::Bills => bills::on_action(self, action, key, fx),
+            Owner::Bills => bills::on_action(self, action, key),
             Owner::Batch => batch::on_action(self, action, key, fx),
-            Owner::Summary => summary::on_action(self, action, key, fx),
+            Owner::Summary => summary::on_action(self, action, key),
             Owner::Detail => self.detail_action(action, key),
             Owner::Filter | Owner::Query | Owner::Table => false,
         };
@@ -155,8 +154,8 @@ impl App {
             return true;
         }
         match action {
-            Action::Left => selection::shift_copied(self, -8),
-            Action::Right => selection::shift_copied(self, 8),
+            Action::Left => crate::explorer::features::overlays::shift_copied(self, -8),
+            Action::Right => crate::explorer::features::overlays::shift_copied(self, 8),
             Action::CloseOverlay => {
                 self.screen.close_overlay();
             }
@@ -278,7 +277,7 @@ impl App {
             }
             Action::ToggleSummary => summary::toggle_summary(self, fx),
             Action::ToggleVerdict => verdict::toggle_verdict(self, fx),
-            Action::ToggleBills => bills::toggle_bills(self, fx),
+            Action::ToggleBills => bills::toggle_bills(self),
             Action::ToggleWatch => watch::toggle_watch(self, fx),
             Action::ToggleBatch => batch::toggle_batch(self),
             Action::AskExport => exports::ask_export_events(self),

@@ -7,6 +7,7 @@ use ratatui::Frame;
 
 use crate::explorer::app::App;
 use crate::explorer::app::layout::{self, FrameInfo};
+use crate::explorer::app::state::Overlay;
 use crate::explorer::features;
 use theme::Theme;
 
@@ -82,7 +83,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
         features::bills::view::draw(app, theme, frame, area);
     }
     features::events::navigator::draw(app, theme, frame, areas.status);
-    features::overlays::view::draw(app, theme, frame);
+    match app.screen.overlay() {
+        Some(Overlay::Picker(p)) => features::pickers::view::draw(app, theme, frame, p),
+        _ => features::overlays::view::draw(app, theme, frame),
+    }
     info
 }
 

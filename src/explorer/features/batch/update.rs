@@ -3,10 +3,9 @@
 //! row's rule and period, and `b` comes back to the table.
 
 use crate::explorer::app::Field;
-use crate::explorer::app::action::{Action, Effect};
+use crate::explorer::app::action::{Action, Ask, Effect};
 use crate::explorer::app::screen::{Layer, Panel};
 use crate::explorer::app::state::{App, Focus};
-use crate::explorer::features::events::paging;
 
 /// Rebuilds the batch's view after its filter, sort or rows changed.
 pub(crate) fn refresh_batch_view(app: &mut App) {
@@ -67,13 +66,13 @@ fn take_row(app: &mut App) -> Option<(i64, i64, Option<i64>)> {
 }
 
 /// Enter on a row: that customer's events for its rule and period.
-pub(crate) fn batch_open_row(app: &mut App, fx: &mut Vec<Effect>) {
+pub(crate) fn batch_open_row(app: &mut App) {
     if take_row(app).is_none() {
         return;
     }
     app.form.focus = Focus::Table;
     if let Some(q) = app.query_from_inputs() {
-        paging::new_query(app, q, fx);
+        app.ask(Ask::NewQuery(q));
     }
 }
 
@@ -86,7 +85,7 @@ pub(crate) fn batch_row_verdict(app: &mut App, fx: &mut Vec<Effect>) {
             app.new_case(fx);
             app.screen.push(crate::explorer::app::screen::Layer::Batch);
         }
-        crate::explorer::features::verdict::update::want_verdict(app, user, rule, period, fx);
+        app.ask(Ask::Verdict { user_id: user, rule_id: rule, period_id: period, open_bills: false });
     }
 }
 
@@ -99,17 +98,16 @@ pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::Ke
     match action {
         Action::CycleSort => batch_sort(app, false),
         Action::ReverseSort => batch_sort(app, true),
-        Action::OpenBatchRow => batch_open_row(app, fx),
+        Action::OpenBatchRow => batch_open_row(app),
         Action::BatchRowVerdict => batch_row_verdict(app, fx),
         Action::Copy => match app.batch_row_text() {
-            Some(row) => crate::explorer::features::export::update::copy(app, "The batch row".into(), row, fx),
+            Some(row) => app.ask(Ask::Copy { title: "The batch row".into(), text: row }),
             None => app.flash("No row selected."),
         },
-        Action::AskExport => crate::explorer::features::export::update::ask_save_text(
-            app,
-            "target-events-batch.csv".into(),
-            crate::explorer::app::state::TextFile::BatchRows,
-        ),
+        Action::AskExport => app.ask(Ask::SaveText {
+            path: "target-events-batch.csv".into(),
+            kind: crate::explorer::app::state::TextFile::BatchRows,
+        }),
         _ => return false,
     }
     true

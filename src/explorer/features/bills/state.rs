@@ -68,6 +68,18 @@ impl BillsPanel {
         self.raw
     }
 
+    /// The bills panel of a period's verdict, the bill that would have
+    /// reached the target under the cursor; None when the bills were not read.
+    pub(crate) fn for_period(user_id: i64, p: &crate::core::verdict::PeriodVerdict) -> Option<BillsPanel> {
+        let story = p.bills.as_ref()?;
+        let mut panel = BillsPanel::new(user_id, p.period_id, p.name(), story.lines.clone(), story.unread.clone());
+        panel.incomplete = story.incomplete.clone();
+        if let Some(b) = &story.would_have_reached {
+            panel.select(b.id);
+        }
+        Some(panel)
+    }
+
     /// The bills as read again: the same bill stays selected.
     pub(crate) fn read_again(&mut self, lines: Vec<BillLine>, unread: Option<String>) {
         let selected = self.selected_line().map(|l| l.bill.id);

@@ -1,16 +1,15 @@
 //! Opening the bills panel (`B`) from the verdict or the events, moving,
 //! sorting and the raw JSON.
 
-use crate::explorer::app::action::{Action, Effect};
+use crate::explorer::app::action::{Action, Ask};
 use crate::explorer::app::screen::{Layer, Owner, Panel};
 use crate::explorer::app::state::App;
-use crate::explorer::features::verdict::update as verdict;
 
 use super::state::{BillsPanel, COLUMNS};
 
 /// `B`: the bills of the period the verdict shows; from the events, the
 /// verdict of the query is made first (the bills open over it). `B` again closes.
-pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
+pub(crate) fn toggle_bills(app: &mut App) {
     if app.toggled_off(Panel::Bills) {
         return;
     }
@@ -33,14 +32,11 @@ pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
     // A verdict already made (beneath) has that period's bills: no new read.
     if let Some(v) = app.screen.verdict().filter(|v| v.user_id() == q.user_id && v.rule_id() == q.rule_id)
         && let Some(p) = v.periods().iter().find(|p| Some(p.period_id) == period)
-        && let Some(panel) = panel_for(v.user_id(), p)
+        && let Some(panel) = BillsPanel::for_period(v.user_id(), p)
     {
         return app.screen.push(Layer::Bills(panel));
     }
-    verdict::want_verdict(app, q.user_id, q.rule_id, period, fx);
-    if let Some(w) = app.case.verdict_wanted.as_mut() {
-        w.open_bills = true;
-    }
+    app.ask(Ask::Verdict { user_id: q.user_id, rule_id: q.rule_id, period_id: period, open_bills: true });
 }
 
 /// The bills of the verdict's selected period, the bill that would have
@@ -48,25 +44,13 @@ pub(crate) fn toggle_bills(app: &mut App, fx: &mut Vec<Effect>) {
 pub(crate) fn open_from_verdict(app: &mut App) {
     let Some(v) = app.screen.verdict() else { return };
     let Some(p) = v.periods().get(v.selected()) else { return };
-    match panel_for(v.user_id(), p) {
+    match BillsPanel::for_period(v.user_id(), p) {
         Some(panel) => app.screen.push(Layer::Bills(panel)),
         None => {
             let r = crate::explorer::app::keys::key_of(Owner::Verdict, crate::explorer::app::Action::Refresh);
             app.flash(&format!("The bills were not read for this verdict: {r} reads everything again."))
         }
     }
-}
-
-/// The bills panel of a period's verdict, the bill that would have reached
-/// the target under the cursor; None when the bills were not read.
-pub(crate) fn panel_for(user_id: i64, p: &crate::core::verdict::PeriodVerdict) -> Option<BillsPanel> {
-    let story = p.bills.as_ref()?;
-    let mut panel = BillsPanel::new(user_id, p.period_id, p.name(), story.lines.clone(), story.unread.clone());
-    panel.incomplete = story.incomplete.clone();
-    if let Some(b) = &story.would_have_reached {
-        panel.select(b.id);
-    }
-    Some(panel)
 }
 
 pub(crate) fn bills_move(app: &mut App, delta: isize) {
@@ -126,7 +110,7 @@ pub fn selected_json(app: &App) -> Option<(String, String)> {
 
 /// The keys of the bills panel, when it owns the screen; false leaves the
 /// action to what is shared (the query, pickers, quitting).
-pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent, fx: &mut Vec<Effect>) -> bool {
+pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent) -> bool {
     if let Some(delta) = action.step(key, app.page_rows()) {
         bills_move(app, delta);
         return true;
@@ -138,10 +122,22 @@ pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::Ke
         Action::DetailDown => bills_scroll(app, 1),
         Action::DetailUp => bills_scroll(app, -1),
         Action::Copy => match selected_json(app) {
-            Some((title, text)) => crate::explorer::features::export::update::copy(app, title, text, fx),
+            Some((title, text)) => app.ask(Ask::Copy { title, text }),
             None => app.flash("No bill selected."),
         },
         _ => return false,
     }
     true
+}
+
+/// A period's bills alone (`B` from the events, once its verdict is made),
+/// beneath any overlay opened meanwhile. Read again over an open panel of
+/// the same period, the cursor stays on its bill.
+pub(crate) fn show_bills(app: &mut App, user_id: i64, period: &crate::core::verdict::PeriodVerdict) {
+    let Some(mut b) = BillsPanel::for_period(user_id, period) else { return };
+    let open = app.screen.bills().filter(|o| o.user_id() == b.user_id() && o.period_id() == b.period_id());
+    if let Some(id) = open.and_then(|o| o.selected_line()).map(|l| l.bill.id) {
+        b.select(id);
+    }
+    app.screen.push_beneath_overlay(Layer::Bills(b));
 }

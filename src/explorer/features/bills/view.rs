@@ -162,11 +162,8 @@ fn detail(app: &App, panel: &BillsPanel, theme: &Theme, frame: &mut Frame, area:
         .lines()
         .flat_map(|l| {
             // JSON keeps its indentation; a sentence wraps at words.
-            let pieces = if panel.raw {
-                crate::explorer::features::events::detail::hard_wrap(l, width)
-            } else {
-                columns::wrap_words(l, width)
-            };
+            let pieces =
+                if panel.raw { crate::core::columns::hard_wrap(l, width) } else { columns::wrap_words(l, width) };
             pieces.into_iter().map(Line::from).collect::<Vec<_>>()
         })
         .collect();

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::api::model::{EventTime, TargetEvent};
 use crate::core::export::terminal_safe_json;
@@ -57,46 +57,6 @@ fn bounded_json(value: &serde_json::Value) -> serde_json::Value {
         Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), bounded_json(v))).collect()),
         other => other.clone(),
     }
-}
-
-/// Cuts `text` into pieces at most `width` columns wide. A run of digits
-/// that would be split moves whole to the next piece when it fits there, so a
-/// number is never read in two halves.
-pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let is_num = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
-    let mut out = vec![String::new()];
-    let mut used = 0;
-    // Byte offset and width where the current run of digits began in this piece.
-    let mut run: Option<(usize, usize)> = None;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width && used > 0 {
-            let line = out.last_mut().expect("never empty");
-            match run {
-                Some((at, at_w)) if at > 0 && is_num(c) && used - at_w + w <= width => {
-                    let carried = line.split_off(at);
-                    used -= at_w;
-                    out.push(carried);
-                    run = Some((0, 0));
-                }
-                _ => {
-                    out.push(String::new());
-                    used = 0;
-                    run = None;
-                }
-            }
-        }
-        let line = out.last_mut().expect("never empty");
-        if is_num(c) {
-            run.get_or_insert((line.len(), used));
-        } else {
-            run = None;
-        }
-        line.push(c);
-        used += w;
-    }
-    out
 }
 
 /// The API's string, and beneath it the moment it stands for: by the ISO
@@ -186,7 +146,7 @@ pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let width = width as usize;
     if app.case.results.detail.raw {
         let json = terminal_safe_json(&bounded_json(&e.as_sent()), true);
-        return json.lines().flat_map(|l| hard_wrap(l, width)).map(Line::from).collect();
+        return json.lines().flat_map(|l| crate::core::columns::hard_wrap(l, width)).map(Line::from).collect();
     }
     let stacked = width < KEY_WIDTH + 16;
     let mut out = Vec::new();
@@ -195,7 +155,7 @@ pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         if stacked {
             out.push(Line::from(Span::styled(key, theme.muted())));
             for v in values {
-                for piece in hard_wrap(&v, width.saturating_sub(2)) {
+                for piece in crate::core::columns::hard_wrap(&v, width.saturating_sub(2)) {
                     out.push(Line::from(vec![Span::raw("  "), Span::styled(piece, style)]));
                 }
             }
@@ -222,12 +182,12 @@ pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
                 first = false;
                 continue;
             }
-            let pieces = hard_wrap(&v, room);
+            let pieces = crate::core::columns::hard_wrap(&v, room);
             let (head, rest) = pieces.split_first().map_or((String::new(), &[][..]), |(h, r)| (h.clone(), r));
             let lead = if first { key_span.clone() } else { Span::raw(CONTINUATION) };
             out.push(Line::from(vec![lead, Span::styled(head, style)]));
             first = false;
-            for piece in hard_wrap(&rest.concat(), width.saturating_sub(CONTINUATION.len())) {
+            for piece in crate::core::columns::hard_wrap(&rest.concat(), width.saturating_sub(CONTINUATION.len())) {
                 if !piece.is_empty() {
                     out.push(Line::from(vec![Span::raw(CONTINUATION), Span::styled(piece, style)]));
                 }
@@ -270,17 +230,20 @@ mod tests {
 
     #[test]
     fn wrapping_respects_wide_characters() {
-        assert_eq!(hard_wrap("abcdef", 4), vec!["abcd", "ef"]);
-        assert_eq!(hard_wrap("積分イベ", 5), vec!["積分", "イベ"]);
-        assert_eq!(hard_wrap("", 4), vec![""]);
+        assert_eq!(crate::core::columns::hard_wrap("abcdef", 4), vec!["abcd", "ef"]);
+        assert_eq!(crate::core::columns::hard_wrap("積分イベ", 5), vec!["積分", "イベ"]);
+        assert_eq!(crate::core::columns::hard_wrap("", 4), vec![""]);
     }
 
     #[test]
     fn a_number_is_not_split_across_lines_when_it_fits_on_one() {
-        assert_eq!(hard_wrap("bill-9223372036854775807", 20), vec!["bill-", "9223372036854775807"]);
-        assert_eq!(hard_wrap("ab 123.45", 7), vec!["ab ", "123.45"]);
+        assert_eq!(
+            crate::core::columns::hard_wrap("bill-9223372036854775807", 20),
+            vec!["bill-", "9223372036854775807"]
+        );
+        assert_eq!(crate::core::columns::hard_wrap("ab 123.45", 7), vec!["ab ", "123.45"]);
         // Longer than a line: it has to be cut, as before.
-        assert_eq!(hard_wrap("1234567890", 4), vec!["1234", "5678", "90"]);
+        assert_eq!(crate::core::columns::hard_wrap("1234567890", 4), vec!["1234", "5678", "90"]);
     }
 
     #[test]

@@ -6,11 +6,9 @@ use std::sync::Arc;
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
 use crate::explorer::app::action::Effect;
 use crate::explorer::app::state::{AfterLookup, App, CACHE_PAGES, CachedPage, Focus, InFlight, LastRequest, Shown};
-use crate::explorer::features::pickers::update as pickers;
-use crate::explorer::features::query::update as query;
 
 pub(crate) fn submit(app: &mut App, fx: &mut Vec<Effect>) {
-    if !query::customer_ready(app, AfterLookup::Submit, fx) {
+    if !app.customer_ready(AfterLookup::Submit, fx) {
         return;
     }
     match app.query_from_inputs() {
@@ -150,10 +148,13 @@ pub(crate) fn finish(
             show(app, query, Arc::new(fetched.value), focus_table);
             prefetch_next(app, fx);
             if no_events && query.page == 0 {
-                query::check_rule(app, query.user_id, query.rule_id, fx);
+                app.ask(crate::explorer::app::action::Ask::CheckRule {
+                    user_id: query.user_id,
+                    rule_id: query.rule_id,
+                });
             }
             if query.page == 0 {
-                pickers::remember_recent(app, query, fx);
+                app.ask(crate::explorer::app::action::Ask::RememberRecent(query));
             }
             // The customer's targets, once per case, in the background: the
             // table's ⇄ needs their periods, and the verdict's bills their days.
@@ -166,7 +167,7 @@ pub(crate) fn finish(
                 Some(LastRequest { elapsed, request_id: e.request_id.clone(), status: e.status });
             // No customer has the digits typed as id: they may be a mobile.
             if crate::core::customer::is_unknown_customer(&e)
-                && query::try_as_mobile(app, crate::explorer::app::state::AfterLookup::Submit, fx)
+                && app.try_as_mobile(crate::explorer::app::state::AfterLookup::Submit, fx)
             {
                 return;
             }

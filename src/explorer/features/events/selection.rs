@@ -7,26 +7,13 @@ use ratatui::layout::Position;
 use crate::explorer::app::action::Action;
 use crate::explorer::app::layout;
 use crate::explorer::app::screen::{Layer, Owner, Panel};
-use crate::explorer::app::state::{App, Focus, Overlay};
+use crate::explorer::app::state::{App, Focus};
 
 /// Rows the mouse wheel moves per notch.
 const WHEEL_ROWS: usize = 3;
 
 /// Moves whatever owns the screen: the help's scroll, a panel's
 /// selection, the detail pane's scroll or the table's selection.
-/// Scrolls the copied text sideways, up to its longest line.
-pub(crate) fn shift_copied(app: &mut App, delta: i16) {
-    let size = app.chrome.size;
-    if let Some(Overlay::Copied { text, shift, .. }) = app.screen.overlay_mut() {
-        use crate::explorer::features::overlays::{copied_lines, copied_popup_width};
-        let lines = copied_lines(size, text);
-        let widest = lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
-        let room = usize::from(copied_popup_width(size).saturating_sub(2));
-        let max = i64::try_from(widest.saturating_sub(room)).unwrap_or(i64::MAX).min(i64::from(u16::MAX));
-        *shift = (i64::from(*shift) + i64::from(delta)).clamp(0, max) as u16;
-    }
-}
-
 /// Moves the table's selection (the panels and overlays move their own).
 pub(crate) fn move_selection(app: &mut App, delta: isize) {
     let len = app.case.results.view.len();
@@ -81,7 +68,7 @@ pub(crate) fn mouse(app: &mut App, m: MouseEvent) {
             if let Some(i) = areas.fields.iter().position(|r| r.contains(at)) {
                 app.form.focus = Focus::FIELDS[i];
                 if i == 0 {
-                    crate::explorer::features::query::update::select_customer(app);
+                    app.ask(crate::explorer::app::action::Ask::SelectCustomer);
                 }
             } else if let Some(row) = areas.table_row_at(at) {
                 focus_table(app);

@@ -73,7 +73,7 @@ pub(crate) fn copy_event(app: &mut App, fx: &mut Vec<Effect>) {
 pub(crate) fn copy_reply(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(v) = app.screen.verdict() else { return };
     let Some(period) = v.periods().get(v.selected()) else { return };
-    let text = crate::core::verdict::reply::reply(period, &v.periods());
+    let text = crate::core::verdict::reply::reply(period, v.periods());
     let title = format!("A reply for the customer about {}", crate::core::verdict::reply::period_words(period));
     copy(app, title, text, fx);
 }

@@ -43,3 +43,15 @@ pub fn copied_rows(screen: ratatui::layout::Rect, text: &str) -> (usize, usize) 
 pub fn copied_popup_width(screen: ratatui::layout::Rect) -> u16 {
     copied_width(screen)
 }
+
+/// Scrolls the copied text sideways, up to its longest line.
+pub(crate) fn shift_copied(app: &mut crate::explorer::app::App, delta: i16) {
+    let size = app.chrome.size;
+    if let Some(crate::explorer::app::state::Overlay::Copied { text, shift, .. }) = app.screen.overlay_mut() {
+        let lines = copied_lines(size, text);
+        let widest = lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
+        let room = usize::from(copied_popup_width(size).saturating_sub(2));
+        let max = i64::try_from(widest.saturating_sub(room)).unwrap_or(i64::MAX).min(i64::from(u16::MAX));
+        *shift = (i64::from(*shift) + i64::from(delta)).clamp(0, max) as u16;
+    }
+}

@@ -17,7 +17,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     match app.screen.overlay() {
         Some(Overlay::Help { scroll }) => help(theme, frame, *scroll),
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, theme, frame, prompt, error.as_deref()),
-        Some(Overlay::Picker(p)) => crate::explorer::features::pickers::view::draw(app, theme, frame, p),
+        // A picker is drawn by its own feature (ui/mod.rs).
+        Some(Overlay::Picker(_)) => {}
         Some(Overlay::Copied { title, text, sent, scroll, shift }) => {
             copied(theme, frame, title, text, *sent, (*scroll, *shift))
         }

@@ -3,7 +3,6 @@
 
 use crate::explorer::app::action::{Effect, ProfileSwitch};
 use crate::explorer::app::state::{App, Focus, Overlay};
-use crate::explorer::features::events::paging;
 use crate::explorer::features::pickers::picker::{Picker, PickerItem, PickerKind};
 
 /// Opens the profile picker, offering `only` when given (the profiles a
@@ -50,8 +49,9 @@ pub(crate) fn profile_changed(app: &mut App, result: Result<ProfileSwitch, Strin
     }
     app.rebuild_view();
     match app.query_from_inputs() {
-        Some(q) => paging::new_query(app, q, fx),
+        Some(q) => app.ask(crate::explorer::app::action::Ask::NewQuery(q)),
         None => app.form.focus = Focus::Input(crate::explorer::app::Field::UserId),
     }
-    app.flash(&format!("Now using profile {}.", app.chrome.label));
+    // Said after the query starts, so it is not wiped by it.
+    app.ask(crate::explorer::app::action::Ask::Flash(format!("Now using profile {}.", app.chrome.label)));
 }

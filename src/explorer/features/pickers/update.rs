@@ -12,13 +12,11 @@ use crate::explorer::app::Field;
 use crate::explorer::app::action::Effect;
 use crate::explorer::app::case::Targets;
 use crate::explorer::app::state::{App, Overlay};
-use crate::explorer::features::events::paging;
 use crate::explorer::features::pickers::picker::{
     Picker, PickerEvent, PickerItem, PickerKind, TargetChoice, recent_query,
 };
 use crate::explorer::features::pickers::profiles;
 use crate::explorer::features::pickers::recent::{self, RecentQuery};
-use crate::explorer::features::query::update as query;
 
 pub(crate) fn open_picker(app: &mut App, kind: PickerKind, fx: &mut Vec<Effect>) {
     app.generation += 1;
@@ -32,7 +30,7 @@ pub(crate) fn open_picker(app: &mut App, kind: PickerKind, fx: &mut Vec<Effect>)
 }
 
 pub(crate) fn pick_target(app: &mut App, fx: &mut Vec<Effect>) {
-    if !query::customer_ready(app, crate::explorer::app::state::AfterLookup::PickTarget, fx) {
+    if !app.customer_ready(crate::explorer::app::state::AfterLookup::PickTarget, fx) {
         return;
     }
     let Some(user_id) = app.customer_id() else {
@@ -78,7 +76,7 @@ pub(crate) fn targets_loaded(
         Ok(_) => {
             app.refresh_summary();
             if let Some((_, user, rule)) = app.case.rule_check.take_if(|(g, _, _)| *g == generation) {
-                return query::check_rule(app, user, rule, fx);
+                return app.ask(crate::explorer::app::action::Ask::CheckRule { user_id: user, rule_id: rule });
             }
         }
         Err(e) if for_summary && app.case.verdict_wanted.is_some() => {
@@ -98,7 +96,7 @@ pub(crate) fn targets_loaded(
     // targets the picker then shows.
     if let Err(e) = &result
         && crate::core::customer::is_unknown_customer(e)
-        && query::try_as_mobile(app, crate::explorer::app::state::AfterLookup::PickTarget, fx)
+        && app.try_as_mobile(crate::explorer::app::state::AfterLookup::PickTarget, fx)
     {
         app.screen.close_overlay();
         return;
@@ -222,7 +220,7 @@ pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
         PickerItem::Profile(p) => return profiles::use_profile(app, p.name, fx),
     };
     match query {
-        Some(q) => paging::new_query(app, q, fx),
+        Some(q) => app.ask(crate::explorer::app::action::Ask::NewQuery(q)),
         None => app.flash("Fix the marked fields first: nothing was sent."),
     }
 }

@@ -6,69 +6,14 @@ use crate::api::error::codes;
 use crate::api::{ApiError, CustomerRef};
 use crate::core::customer::{Found, FoundBy};
 use crate::explorer::app::Field;
+use crate::explorer::app::action::Ask;
 use crate::explorer::app::action::Effect;
-use crate::explorer::app::state::{AfterLookup, App, Focus, LastRequest, Resolving};
-use crate::explorer::features::events::paging;
-use crate::explorer::features::pickers::update as pickers;
+use crate::explorer::app::state::{AfterLookup, App, Focus, LastRequest};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-/// Whether Enter can go on now: the customer is an id or already known.
-/// Otherwise the lookup starts (or, already under way, is told what to do
-/// next) and Enter goes on when it answers.
-pub(crate) fn customer_ready(app: &mut App, then: AfterLookup, fx: &mut Vec<Effect>) -> bool {
-    // An invalid field is the caller's to report.
-    let Ok(customer) = app.customer() else { return true };
-    if customer.user_id().is_some() || app.workflow.customers.contains_key(&customer) {
-        return true;
-    }
-    if let Some(r) = app.form.resolving.as_mut().filter(|r| r.customer == customer) {
-        r.then = then;
-        return false;
-    }
-    if let Some(old) = app.form.resolving.take() {
-        fx.push(Effect::Cancel { generation: old.generation });
-    }
-    start_lookup(app, customer, None, then, fx);
-    false
-}
-
-/// Starts the lookup of `customer` (as `instead`, when given), after which
-/// Enter goes on as `then`.
-fn start_lookup(
-    app: &mut App,
-    customer: CustomerRef,
-    instead: Option<CustomerRef>,
-    then: AfterLookup,
-    fx: &mut Vec<Effect>,
-) {
-    app.generation += 1;
-    let generation = app.generation;
-    app.form.resolving = Some(Resolving { generation, customer: customer.clone(), then });
-    fx.push(Effect::Lookup { generation, customer, instead });
-}
-
-/// The API said no customer has the id typed (310011). When the digits make
-/// a plausible mobile that was not tried yet, it is looked up within the
-/// same Enter, which then goes on as `then`; true when it was.
-pub(crate) fn try_as_mobile(app: &mut App, then: AfterLookup, fx: &mut Vec<Effect>) -> bool {
-    let Ok(customer) = app.customer() else { return false };
-    let Some(mobile) = customer.as_mobile(app.form.country_code.as_deref()) else { return false };
-    if app.workflow.customers.contains_key(&customer) || app.form.resolving.is_some() {
-        return false;
-    }
-    start_lookup(app, customer, Some(mobile), then, fx);
-    true
-}
-
-pub(crate) fn looked_up(
-    app: &mut App,
-    generation: u64,
-    customer: CustomerRef,
-    result: Result<Found, ApiError>,
-    fx: &mut Vec<Effect>,
-) {
+pub(crate) fn looked_up(app: &mut App, generation: u64, customer: CustomerRef, result: Result<Found, ApiError>) {
     // A late answer to a superseded lookup is dropped.
     let Some(r) = app.form.resolving.take_if(|r| r.generation == generation) else { return };
     // The status line shows this request's id, as for any other.
@@ -89,13 +34,13 @@ pub(crate) fn looked_up(
                 app.workflow.lookup_requests.insert(customer.clone(), meta);
             }
             app.workflow.customers.insert(customer, found.user_id);
-            match r.then {
-                AfterLookup::Submit => paging::submit(app, fx),
-                AfterLookup::PickTarget => pickers::pick_target(app, fx),
-            }
+            app.ask(match r.then {
+                AfterLookup::Submit => Ask::Submit,
+                AfterLookup::PickTarget => Ask::PickTarget,
+            });
             // Said after the query starts, so it stays for this customer.
             if let Some(how) = how {
-                app.warn(&format!("{how}."));
+                app.ask(Ask::Warn(format!("{how}.")));
             }
         }
         Err(e) if e.code() == Some(codes::CUSTOMER_NOT_FOUND) => {
@@ -183,7 +128,7 @@ pub(crate) fn paste_url(app: &mut App, url: crate::query_url::QueryUrl, fx: &mut
     app.case.results.limit = limit;
     let page = url.page(app.chrome.connection.offset_mode, limit);
     match app.query_from_inputs() {
-        Some(q) => paging::new_query(app, q.at_page(page), fx),
+        Some(q) => app.ask(Ask::NewQuery(q.at_page(page))),
         None => app.flash("Fix the marked fields first: nothing was sent."),
     }
 }
@@ -194,8 +139,8 @@ pub(crate) fn check_rule(app: &mut App, user_id: i64, rule_id: i64, fx: &mut Vec
     match app.case.targets_of(user_id) {
         Some(_) => {
             if app.target_of(user_id, rule_id, None).is_none() {
-                pickers::pick_target(app, fx);
-                app.warn(&format!("Customer {user_id} has no target with rule {rule_id}: these are theirs."));
+                app.ask(Ask::PickTarget);
+                app.ask(Ask::Warn(format!("Customer {user_id} has no target with rule {rule_id}: these are theirs.")));
             }
         }
         None => {

@@ -2,7 +2,6 @@
 //! it compares with, and Enter: the selected period's verdict.
 
 use crate::explorer::app::App;
-use crate::explorer::features::verdict::update as verdict;
 
 /// Opens the summary, reading the customer's targets again, however the
 /// query was entered.
@@ -24,10 +23,15 @@ pub(crate) fn toggle_summary(app: &mut App, fx: &mut Vec<crate::explorer::app::a
 }
 
 /// Enter in the summary: the verdict of the selected period.
-pub(crate) fn summary_open_verdict(app: &mut App, fx: &mut Vec<crate::explorer::app::action::Effect>) {
+pub(crate) fn summary_open_verdict(app: &mut App) {
     let period = app.screen.summary().and_then(|p| p.summary.periods.get(p.selected)).map(|p| p.period_id);
     let Some(q) = app.base_query() else { return };
-    verdict::want_verdict(app, q.user_id, q.rule_id, period, fx);
+    app.ask(crate::explorer::app::action::Ask::Verdict {
+        user_id: q.user_id,
+        rule_id: q.rule_id,
+        period_id: period,
+        open_bills: false,
+    });
 }
 
 /// The keys of the summary, when it owns the screen.
@@ -35,7 +39,6 @@ pub(crate) fn on_action(
     app: &mut App,
     action: crate::explorer::app::action::Action,
     key: crossterm::event::KeyEvent,
-    fx: &mut Vec<crate::explorer::app::action::Effect>,
 ) -> bool {
     use crate::explorer::app::action::Action;
     if let Some(delta) = action.step(key, 1) {
@@ -46,11 +49,11 @@ pub(crate) fn on_action(
         return true;
     }
     match action {
-        Action::OpenVerdict => summary_open_verdict(app, fx),
+        Action::OpenVerdict => summary_open_verdict(app),
         Action::Copy => {
             let Some(panel) = app.screen.summary() else { return true };
             let text = super::state::as_text(&panel.summary);
-            crate::explorer::features::export::update::copy(app, "The summary".into(), text, fx);
+            app.ask(crate::explorer::app::action::Ask::Copy { title: "The summary".into(), text });
         }
         _ => return false,
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::api::fetch_all::AllEvents;
 use crate::api::{ApiError, EventsQuery};
 use crate::core::verdict::{Readings, verdicts_read};
-use crate::explorer::app::action::{Action, Effect};
+use crate::explorer::app::action::{Action, Ask, Effect};
 use crate::explorer::app::case::RuleEvents;
 use crate::explorer::app::screen::{Layer, Panel};
 use crate::explorer::app::state::{AllRun, App};
@@ -237,21 +237,10 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
             };
             // `B` from the events: the period's bills alone; else the verdict.
             // Either goes beneath an overlay open meanwhile, never over it.
-            let bills = want
-                .open_bills
-                .then(|| panel.periods.get(panel.selected))
-                .flatten()
-                .and_then(|p| crate::explorer::features::bills::update::panel_for(panel.user_id, p));
+            let bills =
+                want.open_bills.then(|| panel.periods.get(panel.selected)).flatten().filter(|p| p.bills.is_some());
             match bills {
-                Some(mut b) => {
-                    // Read again over an open panel of the same period: the cursor stays on its bill.
-                    let open =
-                        app.screen.bills().filter(|o| o.user_id() == b.user_id() && o.period_id() == b.period_id());
-                    if let Some(id) = open.and_then(|o| o.selected_line()).map(|l| l.bill.id) {
-                        b.select(id);
-                    }
-                    app.screen.push_beneath_overlay(Layer::Bills(b))
-                }
+                Some(p) => app.ask(Ask::ShowBills { user_id: panel.user_id, period: Box::new(p.clone()) }),
                 None => app.screen.push_beneath_overlay(Layer::Verdict(panel)),
             }
         }
@@ -345,7 +334,7 @@ pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::Ke
         Action::Close => close_verdict(app, fx),
         Action::Copy => {
             if let Some(note) = app.case_note() {
-                crate::explorer::features::export::update::copy(app, "The case note (Markdown)".into(), note, fx);
+                app.ask(Ask::Copy { title: "The case note (Markdown)".into(), text: note });
             }
         }
         Action::AskExport => {
@@ -355,13 +344,20 @@ pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::Ke
             let period = v.periods.get(v.selected).map_or(String::new(), |p| format!("-{}", p.period_id));
             let name = format!("case-note-{}-{}{period}.md", v.user_id, v.rule_id);
             let path = app.chrome.notes_dir.as_ref().map_or_else(|| name.clone().into(), |d| d.join(&name));
-            crate::explorer::features::export::update::ask_save_text(
-                app,
-                path.display().to_string(),
-                crate::explorer::app::state::TextFile::CaseNote,
-            );
+            app.ask(Ask::SaveText {
+                path: path.display().to_string(),
+                kind: crate::explorer::app::state::TextFile::CaseNote,
+            });
         }
         _ => return false,
     }
     true
+}
+
+/// The verdict (or the bills alone) made again from what is read now, on
+/// the period shown: asked when watched events arrive.
+pub(crate) fn reconcile(app: &mut App, user_id: i64, rule_id: i64, period_id: Option<i64>, open_bills: bool) {
+    let want = VerdictWanted { user_id, rule_id, period_id, open_bills };
+    show_verdict(app, want);
+    app.case.verdict_wanted = Some(want);
 }

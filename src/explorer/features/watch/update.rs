@@ -8,9 +8,8 @@ use std::sync::Arc;
 use crate::api::model::{EventsPage, TargetEvent};
 use crate::api::{ApiError, EventsOutcome, EventsQuery, Fetched};
 use crate::core::watch_plan::{DEFAULT_INTERVAL, WatchPlan, interval_for};
-use crate::explorer::app::action::Effect;
+use crate::explorer::app::action::{Ask, Effect};
 use crate::explorer::app::state::App;
-use crate::explorer::features::verdict::update as verdict;
 
 use super::state::Watch;
 
@@ -175,28 +174,18 @@ pub(crate) fn add_watched(app: &mut App, fresh: Vec<TargetEvent>, total: Option<
     if let Some(v) = app.screen.verdict() {
         let (user_id, rule_id) = (v.user_id(), v.rule_id());
         let period_id = v.periods().get(v.selected()).map(|p| p.period_id);
-        let want =
-            crate::explorer::features::verdict::state::VerdictWanted { user_id, rule_id, period_id, open_bills: false };
-        verdict::show_verdict(app, want);
-        app.case.verdict_wanted = Some(want);
+        app.ask(Ask::Reconcile { user_id, rule_id, period_id, open_bills: false });
     } else if let Some(b) = app.screen.bills().filter(|b| b.user_id() == query.user_id) {
         // The bills alone (B from the events): reconciled again with what
         // arrived, so a bill that just became an event is not still said not
         // to have counted; the cursor stays on its bill.
         let period_id = Some(b.period_id());
-        let want = crate::explorer::features::verdict::state::VerdictWanted {
-            user_id: query.user_id,
-            rule_id: query.rule_id,
-            period_id,
-            open_bills: true,
-        };
-        verdict::show_verdict(app, want);
-        app.case.verdict_wanted = Some(want);
+        app.ask(Ask::Reconcile { user_id: query.user_id, rule_id: query.rule_id, period_id, open_bills: true });
     }
     // What arrived is likely a new bill: the bills shown are read again.
     let bills_shown = app.screen.verdict().is_some() || app.screen.bills().is_some();
     if bills_shown && app.case.bills.as_ref().is_some_and(|b| b.user_id == query.user_id) {
-        verdict::read_bills_again(app, fx);
+        app.ask(Ask::ReadBillsAgain);
     }
     app.flash(&format!("✚ {arrived} {}", announce.join(" · ")));
 }
