@@ -316,3 +316,19 @@ fn watch_and_poll(h: &mut Harness) -> (u64, target_events::api::EventsQuery) {
     let Some(Effect::WatchPoll { query, .. }) = h.pending.pop() else { panic!("a poll") };
     (generation, query)
 }
+
+/// `n` copies the selected bill's number alone: what an agent asks a store
+/// about. Where no clipboard is reachable the popup shows it.
+#[test]
+fn n_copies_the_bill_number_alone() {
+    let mut h = bills(120, 36);
+    let number = h.app.bills().and_then(|b| b.selected_line().map(|l| l.bill.number.clone())).expect("a bill");
+    assert!(!number.is_empty());
+    h.key(KeyCode::Char('n'));
+    let Some(target_events::explorer::app::state::Overlay::Copied { title, text, .. }) = h.app.overlay().cloned()
+    else {
+        panic!("the copied popup")
+    };
+    assert_eq!((title.as_str(), text.as_str()), ("The bill's number", number.as_str()));
+    assert!(h.screen_text().contains("n number"), "the footer names it: {}", h.screen_text());
+}

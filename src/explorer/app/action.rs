@@ -185,6 +185,8 @@ pub enum Action {
     /// Scroll the detail beneath a list (a bill's raw JSON) down or up.
     DetailDown,
     DetailUp,
+    /// Copy the selected bill's number alone (what a store is asked about).
+    CopyBillNumber,
     /// Scroll sideways (copied text, whose lines are never wrapped).
     Left,
     Right,

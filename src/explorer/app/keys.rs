@@ -291,6 +291,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Bills, &[c('J')], Action::DetailDown, "scroll the bill's story or JSON down"),
     b(X::Bills, &[c('K')], Action::DetailUp, "scroll the bill's story or JSON up"),
     b(X::Bills, &[c('y')], Action::Copy, "copy the bill as JSON"),
+    b(X::Bills, &[c('n')], Action::CopyBillNumber, "copy the bill's number"),
     b(X::Bills, &[ESC, c('B')], Action::Close, "close"),
     b(X::Verdict, &[c('/')], Action::StartFilter, "no filter here: says so"),
     b(X::Verdict, &[ESC, c('e')], Action::Close, "close"),
@@ -443,6 +444,7 @@ pub mod footers {
         (&[ToggleRaw], "raw JSON"),
         (&[DetailDown, DetailUp], "scroll"),
         (&[Copy], "copy"),
+        (&[CopyBillNumber], "number"),
         (&[Close], "closes"),
     ];
     pub const SUMMARY: &[FooterItem] =

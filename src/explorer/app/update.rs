@@ -284,24 +284,6 @@ impl App {
             Action::Copy => exports::copy_event(self, fx),
             Action::CopyCurl => exports::copy_curl(self, fx),
             Action::CopyReply => exports::copy_reply(self, fx),
-            // Answered by the overlay that owns the screen, and by nothing else.
-            Action::CloseOverlay
-            | Action::Confirm
-            | Action::PromptEdit
-            | Action::PickerKey
-            | Action::PickerMove
-            | Action::ForgetRecent
-            | Action::ForgetAllRecent
-            | Action::OtherTenants
-            | Action::Left
-            | Action::Right
-            | Action::DetailDown
-            | Action::DetailUp
-            | Action::OpenBatchRow
-            | Action::BatchRowVerdict
-            | Action::OpenVerdict
-            | Action::VerdictSwitch
-            | Action::OpenVerdictEvent => {}
             Action::Close => self.close_panel(fx),
             Action::ToggleHelp => {
                 if self.screen.close_overlay().is_none() {
@@ -333,6 +315,9 @@ impl App {
                 self.case.results.detail.raw = !self.case.results.detail.raw;
                 self.case.results.detail.scroll = 0;
             }
+            // The rest belong to one panel or overlay, which answered them when
+            // it owned the screen; under any other owner they do nothing.
+            _ => {}
         }
     }
 

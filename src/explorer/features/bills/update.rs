@@ -125,6 +125,19 @@ pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::Ke
             Some((title, text)) => app.ask(Ask::Copy { title, text }),
             None => app.flash("No bill selected."),
         },
+        Action::CopyBillNumber => {
+            let number = app.screen.bills().and_then(|p| p.selected_line()).map(|l| l.bill.number.clone());
+            match number {
+                // Sanitised like every API string that leaves the tool.
+                Some(n) if !n.is_empty() => app
+                    .ask(Ask::Copy { title: "The bill's number".into(), text: crate::sanitize::line(&n).into_owned() }),
+                Some(_) => app.flash(&format!(
+                    "This bill has no number: {} copies it whole.",
+                    crate::explorer::app::keys::key_of(Owner::Bills, Action::Copy)
+                )),
+                None => app.flash("No bill selected."),
+            }
+        }
         _ => return false,
     }
     true
