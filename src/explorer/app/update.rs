@@ -285,11 +285,7 @@ impl App {
             Action::CopyCurl => exports::copy_curl(self, fx),
             Action::CopyReply => exports::copy_reply(self, fx),
             Action::Close => self.close_panel(fx),
-            Action::ToggleHelp => {
-                if self.screen.close_overlay().is_none() {
-                    self.screen.open_overlay(Overlay::Help { scroll: 0 });
-                }
-            }
+            Action::ToggleHelp => self.toggle_help(),
             Action::Refresh if self.showing_all() => every_page::fetch_all(self, fx),
             Action::Refresh => match self.base_query() {
                 Some(q) => {
@@ -306,11 +302,7 @@ impl App {
                 let delta = action.step(key, self.page_rows()).unwrap_or_default();
                 selection::move_selection(self, delta)
             }
-            Action::OpenDetail => {
-                if self.selected_event().is_some() {
-                    self.screen.push(Layer::Detail);
-                }
-            }
+            Action::OpenDetail => self.open_detail(),
             Action::ToggleRaw => {
                 self.case.results.detail.raw = !self.case.results.detail.raw;
                 self.case.results.detail.scroll = 0;
@@ -318,6 +310,20 @@ impl App {
             // The rest belong to one panel or overlay, which answered them when
             // it owned the screen; under any other owner they do nothing.
             _ => {}
+        }
+    }
+
+    /// `?`: help opens, or the overlay on top closes.
+    fn toggle_help(&mut self) {
+        if self.screen.close_overlay().is_none() {
+            self.screen.open_overlay(Overlay::Help { scroll: 0 });
+        }
+    }
+
+    /// Enter on a row: its detail pane takes the keys.
+    fn open_detail(&mut self) {
+        if self.selected_event().is_some() {
+            self.screen.push(Layer::Detail);
         }
     }
 
