@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use target_events::api::fetch_all::FetchAllOptions;
-use target_events::api::{Client, ClientConfig, CustomerRef};
+use target_events::api::{Client, ClientConfig};
 use target_events::core::batch::{Answered, Ask, BatchLine, answer};
 use target_events::demo::{Dataset, DemoOptions, DemoServer};
 
@@ -33,12 +33,8 @@ const WINDOW: Duration = Duration::from_secs(1);
 /// Each customer given by card: found by a lookup, then their targets
 /// (and, for the verdict, one page of their rule's events and one of their bills).
 fn lines() -> Vec<BatchLine> {
-    (0..CUSTOMERS)
-        .map(|i| {
-            let given = format!("card:LOYAL{}", 900_100_000 + i);
-            BatchLine { line: i as usize + 1, customer: CustomerRef::parse(&given).unwrap(), given }
-        })
-        .collect()
+    let text: String = (0..CUSTOMERS).map(|i| format!("card:LOYAL{}\n", 900_100_000 + i)).collect();
+    target_events::core::batch::parse_lines(text.as_bytes(), None).expect("the cards parse")
 }
 
 /// The least time `requests` can take under the quota with eight in flight

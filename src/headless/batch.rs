@@ -50,7 +50,7 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
         eprintln!("Could not write the output: {e}");
         return 1;
     }
-    eprintln!("{lines} customers, {} rows; {failed} could not be answered.", rows.len());
+    eprintln!("{lines} lines, {} rows; {failed} lines could not be answered.", rows.len());
     if let (Some(text), Some(signal)) = (&incomplete, interrupted) {
         eprintln!("The output is {text}; its rows are the lines answered before it.");
         return 128 + super::signal_number(signal);
@@ -103,8 +103,8 @@ pub async fn collect(client: &Client, args: &BatchArgs, settings: &Settings) -> 
     };
     let opts = settings.fetch_all_options();
     let bar = crate::headless::progress::bar("customers");
-    let distinct: std::collections::HashSet<_> = lines.iter().map(|l| &l.customer).collect();
-    bar.set_length(distinct.len() as u64);
+    // One step per form a customer is given in (the lines are grouped by it).
+    bar.set_length(lines.len() as u64);
     let events = std::sync::atomic::AtomicUsize::new(0);
     let hear = |heard| match heard {
         Heard::Answered => bar.inc(1),
@@ -123,7 +123,8 @@ pub async fn collect(client: &Client, args: &BatchArgs, settings: &Settings) -> 
     let answered = crate::core::batch::answer(client, &lines, ask, &opts, &hear, stop).await;
     bar.finish_and_clear();
     let interrupted = interrupted.into_inner().unwrap_or_else(|p| p.into_inner());
-    Ok(Collected { answered, lines: lines.len(), interrupted })
+    let named = lines.iter().map(|l| l.lines.count).sum();
+    Ok(Collected { answered, lines: named, interrupted })
 }
 
 /// The terminal's width when stdout is one (`COLUMNS` when set); a file or

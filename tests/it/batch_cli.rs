@@ -35,17 +35,18 @@ fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         headers.join(","),
-        "customer,userId,group,target,ruleId,periodId,refCode,start,end,targetValue,achieved,missing,reached,current,error,\
-         code,message,httpStatus,requestId"
+        "customer,lines,userId,group,target,ruleId,periodId,refCode,start,end,targetValue,achieved,missing,reached,current,\
+         error,code,message,httpStatus,requestId"
     );
     let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
     // 3 periods + 8 periods + the unknown customer + 2 periods, in file order.
     assert_eq!(rows.len(), 14);
-    assert_eq!(&rows[1][15..], ["", "", "", ""], "an answered row has no failure");
+    assert_eq!(&rows[1][16..], ["", "", "", ""], "an answered row has no failure");
     assert_eq!(
-        rows[1][..15],
+        rows[1][..16],
         [
             "564332013",
+            "2",
             "564332013",
             "January Spend Sprint",
             "Spend 5,000 in a cycle",
@@ -62,20 +63,20 @@ fn batch_answers_every_line_in_any_form_with_csv_field_by_field() {
             ""
         ]
     );
-    assert_eq!(&rows[3][..2], ["mobile:910712004518", "712004518"]);
+    assert_eq!(&rows[3][..3], ["mobile:910712004518", "4", "712004518"]);
     let unknown = &rows[11];
-    assert_eq!((unknown[0].as_str(), unknown[1].as_str()), ("nobody@example.com", ""));
-    assert!(unknown[14].starts_with("8015 No customer was found"), "{unknown:?}");
-    assert!(unknown[14].contains("[request id "), "{unknown:?}");
+    assert_eq!((unknown[0].as_str(), unknown[1].as_str(), unknown[2].as_str()), ("nobody@example.com", "5", ""));
+    assert!(unknown[15].starts_with("8015 No customer was found"), "{unknown:?}");
+    assert!(unknown[15].contains("[request id "), "{unknown:?}");
     // The same failure field by field, for programs.
-    assert_eq!((unknown[15].as_str(), unknown[17].as_str()), ("8015", "400"), "{unknown:?}");
-    assert!(unknown[16].starts_with("No customer was found"), "{unknown:?}");
-    assert!(unknown[14].ends_with(&format!("[request id {}]", unknown[18])), "the same request id: {unknown:?}");
+    assert_eq!((unknown[16].as_str(), unknown[18].as_str()), ("8015", "400"), "{unknown:?}");
+    assert!(unknown[17].starts_with("No customer was found"), "{unknown:?}");
+    assert!(unknown[15].ends_with(&format!("[request id {}]", unknown[19])), "the same request id: {unknown:?}");
     assert_eq!(
-        &rows[13][..6],
-        ["card:LOYAL777000777", "777000777", "Festive Spend Club", "Spend 5,000 in a month", "7610", "7602"]
+        &rows[13][..7],
+        ["card:LOYAL777000777", "6", "777000777", "Festive Spend Club", "Spend 5,000 in a month", "7610", "7602"]
     );
-    assert_eq!(&rows[13][9..14], ["5000.00", "4350.00", "650.00", "false", "true"]);
+    assert_eq!(&rows[13][10..15], ["5000.00", "4350.00", "650.00", "false", "true"]);
     // Only one rule, as JSON.
     let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--rule-id", "7610", "--format", "json"], &env);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -108,17 +109,15 @@ fn batch_lines_take_numbers_as_spoken() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
     let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
-    let found: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    let found: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str())).collect();
     assert_eq!(
         found,
         [
             // A cell starting with + would run as a formula in a spreadsheet: it is quoted.
-            ("'+91 98000-00007", "777000777"),
-            ("'+91 98000-00007", "777000777"),
-            ("919800000007", "777000777"),
-            ("919800000007", "777000777")
+            ("'+91 98000-00007 = 919800000007", "1, 2", "777000777"),
+            ("'+91 98000-00007 = 919800000007", "1, 2", "777000777"),
         ],
-        "a spoken number, and digits no customer has as id, are the mobile's customer"
+        "a spoken number, and digits no customer has as id, are the mobile's customer: one customer, answered once"
     );
 }
 
@@ -155,8 +154,14 @@ fn a_batch_asks_about_each_customer_once_and_refuses_what_is_no_list() {
     let requests = server.api_requests();
     // Twelve customers: six looked up, eleven targets lists (the unknown one has none).
     assert!(requests <= 18, "{requests} requests for twelve customers");
-    let rows = csv::Reader::from_reader(o.stdout.as_slice()).records().count();
-    assert!(rows > 10_000, "every line answered: {rows} rows");
+    // One row set per customer, each naming its lines: the output grows with
+    // customers, not lines.
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(o.stdout.as_slice())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert!(rows.len() < 100, "{} rows for twelve customers", rows.len());
+    assert!(rows.iter().all(|r| r[1].contains(" more")), "every customer names its many lines: {:?}", rows[0]);
 
     // What is no list of customers: refused with the line, nothing sent.
     let before = server.api_requests();
@@ -187,17 +192,19 @@ fn a_batch_asks_about_each_customer_once_and_refuses_what_is_no_list() {
 fn an_interrupted_batch_keeps_what_was_answered_and_says_it_is_incomplete() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(common::server(None));
-    server.with_faults(|p| p.latency_ms = 400);
+    server.with_faults(|p| p.latency_ms = 1000);
     let base = server.base_url().to_string();
     let sb = Sandbox::new("batch-interrupted");
     let file = sb.dir.join("customers.txt");
-    // Sixteen customers as listed (eight ids, eight cards), eight at a time,
-    // two requests each at 400 ms: the first eight are in after ~0.8 s.
+    // Eight customers listed twice (eight ids, then the same eight as cards),
+    // eight at a time at a second a request: the ids are answered after ~1 s
+    // (an id needs no lookup, then their targets); the cards, looked up
+    // after, are not yet at 1.5 s.
     let ids = ["564332013", "712004518", "498221730", "387544807", "610000042", "777000777", "808000808", "666000666"];
     let cards: Vec<String> = ids.iter().map(|id| format!("card:LOYAL{id}")).collect();
     std::fs::write(&file, ids.join("\n") + "\n" + &cards.join("\n") + "\n").unwrap();
     let child = sb.spawn(&["batch", "--customers", file.to_str().unwrap(), "--format", "table"], &base);
-    std::thread::sleep(Duration::from_millis(1100));
+    std::thread::sleep(Duration::from_millis(1500));
     Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
@@ -234,22 +241,21 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
     let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
-        headers[19..].join(","),
+        headers[20..].join(","),
         "verdict,shortBy,returnsTotal,eventsCounted,countedElsewhere,wouldHaveReached,\
          uncountedBills,uncountedAmount,billWouldHaveReached,billsNote",
         "{headers:?}"
     );
     let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
-    // 777000777's two periods, 808000808's one, 777000777's again, the unknown one.
-    assert_eq!(rows.len(), 6);
+    // 777000777's two periods (lines 1 and 4), 808000808's one, the unknown one.
+    assert_eq!(rows.len(), 4);
     let sep = &rows[0];
-    assert_eq!((sep[0].as_str(), sep[5].as_str()), ("777000777", "7601"));
+    assert_eq!((sep[0].as_str(), sep[1].as_str(), sep[6].as_str()), ("777000777", "1, 4", "7601"));
     assert_eq!(
-        &sep[19..],
+        &sep[20..],
         ["not reached", "179.50", "-380.00", "4", "1", "940000005", "4", "3945.00", "B-88120 (id 994000200)", ""]
     );
-    assert_eq!(rows[3][19..], rows[0][19..], "a customer listed twice has the same answer");
-    assert_eq!(rows[5][19..].join(""), "", "the unknown customer has no verdict");
+    assert_eq!(rows[3][20..].join(""), "", "the unknown customer has no verdict");
 
     // The same figures as `explain` for each of those periods.
     for (user, rule) in [("777000777", "7610"), ("808000808", "8080")] {
@@ -258,21 +264,21 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
         let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
         for period in report["periods"].as_array().unwrap() {
             let id = period["periodId"].to_string();
-            let row = rows.iter().find(|r| r[0] == user && r[5] == id).unwrap();
+            let row = rows.iter().find(|r| r[0] == user && r[6] == id).unwrap();
             let standing = match (period["outcome"]["kind"].as_str().unwrap(), period["current"].as_bool()) {
                 ("reached" | "reachedByApi", _) => "reached",
                 ("notReached", Some(true)) if period["daysLeft"] != 0 => "in progress",
                 ("notReached", _) => "not reached",
                 _ => "no target",
             };
-            assert_eq!(row[19], standing, "{user} {id}");
-            assert_eq!(row[20], period["outcome"]["shortBy"].as_str().unwrap_or(""), "{user} {id}");
+            assert_eq!(row[20], standing, "{user} {id}");
+            assert_eq!(row[21], period["outcome"]["shortBy"].as_str().unwrap_or(""), "{user} {id}");
             // The same money; the batch writes it at the target's scale ("0.00").
             let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
-            assert_eq!(dec(&row[21]), dec(period["returnsTotal"].as_str().unwrap()), "{user} {id}");
-            assert_eq!(row[23], period["countedElsewhere"].as_array().unwrap().len().to_string());
+            assert_eq!(dec(&row[22]), dec(period["returnsTotal"].as_str().unwrap()), "{user} {id}");
+            assert_eq!(row[24], period["countedElsewhere"].as_array().unwrap().len().to_string());
             if let Some(moved) = period["wouldHaveReached"]["eventLogId"].as_i64() {
-                assert!(row[24].split(' ').any(|id| id == moved.to_string()), "{user} {id}: {row:?}");
+                assert!(row[25].split(' ').any(|id| id == moved.to_string()), "{user} {id}: {row:?}");
             }
             // The bills as explain tells them: the uncounted ones dated in
             // the period, their sum, the bill that alone would have reached.
@@ -283,15 +289,15 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
                 .iter()
                 .filter(|l| l["fate"]["kind"] == "notCounted" && l["inside"] == true)
                 .collect();
-            assert_eq!(row[25], uncounted.len().to_string(), "{user} {id}");
+            assert_eq!(row[26], uncounted.len().to_string(), "{user} {id}");
             let sum: rust_decimal::Decimal = uncounted
                 .iter()
                 .map(|l| l["bill"]["amount"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap())
                 .sum();
-            assert_eq!(row[26].parse::<rust_decimal::Decimal>().unwrap(), sum, "{user} {id}");
+            assert_eq!(row[27].parse::<rust_decimal::Decimal>().unwrap(), sum, "{user} {id}");
             match bills["wouldHaveReached"]["id"].as_i64() {
-                Some(bill) => assert!(row[27].ends_with(&format!("(id {bill})")), "{user} {id}: {row:?}"),
-                None => assert_eq!(row[27], "", "{user} {id}"),
+                Some(bill) => assert!(row[28].ends_with(&format!("(id {bill})")), "{user} {id}: {row:?}"),
+                None => assert_eq!(row[28], "", "{user} {id}"),
             }
         }
     }
@@ -304,7 +310,7 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
     assert_eq!((verdict["shortBy"].as_str(), verdict["returnsTotal"].as_str()), (Some("179.50"), Some("-380.00")));
     assert_eq!(verdict["wouldHaveReached"], serde_json::json!([940000005]));
     assert_eq!(v[2]["verdict"]["standing"], "inProgress", "808000808's lifetime target is still open");
-    assert!(v[5].get("verdict").is_none() && v[5]["failure"]["code"] == 8015);
+    assert!(v[3].get("verdict").is_none() && v[3]["failure"]["code"] == 8015);
 }
 
 #[test]
@@ -505,10 +511,56 @@ fn a_customer_with_no_target_is_answered_with_a_row_that_says_so() {
     let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "json", "--verdict"], &env);
     assert_eq!(o.status.code(), Some(0), "an empty list is an answer: {}", stderr(&o));
     let rows: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(rows.len(), 2, "one row for each line");
+    assert_eq!(rows.len(), 1, "one row for the customer both lines name");
+    assert_eq!(rows[0]["customer"], "900000077 = card:LOYAL900000077");
+    assert_eq!(rows[0]["lines"], "1, 2");
     for row in &rows {
         assert_eq!(row["error"], "no targets");
         assert_eq!(row["userId"], 900_000_077);
         assert!(row.get("verdict").is_none() && row.get("failure").is_none());
     }
+}
+
+/// A file as a spreadsheet saves it (a byte-order mark, a non-breaking space
+/// in a number as spoken) is read; one person given as an id, a phone number
+/// and a card is asked about once and answered once, naming every line; an
+/// output that cannot be written is refused before the first request.
+#[test]
+fn a_spreadsheet_s_file_and_one_person_in_three_forms_are_answered_once() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(None));
+    let base = server.base_url().to_string();
+    let env = [("CAP_BASE_URL", base.as_str())];
+    let sb = Sandbox::new("batch-identity");
+    let file = sb.dir.join("customers.csv");
+    std::fs::write(&file, "\u{FEFF}777000777\r\n+91\u{00A0}98000 00007\r\ncard:LOYAL777000777\r\n777000777\r\n")
+        .unwrap();
+    let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "json", "--rule-id", "7610"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(rows.len(), 2, "777000777's two periods of rule 7610, once: {rows:?}");
+    assert_eq!(rows[0]["customer"], "777000777 = +91 98000 00007 = card:LOYAL777000777");
+    assert_eq!(rows[0]["lines"], "1, 2, 3, 4");
+    // At most: the id checked, the phone and the card looked up, the targets
+    // read once (three times, were each form answered apart).
+    let requests = server.api_requests();
+    assert!(requests <= 4, "one person, one read of their targets: {requests} requests");
+
+    // Outputs that cannot be written: refused before anything is sent.
+    let before = server.api_requests();
+    let real = sb.dir.join("real.csv");
+    std::fs::write(&real, "keep").unwrap();
+    let link = sb.dir.join("link.csv");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    for (out, says) in [(sb.dir.clone(), "is a directory"), (link.clone(), "symbolic link")] {
+        if !cfg!(unix) && out == link {
+            continue;
+        }
+        let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "-o", out.to_str().unwrap(), "--force"], &env);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(says) && stderr(&o).contains("Nothing was sent"), "{}", stderr(&o));
+    }
+    assert_eq!(server.api_requests(), before, "nothing was sent");
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "keep");
 }

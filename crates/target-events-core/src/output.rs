@@ -9,11 +9,39 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Refuses an existing `path` before any work is done, unless `force`.
+/// Whether `path` can be written, checked before any request is sent: a
+/// symbolic link (never written through), a directory, a file that exists
+/// without `force`, or a place that cannot be written are refused, each
+/// with the sentence why. A device or a pipe is written into.
 pub fn refuse_existing(path: &Path, force: bool) -> Result<(), String> {
-    if !force && std::fs::symlink_metadata(path).is_ok_and(|m| !is_special(&m)) {
-        let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
-        return Err(format!("{shown} already exists: pass --force to replace it. Nothing was sent."));
+    let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
+    let refuse = |why: String| Err(format!("{why}. Nothing was sent."));
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return refuse(format!("{shown} is a symbolic link: the output is never written through one"));
+        }
+        Ok(m) if m.is_dir() => return refuse(format!("{shown} is a directory: name a file in it")),
+        Ok(m) if is_special(&m) => return Ok(()),
+        Ok(_) if !force => return refuse(format!("{shown} already exists: pass --force to replace it")),
+        _ => {}
+    }
+    // The file is written beside its final name, then renamed: its folder
+    // must take a new file.
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir_shown = crate::sanitize::line(&dir.display().to_string()).into_owned();
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => return refuse(format!("{dir_shown} is not a directory")),
+        Ok(_) => {
+            let probe = dir.join(format!(".target-events-probe.{}", std::process::id()));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+                Ok(_) => {
+                    let _ = std::fs::remove_file(&probe);
+                }
+                Err(e) => return refuse(format!("{shown} cannot be written ({dir_shown}: {e})")),
+            }
+        }
+        // A folder that does not exist yet is made when the output is written.
+        Err(_) => {}
     }
     Ok(())
 }
@@ -139,6 +167,27 @@ mod tests {
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         assert!(refuse_existing(&path, false).unwrap_err().contains("--force"));
         assert!(refuse_existing(&path, true).is_ok());
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn what_cannot_be_written_is_refused_before_anything_is_sent() {
+        let d = dir("refused");
+        let file = d.join("a.csv");
+        std::fs::write(&file, "x").unwrap();
+        let link = d.join("link.csv");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        for (path, force, why) in [
+            (link.clone(), true, "symbolic link"),
+            (d.clone(), true, "is a directory"),
+            (file.join("out.csv"), true, "is not a directory"),
+            (PathBuf::from("/proc/target-events-out.csv"), true, "cannot be written"),
+        ] {
+            let e = refuse_existing(&path, force).unwrap_err();
+            assert!(e.contains(why) && e.ends_with("Nothing was sent."), "{}: {e}", path.display());
+        }
+        assert!(refuse_existing(&d.join("new/deeper.csv"), false).is_ok(), "a folder to make is fine");
+        assert_eq!(std::fs::read_dir(&d).unwrap().count(), 2, "no probe left behind");
         std::fs::remove_dir_all(&d).ok();
     }
 

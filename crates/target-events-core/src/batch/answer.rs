@@ -11,7 +11,7 @@ use super::{BatchLine, BatchRow, error_text, rows_for};
 use crate::api::bills::Bill;
 use crate::api::fetch_all::{FetchAllOptions, describe_pages, fetch_all_into, with_retries};
 use crate::api::model::UserTargetGroup;
-use crate::api::{ApiError, Client, CustomerRef, EventsQuery};
+use crate::api::{ApiError, Client, EventsQuery};
 use crate::told::Told;
 use crate::verdict::bills_brief::BillsReading;
 use crate::verdict::brief::{Brief, RuleTally};
@@ -90,19 +90,36 @@ pub async fn answer(
     hear: &(dyn Fn(Heard) + Sync),
     stop: impl Future<Output = ()>,
 ) -> Answered {
-    // Each distinct customer is asked about once, however often listed.
-    let mut distinct: Vec<&CustomerRef> = Vec::new();
-    let mut seen: HashMap<&CustomerRef, usize> = HashMap::new();
-    for l in lines {
-        seen.entry(&l.customer).or_insert_with(|| {
-            distinct.push(&l.customer);
-            distinct.len() - 1
-        });
-    }
+    // Each form given is found (the lines are one per form already); the
+    // first form to find a customer answers for them, and any other form of
+    // the same person (an id, a phone number, a card) waits on nothing:
+    // each customer is asked about once, as soon as they are known.
+    let claimed = std::sync::Mutex::new(std::collections::HashSet::new());
+    let retry = |_, _| hear(Heard::Retrying);
+    let limiter = Some(client.limiter());
+    let (claimed, retry) = (&claimed, &retry);
     type Answer = Result<Found, (Option<i64>, ApiError)>;
-    let answers: Vec<Answer> = futures::stream::iter(&distinct)
-        .map(|customer| async move {
-            let answer = answer_one(client, customer, ask, opts, hear).await;
+    enum FormAnswer {
+        Failed(ApiError),
+        Answered(i64, Answer),
+        SameAs(i64),
+    }
+    let found: Vec<FormAnswer> = futures::stream::iter(lines)
+        .map(|l| async move {
+            let find = || crate::customer::resolve(client, &l.customer, ask.country_code);
+            let user_id = match with_retries(limiter, opts, find, retry).await {
+                Ok(f) => f.user_id,
+                Err(e) => {
+                    hear(Heard::Answered);
+                    return FormAnswer::Failed(e);
+                }
+            };
+            let first = claimed.lock().unwrap_or_else(|p| p.into_inner()).insert(user_id);
+            let answer = if first {
+                FormAnswer::Answered(user_id, answer_one(client, user_id, ask, opts, hear).await)
+            } else {
+                FormAnswer::SameAs(user_id)
+            };
             hear(Heard::Answered);
             answer
         })
@@ -110,20 +127,64 @@ pub async fn answer(
         .take_until(stop)
         .collect()
         .await;
-    // A row set per line, in the file's order, each naming the customer as
-    // that line gave them; lines whose customer was not answered yet (an
-    // interruption) are counted, not guessed.
+    let mut lines_of: HashMap<i64, Vec<usize>> = HashMap::new();
+    let mut answer_of: HashMap<i64, &Answer> = HashMap::new();
+    for (i, f) in found.iter().enumerate() {
+        match f {
+            FormAnswer::Answered(user_id, answer) => {
+                answer_of.insert(*user_id, answer);
+                lines_of.entry(*user_id).or_default().push(i);
+            }
+            FormAnswer::SameAs(user_id) => lines_of.entry(*user_id).or_default().push(i),
+            FormAnswer::Failed(_) => {}
+        }
+    }
+    // Rows in the order the file first names each customer: one set per
+    // customer, naming every form given and every line; a form no customer
+    // answers to is its own row. What was not answered (an interruption) is
+    // counted, not guessed.
     let mut out = Answered::default();
-    for l in lines {
-        let Some(answer) = answers.get(seen[&l.customer]) else {
-            out.unanswered += 1;
+    let mut done: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for (i, l) in lines.iter().enumerate() {
+        let Some(f) = found.get(i) else {
+            out.unanswered += l.lines.count;
+            continue;
+        };
+        let user_id = match f {
+            FormAnswer::Answered(user_id, _) | FormAnswer::SameAs(user_id) => *user_id,
+            FormAnswer::Failed(e) => {
+                out.failed += l.lines.count;
+                out.rows.push(BatchRow {
+                    customer: crate::sanitize::line(&l.given).into_owned(),
+                    lines: l.lines.text(),
+                    error: error_text(e),
+                    failure: Some(e.failure()),
+                    ..BatchRow::default()
+                });
+                continue;
+            }
+        };
+        if !done.insert(user_id) {
+            continue;
+        }
+        let named: Vec<&BatchLine> = lines_of[&user_id].iter().map(|&j| &lines[j]).collect();
+        let given = given_text(&named);
+        let mut all = super::lines::LineList::default();
+        for n in &named {
+            all.extend(&n.lines);
+        }
+        let lines_text = all.text();
+        let line_count = all.count;
+        let Some(answer) = answer_of.get(&user_id) else {
+            out.unanswered += line_count;
             continue;
         };
         match answer {
             Ok(found) => {
-                let mut rows = rows_for(&l.given, found.user_id, &found.groups, ask.rule);
+                let mut rows = rows_for(&given, found.user_id, &found.groups, ask.rule);
                 let mut gap = false;
                 for row in rows.iter_mut() {
+                    row.lines = lines_text.clone();
                     let Some(rule) = row.rule_id else { continue };
                     if let Some(why) = found.unexplained.get(&rule) {
                         gap = true;
@@ -137,14 +198,17 @@ pub async fn answer(
                         row.verdict = found.briefs.get(&(rule, period)).cloned();
                     }
                 }
-                out.failed += usize::from(gap);
+                if gap {
+                    out.failed += line_count;
+                }
                 out.rows.extend(rows);
             }
             Err((user_id, e)) => {
-                out.failed += 1;
+                out.failed += line_count;
                 out.rows.push(BatchRow {
-                    customer: crate::sanitize::line(&l.given).into_owned(),
+                    customer: crate::sanitize::line(&given).into_owned(),
                     user_id: *user_id,
+                    lines: lines_text,
                     error: error_text(e),
                     failure: Some(e.failure()),
                     ..BatchRow::default()
@@ -155,19 +219,27 @@ pub async fn answer(
     out
 }
 
-/// One customer: found, their targets, and the briefs when asked.
+/// Every form a customer was given in, "564332013 = +91 98000 00006"; past
+/// three, how many more.
+fn given_text(named: &[&BatchLine]) -> String {
+    let forms: Vec<&str> = named.iter().map(|l| l.given.as_str()).collect();
+    let mut text = forms.iter().take(3).copied().collect::<Vec<_>>().join(" = ");
+    if forms.len() > 3 {
+        text.push_str(&format!(" (+{} more forms)", forms.len() - 3));
+    }
+    text
+}
+
+/// One customer: their targets, and the briefs when asked.
 async fn answer_one(
     client: &Client,
-    customer: &CustomerRef,
+    user_id: i64,
     ask: Ask<'_>,
     opts: &FetchAllOptions,
     hear: &(dyn Fn(Heard) + Sync),
 ) -> Result<Found, (Option<i64>, ApiError)> {
     let retry = |_, _| hear(Heard::Retrying);
     let limiter = Some(client.limiter());
-    let find = || crate::customer::resolve(client, customer, ask.country_code);
-    let found = with_retries(limiter, opts, find, retry).await.map_err(|e| (None, e))?;
-    let user_id = found.user_id;
     let groups = with_retries(limiter, opts, || client.target_groups(user_id), retry)
         .await
         .map_err(|e| (Some(user_id), e))?

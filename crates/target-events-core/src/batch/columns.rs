@@ -97,12 +97,14 @@ const fn failure(header: &'static str, cell: fn(&BatchRow) -> String) -> Column 
 use Part::{Row, Verdict};
 
 /// Every column, in CSV order; a table shows those with a title, in the same order.
-pub static COLUMNS: [Column; 29] = [
+pub static COLUMNS: [Column; 30] = [
     Column {
         cell: |r| r.customer.clone(),
         sort: Some(|a, b| a.customer.cmp(&b.customer)),
         ..column("customer", "customer", Row, Kind::Text { min: 10 }, 0)
     },
+    // The lines of the file that named the customer: a table shows them last.
+    Column { cell: |r| r.lines.clone(), ..column("lines", "lines", Row, Kind::Text { min: 5 }, 9) },
     Column { cell: |r| opt(r.user_id), ..column("userId", "userId", Row, Kind::Figure, 1) },
     Column { cell: |r| r.group.clone(), ..column("group", "group", Row, Kind::Text { min: 6 }, 7) },
     Column { cell: |r| r.target.clone(), ..column("target", "target", Row, Kind::Text { min: 6 }, 6) },

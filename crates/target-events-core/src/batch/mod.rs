@@ -17,14 +17,18 @@ mod table;
 
 pub use answer::{Answered, Ask, Heard, answer};
 pub use columns::{COLUMNS, Column, Part};
-pub use lines::{BatchLine, MAX_FILE_BYTES, MAX_LINE_CHARS, parse_lines};
+pub use lines::{BatchLine, LineList, MAX_FILE_BYTES, MAX_LINE_CHARS, clean_given, parse_lines};
 pub use table::{empty_columns, table_cells, table_column, table_titles, table_widths};
 
 /// One row: a customer × target × period, or a customer that failed.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct BatchRow {
+    /// The customer as the file gave them: every form that named them.
     pub customer: String,
+    /// The lines of the file that named them ("2, 5, 9 and 12 more").
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub lines: String,
     pub user_id: Option<i64>,
     pub group: String,
     pub target: String,
@@ -134,6 +138,7 @@ pub fn rows_for(given: &str, user_id: i64, groups: &[UserTargetGroup], rule: Opt
                 error: String::new(),
                 failure: None,
                 verdict: None,
+                lines: String::new(),
             });
         }
     }
