@@ -349,3 +349,35 @@ fn extreme_verdicts_are_whole_or_absent_in_both_tables() {
         table.contains(&format!("{} +123446 more", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" ")))
     );
 }
+
+/// The batch panel's filter reads words, not letters: `reached` finds the
+/// rows that reached, never "not reached"; `verdict:missed` narrows by the
+/// verdict's column; `-word` leaves rows out.
+#[test]
+fn the_batch_filter_reads_words_and_columns() {
+    let mut h = with_verdicts(200, 30);
+    let all: Vec<String> = h
+        .app
+        .batch()
+        .unwrap()
+        .rows()
+        .iter()
+        .map(|r| r.verdict.as_ref().map(|v| v.standing.word().to_string()).unwrap_or_default())
+        .collect();
+    let count = |w: &str| all.iter().filter(|s| s.as_str() == w).count();
+    assert!(count("not reached") > 0, "{all:?}");
+    let mut shown = |typed: &str| {
+        h.key(KeyCode::Char('/'));
+        h.key_mod(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL);
+        h.type_text(typed);
+        h.key(KeyCode::Enter);
+        let n = h.app.batch().unwrap().view().len();
+        h.key(KeyCode::Esc);
+        n
+    };
+    assert_eq!(shown("reached"), count("reached"), "\"not reached\" is not reached");
+    assert_eq!(shown("missed"), count("not reached"));
+    assert_eq!(shown("verdict:missed"), count("not reached"));
+    assert_eq!(shown("-missed"), all.len() - count("not reached"));
+    assert_eq!(shown("verdict:7610"), 0, "a column term looks in that column only");
+}

@@ -18,6 +18,7 @@ pub mod config;
 pub mod customer;
 pub mod doctor;
 pub mod export;
+pub mod filter;
 pub mod output;
 pub mod private_file;
 pub mod reconcile;

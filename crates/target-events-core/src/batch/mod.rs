@@ -54,14 +54,14 @@ pub struct BatchRow {
 }
 
 impl BatchRow {
-    /// What a filter matches against: every cell a table or the copied row shows.
-    pub fn search_text(&self) -> String {
+    /// The row's cells as a filter reads them: each column answers to its
+    /// CSV header and its table title (`verdict:missed`, `short by:179`).
+    pub fn cells(&self) -> Vec<crate::filter::Cell<'static>> {
         let verdict = self.verdict.is_some();
         columns::csv_columns(verdict)
             .filter(|c| c.part != Part::Failure)
-            .map(|c| (c.cell)(self))
-            .collect::<Vec<_>>()
-            .join(" ")
+            .map(|c| crate::filter::Cell { names: [c.header, c.title.unwrap_or(""), ""], text: (c.cell)(self).into() })
+            .collect()
     }
 
     /// The row as `header: value` lines, empty cells left out: what copying a row gives.

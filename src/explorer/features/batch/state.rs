@@ -98,10 +98,9 @@ impl BatchTable {
 
     /// The rows matching `filter`, in the chosen order, as indices.
     fn matching(&self, filter: &str) -> Vec<usize> {
-        let needle = filter.trim().to_lowercase();
-        let mut v: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| needle.is_empty() || self.rows[i].search_text().to_lowercase().contains(&needle))
-            .collect();
+        let filter = crate::core::filter::Filter::parse(filter);
+        let mut v: Vec<usize> =
+            (0..self.rows.len()).filter(|&i| filter.is_empty() || filter.matches(&self.rows[i].cells())).collect();
         if let Some(by) = self.sort.and_then(|(col, desc)| Some((self.sortable().get(col)?.sort?, desc))) {
             let (sort, desc) = by;
             v.sort_by(|&a, &b| {

@@ -8,6 +8,16 @@ use crate::explorer::app::state::FilterState;
 pub const COLUMNS: [(&str, bool); 6] =
     [("When", false), ("Bill", false), ("Store", false), ("Amount", true), ("Type", false), ("What happened", false)];
 
+/// What each column answers to in a filter (`store:MUM-ANDHERI-02`).
+const COLUMN_NAMES: [[&str; 3]; 6] = [
+    ["when", "date", ""],
+    ["bill", "number", ""],
+    ["store", "", ""],
+    ["amount", "", ""],
+    ["type", "", ""],
+    ["what happened", "why", "fate"],
+];
+
 #[derive(Clone, Debug)]
 pub struct BillsPanel {
     pub(in crate::explorer::features::bills) user_id: i64,
@@ -161,12 +171,21 @@ impl BillsPanel {
     /// stays on its bill when it is still shown.
     pub fn rebuild(&mut self) {
         let keep = self.selected_line().map(|l| l.bill.id);
-        let needle = self.filter.input.value().trim().to_lowercase();
+        let filter = crate::core::filter::Filter::parse(self.filter.input.value());
         let mut view: Vec<usize> = (0..self.lines.len())
             .filter(|&i| {
-                needle.is_empty()
-                    || self.cells(&self.lines[i]).iter().any(|c| c.to_lowercase().contains(&needle))
-                    || self.lines[i].bill.id.to_string().contains(&needle)
+                if filter.is_empty() {
+                    return true;
+                }
+                let line = &self.lines[i];
+                let texts = self.cells(line);
+                let mut cells: Vec<crate::core::filter::Cell<'_>> = COLUMN_NAMES
+                    .iter()
+                    .zip(texts)
+                    .map(|(names, text)| crate::core::filter::Cell { names: *names, text: text.into() })
+                    .collect();
+                cells.push(crate::core::filter::Cell { names: ["id", "", ""], text: line.bill.id.to_string().into() });
+                filter.matches(&cells)
             })
             .collect();
         if let Some((col, desc)) = self.sort {

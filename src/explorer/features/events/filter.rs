@@ -1,11 +1,14 @@
 //! Which loaded events the table shows, in what order: a local filter
-//! (case-insensitive substring over every column) and a local sort. The API's
+//! (the filter language of every table, `core::filter`) and a local sort. The API's
 //! chronological order is the default. The view is a list of indices, so the
 //! events themselves are never copied.
 
 use std::cmp::Ordering;
 
+use std::borrow::Cow;
+
 use crate::api::model::TargetEvent;
+use crate::core::filter::{Cell, Filter};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortKey {
@@ -49,40 +52,31 @@ impl SortKey {
     }
 }
 
-/// Case-insensitive `contains`, without allocating when the needle is ASCII
-/// (ids, event names, dates: nearly every filter typed).
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    if needle.is_ascii() {
-        let n = needle.len();
-        return n == 0 || hay.as_bytes().windows(n).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
-    }
-    hay.to_lowercase().contains(needle)
+/// True when the event passes `filter` (the filter language of every
+/// table: words, `column:word`, `-word`; see `core::filter`). Each column
+/// answers to the names its header and the API give it.
+fn cell<'a>(names: [&'static str; 3], text: Cow<'a, str>) -> Cell<'a> {
+    Cell { names, text }
 }
 
-/// True when any column of `e` contains `needle` (already lowercase). `buf`
-/// is scratch space for the numbers, reused across events.
-pub fn matches(e: &TargetEvent, needle: &str, buf: &mut String) -> bool {
-    use std::fmt::Write;
-    if needle.is_empty() {
+pub fn matches(e: &TargetEvent, filter: &Filter) -> bool {
+    if filter.is_empty() {
         return true;
     }
-    let texts = [
-        e.event_date.raw.as_str(),
-        &e.event_name,
-        e.event_display_name.as_deref().unwrap_or(""),
-        &e.unique_id,
-        &e.event_processed_date.raw,
+    let cells = [
+        cell(["date", "eventdate", ""], Cow::Borrowed(e.event_date.raw.as_str())),
+        cell(["event", "name", "eventname"], Cow::Borrowed(e.event_name.as_str())),
+        cell(["display", "displayname", ""], Cow::Borrowed(e.event_display_name.as_deref().unwrap_or(""))),
+        cell(["bill", "uniqueid", ""], Cow::Borrowed(e.unique_id.as_str())),
+        cell(["processed", "processeddate", ""], Cow::Borrowed(e.event_processed_date.raw.as_str())),
+        cell(["value", "targetvalue", ""], Cow::Owned(e.target_value.to_string())),
+        cell(["period", "periodid", ""], Cow::Owned(e.period_id.to_string())),
+        cell(["id", "eventlogid", ""], Cow::Owned(e.event_log_id.to_string())),
+        cell(["customer", "customerid", ""], Cow::Owned(e.customer_id.to_string())),
+        cell(["group", "targetgroupid", ""], Cow::Owned(e.target_group_id.to_string())),
+        cell(["rule", "targetruleid", ""], Cow::Owned(e.target_rule_id.to_string())),
     ];
-    if texts.iter().any(|t| contains_ci(t, needle)) {
-        return true;
-    }
-    buf.clear();
-    let _ = write!(
-        buf,
-        "{} {} {} {} {} {}",
-        e.target_value, e.period_id, e.event_log_id, e.customer_id, e.target_group_id, e.target_rule_id
-    );
-    contains_ci(buf, needle)
+    filter.matches(&cells)
 }
 
 fn compare(a: &TargetEvent, b: &TargetEvent, key: SortKey) -> Ordering {
@@ -102,10 +96,8 @@ fn compare(a: &TargetEvent, b: &TargetEvent, key: SortKey) -> Ordering {
 /// Indices of the events to show, filtered then sorted (stable, so ties keep
 /// the API's order).
 pub fn build(events: &[TargetEvent], filter: &str, sort: SortKey, descending: bool) -> Vec<u32> {
-    let needle = filter.trim().to_lowercase();
-    let mut buf = String::new();
-    let mut view: Vec<u32> =
-        (0..events.len() as u32).filter(|&i| matches(&events[i as usize], &needle, &mut buf)).collect();
+    let filter = Filter::parse(filter);
+    let mut view: Vec<u32> = (0..events.len() as u32).filter(|&i| matches(&events[i as usize], &filter)).collect();
     if sort != SortKey::Api {
         view.sort_by(|&a, &b| compare(&events[a as usize], &events[b as usize], sort));
     }
@@ -135,6 +127,8 @@ mod tests {
         assert_eq!(build(&e, "31502", SortKey::Api, false).len(), 5);
         assert_eq!(build(&e, "", SortKey::Api, false).len(), e.len());
         assert!(build(&e, "no such thing", SortKey::Api, false).is_empty());
+        assert_eq!(build(&e, "period:31502", SortKey::Api, false).len(), 5, "a column named");
+        assert_eq!(build(&e, "-return_bill", SortKey::Api, false).len(), e.len() - 2, "a word left out");
     }
 
     #[test]
