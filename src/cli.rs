@@ -179,6 +179,8 @@ pub enum BatchFormat {
     Table,
     Csv,
     Json,
+    /// The rows as a Markdown table, and with `--verdict` why they missed.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -27,17 +27,30 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
         Err(code) => return code,
     };
     let (rows, failed) = (answered.rows, answered.failed);
+    // Why the missed periods missed, grouped (of the rows answered, when interrupted).
+    let causes = if args.verdict { crate::core::batch::causes::causes(&rows) } else { Vec::new() };
     let incomplete = interrupted.map(|signal| {
         format!("incomplete: interrupted by SIG{signal} with {} of {lines} lines unanswered", answered.unanswered)
     });
     let body = match args.format.unwrap_or(BatchFormat::Table) {
         // The table says it is incomplete at its end, where a reader stops.
         BatchFormat::Table => {
-            table(&rows, table_width()) + &incomplete.as_ref().map_or(String::new(), |i| format!("# {i}\n"))
+            table(&rows, table_width())
+                + &crate::core::batch::summary::causes_text(&causes)
+                + &incomplete.as_ref().map_or(String::new(), |i| format!("# {i}\n"))
         }
         BatchFormat::Csv => crate::core::batch::csv_text(rows.iter(), args.verdict),
+        // With verdicts, the rows and their causes; without, the rows alone (as always).
+        BatchFormat::Json if args.verdict => {
+            let value = serde_json::json!({ "rows": rows, "causes": causes, "incomplete": incomplete });
+            crate::core::export::terminal_safe_json(&value, true) + "\n"
+        }
         BatchFormat::Json => {
             crate::core::export::terminal_safe_json(&serde_json::to_value(&rows).unwrap_or_default(), true) + "\n"
+        }
+        BatchFormat::Markdown => {
+            crate::core::batch::summary::markdown(&rows, &causes, args.verdict)
+                + &incomplete.as_ref().map_or(String::new(), |i| format!("\n_{i}_\n"))
         }
     };
     let written = match &args.output {

@@ -230,6 +230,7 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
     let mut h = with_verdicts(120, 36);
     let text = h.app.batch_row_text().unwrap();
     assert!(text.contains("verdict: not reached") && text.contains("wouldHaveReached: 940000005"), "{text}");
+    assert!(text.contains("cause: late") && text.contains("headline: Missed by 179.50: "), "{text}");
     assert!(
         text.contains("uncountedBills: 4")
             && text.contains("uncountedAmount: 3945.00")
@@ -243,7 +244,7 @@ fn verdict_columns_show_whole_and_e_opens_the_rows_period() {
 
     // Sorted by what is short, most first: 808000808's 1000.00.
     let mut h = with_verdicts(120, 36);
-    for _ in 0..8 {
+    for _ in 0..9 {
         h.key(KeyCode::Char('o'));
     }
     h.key(KeyCode::Char('O'));
@@ -309,6 +310,10 @@ fn extreme_verdicts_are_whole_or_absent_in_both_tables() {
                 uncounted_amount: money("12345678901234567890.12345678"),
                 would_have_reached: vec![NamedBill { id: i64::MAX, number: "B\u{1b}[31m-118".into(), amount: None }],
                 note: Some("the bills could not be read: \u{1b}]0;x\u{7}".into()),
+                late: 3,
+                late_hours: Some((23, 23)),
+                late_stores: vec!["MUM-\u{1b}[2J-ANDHERI-02".into()],
+                ..BillsBrief::default()
             }),
         }),
         ..BatchRow::default()

@@ -242,7 +242,7 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         headers[20..].join(","),
-        "verdict,shortBy,returnsTotal,eventsCounted,countedElsewhere,wouldHaveReached,\
+        "cause,headline,verdict,shortBy,returnsTotal,eventsCounted,countedElsewhere,wouldHaveReached,\
          uncountedBills,uncountedAmount,billWouldHaveReached,billsNote",
         "{headers:?}"
     );
@@ -251,8 +251,10 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
     assert_eq!(rows.len(), 4);
     let sep = &rows[0];
     assert_eq!((sep[0].as_str(), sep[1].as_str(), sep[6].as_str()), ("777000777", "1, 4", "7601"));
+    assert_eq!(sep[20], "late", "an event dated in the period counted in the next: {sep:?}");
+    assert!(sep[21].starts_with("Missed by 179.50: "), "{sep:?}");
     assert_eq!(
-        &sep[20..],
+        &sep[22..],
         ["not reached", "179.50", "-380.00", "4", "1", "940000005", "4", "3945.00", "B-88120 (id 994000200)", ""]
     );
     assert_eq!(rows[3][20..].join(""), "", "the unknown customer has no verdict");
@@ -271,14 +273,14 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
                 ("notReached", _) => "not reached",
                 _ => "no target",
             };
-            assert_eq!(row[20], standing, "{user} {id}");
-            assert_eq!(row[21], period["outcome"]["shortBy"].as_str().unwrap_or(""), "{user} {id}");
+            assert_eq!(row[22], standing, "{user} {id}");
+            assert_eq!(row[23], period["outcome"]["shortBy"].as_str().unwrap_or(""), "{user} {id}");
             // The same money; the batch writes it at the target's scale ("0.00").
             let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
-            assert_eq!(dec(&row[22]), dec(period["returnsTotal"].as_str().unwrap()), "{user} {id}");
-            assert_eq!(row[24], period["countedElsewhere"].as_array().unwrap().len().to_string());
+            assert_eq!(dec(&row[24]), dec(period["returnsTotal"].as_str().unwrap()), "{user} {id}");
+            assert_eq!(row[26], period["countedElsewhere"].as_array().unwrap().len().to_string());
             if let Some(moved) = period["wouldHaveReached"]["eventLogId"].as_i64() {
-                assert!(row[25].split(' ').any(|id| id == moved.to_string()), "{user} {id}: {row:?}");
+                assert!(row[27].split(' ').any(|id| id == moved.to_string()), "{user} {id}: {row:?}");
             }
             // The bills as explain tells them: the uncounted ones dated in
             // the period, their sum, the bill that alone would have reached.
@@ -289,28 +291,34 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
                 .iter()
                 .filter(|l| l["fate"]["kind"] == "notCounted" && l["inside"] == true)
                 .collect();
-            assert_eq!(row[26], uncounted.len().to_string(), "{user} {id}");
+            assert_eq!(row[28], uncounted.len().to_string(), "{user} {id}");
             let sum: rust_decimal::Decimal = uncounted
                 .iter()
                 .map(|l| l["bill"]["amount"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap())
                 .sum();
-            assert_eq!(row[27].parse::<rust_decimal::Decimal>().unwrap(), sum, "{user} {id}");
+            assert_eq!(row[29].parse::<rust_decimal::Decimal>().unwrap(), sum, "{user} {id}");
             match bills["wouldHaveReached"]["id"].as_i64() {
-                Some(bill) => assert!(row[28].ends_with(&format!("(id {bill})")), "{user} {id}: {row:?}"),
-                None => assert_eq!(row[28], "", "{user} {id}"),
+                Some(bill) => assert!(row[30].ends_with(&format!("(id {bill})")), "{user} {id}: {row:?}"),
+                None => assert_eq!(row[30], "", "{user} {id}"),
             }
         }
     }
 
     // JSON: the verdict as an object, money as exact strings.
     let o = sb.run(&["--demo", "batch", "--customers", file.to_str().unwrap(), "--verdict", "--format", "json"], &[]);
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let answer: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let v = &answer["rows"];
     let verdict = &v[0]["verdict"];
     assert_eq!(verdict["standing"], "notReached");
     assert_eq!((verdict["shortBy"].as_str(), verdict["returnsTotal"].as_str()), (Some("179.50"), Some("-380.00")));
     assert_eq!(verdict["wouldHaveReached"], serde_json::json!([940000005]));
     assert_eq!(v[2]["verdict"]["standing"], "inProgress", "808000808's lifetime target is still open");
     assert!(v[3].get("verdict").is_none() && v[3]["failure"]["code"] == 8015);
+    // Why the missed ones missed, grouped: every missed row in one cause.
+    let causes = answer["causes"].as_array().unwrap();
+    let missed = v.as_array().unwrap().iter().filter(|r| r["verdict"]["standing"] == "notReached").count();
+    assert_eq!(causes.iter().map(|c| c["periods"].as_u64().unwrap() as usize).sum::<usize>(), missed);
+    assert!(causes.iter().all(|c| c["customers"].as_u64() >= Some(1) && c["said"].is_string()), "{causes:?}");
 }
 
 #[test]
@@ -377,6 +385,7 @@ fn a_verdict_over_a_hundred_thousand_events_holds_none_of_them() {
     let (out, code, batch_kib) = run_measured(&sb, &["batch", "--customers", file, "--verdict", "--format", "json"]);
     assert_eq!(code, 0, "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
+    let v = &v["rows"];
     let big = &v[0]["verdict"];
     assert_eq!(big["eventsCounted"], 100_000);
     assert_eq!(big["standing"], "reached", "{big}");
@@ -446,7 +455,8 @@ fn the_table_fits_the_terminal_and_lists_failures_whole_after_it() {
     std::fs::write(&file, "777000777\n808000808\nnobody@example.com\n").unwrap();
     let o = sb.run(&["--demo", "batch", "--customers", file.to_str().unwrap(), "--verdict", "--format", "json"], &[]);
     let mut rows: Vec<BatchRow> = Vec::new();
-    for v in serde_json::from_str::<Vec<Value>>(&stdout(&o)).unwrap() {
+    let answer: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for v in answer["rows"].as_array().unwrap().iter().cloned() {
         // Rebuilt from the JSON for the table: the same fields.
         let row: BatchRow = serde_json::from_value(v).unwrap();
         rows.push(row);
@@ -510,11 +520,13 @@ fn a_customer_with_no_target_is_answered_with_a_row_that_says_so() {
     let env = [("CAP_BASE_URL", base.as_str())];
     let o = sb.run(&["batch", "--customers", file.to_str().unwrap(), "--format", "json", "--verdict"], &env);
     assert_eq!(o.status.code(), Some(0), "an empty list is an answer: {}", stderr(&o));
-    let rows: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let answer: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = answer["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "one row for the customer both lines name");
+    assert_eq!(answer["causes"], serde_json::json!([]), "no period, no cause");
     assert_eq!(rows[0]["customer"], "900000077 = card:LOYAL900000077");
     assert_eq!(rows[0]["lines"], "1, 2");
-    for row in &rows {
+    for row in rows {
         assert_eq!(row["error"], "no targets");
         assert_eq!(row["userId"], 900_000_077);
         assert!(row.get("verdict").is_none() && row.get("failure").is_none());

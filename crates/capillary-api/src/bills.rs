@@ -68,6 +68,17 @@ impl Bill {
         }
     }
 
+    /// The hour of the day it was made, in the store's zone where known.
+    pub fn hour(&self) -> Option<u8> {
+        use chrono::Timelike;
+        let hour = match (self.billed_at, self.store_offset) {
+            (Some(t), Some(o)) => t.with_timezone(&o).hour(),
+            (Some(t), None) => t.hour(),
+            (None, _) => self.billed_local?.hour(),
+        };
+        u8::try_from(hour).ok()
+    }
+
     /// The calendar day the customer made it, in the store's zone where known.
     pub fn day(&self) -> Option<NaiveDate> {
         match (self.billed_at, self.store_offset) {

@@ -29,6 +29,9 @@ pub struct BillRef {
     pub when: String,
     pub store: Option<String>,
     pub outlier_status: Option<String>,
+    /// The hour it was made, in the store's zone where known (for causes).
+    #[serde(skip)]
+    pub hour: Option<u8>,
 }
 
 impl BillRef {
@@ -42,6 +45,7 @@ impl BillRef {
             when: b.when(),
             store: b.store.clone(),
             outlier_status: b.outlier_status.clone(),
+            hour: b.hour(),
         }
     }
 

@@ -55,7 +55,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 
 /// Money at the target's scale (at least two decimals): "0.00" beside
 /// "-380.00", never "0"; the digits the API sent are all kept.
-fn money(row: &BatchRow, m: Option<Money>) -> String {
+pub(crate) fn money(row: &BatchRow, m: Option<Money>) -> String {
     let Some(Money(mut d)) = m else { return String::new() };
     let scale = row.target_value.map_or(2, |t| t.0.scale()).max(2);
     if d.scale() < scale {
@@ -97,7 +97,7 @@ const fn failure(header: &'static str, cell: fn(&BatchRow) -> String) -> Column 
 use Part::{Row, Verdict};
 
 /// Every column, in CSV order; a table shows those with a title, in the same order.
-pub static COLUMNS: [Column; 30] = [
+pub static COLUMNS: [Column; 32] = [
     Column {
         cell: |r| r.customer.clone(),
         sort: Some(|a, b| a.customer.cmp(&b.customer)),
@@ -145,6 +145,14 @@ pub static COLUMNS: [Column; 30] = [
     failure("message", |r| r.failure.as_ref().map(|f| f.message.clone()).unwrap_or_default()),
     failure("httpStatus", |r| opt(r.failure.as_ref().and_then(|f| f.http_status))),
     failure("requestId", |r| r.failure.as_ref().and_then(|f| f.request_id.clone()).unwrap_or_default()),
+    // Why a missed period missed (`cause:late` filters by it), and the
+    // verdict as a sentence.
+    Column {
+        cell: |r| super::causes::cause_of(r).map(|c| c.text()).unwrap_or_default(),
+        sort: Some(|a, b| super::causes::cause_of(a).cmp(&super::causes::cause_of(b))),
+        ..column("cause", "cause", Verdict, Kind::Text { min: 5 }, 3)
+    },
+    Column { cell: super::causes::headline, ..column("headline", "headline", Verdict, Kind::Text { min: 24 }, 5) },
     Column {
         cell: |r| brief(r).map(|v| v.standing.word().to_string()).unwrap_or_default(),
         sort: Some(|a, b| brief(a).map(|v| v.standing.word()).cmp(&brief(b).map(|v| v.standing.word()))),

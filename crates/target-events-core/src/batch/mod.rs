@@ -11,8 +11,10 @@ use crate::api::model::{Money, UserTargetGroup};
 use crate::verdict::brief::Brief;
 
 mod answer;
+pub mod causes;
 pub mod columns;
 mod lines;
+pub mod summary;
 mod table;
 
 pub use answer::{Answered, Ask, Heard, answer};

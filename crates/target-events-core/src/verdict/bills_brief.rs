@@ -54,7 +54,39 @@ pub struct BillsBrief {
     /// id), or read in part.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Bills dated in the period that counted in another one: how many,
+    /// the hours of the day they were made in (first, last) and their stores.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub late: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_hours: Option<(u8, u8)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub late_stores: Vec<String>,
+    /// The uncounted bills by store, the store with most first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uncounted_stores: Vec<StoreBills>,
+    /// Of the uncounted bills, those made before the customer's enrolment.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub before_enrolment: usize,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A store's uncounted bills in a period.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreBills {
+    /// The store's code as the bills give it ("" when they give none).
+    pub store: String,
+    pub bills: usize,
+    /// Their amounts summed (absent when one is not exact).
+    pub amount: Option<Money>,
+}
+
+/// The most stores a brief names.
+const MAX_STORES: usize = 5;
 
 impl BillsBrief {
     pub fn of(story: &BillsStory) -> BillsBrief {
@@ -69,11 +101,49 @@ impl BillsBrief {
             Some(b) => vec![named(b)],
             None => story.together.iter().map(named).collect(),
         };
+        // Bills dated in the period and counted in another: late.
+        let late: Vec<_> = story
+            .lines
+            .iter()
+            .filter(|l| l.inside && matches!(l.fate, reconcile::Fate::CountedElsewhere { .. }))
+            .collect();
+        let hours = late.iter().filter_map(|l| l.bill.hour);
+        let late_hours = hours.clone().min().zip(hours.max());
+        let mut late_stores: Vec<String> = late.iter().filter_map(|l| l.bill.store.clone()).collect();
+        late_stores.sort();
+        late_stores.dedup();
+        late_stores.truncate(MAX_STORES);
+        // The uncounted ones by store, most bills first, ties by name.
+        let mut stores: Vec<StoreBills> = Vec::new();
+        for l in &uncounted {
+            let name = l.bill.store.clone().unwrap_or_default();
+            let at = match stores.iter().position(|s| s.store == name) {
+                Some(i) => i,
+                None => {
+                    stores.push(StoreBills { store: name, bills: 0, amount: Some(Money::ZERO) });
+                    stores.len() - 1
+                }
+            };
+            let s = &mut stores[at];
+            s.bills += 1;
+            s.amount = s.amount.zip(l.bill.amount).and_then(|(a, b)| a.checked_add(b));
+        }
+        stores.sort_by(|a, b| b.bills.cmp(&a.bills).then_with(|| a.store.cmp(&b.store)));
+        stores.truncate(MAX_STORES);
+        let before_enrolment = uncounted
+            .iter()
+            .filter(|l| matches!(l.fate, reconcile::Fate::NotCounted(reconcile::Why::BeforeEnrolment { .. })))
+            .count();
         BillsBrief {
             uncounted: Some(uncounted.len()),
             uncounted_amount,
             would_have_reached,
             note: story.incomplete.as_ref().map(|why| format!("not every bill could be read: {why}")),
+            late: late.len(),
+            late_hours,
+            late_stores,
+            uncounted_stores: stores,
+            before_enrolment,
         }
     }
 
