@@ -508,6 +508,7 @@ fn a_customer_with_no_target_is_answered_with_a_row_that_says_so() {
         live: None,
         mobile: None,
         bills: Vec::new(),
+        bill_stores: Default::default(),
     });
     // Adding a generated customer indexes the dataset again, the one above included.
     dataset.add_generated_customer(900_000_078, 9078, 3);

@@ -348,6 +348,58 @@ customers.append({
              "values": ["333.33", "120.00", "649.90", "75.50"]},
 })
 
+# 9. After a campaign: twelve customers of the Festive Spend Club who say "I
+# spent enough in September". Run `batch --verdict` over
+# assets/campaign.txt: five paid late on 30 September at Andheri (their bills
+# counted in October), four shopped at Saket where bills were made without the
+# loyalty number, two returned enough to fall short, one reached it.
+def cohort_customer(n, september, extra_events=(), bills=(), stores=None):
+    user = 776000001 + n
+    events = [with_offsets(event(970000000 + n * 100 + i, name, user, 997000000 + n * 100 + i, date,
+                                 processed or date, period, 7600, 7610, value), "+05:30")
+              for i, (name, date, processed, period, value) in enumerate(list(september) + list(extra_events))]
+    customers.append({
+        "userId": user, "firstName": "Campaign", "lastName": f"Customer {n + 1}",
+        "mobile": f"91980010{n + 1:04d}",
+        "enrolments": [{"targetRuleId": 7610, "enrolledOn": "2025-08-25T00:00:00.000+0000"}],
+        "events": events,
+        "bills": list(bills),
+        "billStores": stores or {},
+    })
+    return user
+
+
+def spent(total):
+    """September's purchases adding up to `total`, on ordinary days."""
+    return [("ADD_TRANSACTION", "2025-09-06 12:00:00.0", None, 7601, "2000.00"),
+            ("ADD_TRANSACTION", "2025-09-18 17:30:00.0", None, 7601, f"{total - 2000:.2f}")]
+
+
+for n in range(5):
+    # The last purchase, 23:20 to 23:55 on 30 September at Andheri, processed
+    # after midnight: counted in October.
+    minute = 20 + n * 8
+    late_id = 997000000 + n * 100 + 2
+    cohort_customer(n, spent(4600), [("ADD_TRANSACTION", f"2025-09-30 23:{minute:02d}:00.0",
+                                       f"2025-10-01 00:{minute + 2:02d}:00.0", 7602, "700.00")],
+                    stores={str(late_id): ["MUM-ANDHERI-02", "Andheri East"]})
+for n in range(5, 9):
+    # Two bills at Saket made without the loyalty number: no event stands for them.
+    cohort_customer(n, spent(4300), (), [
+        demo_bill(998000000 + n * 10, f"S-{5200 + n}", "NOT_INTERESTED", "2025-09-12T08:30:00Z", "+05:30", "450.00",
+                  "NORMAL", "DEL-SAKET-01", "Saket"),
+        demo_bill(998000001 + n * 10, f"S-{5300 + n}", "NOT_INTERESTED", "2025-09-27T13:10:00Z", "+05:30", "380.00",
+                  "NORMAL", "DEL-SAKET-01", "Saket"),
+    ])
+for n in range(9, 11):
+    # Enough spent, then a return that takes it below the target.
+    cohort_customer(n, spent(5400), [("RETURN_BILL", "2025-09-24 11:00:00.0", None, 7601, "-600.00")])
+# Reached.
+cohort_customer(11, spent(5200))
+campaign = [str(776000001 + n) for n in range(12)]
+Path(__file__).with_name("campaign.txt").write_text(
+    "# Complaints after the September campaign (Festive Spend Club, rule 7610)\n" + "\n".join(campaign) + "\n")
+
 dataset = {"groups": groups, "customers": customers}
 text = json.dumps(dataset, indent=1, ensure_ascii=True)
 # Money as exact JSON numbers.

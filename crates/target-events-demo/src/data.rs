@@ -85,6 +85,10 @@ pub struct Customer {
     /// ones events stand for are made from the events).
     #[serde(default)]
     pub bills: Vec<Value>,
+    /// The store a purchase's bill was made at, by the event's uniqueId
+    /// (code, name); the others were made at Bandra West.
+    #[serde(default)]
+    pub bill_stores: std::collections::HashMap<String, (String, String)>,
 }
 
 impl Customer {
@@ -228,6 +232,7 @@ impl Dataset {
             last_name: user_id.to_string(),
             mobile: None,
             bills: Vec::new(),
+            bill_stores: HashMap::new(),
             enrolments: vec![Enrolment {
                 target_rule_id: rule_id,
                 enrolled_on: "2025-01-01T00:00:00.000+0000".into(),
@@ -289,7 +294,8 @@ impl Dataset {
         clock: Option<LiveClock>,
     ) -> Result<Value, DemoError> {
         let customer = live::as_of(self.customer(user_id).ok_or(INVALID_USER)?, clock);
-        let mut bills: Vec<Value> = customer.events.iter().filter_map(|e| bill_of_event(user_id, e)).collect();
+        let mut bills: Vec<Value> =
+            customer.events.iter().filter_map(|e| bill_of_event(user_id, e, &customer.bill_stores)).collect();
         bills.extend(customer.bills.iter().cloned());
         let day = |b: &Value| {
             let t = b["billingTime"].as_str().unwrap_or("");
@@ -477,7 +483,11 @@ fn achieved(customer: &Customer, rule: &Rule, period_id: i64) -> Money {
 /// The bill a purchase or return event stands for: its id is the event's
 /// uniqueId; its time the event's instant in UTC (as an EU cluster writes
 /// it) with the store's offset beside it, else the local string.
-fn bill_of_event(user_id: i64, e: &Value) -> Option<Value> {
+fn bill_of_event(
+    user_id: i64,
+    e: &Value,
+    stores: &std::collections::HashMap<String, (String, String)>,
+) -> Option<Value> {
     let kind = match e["eventName"].as_str()? {
         "ADD_TRANSACTION" => "REGULAR",
         "RETURN_BILL" => "RETURN",
@@ -492,10 +502,11 @@ fn bill_of_event(user_id: i64, e: &Value) -> Option<Value> {
         }
         None => (format!("{}Z", e["eventDate"].as_str()?.get(..19)?.replace(' ', "T")), None),
     };
+    let (code, name) = stores.get(&id.to_string()).map_or(("MUM-BANDRA-01", "Bandra West"), |(c, n)| (c, n));
     let mut bill = json!({
         "id": id, "customerId": user_id, "billNumber": format!("B-{}", id % 100_000), "type": kind,
         "billingTime": time, "amount": number(amount), "grossAmount": number(amount), "discount": 0,
-        "outlierStatus": "NORMAL", "billingStore": {"code": "MUM-BANDRA-01", "name": "Bandra West"},
+        "outlierStatus": "NORMAL", "billingStore": {"code": code, "name": name},
     });
     if let Some(offset) = offset {
         bill["billingTimeInputOffset"] = json!(offset);

@@ -162,6 +162,8 @@ pub enum Action {
     OpenBatchRow,
     /// In the batch table: the verdict of the row's period.
     BatchRowVerdict,
+    /// The batch's causes: why the missed periods missed, grouped (or back to the rows).
+    ToggleCauses,
     /// In the summary: the verdict of the selected period.
     OpenVerdict,
     /// In the verdict panel: move between the periods and the events.

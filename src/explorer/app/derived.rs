@@ -133,7 +133,7 @@ impl App {
     /// The selected row as `header: value` lines: what `y` copies.
     pub fn batch_row_text(&self) -> Option<String> {
         let b = self.workflow.batch.as_ref()?;
-        let row = b.view().get(b.selected()).and_then(|&i| b.rows().get(i))?;
+        let row = b.selected_row()?;
         Some(row.as_lines())
     }
 

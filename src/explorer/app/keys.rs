@@ -303,6 +303,12 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Batch, &[c('G'), END], Action::Bottom, "last row"),
     b(X::Batch, &[ENTER], Action::OpenBatchRow, "that customer's events for the row's target"),
     b(X::Batch, &[c('e')], Action::BatchRowVerdict, "the verdict of the row's period"),
+    b(
+        X::Batch,
+        &[c('c')],
+        Action::ToggleCauses,
+        "why they missed, by cause (Enter: a cause's customers, again: a verdict)",
+    ),
     b(X::Batch, &[c('/')], Action::StartFilter, "filter the rows"),
     b(X::Batch, &[c('o')], Action::CycleSort, "sort by the next column"),
     b(X::Batch, &[c('O')], Action::ReverseSort, "reverse the sort"),
@@ -456,6 +462,10 @@ pub mod footers {
         (&[CycleSort], "sort"),
         (&[Close], "hides"),
     ];
+    pub const BATCH_CAUSES: &[FooterItem] =
+        &[(&[Down, Up], "cause"), (&[OpenBatchRow], "its customers"), (&[ToggleCauses], "rows"), (&[Close], "back")];
+    pub const BATCH_CAUSE_ROWS: &[FooterItem] =
+        &[(&[Down, Up], "customer"), (&[OpenBatchRow], "verdict"), (&[Close], "back")];
     pub const VERDICT_PERIODS: &[FooterItem] = &[
         (&[Down, Up], "period"),
         (&[VerdictSwitch], "events"),

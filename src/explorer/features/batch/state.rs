@@ -2,6 +2,7 @@
 //! view kept from them.
 
 use crate::core::batch::BatchRow;
+use crate::core::batch::causes::Cause;
 use crate::core::batch::columns::{Column, sort_columns};
 use crate::explorer::app::state::FilterState;
 
@@ -24,6 +25,20 @@ pub struct BatchTable {
     /// The table columns with nothing in any row, left out: found once,
     /// since the rows never change.
     pub(in crate::explorer::features::batch) empty: Vec<bool>,
+    /// Why the missed periods missed, grouped (found once, with the rows).
+    pub(in crate::explorer::features::batch) causes: Vec<Cause>,
+    /// The causes are drawn instead of the rows: which one is selected, and
+    /// the one whose customers are listed (with the row selected there).
+    pub(in crate::explorer::features::batch) causes_view: Option<CausesView>,
+}
+
+/// Where the causes view is: the cause selected and, once opened (Enter),
+/// its customers' rows listed with one selected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CausesView {
+    pub cause: usize,
+    pub open: bool,
+    pub row: usize,
 }
 
 impl BatchTable {
@@ -39,6 +54,33 @@ impl BatchTable {
 
     pub fn selected(&self) -> usize {
         self.selected
+    }
+
+    /// Why the missed periods missed, grouped.
+    pub fn causes(&self) -> &[Cause] {
+        &self.causes
+    }
+
+    /// The causes view, when it is drawn.
+    pub fn causes_view(&self) -> Option<CausesView> {
+        self.causes_view
+    }
+
+    /// The rows of the cause opened, when one is.
+    pub fn cause_rows(&self) -> Option<&[usize]> {
+        let v = self.causes_view.filter(|v| v.open)?;
+        self.causes.get(v.cause).map(|c| c.rows.as_slice())
+    }
+
+    /// The row the keys act on: the one selected in the rows, or in the
+    /// cause opened.
+    pub fn selected_row(&self) -> Option<&BatchRow> {
+        let i = match self.causes_view {
+            Some(v) if v.open => *self.cause_rows()?.get(v.row)?,
+            Some(_) => return None,
+            None => *self.view.get(self.selected)?,
+        };
+        self.rows.get(i)
     }
 
     /// The rows carry verdicts (`batch --verdict`).
@@ -80,7 +122,8 @@ impl BatchTable {
         let failed = rows.iter().filter(|r| !r.error.is_empty()).count();
         let verdicts = rows.iter().any(|r| r.verdict.is_some());
         let empty = crate::core::batch::empty_columns(&rows);
-        let mut table = BatchTable { rows, failed, verdicts, empty, ..Default::default() };
+        let causes = crate::core::batch::causes::causes(&rows);
+        let mut table = BatchTable { rows, failed, verdicts, empty, causes, ..Default::default() };
         table.refresh("");
         table
     }

@@ -6,6 +6,7 @@ use crate::explorer::app::Field;
 use crate::explorer::app::action::{Action, Ask, Effect};
 use crate::explorer::app::screen::{Layer, Panel};
 use crate::explorer::app::state::{App, Focus};
+use crate::explorer::features::batch::state::CausesView;
 
 /// Rebuilds the batch's view after its filter, sort or rows changed.
 pub(crate) fn refresh_batch_view(app: &mut App) {
@@ -47,7 +48,7 @@ pub(crate) fn batch_sort(app: &mut App, reverse: bool) {
 /// None (and why, flashed) when the row has no target.
 fn take_row(app: &mut App) -> Option<(i64, i64, Option<i64>)> {
     let b = app.workflow.batch.as_ref()?;
-    let row = b.view.get(b.selected).and_then(|&i| b.rows.get(i))?;
+    let row = b.selected_row()?;
     let (Some(user), Some(rule)) = (row.user_id, row.rule_id) else {
         let why = if row.error.is_empty() {
             format!("{} has no target to open.", row.customer)
@@ -91,6 +92,12 @@ pub(crate) fn batch_row_verdict(app: &mut App, fx: &mut Vec<Effect>) {
 
 /// The keys of the batch table, when it owns the screen.
 pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    if app.workflow.batch.as_ref().is_some_and(|b| b.causes_view.is_some()) {
+        return causes_action(app, action, key, fx);
+    }
+    if action == Action::ToggleCauses {
+        return show_causes(app);
+    }
     if let Some(delta) = action.step(key, app.page_rows()) {
         batch_move(app, delta);
         return true;
@@ -108,6 +115,59 @@ pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::Ke
             path: "target-events-batch.csv".into(),
             kind: crate::explorer::app::state::TextFile::BatchRows,
         }),
+        _ => return false,
+    }
+    true
+}
+
+/// `c`: the causes instead of the rows; with no verdict, says why none.
+fn show_causes(app: &mut App) -> bool {
+    let Some(b) = &mut app.workflow.batch else { return true };
+    if !b.verdicts {
+        app.flash("No verdicts in this batch: run it with --verdict to see why customers missed.");
+    } else if b.causes.is_empty() {
+        app.flash("No period in this batch was missed: there is no cause to show.");
+    } else {
+        b.causes_view = Some(Default::default());
+    }
+    true
+}
+
+/// The keys of the causes view: move, Enter opens a cause's customers and
+/// then one's verdict, Esc steps back (to the causes, then to the rows).
+fn causes_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    let rows = app.page_rows();
+    let Some(b) = &mut app.workflow.batch else { return false };
+    let Some(mut v) = b.causes_view else { return false };
+    let listed = b.cause_rows().map_or(0, <[usize]>::len);
+    if let Some(delta) = action.step(key, rows) {
+        let (at, len) = if v.open { (&mut v.row, listed) } else { (&mut v.cause, b.causes.len()) };
+        *at = (*at as isize).saturating_add(delta).clamp(0, len.saturating_sub(1) as isize) as usize;
+        b.causes_view = Some(v);
+        return true;
+    }
+    match action {
+        Action::OpenBatchRow if !v.open => b.causes_view = Some(CausesView { open: true, row: 0, ..v }),
+        Action::OpenBatchRow | Action::BatchRowVerdict if v.open => batch_row_verdict(app, fx),
+        Action::Close if key.code == crossterm::event::KeyCode::Esc && v.open => {
+            b.causes_view = Some(CausesView { open: false, ..v })
+        }
+        Action::Close if key.code == crossterm::event::KeyCode::Esc => b.causes_view = None,
+        Action::ToggleCauses => b.causes_view = None,
+        Action::Copy if v.open => match app.batch_row_text() {
+            Some(row) => app.ask(Ask::Copy { title: "The batch row".into(), text: row }),
+            None => app.flash("No row selected."),
+        },
+        Action::Copy => {
+            let text = crate::core::batch::summary::causes_text(&b.causes);
+            app.ask(Ask::Copy { title: "Why they missed, by cause".into(), text: text.trim_start().to_string() });
+        }
+        // The rest (filter, sort, export) work on the rows: said, not silently dropped.
+        Action::StartFilter | Action::CycleSort | Action::ReverseSort | Action::AskExport | Action::BatchRowVerdict => {
+            let rows =
+                crate::explorer::app::keys::key_of(crate::explorer::app::screen::Owner::Batch, Action::ToggleCauses);
+            app.flash(&format!("That works on the rows: {rows} goes back to them."));
+        }
         _ => return false,
     }
     true

@@ -15,26 +15,53 @@ use crate::explorer::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(batch) = &app.workflow.batch else { return };
-    let filter = batch.filter.input.value();
-    let view = &batch.view;
-    let failed = batch.failed;
-    let title = columns::join_fitting(
-        &[
-            (0, " Batch".to_string()),
-            (1, format!(" · {} rows", batch.rows.len())),
-            (2, if failed > 0 { format!(" · {failed} not found or failed") } else { String::new() }),
-            (1, if filter.trim().is_empty() { String::new() } else { format!(" · {} match", view.len()) }),
-            (3, sort_note(batch)),
-            (0, " ".into()),
-        ],
-        area.width.saturating_sub(2) as usize,
-    );
     use crate::explorer::app::keys::{footer, footers};
-    let keys = footer(crate::explorer::app::screen::Owner::Batch, footers::BATCH);
+    let owner = crate::explorer::app::screen::Owner::Batch;
+    let width = area.width.saturating_sub(2) as usize;
+    // The rows: all of them (filtered, sorted), or the customers of a cause opened.
+    let (view, selected, title, keys) = match (batch.causes_view, batch.cause_rows()) {
+        (Some(v), Some(rows)) => {
+            let cause = &batch.causes[v.cause];
+            let title = columns::join_fitting(
+                &[
+                    (0, format!(" Why they missed · {}", cause.said)),
+                    (1, format!(" · {}", crate::core::verdict::count(cause.customers, "customer", "customers"))),
+                    (2, format!(" · {}", crate::core::verdict::count(cause.periods, "period", "periods"))),
+                    (0, " ".into()),
+                ],
+                width,
+            );
+            (rows, v.row, title, footer(owner, footers::BATCH_CAUSE_ROWS))
+        }
+        (Some(v), None) => return draw_causes(batch, v.cause, theme, frame, area),
+        (None, _) => {
+            let filter = batch.filter.input.value();
+            let failed = batch.failed;
+            let title = columns::join_fitting(
+                &[
+                    (0, " Batch".to_string()),
+                    (1, format!(" · {} rows", batch.rows.len())),
+                    (2, if failed > 0 { format!(" · {failed} not found or failed") } else { String::new() }),
+                    (
+                        1,
+                        if filter.trim().is_empty() {
+                            String::new()
+                        } else {
+                            format!(" · {} match", batch.view.len())
+                        },
+                    ),
+                    (3, sort_note(batch)),
+                    (0, " ".into()),
+                ],
+                width,
+            );
+            (batch.view.as_slice(), batch.selected, title, footer(owner, footers::BATCH))
+        }
+    };
     let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
-    let selected = batch.selected.min(view.len().saturating_sub(1));
+    let selected = selected.min(view.len().saturating_sub(1));
     // The selected row in full on the last line: its cells are cut to fit, its error must not be.
     if let Some(row) = view.get(selected).and_then(|&i| batch.rows.get(i))
         && inner.height >= 4
@@ -84,6 +111,81 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     });
     let table = crate::explorer::ui::selectable_table(rows, &chosen, header, theme);
     let mut state = TableState::default().with_selected((!view.is_empty()).then_some(selected - start));
+    frame.render_stateful_widget(table, inner, &mut state);
+}
+
+/// The causes: one line each, most customers first, the amount at stake
+/// whole or absent.
+fn draw_causes(batch: &BatchTable, selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    use crate::core::batch::causes::described;
+    use crate::explorer::app::keys::{footer, footers};
+    let missed: usize = batch.causes.iter().map(|c| c.periods).sum();
+    let title = columns::join_fitting(
+        &[
+            (0, " Why they missed".to_string()),
+            (1, format!(" · {}", crate::core::verdict::count(missed, "period", "periods"))),
+            (2, format!(" · {}", crate::core::verdict::count(batch.causes.len(), "cause", "causes"))),
+            (0, " ".into()),
+        ],
+        area.width.saturating_sub(2) as usize,
+    );
+    let keys = footer(crate::explorer::app::screen::Owner::Batch, footers::BATCH_CAUSES);
+    let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let cells: Vec<[String; 5]> = batch
+        .causes
+        .iter()
+        .map(|c| {
+            let more = c.customers.saturating_sub(c.named.len());
+            let mut names = c.named.join(", ");
+            if more > 0 {
+                names.push_str(&format!(" and {more} more"));
+            }
+            [
+                crate::sanitize::line(&described(c)).into_owned(),
+                c.customers.to_string(),
+                c.periods.to_string(),
+                c.at_stake.map(|a| a.as_money()).unwrap_or_default(),
+                crate::sanitize::line(&names).into_owned(),
+            ]
+        })
+        .collect();
+    let titles = ["cause", "customers", "periods", "short in all", "customers named"];
+    use crate::core::columns::{Kind, Spec};
+    let specs: Vec<Spec> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let kind = match i {
+                0 => Kind::Text { min: 24 },
+                4 => Kind::Text { min: 12 },
+                _ => Kind::Figure,
+            };
+            let mut spec = Spec::new(t, kind, [0, 0, 1, 1, 2][i]);
+            for r in &cells {
+                spec.fit_cell(&r[i]);
+            }
+            spec
+        })
+        .collect();
+    let chosen = crate::core::columns::widths(&specs, inner.width.saturating_sub(2), 1);
+    let right = |i: usize| (1..=3).contains(&i);
+    let cell = |text: &str, w: u16, i: usize| {
+        let line = Line::from(columns::fit(text, w).into_owned());
+        Cell::from(if right(i) { line.alignment(Alignment::Right) } else { line })
+    };
+    let header =
+        Row::new(titles.iter().enumerate().filter_map(|(i, t)| chosen[i].map(|w| cell(t, w, i)))).style(theme.header());
+    let height = inner.height.saturating_sub(1) as usize;
+    let start = selected.saturating_sub(height.saturating_sub(1));
+    let rows = cells
+        .iter()
+        .skip(start)
+        .take(height)
+        .map(|r| Row::new((0..5).filter_map(|i| chosen[i].map(|w| cell(&r[i], w, i)))));
+    let table = crate::explorer::ui::selectable_table(rows, &chosen, header, theme);
+    let mut state = TableState::default().with_selected((!cells.is_empty()).then_some(selected - start));
     frame.render_stateful_widget(table, inner, &mut state);
 }
 
