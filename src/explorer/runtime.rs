@@ -134,14 +134,9 @@ impl Runtime {
                     let path = std::path::absolute(&path).unwrap_or(path);
                     // The notes directory is made on first use, private to the user.
                     let dir = path.parent().map(crate::private_file::create_dir).unwrap_or(Ok(()));
-                    let result =
-                        dir.and_then(|()| crate::core::output::write_text(&path, overwrite, &text)).map_err(|e| {
-                            if e.kind() == io::ErrorKind::AlreadyExists {
-                                ExportError::Exists
-                            } else {
-                                ExportError::Failed(e.to_string())
-                            }
-                        });
+                    let result = dir
+                        .and_then(|()| crate::core::output::write_text(&path, overwrite, &text))
+                        .map_err(|e| write_error(&path, e));
                     let _ = tx.send(Msg::Saved { path, kind, result });
                 });
             }
@@ -187,13 +182,8 @@ impl Runtime {
                 tokio::task::spawn_blocking(move || {
                     // Show where it really went, not a relative name.
                     let path = std::path::absolute(&path).unwrap_or(path);
-                    let result = export::write_view(&path, format, &outcome, &indices, overwrite).map_err(|e| {
-                        if e.kind() == io::ErrorKind::AlreadyExists {
-                            ExportError::Exists
-                        } else {
-                            ExportError::Failed(e.to_string())
-                        }
-                    });
+                    let result = export::write_view(&path, format, &outcome, &indices, overwrite)
+                        .map_err(|e| write_error(&path, e));
                     let _ = tx.send(Msg::Exported { path, result });
                 });
             }
@@ -246,4 +236,21 @@ fn debug_panic_trigger(msg: &Msg) {
         }
     }
     let _ = msg;
+}
+
+/// A failed write as the explorer tells it: "already exists" only when the
+/// file itself does (a folder on the way that is a file also says
+/// AlreadyExists, and no yes would ever write there).
+fn write_error(path: &std::path::Path, e: io::Error) -> ExportError {
+    if e.kind() == io::ErrorKind::AlreadyExists && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+        ExportError::Exists
+    } else if e.kind() == io::ErrorKind::AlreadyExists {
+        let on_the_way = path.ancestors().skip(1).find(|a| a.is_file());
+        ExportError::Failed(match on_the_way {
+            Some(file) => format!("{} is a file, not a folder", file.display()),
+            None => e.to_string(),
+        })
+    } else {
+        ExportError::Failed(e.to_string())
+    }
 }

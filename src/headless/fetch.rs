@@ -200,6 +200,12 @@ pub fn remedy_said(r: &Remedy) -> String {
         Remedy::Correct(Param::UserId) => "Check the customer given (--user-id or --customer).".into(),
         Remedy::Correct(Param::RuleId) => "Check the target rule given (--rule-id).".into(),
         Remedy::Correct(Param::PeriodId) => "Check the period given (--period-id), or leave it out.".into(),
+        Remedy::CheckBaseUrl => {
+            "Check the address: --base-url, CAP_BASE_URL, or the profile's base_url or cluster.".into()
+        }
+        Remedy::SetBaseUrl => {
+            "If the new address is right, pass it as --base-url or set it as the profile's base_url.".into()
+        }
         other => other.plain(),
     }
 }

@@ -7,10 +7,23 @@ use crate::explorer::app::state::App;
 
 impl App {
     pub fn flash_no_query(&mut self) {
-        self.flash(&format!(
-            "Enter a customer id and a target rule id first, then press {}.",
-            super::keys::key_of(super::screen::Owner::Query, super::action::Action::Submit)
-        ));
+        self.flash(&format!("Enter a customer id and a target rule id first, {}.", self.how_to_send()));
+    }
+
+    /// How the query is sent from where the keys are now: "then press
+    /// Enter" in a field; from elsewhere the key that goes to the fields.
+    pub fn how_to_send(&self) -> String {
+        use super::action::Action;
+        use super::keys::key_of;
+        use super::screen::Owner;
+        match self.owner() {
+            Owner::Query => format!("then press {}", key_of(Owner::Query, Action::Submit)),
+            owner => format!(
+                "in the fields ({} goes there), then press {}",
+                key_of(owner, Action::EditQuery),
+                key_of(Owner::Query, Action::Submit)
+            ),
+        }
     }
 
     /// A fetch-all under way, for the table or the verdict (ticks the spinner).

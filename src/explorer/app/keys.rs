@@ -353,9 +353,14 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Copied, &[PGDN, PGUP], Action::Screenful, "scroll a screenful"),
     b(X::Copied, &[c('l'), RIGHT], Action::Right, "scroll right: long lines are kept whole"),
     b(X::Copied, &[c('h'), LEFT], Action::Left, "scroll left"),
+    b(X::Copied, &[c('g'), HOME], Action::Top, "the first line"),
+    b(X::Copied, &[c('G'), END], Action::Bottom, "the last line"),
     b(X::Copied, &[ESC, ENTER, c('q')], Action::CloseOverlay, "close"),
-    b(X::Help, &[c('j'), DOWN, PGDN], Action::Down, "scroll down"),
-    b(X::Help, &[c('k'), UP, PGUP], Action::Up, "scroll up"),
+    b(X::Help, &[c('j'), DOWN], Action::Down, "scroll down"),
+    b(X::Help, &[c('k'), UP], Action::Up, "scroll up"),
+    b(X::Help, &[PGDN, PGUP], Action::Screenful, "a screenful down / up"),
+    b(X::Help, &[c('g'), HOME], Action::Top, "the top"),
+    b(X::Help, &[c('G'), END], Action::Bottom, "the end"),
     b(X::Help, &[ESC, c('?'), c('q'), ENTER], Action::CloseOverlay, "close"),
 ];
 
@@ -460,6 +465,8 @@ pub mod footers {
         (&[BatchRowVerdict], "verdict"),
         (&[StartFilter], "filter"),
         (&[CycleSort], "sort"),
+        (&[ToggleCauses], "causes"),
+        (&[ClearFilter], "clears the filter"),
         (&[Close], "hides"),
     ];
     pub const BATCH_CAUSES: &[FooterItem] =
@@ -489,6 +496,7 @@ pub mod footers {
     pub const HELP_WHOLE: &[FooterItem] = &[(&[CloseOverlay], "closes")];
     pub const COPIED: &[FooterItem] =
         &[(&[Down, Up], "scroll"), (&[Left, Right], "sideways"), (&[CloseOverlay], "closes")];
+    pub const COPIED_NARROW: &[FooterItem] = &[(&[Down, Up], "scroll"), (&[CloseOverlay], "closes")];
     pub const COPIED_WHOLE: &[FooterItem] = &[(&[Left, Right], "sideways"), (&[CloseOverlay], "closes")];
     pub const VERDICT_EVENTS: &[FooterItem] = &[
         (&[Down, Up], "event"),
@@ -505,6 +513,55 @@ pub mod footers {
 pub fn keys_for(owner: Owner, action: Action) -> Option<&'static [Key]> {
     let (contexts, _) = chain(owner);
     contexts.iter().find_map(|ctx| BINDINGS.iter().find(|b| b.context == *ctx && b.action == action).map(|b| b.keys))
+}
+
+/// [`footer`], as the keys stand now: a key a guarded binding takes for
+/// something else at this moment (Esc clearing a kept filter) is left out of
+/// the item it would not do.
+pub fn footer_now(app: &App, owner: Owner, items: &[FooterItem]) -> String {
+    let (contexts, _) = chain(owner);
+    let now = |key: Key| {
+        contexts.iter().find_map(|&context| {
+            BINDINGS
+                .iter()
+                .filter(|b| b.context == context)
+                .find(|b| b.keys.contains(&key) && b.when.holds(app))
+                .map(|b| b.action)
+        })
+    };
+    let kept: Vec<(Vec<Action>, &'static str, Vec<Key>)> = items
+        .iter()
+        .map(|(actions, words)| {
+            let keys = actions
+                .iter()
+                .filter_map(|a| keys_for(owner, *a))
+                .flatten()
+                .copied()
+                .filter(|k| actions.iter().any(|a| now(*k) == Some(*a)))
+                .collect();
+            (actions.to_vec(), *words, keys)
+        })
+        .collect();
+    let parts: Vec<String> = kept
+        .iter()
+        .filter(|(_, _, keys)| !keys.is_empty())
+        .map(|(actions, words, keys)| {
+            let quiet = |k: &&Key| {
+                !matches!(
+                    k.code,
+                    KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right | KeyCode::PageUp | KeyCode::PageDown
+                )
+            };
+            let labels: Vec<String> = if actions.len() == 1 {
+                let named: Vec<String> = keys.iter().filter(quiet).take(2).map(|k| k.label()).collect();
+                if named.is_empty() { keys.iter().take(2).map(|k| k.label()).collect() } else { named }
+            } else {
+                actions.iter().filter_map(|a| keys.iter().find(|k| now(**k) == Some(*a)).map(|k| k.label())).collect()
+            };
+            format!("{} {words}", labels.join("/"))
+        })
+        .collect();
+    if parts.is_empty() { String::new() } else { format!(" {} ", parts.join(" · ")) }
 }
 
 /// A footer for `owner`: " j/k period · Tab events · Esc/e closes ". An item

@@ -27,11 +27,11 @@ pub fn too_small(size: Rect) -> bool {
 
 /// Rows the error banner needs at this size: its lines as the paragraph wraps
 /// them, at most eight rows with the border; one line only on short terminals.
-pub fn banner_height(e: &ApiError, size: Rect, owner: super::screen::Owner) -> u16 {
+pub fn banner_height(e: &ApiError, size: Rect, app: &App) -> u16 {
     if size.height < 24 {
         return 3;
     }
-    let lines: Vec<Line> = crate::explorer::app::told::banner_lines(e, owner).into_iter().map(Line::from).collect();
+    let lines: Vec<Line> = crate::explorer::app::told::banner_lines(e, app).into_iter().map(Line::from).collect();
     let rows = Paragraph::new(lines).wrap(Wrap { trim: true }).line_count(size.width.saturating_sub(2).max(1));
     (u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2)).min(8)
 }
@@ -80,7 +80,7 @@ pub fn areas(size: Rect, app: &App) -> Areas {
     if too_small(size) {
         return Areas { too_small: true, ..Areas::default() };
     }
-    let banner_h = app.case.results.error.as_ref().map_or(0, |e| banner_height(e, size, app.owner()));
+    let banner_h = app.case.results.error.as_ref().map_or(0, |e| banner_height(e, size, app));
     let [query, banner, main, status] = Layout::vertical([
         Constraint::Length(QUERY_HEIGHT),
         Constraint::Length(banner_h),

@@ -407,6 +407,8 @@ pub struct Results {
     pub prefetching: Vec<EventsQuery>,
     /// An error that blames no input, for the banner.
     pub error: Option<ApiError>,
+    /// The query whose request failed with that error: what `r` retries.
+    pub failed: Option<EventsQuery>,
     pub last_request: Option<LastRequest>,
     pub cache: HashMap<EventsQuery, CachedPage>,
     pub table: TableView,
@@ -483,6 +485,7 @@ impl Results {
             in_flight: None,
             prefetching: Vec::new(),
             error: None,
+            failed: None,
             last_request: None,
             cache: HashMap::new(),
             table: TableView::default(),

@@ -8,17 +8,23 @@ use super::screen::Owner;
 use crate::api::ApiError;
 use crate::core::told::{Remedy, Told};
 
-/// The key that asks again where `owner` has the screen: `r` over the
-/// table and panels, Enter in a query field; none in an overlay.
-pub fn retry_key(owner: Owner) -> Option<String> {
-    [Action::Refresh, Action::Submit]
-        .into_iter()
-        .find_map(|a| keys_for(owner, a).and_then(|k| k.first()).map(|k| k.label()))
+/// The key that asks the failed request again where `owner` has the
+/// screen: `r` over the table and panels; Enter in a query field only when
+/// what failed is the fields' first page (Enter sends that); none in an overlay.
+pub fn retry_key(app: &super::state::App, owner: Owner) -> Option<String> {
+    let label = |a| keys_for(owner, a).and_then(|k| k.first()).map(|k| k.label());
+    label(Action::Refresh).or_else(|| {
+        let failed = app.case.results.failed;
+        (failed.is_some() && failed == app.query_from_inputs()).then(|| label(Action::Submit)).flatten()
+    })
 }
 
-/// The remedy, naming the keys that work where `owner` has the screen.
-pub fn remedy(r: &Remedy, owner: Owner) -> String {
-    let retry = retry_key(owner);
+/// Said when Enter (or a pick) finds no query to send: a field is empty or
+/// holds what is no id; the marks under the fields say which.
+pub const NOTHING_TO_SEND: &str = "The query is not complete (see under the fields): nothing was sent.";
+
+/// The remedy, naming `retry` (the key that asks again, when one does here).
+pub fn remedy(r: &Remedy, retry: Option<String>) -> String {
     match (r, retry) {
         (Remedy::RetryAfterWait, Some(k)) => format!("Press {k} to retry once the wait is over."),
         (Remedy::RetryThenEscalate, Some(k)) => {
@@ -34,8 +40,8 @@ pub fn remedy(r: &Remedy, owner: Owner) -> String {
 }
 
 /// What an error banner says: the sentence, the facts, the remedy if any.
-pub fn banner_lines(e: &ApiError, owner: Owner) -> Vec<String> {
+pub fn banner_lines(e: &ApiError, app: &super::state::App) -> Vec<String> {
     let mut v = vec![e.sentence(), e.facts()];
-    v.extend(e.remedy().map(|r| remedy(&r, owner)));
+    v.extend(e.remedy().map(|r| remedy(&r, retry_key(app, app.owner()))));
     v
 }

@@ -109,7 +109,7 @@ impl App {
     /// the query, paging, pickers, the toggles that open panels, quitting.
     pub(crate) fn apply(&mut self, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) {
         let handled = match self.owner() {
-            Owner::Help => self.help_action(action),
+            Owner::Help => self.help_action(action, key),
             Owner::Copied => self.copied_action(action, key),
             Owner::Confirm | Owner::Prompt => self.prompt_action(action, key, fx),
             Owner::Picker => pickers::on_action(self, action, key, fx),
@@ -125,14 +125,16 @@ impl App {
         }
     }
 
-    /// The help overlay: it scrolls and closes.
-    fn help_action(&mut self, action: Action) -> bool {
+    /// The help overlay: it scrolls (a line, a screenful, to either end) and closes.
+    fn help_action(&mut self, action: Action, key: KeyEvent) -> bool {
         let max = self.chrome.frame.help_max_scroll;
+        let page = usize::from(self.chrome.size.height.saturating_sub(6));
+        if let (Some(delta), Some(Overlay::Help { scroll })) = (action.step(key, page), self.screen.overlay_mut()) {
+            let delta = (delta as i64).clamp(-i64::from(u16::MAX), i64::from(u16::MAX));
+            *scroll = (i64::from(*scroll) + delta).clamp(0, i64::from(max)) as u16;
+            return true;
+        }
         match (action, self.screen.overlay_mut()) {
-            (Action::Up | Action::Down, Some(Overlay::Help { scroll })) => {
-                let delta: i64 = if action == Action::Down { 1 } else { -1 };
-                *scroll = (i64::from(*scroll) + delta).clamp(0, i64::from(max)) as u16;
-            }
             (Action::CloseOverlay, _) => {
                 self.screen.close_overlay();
             }
@@ -144,7 +146,11 @@ impl App {
     /// Copied text: it scrolls both ways and closes.
     fn copied_action(&mut self, action: Action, key: KeyEvent) -> bool {
         let size = self.chrome.size;
-        if let Some(delta) = action.step(key, 8)
+        let (_, page) = match self.screen.overlay() {
+            Some(Overlay::Copied { text, .. }) => crate::explorer::features::overlays::copied_rows(size, text),
+            _ => (0, 1),
+        };
+        if let Some(delta) = action.step(key, page)
             && let Some(Overlay::Copied { text, scroll, .. }) = self.screen.overlay_mut()
         {
             let (total, visible) = crate::explorer::features::overlays::copied_rows(size, text);
@@ -187,9 +193,9 @@ impl App {
     fn detail_action(&mut self, action: Action, key: KeyEvent) -> bool {
         let Some(delta) = action.step(key, self.page_rows()) else { return false };
         let max = self.chrome.frame.detail_max_scroll;
-        let step = if delta.unsigned_abs() > 1_000_000 { i64::from(u16::MAX) } else { delta as i64 };
-        let next = (i64::from(self.case.results.detail.scroll) + step.signum() * step.abs().min(i64::from(u16::MAX)))
-            .clamp(0, i64::from(max));
+        // To either end (g, G) is a step past it, with its sign kept.
+        let step = (delta as i64).clamp(-i64::from(u16::MAX), i64::from(u16::MAX));
+        let next = (i64::from(self.case.results.detail.scroll) + step).clamp(0, i64::from(max));
         self.case.results.detail.scroll = next as u16;
         true
     }
@@ -286,6 +292,12 @@ impl App {
             Action::CopyReply => exports::copy_reply(self, fx),
             Action::Close => self.close_panel(fx),
             Action::ToggleHelp => self.toggle_help(),
+            // After a failure, the request that failed is the one asked again.
+            Action::Refresh if self.case.results.error.is_some() && self.case.results.failed.is_some() => {
+                if let Some(q) = self.case.results.failed {
+                    paging::request(self, q, false, true, fx);
+                }
+            }
             Action::Refresh if self.showing_all() => every_page::fetch_all(self, fx),
             Action::Refresh => match self.base_query() {
                 Some(q) => {

@@ -105,3 +105,11 @@ pub fn selectable_table<'a>(
         .highlight_symbol("▶ ")
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
 }
+
+/// `area` and a column either side (within `screen`): what an overlay
+/// clears, so no letter of the pane beneath shows in its margin.
+pub fn with_margin(area: ratatui::layout::Rect, screen: ratatui::layout::Rect) -> ratatui::layout::Rect {
+    let x = area.x.saturating_sub(1).max(screen.x);
+    let right = area.right().saturating_add(1).min(screen.right());
+    ratatui::layout::Rect { x, width: right.saturating_sub(x), ..area }
+}

@@ -55,7 +55,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 ],
                 width,
             );
-            (batch.view.as_slice(), batch.selected, title, footer(owner, footers::BATCH))
+            // As the keys stand now: with a filter kept, Esc clears it and b hides.
+            (
+                batch.view.as_slice(),
+                batch.selected,
+                title,
+                crate::explorer::app::keys::footer_now(app, owner, footers::BATCH),
+            )
         }
     };
     let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);

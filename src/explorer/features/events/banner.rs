@@ -18,12 +18,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .title(Span::styled(" ✗ Request failed ", theme.error()))
         .title_bottom(
             Line::from(Span::styled(
-                crate::explorer::app::told::retry_key(app.owner()).map_or_else(String::new, |k| format!(" {k} retry ")),
+                crate::explorer::app::told::retry_key(app, app.owner())
+                    .map_or_else(String::new, |k| format!(" {k} retry ")),
                 theme.muted(),
             ))
             .right_aligned(),
         );
-    let mut text = crate::explorer::app::told::banner_lines(e, app.owner()).into_iter();
+    let mut text = crate::explorer::app::told::banner_lines(e, app).into_iter();
     let mut lines = vec![Line::from(Span::styled(text.next().unwrap_or_default(), theme.error()))];
     lines.extend(text.next().map(Line::from));
     lines.extend(text.map(|hint| Line::from(Span::styled(hint, theme.muted()))));

@@ -12,13 +12,7 @@ use crate::explorer::features::events::paging;
 
 pub(crate) fn fetch_all(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(query) = app.base_query().or_else(|| app.query_from_inputs()) else {
-        return app.flash(&format!(
-            "Enter a customer id and a target rule id first, then press {}.",
-            crate::explorer::app::keys::key_of(
-                crate::explorer::app::screen::Owner::Query,
-                crate::explorer::app::action::Action::Submit
-            )
-        ));
+        return app.flash(&format!("Enter a customer id and a target rule id first, {}.", app.how_to_send()));
     };
     if let Some(old) = app.case.all_run.take() {
         fx.push(Effect::Cancel { generation: old.generation });

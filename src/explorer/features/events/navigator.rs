@@ -145,16 +145,19 @@ fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn draw_progress(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, run: &crate::explorer::app::state::AllRun) {
     let ratio = if run.pages == 0 { 0.0 } else { (f64::from(run.pages_done) / f64::from(run.pages)).clamp(0.0, 1.0) };
     let retries = if run.retries > 0 { format!(" · {} retries", run.retries) } else { String::new() };
+    // For the verdict (e, B) it reads the rule's events, not the table's pages.
+    let what =
+        if app.case.all_run.is_some() { "Fetching every page" } else { "Reading the rule's events for the verdict" };
+    // Cancelling is named only where its key works now (not under a picker).
+    let cancel = crate::explorer::app::keys::keys_for(app.owner(), crate::explorer::app::action::Action::Cancel)
+        .and_then(|k| k.first())
+        .map_or_else(String::new, |k| format!(" · {} cancels", k.label()));
     let label = format!(
-        " {} Fetching every page: {}/{} · {} events{retries} · {} cancels ",
+        " {} {what}: {}/{} · {} events{retries}{cancel} ",
         crate::explorer::ui::spinner(app),
         run.pages_done,
         if run.pages == 0 { "?".to_string() } else { run.pages.to_string() },
         run.events,
-        crate::explorer::app::keys::key_of(
-            crate::explorer::app::screen::Owner::Table,
-            crate::explorer::app::action::Action::Cancel
-        )
     );
     let gauge = ratatui::widgets::LineGauge::default()
         .ratio(ratio)

@@ -13,7 +13,7 @@ pub(crate) fn submit(app: &mut App, fx: &mut Vec<Effect>) {
     }
     match app.query_from_inputs() {
         Some(query) => new_query(app, query, fx),
-        None => app.flash("Fix the marked fields first: nothing was sent."),
+        None => app.flash(crate::explorer::app::told::NOTHING_TO_SEND),
     }
 }
 
@@ -178,7 +178,10 @@ pub(crate) fn finish(
                     app.form.focus = Focus::Input(field);
                     app.case.results.error = None;
                 }
-                _ => app.case.results.error = Some(e),
+                _ => {
+                    app.case.results.error = Some(e);
+                    app.case.results.failed = Some(query);
+                }
             }
         }
     }

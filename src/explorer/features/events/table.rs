@@ -182,13 +182,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mut lines = vec![Line::from(if app.is_loading() {
             format!("{} Loading…", crate::explorer::ui::spinner(app))
         } else {
-            format!(
-                "Type what the caller gives (id, phone, email, card), then press {}.",
-                crate::explorer::app::keys::key_of(
-                    crate::explorer::app::screen::Owner::Query,
-                    crate::explorer::app::action::Action::Submit
-                )
-            )
+            format!("Type what the caller gives (id, phone, email, card), {}.", app.how_to_send())
         })];
         if !app.is_loading() && !app.chrome.empty_hint.is_empty() {
             lines.push(Line::default());

@@ -30,7 +30,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
 /// A yes/no question; `y` says yes, anything named below says no.
 fn confirm(theme: &Theme, frame: &mut Frame, question: &str) {
     let area = frame.area().centered(Constraint::Length(80), Constraint::Length(6));
-    frame.render_widget(Clear, area);
+    frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(" Confirm ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -137,7 +137,7 @@ fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
     let (left, right) = (styled(l), styled(r));
     let height = left.len().max(right.len()) as u16 + 2;
     let area = screen.centered(Constraint::Length(help_width(screen)), Constraint::Length(height));
-    frame.render_widget(Clear, area);
+    frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
     let more = help_overflow(screen) > 0;
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -179,12 +179,24 @@ fn copied(
     let width = super::copied_popup_width(screen);
     let height = (visible as u16 + 4).min(screen.height);
     let area = screen.centered(Constraint::Length(width), Constraint::Length(height));
-    frame.render_widget(Clear, area);
+    frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
     let first = (scroll as usize).min(total.saturating_sub(visible));
-    let more = if total > visible {
-        format!(" lines {}–{} of {total} ·{}", first + 1, first + visible, footer(Owner::Copied, footers::COPIED))
-    } else {
-        footer(Owner::Copied, footers::COPIED_WHOLE)
+    // Sideways only names its keys when a line is wider than the popup.
+    let wide = super::copied_lines(screen, text)
+        .iter()
+        .any(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) > usize::from(width.saturating_sub(2)));
+    let more = match (total > visible, wide) {
+        (true, true) => {
+            format!(" lines {}–{} of {total} ·{}", first + 1, first + visible, footer(Owner::Copied, footers::COPIED))
+        }
+        (true, false) => format!(
+            " lines {}–{} of {total} ·{}",
+            first + 1,
+            first + visible,
+            footer(Owner::Copied, footers::COPIED_NARROW)
+        ),
+        (false, true) => footer(Owner::Copied, footers::COPIED_WHOLE),
+        (false, false) => footer(Owner::Copied, footers::HELP_WHOLE),
     };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -239,7 +251,7 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
     };
     let width = if matches!(prompt, Prompt::Export(_) | Prompt::SaveText(..)) { 80 } else { 50 };
     let area = frame.area().centered(Constraint::Length(width), Constraint::Length(5));
-    frame.render_widget(Clear, area);
+    frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -82,10 +82,10 @@ pub(crate) fn targets_loaded(
         Err(e) if for_summary && app.case.verdict_wanted.is_some() => {
             // The verdict waits for the targets: it waits no more.
             app.case.verdict_wanted = None;
-            app.warn(&format!("No verdict: the customer's targets could not be read. {}", e.sentence()))
+            app.warn(&format!("No verdict: the customer's targets could not be read ({}). {}", e.facts(), e.sentence()))
         }
         Err(e) if for_summary && app.screen.summary().is_some() => {
-            app.warn(&format!("The summary has no targets: looking them up failed. {}", e.sentence()))
+            app.warn(&format!("The summary has no targets: looking them up failed ({}). {}", e.facts(), e.sentence()))
         }
         Err(_) => {}
     }
@@ -202,7 +202,16 @@ pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
         PickerItem::Recent(r) if r.tenant.as_deref() != Some(app.chrome.connection.tenant.as_str()) => {
             let made_on =
                 r.tenant.as_deref().map_or("another tenant".to_string(), |t| crate::sanitize::line(t).into_owned());
-            return app.warn(&format!("That query was made on {made_on}: switch to its profile (T) to open it."));
+            let how = if app.workflow.profiles.is_empty() {
+                "add a profile for it to the config file, then open it from there".to_string()
+            } else {
+                let key = crate::explorer::app::keys::key_of(
+                    crate::explorer::app::screen::Owner::Table,
+                    crate::explorer::app::Action::PickProfile,
+                );
+                format!("switch to its profile ({key}) to open it")
+            };
+            return app.warn(&format!("That query was made on {made_on}: {how}."));
         }
         PickerItem::Recent(r) => {
             app.set_field(Field::UserId, &r.user_id.to_string());
@@ -221,7 +230,7 @@ pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
     };
     match query {
         Some(q) => app.ask(crate::explorer::app::action::Ask::NewQuery(q)),
-        None => app.flash("Fix the marked fields first: nothing was sent."),
+        None => app.flash(crate::explorer::app::told::NOTHING_TO_SEND),
     }
 }
 

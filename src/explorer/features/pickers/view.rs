@@ -151,7 +151,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     let wanted = (picker.visible().len() as u16 + 4 + u16::from(picker.note.is_some()) * 2).max(8);
     let height = screen.height.saturating_sub(4).min(22).min(wanted);
     let area = screen.centered(Constraint::Length(width), Constraint::Length(height));
-    frame.render_widget(Clear, area);
+    frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
     let items = match picker.kind {
         PickerKind::Recent => crate::explorer::app::keys::footers::PICKER_RECENT,
         _ => crate::explorer::app::keys::footers::PICKER,
@@ -211,9 +211,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
             Line::from(Span::styled(e.sentence(), theme.error())),
             Line::from(e.facts()),
             Line::from(Span::styled(
-                e.remedy()
-                    .map(|r| crate::explorer::app::told::remedy(&r, crate::explorer::app::screen::Owner::Picker))
-                    .unwrap_or_default(),
+                e.remedy().map(|r| crate::explorer::app::told::remedy(&r, None)).unwrap_or_default(),
                 theme.muted(),
             )),
         ];

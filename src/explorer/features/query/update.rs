@@ -129,7 +129,7 @@ pub(crate) fn paste_url(app: &mut App, url: crate::query_url::QueryUrl, fx: &mut
     let page = url.page(app.chrome.connection.offset_mode, limit);
     match app.query_from_inputs() {
         Some(q) => app.ask(Ask::NewQuery(q.at_page(page))),
-        None => app.flash("Fix the marked fields first: nothing was sent."),
+        None => app.flash(crate::explorer::app::told::NOTHING_TO_SEND),
     }
 }
 

@@ -28,6 +28,10 @@ pub struct VerdictWanted {
     pub period_id: Option<i64>,
     /// Open the period's bills over it once it is shown (`B` from the events).
     pub open_bills: bool,
+    /// Asked for by the agent (`e`, Enter in the summary, a batch row): an
+    /// open verdict beneath another panel comes to the top, on the period
+    /// asked. A refresh (an arrival) leaves it where it is.
+    pub raise: bool,
 }
 
 impl VerdictPanel {

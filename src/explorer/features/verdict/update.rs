@@ -50,7 +50,7 @@ pub(crate) fn refresh_verdict(app: &mut App, fx: &mut Vec<Effect>) {
 /// Asks for the verdict of a customer's rule, opening on `period_id`: the
 /// targets and every event of the rule are read anew, side by side.
 pub(crate) fn want_verdict(app: &mut App, user_id: i64, rule_id: i64, period_id: Option<i64>, fx: &mut Vec<Effect>) {
-    app.case.verdict_wanted = Some(VerdictWanted { user_id, rule_id, period_id, open_bills: false });
+    app.case.verdict_wanted = Some(VerdictWanted { user_id, rule_id, period_id, open_bills: false, raise: true });
     app.read_targets(user_id, fx);
     if let Some(old) = app.case.verdict_run.take() {
         fx.push(Effect::Cancel { generation: old.generation });
@@ -125,7 +125,7 @@ pub(crate) fn rule_events_read(app: &mut App, result: Result<AllEvents, ApiError
         Ok(all) => all,
         Err(e) => {
             app.case.verdict_wanted = None;
-            app.fail(&format!("No verdict: the events could not all be read. {}", e.sentence()));
+            app.fail(&format!("No verdict: the events could not all be read ({}). {}", e.facts(), e.sentence()));
             app.case.results.error = Some(e);
             return;
         }
@@ -195,6 +195,10 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
     if periods.is_empty() {
         return app.warn(&format!("Customer {} has no target with rule {}.", want.user_id, want.rule_id));
     }
+    // What was asked is here: "Reading … again…" is said no more.
+    if want.raise && app.chrome.notice.as_ref().is_some_and(|n| n.level == crate::explorer::app::state::Level::Info) {
+        app.chrome.notice = None;
+    }
     // The period the query named, else the one a complaint is most likely about.
     let selected = want
         .period_id
@@ -223,6 +227,18 @@ pub(crate) fn show_verdict(app: &mut App, want: VerdictWanted) {
                 && let Some(story) = &p.bills
             {
                 b.read_again(story.lines.clone(), story.unread.clone());
+            }
+            // Asked for again while another panel covers it: it comes up, on
+            // the period asked.
+            if want.raise
+                && app.screen.main() != Some(Panel::Verdict)
+                && let Some(Layer::Verdict(mut panel)) = app.screen.remove(Panel::Verdict)
+            {
+                if want.period_id.is_some() {
+                    panel.selected = selected;
+                    panel.event = 0;
+                }
+                app.screen.push_beneath_overlay(Layer::Verdict(panel));
             }
         }
         _ => {
@@ -357,7 +373,7 @@ pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::Ke
 /// The verdict (or the bills alone) made again from what is read now, on
 /// the period shown: asked when watched events arrive.
 pub(crate) fn reconcile(app: &mut App, user_id: i64, rule_id: i64, period_id: Option<i64>, open_bills: bool) {
-    let want = VerdictWanted { user_id, rule_id, period_id, open_bills };
+    let want = VerdictWanted { user_id, rule_id, period_id, open_bills, raise: false };
     show_verdict(app, want);
     app.case.verdict_wanted = Some(want);
 }
