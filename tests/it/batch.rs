@@ -6,6 +6,7 @@ use insta::assert_snapshot;
 use target_events::core::batch::{BatchRow, rows_for};
 use target_events::explorer::app::Effect;
 use target_events::explorer::app::Field;
+use target_events::explorer::app::screen::Owner;
 use target_events::explorer::app::state::AppOptions;
 
 use crate::common::harness::Harness;
@@ -385,4 +386,83 @@ fn the_batch_filter_reads_words_and_columns() {
     assert_eq!(shown("verdict:missed"), count("not reached"));
     assert_eq!(shown("-missed"), all.len() - count("not reached"));
     assert_eq!(shown("verdict:7610"), 0, "a column term looks in that column only");
+}
+
+/// The demo's campaign cohort answered with verdicts, as `batch --verdict`
+/// over assets/campaign.txt gives them, on 22 October 2025.
+fn with_campaign(width: u16, height: u16) -> Harness {
+    use target_events::api::EventsQuery;
+    use target_events::core::reconcile::bills_window;
+    use target_events::core::verdict::bills_brief::BillsReading;
+    use target_events::core::verdict::brief::RuleTally;
+    let mut h = Harness::new(width, height);
+    let clock = chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").ok();
+    h.app.set_clock(clock);
+    let now = h.app.now();
+    let mut rows = Vec::new();
+    for user in 776_000_001..=776_000_012 {
+        let groups = h.targets_for(user).unwrap().value;
+        let events = h.all_for(EventsQuery { user_id: user, rule_id: 7610, period_id: None, limit: 1, page: 0 });
+        let targets: Vec<_> = groups.iter().flat_map(|g| &g.targets).collect();
+        let (from, to) = bills_window(targets.iter().copied(), now.date()).unwrap();
+        let bills = h.bills_for(user, from, to).unwrap().bills;
+        let reading = BillsReading::Read { bills: bills.into(), incomplete: None };
+        let mut tally = RuleTally::new(targets.iter().copied(), 7610).with_bills(reading);
+        tally.add(&events.unwrap().events);
+        let briefs = tally.finish(now);
+        for mut row in rows_for(&user.to_string(), user, &groups, Some(7610)) {
+            row.verdict = briefs.iter().find(|(p, _)| Some(*p) == row.period_id).map(|(_, b)| b.clone());
+            rows.push(row);
+        }
+    }
+    let options = AppOptions { batch: Some(rows), ..AppOptions::new("DEMO", 10, 1000) };
+    h.app = target_events::explorer::app::App::new(options);
+    h.app.set_clock(clock);
+    h.app.update(target_events::explorer::app::Msg::Resize(width, height));
+    h
+}
+
+/// `c` shows why the campaign's customers missed, most customers first:
+/// late at Andheri in the last hour of September, Saket's bills without the
+/// loyalty number, returns. Enter lists a cause's customers, Enter again
+/// opens one's verdict; Esc steps back to the causes, then to the rows.
+#[test]
+fn the_causes_view_groups_the_campaign_and_opens_a_customer_s_verdict() {
+    for width in [80, 120, 200] {
+        let mut h = with_campaign(width, 24);
+        h.key(KeyCode::Char('c'));
+        let causes = h.app.batch().unwrap().causes().to_vec();
+        let said: Vec<(&str, usize)> = causes.iter().map(|c| (c.said.as_str(), c.customers)).collect();
+        assert_eq!(said, [("late", 5), ("store DEL-SAKET-01 (Saket)", 4), ("returns", 2)], "{causes:?}");
+        assert_eq!(causes[0].hours, Some((23, 23)));
+        assert_eq!(causes[0].stores, ["MUM-ANDHERI-02 (Andheri East)"]);
+        let text = h.screen_text();
+        assert!(text.contains("Why they missed · 11 periods · 3 causes"), "{text}");
+        assert!(!text.contains("2000.…") && !text.contains("2800.…"), "figures whole at {width}: {text}");
+        assert_snapshot!(format!("batch_causes_{width}x24"), h.render().backend());
+    }
+    let mut h = with_campaign(120, 24);
+    h.key(KeyCode::Char('c'));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    let text = h.screen_text();
+    assert!(text.contains("Why they missed · store DEL-SAKET-01 (Saket) · 4 customers"), "{text}");
+    assert!(text.contains("776000006") && !text.contains("776000001 "), "the cause's customers only: {text}");
+    h.key(KeyCode::Enter);
+    assert!(
+        h.pending.iter().any(|e| matches!(e, Effect::LoadTargets { user_id: 776_000_006, .. })),
+        "their verdict is read"
+    );
+    h.answer_all();
+    assert_eq!(h.app.owner(), Owner::Verdict);
+    assert!(h.screen_text().contains("Not reached: 4300.00 of 5000.00"), "{}", h.screen_text());
+    // Esc: the verdict, then the cause's customers, then the causes, then the rows.
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.owner(), Owner::Batch);
+    assert!(h.app.batch().unwrap().causes_view().is_some_and(|v| v.open));
+    h.key(KeyCode::Esc);
+    assert!(h.app.batch().unwrap().causes_view().is_some_and(|v| !v.open));
+    h.key(KeyCode::Esc);
+    assert!(h.app.batch().unwrap().causes_view().is_none());
+    assert!(h.screen_text().contains(" Batch · 24 rows"), "{}", h.screen_text());
 }

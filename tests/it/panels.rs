@@ -222,3 +222,45 @@ fn a_new_query_closes_every_panel_of_the_last_one() {
     assert_eq!(h.app.focus(), Focus::Table);
     assert_eq!(h.app.owner(), Owner::Table);
 }
+
+/// A verdict asked for again (Enter on another period in the summary, `e`
+/// over the bills) while another panel covers it comes up, on the period
+/// asked, instead of being refreshed out of sight.
+#[test]
+fn a_verdict_asked_for_again_under_a_panel_comes_up_on_the_period_asked() {
+    let mut h = Harness::new(120, 36);
+    h.query("777000777", "7610", "7601");
+    h.answer_all();
+    h.key(KeyCode::Char('e'));
+    h.answer_all();
+    assert_eq!(h.app.owner(), Owner::Verdict);
+    h.key(KeyCode::Char('s'));
+    h.answer_all();
+    assert_eq!(h.app.owner(), Owner::Summary);
+    // The summary's other period, then Enter: its verdict.
+    h.key(KeyCode::Char('j'));
+    let asked = h.app.summary().and_then(|s| s.period_id).expect("a period selected");
+    h.key(KeyCode::Enter);
+    h.answer_all();
+    assert_eq!(h.app.owner(), Owner::Verdict, "{:?}", h.app.open_panels());
+    let v = h.app.verdict().unwrap();
+    assert_eq!(v.periods()[v.selected()].period_id, asked);
+}
+
+/// After a later page failed, `r` asks for that page again, not the one
+/// still shown.
+#[test]
+fn r_retries_the_page_that_failed() {
+    use target_events::api::ErrorKind;
+    let mut h = Harness::new(120, 36);
+    h.query("712004518", "2410", "");
+    h.answer_fetch_only();
+    h.key(KeyCode::Char('n'));
+    let asked = h.app.asked().expect("page 2 asked for");
+    assert_eq!(asked.page, 1);
+    h.answer_with(Err(crate::common::harness::api_error(ErrorKind::Server { snippet: String::new() }, Some(503))));
+    assert!(h.app.banner_error().is_some());
+    assert!(h.screen_text().contains("Press r to retry"), "{}", h.screen_text());
+    h.key(KeyCode::Char('r'));
+    assert_eq!(h.app.asked().map(|q| q.page), Some(1), "the failed page, not the one shown");
+}

@@ -149,10 +149,9 @@ fn causes_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent,
     match action {
         Action::OpenBatchRow if !v.open => b.causes_view = Some(CausesView { open: true, row: 0, ..v }),
         Action::OpenBatchRow | Action::BatchRowVerdict if v.open => batch_row_verdict(app, fx),
-        Action::Close if key.code == crossterm::event::KeyCode::Esc && v.open => {
-            b.causes_view = Some(CausesView { open: false, ..v })
-        }
-        Action::Close if key.code == crossterm::event::KeyCode::Esc => b.causes_view = None,
+        // Esc (or b) steps back: from a cause's customers to the causes, then to the rows.
+        Action::Close if v.open => b.causes_view = Some(CausesView { open: false, ..v }),
+        Action::Close => b.causes_view = None,
         Action::ToggleCauses => b.causes_view = None,
         Action::Copy if v.open => match app.batch_row_text() {
             Some(row) => app.ask(Ask::Copy { title: "The batch row".into(), text: row }),
