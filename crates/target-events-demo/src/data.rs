@@ -175,6 +175,19 @@ impl Dataset {
     /// period, for load tests and benchmarks. Values cycle through cents so
     /// sums exercise exact arithmetic.
     pub fn add_generated_customer(&mut self, user_id: i64, rule_id: i64, count: usize) {
+        self.push_generated_customer(user_id, rule_id, count);
+        self.reindex();
+    }
+
+    /// Many generated customers (user id, rule id, events), indexed once.
+    pub fn add_generated_customers(&mut self, customers: impl IntoIterator<Item = (i64, i64, usize)>) {
+        for (user_id, rule_id, count) in customers {
+            self.push_generated_customer(user_id, rule_id, count);
+        }
+        self.reindex();
+    }
+
+    fn push_generated_customer(&mut self, user_id: i64, rule_id: i64, count: usize) {
         let period = 99_000 + rule_id;
         let group = 98_000 + rule_id;
         self.groups.push(Group {
@@ -241,7 +254,6 @@ impl Dataset {
             events,
             live: None,
         });
-        self.reindex();
     }
 
     /// `GET /v2/customers/lookup`: the id of the customer with this identifier.
