@@ -32,7 +32,8 @@ fn main() {
     rt.block_on(async {
         let mut dataset = Dataset::embedded();
         dataset.add_generated_customers((0..CUSTOMERS).map(|i| (900_200_000 + i, 720_000 + i, 3)));
-        let server = DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
+        let server =
+            DemoServer::start(DemoOptions { dataset: Arc::new(dataset), ..DemoOptions::default() }).await.unwrap();
         server.with_faults(|p| p.latency_ms = 1);
         let mut config = ClientConfig::new(server.base_url());
         config.requests_per_minute = Some(PER_WINDOW);

@@ -577,3 +577,25 @@ fn a_spreadsheet_s_file_and_one_person_in_three_forms_are_answered_once() {
     assert_eq!(server.api_requests(), before, "nothing was sent");
     assert_eq!(std::fs::read_to_string(&real).unwrap(), "keep");
 }
+
+/// A file of a million lines naming one customer (and as many again of the
+/// same person by card) is one customer: asked about once, answered once,
+/// one row set naming how many lines, in the memory of one customer.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_million_lines_of_one_customer_are_one_customer_in_bounded_memory() {
+    let sb = Sandbox::new("batch-million");
+    let file = sb.dir.join("customers.txt");
+    let text = "777000777\n".repeat(1_000_000);
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_str().unwrap();
+    let (out, code, peak_kib) =
+        run_measured(&sb, &["--demo", "batch", "--customers", path, "--rule-id", "7610", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.len(), 2, "777000777's two periods of rule 7610, once");
+    assert_eq!(rows[0]["lines"], "1, 2, 3, 4, 5, 6, 7, 8 and 999992 more");
+    // The file is read whole (10 MB) and held as one entry: far below what a
+    // row set per line would need (12 million rows).
+    assert!(peak_kib < 120 * 1024, "peak {peak_kib} KiB for one customer");
+}
