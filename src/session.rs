@@ -58,6 +58,8 @@ pub fn client_for(settings: &Settings, base_url: url::Url, credentials: Credenti
     config.allow_insecure_http = settings.allow_insecure_http;
     config.lookup_source = settings.lookup_source.clone();
     config.requests_per_minute = Some(settings.requests_per_minute);
+    // A URL's origin no profile owns: nothing is sent until one is chosen.
+    config.unowned = settings.origin_problem.is_some();
     Client::new(config)
 }
 

@@ -401,3 +401,21 @@ async fn one_quota_for_every_request_and_retry_after_holds_them_all() {
     assert!(first.is_ok(), "retried after the wait: {first:?}");
     assert!(other_done >= Duration::from_secs(2), "the other call waited for the Retry-After: {other_done:?}");
 }
+
+/// A URL on an origin no profile owns: every request is refused unsent, with
+/// a sentence that says so and the remedy of choosing a profile.
+#[tokio::test]
+async fn an_origin_no_profile_owns_gets_nothing_sent() {
+    use target_events::core::told::{Remedy, Told};
+    let server = server(None).await;
+    let mut config = ClientConfig::new(server.base_url());
+    config.unowned = true;
+    let c = Client::new(config).unwrap();
+    let before = server.api_requests();
+    let e = c.events(&query(564332013, 1986, None, 10)).await.unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::NoProfile { .. }), "{e:?}");
+    assert!(e.sentence().contains("nothing was sent"), "{}", e.sentence());
+    assert_eq!(e.remedy(), Some(Remedy::ChooseProfile));
+    assert!(c.target_groups(564332013).await.is_err());
+    assert_eq!(server.api_requests(), before, "nothing reached the server");
+}

@@ -50,6 +50,9 @@ pub struct ClientConfig {
     /// The window the quota counts over: a minute. Benchmarks shorten it
     /// (with the quota) to run a quota-bound batch in seconds.
     pub quota_window: Duration,
+    /// No profile owns the base URL's origin (a URL pasted for a tenant not
+    /// configured): every request is refused unsent until one is chosen.
+    pub unowned: bool,
 }
 
 impl ClientConfig {
@@ -65,6 +68,7 @@ impl ClientConfig {
             lookup_source: DEFAULT_LOOKUP_SOURCE.to_string(),
             requests_per_minute: None,
             quota_window: Duration::from_secs(60),
+            unowned: false,
         }
     }
 }
@@ -253,6 +257,10 @@ impl Client {
     /// go only to their own origin, and over https unless that is loopback or
     /// explicitly allowed.
     fn check_transport(&self, url: &Url) -> Result<(), ApiError> {
+        if self.inner.config.unowned {
+            let origin = url.origin().ascii_serialization();
+            return Err(ApiError::new(ErrorKind::NoProfile { origin }, None, None, url.as_str()));
+        }
         let has_credentials = !matches!(self.inner.auth, AuthState::None);
         if has_credentials && url.origin() != self.inner.origin {
             return Err(ApiError::new(

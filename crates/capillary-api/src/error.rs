@@ -97,6 +97,8 @@ pub enum ErrorKind {
     /// A request with credentials was about to leave for an origin they do
     /// not belong to; it was not sent.
     ForeignOrigin { origin: String, owner: String },
+    /// No profile owns this origin: nothing is sent there until one is chosen.
+    NoProfile { origin: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -220,6 +222,7 @@ impl fmt::Display for ApiError {
             ErrorKind::Rejected { .. } => f.write_str("request refused")?,
             ErrorKind::Redirected { location } => write!(f, "redirect to {location} not followed")?,
             ErrorKind::ForeignOrigin { origin, .. } => write!(f, "credentials kept from {origin}")?,
+            ErrorKind::NoProfile { origin } => write!(f, "no profile for {origin}: not sent")?,
         }
         write!(f, " ({})", self.facts())
     }

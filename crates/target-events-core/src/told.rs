@@ -23,6 +23,8 @@ pub enum Remedy {
     Correct(Param),
     /// The credentials were refused: these are what to check.
     CheckCredentials(SentCredentials),
+    /// No profile owns the address: one must be chosen (or added).
+    ChooseProfile,
 }
 
 impl Remedy {
@@ -37,6 +39,9 @@ impl Remedy {
             Remedy::SetBaseUrl => "If the new address is right, set it as the profile's base_url.".into(),
             Remedy::Correct(param) => format!("Correct the {} and try again.", param.label()),
             Remedy::CheckCredentials(sent) => credentials_advice(sent),
+            Remedy::ChooseProfile => {
+                "Choose a profile with --profile, or add one for this address to the config.".into()
+            }
         }
     }
 }
@@ -128,6 +133,7 @@ impl Told for ApiError {
             ErrorKind::ForeignOrigin { origin, owner } => {
                 format!("Refusing to send credentials to {origin}: they belong to {owner}.")
             }
+            ErrorKind::NoProfile { origin } => format!("No profile is set up for {origin}: nothing was sent there."),
         }
     }
 
@@ -139,6 +145,7 @@ impl Told for ApiError {
                 Some(Remedy::RetryThenEscalate)
             }
             ErrorKind::Redirected { .. } => Some(Remedy::SetBaseUrl),
+            ErrorKind::NoProfile { .. } => Some(Remedy::ChooseProfile),
             ErrorKind::Network { cause: NetCause::Dns | NetCause::Refused, .. } | ErrorKind::NotFound => {
                 Some(Remedy::CheckBaseUrl)
             }

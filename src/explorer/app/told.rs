@@ -31,6 +31,7 @@ pub fn remedy(r: &Remedy, retry: Option<String>) -> String {
             format!("Press {k} to retry; if it persists, escalate with the request id.")
         }
         (Remedy::CheckConnection, Some(k)) => format!("Check the connection (VPN?), then press {k} to retry."),
+
         (Remedy::Correct(_), _) => match keys_for(Owner::Query, Action::Submit).and_then(|k| k.first()) {
             Some(k) => format!("Correct the highlighted field and press {}.", k.label()),
             None => r.plain(),
@@ -42,6 +43,13 @@ pub fn remedy(r: &Remedy, retry: Option<String>) -> String {
 /// What an error banner says: the sentence, the facts, the remedy if any.
 pub fn banner_lines(e: &ApiError, app: &super::state::App) -> Vec<String> {
     let mut v = vec![e.sentence(), e.facts()];
-    v.extend(e.remedy().map(|r| remedy(&r, retry_key(app, app.owner()))));
+    let pick = keys_for(app.owner(), Action::PickProfile).and_then(|k| k.first()).map(|k| k.label());
+    v.extend(e.remedy().map(|r| match (r, pick) {
+        // The key that lists the profiles, where it works.
+        (Remedy::ChooseProfile, Some(key)) => {
+            format!("Press {key} to choose a profile, or add one for this address to the config.")
+        }
+        (r, _) => remedy(&r, retry_key(app, app.owner())),
+    }));
     v
 }
