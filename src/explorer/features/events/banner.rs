@@ -12,14 +12,17 @@ use crate::explorer::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(e) = &app.case.results.error else { return };
+    // Retrying is offered where asking again can help (not for a refusal
+    // nothing will change, such as an address no profile owns).
+    let may_help = !matches!(e.remedy(), Some(crate::core::told::Remedy::ChooseProfile));
+    let retry = crate::explorer::app::told::retry_key(app, app.owner()).filter(|_| may_help);
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.error())
         .title(Span::styled(" ✗ Request failed ", theme.error()))
         .title_bottom(
             Line::from(Span::styled(
-                crate::explorer::app::told::retry_key(app, app.owner())
-                    .map_or_else(String::new, |k| format!(" {k} retry ")),
+                retry.map_or_else(String::new, |k| format!(" {k} retry ")),
                 theme.muted(),
             ))
             .right_aligned(),
