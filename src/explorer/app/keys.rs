@@ -515,6 +515,19 @@ pub fn keys_for(owner: Owner, action: Action) -> Option<&'static [Key]> {
     contexts.iter().find_map(|ctx| BINDINGS.iter().find(|b| b.context == *ctx && b.action == action).map(|b| b.keys))
 }
 
+/// A panel's footer where `owner` is the panel: its keys when it has them;
+/// while the query fields have them (the panel still drawn), that is what it
+/// says, with the key that gives them back.
+pub fn panel_footer(app: &App, owner: Owner, items: &[FooterItem]) -> String {
+    if app.owner() == Owner::Query {
+        return format!(
+            " typing in the query fields · {} back to this panel ",
+            key_of(Owner::Query, Action::LeaveInput)
+        );
+    }
+    footer_now(app, owner, items)
+}
+
 /// [`footer`], as the keys stand now: a key a guarded binding takes for
 /// something else at this moment (Esc clearing a kept filter) is left out of
 /// the item it would not do.

@@ -60,7 +60,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 batch.view.as_slice(),
                 batch.selected,
                 title,
-                crate::explorer::app::keys::footer_now(app, owner, footers::BATCH),
+                crate::explorer::app::keys::panel_footer(app, owner, footers::BATCH),
             )
         }
     };

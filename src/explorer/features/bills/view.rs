@@ -41,8 +41,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    use crate::explorer::app::keys::{footer, footers};
-    let keys = footer(crate::explorer::app::screen::Owner::Bills, footers::BILLS);
+    use crate::explorer::app::keys::footers;
+    let keys =
+        crate::explorer::app::keys::panel_footer(app, crate::explorer::app::screen::Owner::Bills, footers::BILLS);
     let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -21,11 +21,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .border_style(theme.error())
         .title(Span::styled(" ✗ Request failed ", theme.error()))
         .title_bottom(
-            Line::from(Span::styled(
-                retry.map_or_else(String::new, |k| format!(" {k} retry ")),
-                theme.muted(),
-            ))
-            .right_aligned(),
+            Line::from(Span::styled(retry.map_or_else(String::new, |k| format!(" {k} retry ")), theme.muted()))
+                .right_aligned(),
         );
     let mut text = crate::explorer::app::told::banner_lines(e, app).into_iter();
     let mut lines = vec![Line::from(Span::styled(text.next().unwrap_or_default(), theme.error()))];

@@ -43,9 +43,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         area.width.saturating_sub(2) as usize,
     );
-    use crate::explorer::app::keys::{footer, footers};
+    use crate::explorer::app::keys::footers;
     let items = if panel.in_events { footers::VERDICT_EVENTS } else { footers::VERDICT_PERIODS };
-    let keys = footer(crate::explorer::app::screen::Owner::Verdict, items);
+    let keys = crate::explorer::app::keys::panel_footer(app, crate::explorer::app::screen::Owner::Verdict, items);
     let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let inner = block.inner(area);
     frame.render_widget(block, area);
