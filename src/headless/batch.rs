@@ -53,7 +53,7 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
                 + &incomplete.as_ref().map_or(String::new(), |i| format!("\n_{i}_\n"))
         }
     };
-    let written = match &args.output {
+    let written = match super::file_output(&args.output) {
         Some(path) => crate::core::output::write_text(path, args.force, &body),
         None => std::io::stdout().lock().write_all(body.as_bytes()),
     };
@@ -94,7 +94,7 @@ fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// Reads the file and answers every line: (rows, customers, failed), or the
 /// exit status when nothing could be sent.
 pub async fn collect(client: &Client, args: &BatchArgs, settings: &Settings) -> Result<Collected, i32> {
-    if let Some(path) = &args.output
+    if let Some(path) = super::file_output(&args.output)
         && let Err(e) = crate::core::output::refuse_existing(path, args.force)
     {
         eprintln!("error: {e}");

@@ -14,13 +14,17 @@ use crate::core::output;
 use crate::headless::fetch::{Tell, find_customer};
 
 pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i32 {
-    if let Some(path) = &args.output
+    if let Some(path) = super::file_output(&args.output)
         && let Err(e) = output::refuse_existing(path, args.force)
     {
         eprintln!("error: {e}");
         return 2;
     }
-    let tell = if args.format == ExplainFormat::Json && args.output.is_none() { Tell::Json } else { Tell::Person };
+    let tell = if args.format == ExplainFormat::Json && super::file_output(&args.output).is_none() {
+        Tell::Json
+    } else {
+        Tell::Person
+    };
     let (user_id, found_by, lookup): (i64, Option<String>, Option<ResponseMeta>) = match (&args.customer, args.user_id)
     {
         (Some(text), _) => match find_customer(client, text, settings, tell).await {
@@ -166,7 +170,7 @@ pub async fn run(client: &Client, args: &ExplainArgs, settings: &Settings) -> i3
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    let written = match &args.output {
+    let written = match super::file_output(&args.output) {
         Some(path) => output::write_text(path, args.force, &text),
         None => std::io::stdout().lock().write_all(text.as_bytes()),
     };

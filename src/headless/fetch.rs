@@ -19,7 +19,7 @@ use crate::core::watch_plan::{WatchPlan, interval_for};
 
 /// Writes the events to stdout, or whole to the `--output` file.
 fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &mut dyn Write) -> bool {
-    let result = match &args.output {
+    let result = match super::file_output(&args.output) {
         Some(path) => crate::core::output::OutputFile::create(path, args.force).and_then(|mut out| {
             export::write(&mut out, args.format, events)?;
             out.commit()
@@ -31,7 +31,7 @@ fn write_events(args: &FetchArgs, events: &[crate::api::TargetEvent], stderr: &m
     };
     match result {
         Ok(()) => {
-            if let Some(path) = &args.output {
+            if let Some(path) = super::file_output(&args.output) {
                 let _ = writeln!(stderr, "Wrote {} events to {}", events.len(), path.display());
             }
             true
@@ -97,7 +97,7 @@ pub async fn find_customer(client: &Client, text: &str, settings: &Settings, tel
 const DEFAULT_LIMIT: u32 = 10;
 
 pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 {
-    if let Some(path) = &args.output
+    if let Some(path) = super::file_output(&args.output)
         && let Err(e) = crate::core::output::refuse_existing(path, args.force)
     {
         eprintln!("error: {e}");
@@ -138,6 +138,17 @@ pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
                         total: page.pagination.total,
                     };
                     let _ = writeln!(stderr, "{}", summary(&info, &request_id, fetched.meta.elapsed.as_millis()));
+                    // One page of more: said, with how to get them all (a full
+                    // page may not be the last, whatever the total says).
+                    let said_more = info.total_records().is_some_and(|t| t > info.last_record() as u64);
+                    if said_more {
+                        let _ = writeln!(stderr, "note: one page of the events; --all fetches every page");
+                    } else if info.count >= info.limit as usize {
+                        let _ = writeln!(
+                            stderr,
+                            "note: a full page, so there may be more whatever the total says; --all fetches every page"
+                        );
+                    }
                     for w in &page.warnings {
                         let _ = writeln!(
                             stderr,
@@ -230,7 +241,7 @@ impl Tell {
 
     fn of(args: &FetchArgs) -> Tell {
         match args.format {
-            Format::Json | Format::Jsonl if args.output.is_none() => Tell::Json,
+            Format::Json | Format::Jsonl if super::file_output(&args.output).is_none() => Tell::Json,
             _ => Tell::Person,
         }
     }

@@ -40,3 +40,9 @@ pub(crate) async fn interruption() -> &'static str {
         "INT"
     }
 }
+
+/// The file `-o` names, or None for standard output (`-o -` included, as
+/// the convention goes).
+pub fn file_output(output: &Option<std::path::PathBuf>) -> Option<&std::path::Path> {
+    output.as_deref().filter(|p| *p != std::path::Path::new("-"))
+}

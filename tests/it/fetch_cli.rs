@@ -473,3 +473,32 @@ fn json_output_tells_a_failure_as_data() {
     let o = sb.run(&["--demo", "fetch", "--user-id", "999", "--rule-id", "7610", "--format", "csv"], &[]);
     assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(1), ""));
 }
+
+/// `-o -` is standard output, as the convention goes (no file named "-"),
+/// and one page of more says how to get them all.
+#[test]
+fn dash_is_standard_output_and_one_page_says_there_is_more() {
+    let sb = Sandbox::new("fetch-dash");
+    // Run in the sandbox, where a file named "-" would appear.
+    let run = |args: &[&str]| sb.command(args).current_dir(&sb.dir).output().unwrap();
+    let o = run(&["--demo", "fetch", "--user-id", "712004518", "--rule-id", "2410", "--format", "csv", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("eventDate,"), "{}", stdout(&o));
+    assert!(!sb.dir.join("-").exists(), "no file named -");
+    assert!(stderr(&o).contains("--all fetches every page"), "{}", stderr(&o));
+    for cmd in [vec!["explain", "--user-id", "777000777", "--rule-id", "7610"], vec!["batch", "--customers"]] {
+        let mut args = vec!["--demo"];
+        args.extend(cmd.iter().copied());
+        let file = sb.dir.join("c.txt");
+        std::fs::write(&file, "777000777\n").unwrap();
+        if args.last() == Some(&"--customers") {
+            args.push(file.to_str().unwrap());
+            args.extend(["--format", "csv"]);
+        }
+        args.extend(["-o", "-"]);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains("777000777"), "{args:?}: {}", stdout(&o));
+        assert!(!sb.dir.join("-").exists(), "{args:?}: no file named -");
+    }
+}
