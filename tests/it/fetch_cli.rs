@@ -502,3 +502,16 @@ fn dash_is_standard_output_and_one_page_says_there_is_more() {
         assert!(!sb.dir.join("-").exists(), "{args:?}: no file named -");
     }
 }
+
+/// A typo of a subcommand is told the nearest one; a number as spoken given
+/// unquoted is told to quote it; neither sends anything.
+#[test]
+fn a_typo_and_an_unquoted_number_are_answered_as_such() {
+    let sb = Sandbox::new("typos");
+    let o = sb.run(&["explian"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Did you mean \"explain\"?"), "{}", stderr(&o));
+    let o = sb.run(&["--demo", "fetch", "--customer", "98000", "00007", "--rule-id", "7610"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("quote it, --customer \"98000 00007\""), "{}", stderr(&o));
+}
