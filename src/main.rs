@@ -67,7 +67,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
         // The nearest subcommand, when the word is a typo of one.
         let nearest = names
             .iter()
-            .map(|n| (edit_distance(&word.to_lowercase(), n), n))
+            .map(|n| (strsim::damerau_levenshtein(&word.to_lowercase(), n), n))
             .filter(|(d, n)| *d <= 2.max(n.len() / 3))
             .min()
             .map(|(_, n)| format!(" Did you mean \"{n}\"?"))
@@ -226,26 +226,4 @@ async fn run_demo_server(port: u16) -> u8 {
     println!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     0
-}
-
-/// The edits (insert, delete, replace, swap of neighbours) between two words.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=b.len() {
-        d[0][j] = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
