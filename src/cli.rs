@@ -66,7 +66,8 @@ pub struct ConnectionArgs {
     /// Config file [default: the platform config directory's target-events/config.toml].
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Log file [default: shown below].
+    /// Log file [default: target-events.log in the platform state directory,
+    /// ~/.local/state/target-events/ on Linux].
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
 }
@@ -251,7 +252,7 @@ pub struct FetchArgs {
     /// Fetch every page (at the profile's largest page size) instead of one.
     #[arg(long, conflicts_with = "page")]
     pub all: bool,
-    /// With --all: requests in flight at once [default: the profile's, or 4].
+    /// With --all: requests in flight at once [default: the profile's, or 8].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32))]
     pub concurrency: Option<u32>,
     /// Write to this file instead of stdout (created private to the user).
