@@ -63,7 +63,12 @@ pub async fn run(client: &Client, args: &BatchArgs, settings: &Settings) -> i32 
         eprintln!("Could not write the output: {e}");
         return 1;
     }
-    eprintln!("{lines} lines, {} rows; {failed} lines could not be answered.", rows.len());
+    eprintln!(
+        "{}, {}; {} could not be answered.",
+        plural(lines, "line"),
+        plural(rows.len(), "row"),
+        plural(failed, "line")
+    );
     if let (Some(text), Some(signal)) = (&incomplete, interrupted) {
         eprintln!("The output is {text}; its rows are the lines answered before it.");
         return 128 + super::signal_number(signal);

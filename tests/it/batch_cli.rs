@@ -313,6 +313,19 @@ fn batch_verdicts_are_the_verdicts_explain_gives() {
     assert_eq!((verdict["shortBy"].as_str(), verdict["returnsTotal"].as_str()), (Some("179.50"), Some("-380.00")));
     assert_eq!(verdict["wouldHaveReached"], serde_json::json!([940000005]));
     assert_eq!(v[2]["verdict"]["standing"], "inProgress", "808000808's lifetime target is still open");
+    // The cause and the headline in JSON too, money at the target's scale.
+    assert_eq!(v[0]["cause"], "late");
+    assert!(v[0]["headline"].as_str().is_some_and(|h| h.starts_with("Missed by 179.50: ")), "{}", v[0]);
+    for row in v.as_array().unwrap() {
+        for money in ["targetValue", "achieved", "missing"] {
+            if let Some(m) = row[money].as_str() {
+                assert!(m.split_once('.').is_some_and(|(_, d)| d.len() >= 2), "{money} {m}: {row}");
+            }
+        }
+        if let Some(a) = row["verdict"]["bills"]["uncountedAmount"].as_str() {
+            assert!(a.contains('.'), "uncountedAmount {a}");
+        }
+    }
     assert!(v[3].get("verdict").is_none() && v[3]["failure"]["code"] == 8015);
     // Why the missed ones missed, grouped: every missed row in one cause.
     let causes = answer["causes"].as_array().unwrap();
@@ -594,7 +607,7 @@ fn a_million_lines_of_one_customer_are_one_customer_in_bounded_memory() {
     assert_eq!(code, 0, "{out}");
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
     assert_eq!(rows.len(), 2, "777000777's two periods of rule 7610, once");
-    assert_eq!(rows[0]["lines"], "1, 2, 3, 4, 5, 6, 7, 8 and 999992 more");
+    assert_eq!(rows[0]["lines"], "1, 2, 3, 4, 5, 6, 7, 8 and 999,992 more");
     // The file is read whole (10 MB) and held as one entry: far below what a
     // row set per line would need (12 million rows).
     assert!(peak_kib < 120 * 1024, "peak {peak_kib} KiB for one customer");

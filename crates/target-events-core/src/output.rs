@@ -21,6 +21,11 @@ pub fn refuse_existing(path: &Path, force: bool) -> Result<(), String> {
             return refuse(format!("{shown} is a symbolic link: the output is never written through one"));
         }
         Ok(m) if m.is_dir() => return refuse(format!("{shown} is a directory: name a file in it")),
+        Ok(m) if is_fifo(&m) => {
+            return refuse(format!(
+                "{shown} is a named pipe: writing would wait for a reader (-o - writes to standard output)"
+            ));
+        }
         Ok(m) if is_special(&m) => return Ok(()),
         Ok(_) if !force => return refuse(format!("{shown} already exists: pass --force to replace it")),
         _ => {}
@@ -37,13 +42,27 @@ pub fn refuse_existing(path: &Path, force: bool) -> Result<(), String> {
                 Ok(_) => {
                     let _ = std::fs::remove_file(&probe);
                 }
-                Err(e) => return refuse(format!("{shown} cannot be written ({dir_shown}: {e})")),
+                Err(e) => return refuse(format!("{shown} cannot be written: {dir_shown} takes no new file ({e})")),
             }
         }
         // A folder that does not exist yet is made when the output is written.
         Err(_) => {}
     }
     Ok(())
+}
+
+/// A named pipe: opening it for writing waits for a reader, maybe forever.
+fn is_fifo(m: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        m.file_type().is_fifo()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        false
+    }
 }
 
 /// A device, a pipe or a socket: something to write into, not a file to replace.
@@ -70,6 +89,9 @@ impl OutputFile {
                 return Err(io::Error::other(format!("{} is a symbolic link: not written through", path.display())));
             }
             Ok(m) if m.is_dir() => return Err(io::Error::other(format!("{} is a directory", path.display()))),
+            Ok(m) if is_fifo(&m) => {
+                return Err(io::Error::other(format!("{} is a named pipe: not written", path.display())));
+            }
             // Replacing /dev/null with a file would break the machine: write into it.
             Ok(m) if is_special(&m) => {
                 let file = std::fs::OpenOptions::new().write(true).open(path)?;
@@ -187,6 +209,12 @@ mod tests {
             assert!(e.contains(why) && e.ends_with("Nothing was sent."), "{}: {e}", path.display());
         }
         assert!(refuse_existing(&d.join("new/deeper.csv"), false).is_ok(), "a folder to make is fine");
+        // A named pipe would wait for a reader: refused, never opened.
+        let fifo = d.join("pipe.csv");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(refuse_existing(&fifo, true).unwrap_err().contains("named pipe"));
+        assert!(OutputFile::create(&fifo, true).is_err(), "not opened");
+        std::fs::remove_file(&fifo).unwrap();
         assert_eq!(std::fs::read_dir(&d).unwrap().count(), 2, "no probe left behind");
         std::fs::remove_dir_all(&d).ok();
     }

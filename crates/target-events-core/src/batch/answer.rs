@@ -201,6 +201,9 @@ pub async fn answer(
                 if gap {
                     out.failed += line_count;
                 }
+                for row in &mut rows {
+                    row.finish();
+                }
                 out.rows.extend(rows);
             }
             Err((user_id, e)) => {
@@ -219,13 +222,18 @@ pub async fn answer(
     out
 }
 
+/// The most forms of one person a row names; past them it counts.
+const NAMED_FORMS: usize = 8;
+
 /// Every form a customer was given in, "564332013 = +91 98000 00006"; past
-/// three, how many more.
+/// eight, how many more.
 fn given_text(named: &[&BatchLine]) -> String {
     let forms: Vec<&str> = named.iter().map(|l| l.given.as_str()).collect();
-    let mut text = forms.iter().take(3).copied().collect::<Vec<_>>().join(" = ");
-    if forms.len() > 3 {
-        text.push_str(&format!(" (+{} more forms)", forms.len() - 3));
+    let mut text = forms.iter().take(NAMED_FORMS).copied().collect::<Vec<_>>().join(" = ");
+    match forms.len().saturating_sub(NAMED_FORMS) {
+        0 => {}
+        1 => text.push_str(" (and 1 more form)"),
+        more => text.push_str(&format!(" (and {more} more forms)")),
     }
     text
 }

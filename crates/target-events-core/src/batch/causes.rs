@@ -25,6 +25,8 @@ pub enum CauseKind {
     Store,
     /// Returns took what counted below the target.
     Returns,
+    /// Short, and the bills could not all be read: why cannot be said.
+    BillsUnread,
     /// What counted is short, and nothing found missed it.
     Shortfall,
 }
@@ -37,6 +39,7 @@ impl CauseKind {
             CauseKind::BeforeEnrolment => "before enrolment",
             CauseKind::Store => "store",
             CauseKind::Returns => "returns",
+            CauseKind::BillsUnread => "bills not read",
             CauseKind::Shortfall => "shortfall",
         }
     }
@@ -77,6 +80,10 @@ pub fn cause_of(row: &BatchRow) -> Option<RowCause> {
     }
     if returns_made_the_difference(v) {
         return kind(CauseKind::Returns);
+    }
+    // Nothing found, but not every bill was read: no claim that none missed.
+    if bills.is_some_and(|b| b.note.is_some()) {
+        return kind(CauseKind::BillsUnread);
     }
     kind(CauseKind::Shortfall)
 }
@@ -151,6 +158,9 @@ fn said(cause: &RowCause, v: &Brief, money: &dyn Fn(Option<Money>) -> String) ->
         CauseKind::Returns => {
             let r = v.returns_total.map(|r| money(Some(Money(-r.0)))).unwrap_or_default();
             format!("returns of {r} took what counted below the target.")
+        }
+        CauseKind::BillsUnread => {
+            "what counted is short of the target, and the bills could not all be read to say why.".into()
         }
         CauseKind::Shortfall => {
             "what counted is short of the target; no bill or event was found that missed it.".into()
@@ -259,6 +269,7 @@ pub fn described(c: &Cause) -> String {
         CauseKind::BeforeEnrolment => "bills made before the enrolment",
         CauseKind::Store => "bills at this store did not count",
         CauseKind::Returns => "returns took it below the target",
+        CauseKind::BillsUnread => "short, the bills not all read",
         CauseKind::Shortfall => "short, nothing found that missed",
     };
     if detail.is_empty() { format!("{}: {what}", c.said) } else { format!("{}: {what} ({detail})", c.said) }

@@ -38,25 +38,38 @@ impl LineList {
         self.count += 1;
     }
 
-    /// Another list's lines after these (kept in order, the total counted).
+    /// Another list's lines with these: the first of both kept (each list
+    /// keeps its own first, so the first of the two are among them), the
+    /// total counted.
     pub fn extend(&mut self, other: &LineList) {
-        for &l in &other.first {
-            if self.first.len() < NAMED_LINES {
-                self.first.push(l);
-            }
-        }
+        self.first.extend_from_slice(&other.first);
         self.first.sort_unstable();
+        self.first.dedup();
+        self.first.truncate(NAMED_LINES);
         self.count += other.count;
     }
 
     /// "2, 5, 9", or "2, 5, 9 and 1,000 more".
     pub fn text(&self) -> String {
-        let named = self.first.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
+        let named = self.first.iter().map(|l| grouped(*l)).collect::<Vec<_>>().join(", ");
         match self.count.saturating_sub(self.first.len()) {
             0 => named,
-            more => format!("{named} and {more} more"),
+            more => format!("{named} and {} more", grouped(more)),
         }
     }
+}
+
+/// 999992 as "999,992".
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The most a customers file may hold: past it, nothing is sent.
@@ -159,6 +172,15 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].lines.count, 100_000);
         assert_eq!(lines[0].lines.first.len(), NAMED_LINES);
-        assert_eq!(lines[0].lines.text(), "1, 2, 3, 4, 5, 6, 7, 8 and 99992 more");
+        assert_eq!(lines[0].lines.text(), "1, 2, 3, 4, 5, 6, 7, 8 and 99,992 more");
+        // Forms of one person merged: the first lines of all of them.
+        let mut a = LineList::default();
+        let mut b = LineList::default();
+        for l in (1..40).step_by(2) {
+            a.push(l);
+            b.push(l + 1);
+        }
+        a.extend(&b);
+        assert_eq!(a.text(), "1, 2, 3, 4, 5, 6, 7, 8 and 31 more");
     }
 }

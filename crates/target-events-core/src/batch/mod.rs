@@ -53,6 +53,12 @@ pub struct BatchRow {
     /// The period's verdict in brief (`batch --verdict`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Brief>,
+    /// Why a missed period missed, and the verdict as a sentence (JSON;
+    /// CSV and the tables compute the same cells).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub cause: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub headline: String,
 }
 
 impl BatchRow {
@@ -79,6 +85,34 @@ impl BatchRow {
 }
 
 impl BatchRow {
+    /// Every amount at the target's scale (at least two decimals), as the
+    /// tables show them, and the cause and headline filled: what JSON holds.
+    pub fn finish(&mut self) {
+        let scale = self.target_value.map_or(2, |t| t.0.scale()).max(2);
+        let at = |m: &mut Option<Money>| {
+            if let Some(Money(d)) = m
+                && d.scale() < scale
+            {
+                d.rescale(scale);
+            }
+        };
+        at(&mut self.target_value);
+        at(&mut self.achieved);
+        at(&mut self.missing);
+        if let Some(v) = &mut self.verdict {
+            at(&mut v.short_by);
+            at(&mut v.returns_total);
+            if let Some(b) = &mut v.bills {
+                at(&mut b.uncounted_amount);
+                for s in &mut b.uncounted_stores {
+                    at(&mut s.amount);
+                }
+            }
+        }
+        self.cause = causes::cause_of(self).map(|c| c.text()).unwrap_or_default();
+        self.headline = causes::headline(self);
+    }
+
     /// The error cut to its code and first sentence, for a table cell; the
     /// whole of it (and the request id) goes on the row's detail line.
     pub fn short_error(&self) -> String {
@@ -141,6 +175,8 @@ pub fn rows_for(given: &str, user_id: i64, groups: &[UserTargetGroup], rule: Opt
                 failure: None,
                 verdict: None,
                 lines: String::new(),
+                cause: String::new(),
+                headline: String::new(),
             });
         }
     }
