@@ -181,6 +181,6 @@ mod tests {
             b.push(l + 1);
         }
         a.extend(&b);
-        assert_eq!(a.text(), "1, 2, 3, 4, 5, 6, 7, 8 and 31 more");
+        assert_eq!(a.text(), "1, 2, 3, 4, 5, 6, 7, 8 and 32 more");
     }
 }
