@@ -386,6 +386,11 @@ fn the_batch_filter_reads_words_and_columns() {
     assert_eq!(shown("verdict:missed"), count("not reached"));
     assert_eq!(shown("-missed"), all.len() - count("not reached"));
     assert_eq!(shown("verdict:7610"), 0, "a column term looks in that column only");
+    // A column the table lacks is said while typing.
+    h.key(KeyCode::Char('/'));
+    h.type_text("store:saket");
+    assert!(h.screen_text().contains("no column \"store\" here"), "{}", h.screen_text());
+    h.key(KeyCode::Esc);
 }
 
 /// The demo's campaign cohort answered with verdicts, as `batch --verdict`

@@ -230,6 +230,15 @@ impl super::state::App {
         self.screen.main() == Some(Panel::Batch)
     }
 
+    /// The names the columns of what is drawn answer to in its filter.
+    pub fn filter_names(&self) -> Vec<&'static str> {
+        match self.screen.main() {
+            Some(Panel::Bills) => crate::explorer::features::bills::state::filter_names(),
+            Some(Panel::Batch) => crate::core::batch::columns::filter_names(),
+            _ => crate::explorer::features::events::filter::COLUMN_NAMES.to_vec(),
+        }
+    }
+
     /// The filter of what is drawn: the batch rows' or the events'.
     pub fn filter(&self) -> &super::state::FilterState {
         if self.screen.main() == Some(Panel::Bills)

@@ -208,6 +208,11 @@ pub fn table_columns() -> impl Iterator<Item = &'static Column> {
     COLUMNS.iter().filter(|c| c.title.is_some())
 }
 
+/// Every name the batch's columns answer to in a filter (header and title).
+pub fn filter_names() -> Vec<&'static str> {
+    COLUMNS.iter().flat_map(|c| [Some(c.header), c.title]).flatten().collect()
+}
+
 /// The columns rows sort by, in order (the verdict's only with one).
 pub fn sort_columns(verdict: bool) -> Vec<&'static Column> {
     csv_columns(verdict).filter(|c| c.sort.is_some() && c.title.is_some()).collect()

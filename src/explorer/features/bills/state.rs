@@ -8,6 +8,11 @@ use crate::explorer::app::state::FilterState;
 pub const COLUMNS: [(&str, bool); 6] =
     [("When", false), ("Bill", false), ("Store", false), ("Amount", true), ("Type", false), ("What happened", false)];
 
+/// Every name the bills' columns answer to in a filter.
+pub fn filter_names() -> Vec<&'static str> {
+    COLUMN_NAMES.iter().flatten().copied().filter(|n| !n.is_empty()).chain(["id"]).collect()
+}
+
 /// What each column answers to in a filter (`store:MUM-ANDHERI-02`).
 const COLUMN_NAMES: [[&str; 3]; 6] = [
     ["when", "date", ""],

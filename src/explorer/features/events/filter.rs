@@ -55,6 +55,33 @@ impl SortKey {
 /// True when the event passes `filter` (the filter language of every
 /// table: words, `column:word`, `-word`; see `core::filter`). Each column
 /// answers to the names its header and the API give it.
+/// The names the events table's columns answer to in a filter.
+pub const COLUMN_NAMES: &[&str] = &[
+    "date",
+    "eventdate",
+    "event",
+    "name",
+    "eventname",
+    "display",
+    "displayname",
+    "bill",
+    "uniqueid",
+    "processed",
+    "processeddate",
+    "value",
+    "targetvalue",
+    "period",
+    "periodid",
+    "id",
+    "eventlogid",
+    "customer",
+    "customerid",
+    "group",
+    "targetgroupid",
+    "rule",
+    "targetruleid",
+];
+
 fn cell<'a>(names: [&'static str; 3], text: Cow<'a, str>) -> Cell<'a> {
     Cell { names, text }
 }

@@ -123,11 +123,19 @@ fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         (Some(b), _) if app.batch_open() => (b.view().len(), b.rows().len()),
         _ => (app.case.results.view.len(), app.events().len()),
     };
+    let names = app.filter_names();
+    // A column this table does not have is said, not silently matched by nothing.
+    let parsed = crate::core::filter::Filter::parse(filter.input.value());
+    let unknown = parsed.unknown_columns(&names);
+    let unknown = match unknown.first() {
+        Some(c) => format!(" · no column \"{}\" here", crate::sanitize::line(c)),
+        None => String::new(),
+    };
     let keys = crate::explorer::app::keys::footer(
         crate::explorer::app::screen::Owner::Filter,
         crate::explorer::app::keys::footers::FILTER,
     );
-    let count = format!("  {shown} of {of} match ·{}", keys.trim_end());
+    let count = format!("  {shown} of {of} match{unknown} ·{}", keys.trim_end());
     let line = Line::from(vec![
         Span::styled(" / ", theme.key()),
         Span::styled(text, theme.input(true)),
