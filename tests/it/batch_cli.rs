@@ -612,3 +612,39 @@ fn a_million_lines_of_one_customer_are_one_customer_in_bounded_memory() {
     // row set per line would need (12 million rows).
     assert!(peak_kib < 120 * 1024, "peak {peak_kib} KiB for one customer");
 }
+
+/// An interrupted batch keeps the causes of what was answered: stopped after
+/// three of the campaign's customers, its rows give their causes and the
+/// rest are counted unanswered, not guessed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_verdict_batch_keeps_the_causes_of_what_was_answered() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use target_events::api::fetch_all::FetchAllOptions;
+    use target_events::core::batch::{Ask, Heard, answer, causes::causes, parse_lines};
+    let server = common::server(None).await;
+    let client = common::client(&server, common::basic());
+    let text: String = (1..=12).map(|n| format!("7760000{n:02}\n")).collect();
+    let lines = parse_lines(text.as_bytes(), None).unwrap();
+    let answered = AtomicUsize::new(0);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let hear = |heard: Heard| {
+        if heard == Heard::Answered && answered.fetch_add(1, Ordering::SeqCst) + 1 == 3 {
+            tx.lock().unwrap().take().map(|t| t.send(()));
+        }
+    };
+    let stop = async {
+        let _ = rx.await;
+    };
+    let ask = Ask { rule: Some(7610), verdict: true, country_code: None };
+    let opts = FetchAllOptions { concurrency: 1, ..FetchAllOptions::default() };
+    let out = answer(&client, &lines, ask, &opts, &hear, stop).await;
+    let answered_customers: std::collections::HashSet<_> = out.rows.iter().filter_map(|r| r.user_id).collect();
+    assert!((3..12).contains(&answered_customers.len()), "{answered_customers:?}");
+    assert_eq!(out.unanswered, 12 - answered_customers.len(), "the rest counted, not guessed");
+    let c = causes(&out.rows);
+    let missed = out.rows.iter().filter(|r| !r.cause.is_empty()).count();
+    assert_eq!(c.iter().map(|c| c.periods).sum::<usize>(), missed, "every missed row answered is in one cause");
+    let late = c.iter().find(|c| c.said == "late").expect("the first customers paid late");
+    assert_eq!(late.customers, answered_customers.len().min(5));
+}
