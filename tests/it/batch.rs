@@ -471,3 +471,20 @@ fn the_causes_view_groups_the_campaign_and_opens_a_customer_s_verdict() {
     assert!(h.app.batch().unwrap().causes_view().is_none());
     assert!(h.screen_text().contains(" Batch · 24 rows"), "{}", h.screen_text());
 }
+
+/// A filter gives the room of the columns empty in every row it shows to
+/// those that have something: "in progress" rows have no event or bill that
+/// would have reached, so those columns go.
+#[test]
+fn a_filter_gives_the_room_of_columns_empty_in_what_it_shows() {
+    let mut h = with_verdicts(120, 20);
+    assert!(h.screen_text().contains("would reach"), "{}", h.screen_text());
+    h.key(KeyCode::Char('/'));
+    h.type_text("\"in progress\"");
+    h.key(KeyCode::Enter);
+    let text = h.screen_text();
+    assert!(text.contains("2 match"), "{text}");
+    assert!(!text.contains("would reach"), "empty in what is shown: {text}");
+    h.key(KeyCode::Esc);
+    assert!(h.screen_text().contains("would reach"), "back with every row");
+}

@@ -25,6 +25,10 @@ pub struct BatchTable {
     /// The table columns with nothing in any row, left out: found once,
     /// since the rows never change.
     pub(in crate::explorer::features::batch) empty: Vec<bool>,
+    /// The columns empty in every row shown (the filtered view, or the
+    /// customers of the cause opened): found when what is shown changes, so
+    /// a filter gives their room to the columns that have something.
+    pub(in crate::explorer::features::batch) shown_empty: Vec<bool>,
     /// Why the missed periods missed, grouped (found once, with the rows).
     pub(in crate::explorer::features::batch) causes: Vec<Cause>,
     /// The causes are drawn instead of the rows: which one is selected, and
@@ -133,10 +137,18 @@ impl BatchTable {
     pub fn refresh(&mut self, filter: &str) {
         let current = self.view.get(self.selected).copied();
         self.view = self.matching(filter);
+        self.shown_empty = self.empty_of(&self.view);
         self.selected = current
             .and_then(|row| self.view.iter().position(|&i| i == row))
             .unwrap_or(self.selected)
             .min(self.view.len().saturating_sub(1));
+    }
+
+    /// The table columns empty in every one of `rows` (the file's empty
+    /// columns stay empty whatever is shown).
+    pub(in crate::explorer::features::batch) fn empty_of(&self, rows: &[usize]) -> Vec<bool> {
+        let shown = crate::core::batch::empty_columns(rows.iter().filter_map(|&i| self.rows.get(i)));
+        shown.iter().zip(&self.empty).map(|(s, e)| *s || *e).collect()
     }
 
     /// The rows matching `filter`, in the chosen order, as indices.

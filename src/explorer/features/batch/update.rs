@@ -147,12 +147,25 @@ fn causes_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent,
         return true;
     }
     match action {
-        Action::OpenBatchRow if !v.open => b.causes_view = Some(CausesView { open: true, row: 0, ..v }),
+        Action::OpenBatchRow if !v.open => {
+            b.causes_view = Some(CausesView { open: true, row: 0, ..v });
+            let listed = b.cause_rows().map(<[usize]>::to_vec).unwrap_or_default();
+            b.shown_empty = b.empty_of(&listed);
+        }
         Action::OpenBatchRow | Action::BatchRowVerdict if v.open => batch_row_verdict(app, fx),
         // Esc (or b) steps back: from a cause's customers to the causes, then to the rows.
-        Action::Close if v.open => b.causes_view = Some(CausesView { open: false, ..v }),
-        Action::Close => b.causes_view = None,
-        Action::ToggleCauses => b.causes_view = None,
+        Action::Close if v.open => {
+            b.causes_view = Some(CausesView { open: false, ..v });
+            b.shown_empty = b.empty_of(&b.view.clone());
+        }
+        Action::Close => {
+            b.causes_view = None;
+            b.shown_empty = b.empty_of(&b.view.clone());
+        }
+        Action::ToggleCauses => {
+            b.causes_view = None;
+            b.shown_empty = b.empty_of(&b.view.clone());
+        }
         Action::Copy if v.open => match app.batch_row_text() {
             Some(row) => app.ask(Ask::Copy { title: "The batch row".into(), text: row }),
             None => app.flash("No row selected."),

@@ -95,7 +95,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let shown = &view[start..(start + height).min(view.len())];
     let window: Vec<Vec<String>> = shown.iter().map(|&i| table_cells(&batch.rows[i])).collect();
     // Columns empty in every row (the verdict's without --verdict) are left out.
-    let chosen = table_widths(&window, &batch.empty, inner.width.saturating_sub(2), 1);
+    let chosen = table_widths(&window, &batch.shown_empty, inner.width.saturating_sub(2), 1);
     let cell = |text: &str, w: u16, i: usize, style: Style| {
         let line = Line::from(Span::styled(columns::fit(text, w).into_owned(), style));
         Cell::from(if table_column(i).is_some_and(|c| c.right) { line.alignment(Alignment::Right) } else { line })
