@@ -236,10 +236,9 @@ fn describe(row: &BatchRow, theme: &Theme) -> (String, Style) {
 fn bills_words(b: &crate::core::verdict::bills_brief::BillsBrief) -> String {
     let mut out = String::new();
     match (b.uncounted, b.uncounted_amount) {
-        (Some(0), _) if b.late > 0 => out.push_str(&format!(
-            "; every bill dated in the period counted, {} of them in another period",
-            crate::core::verdict::count(b.late, "bill", "bills")
-        )),
+        (Some(0), _) if b.late > 0 => {
+            out.push_str(&format!("; every bill dated in the period counted, {} of them in another period", b.late))
+        }
         (Some(0), _) => out.push_str("; every bill dated in the period counted here"),
         (Some(n), Some(sum)) => out.push_str(&format!(
             "; {} dated in the period did not count ({})",
