@@ -150,13 +150,19 @@ fn the_title_counts_every_customer_that_failed() {
 /// 777000777's and 808000808's rows with each period's verdict, as
 /// `batch --verdict` makes them: through the verdict core's tally.
 fn verdict_rows(h: &mut Harness) -> Vec<BatchRow> {
+    rows_with_verdicts(h, &[(777000777, 7610), (808000808, 8080)])
+}
+
+/// The rows `batch --verdict` gives these customers' rules, made by the same
+/// core (the rule's events streamed through the tally with the bills).
+fn rows_with_verdicts(h: &mut Harness, asked: &[(i64, i64)]) -> Vec<BatchRow> {
     use target_events::api::EventsQuery;
     use target_events::core::reconcile::bills_window;
     use target_events::core::verdict::bills_brief::BillsReading;
     use target_events::core::verdict::brief::RuleTally;
     let now = h.app.now();
     let mut rows = Vec::new();
-    for (user, rule) in [(777000777, 7610), (808000808, 8080)] {
+    for &(user, rule) in asked {
         let groups = h.targets_for(user).unwrap().value;
         let events = h.all_for(EventsQuery { user_id: user, rule_id: rule, period_id: None, limit: 1, page: 0 });
         let targets: Vec<_> = groups.iter().flat_map(|g| &g.targets).collect();
@@ -396,30 +402,11 @@ fn the_batch_filter_reads_words_and_columns() {
 /// The demo's campaign cohort answered with verdicts, as `batch --verdict`
 /// over assets/campaign.txt gives them, on 22 October 2025.
 fn with_campaign(width: u16, height: u16) -> Harness {
-    use target_events::api::EventsQuery;
-    use target_events::core::reconcile::bills_window;
-    use target_events::core::verdict::bills_brief::BillsReading;
-    use target_events::core::verdict::brief::RuleTally;
     let mut h = Harness::new(width, height);
     let clock = chrono::NaiveDateTime::parse_from_str("2025-10-22 15:00:00", "%Y-%m-%d %H:%M:%S").ok();
     h.app.set_clock(clock);
-    let now = h.app.now();
-    let mut rows = Vec::new();
-    for user in 776_000_001..=776_000_012 {
-        let groups = h.targets_for(user).unwrap().value;
-        let events = h.all_for(EventsQuery { user_id: user, rule_id: 7610, period_id: None, limit: 1, page: 0 });
-        let targets: Vec<_> = groups.iter().flat_map(|g| &g.targets).collect();
-        let (from, to) = bills_window(targets.iter().copied(), now.date()).unwrap();
-        let bills = h.bills_for(user, from, to).unwrap().bills;
-        let reading = BillsReading::Read { bills: bills.into(), incomplete: None };
-        let mut tally = RuleTally::new(targets.iter().copied(), 7610).with_bills(reading);
-        tally.add(&events.unwrap().events);
-        let briefs = tally.finish(now);
-        for mut row in rows_for(&user.to_string(), user, &groups, Some(7610)) {
-            row.verdict = briefs.iter().find(|(p, _)| Some(*p) == row.period_id).map(|(_, b)| b.clone());
-            rows.push(row);
-        }
-    }
+    let campaign: Vec<(i64, i64)> = (776_000_001..=776_000_012).map(|u| (u, 7610)).collect();
+    let rows = rows_with_verdicts(&mut h, &campaign);
     let options = AppOptions { batch: Some(rows), ..AppOptions::new("DEMO", 10, 1000) };
     h.app = target_events::explorer::app::App::new(options);
     h.app.set_clock(clock);
