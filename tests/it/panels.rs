@@ -66,11 +66,11 @@ fn state_of(app: &App, panel: Panel) -> String {
         Panel::Verdict => format!("{:?}", app.verdict().map(|v| (v.selected(), v.event(), v.in_events()))),
         Panel::Bills => format!(
             "{:?}",
-            app.bills().map(|b| (b.selected(), b.filter_text().to_string(), b.filter_typing(), b.raw()))
+            app.bills().map(|b| (b.selected(), b.filter().text().to_string(), b.filter().typing(), b.raw()))
         ),
         Panel::Batch => {
             let b = app.batch().unwrap();
-            format!("{} {} {:?}", b.selected(), b.filter_text(), b.filter_typing())
+            format!("{} {} {:?}", b.selected(), b.filter().text(), b.filter().typing())
         }
         Panel::Overlay => format!("{:?}", app.overlay().map(|o| format!("{o:?}"))),
     }
@@ -149,7 +149,7 @@ fn every_panel_over_every_other_takes_the_keys_and_esc_uncovers_the_one_below() 
                         assert!(title.contains(expected), "{context}: y copied {title:?}");
                     }
                     '/' => {
-                        let batch_filter = h.app.batch().unwrap().filter_typing();
+                        let batch_filter = h.app.batch().unwrap().filter().typing();
                         let events_filter = h.app.events_filter_typing();
                         match top {
                             Panel::Batch => assert!(batch_filter && !events_filter, "{context}: the rows' filter"),

@@ -533,6 +533,7 @@ pub fn panel_footer(app: &App, owner: Owner, items: &[FooterItem]) -> String {
 /// the item it would not do.
 pub fn footer_now(app: &App, owner: Owner, items: &[FooterItem]) -> String {
     let (contexts, _) = chain(owner);
+    // What the key does now, guards and all.
     let now = |key: Key| {
         contexts.iter().find_map(|&context| {
             BINDINGS
@@ -542,39 +543,7 @@ pub fn footer_now(app: &App, owner: Owner, items: &[FooterItem]) -> String {
                 .map(|b| b.action)
         })
     };
-    let kept: Vec<(Vec<Action>, &'static str, Vec<Key>)> = items
-        .iter()
-        .map(|(actions, words)| {
-            let keys = actions
-                .iter()
-                .filter_map(|a| keys_for(owner, *a))
-                .flatten()
-                .copied()
-                .filter(|k| actions.iter().any(|a| now(*k) == Some(*a)))
-                .collect();
-            (actions.to_vec(), *words, keys)
-        })
-        .collect();
-    let parts: Vec<String> = kept
-        .iter()
-        .filter(|(_, _, keys)| !keys.is_empty())
-        .map(|(actions, words, keys)| {
-            let quiet = |k: &&Key| {
-                !matches!(
-                    k.code,
-                    KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right | KeyCode::PageUp | KeyCode::PageDown
-                )
-            };
-            let labels: Vec<String> = if actions.len() == 1 {
-                let named: Vec<String> = keys.iter().filter(quiet).take(2).map(|k| k.label()).collect();
-                if named.is_empty() { keys.iter().take(2).map(|k| k.label()).collect() } else { named }
-            } else {
-                actions.iter().filter_map(|a| keys.iter().find(|k| now(**k) == Some(*a)).map(|k| k.label())).collect()
-            };
-            format!("{} {words}", labels.join("/"))
-        })
-        .collect();
-    if parts.is_empty() { String::new() } else { format!(" {} ", parts.join(" · ")) }
+    footer_with(owner, items, |key, action| now(key) == Some(action))
 }
 
 /// A footer for `owner`: " j/k period · Tab events · Esc/e closes ". An item
@@ -582,31 +551,36 @@ pub fn footer_now(app: &App, owner: Owner, items: &[FooterItem]) -> String {
 /// keys; an item of several names each one's first key. An item with no key
 /// is left out.
 pub fn footer(owner: Owner, items: &[FooterItem]) -> String {
+    footer_with(owner, items, |_, _| true)
+}
+
+/// [`footer`] naming only the keys `keeps` lets through for each action.
+fn footer_with(owner: Owner, items: &[FooterItem], keeps: impl Fn(Key, Action) -> bool) -> String {
     let quiet = |k: &&Key| {
         !matches!(
             k.code,
             KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right | KeyCode::PageUp | KeyCode::PageDown
         )
     };
+    let kept = |action: Action| -> Vec<Key> {
+        keys_for(owner, action).unwrap_or_default().iter().copied().filter(|k| keeps(*k, action)).collect()
+    };
     let parts: Vec<String> = items
         .iter()
         .filter_map(|(actions, words)| {
             let labels: Vec<String> = match actions {
                 [one] => {
-                    let keys = keys_for(owner, *one)?;
+                    let keys = kept(*one);
                     // Arrows are named only when nothing else does it.
                     let named: Vec<String> = keys.iter().filter(quiet).take(2).map(|k| k.label()).collect();
                     if named.is_empty() { keys.iter().take(2).map(|k| k.label()).collect() } else { named }
                 }
-                many => many
-                    .iter()
-                    .map(|a| keys_for(owner, *a).and_then(|k| k.first()).map(|k| k.label()))
-                    .collect::<Option<_>>()?,
+                many => many.iter().map(|a| kept(*a).first().map(|k| k.label())).collect::<Option<_>>()?,
             };
             (!labels.is_empty()).then(|| format!("{} {words}", labels.join("/")))
         })
         .collect();
-    format!(" {} ", parts.join(" · "))
+    if parts.is_empty() { String::new() } else { format!(" {} ", parts.join(" · ")) }
 }
 
 /// The key a message names for `action` where `owner` has the screen ("r",

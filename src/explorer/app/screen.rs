@@ -244,10 +244,10 @@ impl super::state::App {
         if self.screen.main() == Some(Panel::Bills)
             && let Some(b) = self.screen.bills()
         {
-            return b.filter_state();
+            return b.filter();
         }
         match &self.workflow.batch {
-            Some(b) if self.screen.main() == Some(Panel::Batch) => b.filter_state(),
+            Some(b) if self.screen.main() == Some(Panel::Batch) => b.filter(),
             _ => &self.case.results.filter,
         }
     }

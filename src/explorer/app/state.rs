@@ -473,6 +473,16 @@ impl FilterState {
     pub fn is_active(&self) -> bool {
         !self.input.value().trim().is_empty()
     }
+
+    /// The filter as typed.
+    pub fn text(&self) -> &str {
+        self.input.value()
+    }
+
+    /// It is being typed.
+    pub fn typing(&self) -> bool {
+        self.editing
+    }
 }
 
 impl Results {

@@ -1,6 +1,6 @@
 //! Why a batch's customers missed, grouped: each missed period (a row whose
 //! verdict is "not reached") has one cause, the first of these that holds —
-//! bills or events dated in the period counted in the next (late), bills
+//! bills or events dated in the period counted in another (late), bills
 //! made before the enrolment, bills at a store that did not count, returns
 //! that took it below the target, or a plain shortfall. Rows of the same
 //! cause (and store) are one group: its customers, the amount at stake, the
@@ -97,8 +97,8 @@ fn returns_made_the_difference(v: &Brief) -> bool {
 }
 
 /// The row's headline: what happened, in one plain sentence an agent or a
-/// lead can read out ("Missed by 179.50: 1 bill dated in the period's last
-/// hours counted in the next period (MUM-ANDHERI-02, 23:00–23:59).").
+/// lead can read out ("Missed by 179.50: 1 bill dated in the period counted
+/// in another period (MUM-ANDHERI-02, 23:00–23:59).").
 pub fn headline(row: &BatchRow) -> String {
     if !row.error.is_empty() {
         return String::new();
@@ -265,7 +265,7 @@ pub fn described(c: &Cause) -> String {
         detail = if detail.is_empty() { hours } else { format!("{detail}, {hours}") };
     }
     let what = match c.cause {
-        CauseKind::Late => "dated near the period's end, counted in the next",
+        CauseKind::Late => "dated in the period, counted in another",
         CauseKind::BeforeEnrolment => "bills made before the enrolment",
         CauseKind::Store => "bills at this store did not count",
         CauseKind::Returns => "returns took it below the target",
@@ -333,7 +333,7 @@ mod tests {
         assert_eq!(c[0].at_stake.map(|a| a.to_string()).as_deref(), Some("170.00"));
         assert_eq!(
             described(&c[0]),
-            "late: dated near the period's end, counted in the next (MUM-ANDHERI-02, PUN-FC-03, 22:00–23:59)"
+            "late: dated in the period, counted in another (MUM-ANDHERI-02, PUN-FC-03, 22:00–23:59)"
         );
         assert_eq!(headline(&rows[2]), "Missed by 75.50: 2 bills at DEL-SAKET-01 (900.00) did not count.");
         assert_eq!(

@@ -93,21 +93,12 @@ impl BatchTable {
     }
 
     /// The rows' own filter, for the explorer's one filter line.
-    pub(crate) fn filter_state(&self) -> &FilterState {
+    pub fn filter(&self) -> &FilterState {
         &self.filter
     }
 
     pub(crate) fn filter_state_mut(&mut self) -> &mut FilterState {
         &mut self.filter
-    }
-
-    pub fn filter_text(&self) -> &str {
-        self.filter.input.value()
-    }
-
-    /// The filter is being typed.
-    pub fn filter_typing(&self) -> bool {
-        self.filter.editing
     }
 
     /// The columns rows sort by: the verdict's only with one.
