@@ -182,7 +182,8 @@ fn copied(
     frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
     let first = (scroll as usize).min(total.saturating_sub(visible));
     // Sideways only names its keys when a line is wider than the popup.
-    let wide = super::copied_lines(screen, text)
+    let all_lines = super::copied_lines(screen, text);
+    let wide = all_lines
         .iter()
         .any(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) > usize::from(width.saturating_sub(2)));
     let more = match (total > visible, wide) {
@@ -207,8 +208,7 @@ fn copied(
     frame.render_widget(block, area);
     let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(note).style(theme.muted()).wrap(Wrap { trim: true }), head);
-    let lines: Vec<Line> =
-        super::copied_lines(screen, text).into_iter().skip(first).take(visible).map(Line::from).collect();
+    let lines: Vec<Line> = all_lines.into_iter().skip(first).take(visible).map(Line::from).collect();
     frame.render_widget(Paragraph::new(lines).scroll((0, shift)), body);
 }
 
