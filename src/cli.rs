@@ -42,10 +42,12 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The flags every command takes, shown apart from each command's own.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct ConnectionArgs {
     /// Profile in the config file (or CAP_PROFILE).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, add = clap_complete::ArgValueCandidates::new(crate::completions::profile_names))]
     pub profile: Option<String>,
     /// API base URL, e.g. https://eu.api.capillarytech.com (or CAP_BASE_URL).
     #[arg(long, global = true, value_name = "URL")]
@@ -63,13 +65,25 @@ pub struct ConnectionArgs {
     /// Allow sending credentials over plain http to a non-loopback host.
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
-    /// Config file [default: the platform config directory's target-events/config.toml].
+    /// Config file (the default's place is stated by `cli::command`).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Log file [default: target-events.log in the platform state directory,
-    /// ~/.local/state/target-events/ on Linux].
+    /// Log file (the default's place is stated by `cli::command`).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+}
+
+/// The command as `--help`, the manual pages and the completions show it:
+/// the defaults that depend on the system (the config and log files' places)
+/// stated as their value here.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let config = crate::config::default_config_path()
+        .map_or_else(|| "none: this system has no config directory".to_string(), |p| p.display().to_string());
+    let log = crate::logging::default_log_path().display().to_string();
+    Cli::command()
+        .mut_arg("config", |a| a.help(format!("Config file [default: {config}]")))
+        .mut_arg("log_file", |a| a.help(format!("Log file [default: {log}]")))
 }
 
 impl ConnectionArgs {
@@ -104,13 +118,23 @@ pub enum Command {
     /// Add a profile to the config file (asking for what it needs), or list them.
     #[command(subcommand)]
     Profile(ProfileCommand),
-    /// Print a shell completion script: bash, zsh, fish or powershell.
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    /// It completes subcommands, flags, the values of --format and the
+    /// others, and the profile names of the config file.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): target-events man | man -l -
-    Man,
+    /// Print a manual page (roff): `target-events man fetch | man -l -`; with
+    /// --dir, write every page (target-events.1, target-events-fetch.1, …) there.
+    Man {
+        /// The command whose page to print, e.g. fetch or profile add [default: the program's].
+        #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+        command: Vec<String>,
+        /// Write every page into this folder (created), e.g. ~/.local/share/man/man1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Forget the recent queries.
     ClearRecent,
     /// Run the demo API on its own, so it can be explored with curl.

@@ -17,8 +17,10 @@ pub use target_events_core::{config, private_file};
 pub use target_events_demo as demo;
 
 pub mod cli;
+pub mod completions;
 pub mod explorer;
 pub mod headless;
 pub mod logging;
+pub mod manual;
 pub mod query_url;
 pub mod session;

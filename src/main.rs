@@ -1,12 +1,13 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 use target_events::cli::{Cli, Command, ProfileCommand};
 use target_events::headless::{batch as batch_cmd, doctor, explain as explain_cmd, fetch as fetch_cmd, profile};
 use target_events::query_url;
 use target_events::{config, logging, session::Session};
 
 fn main() -> ExitCode {
+    target_events::completions::answer_if_asked();
     let log_default = logging::default_log_path();
     let help_footer = format!(
         "Config file: {}\nLog file:    {}",
@@ -14,7 +15,7 @@ fn main() -> ExitCode {
             .map_or("(no config directory on this system)".into(), |p| p.display().to_string()),
         log_default.display()
     );
-    let matches = Cli::command().after_help(help_footer).get_matches();
+    let matches = target_events::cli::command().after_help(help_footer).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -36,6 +37,37 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// `man [COMMAND]` prints a page; `man --dir DIR` writes them all.
+fn manual_pages(command: &[String], dir: Option<&std::path::Path>) -> u8 {
+    use target_events::manual;
+    if let Some(dir) = dir {
+        return match manual::write_all(dir) {
+            Ok(files) => {
+                eprintln!("Wrote {} manual pages to {}.", files.len(), dir.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the manual pages to {}: {e}", dir.display());
+                1
+            }
+        };
+    }
+    let Some(page) = manual::page(&command.join(" ")) else {
+        let names: Vec<String> = manual::pages().iter().skip(1).map(|p| p.words.join(" ")).collect();
+        eprintln!(
+            "error: no manual page for \"{}\". Pages: {}.",
+            target_events::sanitize::line(&command.join(" ")),
+            names.join(", ")
+        );
+        return 2;
+    };
+    let mut out = std::io::stdout().lock();
+    match manual::render(&page, &manual::pages(), &mut out) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
 async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     match &cli.command {
         Some(Command::DemoServer { port }) => return run_demo_server(*port).await,
@@ -46,15 +78,12 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
         }
         Some(Command::Profile(ProfileCommand::List)) => return profile::list(&cli.connection) as u8,
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(*shell, &mut Cli::command(), "target-events", &mut std::io::stdout());
-            return 0;
-        }
-        Some(Command::Man) => {
-            return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+            return match target_events::completions::write_script(*shell, &mut std::io::stdout()) {
                 Ok(()) => 0,
                 Err(_) => 1,
             };
         }
+        Some(Command::Man { command, dir }) => return manual_pages(command, dir.as_deref()),
         _ => {}
     }
     // A word that is no subcommand and no URL is a mistyped subcommand.
@@ -62,8 +91,11 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
         && !word.contains("://")
         && !word.trim_start().starts_with("curl")
     {
-        let names: Vec<String> =
-            Cli::command().get_subcommands().map(|c| c.get_name().to_string()).filter(|n| n != "help").collect();
+        let names: Vec<String> = target_events::cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
         // The nearest subcommand, when the word is a typo of one.
         let nearest = names
             .iter()

@@ -13,6 +13,7 @@ mod bills;
 mod bills_panel;
 mod client;
 mod common;
+mod completions;
 mod customers;
 mod doctor;
 mod e2e_pty;
