@@ -143,7 +143,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     let (mut settings, profiles) = match target_events::session::resolve_settings(&cli.connection, url.as_ref()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", target_events::sanitize::multiline(&format!("{e:#}")));
             return 2;
         }
     };
@@ -176,7 +176,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     let session = match Session::open(&settings).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", target_events::sanitize::multiline(&format!("{e:#}")));
             return 1;
         }
     };
@@ -209,7 +209,7 @@ async fn explore(
     match target_events::explorer::tui::run(session, settings, profiles, prefill, start_page, log_path, batch).await {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", target_events::sanitize::multiline(&format!("{e:#}")));
             1
         }
     }

@@ -34,7 +34,7 @@ pub async fn checks(connection: &ConnectionArgs) -> Result<Vec<Check>, i32> {
         Err(e) => {
             checks.push(Check::fail(
                 "profile and origin",
-                format!("{e:#}"),
+                crate::sanitize::multiline(&format!("{e:#}")).into_owned(),
                 "correct what is named (target-events profile list shows the profiles)",
             ));
             return Ok(checks);
@@ -53,7 +53,11 @@ pub async fn checks(connection: &ConnectionArgs) -> Result<Vec<Check>, i32> {
         Ok(session) => {
             checks.extend(doctor::network(&session.client, &settings).await);
         }
-        Err(e) => checks.push(Check::fail("client", format!("{e:#}"), "correct the profile's settings")),
+        Err(e) => checks.push(Check::fail(
+            "client",
+            crate::sanitize::multiline(&format!("{e:#}")).into_owned(),
+            "correct the profile's settings",
+        )),
     }
     checks.push(doctor::rate_limit(&settings));
     Ok(checks)

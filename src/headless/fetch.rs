@@ -325,11 +325,11 @@ async fn run_all(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
         let _ = writeln!(stderr, "warning: {}", stop.sentence());
     }
     if let Some(signal) = interrupted.filter(|_| all.stopped == Some(crate::api::fetch_all::Stopped::Interrupted)) {
-        let _ = writeln!(
-            stderr,
-            "The output is incomplete: interrupted by SIG{signal} after {} of {} pages.",
-            all.pages_fetched, all.pages
-        );
+        let of = match all.pages_known {
+            Some(n) => format!("{} of {n} pages", all.pages_fetched),
+            None => format!("{} pages (how many there are was not yet known)", all.pages_fetched),
+        };
+        let _ = writeln!(stderr, "The output is incomplete: interrupted by SIG{signal} after {of}.");
         return 128 + super::signal_number(signal);
     }
     if all.missing.is_empty() {

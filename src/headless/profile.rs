@@ -174,15 +174,10 @@ pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
         eprintln!("error: this system has no config directory: give --config FILE");
         return 2;
     };
-    if let Some(problem) = crate::config::file_problem(&path) {
-        eprintln!("error: {problem}");
-        return 2;
-    }
-    let existing = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
+    let existing = match crate::config::read_config_text(&path) {
+        Ok(text) => text.unwrap_or_default(),
+        Err(problem) => {
+            eprintln!("error: {problem}");
             return 2;
         }
     };
@@ -240,7 +235,7 @@ pub fn list(connection: &ConnectionArgs) -> i32 {
             return 0;
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", crate::sanitize::multiline(&format!("{e:#}")));
             return 2;
         }
     };

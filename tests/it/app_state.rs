@@ -322,6 +322,36 @@ fn pasted_ids_are_accepted_without_control_characters() {
 }
 
 #[test]
+fn a_huge_paste_is_one_edit_cut_to_the_field_with_a_notice() {
+    let mut h = Harness::new(120, 36);
+    h.type_text("ab");
+    h.key(KeyCode::Left);
+    // A megabyte pasted between a and b: kept to the field's longest value.
+    h.send(Msg::Paste("9".repeat(1_000_000)));
+    let value = h.app.field(Field::UserId).text().to_string();
+    assert_eq!(value.chars().count(), 320, "the customer field's longest sensible value");
+    assert!(value.starts_with("a99") && value.ends_with("9b"), "pasted at the cursor: {value:.10}…");
+    let notice = h.app.notice_text().unwrap_or_default().to_string();
+    assert!(notice.contains("1000000 characters") && notice.contains("at most 320"), "{notice}");
+    assert!(h.screen_text().contains("at most 320"), "said on screen");
+    // Typing continues where the paste ended.
+    h.type_text("7");
+    assert!(
+        h.app.field(Field::UserId).text().ends_with("97b") || h.app.field(Field::UserId).text().chars().count() == 321
+    );
+    // A rule id field holds an id; a filter its own length.
+    let mut h = Harness::new(120, 36);
+    h.key(KeyCode::Tab);
+    h.send(Msg::Paste("1".repeat(500)));
+    assert_eq!(h.app.field(Field::RuleId).text().len(), 20);
+    // A paste that fits says nothing.
+    let mut h = Harness::new(120, 36);
+    h.send(Msg::Paste("name@example.com".into()));
+    assert_eq!(h.app.field(Field::UserId).text(), "name@example.com");
+    assert!(h.app.notice_text().is_none_or(|n| !n.contains("at most")));
+}
+
+#[test]
 fn help_scrolls_on_a_short_screen() {
     use target_events::explorer::app::state::Overlay;
     let mut h = Harness::new(60, 16);

@@ -391,6 +391,8 @@ fn an_interrupted_fetch_all_writes_what_it_has_and_says_it_is_incomplete() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(143), "{}", stderr(&o));
     assert!(stderr(&o).contains("The output is incomplete: interrupted by SIGTERM after"), "{}", stderr(&o));
+    // Counted out of the pages there are, not the ones asked for so far.
+    assert!(stderr(&o).contains(" of 27 pages."), "{}", stderr(&o));
     let rows = std::fs::read_to_string(&out).expect("what was fetched is written").lines().count();
     assert!(rows > 1 && rows < 1318, "some events, not all: {rows}");
 }

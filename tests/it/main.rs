@@ -30,6 +30,7 @@ mod panels_pty;
 mod properties;
 mod screens;
 mod secrets;
+mod setup_paths;
 mod tmux_pty;
 mod trust;
 mod verdict;

@@ -393,20 +393,33 @@ fn network_error(e: &reqwest::Error, host: &str, url: &Url, status: u16, request
         chain.push(s.to_string());
         source = s.source();
     }
-    let all = chain.join(": ").to_ascii_lowercase();
+    // Classified by the causes only: reqwest's own message carries the URL,
+    // whose words ("lookup" in /v2/customers/lookup) say nothing of the failure.
+    let all = chain.iter().skip(1).map(|c| c.to_ascii_lowercase()).collect::<Vec<_>>().join(": ");
+    const NAME_NOT_RESOLVED: [&str; 6] = [
+        "dns error",
+        "failed to lookup address",
+        "name or service not known",
+        "temporary failure in name resolution",
+        "nodename nor servname",
+        "no address associated",
+    ];
     let cause = if e.is_timeout() || all.contains("timed out") {
         NetCause::Timeout
     } else if all.contains("refused") {
         NetCause::Refused
-    } else if all.contains("dns")
-        || all.contains("lookup")
-        || all.contains("name or service")
-        || all.contains("resolve")
-    {
+    } else if e.is_connect() && NAME_NOT_RESOLVED.iter().any(|m| all.contains(m)) {
         NetCause::Dns
     } else if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
         NetCause::Tls
-    } else if e.is_body() || e.is_decode() || status != 0 || all.contains("closed") || all.contains("reset") {
+    } else if e.is_body()
+        || e.is_decode()
+        || status != 0
+        || all.contains("closed")
+        || all.contains("reset")
+        || all.contains("broken pipe")
+        || all.contains("eof")
+    {
         NetCause::Interrupted
     } else {
         NetCause::Other

@@ -104,6 +104,10 @@ pub struct AllEvents {
     pub pages_fetched: u32,
     /// Pages asked for.
     pub pages: u32,
+    /// The pages there are, as far as the run knew when it ended (the
+    /// server's total, or the page found short); None when unknown. Said of
+    /// an interrupted run, never used to stop one.
+    pub pages_known: Option<u32>,
     pub missing: Vec<MissingPage>,
     /// Events seen twice (the data moved between pages while fetching);
     /// kept once and counted here so nothing is dropped or doubled silently.
@@ -439,6 +443,7 @@ async fn run<S: PageSource>(
     all.events = pages.into_values().flatten().collect();
     all.events.truncate(max_events);
     all.pages = plan.next;
+    all.pages_known = plan.short_at.map(|s| s + 1).or(plan.end).map(|n| n.max(all.pages));
     all.missing = missing;
     all.stopped = plan.stopped;
     Ok(all)

@@ -53,7 +53,9 @@ pub struct Answer {
 }
 
 /// A GET of `url` with no credentials and no redirect followed; the body is
-/// read within `timeout`, so a server that stalls after its headers fails.
+/// read within `timeout`, so a server that stalls after its headers fails,
+/// and only up to the client's cap (nothing of it is kept): a body that never
+/// ends costs no memory.
 pub async fn get(url: &Url, connect_timeout: Duration, timeout: Duration) -> Result<Answer, ProbeError> {
     let http = reqwest::Client::builder()
         .tls_info(true)
@@ -81,7 +83,14 @@ pub async fn get(url: &Url, connect_timeout: Duration, timeout: Duration) -> Res
         .and_then(super::cert::not_after);
     let date = response.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok()).map(str::to_string);
     let status = response.status().as_u16();
-    response.bytes().await.map_err(|e| ProbeError::Stalled(chain(&e)))?;
+    let mut response = response;
+    let mut read: u64 = 0;
+    while read < super::client::DEFAULT_MAX_BODY {
+        match response.chunk().await.map_err(|e| ProbeError::Stalled(chain(&e)))? {
+            Some(chunk) => read += chunk.len() as u64,
+            None => break,
+        }
+    }
     Ok(Answer { status, certificate_expires, date })
 }
 

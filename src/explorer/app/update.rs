@@ -5,8 +5,8 @@
 
 use crossterm::event::{Event, KeyEvent};
 use ratatui::layout::Rect;
+use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
-use tui_input::{Input, InputRequest};
 
 use super::action::{Action, Effect, Msg};
 use super::keys;
@@ -410,21 +410,23 @@ impl App {
         // its query, as a new case (on this profile's origin only).
         let typing_elsewhere = matches!(owner, Owner::Prompt | Owner::Picker | Owner::Filter);
         if !typing_elsewhere
+            && text.len() <= MAX_URL_PASTE
             && (text.contains("http://") || text.contains("https://"))
             && let Ok(url) = crate::query_url::parse(text)
         {
             return query::paste_url(self, url, fx);
         }
-        let target = match (owner, self.form.focus) {
+        // Where it lands, and the longest value that makes sense there.
+        let (target, room) = match (owner, self.form.focus) {
             (Owner::Prompt, _) => match self.screen.overlay_mut() {
-                Some(Overlay::Prompt { prompt, .. }) => prompt.input_mut(),
+                Some(Overlay::Prompt { prompt, .. }) => (prompt.input_mut(), PasteRoom::PROMPT),
                 _ => return,
             },
             (Owner::Picker, _) => match self.screen.overlay_mut() {
-                Some(Overlay::Picker(p)) => p.filter_for_paste(),
+                Some(Overlay::Picker(p)) => (p.filter_for_paste(), PasteRoom::PICKER),
                 _ => return,
             },
-            (Owner::Filter, _) => &mut self.filter_mut().input,
+            (Owner::Filter, _) => (&mut self.filter_mut().input, PasteRoom::FILTER),
             (Owner::Query, Focus::Input(f)) => {
                 // A paste over the selected text replaces it, as typing does.
                 let selected = std::mem::take(&mut self.form.selected);
@@ -433,19 +435,27 @@ impl App {
                 if selected {
                     field.input = Input::default();
                 }
-                &mut field.input
+                let room = if f == crate::explorer::app::Field::UserId { PasteRoom::CUSTOMER } else { PasteRoom::ID };
+                (&mut field.input, room)
             }
             _ => return,
         };
-        for c in text.chars().filter(|c| !crate::sanitize::is_unsafe(*c)) {
-            target.handle(InputRequest::InsertChar(c));
-        }
+        let cut = paste_into(target, text, room.chars);
         if owner == Owner::Filter {
             self.rebuild_view();
         }
         // A customer pasted is another customer, as one typed is.
         if owner == Owner::Query && self.form.focus == Focus::Input(crate::explorer::app::Field::UserId) {
             query::customer_changed(self, fx);
+        }
+        if let Some(given) = cut {
+            self.chrome.notice = Some(Notice {
+                level: Level::Warning,
+                text: format!(
+                    "The paste was {given} characters; {} holds at most {}, so the rest was left out.",
+                    room.what, room.chars
+                ),
+            });
         }
     }
 
@@ -514,4 +524,49 @@ impl App {
             }
         }
     }
+}
+
+/// The longest paste read as a URL or cURL line (one with headers and a body
+/// is a few kilobytes).
+const MAX_URL_PASTE: usize = 64 * 1024;
+
+/// The longest value that makes sense where a paste lands.
+#[derive(Clone, Copy)]
+struct PasteRoom {
+    chars: usize,
+    what: &'static str,
+}
+
+impl PasteRoom {
+    /// An id, a mobile number, an email (254 at most), an external id or a card.
+    const CUSTOMER: PasteRoom = PasteRoom { chars: 320, what: "the customer field" };
+    const ID: PasteRoom = PasteRoom { chars: 20, what: "an id field" };
+    /// A file path (PATH_MAX) or a number.
+    const PROMPT: PasteRoom = PasteRoom { chars: 4096, what: "the prompt" };
+    const FILTER: PasteRoom = PasteRoom { chars: 1024, what: "the filter" };
+    const PICKER: PasteRoom = PasteRoom { chars: 256, what: "the picker's filter" };
+}
+
+/// Pastes `text` at the cursor as one edit, in time linear in its length:
+/// characters unsafe in a terminal dropped, the field kept to `max` characters.
+/// Returns how many characters were given when some had to be left out.
+pub(crate) fn paste_into(input: &mut Input, text: &str, max: usize) -> Option<usize> {
+    let value = input.value();
+    let cursor = input.cursor();
+    let room = max.saturating_sub(value.chars().count());
+    let mut given = 0;
+    let mut kept = String::new();
+    for c in text.chars().filter(|c| !crate::sanitize::is_unsafe(*c)) {
+        given += 1;
+        if given <= room {
+            kept.push(c);
+        }
+    }
+    let at = value.char_indices().nth(cursor).map_or(value.len(), |(i, _)| i);
+    let mut whole = String::with_capacity(value.len() + kept.len());
+    whole.push_str(&value[..at]);
+    whole.push_str(&kept);
+    whole.push_str(&value[at..]);
+    *input = Input::new(whole).with_cursor(cursor + given.min(room));
+    (given > room).then_some(given)
 }

@@ -111,13 +111,13 @@ impl Profile {
     /// The API base this source names, if it names one.
     pub fn base(&self) -> anyhow::Result<Option<Url>> {
         let url = match (&self.base_url, &self.cluster) {
-            (Some(url), _) => {
-                Url::parse(url.trim()).map_err(|_| anyhow::anyhow!("base URL \"{}\" is not a URL", url.trim()))?
-            }
+            (Some(url), _) => Url::parse(url.trim())
+                .map_err(|_| anyhow::anyhow!("base URL \"{}\" is not a URL", crate::sanitize::line(url.trim())))?,
             (None, Some(c)) => {
                 let url = cluster_url(c).with_context(|| {
                     format!(
-                        "unknown cluster \"{c}\" (known: {})",
+                        "unknown cluster \"{}\" (known: {})",
+                        crate::sanitize::line(c),
                         CLUSTERS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                     )
                 })?;
@@ -273,18 +273,59 @@ fn expand_home(path: PathBuf) -> PathBuf {
     }
 }
 
+/// The largest config file read: profiles and keys are a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
+    let Some(text) = read_config_text(path).map_err(anyhow::Error::msg)? else { return Ok(None) };
+    match toml::from_str::<ConfigFile>(&text) {
+        Ok(file) => Ok(Some(file)),
+        Err(e) => bail!("{}", file_error::describe(path, &text, &e)),
+    }
+}
+
+/// The config file's text (None when there is none), read only when it is a
+/// regular file of this user's under [`MAX_CONFIG_BYTES`]. It is opened
+/// without blocking and checked on the open file, so a FIFO (or a file
+/// swapped for one) never hangs the tool, and a huge file is never read.
+pub fn read_config_text(path: &Path) -> Result<Option<String>, String> {
+    use std::io::Read;
     if let Some(problem) = file_problem(path) {
-        bail!("{problem}");
+        return Err(problem);
     }
-    match std::fs::read_to_string(path) {
-        Ok(text) => match toml::from_str::<ConfigFile>(&text) {
-            Ok(file) => Ok(Some(file)),
-            Err(e) => bail!("{}", file_error::describe(path, &text, &e)),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
     }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {shown}: {e}")),
+    };
+    let meta = file.metadata().map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{shown} is not a regular file (a pipe, device or socket): a config file is a file"));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "{shown} is {} bytes: a config file is under {} KiB, so this is not one",
+            meta.len(),
+            MAX_CONFIG_BYTES / 1024
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!("{shown} grew past {} KiB while being read", MAX_CONFIG_BYTES / 1024));
+    }
+    if bytes.contains(&0) {
+        return Err(format!("{shown} holds NUL bytes: it is not a text file"));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|_| format!("{shown} is not UTF-8 text"))
 }
 
 /// Why the config file at `path` cannot be used as one: a directory, or
@@ -292,8 +333,9 @@ pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
 /// user's credentials to a host of that user's choosing.
 pub fn file_problem(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
+    let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
     if meta.is_dir() {
-        return Some(format!("{} is a directory, not a config file", path.display()));
+        return Some(format!("{shown} is a directory, not a config file"));
     }
     #[cfg(unix)]
     {
@@ -301,11 +343,13 @@ pub fn file_problem(path: &Path) -> Option<String> {
         let me = unsafe { libc::getuid() };
         if meta.uid() != me {
             return Some(format!(
-                "{} belongs to another user (uid {}): only your own config file is read; copy it and chmod 600 the copy",
-                path.display(),
+                "{shown} belongs to another user (uid {}): only your own config file is read; copy it and chmod 600 the copy",
                 meta.uid()
             ));
         }
+    }
+    if !meta.is_file() {
+        return Some(format!("{shown} is not a regular file (a pipe, device or socket): a config file is a file"));
     }
     None
 }
@@ -424,9 +468,10 @@ pub fn choose(
             && !file.profiles.contains_key(name)
         {
             bail!(
-                "no profile named \"{name}\" in {} (profiles: {})",
-                path.display(),
-                file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                "no profile named \"{}\" in {} (profiles: {})",
+                crate::sanitize::line(name),
+                crate::sanitize::line(&path.display().to_string()),
+                crate::sanitize::line(&file.profiles.keys().cloned().collect::<Vec<_>>().join(", "))
             );
         }
         if file.profiles.values().any(Profile::has_secret)
@@ -479,7 +524,7 @@ pub fn choose(
     if let (Some(name), Some(f)) = (&profile_name, &file)
         && !f.profiles.contains_key(name)
     {
-        bail!("default_profile \"{name}\" is not a profile in the config file");
+        bail!("default_profile \"{}\" is not a profile in the config file", crate::sanitize::line(name));
     }
     let chosen = profile_name.as_ref().and_then(|n| file.as_ref().and_then(|f| f.profiles.get(n))).cloned();
 

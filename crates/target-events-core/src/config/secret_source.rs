@@ -20,9 +20,25 @@ const MAX_OUTPUT: u64 = 64 * 1024;
 /// The keychain's service name; the account is `profile/username`.
 pub const KEYRING_SERVICE: &str = "target-events";
 
-/// Runs `command` with `sh -c`, without a terminal (its own session, stdin
-/// from /dev/null, stderr discarded), and returns the first line of its
-/// output. `what` names the secret and its profile for messages ("the
+/// How long the command may go on after printing its first line: long enough
+/// to see a failing exit status, short enough that one left running (or a
+/// child it left holding the output) does not hold the tool.
+const AFTER_LINE: Duration = Duration::from_secs(2);
+
+/// What the output reader reports.
+enum Output {
+    /// The first line, complete (a newline seen, or the output ended).
+    Line(Vec<u8>),
+    /// More than [`MAX_OUTPUT`] bytes with no line end.
+    TooLong,
+}
+
+/// Runs `command` with `sh -c`, without a terminal (its own session and
+/// process group, stdin from /dev/null, stderr discarded), and returns the
+/// first line of its output as soon as it is complete and the command has
+/// exited well (or kept running a moment after it). At the limit, or once the
+/// line is taken, the whole group is killed: a child it left running holds
+/// nothing. `what` names the secret and its profile for messages ("the
 /// password of profile eu-prod").
 pub fn from_command(command: &str, what: &str, timeout: Duration) -> Result<Secret, String> {
     let mut cmd = Command::new("sh");
@@ -31,7 +47,8 @@ pub fn from_command(command: &str, what: &str, timeout: Duration) -> Result<Secr
     {
         use std::os::unix::process::CommandExt;
         // A new session has no controlling terminal: a command that would
-        // prompt on /dev/tty fails instead of taking over the screen.
+        // prompt on /dev/tty fails instead of taking over the screen. It is
+        // also a process group of its own, killed whole.
         unsafe {
             cmd.pre_exec(|| {
                 libc::setsid();
@@ -40,40 +57,115 @@ pub fn from_command(command: &str, what: &str, timeout: Duration) -> Result<Secr
         }
     }
     let mut child = cmd.spawn().map_err(|e| format!("{what}: the command could not be started ({e})"))?;
+    let group = Group(child.id());
     let mut stdout = child.stdout.take().ok_or_else(|| format!("{what}: no output pipe"))?;
-    // Read on a thread, so a command that prints and then hangs is still timed out.
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = (&mut stdout).take(MAX_OUTPUT).read_to_end(&mut out);
-        out
+    // Read on a thread: the first line is sent as soon as it is complete; the
+    // rest is drained (so a long output never ends the command by SIGPIPE)
+    // until the output ends or the group is killed.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = Vec::new();
+        let mut sent = false;
+        let mut buf = [0u8; 8192];
+        loop {
+            let n = match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if sent {
+                continue;
+            }
+            match buf[..n].iter().position(|&b| b == b'\n') {
+                Some(at) => {
+                    line.extend_from_slice(&buf[..at]);
+                    let _ = tx.send(Output::Line(std::mem::take(&mut line)));
+                    sent = true;
+                }
+                None if line.len() + n > MAX_OUTPUT as usize => {
+                    let _ = tx.send(Output::TooLong);
+                    sent = true;
+                }
+                None => line.extend_from_slice(&buf[..n]),
+            }
+        }
+        if !sent {
+            let _ = tx.send(Output::Line(line));
+        }
     });
     let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{what}: the command did not finish within {} and was stopped", seconds(timeout)));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("{what}: the command could not be waited for ({e})")),
+    let left = |limit: Duration| limit.saturating_sub(started.elapsed());
+    fn stopped(group: &Group, child: &mut std::process::Child, why: String) -> Result<Secret, String> {
+        group.kill();
+        let _ = child.wait();
+        Err(why)
+    }
+    let line = match rx.recv_timeout(left(timeout)) {
+        Ok(Output::Line(line)) => line,
+        Ok(Output::TooLong) => {
+            return stopped(
+                &group,
+                &mut child,
+                format!(
+                    "{what}: the command printed over {} KiB with no line end: a secret is one line; \
+                 its output is not shown",
+                    MAX_OUTPUT / 1024
+                ),
+            );
+        }
+        Err(_) => {
+            return stopped(
+                &group,
+                &mut child,
+                format!("{what}: the command did not finish within {} and was stopped", seconds(timeout)),
+            );
         }
     };
-    let out = reader.join().unwrap_or_default();
-    if !status.success() {
+    // The line is in: a moment for the exit status, then the group goes.
+    let grace = started.elapsed() + AFTER_LINE;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() >= grace.min(timeout) => break None,
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return stopped(&group, &mut child, format!("{what}: the command could not be waited for ({e})")),
+        }
+    };
+    group.kill();
+    if status.is_none() {
+        let _ = child.wait();
+    }
+    if let Some(status) = status
+        && !status.success()
+    {
         let how = match status.code() {
             Some(code) => format!("exit status {code}"),
             None => "a signal".to_string(),
         };
         return Err(format!("{what}: the command failed ({how}); its output is not shown"));
     }
-    let text = String::from_utf8_lossy(&out);
-    let line = text.lines().next().unwrap_or("").trim_end_matches(['\r', '\n']);
+    let text = String::from_utf8_lossy(&line);
+    let line = text.trim_end_matches(['\r', '\n']);
     if line.is_empty() {
         return Err(format!("{what}: the command printed nothing on its first line"));
     }
     Ok(Secret::new(line))
+}
+
+/// A secret command's process group (its session, made by `setsid`).
+struct Group(u32);
+
+impl Group {
+    /// Kills every process of the group: the command and whatever it left.
+    fn kill(&self) {
+        #[cfg(unix)]
+        if let Ok(pid) = i32::try_from(self.0)
+            && pid > 0
+        {
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+    }
 }
 
 /// "20 s", "0.3 s".
@@ -156,11 +248,43 @@ mod tests {
     }
 
     #[test]
-    fn a_command_that_hangs_is_stopped() {
+    fn a_command_that_hangs_is_stopped_with_its_children() {
+        let dir = std::env::temp_dir().join(format!("te-secret-hang-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let marker = dir.join("child-lived");
         let started = Instant::now();
-        let e = from_command("echo partial; sleep 30", "p", Duration::from_millis(300)).unwrap_err();
+        // A child that would outlive the limit, and no line end.
+        let command = format!("(sleep 1; touch '{}') & printf partial; sleep 30", marker.display());
+        let e = from_command(&command, "p", Duration::from_millis(300)).unwrap_err();
         assert!(e.contains("did not finish within 0.3 s"), "{e}");
         assert!(started.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(!marker.exists(), "the command's child was left running");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_child_left_running_does_not_hold_the_tool() {
+        let started = Instant::now();
+        // The child keeps the output open for 40 s; the line is in at once.
+        let secret = from_command("printf 'pw\\n'; sleep 40 &", "p", T).unwrap();
+        assert_eq!(secret.expose(), "pw");
+        assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+        // A command printing its line and then hanging itself: the line is taken.
+        let started = Instant::now();
+        assert_eq!(from_command("echo pw; sleep 40", "p", T).unwrap().expose(), "pw");
+        assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn an_overlong_output_has_its_own_sentence() {
+        // Over 64 KiB after a first line: the line is the secret, no SIGPIPE.
+        let s = from_command("echo pw; head -c 200000 /dev/zero | tr '\\0' x", "p", T).unwrap();
+        assert_eq!(s.expose(), "pw");
+        // Over 64 KiB with no line end: said as such, not as an exit status.
+        let e = from_command("head -c 200000 /dev/zero | tr '\\0' x", "p", T).unwrap_err();
+        assert!(e.contains("over 64 KiB with no line end"), "{e}");
+        assert!(!e.contains("141"), "{e}");
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn config_file(path: Option<&Path>) -> Check {
     let Some(path) = path else {
         return Check::pass(NAME, "none: this system has no config directory; settings come from CAP_* and flags");
     };
-    let shown = path.display();
+    let shown = crate::sanitize::line(&path.display().to_string()).into_owned();
     let meta = match std::fs::symlink_metadata(path) {
         Err(_) => {
             return Check::pass(NAME, format!("none at {shown}: settings come from CAP_* and flags"));
@@ -98,7 +98,13 @@ pub fn config_file(path: Option<&Path>) -> Check {
     let linked = if meta.file_type().is_symlink() { " (a link)" } else { "" };
     let file = match crate::config::load_file(path) {
         Ok(file) => file,
-        Err(e) => return Check::fail(NAME, format!("{e:#}"), format!("correct {shown} at the place named")),
+        Err(e) => {
+            return Check::fail(
+                NAME,
+                crate::sanitize::multiline(&format!("{e:#}")).into_owned(),
+                format!("correct {shown} at the place named"),
+            );
+        }
     };
     #[cfg(unix)]
     {
