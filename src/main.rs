@@ -169,6 +169,21 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
             }
         }
     }
+    // The explorer's keys and colours, checked before anything is sent.
+    let explores = match &cli.command {
+        None => true,
+        Some(Command::Batch(args)) => batch_cmd::interactive(args),
+        _ => false,
+    };
+    let look = match explores.then(|| target_events::explorer::tui::Look::of(&settings)).transpose() {
+        Ok(look) => look.unwrap_or_default(),
+        Err(e) => {
+            let path = cli.connection.config.clone().or_else(config::default_config_path);
+            let shown = path.map_or_else(|| "the config file".to_string(), |p| p.display().to_string());
+            eprintln!("error: {}, {e}", target_events::sanitize::line(&shown));
+            return 2;
+        }
+    };
     for w in &settings.warnings {
         eprintln!("warning: {w}");
         tracing::warn!("{w}");
@@ -188,10 +203,10 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
                 Ok(collected) => collected.answered.rows,
                 Err(code) => return code as u8,
             };
-            explore(session, &settings, profiles, &cli, start_page, log_path, Some(rows)).await
+            explore(session, &settings, profiles, &cli, (start_page, look), log_path, Some(rows)).await
         }
         Some(Command::Batch(args)) => batch_cmd::run(&session.client, args, &settings).await as u8,
-        _ => explore(session, &settings, profiles, &cli, start_page, log_path, None).await,
+        _ => explore(session, &settings, profiles, &cli, (start_page, look), log_path, None).await,
     }
 }
 
@@ -201,12 +216,13 @@ async fn explore(
     settings: &config::Settings,
     profiles: config::ProfileSource,
     cli: &Cli,
-    start_page: u32,
+    (start_page, look): (u32, target_events::explorer::tui::Look),
     log_path: std::path::PathBuf,
     batch: Option<Vec<target_events::core::batch::BatchRow>>,
 ) -> u8 {
     let prefill = [cli.user_id, cli.rule_id, cli.period_id];
-    match target_events::explorer::tui::run(session, settings, profiles, prefill, start_page, log_path, batch).await {
+    let start = target_events::explorer::tui::Start { prefill, page: start_page, look };
+    match target_events::explorer::tui::run(session, settings, profiles, start, log_path, batch).await {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("error: {}", target_events::sanitize::multiline(&format!("{e:#}")));

@@ -35,16 +35,39 @@ const TICK: Duration = Duration::from_millis(100);
 /// Shortest time between two frames (about 60 per second).
 const FRAME: Duration = Duration::from_millis(16);
 
+/// The keys and colours the config file gives the explorer.
+#[derive(Clone, Debug, Default)]
+pub struct Look {
+    pub keymap: crate::explorer::app::keys::Keymap,
+    pub palette: Option<crate::explorer::ui::theme::Palette>,
+}
+
+impl Look {
+    /// The config's `[keys]` and `[theme]`, checked: a problem names its line.
+    pub fn of(settings: &Settings) -> Result<Look, String> {
+        let keymap = crate::explorer::app::keys::Keymap::from_config(&settings.look.keys)?;
+        let palette = crate::explorer::ui::theme::Palette::from_config(&settings.look.theme)?;
+        Ok(Look { keymap, palette: Some(palette) })
+    }
+}
+
+/// What the explorer opens on: the customer, rule and period the command
+/// line named, the page, and the keys and colours.
+pub struct Start {
+    pub prefill: [Option<i64>; 3],
+    pub page: u32,
+    pub look: Look,
+}
+
 pub async fn run(
     session: Session,
     settings: &Settings,
     profiles: ProfileSource,
-    // The customer, rule and period the command line named.
-    prefill: [Option<i64>; 3],
-    start_page: u32,
+    start: Start,
     log_path: PathBuf,
     batch: Option<Vec<crate::core::batch::BatchRow>>,
 ) -> anyhow::Result<()> {
+    let Start { prefill, page: start_page, look } = start;
     // A URL whose origin has no profile (or several) sends nothing until the
     // user picks one.
     let prefilled = prefill[0].is_some() && prefill[1].is_some() && settings.origin_problem.is_none();
@@ -76,6 +99,7 @@ pub async fn run(
             .origin_problem
             .as_ref()
             .map(|problem| (problem.sentence(), problem.candidates().map(<[String]>::to_vec))),
+        keymap: std::sync::Arc::new(look.keymap),
         ..AppOptions::new(session.label.clone(), settings.page_size, settings.max_page_size)
     });
 
@@ -85,7 +109,7 @@ pub async fn run(
     let mut runtime = Runtime::new(session.client.clone(), tx, app.workflow.all_options, recent_path);
     runtime.profiles = profiles;
     let start = prefilled.then_some(start_page);
-    let theme = Theme::from_env();
+    let theme = Theme::with_palette(look.palette.unwrap_or(crate::explorer::ui::theme::Palette::DEFAULT));
     let result = event_loop(&mut terminal, &mut app, &theme, &mut runtime, rx, start).await;
     leave();
     drop(session);

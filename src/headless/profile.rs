@@ -239,6 +239,10 @@ pub fn list(connection: &ConnectionArgs) -> i32 {
             return 2;
         }
     };
+    if file.profiles.is_empty() {
+        println!("No profiles in {} yet. Add one with: target-events profile add NAME", path.display());
+        return 0;
+    }
     println!("Profiles in {}:", path.display());
     let chosen = file
         .default_profile

@@ -5,7 +5,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use target_events::explorer::app::Field;
-use target_events::explorer::app::keys::{BINDINGS, Binding, Context, When, action_for, binding_for, help_sections};
+use target_events::explorer::app::keys::{
+    BINDINGS, Binding, Context, Keymap, When, action_for, binding_for, help_sections,
+};
 use target_events::explorer::app::screen::Owner;
 use target_events::explorer::app::state::Overlay;
 use target_events::explorer::app::{Action, Focus};
@@ -101,7 +103,8 @@ fn every_binding_help_shows_is_the_one_its_keys_meet() {
         for key in binding.keys {
             let met: Option<&Binding> = binding_for(&h.app, key.event());
             assert!(
-                met.is_some_and(|m| std::ptr::eq(m, binding)),
+                met.is_some_and(|m| (m.context, m.action, m.when, m.help, m.keys)
+                    == (binding.context, binding.action, binding.when, binding.help, binding.keys)),
                 "{:?} in {:?} (owner {:?}) meets {met:?}, not {binding:?}",
                 key.label(),
                 binding.context,
@@ -114,10 +117,13 @@ fn every_binding_help_shows_is_the_one_its_keys_meet() {
 
 #[test]
 fn every_binding_is_in_help_with_its_keys() {
-    let sections = help_sections();
+    let sections = help_sections(&Keymap::default());
     for binding in BINDINGS {
         let title = binding.context.title();
-        let (_, lines) = sections.iter().find(|(t, _)| *t == title).expect("a section per context");
+        let (_, lines) = sections
+            .iter()
+            .find(|(t, _)| t == title || t.starts_with(&format!("{title} (")))
+            .expect("a section per context");
         let keys = binding.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" ");
         assert!(lines.iter().any(|(k, what)| *k == keys && *what == binding.help), "{binding:?} is not in help");
     }
@@ -214,10 +220,13 @@ fn every_footer_names_only_keys_that_do_what_it_says() {
     for (owner, items) in specs {
         for (actions, words) in items {
             for action in *actions {
-                assert!(keys_for(owner, *action).is_some(), "{owner:?}: {words} names {action:?}, which has no key");
+                assert!(
+                    keys_for(&Keymap::default(), owner, *action).is_some(),
+                    "{owner:?}: {words} names {action:?}, which has no key"
+                );
             }
         }
-        let text = footer(owner, items);
+        let text = footer(&Keymap::default(), owner, items);
         for item in text.trim().split(" · ") {
             let keys = item.split(' ').next().unwrap();
             for key in split_keys(keys) {
@@ -291,7 +300,7 @@ fn the_keys_messages_name_are_bound_where_they_are_shown() {
         (Owner::Bills, Action::Close, "Esc"),
         (Owner::Verdict, Action::ToggleBills, "B"),
     ] {
-        assert_eq!(key_of(owner, action), key, "{owner:?} {action:?}");
+        assert_eq!(key_of(&Keymap::default(), owner, action), key, "{owner:?} {action:?}");
     }
 }
 
@@ -368,4 +377,34 @@ fn no_text_on_screen_names_a_key_no_binding_has() {
 fn a_hint_names_the_keys_not_the_verb() {
     assert_eq!(keys_named("Enter a customer id, then press Enter."), vec!["Enter"]);
     assert_eq!(keys_named(" Enter/Tab keeps · Esc clears · Press r to retry"), vec!["Enter", "Tab", "Esc", "r"]);
+}
+
+/// The config's `[keys]` in force everywhere keys are named: dispatch, help's
+/// titles and lines, and the panel's footer.
+#[test]
+fn a_remapped_key_is_the_one_dispatch_help_and_footers_name() {
+    use target_events::config::Entry;
+    let entry = |name: &str, key: &str, line| Entry { name: name.into(), values: vec![key.into()], line };
+    let keymap = Keymap::from_config(&[entry("raw", "R", 1), entry("verdict", "v", 2)]).unwrap();
+    let keymap = std::sync::Arc::new(keymap);
+    let mut h = Harness::with_options(120, 36, |o| o.keymap = keymap.clone());
+    h.query("777000777", "7610", "");
+    h.answer_all();
+    h.key(KeyCode::Char('e'));
+    assert!(!h.screen_text().contains("Verdict ·"), "e no longer opens the verdict");
+    h.key(KeyCode::Char('v'));
+    h.answer_all();
+    let screen = h.screen_text();
+    assert!(screen.contains("Verdict ·"), "{screen}");
+    assert!(screen.contains("Esc/v closes"), "the footer names the key in force: {screen}");
+    let sections = help_sections(&keymap);
+    assert!(
+        sections.iter().any(|(t, _)| t == "Verdict (v)"),
+        "{:?}",
+        sections.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
+    let table = &sections.iter().find(|(t, _)| t == "Events table").unwrap().1;
+    assert!(table.iter().any(|(k, what)| k == "R" && what.contains("raw JSON")), "{table:?}");
+    h.key(KeyCode::Char('v'));
+    assert!(!h.screen_text().contains("Verdict ·"), "v closes it too");
 }

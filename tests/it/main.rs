@@ -14,6 +14,7 @@ mod bills_panel;
 mod client;
 mod common;
 mod completions;
+mod config_look;
 mod customers;
 mod doctor;
 mod e2e_pty;

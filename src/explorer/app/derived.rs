@@ -17,11 +17,11 @@ impl App {
         use super::keys::key_of;
         use super::screen::Owner;
         match self.owner() {
-            Owner::Query => format!("then press {}", key_of(Owner::Query, Action::Submit)),
+            Owner::Query => format!("then press {}", key_of(&self.keymap, Owner::Query, Action::Submit)),
             owner => format!(
                 "in the fields ({} goes there), then press {}",
-                key_of(owner, Action::EditQuery),
-                key_of(Owner::Query, Action::Submit)
+                key_of(&self.keymap, owner, Action::EditQuery),
+                key_of(&self.keymap, Owner::Query, Action::Submit)
             ),
         }
     }

@@ -7,6 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+pub use super::keymap::Keymap;
 use super::screen::Owner;
 use super::state::App;
 
@@ -43,14 +44,14 @@ impl Context {
             Context::Query => "Query fields",
             Context::Table => "Events table",
             Context::Detail => "Detail pane",
-            Context::Summary => "Summary (s)",
-            Context::Verdict => "Verdict (e)",
-            Context::Bills => "Bills (B)",
-            Context::Batch => "Batch table (b)",
+            Context::Summary => "Summary",
+            Context::Verdict => "Verdict",
+            Context::Bills => "Bills",
+            Context::Batch => "Batch table",
             Context::Global => "Over the table and every panel",
-            Context::Filter => "Typing a filter (/)",
-            Context::Picker => "Pickers (t P h T)",
-            Context::Prompt => "Prompts (: = x)",
+            Context::Filter => "Typing a filter",
+            Context::Picker => "Pickers",
+            Context::Prompt => "Prompts",
             Context::Confirm => "Questions",
             Context::Copied => "Copied text",
             Context::Help => "This help",
@@ -395,27 +396,53 @@ pub const HELP_ORDER: [Context; 16] = [
     Context::Anywhere,
 ];
 
-/// Help's sections: a title and (keys, what they do) lines, from the table.
-pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+/// The actions that open a context, for its title in help ("Verdict (e)").
+fn opened_by(context: Context) -> &'static [Action] {
+    match context {
+        Context::Summary => &[Action::ToggleSummary],
+        Context::Verdict => &[Action::ToggleVerdict],
+        Context::Bills => &[Action::ToggleBills],
+        Context::Batch => &[Action::ToggleBatch],
+        Context::Filter => &[Action::StartFilter],
+        Context::Picker => &[Action::PickTarget, Action::PickPeriod, Action::PickRecent, Action::PickProfile],
+        Context::Prompt => &[Action::AskPage, Action::AskLimit, Action::AskExport],
+        _ => &[],
+    }
+}
+
+/// Help's sections: a title (with the keys in force that open it) and
+/// (keys, what they do) lines, from the table in force.
+pub fn help_sections(keymap: &Keymap) -> Vec<(String, Vec<(String, &'static str)>)> {
     HELP_ORDER
         .iter()
         .map(|&context| {
-            let mut lines: Vec<(String, &'static str)> = BINDINGS
+            let openers: Vec<String> = opened_by(context)
+                .iter()
+                .filter_map(|a| keys_for(keymap, Owner::Table, *a).and_then(|k| k.first()).map(|k| k.label()))
+                .collect();
+            let title = if openers.is_empty() {
+                context.title().to_string()
+            } else {
+                format!("{} ({})", context.title(), openers.join(" "))
+            };
+            let mut lines: Vec<(String, &'static str)> = keymap
+                .bindings()
                 .iter()
                 .filter(|b| b.context == context)
                 .map(|b| (b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" "), b.help))
                 .collect();
             lines.extend(NOTES.iter().filter(|(c, _, _)| *c == context).map(|(_, what, how)| (what.to_string(), *how)));
-            (context.title(), lines)
+            (title, lines)
         })
         .collect()
 }
 
 /// The binding `key` meets for whoever owns the screen, if any.
-pub fn binding_for(app: &App, key: KeyEvent) -> Option<&'static Binding> {
+pub fn binding_for(app: &App, key: KeyEvent) -> Option<&Binding> {
     let (contexts, _) = chain(app.owner());
     contexts.iter().find_map(|&context| {
-        BINDINGS
+        app.keymap
+            .bindings()
             .iter()
             .filter(|b| b.context == context)
             .find(|b| b.keys.iter().any(|k| k.matches(key)) && b.when.holds(app))
@@ -510,9 +537,11 @@ pub mod footers {
 
 /// The keys bound to `action` where `owner` has the screen: the first
 /// binding along its chain, as dispatch finds it.
-pub fn keys_for(owner: Owner, action: Action) -> Option<&'static [Key]> {
+pub fn keys_for(keymap: &Keymap, owner: Owner, action: Action) -> Option<&'static [Key]> {
     let (contexts, _) = chain(owner);
-    contexts.iter().find_map(|ctx| BINDINGS.iter().find(|b| b.context == *ctx && b.action == action).map(|b| b.keys))
+    contexts
+        .iter()
+        .find_map(|ctx| keymap.bindings().iter().find(|b| b.context == *ctx && b.action == action).map(|b| b.keys))
 }
 
 /// A panel's footer where `owner` is the panel: its keys when it has them;
@@ -522,7 +551,7 @@ pub fn panel_footer(app: &App, owner: Owner, items: &[FooterItem]) -> String {
     if app.owner() == Owner::Query {
         return format!(
             " typing in the query fields · {} back to this panel ",
-            key_of(Owner::Query, Action::LeaveInput)
+            key_of(&app.keymap, Owner::Query, Action::LeaveInput)
         );
     }
     footer_now(app, owner, items)
@@ -536,26 +565,27 @@ pub fn footer_now(app: &App, owner: Owner, items: &[FooterItem]) -> String {
     // What the key does now, guards and all.
     let now = |key: Key| {
         contexts.iter().find_map(|&context| {
-            BINDINGS
+            app.keymap
+                .bindings()
                 .iter()
                 .filter(|b| b.context == context)
                 .find(|b| b.keys.contains(&key) && b.when.holds(app))
                 .map(|b| b.action)
         })
     };
-    footer_with(owner, items, |key, action| now(key) == Some(action))
+    footer_with(&app.keymap, owner, items, |key, action| now(key) == Some(action))
 }
 
 /// A footer for `owner`: " j/k period · Tab events · Esc/e closes ". An item
 /// of one action names its first two keys that are not arrows or paging
 /// keys; an item of several names each one's first key. An item with no key
 /// is left out.
-pub fn footer(owner: Owner, items: &[FooterItem]) -> String {
-    footer_with(owner, items, |_, _| true)
+pub fn footer(keymap: &Keymap, owner: Owner, items: &[FooterItem]) -> String {
+    footer_with(keymap, owner, items, |_, _| true)
 }
 
 /// [`footer`] naming only the keys `keeps` lets through for each action.
-fn footer_with(owner: Owner, items: &[FooterItem], keeps: impl Fn(Key, Action) -> bool) -> String {
+fn footer_with(keymap: &Keymap, owner: Owner, items: &[FooterItem], keeps: impl Fn(Key, Action) -> bool) -> String {
     let quiet = |k: &&Key| {
         !matches!(
             k.code,
@@ -563,7 +593,7 @@ fn footer_with(owner: Owner, items: &[FooterItem], keeps: impl Fn(Key, Action) -
         )
     };
     let kept = |action: Action| -> Vec<Key> {
-        keys_for(owner, action).unwrap_or_default().iter().copied().filter(|k| keeps(*k, action)).collect()
+        keys_for(keymap, owner, action).unwrap_or_default().iter().copied().filter(|k| keeps(*k, action)).collect()
     };
     let parts: Vec<String> = items
         .iter()
@@ -586,6 +616,6 @@ fn footer_with(owner: Owner, items: &[FooterItem], keeps: impl Fn(Key, Action) -
 /// The key a message names for `action` where `owner` has the screen ("r",
 /// "Esc"), read from [`BINDINGS`] so a hint cannot name a key that does
 /// something else; "?" when none is bound (a test keeps that from happening).
-pub fn key_of(owner: Owner, action: Action) -> String {
-    keys_for(owner, action).and_then(|k| k.first()).map_or_else(|| "?".into(), |k| k.label())
+pub fn key_of(keymap: &Keymap, owner: Owner, action: Action) -> String {
+    keys_for(keymap, owner, action).and_then(|k| k.first()).map_or_else(|| "?".into(), |k| k.label())
 }

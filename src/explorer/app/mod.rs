@@ -9,6 +9,7 @@ mod asks;
 pub mod case;
 pub mod derived;
 pub mod inspect;
+pub mod keymap;
 pub mod keys;
 pub mod layout;
 mod lookup;

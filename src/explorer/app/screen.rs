@@ -195,6 +195,25 @@ pub enum Owner {
     Table,
 }
 
+impl Owner {
+    /// Every owner, for checks that walk them all.
+    pub const ALL: [Owner; 13] = [
+        Owner::Help,
+        Owner::Prompt,
+        Owner::Picker,
+        Owner::Confirm,
+        Owner::Copied,
+        Owner::Filter,
+        Owner::Query,
+        Owner::Detail,
+        Owner::Summary,
+        Owner::Verdict,
+        Owner::Bills,
+        Owner::Batch,
+        Owner::Table,
+    ];
+}
+
 impl super::state::App {
     /// Who gets the next key: an overlay on top, then a filter being typed,
     /// then the query field with the cursor, then the panel drawn, then the

@@ -325,6 +325,8 @@ pub struct AppOptions {
     /// Open on the profile picker: why, and the profiles to offer (every
     /// one when None). For a URL no profile owns.
     pub ask_profile: Option<(String, Option<Vec<String>>)>,
+    /// The bindings in force (the config's `[keys]` applied).
+    pub keymap: std::sync::Arc<super::keymap::Keymap>,
 }
 
 impl AppOptions {
@@ -344,6 +346,7 @@ impl AppOptions {
             country_code: None,
             notes_dir: None,
             ask_profile: None,
+            keymap: Default::default(),
         }
     }
 }
@@ -364,6 +367,8 @@ pub struct App {
     pub(crate) generation: u64,
     /// What features asked of one another during this message.
     pub(crate) asks: std::collections::VecDeque<super::action::Ask>,
+    /// The bindings in force: dispatch, help, footers and hints read them.
+    pub(crate) keymap: std::sync::Arc<super::keymap::Keymap>,
 }
 
 /// The query inputs and which pane has the keyboard.
@@ -563,6 +568,7 @@ impl App {
             },
             generation: 0,
             asks: Default::default(),
+            keymap: options.keymap.clone(),
         };
         let [user, rule, period] = options.prefill;
         for (field, id) in [(Field::UserId, user), (Field::RuleId, rule), (Field::PeriodId, period)] {

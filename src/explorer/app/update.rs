@@ -215,7 +215,7 @@ impl App {
             Action::NextPage | Action::PrevPage | Action::FirstPage | Action::LastPage | Action::AskPage
                 if self.showing_all() =>
             {
-                let key = |owner, action| keys::key_of(owner, action);
+                let key = |owner, action| keys::key_of(&self.keymap, owner, action);
                 self.flash(&format!(
                     "Every event is loaded: {}/{} to move, {} to filter, {} for the summary, {} in the query for pages.",
                     key(Owner::Table, Action::Down),

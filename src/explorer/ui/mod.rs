@@ -54,7 +54,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) -> FrameInfo {
         FrameInfo {
             help_max_scroll: match app.screen.overlay() {
                 Some(crate::explorer::app::state::Overlay::Help { .. }) => {
-                    features::overlays::view::help_overflow(frame.area())
+                    features::overlays::view::help_overflow(&app.keymap, frame.area())
                 }
                 _ => 0,
             },

@@ -50,6 +50,66 @@ pub struct ConfigFile {
     pub notes_dir: Option<PathBuf>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// `[keys]`: an action of the explorer's binding table to a key or a list of keys.
+    #[serde(default, rename = "keys")]
+    raw_keys: BTreeMap<String, toml::Spanned<toml::Value>>,
+    /// `[theme]`: a colour of the explorer to a colour name or `#rrggbb`.
+    #[serde(default, rename = "theme")]
+    raw_theme: BTreeMap<String, toml::Spanned<toml::Value>>,
+    /// The `[keys]` and `[theme]` entries with their lines ([`ConfigFile::parse`]).
+    #[serde(skip)]
+    pub look: Look,
+}
+
+/// One `[keys]` or `[theme]` entry: its name, its values, the line it is on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub values: Vec<String>,
+    pub line: usize,
+}
+
+/// How the explorer looks and answers keys, as the config file says: the
+/// entries as written, checked by the explorer (which knows its actions).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Look {
+    pub keys: Vec<Entry>,
+    pub theme: Vec<Entry>,
+}
+
+impl ConfigFile {
+    /// Parses a config file's text, the `[keys]` and `[theme]` entries with
+    /// the lines they are on. A value of the wrong kind is refused with its line.
+    pub fn parse(text: &str) -> Result<ConfigFile, String> {
+        let mut file: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let line_of = |at: usize| text.get(..at).map_or(1, |before| before.matches('\n').count() + 1);
+        let entries = |table: &BTreeMap<String, toml::Spanned<toml::Value>>, what: &str, many: bool| {
+            let mut out = Vec::new();
+            for (name, value) in table {
+                let line = line_of(value.span().start);
+                let values = match value.get_ref() {
+                    toml::Value::String(one) => vec![one.clone()],
+                    toml::Value::Array(list) if many && list.iter().all(toml::Value::is_str) => {
+                        list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                    }
+                    _ => {
+                        let shape = if many {
+                            "a key (\"v\") or a list of keys ([\"v\", \"Ctrl-v\"])"
+                        } else {
+                            "a colour (\"cyan\", \"#00afd7\")"
+                        };
+                        return Err(format!("line {line}: [{what}] {} must be {shape}", crate::sanitize::line(name)));
+                    }
+                };
+                out.push(Entry { name: name.clone(), values, line });
+            }
+            out.sort_by_key(|e| e.line);
+            Ok(out)
+        };
+        file.look =
+            Look { keys: entries(&file.raw_keys, "keys", true)?, theme: entries(&file.raw_theme, "theme", false)? };
+        Ok(file)
+    }
 }
 
 /// One tenant's settings. Every member is optional; later sources fill gaps.
@@ -229,6 +289,8 @@ pub struct Settings {
     pub default_country_code: Option<String>,
     /// Where the explorer saves case notes; None where no data directory is known.
     pub notes_dir: Option<PathBuf>,
+    /// The config file's `[keys]` and `[theme]`.
+    pub look: Look,
     /// Things worth telling the user at start (e.g. a world-readable secret file).
     pub warnings: Vec<String>,
     /// A pasted URL's origin has no profile (or several): nothing is sent with
@@ -279,7 +341,9 @@ pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
     let Some(text) = read_config_text(path).map_err(anyhow::Error::msg)? else { return Ok(None) };
     match toml::from_str::<ConfigFile>(&text) {
-        Ok(file) => Ok(Some(file)),
+        Ok(_) => ConfigFile::parse(&text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{}: {}", crate::sanitize::line(&path.display().to_string()), e)),
         Err(e) => bail!("{}", file_error::describe(path, &text, &e)),
     }
 }
@@ -398,6 +462,8 @@ pub struct Choice {
     /// The profile as merged from the file, the environment and the flags.
     pub profile: Profile,
     pub notes_dir: Option<PathBuf>,
+    /// The config file's `[keys]` and `[theme]`.
+    pub look: Look,
     pub warnings: Vec<String>,
     pub origin_problem: Option<OriginProblem>,
 }
@@ -561,7 +627,8 @@ pub fn choose(
         profile.username = flags.username.clone();
     }
 
-    Ok(Choice { profile_name, target, profile, notes_dir, warnings, origin_problem })
+    let look = file.as_ref().map(|f| f.look.clone()).unwrap_or_default();
+    Ok(Choice { profile_name, target, profile, notes_dir, look, warnings, origin_problem })
 }
 
 /// The second step: each secret from its source — a command, the keychain,
@@ -606,7 +673,7 @@ pub fn fetch_secrets(
 /// The settings of a choice with its credentials: the demo or a remote
 /// origin, and every limit clamped.
 pub fn settle(choice: Choice, credentials: Credentials, flags: &Flags) -> anyhow::Result<Settings> {
-    let Choice { profile_name, target, profile, notes_dir, warnings, origin_problem } = choice;
+    let Choice { profile_name, target, profile, notes_dir, look, warnings, origin_problem } = choice;
     let target = if flags.demo {
         Target::Demo
     } else {
@@ -647,6 +714,7 @@ pub fn settle(choice: Choice, credentials: Credentials, flags: &Flags) -> anyhow
             Some(Err(e)) => bail!(e),
         },
         notes_dir,
+        look,
         warnings,
         origin_problem,
     })

@@ -176,8 +176,11 @@ fn causes_action(app: &mut App, action: Action, key: crossterm::event::KeyEvent,
         }
         // The rest (filter, sort, export) work on the rows: said, not silently dropped.
         Action::StartFilter | Action::CycleSort | Action::ReverseSort | Action::AskExport | Action::BatchRowVerdict => {
-            let rows =
-                crate::explorer::app::keys::key_of(crate::explorer::app::screen::Owner::Batch, Action::ToggleCauses);
+            let rows = crate::explorer::app::keys::key_of(
+                &app.keymap,
+                crate::explorer::app::screen::Owner::Batch,
+                Action::ToggleCauses,
+            );
             app.flash(&format!("That works on the rows: {rows} goes back to them."));
         }
         _ => return false,

@@ -31,9 +31,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 ],
                 width,
             );
-            (rows, v.row, title, footer(owner, footers::BATCH_CAUSE_ROWS))
+            (rows, v.row, title, footer(&app.keymap, owner, footers::BATCH_CAUSE_ROWS))
         }
-        (Some(v), None) => return draw_causes(batch, v.cause, theme, frame, area),
+        (Some(v), None) => return draw_causes(app, batch, v.cause, theme, frame, area),
         (None, _) => {
             let filter = batch.filter.input.value();
             let failed = batch.failed;
@@ -122,7 +122,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// The causes: one line each, most customers first, the amount at stake
 /// whole or absent.
-fn draw_causes(batch: &BatchTable, selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_causes(app: &App, batch: &BatchTable, selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
     use crate::core::batch::causes::described;
     use crate::explorer::app::keys::{footer, footers};
     let missed: usize = batch.causes.iter().map(|c| c.periods).sum();
@@ -135,7 +135,7 @@ fn draw_causes(batch: &BatchTable, selected: usize, theme: &Theme, frame: &mut F
         ],
         area.width.saturating_sub(2) as usize,
     );
-    let keys = footer(crate::explorer::app::screen::Owner::Batch, footers::BATCH_CAUSES);
+    let keys = footer(&app.keymap, crate::explorer::app::screen::Owner::Batch, footers::BATCH_CAUSES);
     let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let inner = block.inner(area);
     frame.render_widget(block, area);

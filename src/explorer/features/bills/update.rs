@@ -47,7 +47,8 @@ pub(crate) fn open_from_verdict(app: &mut App) {
     match BillsPanel::for_period(v.user_id(), p) {
         Some(panel) => app.screen.push(Layer::Bills(panel)),
         None => {
-            let r = crate::explorer::app::keys::key_of(Owner::Verdict, crate::explorer::app::Action::Refresh);
+            let r =
+                crate::explorer::app::keys::key_of(&app.keymap, Owner::Verdict, crate::explorer::app::Action::Refresh);
             app.flash(&format!("The bills were not read for this verdict: {r} reads everything again."))
         }
     }
@@ -133,7 +134,7 @@ pub(crate) fn on_action(app: &mut App, action: Action, key: crossterm::event::Ke
                     .ask(Ask::Copy { title: "The bill's number".into(), text: crate::sanitize::line(&n).into_owned() }),
                 Some(_) => app.flash(&format!(
                     "This bill has no number: {} copies it whole.",
-                    crate::explorer::app::keys::key_of(Owner::Bills, Action::Copy)
+                    crate::explorer::app::keys::key_of(&app.keymap, Owner::Bills, Action::Copy)
                 )),
                 None => app.flash("No bill selected."),
             }

@@ -132,6 +132,7 @@ fn draw_filter(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => String::new(),
     };
     let keys = crate::explorer::app::keys::footer(
+        &app.keymap,
         crate::explorer::app::screen::Owner::Filter,
         crate::explorer::app::keys::footers::FILTER,
     );
@@ -157,9 +158,10 @@ fn draw_progress(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, run: &
     let what =
         if app.case.all_run.is_some() { "Fetching every page" } else { "Reading the rule's events for the verdict" };
     // Cancelling is named only where its key works now (not under a picker).
-    let cancel = crate::explorer::app::keys::keys_for(app.owner(), crate::explorer::app::action::Action::Cancel)
-        .and_then(|k| k.first())
-        .map_or_else(String::new, |k| format!(" · {} cancels", k.label()));
+    let cancel =
+        crate::explorer::app::keys::keys_for(&app.keymap, app.owner(), crate::explorer::app::action::Action::Cancel)
+            .and_then(|k| k.first())
+            .map_or_else(String::new, |k| format!(" · {} cancels", k.label()));
     let label = format!(
         " {} {what}: {}/{} · {} events{retries}{cancel} ",
         crate::explorer::ui::spinner(app),

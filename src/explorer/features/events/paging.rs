@@ -85,6 +85,7 @@ pub(crate) fn request(app: &mut App, query: EventsQuery, focus_table: bool, fres
     // win. A new query (which stops the run) is the way past it.
     if app.case.all_run.is_some() {
         let esc = crate::explorer::app::keys::key_of(
+            &app.keymap,
             crate::explorer::app::screen::Owner::Table,
             crate::explorer::app::Action::Cancel,
         );

@@ -215,6 +215,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             format!(
                 "No loaded event matches the filter ({} clears it).",
                 crate::explorer::app::keys::key_of(
+                    &app.keymap,
                     crate::explorer::app::screen::Owner::Table,
                     crate::explorer::app::action::Action::ClearFilter
                 )

@@ -1,6 +1,6 @@
 //! Things drawn over the screen: help, prompts, and the too-small notice.
 
-use crate::explorer::app::keys::{footer, footers};
+use crate::explorer::app::keys::{Keymap, footer, footers};
 use crate::explorer::app::screen::Owner;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
@@ -15,20 +15,20 @@ use crate::explorer::ui::theme::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     match app.screen.overlay() {
-        Some(Overlay::Help { scroll }) => help(theme, frame, *scroll),
+        Some(Overlay::Help { scroll }) => help(&app.keymap, theme, frame, *scroll),
         Some(Overlay::Prompt { prompt, error }) => prompt_box(app, theme, frame, prompt, error.as_deref()),
         // A picker is drawn by its own feature (ui/mod.rs).
         Some(Overlay::Picker(_)) => {}
         Some(Overlay::Copied { title, text, sent, scroll, shift }) => {
-            copied(theme, frame, title, text, *sent, (*scroll, *shift))
+            copied(&app.keymap, theme, frame, title, text, *sent, (*scroll, *shift))
         }
-        Some(Overlay::Confirm { question, .. }) => confirm(theme, frame, question),
+        Some(Overlay::Confirm { question, .. }) => confirm(&app.keymap, theme, frame, question),
         None => {}
     }
 }
 
 /// A yes/no question; `y` says yes, anything named below says no.
-fn confirm(theme: &Theme, frame: &mut Frame, question: &str) {
+fn confirm(keymap: &Keymap, theme: &Theme, frame: &mut Frame, question: &str) {
     let area = frame.area().centered(Constraint::Length(80), Constraint::Length(6));
     frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(" Confirm ");
@@ -38,6 +38,7 @@ fn confirm(theme: &Theme, frame: &mut Frame, question: &str) {
         Line::from(Span::styled(crate::sanitize::line(question).into_owned(), theme.warning())),
         Line::from(Span::styled(
             crate::explorer::app::keys::footer(
+                keymap,
                 crate::explorer::app::screen::Owner::Confirm,
                 crate::explorer::app::keys::footers::CONFIRM,
             )
@@ -49,11 +50,11 @@ fn confirm(theme: &Theme, frame: &mut Frame, question: &str) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
-type Section = (&'static str, Vec<(String, &'static str)>);
+type Section = (String, Vec<(String, &'static str)>);
 
 /// Help's sections split into two columns when the screen is wide enough.
-fn help_columns(size: Rect) -> (Vec<Section>, Vec<Section>) {
-    let sections = keys::help_sections();
+fn help_columns(keymap: &Keymap, size: Rect) -> (Vec<Section>, Vec<Section>) {
+    let sections = keys::help_sections(keymap);
     if size.width < 120 {
         return (sections, Vec::new());
     }
@@ -104,20 +105,20 @@ fn column_lines(sections: &[Section], width: usize) -> Vec<HelpLine> {
 }
 
 /// Both columns' lines at this screen size.
-fn help_text(size: Rect) -> (Vec<HelpLine>, Vec<HelpLine>) {
-    let (l, r) = help_columns(size);
+fn help_text(keymap: &Keymap, size: Rect) -> (Vec<HelpLine>, Vec<HelpLine>) {
+    let (l, r) = help_columns(keymap, size);
     let inner = help_width(size).saturating_sub(2) as usize;
     let col = if r.is_empty() { inner } else { inner.saturating_sub(2) / 2 };
     (column_lines(&l, col), column_lines(&r, col))
 }
 
 /// How many lines of help do not fit on this screen (what j/k can scroll).
-pub fn help_overflow(size: Rect) -> u16 {
-    let (l, r) = help_text(size);
+pub fn help_overflow(keymap: &Keymap, size: Rect) -> u16 {
+    let (l, r) = help_text(keymap, size);
     (l.len().max(r.len()) as u16 + 2).saturating_sub(size.height)
 }
 
-fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
+fn help(keymap: &Keymap, theme: &Theme, frame: &mut Frame, scroll: u16) {
     let styled = |lines: Vec<HelpLine>| -> Vec<Line<'static>> {
         lines
             .into_iter()
@@ -133,18 +134,19 @@ fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
     let screen = frame.area();
     // Two columns when there is room, so every key fits on one screen.
     let two = screen.width >= 120;
-    let (l, r) = help_text(screen);
+    let (l, r) = help_text(keymap, screen);
     let (left, right) = (styled(l), styled(r));
     let height = left.len().max(right.len()) as u16 + 2;
     let area = screen.centered(Constraint::Length(help_width(screen)), Constraint::Length(height));
     frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
-    let more = help_overflow(screen) > 0;
+    let more = help_overflow(keymap, screen) > 0;
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
         .title(" Keys ")
         .title_bottom(
-            Line::from(footer(Owner::Help, if more { footers::HELP } else { footers::HELP_WHOLE })).right_aligned(),
+            Line::from(footer(keymap, Owner::Help, if more { footers::HELP } else { footers::HELP_WHOLE }))
+                .right_aligned(),
         );
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -160,6 +162,7 @@ fn help(theme: &Theme, frame: &mut Frame, scroll: u16) {
 /// The copied text — prose wrapped at words, table rows and commands whole
 /// (scrolled sideways) — and how it was sent or how to take it by hand.
 fn copied(
+    keymap: &Keymap,
     theme: &Theme,
     frame: &mut Frame,
     title: &str,
@@ -188,16 +191,21 @@ fn copied(
         .any(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) > usize::from(width.saturating_sub(2)));
     let more = match (total > visible, wide) {
         (true, true) => {
-            format!(" lines {}–{} of {total} ·{}", first + 1, first + visible, footer(Owner::Copied, footers::COPIED))
+            format!(
+                " lines {}–{} of {total} ·{}",
+                first + 1,
+                first + visible,
+                footer(keymap, Owner::Copied, footers::COPIED)
+            )
         }
         (true, false) => format!(
             " lines {}–{} of {total} ·{}",
             first + 1,
             first + visible,
-            footer(Owner::Copied, footers::COPIED_NARROW)
+            footer(keymap, Owner::Copied, footers::COPIED_NARROW)
         ),
-        (false, true) => footer(Owner::Copied, footers::COPIED_WHOLE),
-        (false, false) => footer(Owner::Copied, footers::HELP_WHOLE),
+        (false, true) => footer(keymap, Owner::Copied, footers::COPIED_WHOLE),
+        (false, false) => footer(keymap, Owner::Copied, footers::HELP_WHOLE),
     };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -213,8 +221,9 @@ fn copied(
 }
 
 /// " Enter goes · Esc cancels", from the binding table.
-fn prompt_keys() -> String {
+fn prompt_keys(keymap: &Keymap) -> String {
     crate::explorer::app::keys::footer(
+        keymap,
         crate::explorer::app::screen::Owner::Prompt,
         crate::explorer::app::keys::footers::PROMPT,
     )
@@ -226,11 +235,13 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
     let (title, input, hint) = match prompt {
         Prompt::GoToPage(i) => {
             let pages = app.known_pages().map_or(String::new(), |n| format!(" (1–{n})"));
-            (" Go to page ", i, format!("Page number{pages},{}", prompt_keys()))
+            (" Go to page ", i, format!("Page number{pages},{}", prompt_keys(&app.keymap)))
         }
-        Prompt::PageSize(i) => {
-            (" Page size ", i, format!("Events per page (1–{}),{}", app.case.results.max_limit, prompt_keys()))
-        }
+        Prompt::PageSize(i) => (
+            " Page size ",
+            i,
+            format!("Events per page (1–{}),{}", app.case.results.max_limit, prompt_keys(&app.keymap)),
+        ),
         Prompt::SaveText(i, TextFile::CaseNote) => (
             " Save the case note ",
             i,

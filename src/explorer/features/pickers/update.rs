@@ -206,6 +206,7 @@ pub(crate) fn choose_picked(app: &mut App, fx: &mut Vec<Effect>) {
                 "add a profile for it to the config file, then open it from there".to_string()
             } else {
                 let key = crate::explorer::app::keys::key_of(
+                    &app.keymap,
                     crate::explorer::app::screen::Owner::Table,
                     crate::explorer::app::Action::PickProfile,
                 );

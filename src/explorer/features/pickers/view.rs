@@ -158,7 +158,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
     };
     let footer = format!(
         " type to narrow ·{}",
-        crate::explorer::app::keys::footer(crate::explorer::app::screen::Owner::Picker, items)
+        crate::explorer::app::keys::footer(&app.keymap, crate::explorer::app::screen::Owner::Picker, items)
     );
     // The achieved values say when they were read.
     let title = match picker.kind {
@@ -211,7 +211,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, picker: &Picker) {
             Line::from(Span::styled(e.sentence(), theme.error())),
             Line::from(e.facts()),
             Line::from(Span::styled(
-                e.remedy().map(|r| crate::explorer::app::told::remedy(&r, None)).unwrap_or_default(),
+                e.remedy().map(|r| crate::explorer::app::told::remedy(&app.keymap, &r, None)).unwrap_or_default(),
                 theme.muted(),
             )),
         ];

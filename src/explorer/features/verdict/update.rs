@@ -295,10 +295,12 @@ pub(crate) fn verdict_open_event(app: &mut App) {
         return app.flash(&format!(
             "{} to the events, then {} shows one in the table.",
             crate::explorer::app::keys::key_of(
+                &app.keymap,
                 crate::explorer::app::screen::Owner::Verdict,
                 crate::explorer::app::action::Action::VerdictSwitch
             ),
             crate::explorer::app::keys::key_of(
+                &app.keymap,
                 crate::explorer::app::screen::Owner::Verdict,
                 crate::explorer::app::action::Action::OpenVerdictEvent
             )
