@@ -140,9 +140,13 @@ pub async fn run(client: &Client, args: &FetchArgs, settings: &Settings) -> i32 
                     let _ = writeln!(stderr, "{}", summary(&info, &request_id, fetched.meta.elapsed.as_millis()));
                     // One page of more: said, with how to get them all (a full
                     // page may not be the last, whatever the total says).
-                    let said_more = info.total_records().is_some_and(|t| t > info.last_record() as u64);
-                    if said_more {
-                        let _ = writeln!(stderr, "note: one page of the events; --all fetches every page");
+                    let said_more = info.total_records().filter(|&t| t > info.last_record() as u64);
+                    if let Some(total) = said_more {
+                        let _ = writeln!(
+                            stderr,
+                            "note: {} of the {} events the server counts (one page); --all fetches every page",
+                            info.count, total
+                        );
                     } else if info.count >= info.limit as usize {
                         let _ = writeln!(
                             stderr,

@@ -338,8 +338,8 @@ fn profile_add_writes_a_private_profile_then_checks_it() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Base URL, basic, username, the secret typed, the secret.
-    child.stdin.take().unwrap().write_all(format!("{base}\n\n{USER}\nfile\n{PASSWORD}\n").as_bytes()).unwrap();
+    // Base URL, country code, basic, username, the secret typed, the secret.
+    child.stdin.take().unwrap().write_all(format!("{base}\n91\n\n{USER}\nfile\n{PASSWORD}\n").as_bytes()).unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("✓ authentication") && stdout(&o).contains("All good."), "doctor ran: {}", stdout(&o));
@@ -347,6 +347,7 @@ fn profile_add_writes_a_private_profile_then_checks_it() {
     assert!(text.starts_with("default_profile = \"local\"") || text.contains("# kept"), "{text}");
     assert!(text.contains("# kept") && text.contains("[profiles.other] # mine"), "comments kept: {text}");
     assert!(text.contains("[profiles.local]") && text.contains(&format!("username = \"{USER}\"")), "{text}");
+    assert!(text.contains("default_country_code = \"91\""), "{text}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -389,4 +390,56 @@ fn the_conventions_of_a_cli() {
     for args in [&["--demo", "doctor"][..], &["doctor", "--demo"][..]] {
         assert_eq!(sb.run(args, &[]).status.code(), Some(0), "{args:?}");
     }
+}
+
+/// `profile add` in a terminal against a server that takes one password:
+/// a typo at the first question is asked again, a wrong password is refused
+/// before anything is written (the file's other profile untouched), the
+/// right one is written with the country code the answers gave.
+#[test]
+fn profile_add_in_a_terminal_asks_again_after_a_typo_and_a_refused_password() {
+    use crate::common::pty::Session;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::server(Some(common::demo_auth(Duration::from_secs(600)))));
+    let base = server.base_url().to_string();
+    let original = "# mine\n[profiles.other]\ncluster = \"us\"\n";
+    let mut s = Session::start_in(&["profile", "add", "local"], &[], |dir| {
+        let d = dir.join("config/target-events");
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("config.toml"), original).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.join("config.toml"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    });
+    let path = s.dir.join("config/target-events/config.toml");
+    s.wait_for("or base URL:");
+    s.send("htps//typo\r");
+    s.wait_for("try again");
+    s.send(&format!("{base}\r"));
+    s.wait_for("Default country code");
+    s.send("91\r");
+    s.wait_for("Authentication, basic");
+    s.send("\r");
+    s.wait_for("Username:");
+    s.send(&format!("{USER}\r"));
+    s.wait_for("come from");
+    s.send("\r");
+    s.wait_for("(not shown):");
+    s.send("not-the-password\r");
+    s.wait_for("the server refused them");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original, "nothing written after a refusal");
+    assert!(!s.screen().contains("not-the-password"), "the secret is not echoed");
+    s.wait_for(&format!("Username [{USER}]:"));
+    s.send("\r");
+    s.wait_for("come from");
+    s.send("file\r");
+    s.wait_for("(not shown):");
+    s.send(&format!("{PASSWORD}\r"));
+    s.wait_for("accepted");
+    s.wait_for("Wrote profile \"local\"");
+    assert!(s.wait_exit(), "{}", s.screen());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# mine\n[profiles.other]\ncluster = \"us\""), "{text}");
+    assert!(text.contains("[profiles.local]") && text.contains("default_country_code = \"91\""), "{text}");
+    assert!(text.contains(&format!("password = \"{PASSWORD}\"")), "{text}");
+    assert!(!text.contains("not-the-password"), "{text}");
 }

@@ -724,7 +724,7 @@ pub fn settle(choice: Choice, credentials: Credentials, flags: &Flags) -> anyhow
 pub const DEMO_COUNTRY_CODE: &str = "91";
 
 /// A country code as configured: `91`, `+91` or `0091`, kept as its digits.
-fn country_code(text: &str) -> Result<String, String> {
+pub fn country_code(text: &str) -> Result<String, String> {
     let t = text.trim();
     let digits = t.strip_prefix('+').or_else(|| t.strip_prefix("00")).unwrap_or(t);
     if (1..=3).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') {

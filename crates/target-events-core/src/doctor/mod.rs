@@ -6,7 +6,7 @@
 
 mod net;
 
-pub use net::network;
+pub use net::{credentials_accepted, network};
 
 use std::path::Path;
 

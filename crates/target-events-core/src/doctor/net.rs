@@ -241,25 +241,27 @@ async fn authentication(client: &Client, settings: &Settings) -> Check {
             "not configured: no username or OAuth key, so nothing to check (target-events profile add NAME sets them)",
         );
     }
-    // OAuth: the key and secret are tried first, for a token and its ttl.
-    let ttl = match settings.credentials {
-        Credentials::OAuth { .. } => match client.token_ttl().await {
-            Ok(ttl) => ttl,
-            Err(e) => return refused(NAME, &e, "check oauth_key and the OAuth secret (oauth_secret_command)"),
-        },
-        _ => None,
-    };
-    let probe = EventsQuery { user_id: 1, rule_id: 1, period_id: None, limit: 1, page: 0 };
-    let answered = match client.events(&probe).await {
-        Ok(f) => Ok(f.meta.status),
-        Err(e) => Err(e),
-    };
     let fix = match settings.credentials {
         Credentials::Basic { .. } => {
             "check the username and password (the till's; password_is_md5 = true if the stored one is its MD5)"
         }
         Credentials::OAuth { .. } => "check the OAuth key and secret, and that the key may read target events",
         Credentials::None => "add credentials to the profile: target-events profile add NAME",
+    };
+    match credentials_accepted(client, settings).await {
+        Ok(how) => Check::pass(NAME, how),
+        Err(e) => refused(NAME, &e, fix),
+    }
+}
+
+/// Whether the server takes the settings' credentials: OAuth generates a
+/// token, then an authorised GET (the events of a probe customer) must not
+/// be refused. Ok says what was accepted; Err is the refusal or failure.
+pub async fn credentials_accepted(client: &Client, settings: &Settings) -> Result<String, ApiError> {
+    // OAuth: the key and secret are tried first, for a token and its ttl.
+    let ttl = match settings.credentials {
+        Credentials::OAuth { .. } => client.token_ttl().await?,
+        _ => None,
     };
     let how = match &settings.credentials {
         Credentials::None => "no credentials sent".to_string(),
@@ -269,14 +271,15 @@ async fn authentication(client: &Client, settings: &Settings) -> Check {
             None => "OAuth token generated".into(),
         },
     };
-    match answered {
-        Ok(status) => Check::pass(NAME, format!("{how}: accepted (HTTP {status})")),
+    let probe = EventsQuery { user_id: 1, rule_id: 1, period_id: None, limit: 1, page: 0 };
+    match client.events(&probe).await {
+        Ok(f) => Ok(format!("{how}: accepted (HTTP {})", f.meta.status)),
         // The API's own answer about the probe customer: the credentials passed.
         Err(e) if matches!(e.kind, ErrorKind::Api { .. } | ErrorKind::NotFound) && is_api_answer(&e) => {
             let code = e.code().map(|c| format!(", code {c} for the probe customer")).unwrap_or_default();
-            Check::pass(NAME, format!("{how}: accepted (HTTP {}{code})", e.status.unwrap_or(0)))
+            Ok(format!("{how}: accepted (HTTP {}{code})", e.status.unwrap_or(0)))
         }
-        Err(e) => refused(NAME, &e, fix),
+        Err(e) => Err(e),
     }
 }
 

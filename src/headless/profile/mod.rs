@@ -3,121 +3,25 @@
 //! without a secret. The file is edited in place (other profiles, comments
 //! and layout kept), written whole or not at all, private to the user.
 
-use std::io::{BufRead, IsTerminal, Write};
+mod ask;
+
 use std::path::{Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::cli::{ConnectionArgs, DoctorFormat};
 use crate::config::secret_source;
+#[cfg(test)]
 use crate::secret::Secret;
-
-/// Where a profile's secret comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum SecretFrom {
-    /// Written in the file (private to the user).
-    File(Secret),
-    /// A command's first line of output.
-    Command(String),
-    /// The platform keychain, where `profile add` stored it.
-    Keyring(Secret),
-}
-
-/// What `profile add` learns by asking.
-#[derive(Clone, Debug)]
-struct Answers {
-    /// `cluster = "eu"` or `base_url = "https://…"`.
-    host: (&'static str, String),
-    oauth: bool,
-    /// The username (Basic) or the OAuth key.
-    account: String,
-    secret: SecretFrom,
-}
-
-/// Reads answers: a line each from stdin, a secret without echo when stdin
-/// is a terminal.
-struct Asker {
-    lines: std::io::StdinLock<'static>,
-    terminal: bool,
-}
-
-impl Asker {
-    fn new() -> Asker {
-        let stdin = std::io::stdin();
-        Asker { terminal: stdin.is_terminal(), lines: stdin.lock() }
-    }
-
-    fn ask(&mut self, question: &str) -> Result<String, String> {
-        eprint!("{question}");
-        let _ = std::io::stderr().flush();
-        let mut line = String::new();
-        match self.lines.read_line(&mut line) {
-            Ok(0) | Err(_) => Err("no answer: the input ended".into()),
-            Ok(_) => Ok(line.trim().to_string()),
-        }
-    }
-
-    fn ask_secret(&mut self, question: &str) -> Result<Secret, String> {
-        let secret = if self.terminal {
-            rpassword::prompt_password(question).map_err(|e| format!("cannot read the secret: {e}"))?
-        } else {
-            self.ask(question)?
-        };
-        let secret = secret.trim_end_matches(['\r', '\n']).to_string();
-        if secret.is_empty() {
-            return Err("no secret given".into());
-        }
-        Ok(Secret::new(secret))
-    }
-}
-
-fn ask_all(asker: &mut Asker) -> Result<Answers, String> {
-    let clusters: Vec<&str> = crate::config::CLUSTERS.iter().map(|(n, _)| *n).collect();
-    let where_to = asker.ask(&format!("Cluster ({}) or base URL: ", clusters.join(", ")))?;
-    let host = if crate::config::cluster_url(&where_to).is_some() {
-        ("cluster", where_to.to_lowercase())
-    } else {
-        let url = url::Url::parse(&where_to).map_err(|_| {
-            format!("\"{}\" is neither a cluster ({}) nor a URL", crate::sanitize::line(&where_to), clusters.join(", "))
-        })?;
-        crate::config::check_base(&url).map_err(|e| e.to_string())?;
-        ("base_url", where_to)
-    };
-    let kind = asker.ask("Authentication, basic (a till's username and password) or oauth [basic]: ")?;
-    let oauth = match kind.to_lowercase().as_str() {
-        "" | "basic" | "b" => false,
-        "oauth" | "o" => true,
-        other => return Err(format!("\"{}\" is neither basic nor oauth", crate::sanitize::line(other))),
-    };
-    let (account_q, secret_name) = if oauth { ("OAuth key: ", "OAuth secret") } else { ("Username: ", "password") };
-    let account = asker.ask(account_q)?;
-    if account.is_empty() {
-        return Err("no username or key given".into());
-    }
-    let from = asker.ask(&format!(
-        "Where should the {secret_name} come from: type it now and keep it in the file (file), a command that \
-         prints it (command), or the system keychain (keyring) [file]: "
-    ))?;
-    let secret = match from.to_lowercase().as_str() {
-        "" | "file" | "f" => SecretFrom::File(asker.ask_secret(&format!("The {secret_name} (not shown): "))?),
-        "command" | "c" => {
-            let command =
-                asker.ask("The command (its first line of output is the secret, e.g. pass show capillary/eu): ")?;
-            if command.is_empty() {
-                return Err("no command given".into());
-            }
-            SecretFrom::Command(command)
-        }
-        "keyring" | "k" => SecretFrom::Keyring(asker.ask_secret(&format!("The {secret_name} (not shown): "))?),
-        other => return Err(format!("\"{}\" is not file, command or keyring", crate::sanitize::line(other))),
-    };
-    Ok(Answers { host, oauth, account, secret })
-}
+use ask::{Answers, Asker, Ended, SecretFrom, ask_secret_source};
 
 /// The profile's table, with the secret as it is to be kept.
 fn profile_table(answers: &Answers) -> Table {
     let mut t = Table::new();
     t.insert(answers.host.0, value(answers.host.1.clone()));
+    if let Some(cc) = &answers.country_code {
+        t.insert("default_country_code", value(cc.clone()));
+    }
     let (account, secret, command, keyring) = if answers.oauth {
         ("oauth_key", "oauth_secret", "oauth_secret_command", "oauth_secret_keyring")
     } else {
@@ -187,13 +91,45 @@ pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
         return 2;
     }
     eprintln!("Adding profile \"{name}\" to {}.", path.display());
-    let answers = match ask_all(&mut Asker::new()) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}. Nothing was written.");
-            return 2;
-        }
+    let mut asker = Asker::stdin();
+    let Ok(mut answers) = ask::ask_all(&mut asker) else {
+        eprintln!("Nothing was written.");
+        return 2;
     };
+    // The credentials are tried before anything is written; a refusal asks again.
+    loop {
+        eprintln!("Checking the credentials with {}…", crate::sanitize::line(&answers.host.1));
+        match check(connection, &path, name, &answers).await {
+            Checked::Accepted(how) => {
+                eprintln!("✓ {how}");
+                break;
+            }
+            Checked::Refused(why) => {
+                eprintln!("✗ {why}");
+                match ask_again(&mut asker, &mut answers) {
+                    Ok(()) => continue,
+                    Err(Ended) => {
+                        eprintln!("Nothing was written.");
+                        return 1;
+                    }
+                }
+            }
+            Checked::Unchecked(why) => {
+                eprintln!("? The credentials could not be checked: {why}");
+                let write =
+                    asker.ask("Write the profile anyway, unchecked? [y/N]: ", |t| match t.to_lowercase().as_str() {
+                        "y" | "yes" => Ok(true),
+                        "" | "n" | "no" => Ok(false),
+                        _ => Err("y or n".to_string()),
+                    });
+                if !matches!(write, Ok(true)) {
+                    eprintln!("Nothing was written.");
+                    return 1;
+                }
+                break;
+            }
+        }
+    }
     if let SecretFrom::Keyring(secret) = &answers.secret
         && let Err(e) = secret_source::store_in_keyring(name, &answers.account, secret)
     {
@@ -211,11 +147,96 @@ pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
         eprintln!("error: cannot write {}: {e}", path.display());
         return 1;
     }
-    eprintln!("Wrote profile \"{name}\" to {} (private to you). Checking it:\n", path.display());
+    eprintln!("Wrote profile \"{name}\" to {} (private to you). Checking the whole setup:\n", path.display());
     let mut check = connection.clone();
     check.profile = Some(name.to_string());
     check.config = Some(path);
     super::doctor::run(&check, DoctorFormat::Text).await
+}
+
+/// What trying the answers' credentials found.
+enum Checked {
+    /// Accepted: what was (Basic auth as …: accepted (HTTP 400, code …)).
+    Accepted(String),
+    /// The server (or the secret's command) refused: worth asking again.
+    Refused(String),
+    /// Nothing could say (the host unreachable, not the API): the user decides.
+    Unchecked(String),
+}
+
+/// Tries the answers' credentials against their host, as the profile would
+/// be used (its secret from the command, if that is where it comes from),
+/// with nothing written and no other source lending anything.
+async fn check(connection: &ConnectionArgs, path: &Path, name: &str, answers: &Answers) -> Checked {
+    use crate::api::error::ErrorKind;
+    use crate::core::told::Told;
+    let secret = |s: &crate::secret::Secret| Some(s.clone());
+    let mut profile = crate::config::Profile::default();
+    match answers.host.0 {
+        "cluster" => profile.cluster = Some(answers.host.1.clone()),
+        _ => profile.base_url = Some(answers.host.1.clone()),
+    }
+    let (given, command) = match &answers.secret {
+        SecretFrom::File(s) | SecretFrom::Keyring(s) => (secret(s), None),
+        SecretFrom::Command(c) => (None, Some(c.clone())),
+    };
+    if answers.oauth {
+        profile.oauth_key = Some(answers.account.clone());
+        profile.oauth_secret = given;
+        profile.oauth_secret_command = command;
+    } else {
+        profile.username = Some(answers.account.clone());
+        profile.password = given;
+        profile.password_command = command;
+    }
+    let mut file = crate::config::ConfigFile::default();
+    file.profiles.insert(name.to_string(), profile);
+    let flags = crate::config::Flags {
+        profile: Some(name.to_string()),
+        allow_insecure_http: connection.allow_insecure_http,
+        ..crate::config::Flags::default()
+    };
+    // Checked in memory: the file's own mode is not this profile's concern yet.
+    let choice = match crate::config::choose(Some((path, file)), &|_| None, &flags) {
+        Ok(c) => c,
+        Err(e) => return Checked::Unchecked(crate::sanitize::line(&format!("{e:#}")).into_owned()),
+    };
+    let credentials = match crate::config::fetch_secrets(choice.wanted(), Some(name), &|_| None) {
+        Ok(c) => c,
+        Err(e) => return Checked::Refused(crate::sanitize::line(&format!("{e:#}")).into_owned()),
+    };
+    let settings = match crate::config::settle(choice, credentials, &flags) {
+        Ok(s) => s,
+        Err(e) => return Checked::Unchecked(crate::sanitize::line(&format!("{e:#}")).into_owned()),
+    };
+    let session = match crate::session::Session::open(&settings).await {
+        Ok(s) => s,
+        Err(e) => return Checked::Unchecked(crate::sanitize::line(&format!("{e:#}")).into_owned()),
+    };
+    match crate::core::doctor::credentials_accepted(&session.client, &settings).await {
+        Ok(how) => Checked::Accepted(how),
+        Err(e) => {
+            let id = e.request_id.as_deref().map(|r| format!(" [request id {r}]")).unwrap_or_default();
+            let said = format!("{}{id}", e.sentence());
+            if matches!(e.kind, ErrorKind::Auth { .. }) {
+                Checked::Refused(format!("the server refused them: {said}"))
+            } else {
+                Checked::Unchecked(said)
+            }
+        }
+    }
+}
+
+/// After a refusal: the username or key (Enter keeps it), then the secret
+/// from where the user says.
+fn ask_again(asker: &mut Asker, answers: &mut Answers) -> Result<(), Ended> {
+    let kept = answers.account.clone();
+    let what = if answers.oauth { "OAuth key" } else { "Username" };
+    answers.account = asker.ask(&format!("{what} [{}]: ", crate::sanitize::line(&kept)), |t| {
+        Ok(if t.is_empty() { kept.clone() } else { t.to_string() })
+    })?;
+    answers.secret = ask_secret_source(asker, answers.secret_name())?;
+    Ok(())
 }
 
 /// Writes the file whole, private (0600), its directory created private.
@@ -289,7 +310,13 @@ mod tests {
     use super::*;
 
     fn basic(secret: SecretFrom) -> Answers {
-        Answers { host: ("cluster", "eu".into()), oauth: false, account: "store.till".into(), secret }
+        Answers {
+            host: ("cluster", "eu".into()),
+            country_code: Some("44".into()),
+            oauth: false,
+            account: "store.till".into(),
+            secret,
+        }
     }
 
     #[test]
@@ -302,7 +329,7 @@ mod tests {
         assert!(text.contains("[profiles.us] # the US one"), "{text}");
         assert!(
             text.contains(
-                "[profiles.eu]\ncluster = \"eu\"\nusername = \"store.till\"\npassword_command = \"pass show eu\""
+                "[profiles.eu]\ncluster = \"eu\"\ndefault_country_code = \"44\"\nusername = \"store.till\"\npassword_command = \"pass show eu\""
             ),
             "{text}"
         );
