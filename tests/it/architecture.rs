@@ -268,3 +268,25 @@ fn features_ask_one_another_and_never_call() {
     }
     assert!(broken.is_empty(), "features calling one another:\n{}", broken.join("\n"));
 }
+
+/// No log is part of the tree, and a log left at the root (tmux's
+/// `tmux-client-*.log`) is ignored. Skipped outside a git checkout.
+#[test]
+fn logs_are_never_part_of_the_tree() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let git = |args: &[&str]| std::process::Command::new("git").args(args).current_dir(root).output();
+    let Ok(tracked) = git(&["ls-files"]) else { return };
+    if !tracked.status.success() {
+        return; // not a git checkout
+    }
+    let logs: Vec<String> = String::from_utf8_lossy(&tracked.stdout)
+        .lines()
+        .filter(|f| f.ends_with(".log"))
+        .map(str::to_string)
+        .collect();
+    assert!(logs.is_empty(), "logs in the tree: {logs:?}");
+    for stray in ["tmux-client-12345.log", "crates/x/target-events.log"] {
+        let ignored = git(&["check-ignore", "-q", "--no-index", stray]).unwrap();
+        assert!(ignored.status.success(), "{stray} is not ignored");
+    }
+}
