@@ -279,11 +279,8 @@ fn logs_are_never_part_of_the_tree() {
     if !tracked.status.success() {
         return; // not a git checkout
     }
-    let logs: Vec<String> = String::from_utf8_lossy(&tracked.stdout)
-        .lines()
-        .filter(|f| f.ends_with(".log"))
-        .map(str::to_string)
-        .collect();
+    let logs: Vec<String> =
+        String::from_utf8_lossy(&tracked.stdout).lines().filter(|f| f.ends_with(".log")).map(str::to_string).collect();
     assert!(logs.is_empty(), "logs in the tree: {logs:?}");
     for stray in ["tmux-client-12345.log", "crates/x/target-events.log"] {
         let ignored = git(&["check-ignore", "-q", "--no-index", stray]).unwrap();

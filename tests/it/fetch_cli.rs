@@ -521,3 +521,25 @@ fn a_typo_and_an_unquoted_number_are_answered_as_such() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("quote it, --customer \"98000 00007\""), "{}", stderr(&o));
 }
+
+/// A headless error's hint names the command line's flags, never the
+/// explorer's keys or fields.
+#[test]
+fn headless_errors_carry_headless_hints() {
+    let sb = Sandbox::new("headless-hints");
+    let customers = sb.dir.join("c.txt");
+    std::fs::write(&customers, "999999999\n").unwrap();
+    for args in [
+        vec!["--demo", "fetch", "--user-id", "999999999", "--rule-id", "7610"],
+        vec!["--demo", "explain", "--user-id", "999999999", "--rule-id", "7610"],
+        vec!["--demo", "fetch", "--user-id", "777000777", "--rule-id", "999"],
+    ] {
+        let o = sb.run(&args, &[]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("hint:") && err.contains("--"), "{args:?}: a flag is named: {err}");
+        for explorer_words in ["highlighted", "press", "Enter", "field"] {
+            assert!(!err.contains(explorer_words), "{args:?} says {explorer_words:?}: {err}");
+        }
+    }
+}

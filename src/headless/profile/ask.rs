@@ -193,12 +193,12 @@ pub fn ask_secret_source(asker: &mut Asker, secret_name: &str) -> Result<SecretF
         },
     )?;
     Ok(match from {
-        'c' => SecretFrom::Command(
-            asker
-                .ask("The command (its first line of output is the secret, e.g. pass show capillary/eu): ", |text| {
-                    if text.is_empty() { Err("a command is needed".into()) } else { Ok(text.to_string()) }
-                })?,
-        ),
+        'c' => SecretFrom::Command(asker.ask(
+            "The command (its first line of output is the secret, e.g. pass show capillary/eu): ",
+            |text| {
+                if text.is_empty() { Err("a command is needed".into()) } else { Ok(text.to_string()) }
+            },
+        )?),
         'k' => SecretFrom::Keyring(asker.ask_secret(&format!("The {secret_name} (not shown): "))?),
         _ => SecretFrom::File(asker.ask_secret(&format!("The {secret_name} (not shown): "))?),
     })
