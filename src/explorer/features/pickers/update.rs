@@ -149,10 +149,15 @@ fn fill_recent(app: &App, picker: &mut Picker, all: bool) {
     picker.items = recent::of_tenant(&app.workflow.recent, tenant, all).cloned().map(PickerItem::Recent).collect();
     picker.selected = 0;
     let others = app.workflow.recent.len() - recent::of_tenant(&app.workflow.recent, tenant, false).count();
+    let key = crate::explorer::app::keys::key_of(
+        &app.keymap,
+        crate::explorer::app::screen::Owner::Picker,
+        crate::explorer::app::Action::OtherTenants,
+    );
     picker.note = match (all, others) {
         (false, 0) => None,
-        (false, n) => Some(format!("This tenant's queries. Tab: also the {n} made on other tenants.")),
-        (true, _) => Some("Every tenant's queries, each with its tenant. Tab: this tenant's only.".into()),
+        (false, n) => Some(format!("This tenant's queries. {key}: also the {n} made on other tenants.")),
+        (true, _) => Some(format!("Every tenant's queries, each with its tenant. {key}: this tenant's only.")),
     };
 }
 
