@@ -8,6 +8,15 @@ use target_events::{config, logging, session::Session};
 
 fn main() -> ExitCode {
     target_events::completions::answer_if_asked();
+    // Output into a pipe that closes (`| head`) ends the run quietly, as for
+    // any Unix tool, instead of a panic on the next print. Sockets are not
+    // affected (they are written without the signal).
+    #[cfg(unix)]
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let log_default = logging::default_log_path();
     let help_footer = format!(
         "Config file: {}\nLog file:    {}",
@@ -72,7 +81,10 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
     match &cli.command {
         Some(Command::DemoServer { port }) => return run_demo_server(*port).await,
         Some(Command::ClearRecent) => return clear_recent(),
-        Some(Command::Doctor(args)) => return doctor::run(&cli.connection, args.format).await as u8,
+        Some(Command::Doctor(args)) => {
+            return doctor::run(&cli.connection, args.format, Some(target_events::explorer::tui::Look::said)).await
+                as u8;
+        }
         Some(Command::Profile(ProfileCommand::Add { name, force })) => {
             return profile::add(&cli.connection, name, *force).await as u8;
         }

@@ -49,6 +49,17 @@ impl Look {
         let palette = crate::explorer::ui::theme::Palette::from_config(&settings.look.theme)?;
         Ok(Look { keymap, palette: Some(palette) })
     }
+
+    /// What doctor says of them: how many entries, or what is wrong.
+    pub fn said(settings: &Settings) -> Result<String, String> {
+        Look::of(settings)?;
+        let (keys, colours) = (settings.look.keys.len(), settings.look.theme.len());
+        Ok(if keys + colours == 0 {
+            "the built-in keys and colours (no [keys] or [theme])".to_string()
+        } else {
+            format!("{keys} [keys] and {colours} [theme] entries, none in conflict")
+        })
+    }
 }
 
 /// What the explorer opens on: the customer, rule and period the command

@@ -5,8 +5,12 @@
 use crate::cli::{ConnectionArgs, DoctorFormat};
 use crate::core::doctor::{self, Check, Mark};
 
-pub async fn run(connection: &ConnectionArgs, format: DoctorFormat) -> i32 {
-    let checks = checks(connection).await;
+/// Checks the explorer's `[keys]` and `[theme]` (given by the caller: the
+/// headless commands know nothing of the explorer's actions).
+pub type LookCheck = fn(&crate::config::Settings) -> Result<String, String>;
+
+pub async fn run(connection: &ConnectionArgs, format: DoctorFormat, look: Option<LookCheck>) -> i32 {
+    let checks = checks(connection, look).await;
     match checks {
         Err(code) => code,
         Ok(checks) => {
@@ -17,7 +21,7 @@ pub async fn run(connection: &ConnectionArgs, format: DoctorFormat) -> i32 {
 }
 
 /// Every check, or 2 when the command line itself is invalid.
-pub async fn checks(connection: &ConnectionArgs) -> Result<Vec<Check>, i32> {
+pub async fn checks(connection: &ConnectionArgs, look: Option<LookCheck>) -> Result<Vec<Check>, i32> {
     if let Some(url) = &connection.base_url {
         let parsed = url::Url::parse(url.trim())
             .map_err(|e| e.to_string())
@@ -41,6 +45,16 @@ pub async fn checks(connection: &ConnectionArgs) -> Result<Vec<Check>, i32> {
         }
     };
     checks.push(doctor::profile_and_origin(&settings));
+    if let Some(look) = look {
+        checks.push(match look(&settings) {
+            Ok(said) => Check::pass("keys and theme", said),
+            Err(why) => Check::fail(
+                "keys and theme",
+                crate::sanitize::line(&why).into_owned(),
+                "correct the line named in the config file (README: Your own keys and colours)",
+            ),
+        });
+    }
     // Credentials kept from a host they do not belong to, say.
     for w in &settings.warnings {
         checks.push(Check::warn(

@@ -98,6 +98,11 @@ fn a_bad_keys_or_theme_entry_is_refused_with_its_line() {
         assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
         assert!(stderr(&o).contains(says), "{text}: {}", stderr(&o));
     }
+    // doctor checks them too.
+    write_config(&sb.dir, "[keys]\nflyaway = \"z\"\n");
+    let o = sb.run(&["--demo", "doctor"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(crate::common::sandbox::stdout(&o).contains("✗ keys and theme"), "{}", crate::common::sandbox::stdout(&o));
     // Headless commands do not use them, and a good file is a valid config for every command.
     write_config(&sb.dir, LOOK);
     let o = sb.run(&["--demo", "explain", "--user-id", "777000777", "--rule-id", "7610", "--period-id", "7601"], &[]);
@@ -113,4 +118,22 @@ fn the_readme_lists_every_action_keys_can_map() {
     let listed: Vec<&str> = readme[at..at + readme[at..].find('`').unwrap()].split_whitespace().collect();
     let names: Vec<&str> = target_events::explorer::app::keymap::ACTION_NAMES.iter().map(|(n, _)| *n).collect();
     assert_eq!(listed, names);
+}
+
+/// The README's own `[keys]` and `[theme]` example is a config the explorer takes.
+#[test]
+fn the_readme_example_is_accepted() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("### Your own keys and colours").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let file = target_events::config::ConfigFile::parse(example).unwrap();
+    assert!(file.look.keys.len() >= 3 && file.look.theme.len() >= 3, "{example}");
+    target_events::explorer::app::keymap::Keymap::from_config(&file.look.keys).unwrap();
+    target_events::explorer::ui::theme::Palette::from_config(&file.look.theme).unwrap();
+    // And the binary opens on it.
+    let sb = Sandbox::new("look-readme");
+    write_config(&sb.dir, example);
+    let o = sb.run(&["--demo", "doctor"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", crate::common::sandbox::stdout(&o), stderr(&o));
 }

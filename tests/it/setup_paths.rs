@@ -198,3 +198,19 @@ fn doctor_says_not_configured_where_there_is_nothing_to_check() {
     let line = out.lines().find(|l| l.contains("authentication")).unwrap_or_default();
     assert!(line.contains("not configured") && !line.contains("accepted") && !line.contains('✓'), "{out}");
 }
+
+#[test]
+fn output_into_a_pipe_that_closes_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let sb = Sandbox::new("closed-pipe");
+    for args in [&["--demo", "doctor"][..], &["profile", "list"], &["man", "fetch"], &["completions", "bash"]] {
+        let mut child =
+            sb.command(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        // The reader goes before anything is written.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = stderr(&o);
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+        assert!(o.status.success() || o.status.signal() == Some(13), "{args:?}: {:?} {err}", o.status);
+    }
+}

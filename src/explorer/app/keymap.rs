@@ -100,6 +100,11 @@ const PANELS: [(Action, Context); 5] = [
     (Action::ToggleHelp, Context::Help),
 ];
 
+/// A key a text field would take as typing: a character without Ctrl.
+fn is_plain(key: Key) -> bool {
+    matches!(key.code, KeyCode::Char(_)) && !key.ctrl
+}
+
 /// Whether `opener` opens the panel `closer` closes: one key doing both is by design.
 fn opens_and_closes(opener: &Binding, closer: &Binding) -> bool {
     matches!(closer.action, Action::Close | Action::CloseOverlay)
@@ -147,9 +152,17 @@ impl Keymap {
             // Where the action is bound without a condition; an action bound
             // only under one (cancel, while busy) there.
             let plain = map.bindings.iter().any(|b| b.action == action && b.when == When::Always);
+            // Where a field types what a character key sends, only the named
+            // and Ctrl keys are taken; with none, the action keeps its own there.
+            let typed: Vec<Key> = keys.iter().copied().filter(|k| !is_plain(*k)).collect();
+            let typed: &'static [Key] = Box::leak(typed.into_boxed_slice());
             for (i, b) in map.bindings.iter_mut().enumerate() {
                 if b.action == action && (b.when == When::Always || !plain) {
-                    b.keys = keys;
+                    match (TYPING.contains(&b.context), typed.is_empty()) {
+                        (false, _) => b.keys = keys,
+                        (true, false) => b.keys = typed,
+                        (true, true) => continue,
+                    }
                     remapped.push((i, entry.line));
                 }
             }
@@ -160,14 +173,18 @@ impl Keymap {
                     BINDINGS.iter().filter(|b| b.action == action).flat_map(|b| b.keys.iter().copied()).collect();
                 for (i, b) in map.bindings.iter_mut().enumerate() {
                     if b.context == panel && matches!(b.action, Action::Close | Action::CloseOverlay) {
-                        let mut closing: Vec<Key> =
-                            BINDINGS[i].keys.iter().copied().filter(|k| !old.contains(k)).collect();
-                        if closing.len() < BINDINGS[i].keys.len() {
-                            for k in keys {
-                                if !closing.contains(k) {
-                                    closing.push(*k);
-                                }
+                        // The new keys where the old one stood, the rest kept in order.
+                        let mut closing: Vec<Key> = Vec::new();
+                        let mut replaced = false;
+                        for k in BINDINGS[i].keys {
+                            if !old.contains(k) {
+                                closing.push(*k);
+                            } else if !replaced {
+                                replaced = true;
+                                closing.extend(keys.iter().copied().filter(|n| !BINDINGS[i].keys.contains(n)));
                             }
+                        }
+                        if replaced {
                             b.keys = Box::leak(closing.into_boxed_slice());
                             remapped.push((i, entry.line));
                         }
@@ -188,21 +205,12 @@ impl Keymap {
             // Keys the built-in table gives this binding share screens as designed.
             let new = b.keys.iter().filter(|k| !BINDINGS[i].keys.contains(k));
             for key in new {
-                let plain = matches!(key.code, KeyCode::Char(_)) && !key.ctrl;
-                if plain && TYPING.contains(&b.context) {
-                    return Err(format!(
-                        "line {line}: [keys] {name} = \"{}\": in {} a character is typed into the field; \
-                         use a Ctrl- key or a named key there",
-                        key.label(),
-                        b.context.title()
-                    ));
-                }
                 for owner in Owner::ALL {
                     let (contexts, _) = chain(owner);
                     if !contexts.contains(&b.context) {
                         continue;
                     }
-                    let other = self.bindings.iter().find(|o| {
+                    let other = self.bindings.iter().enumerate().find(|(_, o)| {
                         contexts.contains(&o.context)
                             && o.action != b.action
                             && o.keys.contains(key)
@@ -210,15 +218,24 @@ impl Keymap {
                             && !opens_and_closes(b, o)
                             && !opens_and_closes(o, b)
                     });
-                    if let Some(o) = other {
-                        let theirs = action_name(o.action).map_or_else(String::new, |n| format!(" ({n})"));
+                    if let Some((j, o)) = other {
+                        // Two entries of the file on one key: the later one is the clash.
+                        let theirs = remapped.iter().filter(|(k, _)| *k == j).map(|(_, l)| *l).max();
+                        let (line, name, key_of, other_name, what, context) = match theirs {
+                            Some(l) if l > line => (
+                                l,
+                                action_name(o.action).unwrap_or("?"),
+                                key.label(),
+                                Some(name),
+                                b.help,
+                                b.context.title(),
+                            ),
+                            _ => (line, name, key.label(), action_name(o.action), o.help, o.context.title()),
+                        };
+                        let theirs = other_name.map_or_else(String::new, |n| format!(" ({n})"));
                         return Err(format!(
-                            "line {line}: [keys] {name} = \"{}\": {} already means \"{}\"{theirs} in {}; \
-                             map that to another key too, or choose another",
-                            key.label(),
-                            key.label(),
-                            o.help,
-                            o.context.title()
+                            "line {line}: [keys] {name} = \"{key_of}\": {key_of} already means \"{what}\"{theirs} \
+                             in {context}; map that to another key too, or choose another"
                         ));
                     }
                 }
@@ -313,12 +330,20 @@ mod tests {
         assert!(e.starts_with("line 3: [keys] verdikt: no such action"), "{e}");
         let e = Keymap::from_config(&[entry("verdict", &["Hyper-v"], 4)]).unwrap_err();
         assert!(e.starts_with("line 4:") && e.contains("not a key"), "{e}");
-        // A letter where the query fields type it.
-        let e = Keymap::from_config(&[entry("submit", &["s"], 5)]).unwrap_err();
-        assert!(e.starts_with("line 5:") && e.contains("typed into the field"), "{e}");
+        // A letter where the query fields type it: there the action keeps its keys.
+        let map = Keymap::from_config(&[entry("next_page", &["N"], 5), entry("help", &["H", "F1"], 6)]).unwrap();
+        let in_query =
+            |a: Action| map.bindings().iter().find(|b| b.context == Context::Query && b.action == a).unwrap();
+        assert_eq!(in_query(Action::NextPage).keys, &[parse_key("PgDn").unwrap()]);
+        assert_eq!(in_query(Action::ToggleHelp).keys, &[parse_key("F1").unwrap()]);
+        let table = map.bindings().iter().find(|b| b.context == Context::Table && b.action == Action::NextPage);
+        assert_eq!(table.unwrap().keys, &[parse_key("N").unwrap()]);
         // Two actions on one key of one screen.
         let e = Keymap::from_config(&[entry("summary", &["q"], 9)]).unwrap_err();
         assert!(e.starts_with("line 9:") && e.contains("quit"), "{e}");
         assert!(Keymap::from_config(&[entry("submit", &["Ctrl-s", "Enter"], 1)]).is_ok());
+        // Two entries on one key: the later line is blamed.
+        let e = Keymap::from_config(&[entry("raw", &["R"], 2), entry("detail", &["R"], 5)]).unwrap_err();
+        assert!(e.starts_with("line 5: [keys] detail = \"R\"") && e.contains("(raw)"), "{e}");
     }
 }

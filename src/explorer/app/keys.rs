@@ -118,6 +118,7 @@ impl Key {
             KeyCode::End => "End".into(),
             KeyCode::Backspace => "Backspace".into(),
             KeyCode::Delete => "Delete".into(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
         if self.ctrl { format!("Ctrl-{name}") } else { name }

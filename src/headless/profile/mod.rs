@@ -151,7 +151,7 @@ pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
     let mut check = connection.clone();
     check.profile = Some(name.to_string());
     check.config = Some(path);
-    super::doctor::run(&check, DoctorFormat::Text).await
+    super::doctor::run(&check, DoctorFormat::Text, None).await
 }
 
 /// What trying the answers' credentials found.

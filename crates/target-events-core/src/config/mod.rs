@@ -89,6 +89,8 @@ impl ConfigFile {
                 let line = line_of(value.span().start);
                 let values = match value.get_ref() {
                     toml::Value::String(one) => vec![one.clone()],
+                    // A colour by its index (208).
+                    toml::Value::Integer(n) if !many => vec![n.to_string()],
                     toml::Value::Array(list) if many && list.iter().all(toml::Value::is_str) => {
                         list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
                     }
@@ -96,7 +98,7 @@ impl ConfigFile {
                         let shape = if many {
                             "a key (\"v\") or a list of keys ([\"v\", \"Ctrl-v\"])"
                         } else {
-                            "a colour (\"cyan\", \"#00afd7\")"
+                            "a colour (\"cyan\", \"#00afd7\", 208)"
                         };
                         return Err(format!("line {line}: [{what}] {} must be {shape}", crate::sanitize::line(name)));
                     }

@@ -211,7 +211,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
         .title(Span::styled(title, theme.title(focused)))
         .title_bottom(
             Line::from(Span::styled(
-                if app.case.results.detail.raw { " v fields " } else { " v raw JSON " },
+                {
+                    let raw = crate::explorer::app::keys::key_of(
+                        &app.keymap,
+                        crate::explorer::app::screen::Owner::Detail,
+                        crate::explorer::app::Action::ToggleRaw,
+                    );
+                    if app.case.results.detail.raw { format!(" {raw} fields ") } else { format!(" {raw} raw JSON ") }
+                },
                 theme.muted(),
             ))
             .right_aligned(),

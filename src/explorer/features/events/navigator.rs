@@ -186,10 +186,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let mut right =
         vec![Span::styled(format!(" {} ", crate::sanitize::line(&app.chrome.label)), theme.badge()), Span::raw(" ")];
+    // The key that opens help where the keys are now (the config may have moved it).
+    let help = crate::explorer::app::keys::key_of(&app.keymap, app.owner(), crate::explorer::app::Action::ToggleHelp);
     if area.width >= 80 {
-        right.extend([Span::raw(" "), Span::styled("?", theme.key()), Span::raw(" help ")]);
+        right.extend([Span::raw(" "), Span::styled(help, theme.key()), Span::raw(" help ")]);
     } else {
-        right.extend([Span::styled("?", theme.key()), Span::raw(" ")]);
+        right.extend([Span::styled(help, theme.key()), Span::raw(" ")]);
     }
     let right_w: u16 = right.iter().map(|s| s.content.width() as u16).sum();
     let [left_area, right_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);
