@@ -42,34 +42,36 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The heading the flags every command takes are listed under.
+const GLOBAL: &str = "Global options";
+
 /// The flags every command takes, shown apart from each command's own.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Global options")]
 pub struct ConnectionArgs {
     /// Profile in the config file (or CAP_PROFILE).
-    #[arg(long, global = true, add = clap_complete::ArgValueCandidates::new(crate::completions::profile_names))]
+    #[arg(long, global = true, help_heading = GLOBAL, add = clap_complete::ArgValueCandidates::new(crate::completions::profile_names))]
     pub profile: Option<String>,
     /// API base URL, e.g. https://eu.api.capillarytech.com (or CAP_BASE_URL).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "URL")]
     pub base_url: Option<String>,
     /// Cluster name: eu, apac, apac2, us, ushc, sea (or CAP_CLUSTER).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL, add = clap_complete::ArgValueCandidates::new(crate::completions::cluster_names))]
     pub cluster: Option<String>,
     /// Till username for Basic auth (or CAP_USERNAME); the password comes from
     /// CAP_PASSWORD, the profile, or a prompt.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub username: Option<String>,
     /// Use the embedded demo API even when credentials are configured.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub demo: bool,
     /// Allow sending credentials over plain http to a non-loopback host.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub allow_insecure_http: bool,
     /// Config file (the default's place is stated by `cli::command`).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Log file (the default's place is stated by `cli::command`).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
 }
 
@@ -77,10 +79,16 @@ pub struct ConnectionArgs {
 /// the defaults that depend on the system (the config and log files' places)
 /// stated as their value here.
 pub fn command() -> clap::Command {
-    use clap::CommandFactory;
     let config = crate::config::default_config_path()
         .map_or_else(|| "none: this system has no config directory".to_string(), |p| p.display().to_string());
     let log = crate::logging::default_log_path().display().to_string();
+    command_with(&config, &log)
+}
+
+/// The command with the config and log files' defaults stated as given
+/// (the manual pages state them for any machine, not this one).
+pub fn command_with(config: &str, log: &str) -> clap::Command {
+    use clap::CommandFactory;
     Cli::command()
         .mut_arg("config", |a| a.help(format!("Config file [default: {config}]")))
         .mut_arg("log_file", |a| a.help(format!("Log file [default: {log}]")))
@@ -129,7 +137,7 @@ pub enum Command {
     /// --dir, write every page (target-events.1, target-events-fetch.1, …) there.
     Man {
         /// The command whose page to print, e.g. fetch or profile add [default: the program's].
-        #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+        #[arg(value_name = "COMMAND", conflicts_with = "dir", add = clap_complete::ArgValueCandidates::new(crate::completions::page_names))]
         command: Vec<String>,
         /// Write every page into this folder (created), e.g. ~/.local/share/man/man1.
         #[arg(long, value_name = "DIR")]
@@ -158,7 +166,7 @@ pub struct BatchArgs {
     /// event of each rule).
     #[arg(long)]
     pub verdict: bool,
-    /// table, csv or json [default: table].
+    /// table, csv, json or markdown [default: table].
     #[arg(long, value_enum)]
     pub format: Option<BatchFormat>,
     /// Write to this file instead of stdout (created private to the user).

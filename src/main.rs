@@ -232,6 +232,14 @@ async fn explore(
     log_path: std::path::PathBuf,
     batch: Option<Vec<target_events::core::batch::BatchRow>>,
 ) -> u8 {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "error: the explorer needs a terminal (its input and output are not one here); \
+             in a script use fetch, explain or batch (target-events --help)."
+        );
+        return 2;
+    }
     let prefill = [cli.user_id, cli.rule_id, cli.period_id];
     let start = target_events::explorer::tui::Start { prefill, page: start_page, look };
     match target_events::explorer::tui::run(session, settings, profiles, start, log_path, batch).await {

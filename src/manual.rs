@@ -27,7 +27,11 @@ impl Page {
 
 /// Every page: the program's, then each subcommand's (and theirs), `help` left out.
 pub fn pages() -> Vec<Page> {
-    let mut root = crate::cli::command().disable_help_subcommand(true);
+    let mut root = crate::cli::command_with(
+        "${XDG_CONFIG_HOME:-~/.config}/target-events/config.toml on Linux",
+        "${XDG_STATE_HOME:-~/.local/state}/target-events/target-events.log on Linux",
+    )
+    .disable_help_subcommand(true);
     root.build();
     let mut out = Vec::new();
     fn walk(cmd: &clap::Command, words: Vec<String>, out: &mut Vec<Page>) {
@@ -42,6 +46,11 @@ pub fn pages() -> Vec<Page> {
     out.sort_by(|a, b| a.words.cmp(&b.words));
     out.insert(0, Page { words: Vec::new(), command: root });
     out
+}
+
+/// The commands that have a page, as `man` takes them (`fetch`, `profile add`).
+pub fn page_words() -> Vec<String> {
+    pages().iter().skip(1).map(|p| p.words.join("-")).collect()
 }
 
 /// The page a user names: `profile add`, `profile-add` or
@@ -87,6 +96,9 @@ pub fn render(page: &Page, all: &[Page], out: &mut dyn Write) -> std::io::Result
 
 /// Writes every page into `dir` (created), returning the files written.
 pub fn write_all(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(std::io::Error::other("it is a file, not a folder"));
+    }
     std::fs::create_dir_all(dir)?;
     let all = pages();
     let mut written = Vec::new();
@@ -193,22 +205,24 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("XDG_CONFIG_HOME, XDG_STATE_HOME", "Where the config file and the state (recent queries, log) live on Linux."),
 ];
 
+/// The files, where they are on Linux and macOS: a page is read on other
+/// machines and by other users than the one who wrote it, so no path of
+/// this one (`--help` prints this system's).
 fn files() -> Vec<(&'static str, String)> {
-    let shown = |p: Option<std::path::PathBuf>, otherwise: &str| {
-        p.map_or_else(|| otherwise.to_string(), |p| p.display().to_string())
-    };
     vec![
         (
-            "The profiles, [keys] and [theme] (TOML; private to the user when it holds a secret).",
-            shown(crate::config::default_config_path(), "~/.config/target-events/config.toml"),
+            "The profiles, [keys] and [theme] (TOML; private to the user when it holds a secret). On macOS: \
+             ~/Library/Application Support/com.capillary.target-events/config.toml.",
+            "${XDG_CONFIG_HOME:-~/.config}/target-events/config.toml".to_string(),
         ),
-        ("The log (no secrets, no API strings unescaped).", crate::logging::default_log_path().display().to_string()),
         (
-            "The recent queries.",
-            shown(
-                crate::explorer::features::pickers::recent::default_path(),
-                "~/.local/state/target-events/recent.json",
-            ),
+            "The log (no secrets, no API strings unescaped). On macOS: \
+             ~/Library/Caches/com.capillary.target-events/target-events.log.",
+            "${XDG_STATE_HOME:-~/.local/state}/target-events/target-events.log".to_string(),
+        ),
+        (
+            "The recent queries. On macOS: ~/Library/Application Support/com.capillary.target-events/recent.json.",
+            "${XDG_STATE_HOME:-~/.local/state}/target-events/recent.json".to_string(),
         ),
     ]
 }

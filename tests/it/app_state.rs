@@ -312,7 +312,7 @@ fn resize_keeps_the_selection_in_view() {
 fn pasted_ids_are_accepted_without_control_characters() {
     let mut h = Harness::new(120, 36);
     h.send(Msg::Paste(" 564332013\u{1b}[31m ".into()));
-    assert_eq!(h.app.field(Field::UserId).text(), " 564332013[31m ");
+    assert_eq!(h.app.field(Field::UserId).text(), "564332013[31m");
     let mut h = Harness::new(120, 36);
     h.send(Msg::Paste(" 564332013 ".into()));
     h.key(KeyCode::Tab);
@@ -344,6 +344,11 @@ fn a_huge_paste_is_one_edit_cut_to_the_field_with_a_notice() {
     h.key(KeyCode::Tab);
     h.send(Msg::Paste("1".repeat(500)));
     assert_eq!(h.app.field(Field::RuleId).text().len(), 20);
+    // Two lines: the first taken, never the two run together.
+    let mut h = Harness::new(120, 36);
+    h.send(Msg::Paste("498221730\n3150\n".into()));
+    assert_eq!(h.app.field(Field::UserId).text(), "498221730");
+    assert!(h.app.notice_text().unwrap_or_default().contains("The paste had 2 lines"), "{:?}", h.app.notice_text());
     // A paste that fits says nothing.
     let mut h = Harness::new(120, 36);
     h.send(Msg::Paste("name@example.com".into()));

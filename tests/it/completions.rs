@@ -18,6 +18,8 @@ fn sandbox(name: &str, shell: &str) -> (Sandbox, String) {
         "default_profile = \"eu-prod\"\n[profiles.eu-prod]\ncluster = \"eu\"\n[profiles.us-test]\ncluster = \"us\"\n",
     )
     .unwrap();
+    // A second file, named on the line being completed (relative to the shell's folder).
+    std::fs::write(sandbox.dir.join("other.toml"), "[profiles.zz-other]\ncluster = \"eu\"\n").unwrap();
     let out = sandbox.run(&["completions", shell], &[]);
     assert!(out.status.success(), "{out:?}");
     let script = stdout(&out);
@@ -39,6 +41,7 @@ fn in_shell(shell: &str, dir: &Path, script: &str) -> String {
     }
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let out = Command::new(shell)
+        .current_dir(dir)
         .arg("-c")
         .arg(script)
         .env("PATH", path)
@@ -63,6 +66,9 @@ const CASES: &[(&[&str], &[&str])] = &[
     (&["--profile", ""], &["eu-prod", "us-test"]),
     (&["fetch", "--profile", "us"], &["us-test"]),
     (&["profile", ""], &["add", "list"]),
+    (&["--cluster", ""], &["eu", "apac", "sea"]),
+    (&["man", ""], &["fetch", "profile-add", "explain"]),
+    (&["--config", "other.toml", "--profile", ""], &["zz-other"]),
 ];
 
 fn check(shell: &str, answers: &str) {
@@ -172,6 +178,8 @@ fn every_command_has_a_manual_page_with_every_section() {
             }
         }
         assert!(!page.contains("shown below"), "{name}");
+        // A page is for any machine: no path of the one that wrote it.
+        assert!(!page.contains(sandbox.dir.to_str().unwrap()), "{name} holds this machine's paths");
     }
     // One page on stdout, named as people name commands.
     for named in [&["profile", "add"][..], &["profile-add"], &["target-events-profile-add"]] {
@@ -257,4 +265,14 @@ fn the_readme_states_the_defaults_help_states() {
             );
         }
     }
+}
+
+#[test]
+fn the_zsh_script_completes_when_autoloaded_from_fpath() {
+    let (_sandbox, script) = sandbox("complete-zsh-fpath", "zsh");
+    assert!(
+        script.contains("if [ \"${funcstack[1]}\" = \"_target-events\" ]; then _clap_dynamic_completer_target_events"),
+        "{script}"
+    );
+    assert!(script.starts_with("#compdef target-events"), "{script}");
 }

@@ -430,9 +430,8 @@ fn profile_add_in_a_terminal_asks_again_after_a_typo_and_a_refused_password() {
     assert!(!s.screen().contains("not-the-password"), "the secret is not echoed");
     s.wait_for(&format!("Username [{USER}]:"));
     s.send("\r");
-    s.wait_for("come from");
-    s.send("file\r");
-    s.wait_for("(not shown):");
+    // The secret again, the same way (typed, not echoed): not where it comes from.
+    s.wait_for("The password again (not shown):");
     s.send(&format!("{PASSWORD}\r"));
     s.wait_for("accepted");
     s.wait_for("Wrote profile \"local\"");

@@ -167,6 +167,11 @@ fn a_closed_connection_is_not_a_host_that_could_not_be_found() {
         assert!(!err.contains("Could not find the host"), "{args:?}: {err}");
         assert!(err.contains("broke off"), "{args:?}: {err}");
     }
+    // doctor says it as plainly.
+    let o = sb.run(&["doctor"], &[("CAP_BASE_URL", &base), ("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]);
+    let out = stdout(&o);
+    assert!(out.contains("the server closed the connection without answering"), "{out}");
+    assert!(!out.contains("Could not find the host") && !out.contains("SendRequest"), "{out}");
     // A name that resolves nowhere is the one that is said so.
     let o = sb.run(
         &["fetch", "--user-id", "1", "--rule-id", "1"],
@@ -213,4 +218,12 @@ fn output_into_a_pipe_that_closes_ends_quietly() {
         assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
         assert!(o.status.success() || o.status.signal() == Some(13), "{args:?}: {:?} {err}", o.status);
     }
+}
+
+#[test]
+fn the_explorer_without_a_terminal_says_what_to_use() {
+    let sb = Sandbox::new("no-terminal");
+    let o = sb.command(&["--demo"]).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the explorer needs a terminal") && stderr(&o).contains("fetch, explain or batch"));
 }

@@ -440,7 +440,12 @@ impl App {
             }
             _ => return,
         };
-        let cut = paste_into(target, text, room.chars);
+        // A one-line field takes a paste's first line: lines run together
+        // would make another customer's id of two.
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let first = lines.next().unwrap_or_default();
+        let more_lines = lines.count();
+        let cut = paste_into(target, first, room.chars);
         if owner == Owner::Filter {
             self.rebuild_view();
         }
@@ -448,14 +453,21 @@ impl App {
         if owner == Owner::Query && self.form.focus == Focus::Input(crate::explorer::app::Field::UserId) {
             query::customer_changed(self, fx);
         }
-        if let Some(given) = cut {
-            self.chrome.notice = Some(Notice {
-                level: Level::Warning,
-                text: format!(
-                    "The paste was {given} characters; {} holds at most {}, so the rest was left out.",
-                    room.what, room.chars
-                ),
-            });
+        let said = match (cut, more_lines) {
+            (_, n) if n > 0 => Some(format!(
+                "The paste had {} lines; {} takes one, so it took the first{}.",
+                n + 1,
+                room.what,
+                if cut.is_some() { format!(" (its first {} characters)", room.chars) } else { String::new() }
+            )),
+            (Some(given), _) => Some(format!(
+                "The paste was {given} characters; {} holds at most {}, so the rest was left out.",
+                room.what, room.chars
+            )),
+            (None, _) => None,
+        };
+        if let Some(text) = said {
+            self.chrome.notice = Some(Notice { level: Level::Warning, text });
         }
     }
 

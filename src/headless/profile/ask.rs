@@ -89,7 +89,10 @@ impl Asker {
             let secret = if self.terminal {
                 match rpassword::prompt_password(question) {
                     Ok(s) => s,
-                    Err(_) => return Err(Ended),
+                    Err(_) => {
+                        eprintln!();
+                        return Err(Ended);
+                    }
                 }
             } else {
                 self.raw_line(question)?
@@ -167,7 +170,7 @@ pub fn ask_all(asker: &mut Asker) -> Result<Answers, Ended> {
 fn ask_country_code(asker: &mut Asker, suggested: Option<&str>) -> Result<Option<String>, Ended> {
     let question = match suggested {
         Some(cc) => format!(
-            "Default country code, for a mobile number typed without one (\"98000 00006\") [{cc}; none for none]: "
+            "Default country code, for a mobile number typed without one (\"98000 00006\") [Enter: {cc}, or none]: "
         ),
         None => "Default country code, for a mobile number typed without one (e.g. 91) [none]: ".to_string(),
     };
@@ -192,6 +195,15 @@ pub fn ask_secret_source(asker: &mut Asker, secret_name: &str) -> Result<SecretF
             other => Err(format!("\"{}\" is not file, command or keyring", crate::sanitize::line(other))),
         },
     )?;
+    // A keychain this system cannot use is said now, not after every answer.
+    let from = if from == 'k'
+        && let Err(why) = crate::config::secret_source::keyring_usable()
+    {
+        eprintln!("  {why}; choose file or command.");
+        return ask_secret_source(asker, secret_name);
+    } else {
+        from
+    };
     Ok(match from {
         'c' => SecretFrom::Command(asker.ask(
             "The command (its first line of output is the secret, e.g. pass show capillary/eu): ",

@@ -13,7 +13,7 @@ use crate::cli::{ConnectionArgs, DoctorFormat};
 use crate::config::secret_source;
 #[cfg(test)]
 use crate::secret::Secret;
-use ask::{Answers, Asker, Ended, SecretFrom, ask_secret_source};
+use ask::{Answers, Asker, Ended, SecretFrom};
 
 /// The profile's table, with the secret as it is to be kept.
 fn profile_table(answers: &Answers) -> Table {
@@ -62,7 +62,10 @@ fn with_profile(existing: &str, name: &str, table: Table, force: bool) -> Result
 
 /// A name that is a TOML key and reads well in a command line.
 fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    // It starts with a letter or digit: "-x" would read as a flag after --profile.
+    name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn config_path(connection: &ConnectionArgs) -> Option<PathBuf> {
@@ -110,7 +113,7 @@ pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
                     Ok(()) => continue,
                     Err(Ended) => {
                         eprintln!("Nothing was written.");
-                        return 1;
+                        return 2;
                     }
                 }
             }
@@ -228,14 +231,24 @@ async fn check(connection: &ConnectionArgs, path: &Path, name: &str, answers: &A
 }
 
 /// After a refusal: the username or key (Enter keeps it), then the secret
-/// from where the user says.
+/// the same way it came (typed again, or another command).
 fn ask_again(asker: &mut Asker, answers: &mut Answers) -> Result<(), Ended> {
     let kept = answers.account.clone();
     let what = if answers.oauth { "OAuth key" } else { "Username" };
     answers.account = asker.ask(&format!("{what} [{}]: ", crate::sanitize::line(&kept)), |t| {
         Ok(if t.is_empty() { kept.clone() } else { t.to_string() })
     })?;
-    answers.secret = ask_secret_source(asker, answers.secret_name())?;
+    let name = answers.secret_name();
+    answers.secret = match &answers.secret {
+        SecretFrom::File(_) => SecretFrom::File(asker.ask_secret(&format!("The {name} again (not shown): "))?),
+        SecretFrom::Keyring(_) => SecretFrom::Keyring(asker.ask_secret(&format!("The {name} again (not shown): "))?),
+        SecretFrom::Command(old) => {
+            let old = old.clone();
+            SecretFrom::Command(asker.ask(&format!("The command again [{}]: ", crate::sanitize::line(&old)), |t| {
+                Ok(if t.is_empty() { old.clone() } else { t.to_string() })
+            })?)
+        }
+    };
     Ok(())
 }
 
@@ -269,6 +282,7 @@ pub fn list(connection: &ConnectionArgs) -> i32 {
         .default_profile
         .clone()
         .or_else(|| (file.profiles.len() == 1).then(|| file.profiles.keys().next().cloned()).flatten());
+    let mut rows = Vec::new();
     for (name, p) in &file.profiles {
         let origin = match p.base() {
             Ok(Some(url)) => crate::config::origin_text(&url),
@@ -300,7 +314,13 @@ pub fn list(connection: &ConnectionArgs) -> i32 {
             (None, None) => "no credentials".into(),
         };
         let mark = if chosen.as_deref() == Some(name.as_str()) { "*" } else { " " };
-        println!("{mark} {}  {origin}  {auth}", crate::sanitize::line(name));
+        rows.push((mark, crate::sanitize::line(name).into_owned(), origin, auth));
+    }
+    // Columns aligned on the longest name and origin.
+    let name_w = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let origin_w = rows.iter().map(|r| r.2.chars().count()).max().unwrap_or(0);
+    for (mark, name, origin, auth) in rows {
+        println!("{mark} {name:<name_w$}  {origin:<origin_w$}  {auth}");
     }
     0
 }
@@ -354,7 +374,7 @@ mod tests {
     #[test]
     fn names_are_keys() {
         assert!(valid_name("eu-prod_2"));
-        for bad in ["", "a b", "a.b", "ü", "x]"] {
+        for bad in ["", "a b", "a.b", "ü", "x]", "-x", "_x"] {
             assert!(!valid_name(bad), "{bad}");
         }
     }

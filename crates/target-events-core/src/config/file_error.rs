@@ -24,20 +24,40 @@ pub fn describe(path: &Path, text: &str, e: &toml::de::Error) -> String {
             value = Some(v.trim());
         }
     }
-    let mut message = e.message().trim().to_string();
-    // The value, quoted or bare, whole or in part, is cut from the message.
+    // A parser message may quote a literal it read: keep only what a user
+    // needs (the kind of problem and what was expected), never the value.
+    let mut message = redact_quoted_values(e.message().trim());
+    // The value, quoted or bare, whole or in part, is cut from what remains.
     if let Some(v) = value {
         let unquoted = v.trim_matches(|c| c == '"' || c == '\'');
         for needle in [v, unquoted] {
             if !needle.is_empty() {
-                message = message.replace(needle, "…");
+                message = replace_words(&message, needle);
             }
         }
     }
-    // A parser message may still quote a literal it read: keep only what a
-    // user needs (the kind of problem), never a quoted value.
-    let message = redact_quoted_values(&message);
     out.push_str(&format!(": {}", crate::sanitize::truncate_chars(&crate::sanitize::line(&message), 200)));
+    out
+}
+
+/// `needle` replaced by "…" where it stands as a word of its own (a value
+/// "x" leaves "expected" whole).
+fn replace_words(message: &str, needle: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(needle) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + needle.len()..].chars().next();
+        let inside = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        out.push_str(&rest[..at]);
+        if inside(before) || inside(after) {
+            out.push_str(needle);
+        } else {
+            out.push('…');
+        }
+        rest = &rest[at + needle.len()..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -80,6 +100,12 @@ mod tests {
         assert!(msg.starts_with("/c/config.toml is not a valid config file: line 4"), "{msg}");
         assert!(!msg.contains("Sup3rS3cret"), "{msg}");
         assert!(msg.contains("pasword"), "{msg}");
+    }
+
+    #[test]
+    fn a_short_value_leaves_the_words_around_it_whole() {
+        let msg = error_for("keys = \"x\"\n");
+        assert!(msg.ends_with("invalid type: string (value hidden), expected a map"), "{msg}");
     }
 
     #[test]

@@ -539,7 +539,11 @@ pub fn choose(
                 "no profile named \"{}\" in {} (profiles: {})",
                 crate::sanitize::line(name),
                 crate::sanitize::line(&path.display().to_string()),
-                crate::sanitize::line(&file.profiles.keys().cloned().collect::<Vec<_>>().join(", "))
+                if file.profiles.is_empty() {
+                    "there are none; target-events profile add NAME adds one".to_string()
+                } else {
+                    crate::sanitize::line(&file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")).into_owned()
+                }
             );
         }
         if file.profiles.values().any(Profile::has_secret)

@@ -202,6 +202,21 @@ pub fn from_keyring(profile: &str, account: &str, what: &str) -> Result<Secret, 
     Ok(Secret::new(secret))
 }
 
+/// Whether this system has a keychain that keeps what it is given: a probe
+/// entry stored, read back and removed.
+pub fn keyring_usable() -> Result<(), String> {
+    let probe = format!("target-events-probe-{}", std::process::id());
+    let entry = entry("probe", &probe).map_err(|e| keyring_problem(&e))?;
+    let result = entry.set_password("probe").and_then(|()| entry.get_password());
+    let _ = entry.delete_credential();
+    match result {
+        Ok(back) if back == "probe" => Ok(()),
+        Ok(_) => Err("the keychain gives back something else than it was given".into()),
+        Err(keyring::Error::NoEntry) => Err("this system has no keychain the tool can use".into()),
+        Err(e) => Err(keyring_problem(&e)),
+    }
+}
+
 /// Stores `profile`'s secret for `account` in the platform keychain, and
 /// reads it back: a keychain that takes it and cannot give it back (a
 /// session keyring a container does not keep) is no place for it.

@@ -165,6 +165,18 @@ async fn probe(url: &Url, settings: &Settings, checks: &mut Vec<Check>) -> bool 
                     format!("the server sent its headers, then stopped: {cause}"),
                     "the server or a proxy in between stalls: try again, or check the proxy",
                 ),
+                ProbeError::Failed(cause)
+                    if ["connection closed", "connection reset", "broken pipe", "unexpected eof"]
+                        .iter()
+                        .any(|m| cause.to_lowercase().contains(m)) =>
+                {
+                    (
+                        layer,
+                        "the server closed the connection without answering".to_string(),
+                        "something listens on that port but does not speak HTTP(S) there: check the URL's scheme \
+                         (https://) and port",
+                    )
+                }
                 ProbeError::Failed(cause) => (
                     layer,
                     format!("the request failed: {cause}"),
@@ -285,7 +297,8 @@ pub async fn credentials_accepted(client: &Client, settings: &Settings) -> Resul
 
 /// Whether an error is the API's JSON envelope (not a proxy's page).
 fn is_api_answer(e: &ApiError) -> bool {
-    e.code().is_some() || matches!(e.kind, ErrorKind::NotFound)
+    // A 404 without the API's envelope is a wrong path, not the API's answer.
+    e.code().is_some()
 }
 
 fn refused(name: &'static str, e: &ApiError, fix: &str) -> Check {
