@@ -3,7 +3,7 @@
 //! built to be wrong (nothing listening, a self-signed certificate, a stall
 //! after the headers, HTML, a wrong password or secret, a clock 10 minutes off).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::process::Stdio;
 use std::time::Duration;
@@ -48,33 +48,15 @@ fn check<'a>(report: &'a Value, name: &str) -> &'a Value {
 }
 
 /// A server that answers every request with `answer` (after reading the
-/// request's head), or with nothing more than its head when `answer` says so.
+/// request's head), then holds the connection open when `stall` says so.
 fn raw_server(answer: impl Fn() -> Vec<u8> + Send + Sync + 'static, stall: bool) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let answer = std::sync::Arc::new(answer);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let answer = answer.clone();
-            // A connection each: the TCP check's, which sends nothing, holds up no other.
-            std::thread::spawn(move || {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                if head.is_empty() {
-                    return;
-                }
-                let _ = stream.write_all(&answer());
-                if stall {
-                    std::thread::sleep(Duration::from_secs(30));
-                }
-            });
+    let base = common::raw_server(move |stream| {
+        let _ = stream.write_all(&answer());
+        if stall {
+            std::thread::sleep(Duration::from_secs(30));
         }
     });
-    format!("http://{addr}/")
+    format!("{base}/")
 }
 
 fn http_date(offset_secs: i64) -> String {

@@ -3,8 +3,7 @@
 //! bytes, escape sequences in config values, a closed connection, doctor
 //! with nothing to check.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -16,29 +15,7 @@ fn config_path(sb: &Sandbox) -> std::path::PathBuf {
     dir.join("config.toml")
 }
 
-/// A server that reads a request's head, then does `answer` with the stream.
-fn server(answer: impl Fn(&mut std::net::TcpStream) + Send + Sync + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let answer = std::sync::Arc::new(answer);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let answer = answer.clone();
-            std::thread::spawn(move || {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                if !head.is_empty() {
-                    answer(&mut stream);
-                }
-            });
-        }
-    });
-    format!("http://{addr}")
-}
+use crate::common::raw_server as server;
 
 /// Runs the binary under a limit of `mib` MiB of address space.
 fn run_limited(sb: &Sandbox, mib: u64, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {

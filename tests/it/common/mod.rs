@@ -52,3 +52,30 @@ pub fn oauth() -> Credentials {
 pub mod harness;
 pub mod pty;
 pub mod scripted;
+
+/// A server on loopback that reads each request's head, then does `answer`
+/// with the connection (a connection each, so the TCP checks that send
+/// nothing hold up no other). Its base URL, without a trailing slash.
+pub fn raw_server(answer: impl Fn(&mut std::net::TcpStream) + Send + Sync + 'static) -> String {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let answer = std::sync::Arc::new(answer);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let answer = answer.clone();
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                if !head.is_empty() {
+                    answer(&mut stream);
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
