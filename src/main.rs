@@ -196,7 +196,7 @@ async fn run(mut cli: Cli, log_path: std::path::PathBuf) -> u8 {
             return 2;
         }
     };
-    for w in &settings.warnings {
+    for w in settings.warnings.iter().chain(&settings.out_of_range) {
         eprintln!("warning: {w}");
         tracing::warn!("{w}");
     }

@@ -101,7 +101,7 @@ pub async fn run(
         recent,
         empty_hint: demo_hint(&session),
         // Start-up warnings would scroll away behind the alternate screen.
-        warning: settings.warnings.first().cloned().or(recent_warning),
+        warning: settings.warnings.first().or(settings.out_of_range.first()).cloned().or(recent_warning),
         prefill,
         batch,
         country_code: settings.default_country_code.clone(),

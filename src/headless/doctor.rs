@@ -63,6 +63,9 @@ pub async fn checks(connection: &ConnectionArgs, look: Option<LookCheck>) -> Res
             "give that host a profile of its own (target-events profile add NAME), or drop --base-url",
         ));
     }
+    for said in &settings.out_of_range {
+        checks.push(Check::warn("settings", said.clone(), "set it within its range in the profile"));
+    }
     match crate::session::Session::open(&settings).await {
         Ok(session) => {
             checks.extend(doctor::network(&session.client, &settings).await);

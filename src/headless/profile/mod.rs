@@ -125,9 +125,17 @@ pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
                         "" | "n" | "no" => Ok(false),
                         _ => Err("y or n".to_string()),
                     });
-                if !matches!(write, Ok(true)) {
-                    eprintln!("Nothing was written.");
-                    return 1;
+                match write {
+                    Ok(true) => {}
+                    // Declined: the check could not pass, so nothing was done.
+                    Ok(false) => {
+                        eprintln!("Nothing was written.");
+                        return 1;
+                    }
+                    Err(Ended) => {
+                        eprintln!("Nothing was written.");
+                        return 2;
+                    }
                 }
                 break;
             }

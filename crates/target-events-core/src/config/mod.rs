@@ -295,6 +295,8 @@ pub struct Settings {
     pub look: Look,
     /// Things worth telling the user at start (e.g. a world-readable secret file).
     pub warnings: Vec<String>,
+    /// Settings of the profile out of their range, and the value used instead.
+    pub out_of_range: Vec<String>,
     /// A pasted URL's origin has no profile (or several): nothing is sent with
     /// credentials until one is chosen.
     pub origin_problem: Option<OriginProblem>,
@@ -680,6 +682,21 @@ pub fn fetch_secrets(
 /// origin, and every limit clamped.
 pub fn settle(choice: Choice, credentials: Credentials, flags: &Flags) -> anyhow::Result<Settings> {
     let Choice { profile_name, target, profile, notes_dir, look, warnings, origin_problem } = choice;
+    // A setting out of its range is used at the nearest bound, and said.
+    let out_of_range = [
+        ("page_size", profile.page_size.map(u64::from), 1, u64::from(MAX_PAGE_SIZE)),
+        ("max_page_size", profile.max_page_size.map(u64::from), 1, u64::from(MAX_PAGE_SIZE)),
+        ("concurrency", profile.concurrency.map(|c| c as u64), 1, 32),
+        ("requests_per_minute", profile.requests_per_minute.map(u64::from), 1, u64::MAX),
+    ];
+    let mut out_of_range_said = Vec::new();
+    for (name, value, low, high) in out_of_range {
+        if let Some(v) = value.filter(|v| *v < low || *v > high) {
+            let used = v.clamp(low, high);
+            let range = if high == u64::MAX { format!("at least {low}") } else { format!("{low}–{high}") };
+            out_of_range_said.push(format!("{name} = {v} is out of its range ({range}): {used} is used"));
+        }
+    }
     let target = if flags.demo {
         Target::Demo
     } else {
@@ -722,6 +739,7 @@ pub fn settle(choice: Choice, credentials: Credentials, flags: &Flags) -> anyhow
         notes_dir,
         look,
         warnings,
+        out_of_range: out_of_range_said,
         origin_problem,
     })
 }

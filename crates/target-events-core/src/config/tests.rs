@@ -191,3 +191,45 @@ fn choosing_runs_no_command_and_says_where_each_secret_comes_from() {
     // The Debug of a choice never shows a written secret.
     assert!(!format!("{written:?}").contains("from-file"));
 }
+
+#[test]
+fn a_setting_out_of_its_range_is_used_at_its_bound_and_said() {
+    let s = resolve(
+        with_file("[profiles.p]\ncluster = \"eu\"\npage_size = 0\nconcurrency = 99\n"),
+        &env(&[]),
+        &Flags::default(),
+        &no_prompt,
+    )
+    .unwrap();
+    assert_eq!((s.page_size, s.concurrency), (1, 32));
+    assert_eq!(
+        s.out_of_range,
+        [
+            "page_size = 0 is out of its range (1–1000): 1 is used",
+            "concurrency = 99 is out of its range (1–32): 32 is used"
+        ]
+    );
+    let s = resolve(
+        with_file("[profiles.p]\ncluster = \"eu\"\npage_size = 50\n"),
+        &env(&[]),
+        &Flags::default(),
+        &no_prompt,
+    )
+    .unwrap();
+    assert!(s.out_of_range.is_empty());
+}
+
+#[test]
+fn keys_and_theme_entries_keep_their_lines() {
+    let file =
+        ConfigFile::parse("# mine\n[keys]\nverdict = \"v\"\ndown = [\"J\", \"Down\"]\n\n[theme]\naccent = 208\n")
+            .unwrap();
+    let keys: Vec<(&str, usize)> = file.look.keys.iter().map(|e| (e.name.as_str(), e.line)).collect();
+    assert_eq!(keys, [("verdict", 3), ("down", 4)]);
+    assert_eq!(file.look.keys[1].values, ["J", "Down"]);
+    assert_eq!((file.look.theme[0].values[0].as_str(), file.look.theme[0].line), ("208", 7));
+    let e = ConfigFile::parse("[keys]\nverdict = 5\n").unwrap_err();
+    assert!(e.starts_with("line 2: [keys] verdict must be"), "{e}");
+    let e = ConfigFile::parse("[theme]\naccent = [\"red\"]\n").unwrap_err();
+    assert!(e.starts_with("line 2: [theme] accent must be a colour"), "{e}");
+}
