@@ -20,10 +20,16 @@ pub fn answer_if_asked() {
 /// by, when that is a path, else by name from PATH) for each completion.
 pub fn write_script(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io::Result<()> {
     let invoked = std::env::args_os().next().map(std::path::PathBuf::from);
-    let completer =
-        completer_for(invoked.map(|path| {
-            if path.components().count() > 1 { std::fs::canonicalize(&path).unwrap_or(path) } else { path }
-        }));
+    let invoked = invoked
+        .map(|path| if path.components().count() > 1 { std::fs::canonicalize(&path).unwrap_or(path) } else { path });
+    let completer = completer_for(invoked.clone());
+    if let Some(path) = invoked.filter(|p| p.components().count() > 1 && completer == "target-events") {
+        eprintln!(
+            "note: {} holds characters a shell would split, so the script calls target-events by name: \
+             put the binary (or a link to it) on PATH.",
+            crate::sanitize::line(&path.display().to_string())
+        );
+    }
     let adapter: &dyn EnvCompleter = match shell {
         clap_complete::Shell::Bash => &Bash,
         clap_complete::Shell::Zsh => &Zsh,
@@ -71,11 +77,22 @@ fn completer_for(invoked: Option<std::path::PathBuf>) -> String {
 /// The `--config FILE` (or `--config=FILE`) among the words typed so far.
 fn config_named(words: impl Iterator<Item = std::ffi::OsString>) -> Option<std::path::PathBuf> {
     let words: Vec<String> = words.map(|w| w.to_string_lossy().into_owned()).collect();
-    words.iter().enumerate().rev().find_map(|(i, w)| match w.strip_prefix("--config") {
-        Some("") => words.get(i + 1).filter(|v| !v.is_empty()).map(std::path::PathBuf::from),
-        Some(rest) => rest.strip_prefix('=').filter(|v| !v.is_empty()).map(std::path::PathBuf::from),
-        None => None,
-    })
+    let named = words.iter().enumerate().rev().find_map(|(i, w)| match w.strip_prefix("--config") {
+        // bash hands `--config=FILE` over as three words: `--config`, `=`, `FILE`.
+        Some("") => match words.get(i + 1).map(String::as_str) {
+            Some("=") => words.get(i + 2),
+            _ => words.get(i + 1),
+        },
+        // `--config=FILE` as one word is read below.
+        _ => None,
+    });
+    let inline = words.iter().rev().find_map(|w| w.strip_prefix("--config=").filter(|v| !v.is_empty()));
+    let text = named.map(String::as_str).or(inline).filter(|v| !v.is_empty() && *v != "=")?;
+    // The shell leaves a `~` it did not expand in a word being completed.
+    match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Some(std::path::PathBuf::from(home).join(rest)),
+        _ => Some(std::path::PathBuf::from(text)),
+    }
 }
 
 /// The clusters, for `--cluster <TAB>`.
@@ -99,6 +116,9 @@ mod tests {
         );
         assert_eq!(super::config_named(words(&["--config=b.toml", "--profile"])), Some("b.toml".into()));
         assert_eq!(super::config_named(words(&["--profile", ""])), None);
+        assert_eq!(super::config_named(words(&["--config", "=", "c.toml", "--profile"])), Some("c.toml".into()));
+        let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
+        assert_eq!(super::config_named(words(&["--config", "~/d.toml"])), Some(home.join("d.toml")));
     }
 
     #[test]

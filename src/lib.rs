@@ -20,6 +20,7 @@ pub mod cli;
 pub mod completions;
 pub mod explorer;
 pub mod headless;
+pub mod interrupt;
 pub mod logging;
 pub mod manual;
 pub mod query_url;

@@ -90,7 +90,10 @@ pub fn resolve_settings(
         if !std::io::stdin().is_terminal() {
             return None;
         }
-        rpassword::prompt_password(question).ok().filter(|p| !p.is_empty()).map(Secret::new)
+        crate::interrupt::restore_terminal_on_interrupt("Nothing was sent.\n");
+        let answer = rpassword::prompt_password(question).ok().filter(|p| !p.is_empty()).map(Secret::new);
+        crate::interrupt::answered();
+        answer
     };
     let settings = config::resolve(file.as_ref().map(|(p, f)| (p.as_path(), f.clone())), &env, &flags, &prompt)?;
     Ok((settings, ProfileSource { file, flags }))

@@ -45,6 +45,9 @@ pub struct Look {
 impl Look {
     /// The config's `[keys]` and `[theme]`, checked: a problem names its line.
     pub fn of(settings: &Settings) -> Result<Look, String> {
+        if let Some(problem) = settings.look.problems.first() {
+            return Err(problem.clone());
+        }
         let keymap = crate::explorer::app::keys::Keymap::from_config(&settings.look.keys)?;
         let palette = crate::explorer::ui::theme::Palette::from_config(&settings.look.theme)?;
         Ok(Look { keymap, palette: Some(palette) })

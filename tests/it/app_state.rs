@@ -345,10 +345,12 @@ fn a_huge_paste_is_one_edit_cut_to_the_field_with_a_notice() {
     h.send(Msg::Paste("1".repeat(500)));
     assert_eq!(h.app.field(Field::RuleId).text().len(), 20);
     // Two lines: the first taken, never the two run together.
-    let mut h = Harness::new(120, 36);
-    h.send(Msg::Paste("498221730\n3150\n".into()));
-    assert_eq!(h.app.field(Field::UserId).text(), "498221730");
-    assert!(h.app.notice_text().unwrap_or_default().contains("The paste had 2 lines"), "{:?}", h.app.notice_text());
+    for two in ["498221730\n3150\n", "498221730\r3150", "498221730\r\n3150", "498221730\t3150"] {
+        let mut h = Harness::new(120, 36);
+        h.send(Msg::Paste(two.into()));
+        assert_eq!(h.app.field(Field::UserId).text(), "498221730", "{two:?}");
+        assert!(h.app.notice_text().unwrap_or_default().contains("The paste had 2 lines"), "{:?}", h.app.notice_text());
+    }
     // A paste that fits says nothing.
     let mut h = Harness::new(120, 36);
     h.send(Msg::Paste("name@example.com".into()));

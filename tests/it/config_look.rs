@@ -98,11 +98,18 @@ fn a_bad_keys_or_theme_entry_is_refused_with_its_line() {
         assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
         assert!(stderr(&o).contains(says), "{text}: {}", stderr(&o));
     }
-    // doctor checks them too.
-    write_config(&sb.dir, "[keys]\nflyaway = \"z\"\n");
-    let o = sb.run(&["--demo", "doctor"], &[]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(crate::common::sandbox::stdout(&o).contains("✗ keys and theme"), "{}", crate::common::sandbox::stdout(&o));
+    // doctor checks them too; a value of the wrong kind spoils no other check.
+    for text in ["[keys]\nflyaway = \"z\"\n", "[keys]\nraw = 5\n"] {
+        write_config(&sb.dir, text);
+        let o = sb.run(&["--demo", "doctor"], &[]);
+        let out = crate::common::sandbox::stdout(&o);
+        assert_eq!(o.status.code(), Some(1), "{text}: {out}");
+        assert!(out.contains("✗ keys and theme") && out.contains("line 2"), "{text}: {out}");
+        assert!(!out.contains("✗ config file") && out.contains("✓ profile and origin"), "{text}: {out}");
+        let o =
+            sb.run(&["--demo", "explain", "--user-id", "777000777", "--rule-id", "7610", "--period-id", "7601"], &[]);
+        assert_eq!(o.status.code(), Some(0), "headless commands use neither table: {}", stderr(&o));
+    }
     // Headless commands do not use them, and a good file is a valid config for every command.
     write_config(&sb.dir, LOOK);
     let o = sb.run(&["--demo", "explain", "--user-id", "777000777", "--rule-id", "7610", "--period-id", "7601"], &[]);

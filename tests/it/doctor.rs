@@ -424,3 +424,34 @@ fn profile_add_in_a_terminal_asks_again_after_a_typo_and_a_refused_password() {
     assert!(text.contains(&format!("password = \"{PASSWORD}\"")), "{text}");
     assert!(!text.contains("not-the-password"), "{text}");
 }
+
+/// Ctrl-C at `profile add`'s secret (echo off) puts the terminal back and
+/// says nothing was written; the shell that ran it echoes again.
+#[test]
+fn ctrl_c_at_the_secret_leaves_the_terminal_as_it_was() {
+    use crate::common::pty::Session;
+    let bin = env!("CARGO_BIN_EXE_target-events");
+    let script = format!(
+        "'{bin}' profile add x --log-file /dev/null; echo \"status $?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo'"
+    );
+    let s = Session::start_program("sh", &["-c", &script], &[], |_| {}, false);
+    let mut s = s;
+    s.wait_for("or base URL:");
+    s.send("http://127.0.0.1:9\r");
+    s.wait_for("Default country code");
+    s.send("\r");
+    s.wait_for("Authentication");
+    s.send("\r");
+    s.wait_for("Username:");
+    s.send("u\r");
+    s.wait_for("come from");
+    s.send("\r");
+    s.wait_for("(not shown):");
+    s.send("abc\x03");
+    s.wait_for("status 130");
+    s.wait_for("Nothing was written.");
+    let screen = s.screen();
+    let after = &screen[screen.find("status 130").unwrap()..];
+    assert!(after.lines().any(|l| l.trim() == "echo"), "echo is back on: {after}");
+    assert!(!after.lines().any(|l| l.trim() == "-echo"), "{after}");
+}

@@ -36,7 +36,7 @@ pub const SUGGESTIONS: &[(i64, i64, &str)] = &[
     (666000666, 4040, "hostile names"),
     (777000777, 7610, "why didn't it count? (explain)"),
     (780000780, 7810, "a bill after midnight at the store"),
-    (808000808, 8080, "purchases arriving now (w watches)"),
+    (808000808, 8080, "purchases arriving now: watch them live"),
 ];
 
 /// The suggestions as lines for the empty table.

@@ -317,7 +317,7 @@ pub static BINDINGS: &[Binding] = &[
     b(X::Batch, &[c('x')], Action::AskExport, "export the rows shown to CSV"),
     b(X::Batch, &[c('y')], Action::Copy, "copy the selected row"),
     when(X::Batch, &[ESC], When::Filtering, Action::ClearFilter, "clear the filter"),
-    b(X::Batch, &[ESC, c('b')], Action::Close, "hide (b shows it again)"),
+    b(X::Batch, &[ESC, c('b')], Action::Close, "hide the batch table"),
     // Over the table and every panel.
     b(X::Global, &[TAB], Action::FocusNext, "table → detail → query fields"),
     b(X::Global, &[BACKTAB], Action::FocusPrev, "the other way"),
@@ -486,6 +486,17 @@ pub mod footers {
         (&[CopyBillNumber], "number"),
         (&[Close], "closes"),
     ];
+    /// The bills while the selected bill's raw JSON is shown.
+    pub const BILLS_RAW: &[FooterItem] = &[
+        (&[Down, Up], "bill"),
+        (&[StartFilter], "filter"),
+        (&[CycleSort], "sort"),
+        (&[ToggleRaw], "story"),
+        (&[DetailDown, DetailUp], "scroll"),
+        (&[Copy], "copy"),
+        (&[CopyBillNumber], "number"),
+        (&[Close], "closes"),
+    ];
     pub const SUMMARY: &[FooterItem] =
         &[(&[Down, Up], "period"), (&[OpenVerdict], "its verdict"), (&[Copy], "copy"), (&[Close], "closes")];
     pub const BATCH: &[FooterItem] = &[
@@ -618,5 +629,10 @@ fn footer_with(keymap: &Keymap, owner: Owner, items: &[FooterItem], keeps: impl 
 /// "Esc"), read from [`BINDINGS`] so a hint cannot name a key that does
 /// something else; "?" when none is bound (a test keeps that from happening).
 pub fn key_of(keymap: &Keymap, owner: Owner, action: Action) -> String {
-    keys_for(keymap, owner, action).and_then(|k| k.first()).map_or_else(|| "?".into(), |k| k.label())
+    // Under an overlay that does not take it (a picker over the table), the
+    // key is the one that works once the overlay is gone.
+    keys_for(keymap, owner, action)
+        .or_else(|| keys_for(keymap, Owner::Table, action))
+        .and_then(|k| k.first())
+        .map_or_else(|| "?".into(), |k| k.label())
 }

@@ -440,9 +440,10 @@ impl App {
             }
             _ => return,
         };
-        // A one-line field takes a paste's first line: lines run together
-        // would make another customer's id of two.
-        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        // A one-line field takes a paste's first line (or a spreadsheet
+        // row's first cell): lines run together would make another
+        // customer's id of two. Terminals send a line break as CR or LF.
+        let mut lines = text.split(['\n', '\r', '\t']).map(str::trim).filter(|l| !l.is_empty());
         let first = lines.next().unwrap_or_default();
         let more_lines = lines.count();
         let cut = paste_into(target, first, room.chars);
@@ -455,7 +456,7 @@ impl App {
         }
         let said = match (cut, more_lines) {
             (_, n) if n > 0 => Some(format!(
-                "The paste had {} lines; {} takes one, so it took the first{}.",
+                "The paste had {} lines or cells; {} takes one, so it took the first{}.",
                 n + 1,
                 room.what,
                 if cut.is_some() { format!(" (its first {} characters)", room.chars) } else { String::new() }

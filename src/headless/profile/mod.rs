@@ -74,7 +74,10 @@ fn config_path(connection: &ConnectionArgs) -> Option<PathBuf> {
 
 pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
     if !valid_name(name) {
-        eprintln!("error: \"{}\" is not a profile name: letters, digits, - and _", crate::sanitize::line(name));
+        eprintln!(
+            "error: \"{}\" is not a profile name: up to 64 letters, digits, - and _, starting with a letter or digit",
+            crate::sanitize::line(name)
+        );
         return 2;
     }
     let Some(path) = config_path(connection) else {
@@ -94,6 +97,8 @@ pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
         return 2;
     }
     eprintln!("Adding profile \"{name}\" to {}.", path.display());
+    // Ctrl-C at a question (echo off at the secret's) leaves the terminal as it was.
+    crate::interrupt::restore_terminal_on_interrupt("Nothing was written.\n");
     let mut asker = Asker::stdin();
     let Ok(mut answers) = ask::ask_all(&mut asker) else {
         eprintln!("Nothing was written.");
@@ -158,6 +163,7 @@ pub async fn add(connection: &ConnectionArgs, name: &str, force: bool) -> i32 {
         eprintln!("error: cannot write {}: {e}", path.display());
         return 1;
     }
+    crate::interrupt::restore_terminal_on_interrupt("The profile was written; its check was interrupted.\n");
     eprintln!("Wrote profile \"{name}\" to {} (private to you). Checking the whole setup:\n", path.display());
     let mut check = connection.clone();
     check.profile = Some(name.to_string());

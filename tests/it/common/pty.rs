@@ -25,6 +25,18 @@ impl Session {
 
     /// Starts the binary after `prepare` has laid out its home directory.
     pub fn start_in(args: &[&str], env: &[(&str, &str)], prepare: impl FnOnce(&std::path::Path)) -> Session {
+        Session::start_program(env!("CARGO_BIN_EXE_target-events"), args, env, prepare, true)
+    }
+
+    /// `program` with `args` in the pseudo-terminal; the binary's log file
+    /// added when `log` (it is the binary).
+    pub fn start_program(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        prepare: impl FnOnce(&std::path::Path),
+        log: bool,
+    ) -> Session {
         let pty =
             native_pty_system().openpty(PtySize { rows: 36, cols: 120, pixel_width: 0, pixel_height: 0 }).unwrap();
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -32,10 +44,12 @@ impl Session {
         let dir = std::env::temp_dir().join(format!("te-e2e-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         prepare(&dir);
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_target-events"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
-        cmd.arg("--log-file");
-        cmd.arg(dir.join("log.txt"));
+        if log {
+            cmd.arg("--log-file");
+            cmd.arg(dir.join("log.txt"));
+        }
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("RUST_BACKTRACE");
         cmd.env("HOME", &dir);

@@ -26,7 +26,7 @@ pub fn describe(path: &Path, text: &str, e: &toml::de::Error) -> String {
     }
     // A parser message may quote a literal it read: keep only what a user
     // needs (the kind of problem and what was expected), never the value.
-    let mut message = redact_quoted_values(e.message().trim());
+    let mut message = in_words(&redact_quoted_values(e.message().trim()));
     // The value, quoted or bare, whole or in part, is cut from what remains.
     if let Some(v) = value {
         let unquoted = v.trim_matches(|c| c == '"' || c == '\'');
@@ -38,6 +38,19 @@ pub fn describe(path: &Path, text: &str, e: &toml::de::Error) -> String {
     }
     out.push_str(&format!(": {}", crate::sanitize::truncate_chars(&crate::sanitize::line(&message), 200)));
     out
+}
+
+/// The parser's type names as a person reads them.
+fn in_words(message: &str) -> String {
+    message
+        .replace("expected u8", "expected a whole number from 0 to 255")
+        .replace("expected u16", "expected a whole number from 0 to 65535")
+        .replace("expected u32", "expected a whole number from 0")
+        .replace("expected u64", "expected a whole number from 0")
+        .replace("expected usize", "expected a whole number from 0")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected a boolean", "expected true or false")
+        .replace("unknown variant", "not an allowed value")
 }
 
 /// `needle` replaced by "…" where it stands as a word of its own (a value

@@ -75,15 +75,20 @@ pub struct Entry {
 pub struct Look {
     pub keys: Vec<Entry>,
     pub theme: Vec<Entry>,
+    /// Entries of the wrong kind, each with its line, in line order.
+    pub problems: Vec<String>,
 }
 
 impl ConfigFile {
     /// Parses a config file's text, the `[keys]` and `[theme]` entries with
-    /// the lines they are on. A value of the wrong kind is refused with its line.
+    /// the lines they are on. A value of the wrong kind there is kept as a
+    /// problem of the look (the explorer refuses it, doctor names it), not
+    /// an error of the file: the headless commands never use those tables.
     pub fn parse(text: &str) -> Result<ConfigFile, String> {
         let mut file: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let line_of = |at: usize| text.get(..at).map_or(1, |before| before.matches('\n').count() + 1);
-        let entries = |table: &BTreeMap<String, toml::Spanned<toml::Value>>, what: &str, many: bool| {
+        let mut problems = Vec::new();
+        let mut entries = |table: &BTreeMap<String, toml::Spanned<toml::Value>>, what: &str, many: bool| {
             let mut out = Vec::new();
             for (name, value) in table {
                 let line = line_of(value.span().start);
@@ -100,16 +105,22 @@ impl ConfigFile {
                         } else {
                             "a colour (\"cyan\", \"#00afd7\", 208)"
                         };
-                        return Err(format!("line {line}: [{what}] {} must be {shape}", crate::sanitize::line(name)));
+                        problems.push((
+                            line,
+                            format!("line {line}: [{what}] {} must be {shape}", crate::sanitize::line(name)),
+                        ));
+                        continue;
                     }
                 };
                 out.push(Entry { name: name.clone(), values, line });
             }
             out.sort_by_key(|e| e.line);
-            Ok(out)
+            out
         };
-        file.look =
-            Look { keys: entries(&file.raw_keys, "keys", true)?, theme: entries(&file.raw_theme, "theme", false)? };
+        let keys = entries(&file.raw_keys, "keys", true);
+        let theme = entries(&file.raw_theme, "theme", false);
+        problems.sort();
+        file.look = Look { keys, theme, problems: problems.into_iter().map(|(_, p)| p).collect() };
         Ok(file)
     }
 }
@@ -688,8 +699,15 @@ pub fn settle(choice: Choice, credentials: Credentials, flags: &Flags) -> anyhow
         ("max_page_size", profile.max_page_size.map(u64::from), 1, u64::from(MAX_PAGE_SIZE)),
         ("concurrency", profile.concurrency.map(|c| c as u64), 1, 32),
         ("requests_per_minute", profile.requests_per_minute.map(u64::from), 1, u64::MAX),
+        ("timeout_secs", profile.timeout_secs, 1, 3600),
+        ("connect_timeout_secs", profile.connect_timeout_secs, 1, 3600),
+        ("max_retry_after_secs", profile.max_retry_after_secs, 0, 3600),
+        ("max_events", profile.max_events.map(|m| m as u64), 1, u64::MAX),
     ];
     let mut out_of_range_said = Vec::new();
+    if profile.base_url.is_some() && profile.cluster.is_some() {
+        out_of_range_said.push("both base_url and cluster are set: base_url is used".to_string());
+    }
     for (name, value, low, high) in out_of_range {
         if let Some(v) = value.filter(|v| *v < low || *v > high) {
             let used = v.clamp(low, high);

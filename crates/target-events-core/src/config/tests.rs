@@ -228,8 +228,13 @@ fn keys_and_theme_entries_keep_their_lines() {
     assert_eq!(keys, [("verdict", 3), ("down", 4)]);
     assert_eq!(file.look.keys[1].values, ["J", "Down"]);
     assert_eq!((file.look.theme[0].values[0].as_str(), file.look.theme[0].line), ("208", 7));
-    let e = ConfigFile::parse("[keys]\nverdict = 5\n").unwrap_err();
-    assert!(e.starts_with("line 2: [keys] verdict must be"), "{e}");
-    let e = ConfigFile::parse("[theme]\naccent = [\"red\"]\n").unwrap_err();
-    assert!(e.starts_with("line 2: [theme] accent must be a colour"), "{e}");
+    // A value of the wrong kind is the look's problem, not the file's.
+    let file = ConfigFile::parse("[keys]\nverdict = 5\n[theme]\naccent = [\"red\"]\n").unwrap();
+    assert_eq!(
+        file.look.problems,
+        [
+            "line 2: [keys] verdict must be a key (\"v\") or a list of keys ([\"v\", \"Ctrl-v\"])",
+            "line 4: [theme] accent must be a colour (\"cyan\", \"#00afd7\", 208)"
+        ]
+    );
 }

@@ -184,14 +184,20 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(run) = app.case.all_run.as_ref().or(app.case.verdict_run.as_ref()) {
         return draw_progress(app, theme, frame, area, run);
     }
-    let mut right =
-        vec![Span::styled(format!(" {} ", crate::sanitize::line(&app.chrome.label)), theme.badge()), Span::raw(" ")];
-    // The key that opens help where the keys are now (the config may have moved it).
-    let help = crate::explorer::app::keys::key_of(&app.keymap, app.owner(), crate::explorer::app::Action::ToggleHelp);
-    if area.width >= 80 {
-        right.extend([Span::raw(" "), Span::styled(help, theme.key()), Span::raw(" help ")]);
-    } else {
-        right.extend([Span::styled(help, theme.key()), Span::raw(" ")]);
+    // A long profile name is shortened here: the page and the limit need the room.
+    let label = crate::sanitize::truncate_chars(&crate::sanitize::line(&app.chrome.label), 24).into_owned();
+    let mut right = vec![Span::styled(format!(" {label} "), theme.badge()), Span::raw(" ")];
+    // The key that opens help where the keys are now (the config may have
+    // moved it); none under an overlay where no key does.
+    let help = crate::explorer::app::keys::keys_for(&app.keymap, app.owner(), crate::explorer::app::Action::ToggleHelp)
+        .and_then(|k| k.first())
+        .map(|k| k.label());
+    match help {
+        Some(help) if area.width >= 80 => {
+            right.extend([Span::raw(" "), Span::styled(help, theme.key()), Span::raw(" help ")])
+        }
+        Some(help) => right.extend([Span::styled(help, theme.key()), Span::raw(" ")]),
+        None => {}
     }
     let right_w: u16 = right.iter().map(|s| s.content.width() as u16).sum();
     let [left_area, right_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);

@@ -263,7 +263,12 @@ fn prompt_box(app: &App, theme: &Theme, frame: &mut Frame, prompt: &Prompt, erro
     let width = if matches!(prompt, Prompt::Export(_) | Prompt::SaveText(..)) { 80 } else { 50 };
     let area = frame.area().centered(Constraint::Length(width), Constraint::Length(5));
     frame.render_widget(Clear, crate::explorer::ui::with_margin(area, frame.area()));
-    let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(title);
+    let mut block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.border(true)).title(title);
+    if matches!(prompt, Prompt::Export(_) | Prompt::SaveText(..)) {
+        // Their hint is a sentence of its own: the keys go on the border.
+        block = block
+            .title_bottom(Line::from(format!("{} ", prompt_keys(&app.keymap).trim_start_matches(','))).right_aligned());
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let value = crate::sanitize::line(input.value()).into_owned();
