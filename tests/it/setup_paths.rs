@@ -44,7 +44,7 @@ fn doctor_reads_an_endless_body_under_the_cap_in_little_memory() {
     let sb = Sandbox::new("endless-body");
     let started = Instant::now();
     let o =
-        run_limited(&sb, 1024, &["doctor"], &[("CAP_BASE_URL", &base), ("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]);
+        run_limited(&sb, 2048, &["doctor"], &[("CAP_BASE_URL", &base), ("CAP_USERNAME", "u"), ("CAP_PASSWORD", "p")]);
     let out = stdout(&o);
     assert!(out.contains("✓ TCP connect"), "{out}{}", stderr(&o));
     assert!(!stderr(&o).contains("memory allocation"), "{}", stderr(&o));
@@ -91,7 +91,7 @@ fn a_huge_config_of_nul_bytes_is_refused_unread() {
     // 1.5 GB of NUL bytes, sparse: no disk is used.
     std::fs::File::create(&path).unwrap().set_len(1_500_000_000).unwrap();
     let started = Instant::now();
-    let o = run_limited(&sb, 1024, &["profile", "list"], &[]);
+    let o = run_limited(&sb, 2048, &["profile", "list"], &[]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("1500000000 bytes: a config file is under 1024 KiB"), "{}", stderr(&o));
     assert!(started.elapsed() < Duration::from_secs(5));
