@@ -432,10 +432,9 @@ fn ctrl_c_at_the_secret_leaves_the_terminal_as_it_was() {
     use crate::common::pty::Session;
     let bin = env!("CARGO_BIN_EXE_target-events");
     let script = format!(
-        "'{bin}' profile add x --log-file /dev/null; echo \"status $?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo'"
+        "'{bin}' profile add x --log-file /dev/null; echo \"status $?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo'; echo stty-read"
     );
-    let s = Session::start_program("sh", &["-c", &script], &[], |_| {}, false);
-    let mut s = s;
+    let mut s = Session::start_program("sh", &["-c", &script], &[], |_| {}, false);
     s.wait_for("or base URL:");
     s.send("http://127.0.0.1:9\r");
     s.wait_for("Default country code");
@@ -448,8 +447,10 @@ fn ctrl_c_at_the_secret_leaves_the_terminal_as_it_was() {
     s.send("\r");
     s.wait_for("(not shown):");
     s.send("abc\x03");
-    s.wait_for("status 130");
     s.wait_for("Nothing was written.");
+    s.wait_for("status 130");
+    // What stty says is in before it is read.
+    s.wait_for("stty-read");
     let screen = s.screen();
     let after = &screen[screen.find("status 130").unwrap()..];
     assert!(after.lines().any(|l| l.trim() == "echo"), "echo is back on: {after}");
