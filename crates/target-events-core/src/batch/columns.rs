@@ -150,13 +150,13 @@ pub static COLUMNS: [Column; 32] = [
     Column {
         cell: |r| super::causes::cause_of(r).map(|c| c.text()).unwrap_or_default(),
         sort: Some(|a, b| super::causes::cause_of(a).cmp(&super::causes::cause_of(b))),
-        ..column("cause", "cause", Verdict, Kind::Text { min: 5 }, 3)
+        ..column("cause", "cause", Verdict, Kind::Text { min: 5 }, 1)
     },
     Column { cell: super::causes::headline, ..column("headline", "headline", Verdict, Kind::Text { min: 24 }, 5) },
     Column {
         cell: |r| brief(r).map(|v| v.standing.word().to_string()).unwrap_or_default(),
         sort: Some(|a, b| brief(a).map(|v| v.standing.word()).cmp(&brief(b).map(|v| v.standing.word()))),
-        ..column("verdict", "verdict", Verdict, Kind::Fixed, 1)
+        ..column("verdict", "verdict", Verdict, Kind::Fixed, 0)
     },
     Column {
         cell: |r| money(r, brief(r).and_then(|v| v.short_by)),
