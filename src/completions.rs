@@ -77,17 +77,18 @@ fn completer_for(invoked: Option<std::path::PathBuf>) -> String {
 /// The `--config FILE` (or `--config=FILE`) among the words typed so far.
 fn config_named(words: impl Iterator<Item = std::ffi::OsString>) -> Option<std::path::PathBuf> {
     let words: Vec<String> = words.map(|w| w.to_string_lossy().into_owned()).collect();
-    let named = words.iter().enumerate().rev().find_map(|(i, w)| match w.strip_prefix("--config") {
+    // The last one given wins, as when the command runs.
+    let text = words.iter().enumerate().rev().find_map(|(i, w)| match w.strip_prefix("--config") {
         // bash hands `--config=FILE` over as three words: `--config`, `=`, `FILE`.
         Some("") => match words.get(i + 1).map(String::as_str) {
             Some("=") => words.get(i + 2),
             _ => words.get(i + 1),
-        },
-        // `--config=FILE` as one word is read below.
-        _ => None,
+        }
+        .map(String::as_str),
+        Some(rest) => rest.strip_prefix('='),
+        None => None,
     });
-    let inline = words.iter().rev().find_map(|w| w.strip_prefix("--config=").filter(|v| !v.is_empty()));
-    let text = named.map(String::as_str).or(inline).filter(|v| !v.is_empty() && *v != "=")?;
+    let text = text.filter(|v| !v.is_empty() && *v != "=")?;
     // The shell leaves a `~` it did not expand in a word being completed.
     match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => Some(std::path::PathBuf::from(home).join(rest)),

@@ -39,7 +39,7 @@ const FRAME: Duration = Duration::from_millis(16);
 #[derive(Clone, Debug, Default)]
 pub struct Look {
     pub keymap: crate::explorer::app::keys::Keymap,
-    pub palette: Option<crate::explorer::ui::theme::Palette>,
+    pub palette: crate::explorer::ui::theme::Palette,
 }
 
 impl Look {
@@ -50,7 +50,7 @@ impl Look {
         }
         let keymap = crate::explorer::app::keys::Keymap::from_config(&settings.look.keys)?;
         let palette = crate::explorer::ui::theme::Palette::from_config(&settings.look.theme)?;
-        Ok(Look { keymap, palette: Some(palette) })
+        Ok(Look { keymap, palette })
     }
 
     /// What doctor says of them: how many entries, or what is wrong.
@@ -123,7 +123,7 @@ pub async fn run(
     let mut runtime = Runtime::new(session.client.clone(), tx, app.workflow.all_options, recent_path);
     runtime.profiles = profiles;
     let start = prefilled.then_some(start_page);
-    let theme = Theme::with_palette(look.palette.unwrap_or(crate::explorer::ui::theme::Palette::DEFAULT));
+    let theme = Theme::with_palette(look.palette);
     let result = event_loop(&mut terminal, &mut app, &theme, &mut runtime, rx, start).await;
     leave();
     drop(session);

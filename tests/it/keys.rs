@@ -210,9 +210,8 @@ fn labels_bound(owner: Owner) -> Vec<String> {
 #[test]
 fn every_footer_names_only_keys_that_do_what_it_says() {
     use target_events::explorer::app::keys::{footer, footers, keys_for};
-    let specs: [(Owner, &[target_events::explorer::app::keys::FooterItem]); 6] = [
+    let specs: [(Owner, &[target_events::explorer::app::keys::FooterItem]); 5] = [
         (Owner::Bills, footers::BILLS),
-        (Owner::Bills, footers::BILLS_RAW),
         (Owner::Summary, footers::SUMMARY),
         (Owner::Batch, footers::BATCH),
         (Owner::Verdict, footers::VERDICT_PERIODS),

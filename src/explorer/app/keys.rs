@@ -486,17 +486,6 @@ pub mod footers {
         (&[CopyBillNumber], "number"),
         (&[Close], "closes"),
     ];
-    /// The bills while the selected bill's raw JSON is shown.
-    pub const BILLS_RAW: &[FooterItem] = &[
-        (&[Down, Up], "bill"),
-        (&[StartFilter], "filter"),
-        (&[CycleSort], "sort"),
-        (&[ToggleRaw], "story"),
-        (&[DetailDown, DetailUp], "scroll"),
-        (&[Copy], "copy"),
-        (&[CopyBillNumber], "number"),
-        (&[Close], "closes"),
-    ];
     pub const SUMMARY: &[FooterItem] =
         &[(&[Down, Up], "period"), (&[OpenVerdict], "its verdict"), (&[Copy], "copy"), (&[Close], "closes")];
     pub const BATCH: &[FooterItem] = &[

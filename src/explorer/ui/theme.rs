@@ -31,6 +31,12 @@ pub struct Palette {
     pub lifecycle: Color,
 }
 
+impl Default for Palette {
+    fn default() -> Palette {
+        Palette::DEFAULT
+    }
+}
+
 impl Palette {
     pub const DEFAULT: Palette = Palette {
         accent: Color::Cyan,

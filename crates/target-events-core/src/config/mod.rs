@@ -84,8 +84,8 @@ impl ConfigFile {
     /// the lines they are on. A value of the wrong kind there is kept as a
     /// problem of the look (the explorer refuses it, doctor names it), not
     /// an error of the file: the headless commands never use those tables.
-    pub fn parse(text: &str) -> Result<ConfigFile, String> {
-        let mut file: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<ConfigFile, toml::de::Error> {
+        let mut file: ConfigFile = toml::from_str(text)?;
         let line_of = |at: usize| text.get(..at).map_or(1, |before| before.matches('\n').count() + 1);
         let mut problems = Vec::new();
         let mut entries = |table: &BTreeMap<String, toml::Spanned<toml::Value>>, what: &str, many: bool| {
@@ -355,10 +355,8 @@ pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 pub fn load_file(path: &Path) -> anyhow::Result<Option<ConfigFile>> {
     let Some(text) = read_config_text(path).map_err(anyhow::Error::msg)? else { return Ok(None) };
-    match toml::from_str::<ConfigFile>(&text) {
-        Ok(_) => ConfigFile::parse(&text)
-            .map(Some)
-            .map_err(|e| anyhow::anyhow!("{}: {}", crate::sanitize::line(&path.display().to_string()), e)),
+    match ConfigFile::parse(&text) {
+        Ok(file) => Ok(Some(file)),
         Err(e) => bail!("{}", file_error::describe(path, &text, &e)),
     }
 }

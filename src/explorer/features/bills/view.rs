@@ -42,8 +42,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         area.width.saturating_sub(2) as usize,
     );
     use crate::explorer::app::keys::footers;
-    let items = if panel.raw() { footers::BILLS_RAW } else { footers::BILLS };
-    let keys = crate::explorer::app::keys::panel_footer(app, crate::explorer::app::screen::Owner::Bills, items);
+    // The raw-JSON key says what it goes back to while the JSON is shown.
+    let items: Vec<_> = footers::BILLS
+        .iter()
+        .map(|&(actions, words)| match actions {
+            [crate::explorer::app::Action::ToggleRaw] if panel.raw() => (actions, "story"),
+            _ => (actions, words),
+        })
+        .collect();
+    let keys = crate::explorer::app::keys::panel_footer(app, crate::explorer::app::screen::Owner::Bills, &items);
     let block = crate::explorer::ui::panel_block(theme, title, &keys, area.width.saturating_sub(4) as usize);
     let inner = block.inner(area);
     frame.render_widget(block, area);
